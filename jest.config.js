@@ -1,0 +1,22 @@
+// Three tiers (STYLE.md): unit needs nothing; int and e2e need the real Kafka, PostgreSQL and Redis.
+const swc = ['@swc/jest', {
+  swcrc: false,
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+}];
+const moduleNameMapper = {
+  '^@pushmfa/(contracts|event-store|messaging|observability|testing|device-auth|push-emulators|http|workspace-access)$': '<rootDir>/libs/$1/src',
+};
+const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test'] };
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts', testTimeout: 60000 },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts', testTimeout: 120000 },
+  ],
+};
