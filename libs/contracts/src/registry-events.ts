@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import {
+  actorSchema,
+  idSchema,
+  isoDateTime,
+  platformSchema,
+  publicJwkSchema,
+  pushProviderSchema,
+  settingsSchema,
+  userIdSchema,
+} from './shared-schemas';
+
+/** Events on `pushmfa.registry.v1`; key: workspace id for workspace events, `<workspaceId>/<userId>` for user events. */
+export const registryEventSchemas = {
+  WorkspaceCreated: { 1: z.object({ workspaceId: idSchema, name: z.string().min(1).max(200), settings: settingsSchema }) },
+  WorkspaceSettingsChanged: {
+    1: z.object({ workspaceId: idSchema, settings: settingsSchema, changed: z.array(z.string()), changedBy: actorSchema }),
+  },
+  ApiKeyIssued: {
+    1: z.object({
+      workspaceId: idSchema,
+      keyId: idSchema,
+      role: z.enum(['platform', 'admin']),
+      label: z.string().max(200).optional(),
+      /** SHA-256 (hex) of the key; the key itself is never published. */
+      keyHash: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  },
+  ApiKeyRevoked: { 1: z.object({ workspaceId: idSchema, keyId: idSchema }) },
+  PairingStarted: {
+    1: z.object({
+      pairingId: idSchema,
+      userId: userIdSchema,
+      expiresAt: isoDateTime,
+      deviceName: z.string().max(200).optional(),
+      replaceDeviceId: idSchema.optional(),
+    }),
+  },
+  DeviceRegistered: {
+    1: z.object({
+      pairingId: idSchema,
+      deviceId: idSchema,
+      userId: userIdSchema,
+      platform: platformSchema,
+      pushProvider: pushProviderSchema,
+      publicJwk: publicJwkSchema,
+      deviceName: z.string().max(200).optional(),
+      appVersion: z.string().max(100).optional(),
+    }),
+  },
+  DevicePaired: {
+    1: z.object({
+      pairingId: idSchema,
+      deviceId: idSchema,
+      userId: userIdSchema,
+      name: z.string().max(200),
+      platform: platformSchema,
+      pushProvider: pushProviderSchema,
+      pushToken: z.string().min(1).max(4096),
+      publicJwk: publicJwkSchema,
+      pairedAt: isoDateTime,
+      replacedDeviceId: idSchema.optional(),
+    }),
+  },
+  PairingFailed: { 1: z.object({ pairingId: idSchema, userId: userIdSchema, reason: z.string().max(100) }) },
+  PushTokenRotated: {
+    1: z.object({ deviceId: idSchema, userId: userIdSchema, pushToken: z.string().min(1).max(4096) }),
+  },
+  PushTokenInvalidated: { 1: z.object({ deviceId: idSchema, userId: userIdSchema, reason: z.string().max(200) }) },
+  DeviceRevoked: {
+    1: z.object({ deviceId: idSchema, userId: userIdSchema, reason: z.enum(['revoked', 'replaced', 'mfa_reset']), revokedBy: actorSchema }),
+  },
+  UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
+} as const;

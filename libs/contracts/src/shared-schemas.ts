@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The platform's own user identifier: 1 to 256 characters, no control characters. */
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'must not contain control characters');
+
+export const idSchema = z.string().min(1).max(100);
+export const isoDateTime = z.iso.datetime({ offset: true });
+export const platformSchema = z.enum(['android', 'ios']);
+export const pushProviderSchema = z.enum(['fcm', 'apns']);
+
+/** What the app shows next to Approve/Deny. */
+export const challengeContextSchema = z.object({
+  ipAddress: z.string().max(64).optional(),
+  location: z.string().max(200).optional(),
+  userAgent: z.string().max(512).optional(),
+  application: z.string().max(200).optional(),
+});
+export type ChallengeContext = z.infer<typeof challengeContextSchema>;
+
+export const publicJwkSchema = z.union([
+  z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }),
+  z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string() }),
+]);
+
+export const settingsSchema = z.object({
+  pushEnabled: z.boolean(),
+  numberMatching: z.enum(['off', 'always']),
+  numberMatchingDigits: z.number().int().min(2).max(6),
+  challengeTtlSeconds: z.number().int().min(10).max(600),
+  maxChallengesPerUserPer10Min: z.number().int().min(1).max(1000),
+  fraudLockMinutes: z.number().int().min(1).max(10080),
+  maxDevicesPerUser: z.number().int().min(1).max(100),
+});
+export type WorkspaceSettings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: WorkspaceSettings = {
+  pushEnabled: false,
+  numberMatching: 'always',
+  numberMatchingDigits: 2,
+  challengeTtlSeconds: 60,
+  maxChallengesPerUserPer10Min: 5,
+  fraudLockMinutes: 15,
+  maxDevicesPerUser: 10,
+};
+
+export const actorSchema = z.object({
+  kind: z.enum(['operator', 'admin', 'platform', 'device', 'system']),
+  keyId: z.string().optional(),
+  deviceId: z.string().optional(),
+});
