@@ -1,0 +1,34 @@
+import type { DeviceSignatureHeaders } from './device-request-signer';
+
+export interface DeviceKeyRecord {
+  deviceId: string;
+  userId: string;
+  workspaceId: string;
+  status: 'active' | 'revoked';
+  publicJwk: unknown;
+}
+
+export interface DeviceKeyResolver {
+  resolve(deviceId: string): Promise<DeviceKeyRecord | null>;
+}
+
+export interface NonceStore {
+  /** True only for the first claim of (deviceId, nonce) within ttlMs. */
+  claim(deviceId: string, nonce: string, ttlMs: number): Promise<boolean>;
+}
+
+export type RequestHeaders = Record<string, string | string[] | number | undefined> | Partial<DeviceSignatureHeaders>;
+
+export interface DeviceRequest {
+  method: string;
+  /** The path and query exactly as the client sent them (request.url), never a re-serialised form. */
+  pathWithQuery: string;
+  headers: RequestHeaders;
+  rawBody?: Buffer | Uint8Array | string | undefined;
+}
+
+export interface AuthenticatedDevice {
+  deviceId: string;
+  userId: string;
+  workspaceId: string;
+}

@@ -1,0 +1,88 @@
+import { importDevicePublicKey, type DevicePublicKey } from './device-public-key';
+import { DeviceAuthError } from './device-auth.error';
+import { parseDeviceAuthHeaders, type DeviceAuthHeaders } from './device-auth-headers';
+import type { AuthenticatedDevice, DeviceKeyRecord, DeviceKeyResolver, DeviceRequest, NonceStore } from './device-auth.ports';
+import { verifyDeviceSignature } from './device-signature';
+import { buildSignedText } from './signed-text';
+
+export interface DeviceRequestAuthenticatorOptions {
+  clock: () => number;
+  nonceStore: NonceStore;
+  devices: DeviceKeyResolver;
+  windowMs?: number;
+  nonceTtlMs?: number;
+}
+
+// Registry device ids are UUIDs; anything outside this shape cannot name a device nor forge a nonce key.
+const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export class DeviceRequestAuthenticator {
+  private readonly clock: () => number;
+  private readonly nonceStore: NonceStore;
+  private readonly devices: DeviceKeyResolver;
+  private readonly windowMs: number;
+  private readonly nonceTtlMs: number;
+
+  constructor(options: DeviceRequestAuthenticatorOptions) {
+    this.clock = options.clock;
+    this.nonceStore = options.nonceStore;
+    this.devices = options.devices;
+    this.windowMs = options.windowMs ?? 120_000;
+    this.nonceTtlMs = options.nonceTtlMs ?? 600_000;
+  }
+
+  /** Checks in this order: headers, time window, device, signature, and the nonce last. */
+  async authenticate(request: DeviceRequest): Promise<AuthenticatedDevice> {
+    const headers = parseDeviceAuthHeaders(request.headers, { requireDeviceId: true });
+    this.checkWindow(headers.timestampMs);
+    const device = await this.findActiveDevice(headers.deviceId ?? '');
+    this.checkSignature(this.importStoredKey(device), request, headers);
+    await this.claimNonce(device.deviceId, headers.nonce);
+    return { deviceId: device.deviceId, userId: device.userId, workspaceId: device.workspaceId };
+  }
+
+  /** Pairing registration: no device yet, so the signature by the submitted key proves the app holds it. */
+  async verifyProofOfPossession(publicKey: DevicePublicKey, request: DeviceRequest): Promise<void> {
+    const headers = parseDeviceAuthHeaders(request.headers, { requireDeviceId: false });
+    this.checkWindow(headers.timestampMs);
+    this.checkSignature(publicKey, request, headers);
+    await this.claimNonce(`pairing:${publicKey.thumbprint}`, headers.nonce);
+  }
+
+  private checkWindow(timestampMs: number): void {
+    if (Math.abs(this.clock() - timestampMs) > this.windowMs) throw new DeviceAuthError('clock_skew');
+  }
+
+  private async findActiveDevice(deviceId: string): Promise<DeviceKeyRecord> {
+    if (!DEVICE_ID_PATTERN.test(deviceId)) throw new DeviceAuthError('unknown_device');
+    const device = await this.devices.resolve(deviceId);
+    if (!device) throw new DeviceAuthError('unknown_device');
+    if (device.status !== 'active') throw new DeviceAuthError('revoked_device');
+    return device;
+  }
+
+  private importStoredKey(device: DeviceKeyRecord): DevicePublicKey {
+    try {
+      return importDevicePublicKey(device.publicJwk);
+    } catch {
+      // A stored key that no longer imports cannot have made this signature.
+      throw new DeviceAuthError('bad_signature');
+    }
+  }
+
+  private checkSignature(publicKey: DevicePublicKey, request: DeviceRequest, headers: DeviceAuthHeaders): void {
+    const signedText = buildSignedText({
+      method: request.method,
+      pathWithQuery: request.pathWithQuery,
+      timestampMs: headers.timestamp,
+      nonce: headers.nonce,
+      body: request.rawBody,
+    });
+    if (!verifyDeviceSignature(publicKey, signedText, headers.signature)) throw new DeviceAuthError('bad_signature');
+  }
+
+  private async claimNonce(scope: string, nonce: string): Promise<void> {
+    const firstUse = await this.nonceStore.claim(scope, nonce, this.nonceTtlMs);
+    if (!firstUse) throw new DeviceAuthError('replayed_nonce');
+  }
+}
