@@ -1,0 +1,142 @@
+import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import { type ContractEnvelope, parseRecordValue, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { fullJitterBackoffMs, sleep } from './backoff';
+import { sendToDeadLetter } from './dead-letter';
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  traceparent?: string;
+}
+
+export type ContractHandler = (envelope: ContractEnvelope, record: ConsumedRecord) => Promise<void>;
+
+export interface ContractConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handle: ContractHandler;
+  /** Attempts before a failing record is dead-lettered (errors marked retryable never are). */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
+}
+
+/** An error the consumer must retry until it succeeds (a store or the broker is down), never dead-letter. */
+export function isRetryableInfrastructureError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'unavailable' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === '57P01';
+}
+
+/**
+ * Consumes contract topics with manual offset resolution: an offset is resolved (and later committed) only
+ * after the handler's effect is durable. Invalid records and records that keep failing go to the dead-letter
+ * topic, so one poison record never stalls its partition. Handlers must be idempotent (dedupe by envelope id).
+ */
+export class ContractConsumer {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly stopping = new AbortController();
+  private joined = false;
+  private crashed = false;
+
+  constructor(private readonly options: ContractConsumerOptions) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.crashed = !event.payload.restart;
+      this.joined = false;
+      this.log('error', 'consumer crashed', { error: String(event.payload.error), restart: event.payload.restart });
+    });
+  }
+
+  /** True once the consumer has joined its group and has not crashed for good. */
+  get isReady(): boolean {
+    return this.joined && !this.crashed;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
+      if (!settled) return;
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /** Returns false when stopping before the record was settled (it will be consumed again). */
+  private async processRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const parsed = parseRecordValue(message.value);
+    if (parsed.kind === 'unknown_type') return true;
+    if (parsed.kind === 'invalid') {
+      const reason = `${parsed.reason}${parsed.issues.length ? ': ' + JSON.stringify(parsed.issues.slice(0, 5)) : ''}`;
+      await this.deadLetter(topic, partition, message, reason, 0);
+      return true;
+    }
+    const traceparent = message.headers?.[TRACEPARENT_HEADER]?.toString();
+    const record: ConsumedRecord = { topic, partition, offset: message.offset, traceparent };
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle(parsed.envelope, record);
+        return true;
+      } catch (error) {
+        const retryable = isRetryableInfrastructureError(error);
+        if (!retryable && attempt >= maxAttempts) {
+          await this.deadLetter(topic, partition, message, describe(error), attempt);
+          return true;
+        }
+        this.log('warn', 'handler failed; retrying', { topic, partition, offset: message.offset, attempt, error: describe(error) });
+        await sleep(fullJitterBackoffMs(attempt, this.options.backoffBaseMs ?? 100, this.options.backoffCapMs ?? 5000), this.stopping.signal);
+        if (this.stopping.signal.aborted) return false;
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number) {
+    this.log('error', 'record dead-lettered', { topic, partition, offset: message.offset, reason });
+    await sendToDeadLetter(this.producer, { topic, partition, message, groupId: this.options.groupId, reason, attempts });
+  }
+
+  private log(level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) {
+    this.options.log?.(level, message, { groupId: this.options.groupId, ...extra });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

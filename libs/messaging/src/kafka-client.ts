@@ -1,0 +1,35 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  /** Receives kafkajs' own log lines (warn and above). */
+  log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
+}
+
+/** Parses `KAFKA_BROKERS` ("host:port,host:port"). */
+export function parseBrokers(value: string | undefined, fallback = '127.0.0.1:9092'): string[] {
+  const brokers = (value ?? fallback).split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(broker)) throw new Error(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  }
+  return brokers;
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const name = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
+        options.log?.(name, `kafka: ${message}`, extra);
+      },
+  });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { buildEnvelope, type ContractEnvelope, topicName } from '@pushmfa/contracts';
+import { PostgresEventStore } from '@pushmfa/event-store';
+import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { ContractConsumer } from './contract-consumer';
+import { EventStoreKafkaRelay } from './event-store-relay';
+import { PgInbox } from './pg-inbox';
+import { ServiceRuntime } from './service-runtime';
+
+const challengeData = (challengeId: string) => ({
+  challengeId,
+  userId: 'alice',
+  createdAt: new Date().toISOString(),
+  expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  numberMatchRequired: true,
+  context: {},
+  devices: [{ deviceId: 'd1', pushProvider: 'fcm' as const, platform: 'android' as const }],
+});
+
+describe('messaging over the real broker and database', () => {
+  let ns: TestNamespace;
+  let runtime: ServiceRuntime;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('messaging');
+    runtime = new ServiceRuntime({ serviceName: 'messaging-test', databaseUrl: ns.databaseUrl, schema: 'msg', brokers: ns.kafkaBrokers, topicPrefix: ns.topicPrefix });
+    await runtime.createSchema();
+    await runtime.publisher.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    await runtime?.close();
+    await ns?.dispose();
+  });
+
+  async function collect(topic: string): Promise<KafkaMessage[]> {
+    const received: KafkaMessage[] = [];
+    const consumer = runtime.kafka.consumer({ groupId: `probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    return received;
+  }
+
+  it('relays committed events in order, keyed by aggregate, with traceparent, and resumes from its checkpoint', async () => {
+    const store = new PostgresEventStore({ pool: runtime.pool, schema: 'msg' });
+    await store.migrate();
+    const challengeId = randomUUID();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const stream = `challenge-${challengeId}`;
+    await store.appendToStream(stream, [{ id: randomUUID(), type: 'ChallengeIssued', data: challengeData(challengeId), metadata: { workspaceId: 'ws1', correlationId: 'corr-1', traceparent } }], 'no_stream');
+    await store.appendToStream(stream, [{ id: randomUUID(), type: 'InternalOnly', data: {}, metadata: { workspaceId: 'ws1' } }], 0n);
+    const map = (e: { type: string; data: Record<string, unknown>; streamId: string }) =>
+      e.type === 'ChallengeIssued' ? { type: 'ChallengeIssued' as const, data: e.data, key: String(e.data.challengeId), workspaceId: 'ws1' } : null;
+    const received = await collect(topicName('challenge', ns.topicPrefix));
+    const relay = new EventStoreKafkaRelay({ store, publisher: runtime.publisher, map, topicPrefix: ns.topicPrefix });
+    await relay.start();
+    await eventually(async () => (received.length >= 1 ? true : undefined), 'the relayed record');
+    await relay.stop();
+
+    const record = received[0]!;
+    expect(record.key?.toString()).toBe(challengeId);
+    expect(record.headers?.traceparent?.toString()).toBe(traceparent);
+    const envelope = JSON.parse(record.value!.toString()) as ContractEnvelope;
+    expect(envelope).toMatchObject({ type: 'ChallengeIssued', version: 1, workspaceId: 'ws1', streamId: stream, streamPosition: 0, correlationId: 'corr-1' });
+
+    // A restarted relay starts after its checkpoint: the old event is not sent again, the new one is.
+    await store.appendToStream(stream, [{ id: randomUUID(), type: 'ChallengeIssued', data: challengeData(challengeId), metadata: { workspaceId: 'ws1' } }], 1n);
+    const again = new EventStoreKafkaRelay({ store, publisher: runtime.publisher, map, topicPrefix: ns.topicPrefix });
+    await again.start();
+    await eventually(async () => (received.length >= 2 ? true : undefined), 'the second relayed record');
+    await again.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toHaveLength(2);
+  });
+
+  it('dead-letters a poison record with its reason and keeps consuming the partition behind it', async () => {
+    const topic = topicName('delivery', ns.topicPrefix);
+    const inbox = new PgInbox(runtime.pool, 'msg');
+    await inbox.migrate();
+    await runtime.pool.query('create table if not exists msg.effects (message_id text, challenge_id text)');
+    const handled: string[] = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      maxAttempts: 2,
+      backoffBaseMs: 10,
+      handle: async (envelope) => {
+        const data = envelope.data as { challengeId: string };
+        if (data.challengeId === 'always-fails') throw new Error('handler bug');
+        await inbox.handleOnce('test', envelope.id, async (client) => {
+          await client.query('insert into msg.effects values ($1, $2)', [envelope.id, data.challengeId]);
+        });
+        handled.push(data.challengeId);
+      },
+    });
+    const dlq = await collect(`${topic}.dlq`);
+    await consumer.start();
+
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const envelope = (challengeId: string, id = randomUUID()) =>
+      JSON.stringify(buildEnvelope({ id, type: 'PushDispatched', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 } }));
+    const duplicateId = randomUUID();
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'same-partition', value: '{this is not json' },
+        { key: 'same-partition', value: envelope('always-fails') },
+        { key: 'same-partition', value: envelope('ok-1', duplicateId) },
+        { key: 'same-partition', value: envelope('ok-1', duplicateId) },
+        { key: 'same-partition', value: envelope('ok-2') },
+      ],
+    });
+    await producer.disconnect();
+
+    await eventually(async () => (handled.includes('ok-2') ? true : undefined), 'the records behind the poison ones');
+    await eventually(async () => (dlq.length >= 2 ? true : undefined), 'two dead letters');
+    await consumer.stop();
+
+    expect(dlq.map((m) => m.headers?.['dlq-reason']?.toString())).toEqual(['record value is not JSON', 'Error: handler bug']);
+    expect(dlq[0]!.value?.toString()).toBe('{this is not json');
+    expect(dlq[1]!.headers?.['dlq-source-topic']?.toString()).toBe(topic);
+    // The duplicate delivery changed nothing: one effect per message id.
+    const { rows } = await runtime.pool.query<{ n: string }>(`select count(*) as n from msg.effects where message_id = $1`, [duplicateId]);
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('retries a handler while the database is unavailable instead of dead-lettering', async () => {
+    const topic = topicName('registry', ns.topicPrefix);
+    let failuresLeft = 3;
+    const seen: string[] = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      maxAttempts: 1,
+      backoffBaseMs: 10,
+      backoffCapMs: 50,
+      handle: async (envelope) => {
+        if (failuresLeft-- > 0) throw Object.assign(new Error('database unavailable'), { code: 'unavailable' });
+        seen.push(envelope.id);
+      },
+    });
+    const dlq = await collect(`${topic}.dlq`);
+    await consumer.start();
+    const id = randomUUID();
+    await runtime.publisher.publish([{ topic, key: 'ws1', envelope: buildEnvelope({ id, type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'workspace-ws1', correlationId: 'c', data: { workspaceId: 'ws1', keyId: 'k1' } }) }]);
+    await eventually(async () => (seen.includes(id) ? true : undefined), 'the record after the outage');
+    await consumer.stop();
+    expect(dlq).toHaveLength(0);
+  });
+});

@@ -1,0 +1,71 @@
+import type { Pool, PoolClient } from 'pg';
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08003', '08006']);
+
+/**
+ * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
+ * transaction as the handler's effect, so a redelivered message changes nothing and a crash loses nothing.
+ */
+export class PgInbox {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
+    await client.query(`
+      create table if not exists ${this.schema}.processed_messages (
+        consumer text not null,
+        message_id text not null,
+        processed_at timestamptz not null default now(),
+        primary key (consumer, message_id)
+      )`);
+  }
+
+  /** Runs `effect` once per (consumer, messageId); returns false when it had already run. */
+  async handleOnce(consumer: string, messageId: string, effect: (client: PoolClient) => Promise<void>): Promise<boolean> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+    try {
+      await client.query('begin');
+      const inserted = await client.query(
+        `insert into ${this.schema}.processed_messages (consumer, message_id) values ($1, $2) on conflict do nothing`,
+        [consumer, messageId],
+      );
+      if (inserted.rowCount === 0) {
+        await client.query('rollback');
+        return false;
+      }
+      await effect(client);
+      await client.query('commit');
+      return true;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw asUnavailable(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Forgets processed ids older than the broker could still redeliver. */
+  async prune(olderThanDays = 14): Promise<number> {
+    const result = await this.pool.query(
+      `delete from ${this.schema}.processed_messages where processed_at < now() - make_interval(days => $1)`,
+      [olderThanDays],
+    );
+    return result.rowCount ?? 0;
+  }
+}
+
+/** Marks connection-level failures so consumers retry instead of dead-lettering. */
+export function asUnavailable(error: unknown): unknown {
+  const code = (error as { code?: string })?.code;
+  if (code && CONNECTION_ERROR_CODES.has(code)) {
+    return Object.assign(new Error(`database unavailable (${code})`, { cause: error }), { code: 'unavailable' });
+  }
+  return error;
+}

@@ -1,0 +1,69 @@
+import { Pool } from 'pg';
+import type { Kafka } from 'kafkajs';
+import { createKafka } from './kafka-client';
+import { KafkaEventPublisher } from './event-publisher';
+
+export interface ServiceRuntimeOptions {
+  serviceName: string;
+  databaseUrl: string;
+  /** The service's own PostgreSQL schema. */
+  schema: string;
+  brokers: string[];
+  topicPrefix: string;
+  poolSize?: number;
+  log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
+}
+
+/**
+ * The connections every service holds: one PostgreSQL pool (its schema), one Kafka client and one idempotent
+ * producer. Created once per process; `close()` ends them in the right order.
+ */
+export class ServiceRuntime {
+  readonly pool: Pool;
+  readonly kafka: Kafka;
+  readonly publisher: KafkaEventPublisher;
+
+  constructor(readonly options: ServiceRuntimeOptions) {
+    this.pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: `pushmfa-${options.serviceName}`,
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    this.pool.on('error', (error) => options.log?.('warn', 'idle database connection lost', { error: error.message }));
+    this.kafka = createKafka({ brokers: options.brokers, clientId: `pushmfa-${options.serviceName}`, log: options.log });
+    this.publisher = new KafkaEventPublisher(this.kafka);
+  }
+
+  /** Creates the service's schema; safe when several instances start at once. */
+  async createSchema(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`pushmfa-schema-${this.options.schema}`]);
+      await client.query(`create schema if not exists ${this.options.schema}`);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.pool.query('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.publisher.disconnect().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}
