@@ -1,0 +1,57 @@
+import type { ChallengeContext } from '@pushmfa/contracts';
+
+/** How a challenge ended, as an admin reads it (API.md "MFA Report"). */
+export type ResolutionOutcome = 'success' | 'denied' | 'expired' | 'cancelled';
+
+export interface ResolutionFact {
+  outcome: ResolutionOutcome;
+  at: string;
+  deviceId?: string;
+}
+
+/** What ChallengeIssued told us; absent until that event arrives (it may come after delivery events). */
+export interface IssuedFact {
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  context: ChallengeContext;
+  targetDeviceIds: string[];
+}
+
+/** Delivery outcomes seen for one device; each is the earliest time it happened. */
+export interface DeviceDeliveryFacts {
+  dispatchedAt?: string;
+  attemptFailedAt?: string;
+  failedAt?: string;
+  rejectedAt?: string;
+}
+
+export interface TimelineEntry {
+  /** Envelope id: a redelivered event adds nothing. */
+  eventId: string;
+  type: string;
+  at: string;
+  deviceId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Everything known about one challenge, stored as facts rather than a status so that the status derived
+ * from them does not depend on the order in which events of different topics arrive.
+ */
+export interface MfaReportFacts {
+  workspaceId: string;
+  challengeId: string;
+  /** Known from any event of the challenge, so a row can be attributed before ChallengeIssued arrives. */
+  userId?: string;
+  issued?: IssuedFact;
+  devices: Record<string, DeviceDeliveryFacts>;
+  receivedAt?: string;
+  resolution?: ResolutionFact;
+  fraudReported: boolean;
+  timeline: TimelineEntry[];
+}
+
+export function initialReportFacts(workspaceId: string, challengeId: string): MfaReportFacts {
+  return { workspaceId, challengeId, devices: {}, fraudReported: false, timeline: [] };
+}

@@ -1,0 +1,66 @@
+import type { ChallengeContext } from '@pushmfa/contracts';
+import type { MfaReportFacts } from './mfa-report.facts';
+import { type DeviceDelivery, deviceDeliveryOf, type ReportStatus, reportStatusOf } from './mfa-report.status';
+
+export interface MfaReportRow {
+  challengeId: string;
+  userId: string;
+  status: ReportStatus;
+  createdAt: string;
+  deliveredAt?: string;
+  receivedAt?: string;
+  resolvedAt?: string;
+  devices: { deviceId: string; delivery: DeviceDelivery }[];
+  context: ChallengeContext;
+  fraudReported: boolean;
+}
+
+export interface MfaReportTimelineItem {
+  type: string;
+  at: string;
+  deviceId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export type MfaReportDetail = MfaReportRow & { timeline: MfaReportTimelineItem[] };
+
+/** The row an admin reads; undefined until ChallengeIssued has arrived (no user, time or context before). */
+export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
+  const issued = facts.issued;
+  if (!issued) return undefined;
+  const deviceIds = [...new Set([...issued.targetDeviceIds, ...Object.keys(facts.devices)])];
+  return {
+    challengeId: facts.challengeId,
+    userId: issued.userId,
+    status: reportStatusOf(facts),
+    createdAt: issued.createdAt,
+    ...optional('deliveredAt', firstDispatchOf(facts)),
+    ...optional('receivedAt', facts.receivedAt),
+    ...optional('resolvedAt', facts.resolution?.at),
+    devices: deviceIds.map((deviceId) => ({ deviceId, delivery: deviceDeliveryOf(facts.devices[deviceId]) })),
+    context: issued.context,
+    fraudReported: facts.fraudReported,
+  };
+}
+
+export function reportDetailOf(facts: MfaReportFacts): MfaReportDetail | undefined {
+  const row = reportRowOf(facts);
+  if (!row) return undefined;
+  const timeline = facts.timeline.map(({ type, at, deviceId, detail }) => ({
+    type,
+    at,
+    ...optional('deviceId', deviceId),
+    ...optional('detail', detail),
+  }));
+  return { ...row, timeline };
+}
+
+function firstDispatchOf(facts: MfaReportFacts): string | undefined {
+  const times = Object.values(facts.devices).flatMap((device) => (device.dispatchedAt ? [device.dispatchedAt] : []));
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+}
+
+/** Leaves absent fields out of the JSON instead of sending null. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

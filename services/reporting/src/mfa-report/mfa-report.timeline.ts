@@ -1,0 +1,79 @@
+import type { TimelineEntry } from './mfa-report.facts';
+import type { ReportEvent } from './mfa-report.events';
+
+/** The timeline entry an event adds: when it happened by its own clock, and what an admin needs to read it. */
+export function timelineEntryOf(event: ReportEvent): TimelineEntry {
+  const base = { eventId: event.id, type: event.type };
+  switch (event.type) {
+    case 'ChallengeIssued':
+      return { ...base, at: event.data.createdAt, detail: { expiresAt: event.data.expiresAt, devices: event.data.devices.length } };
+    case 'ChallengeResendRequested':
+      return { ...base, at: event.occurredAt, detail: { attempt: event.data.attempt } };
+    case 'ChallengeReceived':
+      return { ...base, at: event.data.receivedAt, deviceId: event.data.deviceId };
+    case 'ChallengeApproved':
+      return { ...base, at: event.data.resolvedAt, deviceId: event.data.deviceId };
+    case 'ChallengeDenied':
+      return { ...base, at: event.data.resolvedAt, deviceId: event.data.deviceId, detail: { reason: event.data.reason } };
+    case 'ChallengeExpired':
+    case 'ChallengeCancelled':
+      return { ...base, at: event.data.resolvedAt };
+    case 'FraudReported':
+      return { ...base, at: event.occurredAt, deviceId: event.data.deviceId, detail: { lockedUntil: event.data.lockedUntil } };
+    case 'PushDispatched':
+      return {
+        ...base,
+        at: event.occurredAt,
+        deviceId: event.data.deviceId,
+        detail: { provider: event.data.provider, attempt: event.data.attempt, latencyMs: event.data.latencyMs },
+      };
+    case 'PushAttemptFailed':
+      return {
+        ...base,
+        at: event.occurredAt,
+        deviceId: event.data.deviceId,
+        detail: { provider: event.data.provider, attempt: event.data.attempt, reason: event.data.reason, retryInMs: event.data.retryInMs },
+      };
+    case 'PushFailed':
+    case 'PushRejected':
+      return {
+        ...base,
+        at: event.occurredAt,
+        deviceId: event.data.deviceId,
+        detail: { provider: event.data.provider, attempt: event.data.attempt, reason: event.data.reason },
+      };
+    default: {
+      const unexpected: never = event;
+      throw new Error(`no timeline entry for ${(unexpected as { type: string }).type}`);
+    }
+  }
+}
+
+/** Lifecycle order, for events stamped with the same millisecond. */
+const LIFECYCLE_RANK: Record<string, number> = {
+  ChallengeIssued: 0,
+  ChallengeResendRequested: 1,
+  PushAttemptFailed: 2,
+  PushDispatched: 2,
+  PushFailed: 2,
+  PushRejected: 2,
+  ChallengeReceived: 3,
+  ChallengeApproved: 4,
+  ChallengeDenied: 4,
+  ChallengeExpired: 4,
+  ChallengeCancelled: 4,
+  FraudReported: 5,
+};
+
+function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
+  const byTime = Date.parse(a.at) - Date.parse(b.at);
+  if (byTime !== 0) return byTime;
+  const byRank = (LIFECYCLE_RANK[a.type] ?? 9) - (LIFECYCLE_RANK[b.type] ?? 9);
+  if (byRank !== 0) return byRank;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+/** Chronological, ties broken deterministically, so every arrival order gives the same timeline. */
+export function insertTimelineEntry(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
+  return [...timeline, entry].sort(compareEntries);
+}

@@ -1,0 +1,56 @@
+import type { Kafka } from 'kafkajs';
+import { topicName } from '@pushmfa/contracts';
+import { ContractConsumer, type ContractHandler } from '@pushmfa/messaging';
+import { runInSpan, startConsumerSpan } from '@pushmfa/observability';
+import { isReportEvent } from '../mfa-report/mfa-report.events';
+import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
+import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
+
+type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
+
+export interface ReportingConsumersOptions {
+  kafka: Kafka;
+  topicPrefix: string;
+  mfaReport: MfaReportProjection;
+  apiKeys: ApiKeyProjection;
+  log: Log;
+}
+
+/** Each consumed record runs in a CONSUMER span that continues the producer's trace. */
+function traced(handle: ContractHandler): ContractHandler {
+  return (envelope, record) =>
+    runInSpan(
+      startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': record.topic,
+        'messaging.message.id': envelope.id,
+      }),
+      () => handle(envelope, record),
+    );
+}
+
+/**
+ * Two consumer groups: the MFA Report (challenge and delivery topics) and the API-key directory (registry
+ * topic), so a slow report rebuild never delays a new admin key. Group ids carry the topic prefix so test runs
+ * sharing a broker never join each other's groups.
+ */
+export function createReportingConsumers(options: ReportingConsumersOptions): ContractConsumer[] {
+  const { kafka, topicPrefix, log } = options;
+  const mfaReport = new ContractConsumer({
+    kafka,
+    groupId: topicPrefix + MFA_REPORT_CONSUMER,
+    topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
+    handle: traced(async (envelope) => {
+      if (isReportEvent(envelope)) await options.mfaReport.apply(envelope);
+    }),
+    log,
+  });
+  const apiKeys = new ContractConsumer({
+    kafka,
+    groupId: topicPrefix + API_KEY_CONSUMER,
+    topics: [topicName('registry', topicPrefix)],
+    handle: traced((envelope) => options.apiKeys.apply(envelope)),
+    log,
+  });
+  return [mfaReport, apiKeys];
+}

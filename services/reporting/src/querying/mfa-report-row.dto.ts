@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEVICE_DELIVERIES, REPORT_STATUSES } from '../mfa-report/mfa-report.status';
+
+/** OpenAPI shapes of the MFA Report (documentation only; the rows are built by mfa-report.row.ts). */
+export class ReportDeviceDto {
+  @ApiProperty() deviceId!: string;
+  @ApiProperty({ enum: DEVICE_DELIVERIES, description: 'retrying: a push attempt failed and will be retried' }) delivery!: string;
+}
+
+export class ChallengeContextDto {
+  @ApiPropertyOptional() ipAddress?: string;
+  @ApiPropertyOptional() location?: string;
+  @ApiPropertyOptional() userAgent?: string;
+  @ApiPropertyOptional() application?: string;
+}
+
+export class MfaReportRowDto {
+  @ApiProperty() challengeId!: string;
+  @ApiProperty({ description: "The platform's own user identifier" }) userId!: string;
+  @ApiProperty({ enum: REPORT_STATUSES }) status!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'First time a push provider accepted a push' }) deliveredAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'First time the app had the request' }) receivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) resolvedAt?: string;
+  @ApiProperty({ type: [ReportDeviceDto] }) devices!: ReportDeviceDto[];
+  @ApiProperty({ type: ChallengeContextDto }) context!: ChallengeContextDto;
+  @ApiProperty() fraudReported!: boolean;
+}
+
+export class MfaReportPageDto {
+  @ApiProperty({ type: [MfaReportRowDto] }) items!: MfaReportRowDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor!: string | null;
+}
+
+export class TimelineItemDto {
+  @ApiProperty({ description: 'The contract event type, e.g. PushDispatched' }) type!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional() deviceId?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'reason, provider, attempt, …' })
+  detail?: Record<string, unknown>;
+}
+
+export class MfaReportDetailDto extends MfaReportRowDto {
+  @ApiProperty({ type: [TimelineItemDto] }) timeline!: TimelineItemDto[];
+}

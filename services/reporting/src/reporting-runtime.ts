@@ -1,0 +1,58 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { type ContractConsumer, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
+import { ReadinessRegistry } from '@pushmfa/observability';
+import { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import type { ReportingConfig } from './config';
+import { migrateReportingSchema } from './database/reporting-schema.migration';
+import { ApiKeyProjection } from './projecting/api-key.projection';
+import { MfaReportProjection } from './projecting/mfa-report.projection';
+import { createReportingConsumers } from './projecting/reporting-consumers';
+
+export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
+export const REPORTING_SCHEMA = 'reporting';
+
+/** The reporting service's connections and background work: PostgreSQL, the Kafka consumers, readiness. */
+@Injectable()
+export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
+  readonly runtime: ServiceRuntime;
+  readonly apiKeys: ApiKeyDirectory;
+  private readonly consumers: ContractConsumer[];
+
+  constructor(
+    @Inject(REPORTING_CONFIG) config: ReportingConfig,
+    private readonly readiness: ReadinessRegistry,
+    private readonly logger: PinoLogger,
+  ) {
+    const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
+    this.runtime = new ServiceRuntime({
+      serviceName: 'reporting',
+      databaseUrl: config.databaseUrl,
+      schema: REPORTING_SCHEMA,
+      brokers: config.brokers,
+      topicPrefix: config.topicPrefix,
+      log,
+    });
+    const inbox = new PgInbox(this.runtime.pool, REPORTING_SCHEMA);
+    this.apiKeys = new ApiKeyDirectory(this.runtime.pool, REPORTING_SCHEMA);
+    this.consumers = createReportingConsumers({
+      kafka: this.runtime.kafka,
+      topicPrefix: config.topicPrefix,
+      mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
+      apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
+      log,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await migrateReportingSchema(this.runtime.pool, REPORTING_SCHEMA);
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
+    this.readiness.register('database', () => this.runtime.databaseAnswers());
+    this.readiness.register('consumers', () => this.consumers.every((consumer) => consumer.isReady));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop().catch(() => undefined)));
+    await this.runtime.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ObservabilityModule } from '@pushmfa/observability';
+import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
+import type { ReportingConfig } from './config';
+import { ListReportsHttpController } from './querying/list-reports.http.controller';
+import { MfaReportQueries } from './querying/mfa-report.queries';
+import { ReadReportHttpController } from './querying/read-report.http.controller';
+import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
+
+@Module({})
+export class ReportingModule {
+  static forRoot(config: ReportingConfig): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [ObservabilityModule.forService({ serviceName: 'reporting' })],
+      controllers: [ListReportsHttpController, ReadReportHttpController],
+      providers: [
+        { provide: REPORTING_CONFIG, useValue: config },
+        ReportingRuntime,
+        { provide: API_KEY_DIRECTORY, useFactory: (runtime: ReportingRuntime) => runtime.apiKeys, inject: [ReportingRuntime] },
+        {
+          provide: MfaReportQueries,
+          useFactory: (runtime: ReportingRuntime) => new MfaReportQueries(runtime.runtime.pool, REPORTING_SCHEMA),
+          inject: [ReportingRuntime],
+        },
+        ApiKeyGuard,
+      ],
+    };
+  }
+}
