@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createTestApnsKey, startApnsEmulator, type ApnsEmulator } from '@pushmfa/push-emulators';
+import { ApnsPushProvider } from './apns.provider';
+import type { PushMessage } from './push-provider.port';
+
+const BUNDLE_ID = 'dev.pushmfa.authenticator';
+const signingKey = createTestApnsKey();
+let emulator: ApnsEmulator;
+let provider: ApnsPushProvider;
+
+function pushMessage(overrides: Partial<PushMessage> = {}): PushMessage {
+  return {
+    challengeId: randomUUID(),
+    workspaceId: randomUUID(),
+    deviceId: randomUUID(),
+    pushToken: randomBytes(32).toString('hex'),
+    expiresAt: Date.now() + 60_000,
+    context: { application: 'Payroll', ipAddress: '203.0.113.7', location: 'Lyon, FR', userAgent: 'Firefox 128' },
+    attempt: 1,
+    ...overrides,
+  };
+}
+
+function apnsProvider(key = signingKey): ApnsPushProvider {
+  return new ApnsPushProvider({
+    key: key.privateKeyPem,
+    keyId: key.keyId,
+    teamId: key.teamId,
+    bundleId: BUNDLE_ID,
+    production: false,
+    emulator: { host: '127.0.0.1', port: emulator.port, caPem: emulator.caPem },
+  });
+}
+
+const soon = () => ({ deadlineMs: Date.now() + 5_000 });
+
+beforeAll(async () => {
+  emulator = await startApnsEmulator({ signingKeys: [signingKey], requireKnownKey: true });
+  provider = apnsProvider();
+});
+
+afterAll(async () => {
+  await provider?.close();
+  await emulator?.close();
+});
+
+describe('APNs provider against the APNs emulator (real @parse/node-apn)', () => {
+  it('delivers an actionable alert that expires with the challenge, without the number to match', async () => {
+    const message = pushMessage();
+
+    const result = await provider.send(message, soon());
+
+    expect(result).toMatchObject({ outcome: 'accepted', providerMessageId: expect.any(String) });
+    const [received] = emulator.received().filter((entry) => entry.deviceToken === message.pushToken);
+    expect(received?.headers).toMatchObject({
+      ':authority': 'api.sandbox.push.apple.com',
+      'apns-topic': BUNDLE_ID,
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+      'apns-expiration': String(Math.floor(message.expiresAt / 1000)),
+      'apns-collapse-id': message.challengeId,
+    });
+    expect(received?.body).toMatchObject({
+      aps: { category: 'PUSHMFA_APPROVAL', 'mutable-content': 1, alert: { title: 'Approve sign-in to Payroll?' } },
+      challengeId: message.challengeId,
+      workspaceId: message.workspaceId,
+    });
+    expect(JSON.stringify(received?.body)).not.toMatch(/numberMatch/i);
+  });
+
+  it.each([
+    ['Unregistered', 'dead_token'],
+    ['BadDeviceToken', 'dead_token'],
+    ['TooManyRequests', 'rate_limited'],
+    ['InternalServerError', 'transient'],
+    ['ServiceUnavailable', 'transient'],
+    ['ExpiredProviderToken', 'transient'],
+    ['InvalidProviderToken', 'auth_error'],
+    ['BadTopic', 'rejected'],
+  ] as const)('maps APNs %s to %s', async (reason, outcome) => {
+    const message = pushMessage();
+    emulator.script(message.pushToken, { fail: reason });
+
+    const result = await provider.send(message, soon());
+
+    expect(result.outcome).toBe(outcome);
+  });
+
+  it('answers timeout by the deadline when APNs is slower than it', async () => {
+    const message = pushMessage();
+    emulator.script(message.pushToken, { delayMs: 3_000 });
+    const deadlineMs = Date.now() + 300;
+
+    const result = await provider.send(message, { deadlineMs });
+
+    expect(result).toEqual({ outcome: 'timeout' });
+    expect(Date.now()).toBeLessThan(deadlineMs + 250);
+  });
+
+  it('treats a dropped connection as transient, then reconnects for the next push', async () => {
+    const message = pushMessage();
+    emulator.script(message.pushToken, { fail: 'DROP_CONNECTION', times: 1 });
+
+    expect((await provider.send(message, soon())).outcome).toBe('transient');
+    expect((await provider.send(message, soon())).outcome).toBe('accepted');
+  });
+
+  it('reports auth_error when APNs does not know the signing key', async () => {
+    const stranger = apnsProvider(createTestApnsKey());
+    try {
+      expect(await stranger.send(pushMessage(), soon())).toEqual({ outcome: 'auth_error', reason: 'InvalidProviderToken' });
+    } finally {
+      await stranger.close();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import type { TokenMessage } from 'firebase-admin/messaging';
+import type { PushMessage } from './push-provider.port';
+
+/**
+ * A data-only message (the app builds the notification, with Approve/Deny), high priority so Android wakes the
+ * app, living only until the challenge expires, and collapsed per challenge so a resend replaces, not stacks.
+ * FCM data values must all be strings.
+ */
+export function toFcmMessage(message: PushMessage, nowMs: number): TokenMessage {
+  const data: Record<string, string> = {
+    type: 'pushmfa.challenge',
+    challengeId: message.challengeId,
+    workspaceId: message.workspaceId,
+    expiresAt: String(message.expiresAt),
+    attempt: String(message.attempt),
+  };
+  const { application, ipAddress, location, userAgent } = message.context;
+  if (application !== undefined) data.application = application;
+  if (ipAddress !== undefined) data.ipAddress = ipAddress;
+  if (location !== undefined) data.location = location;
+  if (userAgent !== undefined) data.userAgent = userAgent;
+  return {
+    token: message.pushToken,
+    data,
+    android: {
+      priority: 'high',
+      ttl: Math.max(0, message.expiresAt - nowMs),
+      collapseKey: message.challengeId,
+    },
+  };
+}
