@@ -1,0 +1,61 @@
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
+import { type ConsumedRecord, ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
+import { runInSpan, startConsumerSpan } from '@pushmfa/observability';
+import { applyChallengeEvent } from '../challenges/challenge-view.projection';
+import type { ChallengeViews } from '../challenges/challenge-views';
+import type { PushDispatcher } from '../dispatching/push-dispatcher';
+import type { PushJob } from '../dispatching/push-job';
+import { planPushJobs } from '../dispatching/push-job-planning';
+import type { PushScheduler } from '../dispatching/push-scheduler';
+import type { ConsumerLog } from './consumer-log';
+
+export const CHALLENGE_DISPATCH_GROUP = 'delivery.push-dispatch';
+
+export interface ChallengeDispatchDeps {
+  kafka: Kafka;
+  pool: Pool;
+  schema: string;
+  topicPrefix: string;
+  views: ChallengeViews;
+  scheduler: PushScheduler;
+  dispatcher: PushDispatcher;
+  log: ConsumerLog;
+}
+
+/**
+ * Applies `pushmfa.challenge.v1` to the challenge view and, for an issue or a resend, hands one push per
+ * target device to the scheduler. The view update and the inbox mark commit together, and the pushes are
+ * scheduled only after that, without being awaited: the partition moves on while they run.
+ */
+export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): ContractConsumer {
+  const inbox = new PgInbox(deps.pool, deps.schema);
+  const handle = async (envelope: ContractEnvelope, record: ConsumedRecord): Promise<void> => {
+    const span = startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
+      'messaging.message.id': envelope.id,
+      'pushmfa.challenge_id': String((envelope.data as { challengeId?: unknown }).challengeId),
+    });
+    await runInSpan(span, async () => {
+      let jobs: PushJob[] = [];
+      const traceparent = currentTraceparent();
+      await inbox.handleOnce(CHALLENGE_DISPATCH_GROUP, envelope.id, async (client) => {
+        await applyChallengeEvent(client, deps.schema, envelope);
+        const challengeId = (envelope.data as { challengeId: string }).challengeId;
+        const view = await deps.views.find(envelope.workspaceId, challengeId, client);
+        jobs = planPushJobs(envelope, view, traceparent);
+      });
+      if (jobs.length === 0) return;
+      // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.
+      await deps.scheduler.waitForCapacity();
+      for (const job of jobs) deps.dispatcher.dispatch(job);
+    });
+  };
+  return new ContractConsumer({
+    kafka: deps.kafka,
+    groupId: CHALLENGE_DISPATCH_GROUP,
+    topics: [topicName('challenge', deps.topicPrefix)],
+    log: deps.log,
+    handle,
+  });
+}

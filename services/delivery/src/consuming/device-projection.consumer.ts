@@ -1,0 +1,24 @@
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { topicName } from '@pushmfa/contracts';
+import { ContractConsumer, PgInbox } from '@pushmfa/messaging';
+import { applyDeviceEvent, DEVICE_EVENT_TYPES } from '../devices/device-projection';
+import type { ConsumerLog } from './consumer-log';
+
+export const DEVICE_PROJECTION_GROUP = 'delivery.device-projection';
+const DEVICE_EVENTS = new Set<string>(DEVICE_EVENT_TYPES);
+
+/** Keeps `delivery.devices` in step with `pushmfa.registry.v1`, once per event (PgInbox). */
+export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema: string, topicPrefix: string, log: ConsumerLog) {
+  const inbox = new PgInbox(pool, schema);
+  return new ContractConsumer({
+    kafka,
+    groupId: DEVICE_PROJECTION_GROUP,
+    topics: [topicName('registry', topicPrefix)],
+    log,
+    handle: async (envelope) => {
+      if (!DEVICE_EVENTS.has(envelope.type)) return;
+      await inbox.handleOnce(DEVICE_PROJECTION_GROUP, envelope.id, (client) => applyDeviceEvent(client, schema, envelope));
+    },
+  });
+}

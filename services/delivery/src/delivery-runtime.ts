@@ -1,0 +1,66 @@
+import { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { type ContractConsumer, type KafkaEventPublisher, PgInbox } from '@pushmfa/messaging';
+import type { ReadinessRegistry } from '@pushmfa/observability';
+import { migrateDeliverySchema } from './database/delivery-schema.migration';
+import type { PushProvidersByName } from './dispatching/push-dispatcher';
+import type { PushScheduler } from './dispatching/push-scheduler';
+
+const INBOX_PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
+
+export interface DeliveryRuntimeParts {
+  pool: Pool;
+  schema: string;
+  publisher: KafkaEventPublisher;
+  consumers: ContractConsumer[];
+  scheduler: PushScheduler;
+  providers: PushProvidersByName;
+  drainTimeoutMs: number;
+}
+
+/**
+ * Starts and stops delivery's moving parts in an order that loses nothing it acknowledged: schema, producer,
+ * then consumers; on the way down consumers first, then the pushes in flight (bounded), then connections.
+ */
+export class DeliveryRuntime {
+  private readonly logger = new Logger('DeliveryRuntime');
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly parts: DeliveryRuntimeParts) {}
+
+  registerReadiness(readiness: ReadinessRegistry): void {
+    readiness.register('database', async () => (await this.parts.pool.query('select 1')).rowCount === 1);
+    readiness.register('broker', () => this.parts.publisher.isConnected && this.parts.consumers.every((c) => c.isReady));
+  }
+
+  async start(): Promise<void> {
+    await migrateDeliverySchema(this.parts.pool, this.parts.schema);
+    await this.parts.publisher.connect();
+    for (const consumer of this.parts.consumers) await consumer.start();
+    this.pruneTimer = setInterval(() => {
+      this.pruneOldState().catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
+    }, INBOX_PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Stop taking work and finish the pushes in flight; the outcome events they publish still need the producer. */
+  async stopConsuming(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await Promise.all(this.parts.consumers.map((consumer) => consumer.stop()));
+    const left = await this.parts.scheduler.drain(this.parts.drainTimeoutMs);
+    if (left > 0) this.logger.warn(`shutdown: ${left} push(es) still pending after ${this.parts.drainTimeoutMs} ms were dropped`);
+  }
+
+  /** Processed ids older than the broker keeps records, and challenges long past their expiry, are forgotten. */
+  private async pruneOldState(): Promise<void> {
+    await new PgInbox(this.parts.pool, this.parts.schema).prune();
+    await this.parts.pool.query(`delete from ${this.parts.schema}.challenges where expires_at < now() - interval '1 day'`);
+  }
+
+  async close(): Promise<void> {
+    await this.parts.publisher.disconnect().catch((error: unknown) => this.logger.warn(`producer disconnect: ${String(error)}`));
+    const { fcm, apns } = this.parts.providers;
+    await Promise.all([fcm, apns].map((provider) => provider?.close().catch(() => undefined)));
+    await this.parts.pool.end();
+  }
+}

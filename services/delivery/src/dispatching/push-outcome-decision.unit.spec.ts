@@ -1,0 +1,70 @@
+import { MAX_TRIES_PER_ROUND, pushAttemptNumber, retryDelayMs } from './delivery-retry-policy';
+import { decidePushOutcome } from './push-outcome-decision';
+
+const NOW = 1_000_000;
+const EXPIRES = NOW + 60_000;
+const highest = () => 0.999999;
+const lowest = () => 0;
+
+describe('decidePushOutcome', () => {
+  it('reports an accepted push as PushDispatched', () => {
+    expect(decidePushOutcome({ outcome: 'accepted', providerMessageId: 'm-1', latencyMs: 12 }, 1, NOW, EXPIRES)).toEqual({
+      event: { type: 'PushDispatched', providerMessageId: 'm-1', latencyMs: 12 },
+    });
+  });
+
+  it('reports a dead token as PushRejected and never retries it', () => {
+    expect(decidePushOutcome({ outcome: 'dead_token', reason: 'UNREGISTERED' }, 1, NOW, EXPIRES)).toEqual({
+      event: { type: 'PushRejected', reason: 'UNREGISTERED' },
+    });
+  });
+
+  it('gives up at once on a rejected message or bad credentials', () => {
+    expect(decidePushOutcome({ outcome: 'rejected', reason: 'INVALID_ARGUMENT' }, 1, NOW, EXPIRES).event.type).toBe('PushFailed');
+    expect(decidePushOutcome({ outcome: 'auth_error', reason: 'THIRD_PARTY_AUTH_ERROR' }, 1, NOW, EXPIRES).event.type).toBe('PushFailed');
+  });
+
+  it('retries a transient failure or a timeout with PushAttemptFailed, saying when', () => {
+    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, 1, NOW, EXPIRES, () => 0.5);
+    expect(decision).toEqual({ event: { type: 'PushAttemptFailed', reason: 'transient: UNAVAILABLE', retryInMs: 500 }, retryInMs: 500 });
+    expect(decidePushOutcome({ outcome: 'timeout' }, 2, NOW, EXPIRES, () => 0.5).retryInMs).toBe(1000);
+  });
+
+  it('gives up with PushFailed after the last try', () => {
+    const decision = decidePushOutcome({ outcome: 'timeout' }, MAX_TRIES_PER_ROUND, NOW, EXPIRES);
+    expect(decision).toEqual({ event: { type: 'PushFailed', reason: 'timeout' } });
+  });
+
+  it('does not schedule a retry that would start after the challenge expires', () => {
+    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, 1, NOW, NOW + 200, highest);
+    expect(decision.event.type).toBe('PushFailed');
+    expect(decision.retryInMs).toBeUndefined();
+  });
+
+  it('honours the provider Retry-After as a floor', () => {
+    const decision = decidePushOutcome({ outcome: 'rate_limited', reason: 'QUOTA_EXCEEDED', retryAfterMs: 5_000 }, 1, NOW, EXPIRES, lowest);
+    expect(decision.retryInMs).toBe(5_000);
+  });
+});
+
+describe('retryDelayMs (full-jitter exponential backoff, base 1 s, cap 8 s)', () => {
+  it('draws from [0, base * 2^(try-1)) and never above the cap', () => {
+    expect(retryDelayMs(1, NOW, EXPIRES, undefined, highest)).toBeLessThan(1_000);
+    expect(retryDelayMs(2, NOW, EXPIRES, undefined, highest)).toBeLessThan(2_000);
+    expect(retryDelayMs(2, NOW, EXPIRES, undefined, highest)).toBeGreaterThanOrEqual(1_999);
+    for (let tryNumber = 1; tryNumber < MAX_TRIES_PER_ROUND; tryNumber++) {
+      expect(retryDelayMs(tryNumber, NOW, EXPIRES, undefined, highest)).toBeLessThan(8_000);
+    }
+  });
+
+  it('refuses a retry-after that ends past expiry', () => {
+    expect(retryDelayMs(1, NOW, NOW + 4_000, 5_000, lowest)).toBeNull();
+  });
+});
+
+describe('pushAttemptNumber', () => {
+  it('numbers every try of every round apart, so each delivery event id is distinct', () => {
+    const numbers = [1, 2, 3].flatMap((round) => [1, 2, 3].map((tryNumber) => pushAttemptNumber(round, tryNumber)));
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
