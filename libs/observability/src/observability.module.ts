@@ -1,0 +1,51 @@
+import { Global, Module } from '@nestjs/common';
+import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { HealthHttpController } from './health/health.http.controller';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { RequestContextMiddleware } from './http-context/request-context.middleware';
+import { buildPinoHttpOptions } from './logging/logger-options';
+import { HttpMetricsHook } from './metrics/http-metrics.hook';
+import { MetricsHttpController } from './metrics/metrics.http.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { ConnectionDrainHook } from './shutdown/connection-drain.hook';
+
+export interface ObservabilityOptions {
+  readonly serviceName: string;
+  /** Where log lines go; stdout unless a test captures them. */
+  readonly logDestination?: DestinationStream;
+}
+
+/**
+ * Logger (nestjs-pino), metrics (`GET /metrics`), health (`GET /health/live`, `GET /health/ready`) and the
+ * per-request correlation id and server span. Global: MetricsService and ReadinessRegistry inject anywhere.
+ */
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forService(options: ObservabilityOptions): DynamicModule {
+    const pinoOptions = buildPinoHttpOptions(options.serviceName);
+    if (options.logDestination) delete pinoOptions.transport;
+    return {
+      module: ObservabilityModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthHttpController, MetricsHttpController],
+      providers: [
+        { provide: MetricsService, useValue: new MetricsService(options.serviceName) },
+        ReadinessRegistry,
+        HttpMetricsHook,
+        ConnectionDrainHook,
+      ],
+      exports: [MetricsService, ReadinessRegistry, LoggerModule],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*');
+  }
+}
