@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata, EventStore, ExpectedRevision } from '../event-store.port';
+import { WrongExpectedRevisionError } from '../event-store.port';
+import { type Decider, type DomainEvent, foldEvents } from './decider';
+
+export interface HandleResult<TState, TEvent> {
+  state: TState;
+  newEvents: TEvent[];
+  /** Revision of the stream's last event after the command (-1n: the stream is still empty). */
+  revision: bigint;
+}
+
+export interface CommandHandlerOptions {
+  /** Attempts when another writer appended first; each attempt re-reads the stream. */
+  maxAttempts?: number;
+}
+
+/**
+ * Reads a stream, folds it, decides, and appends with the revision it read. A concurrent writer makes the append fail;
+ * the handler then retries with fresh state a bounded number of times, so the decision is always made on current state.
+ */
+export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<TState, TCommand, TEvent>,
+    private readonly options: CommandHandlerOptions = {},
+  ) {}
+
+  async load(streamId: string): Promise<{ state: TState; revision: bigint }> {
+    const events = await this.store.readStream(streamId);
+    const state = foldEvents(this.decider, events.map((e) => ({ type: e.type, data: e.data }) as TEvent));
+    return { state, revision: BigInt(events.length) - 1n };
+  }
+
+  async handle(streamId: string, command: TCommand, metadata: EventMetadata): Promise<HandleResult<TState, TEvent>> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } = await this.load(streamId);
+      const newEvents = this.decider.decide(command, state);
+      if (newEvents.length === 0) return { state, newEvents, revision };
+      const expected: ExpectedRevision = revision < 0n ? 'no_stream' : revision;
+      try {
+        const result = await this.store.appendToStream(
+          streamId,
+          newEvents.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
+          expected,
+        );
+        const next = newEvents.reduce((s, e) => this.decider.evolve(s, e), state);
+        return { state: next, newEvents, revision: result.nextExpectedRevision };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { topicName } from '@pushmfa/contracts';
+import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
+import { PostgresEventStore } from '@pushmfa/event-store';
+import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
+import { ReadinessRegistry } from '@pushmfa/observability';
+import { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import type { ChallengeConfig } from './config';
+import { mapChallengeEvent } from './publishing/challenge-integration.mapper';
+import { RegistryView } from './registry-view/registry-view';
+import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
+
+export const CHALLENGE_CONFIG = Symbol('CHALLENGE_CONFIG');
+const SCHEMA = 'challenge';
+const REGISTRY_CONSUMER = 'challenge.registry-view';
+
+/** The challenge service's connections and background work: event store and relay, registry view, Redis. */
+@Injectable()
+export class ChallengeRuntime implements OnModuleInit, OnApplicationShutdown {
+  readonly runtime: ServiceRuntime;
+  readonly store: PostgresEventStore;
+  readonly apiKeys: ApiKeyDirectory;
+  readonly registry: RegistryView;
+  readonly redis: Redis;
+  readonly notifier: ChallengeStatusNotifier;
+  readonly deviceAuth: DeviceRequestAuthenticator;
+  private readonly subscriber: Redis;
+  private readonly inbox: PgInbox;
+  private readonly relay: EventStoreKafkaRelay;
+  private readonly registryConsumer: ContractConsumer;
+
+  constructor(
+    @Inject(CHALLENGE_CONFIG) readonly config: ChallengeConfig,
+    private readonly readiness: ReadinessRegistry,
+    private readonly logger: PinoLogger,
+  ) {
+    const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
+    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
+    const { pool } = this.runtime;
+    this.store = new PostgresEventStore({ pool, schema: SCHEMA });
+    this.apiKeys = new ApiKeyDirectory(pool, SCHEMA);
+    this.registry = new RegistryView(pool, SCHEMA);
+    this.inbox = new PgInbox(pool, SCHEMA);
+    const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
+    this.redis = new Redis(config.redisUrl, redisOptions);
+    this.subscriber = new Redis(config.redisUrl, redisOptions);
+    for (const client of [this.redis, this.subscriber]) client.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
+    const redisPrefix = `pushmfa:${config.topicPrefix}`;
+    this.notifier = new ChallengeStatusNotifier(this.redis, this.subscriber, redisPrefix);
+    this.deviceAuth = new DeviceRequestAuthenticator({ clock: Date.now, nonceStore: new RedisNonceStore(this.redis, `${redisPrefix}challenge:`), devices: this.registry });
+    this.relay = new EventStoreKafkaRelay({
+      store: this.store,
+      publisher: this.runtime.publisher,
+      map: mapChallengeEvent,
+      topicPrefix: config.topicPrefix,
+      onError: (error) => this.logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
+    });
+    this.registryConsumer = new ContractConsumer({
+      kafka: this.runtime.kafka,
+      groupId: `${config.topicPrefix}${REGISTRY_CONSUMER}`,
+      topics: [topicName('registry', config.topicPrefix)],
+      log,
+      handle: async (envelope) => {
+        await this.inbox.handleOnce(REGISTRY_CONSUMER, envelope.id, async (client) => {
+          await this.apiKeys.apply(client, envelope);
+          await this.registry.apply(client, envelope);
+        });
+      },
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.runtime.createSchema();
+    await this.store.migrate();
+    await this.apiKeys.migrate();
+    await this.registry.migrate();
+    await this.inbox.migrate();
+    await Promise.all([this.redis.connect(), this.subscriber.connect()]);
+    await this.runtime.publisher.connect();
+    await this.relay.start();
+    await this.registryConsumer.start();
+    this.readiness.register('database', () => this.runtime.databaseAnswers());
+    this.readiness.register('broker', () => this.runtime.publisher.isConnected && this.registryConsumer.isReady);
+    this.readiness.register('redis', () => this.redis.status === 'ready' && this.subscriber.status === 'ready');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.registryConsumer.stop().catch(() => undefined);
+    await this.relay.stop();
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+    await this.runtime.close();
+  }
+}

@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DEVICE_REQUEST_AUTHENTICATOR, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { ObservabilityModule } from '@pushmfa/observability';
+import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
+import { CHALLENGE_CONFIG, ChallengeRuntime } from './challenge-runtime';
+import type { ChallengeConfig } from './config';
+import { CancelChallengeHttpController } from './push-challenge/cancelling/cancel-challenge.http.controller';
+import { ChallengeCommands } from './push-challenge/challenge-commands';
+import { IssueChallengeHttpController } from './push-challenge/issuing/issue-challenge.http.controller';
+import { ReadChallengeStatusHttpController } from './push-challenge/reading-status/read-challenge-status.http.controller';
+import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
+
+@Module({})
+export class ChallengeModule {
+  static forRoot(config: ChallengeConfig): DynamicModule {
+    return {
+      module: ChallengeModule,
+      imports: [ObservabilityModule.forService({ serviceName: 'challenge' })],
+      controllers: [IssueChallengeHttpController, ReadChallengeStatusHttpController, CancelChallengeHttpController, RespondToChallengeHttpController],
+      providers: [
+        { provide: CHALLENGE_CONFIG, useValue: config },
+        ChallengeRuntime,
+        { provide: API_KEY_DIRECTORY, useFactory: (runtime: ChallengeRuntime) => runtime.apiKeys, inject: [ChallengeRuntime] },
+        { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: ChallengeRuntime) => runtime.deviceAuth, inject: [ChallengeRuntime] },
+        ApiKeyGuard,
+        DeviceSignatureGuard,
+        ChallengeCommands,
+      ],
+    };
+  }
+}

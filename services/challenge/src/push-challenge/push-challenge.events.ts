@@ -1,0 +1,20 @@
+import type { ChallengeContext } from '@pushmfa/contracts';
+import type { DomainEvent } from '@pushmfa/event-store';
+
+export interface TargetDevice {
+  deviceId: string;
+  pushProvider: 'fcm' | 'apns';
+  platform: 'android' | 'ios';
+}
+
+/**
+ * Events of the challenge stream (`challenge-<id>`). `numberMatch` lives only in this store: the mapper to Kafka
+ * leaves it out, and no read model outside this service ever sees it.
+ */
+export type PushChallengeEvent =
+  | DomainEvent<'ChallengeIssued', { challengeId: string; workspaceId: string; userId: string; createdAt: string; expiresAt: string; numberMatch?: string; context: ChallengeContext; devices: TargetDevice[] }>
+  | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
+  | DomainEvent<'ChallengeDenied', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }>
+  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string }>;
+
+export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;

@@ -1,0 +1,39 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseBody } from '@pushmfa/http';
+import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { ChallengeRuntime } from '../../challenge-runtime';
+import { ChallengeCommands } from '../challenge-commands';
+import { challengeView } from '../challenge-view';
+
+const statusQuery = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(0) });
+
+@ApiTags('challenges')
+@ApiBearerAuth()
+@Controller('v1/challenges/:challengeId')
+@UseGuards(ApiKeyGuard)
+export class ReadChallengeStatusHttpController {
+  constructor(
+    private readonly runtime: ChallengeRuntime,
+    private readonly challenges: ChallengeCommands,
+  ) {}
+
+  @Get()
+  @RequireRole('platform')
+  @ApiQuery({ name: 'waitSeconds', required: false, description: '0-30: answer as soon as the status leaves pending, or when the wait ends' })
+  @ApiOperation({ summary: 'Challenge status, with long-poll' })
+  async read(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Query() query: unknown) {
+    const { waitSeconds } = parseBody(statusQuery, query);
+    let state = await this.challenges.load(challengeId, caller.workspaceId);
+    const expiresInMs = Date.parse(state.expiresAt) - Date.now();
+    if (waitSeconds > 0 && state.status === 'pending' && expiresInMs > 0) {
+      await this.runtime.notifier.waitUntilSettled(challengeId, Math.min(waitSeconds * 1000, expiresInMs), async () => {
+        state = await this.challenges.load(challengeId, caller.workspaceId);
+        return state.status !== 'pending';
+      });
+      state = await this.challenges.load(challengeId, caller.workspaceId);
+    }
+    return challengeView(state);
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { parseBody, ProblemException } from '@pushmfa/http';
+import { ChallengeCommands } from '../challenge-commands';
+import { challengeView } from '../challenge-view';
+
+const responseBody = z
+  .object({ decision: z.enum(['approve', 'deny']), numberMatch: z.string().regex(/^\d{1,6}$/).optional(), fraud: z.boolean().optional() })
+  .strict();
+
+@ApiTags('device')
+@Controller('v1/device/challenges/:challengeId/response')
+@UseGuards(DeviceSignatureGuard)
+export class RespondToChallengeHttpController {
+  constructor(private readonly challenges: ChallengeCommands) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The app approves (typing the number shown on the sign-in page) or denies; the first response wins' })
+  async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
+    const input = parseBody(responseBody, body);
+    const { device } = request;
+    const challenge = await this.challenges.load(challengeId, device.workspaceId);
+    if (challenge.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
+    const { state, newEvents } = await this.challenges.execute(challengeId, device.workspaceId, {
+      type: 'RespondToChallenge',
+      deviceId: device.deviceId,
+      decision: input.decision,
+      fraud: input.fraud === true,
+      now: new Date(),
+      ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
+    });
+    if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
+      throw new ProblemException('number_mismatch', 'the number does not match the one on the sign-in page; the request was denied');
+    }
+    return { status: challengeView(state as typeof challenge).status };
+  }
+}

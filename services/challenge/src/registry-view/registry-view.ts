@@ -1,0 +1,89 @@
+import type { Pool, PoolClient } from 'pg';
+import { type ContractEnvelope, DEFAULT_SETTINGS, type EventData, type WorkspaceSettings } from '@pushmfa/contracts';
+import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
+import type { TargetDevice } from '../push-challenge/push-challenge.events';
+
+/**
+ * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
+ * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
+ */
+export class RegistryView implements DeviceKeyResolver {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  async migrate(): Promise<void> {
+    await this.pool.query(`
+      create table if not exists ${this.schema}.workspaces (workspace_id text primary key, settings jsonb not null);
+      create table if not exists ${this.schema}.devices (
+        device_id text primary key,
+        workspace_id text not null,
+        user_id text not null,
+        status text not null,
+        platform text not null,
+        push_provider text not null,
+        public_jwk jsonb not null,
+        paired_at timestamptz not null
+      );
+      create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';`);
+  }
+
+  /** Applies one registry event inside the consumer's transaction; idempotent. */
+  async apply(client: PoolClient, envelope: ContractEnvelope): Promise<void> {
+    const s = this.schema;
+    switch (envelope.type) {
+      case 'WorkspaceCreated':
+      case 'WorkspaceSettingsChanged': {
+        const data = envelope.data as EventData<'WorkspaceCreated'>;
+        await client.query(`insert into ${s}.workspaces (workspace_id, settings) values ($1, $2) on conflict (workspace_id) do update set settings = excluded.settings`, [data.workspaceId, data.settings]);
+        return;
+      }
+      case 'DevicePaired': {
+        const d = envelope.data as EventData<'DevicePaired'>;
+        await client.query(
+          `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at)
+           values ($1, $2, $3, 'active', $4, $5, $6, $7) on conflict (device_id) do nothing`,
+          [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt],
+        );
+        if (d.replacedDeviceId) await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [d.replacedDeviceId, envelope.workspaceId]);
+        return;
+      }
+      case 'DeviceRevoked': {
+        const d = envelope.data as EventData<'DeviceRevoked'>;
+        await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [d.deviceId, envelope.workspaceId]);
+        return;
+      }
+      case 'UserMfaReset': {
+        const d = envelope.data as EventData<'UserMfaReset'>;
+        await client.query(`update ${s}.devices set status = 'revoked' where workspace_id = $1 and user_id = $2`, [envelope.workspaceId, d.userId]);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Settings of a workspace; null while its WorkspaceCreated has not arrived yet. */
+  async settings(workspaceId: string): Promise<WorkspaceSettings | null> {
+    const { rows } = await this.pool.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [workspaceId]);
+    return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
+  }
+
+  async activeDevices(workspaceId: string, userId: string): Promise<TargetDevice[]> {
+    const { rows } = await this.pool.query<{ device_id: string; push_provider: 'fcm' | 'apns'; platform: 'android' | 'ios' }>(
+      `select device_id, push_provider, platform from ${this.schema}.devices where workspace_id = $1 and user_id = $2 and status = 'active' order by paired_at`,
+      [workspaceId, userId],
+    );
+    return rows.map((r) => ({ deviceId: r.device_id, pushProvider: r.push_provider, platform: r.platform }));
+  }
+
+  async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
+    const { rows } = await this.pool.query<{ device_id: string; user_id: string; workspace_id: string; status: 'active' | 'revoked'; public_jwk: unknown }>(
+      `select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`,
+      [deviceId],
+    );
+    const row = rows[0];
+    return row ? { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk } : null;
+  }
+}

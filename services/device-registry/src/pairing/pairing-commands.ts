@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DeciderCommandHandler } from '@pushmfa/event-store';
+import { ProblemException } from '@pushmfa/http';
+import { currentTraceparent } from '@pushmfa/messaging';
+import { currentCorrelationId } from '@pushmfa/observability';
+import { RegistryRuntime } from '../registry-runtime';
+import { type PairingCommand, pairingDecider, type PairingState } from './pairing.decider';
+import { type PairingEvent, pairingStreamId } from './pairing.events';
+
+/** SHA-256 of a secret bound to its pairing, so equal secrets never hash alike across pairings. */
+export function pairingDigest(pairingId: string, secret: string): string {
+  return createHash('sha256').update(`${pairingId}:${secret}`).digest('hex');
+}
+
+export function digestMatches(expectedHex: string, actualHex: string): boolean {
+  const a = Buffer.from(expectedHex, 'hex');
+  const b = Buffer.from(actualHex, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Runs pairing commands; a pairing of another workspace reads as absent. */
+@Injectable()
+export class PairingCommands {
+  private readonly handler: DeciderCommandHandler<PairingState, PairingCommand, PairingEvent>;
+
+  constructor(runtime: RegistryRuntime) {
+    this.handler = new DeciderCommandHandler(runtime.store, pairingDecider);
+  }
+
+  /** Loads a pairing; `workspaceId` undefined is the device (registration), which has no workspace key. */
+  async load(pairingId: string, workspaceId?: string): Promise<Exclude<PairingState, { status: 'absent' }>> {
+    if (!/^[0-9a-f-]{36}$/.test(pairingId)) throw new ProblemException('not_found', 'no such pairing');
+    const { state } = await this.handler.load(pairingStreamId(pairingId));
+    if (state.status === 'absent' || (workspaceId !== undefined && state.workspaceId !== workspaceId)) {
+      throw new ProblemException('not_found', 'no such pairing');
+    }
+    return state;
+  }
+
+  execute(pairingId: string, workspaceId: string, command: PairingCommand) {
+    return this.handler.handle(pairingStreamId(pairingId), command, {
+      workspaceId,
+      correlationId: currentCorrelationId(),
+      traceparent: currentTraceparent(),
+      occurredAt: new Date().toISOString(),
+    });
+  }
+}

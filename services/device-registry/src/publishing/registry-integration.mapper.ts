@@ -1,0 +1,63 @@
+import type { RecordedEvent } from '@pushmfa/event-store';
+import type { IntegrationMessage } from '@pushmfa/messaging';
+import type { PairingEvent } from '../pairing/pairing.events';
+import type { WorkspaceEvent } from '../workspace/workspace.events';
+
+const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userId}`;
+
+/**
+ * Maps stored registry events to contract messages, field by field: secret and code hashes stay in the store;
+ * events only this service needs (ConfirmationCodeRejected) are not published.
+ */
+export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | null {
+  const workspaceId = String(recorded.metadata.workspaceId ?? '');
+  const event = { type: recorded.type, data: recorded.data } as WorkspaceEvent | PairingEvent;
+  switch (event.type) {
+    case 'WorkspaceCreated':
+    case 'ApiKeyIssued':
+    case 'ApiKeyRevoked':
+    case 'WorkspaceSettingsChanged':
+      return { type: event.type, data: event.data, key: event.data.workspaceId, workspaceId: event.data.workspaceId };
+    case 'PairingStarted': {
+      const { pairingId, userId, expiresAt, deviceName, replaceDeviceId } = event.data;
+      const data = { pairingId, userId, expiresAt, ...(deviceName ? { deviceName } : {}), ...(replaceDeviceId ? { replaceDeviceId } : {}) };
+      return { type: 'PairingStarted', data, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'DeviceRegistered': {
+      const { pairingId, userId, device } = event.data;
+      const data = {
+        pairingId,
+        userId,
+        deviceId: device.deviceId,
+        platform: device.platform,
+        pushProvider: device.pushProvider,
+        publicJwk: device.publicJwk,
+        ...(device.deviceName ? { deviceName: device.deviceName } : {}),
+        ...(device.appVersion ? { appVersion: device.appVersion } : {}),
+      };
+      return { type: 'DeviceRegistered', data, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'DevicePaired': {
+      const { pairingId, userId, device, name, pairedAt, replacedDeviceId } = event.data;
+      const data = {
+        pairingId,
+        deviceId: device.deviceId,
+        userId,
+        name,
+        platform: device.platform,
+        pushProvider: device.pushProvider,
+        pushToken: device.pushToken,
+        publicJwk: device.publicJwk,
+        pairedAt,
+        ...(replacedDeviceId ? { replacedDeviceId } : {}),
+      };
+      return { type: 'DevicePaired', data, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'PairingFailed':
+      return { type: 'PairingFailed', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
+    case 'ConfirmationCodeRejected':
+      return null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Patch, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { settingsSchema } from '@pushmfa/contracts';
+import { parseBody, ProblemException } from '@pushmfa/http';
+import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { WorkspaceCommands } from '../workspace-commands';
+
+const settingsChanges = settingsSchema.partial().strict();
+
+@ApiTags('workspace')
+@ApiBearerAuth()
+@Controller('v1/workspace/settings')
+@UseGuards(ApiKeyGuard)
+export class ChangeSettingsHttpController {
+  constructor(private readonly workspaces: WorkspaceCommands) {}
+
+  @Patch()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Change workspace settings (admin); out-of-range values answer validation_failed naming the field' })
+  async change(@Caller() caller: ApiKeyCaller, @Body() body: unknown) {
+    const changes = parseBody(settingsChanges, body);
+    const { state } = await this.workspaces.execute(caller.workspaceId, {
+      type: 'ChangeSettings',
+      changes,
+      actor: { kind: 'admin', keyId: caller.keyId },
+    });
+    if (state.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
+    return state.settings;
+  }
+}

@@ -1,0 +1,42 @@
+import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
+import { DomainError, foldEvents } from '@pushmfa/event-store';
+import { type WorkspaceCommand, workspaceDecider } from './workspace.decider';
+import type { WorkspaceEvent } from './workspace.events';
+
+const created: WorkspaceEvent = { type: 'WorkspaceCreated', data: { workspaceId: 'ws1', name: 'Acme', settings: { ...DEFAULT_SETTINGS } } };
+
+function given(events: WorkspaceEvent[]) {
+  return {
+    when: (command: WorkspaceCommand) => {
+      const run = () => workspaceDecider.decide(command, foldEvents(workspaceDecider, events));
+      return { then: (expected: WorkspaceEvent[]) => expect(run()).toEqual(expected), thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError) };
+    },
+  };
+}
+
+describe('workspace decider', () => {
+  it('creates a workspace with push disabled and the contract defaults', () => {
+    given([]).when({ type: 'CreateWorkspace', workspaceId: 'ws1', name: 'Acme' }).then([created]);
+    expect(DEFAULT_SETTINGS.pushEnabled).toBe(false);
+  });
+
+  it('refuses to create a workspace twice', () => {
+    given([created]).when({ type: 'CreateWorkspace', workspaceId: 'ws1', name: 'Acme' }).thenFails('conflict');
+  });
+
+  it('issues keys only in an existing workspace, recording the hash alone', () => {
+    const hash = 'a'.repeat(64);
+    given([created])
+      .when({ type: 'IssueApiKey', keyId: 'k1', role: 'admin', keyHash: hash })
+      .then([{ type: 'ApiKeyIssued', data: { workspaceId: 'ws1', keyId: 'k1', role: 'admin', keyHash: hash } }]);
+    given([]).when({ type: 'IssueApiKey', keyId: 'k1', role: 'admin', keyHash: hash }).thenFails('not_found');
+  });
+
+  it('records who changed which settings, and nothing when nothing changes', () => {
+    const actor = { kind: 'admin' as const, keyId: 'k1' };
+    given([created])
+      .when({ type: 'ChangeSettings', changes: { pushEnabled: true, numberMatching: 'always' }, actor })
+      .then([{ type: 'WorkspaceSettingsChanged', data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, pushEnabled: true }, changed: ['pushEnabled'], changedBy: actor } }]);
+    given([created]).when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor }).then([]);
+  });
+});
