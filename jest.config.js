@@ -12,11 +12,13 @@ const swc = ['@swc/jest', {
 const moduleNameMapper = {
   '^@pushmfa/(contracts|event-store|messaging|observability|testing|device-auth|push-emulators|http|workspace-access)$': '<rootDir>/libs/$1/src',
 };
-const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test'] };
+const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'] };
 module.exports = {
+  // A global option: jest ignores it inside a project entry.
+  testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
-    { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts', testTimeout: 60000 },
-    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts', testTimeout: 120000 },
+    { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' },
   ],
 };

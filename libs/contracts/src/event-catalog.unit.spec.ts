@@ -17,7 +17,7 @@ const issued = {
     expiresAt: '2026-11-22T10:01:00.000Z',
     numberMatchRequired: true,
     context: { application: 'Payroll' },
-    devices: [{ deviceId: 'd1', pushProvider: 'fcm', platform: 'android' }],
+    devices: [{ deviceId: 'd1', pushProvider: 'fcm' as const, platform: 'android' as const }],
   },
 };
 

@@ -12,20 +12,19 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Builds the push providers from the environment. In development mode with no provider credentials at all it
- * points both SDKs at the local emulators with the development credentials; production never talks to an emulator.
+ * points both SDKs at the local emulators with the development credentials. Emulators are used only when
+ * configured (*_EMULATOR_URL), and then always with a loud warning.
  */
 export async function setUpPushProviders(config: DeliveryConfig, env: Env = process.env): Promise<PushProviders> {
   const logger = new Logger('PushProviders');
   const noCredentials = !env.FCM_SERVICE_ACCOUNT_FILE?.trim() && !env.APNS_KEY_FILE?.trim();
   const effectiveEnv = config.mode === 'development' && noCredentials ? { ...env, ...(await developmentEmulatorEnv(env)) } : env;
   const providersConfig = readPushProvidersConfig(effectiveEnv);
-  if (providersConfig.usesEmulators && config.mode === 'production') {
-    throw new Error('FCM_EMULATOR_URL / APNS_EMULATOR_URL are set in production mode: refusing to push to an emulator');
-  }
   if (providersConfig.usesEmulators) {
+    // Production mode with emulators is how the e2e suite and the benchmark run the real stack here: allowed, never quiet.
     const line = '!'.repeat(100);
     logger.warn(
-      `\n${line}\n!!! DEVELOPMENT MODE: pushes go to the LOCAL EMULATORS (FCM ${effectiveEnv.FCM_EMULATOR_URL ?? '-'}, ` +
+      `\n${line}\n!!! ${config.mode.toUpperCase()} MODE: pushes go to the LOCAL EMULATORS (FCM ${effectiveEnv.FCM_EMULATOR_URL ?? '-'}, ` +
         `APNs ${effectiveEnv.APNS_EMULATOR_URL ?? '-'}), NOT to real devices.\n` +
         `!!! Set FCM_SERVICE_ACCOUNT_FILE / APNS_KEY_FILE (and unset the *_EMULATOR_URL variables) to push for real.\n${line}`,
     );

@@ -53,7 +53,7 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
   };
   return new ContractConsumer({
     kafka: deps.kafka,
-    groupId: CHALLENGE_DISPATCH_GROUP,
+    groupId: `${deps.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`,
     topics: [topicName('challenge', deps.topicPrefix)],
     log: deps.log,
     handle,

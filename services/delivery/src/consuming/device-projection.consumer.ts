@@ -13,7 +13,7 @@ export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema:
   const inbox = new PgInbox(pool, schema);
   return new ContractConsumer({
     kafka,
-    groupId: DEVICE_PROJECTION_GROUP,
+    groupId: `${topicPrefix}${DEVICE_PROJECTION_GROUP}`,
     topics: [topicName('registry', topicPrefix)],
     log,
     handle: async (envelope) => {

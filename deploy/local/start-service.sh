@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm run start:<service>: one service in the foreground, so operators can run, kill and scale them apart.
+#   bash deploy/local/start-service.sh challenge|device-registry|reporting|delivery
+# Builds first when dist/ has no entry point for it. Does not start infrastructure (npm run infra:up does).
+# Environment passes through; defaults: PORT per API.md, PUSHMFA_MODE=development, the local endpoints.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# shellcheck source=deploy/local/dist-entry.sh
+source "$ROOT/deploy/local/dist-entry.sh"
+
+name="${1:-}"
+case "$name" in
+  challenge) default_port=3001 ;;
+  device-registry) default_port=3002 ;;
+  reporting) default_port=3003 ;;
+  delivery) default_port=3004 ;;
+  *)
+    echo "usage: bash deploy/local/start-service.sh challenge|device-registry|reporting|delivery" >&2
+    exit 2
+    ;;
+esac
+
+if [[ ! -f "dist/services/$name/src/main.js" ]]; then
+  echo "[start] dist/services/$name/src/main.js missing: building" >&2
+  npm run build --silent
+fi
+entry="$(dist_entry "services/$name/src/main.js")"
+
+export PORT="${PORT:-$default_port}"
+export PUSHMFA_MODE="${PUSHMFA_MODE:-development}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pushmfa}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# exec: SIGTERM and Ctrl-C reach the service itself, which shuts down gracefully.
+exec node --enable-source-maps "$entry"

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# npm start: everything in development mode on this machine.
+#   infrastructure up -> build -> topics -> push emulators (when built) -> the four services,
+#   each line prefixed with its process name; waits for every /health/ready, then prints how to try it.
+# Ctrl-C or SIGTERM stops the services gracefully (SIGTERM, then SIGKILL after STOP_TIMEOUT_SECONDS).
+# Infrastructure keeps running afterwards: `npm run infra:down` stops it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# shellcheck source=deploy/local/dist-entry.sh
+source "$ROOT/deploy/local/dist-entry.sh"
+
+READY_TIMEOUT_SECONDS="${READY_TIMEOUT_SECONDS:-120}"
+STOP_TIMEOUT_SECONDS="${STOP_TIMEOUT_SECONDS:-20}"
+SERVICES=(challenge:3001 device-registry:3002 reporting:3003 delivery:3004)
+
+say() { printf '[start] %s\n' "$*"; }
+fail() {
+  printf '[start] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+bash deploy/local/infra.sh up
+
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PGPORT:-5432}/pushmfa}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
+export PUSHMFA_MODE=development
+
+say "building"
+npm run build --silent
+entries=()
+for service in "${SERVICES[@]}"; do
+  entries+=("$(dist_entry "services/${service%%:*}/src/main.js")") || exit 1
+done
+node "$(dist_entry tools/create-topics.js)"
+
+# ------------------------------------------------------------------ children
+
+CHILD_PIDS=()
+CHILD_NAMES=()
+COLORS=(36 35 33 32 34)
+
+prefix_lines() {
+  local label="$1" color="$2"
+  if [[ -t 1 ]]; then
+    sed -u "s/^/$(printf '\033[%sm' "$color")[${label}]$(printf '\033[0m') /"
+  else
+    sed -u "s/^/[${label}] /"
+  fi
+}
+
+start_child() {
+  local name="$1"
+  shift
+  local color="${COLORS[${#CHILD_PIDS[@]} % ${#COLORS[@]}]}"
+  # The child's own pid is $!; its output goes through a prefixing filter that ends when the child does.
+  # The filter ignores Ctrl-C so a child still logging its graceful shutdown never writes into a closed pipe.
+  "$@" </dev/null > >(trap '' INT TERM; prefix_lines "$name" "$color") 2>&1 &
+  CHILD_PIDS+=("$!")
+  CHILD_NAMES+=("$name")
+}
+
+stop_children() {
+  trap - INT TERM
+  local pid deadline
+  say "stopping ${CHILD_NAMES[*]:-nothing}"
+  for pid in "${CHILD_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
+  for pid in "${CHILD_PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "pid $pid did not stop within ${STOP_TIMEOUT_SECONDS}s: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  wait 2>/dev/null || true
+}
+
+on_signal() {
+  echo
+  stop_children
+  exit 0
+}
+trap on_signal INT TERM
+
+dead_child() {
+  local i
+  for i in "${!CHILD_PIDS[@]}"; do
+    if ! kill -0 "${CHILD_PIDS[$i]}" 2>/dev/null; then
+      echo "${CHILD_NAMES[$i]}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+answers_ready() {
+  local url="http://127.0.0.1:$1/health/ready"
+  if command -v curl >/dev/null; then
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null
+  else
+    node -e 'require("http").get(process.argv[1], { timeout: 2000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))' "$url"
+  fi
+}
+
+wait_ready() {
+  local name="$1" port="$2" deadline=$((SECONDS + READY_TIMEOUT_SECONDS)) dead
+  until answers_ready "$port"; do
+    if dead="$(dead_child)"; then
+      say "$dead exited during start-up (its output is above)"
+      stop_children
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      say "$name is not ready on :$port/health/ready after ${READY_TIMEOUT_SECONDS}s"
+      stop_children
+      exit 1
+    fi
+    sleep 0.5
+  done
+  say "$name ready on http://127.0.0.1:$port"
+}
+
+emulators="dist/libs/push-emulators/src/main.js"
+if [[ -f "$emulators" ]]; then
+  start_child push-emulators node --enable-source-maps "$emulators"
+else
+  say "no $emulators yet: push emulators not started"
+fi
+
+for i in "${!SERVICES[@]}"; do
+  service="${SERVICES[$i]}"
+  PORT="${service##*:}" start_child "${service%%:*}" node --enable-source-maps "${entries[$i]}"
+done
+for service in "${SERVICES[@]}"; do
+  wait_ready "${service%%:*}" "${service##*:}"
+done
+
+operator_token="${PUSHMFA_OPERATOR_TOKEN:-dev-operator-token}"
+json_field() { printf '%s' "node -pe 'JSON.parse(require(\"fs\").readFileSync(0, \"utf8\")).$1'"; }
+cat <<EOF
+
++------------------------------------------------------------------------------
+|  pushmfa is running in development mode
+|    challenge        http://127.0.0.1:3001     (each service: /openapi.json, /metrics)
+|    device-registry  http://127.0.0.1:3002
+|    reporting        http://127.0.0.1:3003     admin page at http://127.0.0.1:3003/
+|    delivery         http://127.0.0.1:3004     health and metrics only
+|  Kafka $KAFKA_BROKERS   Redis $REDIS_URL
+|  PostgreSQL $DATABASE_URL
+|  Ctrl-C stops the services; npm run infra:down stops Kafka.
++------------------------------------------------------------------------------
+
+First steps (copy into a shell):
+
+  OP=$operator_token
+  WS=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces -H "Authorization: Bearer \$OP" \\
+        -H 'content-type: application/json' -d '{"name":"acme"}' | $(json_field id))
+  ADMIN=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces/\$WS/api-keys -H "Authorization: Bearer \$OP" \\
+        -H 'content-type: application/json' -d '{"role":"admin","label":"console"}' | $(json_field key))
+  PLATFORM=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces/\$WS/api-keys -H "Authorization: Bearer \$OP" \\
+        -H 'content-type: application/json' -d '{"role":"platform","label":"idp"}' | $(json_field key))
+  curl -s -X PATCH http://127.0.0.1:3002/v1/workspace/settings -H "Authorization: Bearer \$ADMIN" \\
+        -H 'content-type: application/json' -d '{"pushEnabled":true}'
+  # Pair a device for user alice: the app scans qrUri, registers, and shows a code the platform confirms.
+  curl -s -X POST http://127.0.0.1:3002/v1/users/alice/pairings -H "Authorization: Bearer \$PLATFORM" \\
+        -H 'content-type: application/json' -d '{"deviceName":"Alice phone"}'
+  # After pairing: ask alice to approve a sign-in, then read the MFA Report.
+  curl -s -X POST http://127.0.0.1:3001/v1/challenges -H "Authorization: Bearer \$PLATFORM" \\
+        -H 'content-type: application/json' -d '{"userId":"alice"}'
+  curl -s "http://127.0.0.1:3003/v1/reports/mfa?userId=alice" -H "Authorization: Bearer \$ADMIN"
+
+EOF
+
+# Stay in the foreground; if a child dies on its own, stop the rest rather than run half a system.
+while true; do
+  if dead="$(dead_child)"; then
+    say "$dead exited unexpectedly"
+    stop_children
+    exit 1
+  fi
+  sleep 1
+done

@@ -1,0 +1,6 @@
+export * from './event-store.port';
+export { PostgresEventStore } from './postgres/postgres-event-store';
+export type { PostgresEventStoreOptions, PostgresEventStoreTransaction } from './postgres/postgres-event-store';
+export * from './decider';
+export { KurrentDBEventStore } from './kurrentdb/kurrentdb-event-store';
+export type { KurrentDBEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Pool } from 'pg';
+import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId } from '../event-store.contract';
+import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
+import { PostgresEventStore } from './postgres-event-store';
+import { closedLoopbackPort } from '../closed-loopback-port';
+import { connectTestPool, dropSchema, uniqueSchemaName } from './postgres-test-database';
+
+const schema = uniqueSchemaName('es_contract');
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const pool = await connectTestPool();
+  const store = new PostgresEventStore({ pool, schema });
+  await store.migrate();
+  const deadPort = await closedLoopbackPort();
+  return {
+    store,
+    createUnreachableStore: () =>
+      new PostgresEventStore({
+        connectionString: `postgres://postgres@127.0.0.1:${deadPort}/postgres`,
+        poolConfig: { connectionTimeoutMillis: 1_000 },
+        schema,
+      }),
+    dispose: async () => {
+      await store.close();
+      await dropSchema(pool, schema);
+      await pool.end();
+    },
+  };
+});
+
+describe('PostgresEventStore specifics', () => {
+  jest.setTimeout(30_000);
+  const ownSchema = uniqueSchemaName('es_pg');
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    pool = await connectTestPool();
+    store = new PostgresEventStore({ pool, schema: ownSchema });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    if (pool) {
+      await dropSchema(pool, ownSchema);
+      await pool.end();
+    }
+  });
+
+  it('migrates idempotently when several instances migrate at once', async () => {
+    const instances = Array.from({ length: 4 }, () => new PostgresEventStore({ pool, schema: ownSchema }));
+    await Promise.all(instances.map((instance) => instance.migrate()));
+    await store.migrate();
+    await expect(store.ping()).resolves.toBe(true);
+  });
+
+  it('never lets a reader pass an event held in a slower, still-open transaction', async () => {
+    const { position: start } = await store.appendToStream(uniqueStreamId('before'), eventsOf(1), 'no_stream');
+    const slowStream = uniqueStreamId('slow');
+    const fastStream = uniqueStreamId('fast');
+    const streams = new Set([slowStream, fastStream]);
+    let releaseSlow!: () => void;
+    const slowMayCommit = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    let slowAppended!: () => void;
+    const slowHasAppended = new Promise<void>((resolve) => {
+      slowAppended = resolve;
+    });
+
+    const slow = store.withTransaction(async (transaction) => {
+      await transaction.appendToStream(slowStream, eventsOf(1), 'no_stream');
+      slowAppended();
+      await slowMayCommit;
+    });
+    await slowHasAppended;
+    await store.appendToStream(fastStream, eventsOf(1), 'no_stream');
+
+    const whileHeld = (await store.readAll(start)).filter((event) => streams.has(event.streamId));
+    expect(whileHeld).toEqual([]);
+    expect(await store.readStream(fastStream)).toHaveLength(1);
+
+    releaseSlow();
+    await slow;
+    const afterCommit = await readAllOf(store, start, streams, 2);
+    expect(afterCommit.map((event) => event.streamId)).toEqual([slowStream, fastStream]);
+    expect(comparePositions(afterCommit[0]!.position, afterCommit[1]!.position)).toBeLessThan(0);
+  });
+
+  it('writes events and a checkpoint in one transaction, or neither', async () => {
+    const committedStream = uniqueStreamId('tx');
+    await store.withTransaction(async (transaction) => {
+      const result = await transaction.appendToStream(committedStream, eventsOf(2), 'no_stream');
+      await transaction.storeCheckpoint('projection-tx', result.position);
+    });
+    const committed = await store.readStream(committedStream);
+    expect(await store.readCheckpoint('projection-tx')).toEqual(committed[1]!.position);
+
+    const rolledBackStream = uniqueStreamId('tx-rollback');
+    await expect(
+      store.withTransaction(async (transaction) => {
+        await transaction.appendToStream(rolledBackStream, eventsOf(1), 'no_stream');
+        await transaction.storeCheckpoint('projection-rollback', START_POSITION);
+        throw new Error('projection failed');
+      }),
+    ).rejects.toThrow('projection failed');
+    expect(await store.readStream(rolledBackStream)).toEqual([]);
+    expect(await store.readCheckpoint('projection-rollback')).toBeNull();
+  });
+
+  it('rejects an event id already stored in another stream, writing nothing', async () => {
+    const events = eventsOf(1);
+    await store.appendToStream(uniqueStreamId('first'), events, 'no_stream');
+    const second = uniqueStreamId('second');
+
+    await expect(store.appendToStream(second, [...eventsOf(1), ...events], 'no_stream')).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    expect(await store.readStream(second)).toEqual([]);
+    await expect(store.appendToStream(second, eventsOf(1), 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
+  });
+
+  it('keeps one active consumer per subscription id across instances', async () => {
+    const other = new PostgresEventStore({ pool, schema: ownSchema });
+    const subscriptionId = `single-${uniqueStreamId('consumer')}`;
+    const { position } = await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream');
+    await store.storeCheckpoint(subscriptionId, position);
+    const streamId = uniqueStreamId('exclusive');
+    const byFirst: string[] = [];
+    const bySecond: string[] = [];
+    const first = await store.subscribeToAll({
+      subscriptionId,
+      handle: async (batch) => {
+        byFirst.push(...batch.filter((event) => event.streamId === streamId).map((event) => event.id));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await other.subscribeToAll({
+      subscriptionId,
+      handle: async (batch) => {
+        bySecond.push(...batch.filter((event) => event.streamId === streamId).map((event) => event.id));
+      },
+    });
+    await store.appendToStream(streamId, eventsOf(3), 'no_stream');
+    const deadline = Date.now() + 5_000;
+    while (byFirst.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(byFirst).toHaveLength(3);
+    expect(bySecond).toEqual([]);
+
+    await first.stop();
+    await store.appendToStream(streamId, eventsOf(1), 2n);
+    while (bySecond.length < 1 && Date.now() < deadline + 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    await second.stop();
+    expect(bySecond).toHaveLength(1);
+  });
+});

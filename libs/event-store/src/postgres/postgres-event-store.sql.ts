@@ -1,0 +1,153 @@
+import type { ExpectedRevision } from '../event-store.port';
+
+/** Schema names are interpolated into SQL, so only plain lower-case identifiers are accepted. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`event store schema must match ${SCHEMA_NAME.source}, got "${schema}"`);
+  }
+}
+
+export function notificationChannel(schema: string): string {
+  return `${schema}_events`;
+}
+
+export type AppendMode = 'no_stream' | 'any' | 'stream_exists' | 'revision';
+
+export function appendModeOf(expected: ExpectedRevision): AppendMode {
+  return typeof expected === 'bigint' ? 'revision' : expected;
+}
+
+/**
+ * The DDL, run under a transaction-scoped advisory lock so two instances starting together do not race
+ * on CREATE ... IF NOT EXISTS (which is not concurrency-safe on its own).
+ */
+export function migrationSql(schema: string): string {
+  return `
+    CREATE SCHEMA IF NOT EXISTS ${schema};
+    CREATE TABLE IF NOT EXISTS ${schema}.streams (
+      stream_id text PRIMARY KEY,
+      stream_revision bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE IF NOT EXISTS ${schema}.events (
+      global_position bigserial PRIMARY KEY,
+      transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      event_id uuid NOT NULL UNIQUE,
+      stream_id text NOT NULL,
+      stream_revision bigint NOT NULL,
+      type text NOT NULL,
+      data jsonb NOT NULL,
+      metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (stream_id, stream_revision)
+    );
+    CREATE INDEX IF NOT EXISTS events_commit_order ON ${schema}.events (transaction_id, global_position);
+    CREATE TABLE IF NOT EXISTS ${schema}.checkpoints (
+      subscription_id text PRIMARY KEY,
+      transaction_id xid8 NOT NULL,
+      global_position bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );`;
+}
+
+/**
+ * The stream row is claimed first: it holds the revision, and its row lock serialises writers of one
+ * stream. A writer that loses the race re-checks the WHERE clause against the winner's row and matches
+ * nothing, so no events are inserted and the caller sees an empty result.
+ * Parameters: $1 stream id, $2 event count, $5 expected revision (mode 'revision' only).
+ */
+function claimStreamSql(schema: string, mode: AppendMode): string {
+  switch (mode) {
+    case 'no_stream':
+      return `INSERT INTO ${schema}.streams (stream_id, stream_revision) VALUES ($1, $2::bigint - 1)
+              ON CONFLICT (stream_id) DO NOTHING RETURNING stream_revision`;
+    case 'any':
+      return `INSERT INTO ${schema}.streams (stream_id, stream_revision) VALUES ($1, $2::bigint - 1)
+              ON CONFLICT (stream_id) DO UPDATE
+                SET stream_revision = ${schema}.streams.stream_revision + $2::bigint, updated_at = now()
+              RETURNING stream_revision`;
+    case 'stream_exists':
+      return `UPDATE ${schema}.streams SET stream_revision = stream_revision + $2::bigint, updated_at = now()
+              WHERE stream_id = $1 RETURNING stream_revision`;
+    case 'revision':
+      return `UPDATE ${schema}.streams SET stream_revision = stream_revision + $2::bigint, updated_at = now()
+              WHERE stream_id = $1 AND stream_revision = $5::bigint RETURNING stream_revision`;
+    default: {
+      const unreachable: never = mode;
+      throw new Error(`unknown append mode ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * One statement: claim the stream, insert the events, notify subscribers at commit. One round trip.
+ * $3 is the batch as a JSON array of {id, type, data, metadata}; $4 the notification channel.
+ */
+export function appendSql(schema: string, mode: AppendMode): string {
+  return `
+    WITH stream AS (${claimStreamSql(schema, mode)}),
+    appended AS (
+      INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
+      SELECT (e.doc->>'id')::uuid, $1, stream.stream_revision - $2::bigint + e.ord, e.doc->>'type', e.doc->'data',
+             COALESCE(e.doc->'metadata', '{}'::jsonb)
+      FROM stream, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(doc, ord)
+      ORDER BY e.ord
+      RETURNING transaction_id, global_position, stream_revision
+    )
+    SELECT a.stream_revision, a.transaction_id::text AS transaction_id, a.global_position,
+           pg_notify($4, '') AS notified
+    FROM appended a ORDER BY a.global_position DESC LIMIT 1`;
+}
+
+export function appendParameters(
+  streamId: string,
+  count: number,
+  expected: ExpectedRevision,
+  batchJson: string,
+  channel: string,
+): unknown[] {
+  const parameters: unknown[] = [streamId, count, batchJson, channel];
+  if (typeof expected === 'bigint') parameters.push(expected.toString());
+  return parameters;
+}
+
+export function streamRevisionSql(schema: string): string {
+  return `SELECT stream_revision FROM ${schema}.streams WHERE stream_id = $1`;
+}
+
+const EVENT_COLUMNS = `event_id, type, stream_id, stream_revision, transaction_id::text AS transaction_id,
+  global_position, data, metadata, recorded_at`;
+
+/** $1 stream id, $2 first revision, $3 max count. */
+export function readStreamSql(schema: string): string {
+  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events
+          WHERE stream_id = $1 AND stream_revision >= $2::bigint
+          ORDER BY stream_revision LIMIT $3`;
+}
+
+/**
+ * Only rows of transactions older than every still-running one are read: a transaction that started
+ * earlier but commits later would otherwise appear behind the reader's position and be skipped forever.
+ * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
+ */
+export function readAllSql(schema: string): string {
+  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id, global_position LIMIT $3`;
+}
+
+export function readCheckpointSql(schema: string): string {
+  return `SELECT transaction_id::text AS transaction_id, global_position FROM ${schema}.checkpoints
+          WHERE subscription_id = $1`;
+}
+
+/** $1 subscription id, $2 transaction id, $3 global position. */
+export function storeCheckpointSql(schema: string): string {
+  return `INSERT INTO ${schema}.checkpoints (subscription_id, transaction_id, global_position)
+          VALUES ($1, $2::xid8, $3::bigint)
+          ON CONFLICT (subscription_id) DO UPDATE
+            SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;
+}

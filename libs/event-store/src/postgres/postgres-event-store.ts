@@ -1,0 +1,286 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type GlobalPosition,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { sqlStateOf, toEventStoreError, UNIQUE_VIOLATION } from './postgres-error-mapping';
+import { positionParameters, toRecordedEvent, type EventRow } from './postgres-event-row';
+import {
+  appendModeOf,
+  appendParameters,
+  appendSql,
+  assertSchemaName,
+  migrationSql,
+  notificationChannel,
+  readAllSql,
+  readCheckpointSql,
+  readStreamSql,
+  storeCheckpointSql,
+  streamRevisionSql,
+  type AppendMode,
+} from './postgres-event-store.sql';
+import { PostgresSubscription } from './postgres-subscription';
+
+export interface PostgresEventStoreOptions {
+  /** Shared pool (not ended by close()); or give `connectionString` and the store owns its pool. */
+  pool?: Pool;
+  connectionString?: string;
+  /** Extra settings for an owned pool (size, timeouts). */
+  poolConfig?: PoolConfig;
+  /** One schema per service, e.g. 'challenge'. */
+  schema: string;
+  /** Fallback poll interval of subscriptions when no notification arrives. Default 300 ms. */
+  pollIntervalMs?: number;
+}
+
+/** What runs a query: the pool (auto-commit) or a client inside the caller's transaction. */
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Operations that join the caller's transaction (e.g. a projection writing its rows and checkpoint atomically). */
+export interface PostgresEventStoreTransaction {
+  readonly client: PoolClient;
+  appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
+}
+
+interface AppendRow {
+  stream_revision: string;
+  transaction_id: string;
+  global_position: string;
+}
+
+const MIGRATION_LOCK_CLASS = 0x70757368; // "push": keeps our advisory lock keys apart from other users'
+
+export class PostgresEventStore implements EventStore {
+  readonly schema: string;
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+  private readonly appendSqlByMode = new Map<AppendMode, string>();
+  private readonly subscriptions = new Set<PostgresSubscription>();
+
+  constructor(options: PostgresEventStoreOptions) {
+    assertSchemaName(options.schema);
+    this.schema = options.schema;
+    this.channel = notificationChannel(options.schema);
+    this.pollIntervalMs = options.pollIntervalMs ?? 300;
+    if (options.pool) {
+      this.pool = options.pool;
+      this.ownsPool = false;
+    } else {
+      if (!options.connectionString) throw new Error('PostgresEventStore needs a pool or a connectionString');
+      this.pool = new Pool({ connectionTimeoutMillis: 5_000, ...options.poolConfig, connectionString: options.connectionString });
+      // An idle client losing its connection must not crash the process; the next query reports it.
+      this.pool.on('error', () => undefined);
+      this.ownsPool = true;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.withTransaction(async ({ client }) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, this.schema]);
+      await client.query(migrationSql(this.schema));
+    }, 'migrate');
+  }
+
+  appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.append(this.pool, streamId, events, expectedRevision);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = options.fromRevision ?? 0n;
+    const limit = options.maxCount ?? null;
+    const rows = await this.query<EventRow>(
+      `${this.schema}-read-stream`,
+      readStreamSql(this.schema),
+      [streamId, from.toString(), limit],
+      'readStream',
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(after: GlobalPosition, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await this.query<EventRow>(
+      `${this.schema}-read-all`,
+      readAllSql(this.schema),
+      [...positionParameters(after), options.maxCount ?? 1000],
+      'readAll',
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async subscribeToAll(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = new PostgresSubscription(
+      {
+        pool: this.pool,
+        store: this,
+        schema: this.schema,
+        channel: this.channel,
+        pollIntervalMs: this.pollIntervalMs,
+        standbyIntervalMs: Math.max(this.pollIntervalMs, 1_000),
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async readCheckpoint(subscriptionId: string): Promise<GlobalPosition | null> {
+    const rows = await this.query<{ transaction_id: string; global_position: string }>(
+      `${this.schema}-read-checkpoint`,
+      readCheckpointSql(this.schema),
+      [subscriptionId],
+      'readCheckpoint',
+    );
+    const row = rows[0];
+    return row ? { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) } : null;
+  }
+
+  storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void> {
+    return this.storeCheckpointWith(this.pool, subscriptionId, position);
+  }
+
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  async withTransaction<T>(
+    work: (transaction: PostgresEventStoreTransaction) => Promise<T>,
+    operation = 'transaction',
+  ): Promise<T> {
+    const client = await this.connect(operation);
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        client,
+        appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
+        storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw toEventStoreError(error, operation);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.subscriptions.clear();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private async append(
+    executor: Queryable,
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error(`appendToStream(${streamId}) needs at least one event`);
+    const mode = appendModeOf(expected);
+    const batch = JSON.stringify(
+      events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
+    );
+    let rows: AppendRow[];
+    try {
+      const result = await executor.query<AppendRow>({
+        name: `${this.schema}-append-${mode}`,
+        text: this.appendSqlFor(mode),
+        values: appendParameters(streamId, events.length, expected, batch, this.channel),
+      });
+      rows = result.rows;
+    } catch (error) {
+      throw this.appendError(error, streamId, expected);
+    }
+    const row = rows[0];
+    if (!row) throw new WrongExpectedRevisionError(streamId, expected, await this.currentRevision(executor, streamId));
+    return {
+      nextExpectedRevision: BigInt(row.stream_revision),
+      position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) },
+    };
+  }
+
+  private appendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
+    if (sqlStateOf(error) !== UNIQUE_VIOLATION) return toEventStoreError(error, 'appendToStream');
+    const constraint = (error as { constraint?: string }).constraint ?? '';
+    if (constraint.includes('event_id')) return new DuplicateEventIdError(streamId, { cause: error });
+    // (stream_id, stream_revision) or the streams primary key: another writer got there first.
+    return new WrongExpectedRevisionError(streamId, expected, 'unknown');
+  }
+
+  private async currentRevision(executor: Queryable, streamId: string): Promise<bigint | 'no_stream' | 'unknown'> {
+    try {
+      const result = await executor.query<{ stream_revision: string }>(streamRevisionSql(this.schema), [streamId]);
+      const row = result.rows[0];
+      return row ? BigInt(row.stream_revision) : 'no_stream';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  private appendSqlFor(mode: AppendMode): string {
+    let text = this.appendSqlByMode.get(mode);
+    if (!text) {
+      text = appendSql(this.schema, mode);
+      this.appendSqlByMode.set(mode, text);
+    }
+    return text;
+  }
+
+  private async storeCheckpointWith(executor: Queryable, subscriptionId: string, position: GlobalPosition): Promise<void> {
+    try {
+      await executor.query({
+        name: `${this.schema}-store-checkpoint`,
+        text: storeCheckpointSql(this.schema),
+        values: [subscriptionId, ...positionParameters(position)],
+      });
+    } catch (error) {
+      throw toEventStoreError(error, 'storeCheckpoint');
+    }
+  }
+
+  private async query<R extends object>(name: string, text: string, values: unknown[], operation: string): Promise<R[]> {
+    try {
+      const result = await this.pool.query<R>({ name, text, values });
+      return result.rows;
+    } catch (error) {
+      throw toEventStoreError(error, operation);
+    }
+  }
+
+  private async connect(operation: string): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw toEventStoreError(error, operation);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  START_POSITION,
+  type GlobalPosition,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_MIN_RETRY_DELAY_MS, retryDelayMs } from '../retry-delay';
+
+export interface PostgresSubscriptionStore {
+  readAll(after: GlobalPosition, options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  readCheckpoint(subscriptionId: string): Promise<GlobalPosition | null>;
+  storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
+}
+
+export interface PostgresSubscriptionSettings {
+  pool: Pool;
+  store: PostgresSubscriptionStore;
+  schema: string;
+  channel: string;
+  pollIntervalMs: number;
+  /** How often an instance that is not the active consumer checks whether it may take over. */
+  standbyIntervalMs: number;
+}
+
+/**
+ * Polls the global log from the stored checkpoint. A LISTEN on the store's channel wakes it as soon as an
+ * append commits; the poll interval covers lost notifications and transactions that were holding the
+ * visibility horizon back. A session advisory lock on the listening connection makes one instance per
+ * subscription id the active consumer, so scaled-out services do not process the log twice.
+ */
+export class PostgresSubscription implements Subscription {
+  private running = true;
+  private notified = false;
+  private wakeIdle?: () => void;
+  private listener?: PoolClient;
+  private isActive = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly settings: PostgresSubscriptionSettings,
+    private readonly options: SubscribeOptions,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeIdle?.();
+    await this.loop;
+    this.dropListener();
+  }
+
+  private async run(): Promise<void> {
+    const { store } = this.settings;
+    const { subscriptionId, batchSize = 100 } = this.options;
+    const minDelay = this.options.minRetryDelayMs ?? DEFAULT_MIN_RETRY_DELAY_MS;
+    const maxDelay = this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
+    let position: GlobalPosition | undefined;
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (!(await this.ensureActive())) {
+          await this.idle(this.settings.standbyIntervalMs, false);
+          continue;
+        }
+        position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
+        this.notified = false;
+        const batch = await store.readAll(position, { maxCount: batchSize });
+        const last = batch[batch.length - 1];
+        if (!last) {
+          failures = 0;
+          await this.idle(this.settings.pollIntervalMs, true);
+          continue;
+        }
+        await this.options.handle(batch);
+        await store.storeCheckpoint(subscriptionId, last.position);
+        position = last.position;
+        failures = 0;
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.idle(retryDelayMs(failures, minDelay, maxDelay), false);
+        failures += 1;
+      }
+    }
+  }
+
+  /** Connects the listening session and takes the per-subscription lock; false while another instance holds it. */
+  private async ensureActive(): Promise<boolean> {
+    if (!this.listener) {
+      const client = await this.settings.pool.connect();
+      client.on('error', () => this.dropListener());
+      client.on('notification', () => this.wake());
+      this.listener = client;
+      this.isActive = false;
+      await client.query(`LISTEN ${this.settings.channel}`);
+    }
+    if (!this.isActive) {
+      const key = `pushmfa-event-store:${this.settings.schema}:${this.options.subscriptionId}`;
+      const result = await this.listener.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+        [key],
+      );
+      this.isActive = result.rows[0]?.locked === true;
+    }
+    return this.isActive;
+  }
+
+  private dropListener(): void {
+    const client = this.listener;
+    this.listener = undefined;
+    this.isActive = false;
+    // Destroying the connection releases its LISTEN and its session advisory lock together.
+    client?.release(true);
+    this.wake();
+  }
+
+  private wake(): void {
+    this.notified = true;
+    this.wakeIdle?.();
+  }
+
+  /** Sleeps until the timeout, stop(), or (when `wakeOnNotify`) a new-event notification. */
+  private idle(ms: number, wakeOnNotify: boolean): Promise<void> {
+    if (!this.running || (wakeOnNotify && this.notified)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeIdle = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeIdle = () => {
+        if (!this.running || wakeOnNotify) done();
+      };
+    });
+  }
+}

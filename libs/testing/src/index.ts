@@ -1,0 +1,7 @@
+export * from './infrastructure';
+export * from './infrastructure-endpoints';
+export * from './infrastructure-checks';
+export * from './test-namespace';
+export { ensureTopics } from '../../../tools/create-topics';
+export type { EnsureTopicsResult } from '../../../tools/create-topics';
+export * from './service-process';

@@ -1,0 +1,84 @@
+/**
+ * Creates every topic the project declares (libs/contracts topics.ts), idempotently.
+ *
+ *   node dist/tools/create-topics.js            uses KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX
+ *
+ * Existing topics are kept; one with fewer partitions than declared gets more (Kafka cannot shrink).
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { declaredTopics } from '@pushmfa/contracts';
+import type { TopicDeclaration } from '@pushmfa/contracts';
+
+export interface EnsureTopicsResult {
+  created: string[];
+  grown: string[];
+  unchanged: string[];
+}
+
+// The broker may still be electing leaders for a freshly created topic; kafkajs retries with this budget.
+const ADMIN_RETRY = { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 };
+
+export async function ensureTopics(brokers: string | string[], prefix = ''): Promise<EnsureTopicsResult> {
+  const kafka = new Kafka({
+    clientId: 'pushmfa-create-topics',
+    brokers: typeof brokers === 'string' ? brokers.split(',') : brokers,
+    logLevel: logLevel.NOTHING,
+    retry: ADMIN_RETRY,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await ensureWithAdmin(admin, declaredTopics(prefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureWithAdmin(admin: Admin, declared: TopicDeclaration[]): Promise<EnsureTopicsResult> {
+  const existing = new Set(await admin.listTopics());
+  const missing = declared.filter((topic) => !existing.has(topic.name));
+  if (missing.length > 0) {
+    // createTopics answers false (not an error) for topics that a concurrent caller created first.
+    await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
+  }
+  const present = declared.filter((topic) => existing.has(topic.name));
+  const grown = await growPartitions(admin, present);
+  return {
+    created: missing.map((topic) => topic.name),
+    grown,
+    unchanged: present.map((topic) => topic.name).filter((name) => !grown.includes(name)),
+  };
+}
+
+async function growPartitions(admin: Admin, present: TopicDeclaration[]): Promise<string[]> {
+  if (present.length === 0) return [];
+  const metadata = await admin.fetchTopicMetadata({ topics: present.map((topic) => topic.name) });
+  const countByName = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+  const tooSmall = present.filter((topic) => (countByName.get(topic.name) ?? 0) < topic.partitions);
+  if (tooSmall.length > 0) {
+    await admin.createPartitions({ topicPartitions: tooSmall.map((topic) => ({ topic: topic.name, count: topic.partitions })) });
+  }
+  return tooSmall.map((topic) => topic.name);
+}
+
+function toTopicConfig(topic: TopicDeclaration): ITopicConfig {
+  const configEntries = topic.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(topic.retentionMs) }];
+  return { topic: topic.name, numPartitions: topic.partitions, replicationFactor: -1, configEntries };
+}
+
+async function main(): Promise<void> {
+  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+  const result = await ensureTopics(brokers, prefix);
+  for (const name of result.created) console.log(`created   ${name}`);
+  for (const name of result.grown) console.log(`grown     ${name}`);
+  console.log(`topics on ${brokers}: ${result.created.length} created, ${result.grown.length} grown, ${result.unchanged.length} already fine`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`create-topics failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
