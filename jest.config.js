@@ -12,7 +12,7 @@ const swc = ['@swc/jest', {
 const moduleNameMapper = {
   '^@pushmfa/(contracts|event-store|messaging|observability|testing|device-auth|push-emulators|http|workspace-access)$': '<rootDir>/libs/$1/src',
 };
-const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'] };
+const base = { rootDir: __dirname, setupFiles: ['<rootDir>/libs/testing/src/jest-quiet-logs.ts'], transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'] };
 module.exports = {
   // A global option: jest ignores it inside a project entry.
   testTimeout: 60000,

@@ -145,7 +145,7 @@ cat <<EOF
 |  pushmfa is running in development mode
 |    challenge        http://127.0.0.1:3001     (each service: /openapi.json, /metrics)
 |    device-registry  http://127.0.0.1:3002
-|    reporting        http://127.0.0.1:3003     admin page at http://127.0.0.1:3003/
+|    reporting        http://127.0.0.1:3003     MFA Report API (admin key)
 |    delivery         http://127.0.0.1:3004     health and metrics only
 |  Kafka $KAFKA_BROKERS   Redis $REDIS_URL
 |  PostgreSQL $DATABASE_URL

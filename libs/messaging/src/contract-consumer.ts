@@ -1,5 +1,6 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { type ContractEnvelope, parseRecordValue, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
 
@@ -111,7 +112,7 @@ export class ContractConsumer {
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.handle(parsed.envelope, record);
+        await this.handleInSpan(parsed.envelope, record);
         return true;
       } catch (error) {
         const retryable = isRetryableInfrastructureError(error);
@@ -125,6 +126,17 @@ export class ContractConsumer {
         await heartbeat();
       }
     }
+  }
+
+  /** Each attempt runs in a CONSUMER span continuing the producer's trace, with the envelope's correlation id. */
+  private handleInSpan(envelope: ContractEnvelope, record: ConsumedRecord): Promise<void> {
+    const span = startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': record.topic,
+      'messaging.message.id': envelope.id,
+      'messaging.consumer.group.name': this.options.groupId,
+    });
+    return runInSpan(span, () => runWithCorrelationId(envelope.correlationId, () => this.options.handle(envelope, record)));
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number) {

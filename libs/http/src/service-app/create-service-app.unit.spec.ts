@@ -8,6 +8,9 @@ import { ProblemException } from '../problem/problem.exception';
 import { parseBody } from '../validation/parse-body';
 import { createServiceApp } from './create-service-app';
 
+// This file reads request log lines, which are written at info level (the test setup defaults to warn).
+process.env.LOG_LEVEL = 'info';
+
 // Needs nothing but a free port: a tiny app built the way every service is, exercised over real HTTP.
 const logLines: string[] = [];
 const logDestination = new Writable({

@@ -1,8 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
-import { type ConsumedRecord, ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
-import { runInSpan, startConsumerSpan } from '@pushmfa/observability';
+import { ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
 import { applyChallengeEvent } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
 import type { PushDispatcher } from '../dispatching/push-dispatcher';
@@ -31,25 +30,20 @@ export interface ChallengeDispatchDeps {
  */
 export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): ContractConsumer {
   const inbox = new PgInbox(deps.pool, deps.schema);
-  const handle = async (envelope: ContractEnvelope, record: ConsumedRecord): Promise<void> => {
-    const span = startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
-      'messaging.message.id': envelope.id,
-      'pushmfa.challenge_id': String((envelope.data as { challengeId?: unknown }).challengeId),
+  // ContractConsumer runs this in the consumer span, so the pushes carry the producer's trace.
+  const handle = async (envelope: ContractEnvelope): Promise<void> => {
+    let jobs: PushJob[] = [];
+    const traceparent = currentTraceparent();
+    await inbox.handleOnce(CHALLENGE_DISPATCH_GROUP, envelope.id, async (client) => {
+      await applyChallengeEvent(client, deps.schema, envelope);
+      const challengeId = (envelope.data as { challengeId: string }).challengeId;
+      const view = await deps.views.find(envelope.workspaceId, challengeId, client);
+      jobs = planPushJobs(envelope, view, traceparent);
     });
-    await runInSpan(span, async () => {
-      let jobs: PushJob[] = [];
-      const traceparent = currentTraceparent();
-      await inbox.handleOnce(CHALLENGE_DISPATCH_GROUP, envelope.id, async (client) => {
-        await applyChallengeEvent(client, deps.schema, envelope);
-        const challengeId = (envelope.data as { challengeId: string }).challengeId;
-        const view = await deps.views.find(envelope.workspaceId, challengeId, client);
-        jobs = planPushJobs(envelope, view, traceparent);
-      });
-      if (jobs.length === 0) return;
-      // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.
-      await deps.scheduler.waitForCapacity();
-      for (const job of jobs) deps.dispatcher.dispatch(job);
-    });
+    if (jobs.length === 0) return;
+    // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.
+    await deps.scheduler.waitForCapacity();
+    for (const job of jobs) deps.dispatcher.dispatch(job);
   };
   return new ContractConsumer({
     kafka: deps.kafka,

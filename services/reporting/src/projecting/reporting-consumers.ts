@@ -1,7 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
-import { ContractConsumer, type ContractHandler } from '@pushmfa/messaging';
-import { runInSpan, startConsumerSpan } from '@pushmfa/observability';
+import { ContractConsumer } from '@pushmfa/messaging';
 import { isReportEvent } from '../mfa-report/mfa-report.events';
 import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
@@ -16,19 +15,6 @@ export interface ReportingConsumersOptions {
   log: Log;
 }
 
-/** Each consumed record runs in a CONSUMER span that continues the producer's trace. */
-function traced(handle: ContractHandler): ContractHandler {
-  return (envelope, record) =>
-    runInSpan(
-      startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': record.topic,
-        'messaging.message.id': envelope.id,
-      }),
-      () => handle(envelope, record),
-    );
-}
-
 /**
  * Two consumer groups: the MFA Report (challenge and delivery topics) and the API-key directory (registry
  * topic), so a slow report rebuild never delays a new admin key. Group ids carry the topic prefix so test runs
@@ -40,16 +26,16 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     kafka,
     groupId: topicPrefix + MFA_REPORT_CONSUMER,
     topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
-    handle: traced(async (envelope) => {
+    handle: async (envelope) => {
       if (isReportEvent(envelope)) await options.mfaReport.apply(envelope);
-    }),
+    },
     log,
   });
   const apiKeys = new ContractConsumer({
     kafka,
     groupId: topicPrefix + API_KEY_CONSUMER,
     topics: [topicName('registry', topicPrefix)],
-    handle: traced((envelope) => options.apiKeys.apply(envelope)),
+    handle: (envelope) => options.apiKeys.apply(envelope),
     log,
   });
   return [mfaReport, apiKeys];
