@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 const moduleNameMapper = {
-  '^@pushmfa/(contracts|event-store|messaging|observability|testing|device-auth|push-emulators|http|workspace-access)$': '<rootDir>/libs/$1/src',
+  '^@pushmfa/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const base = { rootDir: __dirname, setupFiles: ['<rootDir>/libs/testing/src/jest-quiet-logs.ts'], transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'] };
 module.exports = {

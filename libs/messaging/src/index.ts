@@ -7,3 +7,4 @@ export * from './dead-letter';
 export * from './contract-consumer';
 export * from './pg-inbox';
 export * from './service-runtime';
+export * from './pg-schema-migration';

@@ -27,7 +27,7 @@ describe('messaging over the real broker and database', () => {
   beforeAll(async () => {
     ns = await createTestNamespace('messaging');
     runtime = new ServiceRuntime({ serviceName: 'messaging-test', databaseUrl: ns.databaseUrl, schema: 'msg', brokers: ns.kafkaBrokers, topicPrefix: ns.topicPrefix });
-    await runtime.createSchema();
+    await runtime.migrateSchema();
     await runtime.publisher.connect();
   });
 

@@ -1,7 +1,8 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './event-publisher';
+import { migrateServiceSchema } from './pg-schema-migration';
 
 export interface ServiceRuntimeOptions {
   serviceName: string;
@@ -37,20 +38,9 @@ export class ServiceRuntime {
     this.publisher = new KafkaEventPublisher(this.kafka);
   }
 
-  /** Creates the service's schema; safe when several instances start at once. */
-  async createSchema(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`pushmfa-schema-${this.options.schema}`]);
-      await client.query(`create schema if not exists ${this.options.schema}`);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  /** Creates the service's schema and, in the same transaction, the tables `createTables` makes. */
+  migrateSchema(createTables: (client: PoolClient) => Promise<void> = async () => undefined): Promise<void> {
+    return migrateServiceSchema(this.pool, this.options.schema, createTables);
   }
 
   async databaseAnswers(): Promise<boolean> {

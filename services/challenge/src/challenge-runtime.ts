@@ -72,11 +72,12 @@ export class ChallengeRuntime implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.runtime.createSchema();
+    await this.runtime.migrateSchema(async (client) => {
+      await this.apiKeys.migrate(client);
+      await this.registry.migrate(client);
+      await this.inbox.migrate(client);
+    });
     await this.store.migrate();
-    await this.apiKeys.migrate();
-    await this.registry.migrate();
-    await this.inbox.migrate();
     await Promise.all([this.redis.connect(), this.subscriber.connect()]);
     await this.runtime.publisher.connect();
     await this.relay.start();

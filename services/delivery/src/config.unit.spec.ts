@@ -4,7 +4,7 @@ describe('loadDeliveryConfig', () => {
   it('falls back to the documented defaults', () => {
     expect(loadDeliveryConfig({})).toMatchObject({
       port: 3004,
-      kafkaBrokers: ['127.0.0.1:9092'],
+      brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
       mode: 'development',
@@ -16,7 +16,7 @@ describe('loadDeliveryConfig', () => {
   it('reads DELIVERY_CONCURRENCY and the broker list', () => {
     const config = loadDeliveryConfig({ DELIVERY_CONCURRENCY: '8', KAFKA_BROKERS: 'a:9092, b:9093' });
     expect(config.concurrency).toBe(8);
-    expect(config.kafkaBrokers).toEqual(['a:9092', 'b:9093']);
+    expect(config.brokers).toEqual(['a:9092', 'b:9093']);
   });
 
   it('stops with a message naming every malformed variable', () => {

@@ -49,9 +49,8 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.runtime.createSchema();
+    await this.runtime.migrateSchema((client) => this.apiKeys.migrate(client));
     await this.store.migrate();
-    await this.apiKeys.migrate();
     await this.redis.connect();
     await this.runtime.publisher.connect();
     await this.relay.start();

@@ -13,8 +13,8 @@ export class RegistryView implements DeviceKeyResolver {
     private readonly schema: string,
   ) {}
 
-  async migrate(): Promise<void> {
-    await this.pool.query(`
+  async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
+    await client.query(`
       create table if not exists ${this.schema}.workspaces (workspace_id text primary key, settings jsonb not null);
       create table if not exists ${this.schema}.devices (
         device_id text primary key,

@@ -1,19 +1,9 @@
 import type { Pool } from 'pg';
-import { PgInbox } from '@pushmfa/messaging';
+import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
 
-// Any fixed number works; it only has to be the same for every delivery instance.
-const MIGRATION_LOCK_KEY = 3004_0001;
-
-/**
- * Creates the `delivery` schema and its tables. Idempotent, and safe when two instances start at once:
- * the transaction-scoped advisory lock makes the second wait for the first.
- */
-export async function migrateDeliverySchema(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(`create schema if not exists ${schema}`);
+/** Creates the `delivery` schema and its tables; idempotent and safe when two instances start at once. */
+export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void> {
+  return migrateServiceSchema(pool, schema, async (client) => {
     await client.query(`
       create table if not exists ${schema}.devices (
         workspace_id text not null,
@@ -40,11 +30,5 @@ export async function migrateDeliverySchema(pool: Pool, schema: string): Promise
         primary key (workspace_id, challenge_id)
       )`);
     await new PgInbox(pool, schema).migrate(client);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

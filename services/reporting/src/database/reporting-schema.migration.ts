@@ -1,20 +1,13 @@
 import type { Pool } from 'pg';
-import { PgInbox } from '@pushmfa/messaging';
+import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
-
-// Any fixed number works; it only has to be the same for every reporting instance.
-const MIGRATION_LOCK_KEY = 3003_0001;
 
 /**
  * Creates the reporting schema: the MFA Report read model, the API-key directory and the inbox.
  * Idempotent, and safe when two instances start at once (the advisory lock makes the second wait).
  */
-export async function migrateReportingSchema(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(`create schema if not exists ${schema}`);
+export function migrateReportingSchema(pool: Pool, schema: string): Promise<void> {
+  return migrateServiceSchema(pool, schema, async (client) => {
     // Facts are the truth; status, user and creation time are derived from them for filtering and paging.
     await client.query(`
       create table if not exists ${schema}.mfa_reports (
@@ -35,11 +28,5 @@ export async function migrateReportingSchema(pool: Pool, schema: string): Promis
       where created_at is not null`);
     await new ApiKeyDirectory(pool, schema).migrate(client);
     await new PgInbox(pool, schema).migrate(client);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

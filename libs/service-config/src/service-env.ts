@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/pushmfa';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const BROKER = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
+
+/** `KAFKA_BROKERS`: "host:port,host:port". */
+const brokersSchema = z
+  .string()
+  .default('127.0.0.1:9092')
+  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((brokers) => brokers.length > 0 && brokers.every((b) => BROKER.test(b)), 'must be host:port[,host:port...]');
+
+/** The variables every service reads (API.md, "Running it"). */
+export function serviceEnvShape(defaultPort: number) {
+  return {
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default(DEFAULT_DATABASE_URL),
+    KAFKA_BROKERS: brokersSchema,
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
+    PUSHMFA_MODE: z.enum(['development', 'production']).default('development'),
+  };
+}
+
+export const redisEnvShape = {
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default(DEFAULT_REDIS_URL),
+};
+
+export interface ServiceConfig {
+  port: number;
+  databaseUrl: string;
+  brokers: string[];
+  topicPrefix: string;
+  mode: 'development' | 'production';
+}
+
+/** Parses the environment against `shape`; throws one error naming every missing or malformed variable. */
+export function parseServiceEnv<S extends z.ZodRawShape>(serviceName: string, shape: S, env: NodeJS.ProcessEnv): z.output<z.ZodObject<S>> {
+  const parsed = z.object(shape).safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`${serviceName} configuration is invalid:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** The common part of a service's config, from values parsed with `serviceEnvShape`. */
+export function serviceConfigOf(values: z.output<z.ZodObject<ReturnType<typeof serviceEnvShape>>>): ServiceConfig {
+  return {
+    port: values.PORT,
+    databaseUrl: values.DATABASE_URL,
+    brokers: values.KAFKA_BROKERS,
+    topicPrefix: values.KAFKA_TOPIC_PREFIX,
+    mode: values.PUSHMFA_MODE,
+  };
+}

@@ -1,0 +1,22 @@
+import { parseServiceEnv, serviceConfigOf, serviceEnvShape } from './service-env';
+
+describe('service environment', () => {
+  it('gives the defaults of API.md', () => {
+    expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), {}))).toEqual({
+      port: 3009,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
+      brokers: ['127.0.0.1:9092'],
+      topicPrefix: '',
+      mode: 'development',
+    });
+  });
+
+  it('splits the broker list', () => {
+    expect(parseServiceEnv('probe', serviceEnvShape(1), { KAFKA_BROKERS: 'a:9092, b:9093' }).KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+  });
+
+  it('names every malformed variable at once', () => {
+    const run = () => parseServiceEnv('probe', serviceEnvShape(1), { PORT: 'eighty', KAFKA_BROKERS: 'no-port', PUSHMFA_MODE: 'staging', DATABASE_URL: 'mysql://x' });
+    expect(run).toThrow(/probe configuration is invalid[\s\S]*PORT[\s\S]*DATABASE_URL[\s\S]*KAFKA_BROKERS[\s\S]*PUSHMFA_MODE/);
+  });
+});
