@@ -141,4 +141,8 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     expect(replayAgain.status).toBe(401);
     expect(replayAgain.contentType).toContain('application/problem+json');
   }, 120_000);
+  it('stops every service gracefully on SIGTERM: exit code 0', async () => {
+    const codes = await Promise.all(Object.values(services).map(async (service) => [service!.name, await service!.stop()] as const));
+    expect(Object.fromEntries(codes)).toEqual({ 'device-registry': 0, challenge: 0, delivery: 0, reporting: 0 });
+  }, 60_000);
 });

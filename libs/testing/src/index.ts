@@ -5,3 +5,4 @@ export * from './test-namespace';
 export { ensureTopics } from '../../../tools/create-topics';
 export type { EnsureTopicsResult } from '../../../tools/create-topics';
 export * from './service-process';
+export * from './tcp-fault-proxy';

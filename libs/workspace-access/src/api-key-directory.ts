@@ -45,7 +45,7 @@ export class ApiKeyDirectory {
       const data = envelope.data as EventData<'ApiKeyIssued'>;
       await client.query(
         `insert into ${this.schema}.api_keys (key_hash, key_id, workspace_id, role) values ($1, $2, $3, $4)
-         on conflict (key_hash) do nothing`,
+         on conflict do nothing`,
         [data.keyHash, data.keyId, data.workspaceId, data.role],
       );
     } else if (envelope.type === 'ApiKeyRevoked') {

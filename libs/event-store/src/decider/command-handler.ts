@@ -15,6 +15,19 @@ export interface CommandHandlerOptions {
   maxAttempts?: number;
 }
 
+/** Writers kept winning the race for one stream; the caller may retry (HTTP answers 503 with Retry-After). */
+export class StreamContentionError extends Error {
+  readonly code = 'unavailable';
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`stream ${streamId}: still conflicting after ${attempts} attempts`, { cause });
+    this.name = 'StreamContentionError';
+  }
+}
+
 /**
  * Reads a stream, folds it, decides, and appends with the revision it read. A concurrent writer makes the append fail;
  * the handler then retries with fresh state a bounded number of times, so the decision is always made on current state.
@@ -33,7 +46,7 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
   }
 
   async handle(streamId: string, command: TCommand, metadata: EventMetadata): Promise<HandleResult<TState, TEvent>> {
-    const maxAttempts = this.options.maxAttempts ?? 5;
+    const maxAttempts = this.options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.load(streamId);
       const newEvents = this.decider.decide(command, state);
@@ -48,7 +61,10 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
         const next = newEvents.reduce((s, e) => this.decider.evolve(s, e), state);
         return { state: next, newEvents, revision: result.nextExpectedRevision };
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= maxAttempts) throw new StreamContentionError(streamId, attempt, error);
+        // Concurrent writers retrying in lockstep would collide again: spread them out a little.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
       }
     }
   }

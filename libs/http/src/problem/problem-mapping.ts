@@ -63,10 +63,17 @@ function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] }
   return error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues);
 }
 
-/** A store or the broker is down: EventStoreUnavailableError (by name) or any error tagged `code: 'unavailable'`. */
+// Connection-level failures of PostgreSQL (SQLSTATE class 08, shutdown 57P0x), Redis (ioredis) or a socket.
+const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_FAILURE_NAMES = new Set(['EventStoreUnavailableError', 'MaxRetriesPerRequestError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded']);
+const CONNECTION_FAILURE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Connection is closed)/;
+
+/** A store or the broker is down: tagged `code: 'unavailable'`, or a connection failure of pg, ioredis, kafkajs. */
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'EventStoreUnavailableError' || (error as { code?: unknown }).code === 'unavailable';
+  const code = (error as { code?: unknown }).code;
+  if (code === 'unavailable' || (typeof code === 'string' && CONNECTION_FAILURE_CODES.has(code))) return true;
+  return CONNECTION_FAILURE_NAMES.has(error.name) || CONNECTION_FAILURE_MESSAGES.test(error.message);
 }
 
 function fromHttpException(exception: HttpException): ProblemResponse {

@@ -91,4 +91,20 @@ describe('toProblem', () => {
     const sql = Object.assign(new Error('duplicate key'), { code: '23505' });
     expect(toProblem(sql).body.code).toBe('internal');
   });
+  it('answers 503 when the database, the cache or the broker cannot be reached, whatever client said so', () => {
+    const failures = [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated unexpectedly'),
+      Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
+      Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' }),
+    ];
+    for (const failure of failures) {
+      const problem = toProblem(failure);
+      expect(problem.status).toBe(503);
+      expect(problem.headers['retry-after']).toBeDefined();
+      expect(JSON.stringify(problem.body)).not.toMatch(/5432|ECONNREFUSED|administrator/);
+    }
+  });
 });

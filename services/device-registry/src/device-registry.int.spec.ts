@@ -1,0 +1,170 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { signDeviceRequest } from '@pushmfa/device-auth';
+import { Kafka, logLevel } from 'kafkajs';
+import { topicName } from '@pushmfa/contracts';
+import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace } from '@pushmfa/testing';
+import { loadRegistryConfig } from './config';
+import { startDeviceRegistry } from './main';
+
+const OPERATOR = 'registry-int-operator-token';
+
+describe('device registry over HTTP with the real stack', () => {
+  let ns: TestNamespace;
+  let app: NestFastifyApplication;
+  let base: string;
+  let database: TcpFaultProxy;
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('registry');
+    // The service reaches PostgreSQL through a proxy the outage test can cut.
+    const url = new URL(ns.databaseUrl);
+    database = await startTcpFaultProxy(url.hostname, Number(url.port || 5432));
+    url.host = database.address;
+    const env = { ...ns.env, DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR };
+    app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
+    base = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+    await ns?.dispose();
+  });
+
+  const call = async (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, contentType: response.headers.get('content-type') };
+  };
+
+  async function workspaceWithKeys(name: string) {
+    const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });
+    const platform = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'platform' });
+    const admin = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'admin' });
+    return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
+  }
+
+  async function registerDevice(pairing: Record<string, any>) {
+    const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const path = `/v1/pairings/${pairing.pairingId}/register`;
+    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
+    const headers = signDeviceRequest(keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'POST', pathWithQuery: path, body });
+    return call('POST', path, undefined, body, headers as unknown as Record<string, string>);
+  }
+
+  it('refuses the operator API without the operator token, and never echoes a secret', async () => {
+    const refused = await call('POST', '/v1/workspaces', 'wrong-token-0123456789', { name: 'x' });
+    expect(refused.status).toBe(401);
+    expect(refused.contentType).toContain('application/problem+json');
+    expect(JSON.stringify(refused.body)).not.toContain('wrong-token');
+  });
+
+  it('issues many keys at once: every one answers 201 and works at once', async () => {
+    const ws = await call('POST', '/v1/workspaces', OPERATOR, { name: 'Busy' });
+    const issued = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: i % 2 ? 'admin' : 'platform' })));
+    expect(issued.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const reads = await Promise.all(issued.map((r) => call('GET', '/v1/workspace', r.body.key)));
+    expect(reads.every((r) => r.status === 200 && r.body.id === ws.body.id)).toBe(true);
+  });
+
+  it('validates settings, naming the bad field, and changes nothing', async () => {
+    const ws = await workspaceWithKeys('Settings');
+    const bad = await call('PATCH', '/v1/workspace/settings', ws.admin, { challengeTtlSeconds: 5, numberMatchingDigits: 2 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('validation_failed');
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'challengeTtlSeconds' })]);
+    expect((await call('GET', '/v1/workspace', ws.admin)).body.settings.challengeTtlSeconds).toBe(60);
+    expect((await call('PATCH', '/v1/workspace/settings', ws.platform, { pushEnabled: true })).status).toBe(403);
+  });
+
+  it('confirms a pairing once when two confirmations race: one device', async () => {
+    const ws = await workspaceWithKeys('Race');
+    const pairing = (await call('POST', '/v1/users/bob/pairings', ws.platform, {})).body;
+    const registered = await registerDevice(pairing);
+    expect(registered.status).toBe(201);
+    const code = registered.body.confirmationCode as string;
+    const answers = await Promise.all([1, 2, 3].map(() => call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code })));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'pairing_failed')).toBe(true);
+    expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body).toMatchObject({ status: 'confirmed', deviceId: registered.body.deviceId });
+  });
+
+  it('fails a pairing after five wrong codes, and a pairing is used once', async () => {
+    const ws = await workspaceWithKeys('Wrong codes');
+    const pairing = (await call('POST', '/v1/users/carol/pairings', ws.platform, {})).body;
+    const registered = await registerDevice(pairing);
+    const wrong = registered.body.confirmationCode === '000000' ? '111111' : '000000';
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: wrong })).body.code);
+    expect(codes).toEqual(['invalid_confirmation_code', 'invalid_confirmation_code', 'invalid_confirmation_code', 'invalid_confirmation_code', 'pairing_failed']);
+    expect((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: registered.body.confirmationCode })).body.code).toBe('pairing_failed');
+    expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body.status).toBe('failed');
+    expect((await registerDevice(pairing)).body.code).toBe('pairing_failed');
+  });
+
+  it("answers 404 for another workspace's pairing, as if absent", async () => {
+    const a = await workspaceWithKeys('A');
+    const b = await workspaceWithKeys('B');
+    const pairing = (await call('POST', '/v1/users/dave/pairings', a.platform, {})).body;
+    const foreign = await call('GET', `/v1/pairings/${pairing.pairingId}`, b.platform);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('not_found');
+  });
+
+  it('refuses a registration whose key is not EC P-256 or Ed25519, or whose signature is not by that key', async () => {
+    const ws = await workspaceWithKeys('Keys');
+    const pairing = (await call('POST', '/v1/users/erin/pairings', ws.platform, {})).body;
+    const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const path = `/v1/pairings/${pairing.pairingId}/register`;
+    const rsaBody = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: rsa.publicKey.export({ format: 'jwk' }), platform: 'android', pushProvider: 'fcm', pushToken: 't' });
+    const rsaAnswer = await call('POST', path, undefined, rsaBody);
+    expect(rsaAnswer.body.code).toBe('validation_failed');
+    expect(rsaAnswer.body.errors[0].field).toMatch(/^publicKey/);
+
+    const claimed = generateKeyPairSync('ed25519');
+    const signer = generateKeyPairSync('ed25519');
+    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: claimed.publicKey.export({ format: 'jwk' }), platform: 'android', pushProvider: 'fcm', pushToken: 't' });
+    const headers = signDeviceRequest(signer.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'POST', pathWithQuery: path, body });
+    const forged = await call('POST', path, undefined, body, headers as unknown as Record<string, string>);
+    expect(forged.status).toBe(401);
+    expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body.status).toBe('pending');
+  });
+  it('answers 503 with Retry-After while PostgreSQL is unreachable, writes nothing, and recovers', async () => {
+    const ws = await workspaceWithKeys('Outage');
+    database.cut();
+    try {
+      const during = await call('POST', `/v1/workspaces/${ws.id}/api-keys`, OPERATOR, { role: 'admin', label: 'during-outage' });
+      expect(during.status).toBe(503);
+      expect(during.body.code).toBe('unavailable');
+      expect(JSON.stringify(during.body)).not.toMatch(/5432|ECONN|postgres/i);
+      expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { pushEnabled: true })).status).toBe(503);
+    } finally {
+      database.restore();
+    }
+    const after = await call('GET', '/v1/workspace', ws.admin);
+    expect(after.status).toBe(200);
+    expect(after.body.settings.pushEnabled).toBe(false);
+    expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { pushEnabled: true })).body.pushEnabled).toBe(true);
+
+    // The relay lost its connection too; it resumes and publishes the change made after the outage.
+    const kafka = new Kafka({ clientId: 'registry-int-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: topicName('registry', ns.topicPrefix), fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
+      await eventually(async () => (seen.some((v) => v.includes('WorkspaceSettingsChanged') && v.includes(ws.id)) ? true : undefined), 'the settings change on Kafka', 20_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen.filter((v) => v.includes('during-outage'))).toEqual([]);
+  });
+});
