@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { topicName } from '@pushmfa/contracts';
@@ -18,7 +18,7 @@ const REGISTRY_CONSUMER = 'challenge.registry-view';
 
 /** The challenge service's connections and background work: event store and relay, registry view, Redis. */
 @Injectable()
-export class ChallengeRuntime implements OnModuleInit, OnApplicationShutdown {
+export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly runtime: ServiceRuntime;
   readonly store: PostgresEventStore;
   readonly apiKeys: ApiKeyDirectory;
@@ -87,8 +87,13 @@ export class ChallengeRuntime implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('redis', () => this.redis.status === 'ready' && this.subscriber.status === 'ready');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stop consuming before HTTP closes; in-flight requests still finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.registryConsumer.stop().catch(() => undefined);
+  }
+
+  /** After the last request; anything committed but not yet relayed is published by whichever instance runs the relay next. */
+  async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     this.redis.disconnect();
     this.subscriber.disconnect();
