@@ -12,8 +12,9 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PGPORT:-5432}/pushmfa}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
 
-echo "[test] type-checking and building"
+echo "[test] type-checking, checking layer rules and building"
 npm run typecheck --silent
+npm run check:architecture --silent
 npm run build --silent
 
 mkdir -p .local

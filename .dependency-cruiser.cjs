@@ -1,0 +1,45 @@
+/** Layer rules (STYLE.md): checked by `npm run check:architecture`, which `npm test` runs. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-service-imports-another-service',
+      comment: 'Services talk only through domain events on Kafka.',
+      severity: 'error',
+      from: { path: '^services/([^/]+)/' },
+      to: { path: '^services/', pathNot: ['^services/$1/'] },
+    },
+    {
+      name: 'libs-never-import-services',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^services/' },
+    },
+    {
+      name: 'contracts-stay-framework-free',
+      comment: 'libs/contracts is what every service and external consumer shares: no Nest, no I/O clients.',
+      severity: 'error',
+      from: { path: '^libs/contracts/' },
+      to: { path: ['@nestjs', 'node_modules/(pg|kafkajs|ioredis|firebase-admin|@parse)/', '^libs/(?!contracts/)'] },
+    },
+    {
+      name: 'deciders-are-pure',
+      comment: 'A decider has no Nest, no I/O: time and ids come in through the command.',
+      severity: 'error',
+      from: { path: '\\.decider\\.ts$' },
+      to: { path: ['@nestjs', 'node_modules/(pg|kafkajs|ioredis)/', '^node:(fs|net|http|crypto)'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.spec\\.ts$)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
