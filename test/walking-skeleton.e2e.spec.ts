@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
 import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
@@ -23,7 +25,8 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     const dir = mkdtempSync(join(tmpdir(), 'pushmfa-e2e-'));
     const serviceAccountFile = join(dir, 'service-account.json');
     writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
-    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken };
+    // Debug logs, so the check that no secret reaches a log reads everything the services say.
+    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken, LOG_LEVEL: 'debug' };
     const [registryPort, challengePort, deliveryPort, reportingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     [services.registry, services.challenge, services.delivery, services.reporting] = await Promise.all([
       startServiceProcess('device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` }),
@@ -42,6 +45,24 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     await fcm?.close();
     await ns?.dispose();
   });
+
+  async function readAllRecords(topics: string[]): Promise<string[]> {
+    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const expected = new Map<string, number>();
+    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) expected.set(`${topic}/${p.partition}`, Number(p.high));
+    await admin.disconnect();
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    const values: string[] = [];
+    const consumer = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void values.push(`${message.key?.toString()} ${message.value?.toString()}`) });
+    await eventually(async () => (values.length >= total ? true : undefined), `all ${total} records`);
+    await consumer.disconnect();
+    return values;
+  }
 
   const call = async (base: string, method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(base + path, {
@@ -140,6 +161,18 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     const replayAgain = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }) } as Record<string, string>);
     expect(replayAgain.status).toBe(401);
     expect(replayAgain.contentType).toContain('application/problem+json');
+
+    // No secret reached Kafka or a log: not the API keys, not the pairing secret, not the number to match.
+    const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string];
+    const records = await readAllRecords([topicName('registry', ns.topicPrefix), topicName('challenge', ns.topicPrefix), topicName('delivery', ns.topicPrefix)]);
+    expect(records.length).toBeGreaterThanOrEqual(8);
+    const published = records.join('\n');
+    for (const secret of secrets) expect(published).not.toContain(secret);
+    expect(published).not.toContain('"numberMatch"');
+    expect(published).not.toMatch(/secretHash|confirmationCodeHash/);
+    const logs = Object.values(services).map((service) => service!.output()).join('\n');
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+    expect(logs).not.toContain('fcm-token-alice-1');
   }, 120_000);
   it('stops every service gracefully on SIGTERM: exit code 0', async () => {
     const codes = await Promise.all(Object.values(services).map(async (service) => [service!.name, await service!.stop()] as const));

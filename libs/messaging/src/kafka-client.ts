@@ -16,6 +16,8 @@ export function parseBrokers(value: string | undefined, fallback = '127.0.0.1:90
   return brokers;
 }
 
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
@@ -28,6 +30,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        // Retries are bounded on purpose (a stuck send must surface); duplicates are deduped by envelope id downstream.
+        if (message === BOUNDED_RETRIES_WARNING) return;
         const name = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
         options.log?.(name, `kafka: ${message}`, extra);
       },
