@@ -28,10 +28,33 @@ export async function ensureTopics(brokers: string | string[], prefix = ''): Pro
   });
   const admin = kafka.admin();
   await admin.connect();
+  const declared = declaredTopics(prefix);
   try {
-    return await ensureWithAdmin(admin, declaredTopics(prefix));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await ensureWithAdmin(admin, declared);
+        await waitUntilEveryPartitionHasALeader(admin, declared);
+        return result;
+      } catch (error) {
+        // A broker busy with other callers' topics can answer "does not host this topic-partition" for a moment.
+        if (attempt >= 5 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Returns once the broker serves every declared partition, so producers and consumers can use them at once. */
+async function waitUntilEveryPartitionHasALeader(admin: Admin, declared: TopicDeclaration[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: declared.map((topic) => topic.name) });
+    const served = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.filter((p) => p.leader >= 0).length]));
+    if (declared.every((topic) => (served.get(topic.name) ?? 0) >= topic.partitions)) return;
+    if (Date.now() > deadline) throw new Error(`Kafka did not elect leaders for every partition within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -1,13 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DEVICE_REQUEST_AUTHENTICATOR, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { ObservabilityModule } from '@pushmfa/observability';
 import { API_KEY_DIRECTORY, ApiKeyGuard, OPERATOR_TOKEN, OperatorGuard } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
+import { DeviceCommands } from './device/device-commands';
+import { DeadTokenConsumer } from './device/invalidating-push-token/dead-token.consumer';
+import { ListDevicesHttpController } from './device/listing-devices/list-devices.http.controller';
+import { RevokeDeviceHttpController } from './device/revoking-device/revoke-device.http.controller';
+import { RotatePushTokenHttpController } from './device/rotating-push-token/rotate-push-token.http.controller';
 import { ConfirmPairingHttpController } from './pairing/confirming-pairing/confirm-pairing.http.controller';
 import { PairingCommands } from './pairing/pairing-commands';
 import { ReadPairingHttpController } from './pairing/reading-pairing/read-pairing.http.controller';
 import { RegisterDeviceHttpController } from './pairing/registering-device/register-device.http.controller';
 import { StartPairingHttpController } from './pairing/starting-pairing/start-pairing.http.controller';
 import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
+import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
+import { UserCommands } from './user/user-commands';
 import { ChangeSettingsHttpController } from './workspace/changing-settings/change-settings.http.controller';
 import { CreateWorkspaceHttpController } from './workspace/creating-workspace/create-workspace.http.controller';
 import { IssueApiKeyHttpController } from './workspace/issuing-api-key/issue-api-key.http.controller';
@@ -29,6 +37,10 @@ export class DeviceRegistryModule {
         ReadPairingHttpController,
         RegisterDeviceHttpController,
         ConfirmPairingHttpController,
+        ListDevicesHttpController,
+        RevokeDeviceHttpController,
+        ResetMfaHttpController,
+        RotatePushTokenHttpController,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
@@ -39,6 +51,11 @@ export class DeviceRegistryModule {
         OperatorGuard,
         WorkspaceCommands,
         PairingCommands,
+        DeviceCommands,
+        UserCommands,
+        DeadTokenConsumer,
+        { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
+        DeviceSignatureGuard,
       ],
     };
   }

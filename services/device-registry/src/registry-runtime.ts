@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore, type Subscription } from '@pushmfa/event-store';
@@ -7,10 +8,12 @@ import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
+import { DeviceDirectory } from './device/device-directory';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
-const SCHEMA = 'registry';
+export const REGISTRY_SCHEMA = 'registry';
+const SCHEMA = REGISTRY_SCHEMA;
 
 /** The registry's connections and background work: event store, Kafka relay, API-key projection, Redis. */
 @Injectable()
@@ -18,10 +21,14 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly runtime: ServiceRuntime;
   readonly store: PostgresEventStore;
   readonly apiKeys: ApiKeyDirectory;
+  readonly devices: DeviceDirectory;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
   private readonly relay: EventStoreKafkaRelay;
   private apiKeyProjection?: Subscription;
+  private deviceProjection?: Subscription;
+  /** Holds per-user advisory locks only, so a lock holder never waits for a connection its own work needs. */
+  private readonly lockPool: Pool;
 
   constructor(
     @Inject(REGISTRY_CONFIG) readonly config: RegistryConfig,
@@ -32,12 +39,15 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
     this.store = new PostgresEventStore({ pool: this.runtime.pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(this.runtime.pool, SCHEMA);
+    this.lockPool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 5000, application_name: 'pushmfa-device-registry-locks' });
+    this.lockPool.on('error', (error) => this.logger.warn({ error: error.message }, 'idle lock connection lost'));
+    this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     this.deviceAuth = new DeviceRequestAuthenticator({
       clock: Date.now,
       nonceStore: new RedisNonceStore(this.redis, `pushmfa:${config.topicPrefix}registry:`),
-      devices: { resolve: async () => null },
+      devices: this.devices,
     });
     this.relay = new EventStoreKafkaRelay({
       store: this.store,
@@ -49,7 +59,10 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.runtime.migrateSchema((client) => this.apiKeys.migrate(client));
+    await this.runtime.migrateSchema(async (client) => {
+      await this.apiKeys.migrate(client);
+      await this.devices.migrate(client);
+    });
     await this.store.migrate();
     await this.redis.connect();
     await this.runtime.publisher.connect();
@@ -64,6 +77,14 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
         }
       },
     });
+    // Commands update the device rows at once too (read-your-writes); this subscription repairs any they missed.
+    this.deviceProjection = await this.store.subscribeToAll({
+      subscriptionId: 'device-directory',
+      handle: async (events) => {
+        for (const event of events) await this.devices.applyRecorded(this.runtime.pool, event);
+      },
+      onError: (error) => this.logger.warn({ error: String(error) }, 'device directory projection failed; will retry'),
+    });
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     this.readiness.register('broker', () => this.runtime.publisher.isConnected);
     this.readiness.register('redis', () => this.redis.status === 'ready');
@@ -71,8 +92,10 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.apiKeyProjection?.stop();
+    await this.deviceProjection?.stop();
     await this.relay.stop();
     this.redis.disconnect();
     await this.runtime.close();
+    await this.lockPool.end().catch(() => undefined);
   }
 }

@@ -24,7 +24,14 @@ export type PairingState =
 export type PairingCommand =
   | { type: 'StartPairing'; pairingId: string; workspaceId: string; userId: string; secretHash: string; now: Date; deviceName?: string; replaceDeviceId?: string }
   | { type: 'RegisterDevice'; secretMatches: boolean; device: RegisteredDevice; confirmationCodeHash: string; now: Date }
-  | { type: 'ConfirmPairing'; codeHash: string; now: Date };
+  | {
+      type: 'ConfirmPairing';
+      codeHash: string;
+      now: Date;
+      /** The user's active devices now, and the workspace's `maxDevicesPerUser`. */
+      activeDeviceIds: readonly string[];
+      maxDevicesPerUser: number;
+    };
 
 /** The status a caller sees: a pending or awaiting pairing past its expiry reads as `expired`. */
 export function visibleStatus(state: PairingState, now: Date): PairingState['status'] | 'expired' {
@@ -76,6 +83,11 @@ export const pairingDecider: Decider<PairingState, PairingCommand, PairingEvent>
           const rejected: PairingEvent = { type: 'ConfirmationCodeRejected', data: { pairingId: pairing.pairingId, wrongAttempts } };
           if (wrongAttempts < MAX_WRONG_CODES) return [rejected];
           return [rejected, { type: 'PairingFailed', data: { pairingId: pairing.pairingId, userId: pairing.userId, reason: 'too_many_wrong_codes' } }];
+        }
+        // The device being replaced is revoked by this confirmation, so it does not count toward the limit.
+        const staying = command.activeDeviceIds.filter((id) => id !== pairing.replaceDeviceId).length;
+        if (staying >= command.maxDevicesPerUser) {
+          throw new DomainError('pairing_failed', `the user has ${staying} active devices, the most this workspace allows (maxDevicesPerUser); revoke one, or pair with replaceDeviceId`);
         }
         const replaced = pairing.replaceDeviceId ? { replacedDeviceId: pairing.replaceDeviceId } : {};
         const name = pairing.device.deviceName ?? pairing.deviceName ?? `${pairing.device.platform} device`;

@@ -8,7 +8,7 @@ const device: RegisteredDevice = { deviceId: 'd1', platform: 'android', pushProv
 const started: PairingEvent = { type: 'PairingStarted', data: { pairingId: 'p1', workspaceId: 'ws1', userId: 'alice', secretHash: 'sh', expiresAt: at(600_000).toISOString() } };
 const registered: PairingEvent = { type: 'DeviceRegistered', data: { pairingId: 'p1', userId: 'alice', device, confirmationCodeHash: 'ch', registeredAt: at(1000).toISOString() } };
 const register = (now: Date, secretMatches = true): PairingCommand => ({ type: 'RegisterDevice', secretMatches, device, confirmationCodeHash: 'ch', now });
-const confirm = (codeHash: string, now = at(2000)): PairingCommand => ({ type: 'ConfirmPairing', codeHash, now });
+const confirm = (codeHash: string, now = at(2000), activeDeviceIds: string[] = [], maxDevicesPerUser = 10): PairingCommand => ({ type: 'ConfirmPairing', codeHash, now, activeDeviceIds, maxDevicesPerUser });
 
 const decide = (events: PairingEvent[], command: PairingCommand) => pairingDecider.decide(command, foldEvents(pairingDecider, events));
 
@@ -50,5 +50,16 @@ describe('pairing decider', () => {
   it('is used once: a confirmed pairing cannot be confirmed again', () => {
     const paired = decide([started, registered], confirm('ch'));
     expect(() => decide([started, registered, ...paired], confirm('ch'))).toThrow(expect.objectContaining({ code: 'pairing_failed' }));
+  });
+
+  it('refuses to confirm past maxDevicesPerUser, and leaves the pairing open', () => {
+    expect(() => decide([started, registered], confirm('ch', at(2000), ['a', 'b'], 2))).toThrow(expect.objectContaining({ code: 'pairing_failed' }));
+    expect(decide([started, registered], confirm('ch', at(2000), ['a'], 2))).toHaveLength(1);
+  });
+
+  it('does not count the device being replaced, and names it in DevicePaired', () => {
+    const replacing: PairingEvent = { ...started, data: { ...started.data, replaceDeviceId: 'old' } } as PairingEvent;
+    const [paired] = decide([replacing, registered], confirm('ch', at(2000), ['a', 'old'], 2));
+    expect(paired).toMatchObject({ type: 'DevicePaired', data: { replacedDeviceId: 'old' } });
   });
 });

@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '@pushmfa/event-store';
 import type { IntegrationMessage } from '@pushmfa/messaging';
+import type { DeviceEvent } from '../device/device.events';
 import type { PairingEvent } from '../pairing/pairing.events';
+import type { UserEvent } from '../user/user.events';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
 
 const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userId}`;
@@ -11,7 +13,7 @@ const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userI
  */
 export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | null {
   const workspaceId = String(recorded.metadata.workspaceId ?? '');
-  const event = { type: recorded.type, data: recorded.data } as WorkspaceEvent | PairingEvent;
+  const event = { type: recorded.type, data: recorded.data } as WorkspaceEvent | PairingEvent | DeviceEvent | UserEvent;
   switch (event.type) {
     case 'WorkspaceCreated':
     case 'ApiKeyIssued':
@@ -55,6 +57,22 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
     }
     case 'PairingFailed':
       return { type: 'PairingFailed', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
+    case 'PushTokenRotated': {
+      const { deviceId, userId, pushToken } = event.data;
+      return { type: 'PushTokenRotated', data: { deviceId, userId, pushToken }, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'PushTokenInvalidated': {
+      const { deviceId, userId, reason } = event.data;
+      return { type: 'PushTokenInvalidated', data: { deviceId, userId, reason }, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'DeviceRevoked': {
+      const { deviceId, userId, reason, revokedBy } = event.data;
+      return { type: 'DeviceRevoked', data: { deviceId, userId, reason, revokedBy }, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'UserMfaReset': {
+      const { userId, revokedDeviceIds, resetBy } = event.data;
+      return { type: 'UserMfaReset', data: { userId, revokedDeviceIds, resetBy }, key: userKey(workspaceId, userId), workspaceId };
+    }
     case 'ConfirmationCodeRejected':
       return null;
     default:

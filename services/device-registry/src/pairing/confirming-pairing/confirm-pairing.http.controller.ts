@@ -3,6 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { DeviceCommands } from '../../device/device-commands';
+import { RegistryRuntime } from '../../registry-runtime';
+import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { MAX_WRONG_CODES } from '../pairing.decider';
 import { PairingCommands, pairingDigest } from '../pairing-commands';
 
@@ -13,23 +16,47 @@ const confirmBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6-
 @Controller('v1/pairings/:pairingId/confirm')
 @UseGuards(ApiKeyGuard)
 export class ConfirmPairingHttpController {
-  constructor(private readonly pairings: PairingCommands) {}
+  constructor(
+    private readonly pairings: PairingCommands,
+    private readonly workspaces: WorkspaceCommands,
+    private readonly devices: DeviceCommands,
+    private readonly runtime: RegistryRuntime,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @RequireRole('platform')
-  @ApiOperation({ summary: 'The platform submits the code the user typed; 5 wrong codes fail the pairing' })
+  @ApiOperation({ summary: 'The platform submits the code the user typed; 5 wrong codes fail the pairing; at most maxDevicesPerUser active devices' })
   async confirm(@Caller() caller: ApiKeyCaller, @Param('pairingId') pairingId: string, @Body() body: unknown) {
     const { code } = parseBody(confirmBody, body);
-    await this.pairings.load(pairingId, caller.workspaceId);
-    const { state, newEvents } = await this.pairings.execute(pairingId, caller.workspaceId, {
-      type: 'ConfirmPairing',
-      codeHash: pairingDigest(pairingId, code),
-      now: new Date(),
+    const pairing = await this.pairings.load(pairingId, caller.workspaceId);
+    const workspace = await this.workspaces.load(caller.workspaceId);
+    if (workspace.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
+    const directory = this.runtime.devices;
+    const { state, newEvents } = await directory.whileHoldingUserLock(caller.workspaceId, pairing.userId, async () => {
+      const result = await this.pairings.execute(pairingId, caller.workspaceId, {
+        type: 'ConfirmPairing',
+        codeHash: pairingDigest(pairingId, code),
+        now: new Date(),
+        activeDeviceIds: await directory.activeDeviceIds(caller.workspaceId, pairing.userId),
+        maxDevicesPerUser: workspace.settings.maxDevicesPerUser,
+      });
+      // Read-your-writes: the device is listed, counted and can sign as soon as this answers.
+      for (const event of result.newEvents) if (event.type === 'DevicePaired') await directory.applyPaired(this.runtime.runtime.pool, caller.workspaceId, event.data);
+      return result;
     });
     if (newEvents.some((e) => e.type === 'PairingFailed')) throw new ProblemException('pairing_failed', `${MAX_WRONG_CODES} wrong codes: this pairing has failed`);
     if (newEvents.some((e) => e.type === 'ConfirmationCodeRejected')) throw new ProblemException('invalid_confirmation_code', 'the confirmation code is wrong');
     if (state.status !== 'confirmed') throw new ProblemException('pairing_failed', 'the pairing could not be confirmed');
+    const paired = newEvents.find((e) => e.type === 'DevicePaired');
+    if (paired?.type === 'DevicePaired' && paired.data.replacedDeviceId) await this.revokeReplaced(caller, paired.data.replacedDeviceId, pairing.userId);
     return { deviceId: state.device.deviceId, status: 'active' };
+  }
+
+  private async revokeReplaced(caller: ApiKeyCaller, deviceId: string, userId: string): Promise<void> {
+    const old = await this.runtime.devices.find(deviceId);
+    // Only the same user's device is replaced; an id the platform got wrong revokes nothing.
+    if (!old || old.workspaceId !== caller.workspaceId || old.userId !== userId) return;
+    await this.devices.execute(old, { type: 'RevokeDevice', reason: 'replaced', revokedBy: { kind: caller.role, keyId: caller.keyId }, now: new Date() });
   }
 }

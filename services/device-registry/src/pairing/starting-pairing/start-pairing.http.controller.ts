@@ -33,6 +33,10 @@ export class StartPairingHttpController {
     const { deviceName, replaceDeviceId } = parseBody(startPairingBody, body ?? {});
     const workspace = await this.workspaces.load(caller.workspaceId);
     if (workspace.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
+    if (replaceDeviceId) {
+      const replaced = await this.runtime.devices.find(replaceDeviceId);
+      if (!replaced || replaced.workspaceId !== caller.workspaceId || replaced.userId !== userId) throw new ProblemException('not_found', 'no such device to replace');
+    }
     const pairingId = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const { state } = await this.pairings.execute(pairingId, caller.workspaceId, {

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { DeciderCommandHandler } from '@pushmfa/event-store';
+import { ProblemException } from '@pushmfa/http';
+import { currentTraceparent } from '@pushmfa/messaging';
+import { currentCorrelationId } from '@pushmfa/observability';
+import type { PairingEvent } from '../pairing/pairing.events';
+import { pairingStreamId } from '../pairing/pairing.events';
+import { RegistryRuntime } from '../registry-runtime';
+import { type DeviceCommand, deviceBornFrom, deviceDecider } from './device.decider';
+import { deviceStreamId } from './device.events';
+import type { DeviceRow } from './device-directory';
+
+type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
+
+/**
+ * Runs device commands. A device's state starts from DevicePaired in its pairing stream (found through the
+ * `registry.devices` row) and continues in `device-<id>`; the row is updated at once after each command.
+ */
+@Injectable()
+export class DeviceCommands {
+  constructor(private readonly runtime: RegistryRuntime) {}
+
+  /** The device's row; another workspace's device (or another user's, when `userId` is given) reads as absent. */
+  async find(deviceId: string, workspaceId: string, userId?: string): Promise<DeviceRow> {
+    const row = /^[0-9a-f-]{36}$/.test(deviceId) ? await this.runtime.devices.find(deviceId) : null;
+    if (!row || row.workspaceId !== workspaceId || (userId !== undefined && row.userId !== userId)) throw new ProblemException('not_found', 'no such device');
+    return row;
+  }
+
+  async execute(device: DeviceRow, command: DeviceCommand) {
+    const birth = deviceBornFrom(await this.pairedEventOf(device));
+    const handler = new DeciderCommandHandler(this.runtime.store, { ...deviceDecider, initialState: () => birth });
+    const result = await handler.handle(deviceStreamId(device.deviceId), command, {
+      workspaceId: device.workspaceId,
+      correlationId: currentCorrelationId(),
+      traceparent: currentTraceparent(),
+      occurredAt: new Date().toISOString(),
+    });
+    const firstRevision = result.revision - BigInt(result.newEvents.length) + 1n;
+    for (const [index, event] of result.newEvents.entries()) {
+      await this.runtime.devices.applyDeviceEvent(this.runtime.runtime.pool, event, firstRevision + BigInt(index));
+    }
+    return result;
+  }
+
+  private async pairedEventOf(device: DeviceRow): Promise<DevicePairedData> {
+    const events = await this.runtime.store.readStream(pairingStreamId(device.pairingId));
+    const paired = events.find((e) => e.type === 'DevicePaired');
+    if (!paired) throw new Error(`device ${device.deviceId}: its pairing holds no DevicePaired event`);
+    return paired.data as unknown as DevicePairedData;
+  }
+}

@@ -1,0 +1,50 @@
+import { type DomainError } from '@pushmfa/event-store';
+import { type DeviceCommand, deviceBornFrom, deviceDecider, type DeviceState } from './device.decider';
+import type { DeviceEvent } from './device.events';
+
+const pairedAt = '2026-11-22T10:00:00.000Z';
+const later = new Date('2026-11-22T11:00:00.000Z');
+const born = deviceBornFrom({ userId: 'alice', pairedAt, device: { deviceId: 'd1', pushToken: 'tok-1' } });
+const admin = { kind: 'admin' as const, keyId: 'k1' };
+const rotated: DeviceEvent = { type: 'PushTokenRotated', data: { deviceId: 'd1', userId: 'alice', pushToken: 'tok-2', rotatedAt: later.toISOString() } };
+const invalidated: DeviceEvent = { type: 'PushTokenInvalidated', data: { deviceId: 'd1', userId: 'alice', reason: 'UNREGISTERED', reportedAt: '2026-11-22T10:30:00.000Z' } };
+const revoked: DeviceEvent = { type: 'DeviceRevoked', data: { deviceId: 'd1', userId: 'alice', reason: 'revoked', revokedBy: admin, revokedAt: later.toISOString() } };
+
+function given(events: DeviceEvent[], start: DeviceState = born) {
+  return {
+    when: (command: DeviceCommand) => {
+      const run = () => deviceDecider.decide(command, events.reduce((s, e) => deviceDecider.evolve(s, e), start));
+      return { then: (expected: DeviceEvent[]) => expect(run()).toEqual(expected), thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError) };
+    },
+  };
+}
+
+describe('device decider', () => {
+  it('rotates the push token, and records nothing when the same valid token comes again', () => {
+    given([]).when({ type: 'RotatePushToken', pushToken: 'tok-2', now: later }).then([rotated]);
+    given([]).when({ type: 'RotatePushToken', pushToken: 'tok-1', now: later }).then([]);
+  });
+
+  it('makes an invalid token valid again when the app sends one, even the same string', () => {
+    given([invalidated]).when({ type: 'RotatePushToken', pushToken: 'tok-1', now: later }).then([{ ...rotated, data: { ...rotated.data, pushToken: 'tok-1' } }]);
+  });
+
+  it('invalidates a dead token once', () => {
+    given([]).when({ type: 'InvalidatePushToken', reason: 'UNREGISTERED', rejectedAt: '2026-11-22T10:30:00.000Z' }).then([invalidated]);
+    given([invalidated]).when({ type: 'InvalidatePushToken', reason: 'UNREGISTERED', rejectedAt: '2026-11-22T10:31:00.000Z' }).then([]);
+  });
+
+  it('ignores a rejection of a push sent before the token was rotated', () => {
+    given([rotated]).when({ type: 'InvalidatePushToken', reason: 'UNREGISTERED', rejectedAt: '2026-11-22T10:30:00.000Z' }).then([]);
+  });
+
+  it('revokes once; a revoked device cannot rotate its token', () => {
+    given([]).when({ type: 'RevokeDevice', reason: 'revoked', revokedBy: admin, now: later }).then([revoked]);
+    given([revoked]).when({ type: 'RevokeDevice', reason: 'mfa_reset', revokedBy: admin, now: later }).then([]);
+    given([revoked]).when({ type: 'RotatePushToken', pushToken: 'tok-9', now: later }).thenFails('unauthorized');
+  });
+
+  it('knows no device that was never paired', () => {
+    given([], { status: 'absent' }).when({ type: 'RevokeDevice', reason: 'revoked', revokedBy: admin, now: later }).thenFails('not_found');
+  });
+});

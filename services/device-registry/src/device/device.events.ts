@@ -1,0 +1,17 @@
+import type { DomainEvent } from '@pushmfa/event-store';
+import type { Actor } from '../workspace/workspace.events';
+
+export type DeviceRevocationReason = 'revoked' | 'replaced' | 'mfa_reset';
+
+/**
+ * Events of the device stream (`device-<deviceId>`). The device is born by DevicePaired in its pairing stream;
+ * this stream holds what happens to it afterwards. Stored type names never change.
+ */
+export type DeviceEvent =
+  | DomainEvent<'PushTokenRotated', { deviceId: string; userId: string; pushToken: string; rotatedAt: string }>
+  | DomainEvent<'PushTokenInvalidated', { deviceId: string; userId: string; reason: string; reportedAt: string }>
+  | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>;
+
+export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked'];
+
+export const deviceStreamId = (deviceId: string) => `device-${deviceId}`;

@@ -1,0 +1,240 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { buildEnvelope, topicName } from '@pushmfa/contracts';
+import { signDeviceRequest } from '@pushmfa/device-auth';
+import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { loadRegistryConfig, type RegistryConfig } from '../config';
+import { startDeviceRegistry } from '../main';
+
+const OPERATOR = 'devices-int-operator-token';
+
+interface Envelope {
+  id: string;
+  type: string;
+  workspaceId: string;
+  data: Record<string, any>;
+}
+
+describe('devices over HTTP and Kafka with the real stack', () => {
+  let ns: TestNamespace;
+  let config: RegistryConfig;
+  let app: NestFastifyApplication;
+  let base: string;
+  let kafka: Kafka;
+  let probe: Consumer;
+  let producer: Producer;
+  const published: Envelope[] = [];
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('devices');
+    config = loadRegistryConfig({ ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR });
+    app = await startDeviceRegistry(config, { handleSignals: false });
+    base = await app.getUrl();
+    kafka = new Kafka({ clientId: 'devices-int-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    producer = kafka.producer();
+    await producer.connect();
+    probe = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
+    await probe.connect();
+    await probe.subscribe({ topic: topicName('registry', ns.topicPrefix), fromBeginning: true });
+    await probe.run({ eachMessage: async ({ message }) => void published.push(JSON.parse(message.value?.toString() ?? '{}') as Envelope) });
+  });
+
+  afterAll(async () => {
+    await probe?.disconnect();
+    await producer?.disconnect();
+    await app?.close();
+    await ns?.dispose();
+  });
+
+  const call = async (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  };
+
+  async function workspaceWithKeys(name: string) {
+    const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });
+    const platform = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'platform' });
+    const admin = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'admin' });
+    return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
+  }
+
+  async function register(pairing: Record<string, any>) {
+    const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    const path = `/v1/pairings/${pairing.pairingId}/register`;
+    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
+    const answer = await call('POST', path, undefined, body, signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body }) as unknown as Record<string, string>);
+    expect(answer.status).toBe(201);
+    return { deviceId: answer.body.deviceId as string, code: answer.body.confirmationCode as string, privateJwk };
+  }
+
+  async function pairDevice(ws: { platform: string }, userId: string, options: Record<string, unknown> = {}) {
+    const pairing = (await call('POST', `/v1/users/${userId}/pairings`, ws.platform, options)).body;
+    const device = await register(pairing);
+    const confirmed = await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: device.code });
+    return { ...device, pairingId: pairing.pairingId as string, confirmed };
+  }
+
+  const putPushToken = (device: { deviceId: string; privateJwk: Record<string, unknown> }, pushToken: string) => {
+    const path = '/v1/device/push-token';
+    const body = JSON.stringify({ pushToken });
+    const headers = signDeviceRequest(device.privateJwk, { method: 'PUT', pathWithQuery: path, body, deviceId: device.deviceId });
+    return call('PUT', path, undefined, body, headers as unknown as Record<string, string>);
+  };
+
+  const devicesOf = async (key: string, userId: string) => (await call('GET', `/v1/users/${userId}/devices`, key)).body.items as Record<string, any>[];
+  const waitForPublished = (what: string, match: (e: Envelope) => boolean) => eventually(async () => published.find(match), what, 20_000);
+
+  it('lists the paired device with the contract fields', async () => {
+    const ws = await workspaceWithKeys('List');
+    const device = await pairDevice(ws, 'alice');
+    expect(device.confirmed.status).toBe(200);
+    const items = await devicesOf(ws.admin, 'alice');
+    expect(items).toEqual([
+      { deviceId: device.deviceId, name: 'ios device', platform: 'ios', pushProvider: 'apns', status: 'active', pairedAt: expect.any(String), lastSeenAt: null, pushTokenStatus: 'valid' },
+    ]);
+    expect(await devicesOf(ws.platform, 'alice')).toHaveLength(1);
+    expect(await devicesOf(ws.admin, 'nobody')).toEqual([]);
+  });
+
+  it('rotates the push token with a signed request, and a PushRejected on the delivery topic makes it invalid', async () => {
+    const ws = await workspaceWithKeys('Tokens');
+    const device = await pairDevice(ws, 'bob');
+    const rejectedAt = new Date().toISOString();
+    const rejectedOnce = (id: string) => buildEnvelope({
+      id,
+      type: 'PushRejected',
+      occurredAt: rejectedAt,
+      workspaceId: ws.id,
+      streamId: `push-challenge-${randomUUID()}`,
+      correlationId: randomUUID(),
+      data: { challengeId: 'c1', userId: 'bob', deviceId: device.deviceId, provider: 'apns', attempt: 1, reason: 'BadDeviceToken' },
+    });
+    const send = (envelope: ReturnType<typeof rejectedOnce>) => producer.send({ topic: topicName('delivery', ns.topicPrefix), messages: [{ key: 'c1', value: JSON.stringify(envelope) }] });
+    const rejected = rejectedOnce(randomUUID());
+    await send(rejected);
+    await eventually(async () => ((await devicesOf(ws.admin, 'bob'))[0]?.pushTokenStatus === 'invalid' ? true : undefined), 'the token marked invalid', 30_000);
+    await waitForPublished('PushTokenInvalidated', (e) => e.type === 'PushTokenInvalidated' && e.data.deviceId === device.deviceId);
+
+    expect((await putPushToken(device, 'apns-token-2')).status).toBe(204);
+    const [row] = await devicesOf(ws.admin, 'bob');
+    expect(row).toMatchObject({ pushTokenStatus: 'valid', lastSeenAt: expect.any(String) });
+    const rotated = await waitForPublished('PushTokenRotated', (e) => e.type === 'PushTokenRotated' && e.data.deviceId === device.deviceId);
+    expect(rotated.data).toEqual({ deviceId: device.deviceId, userId: 'bob', pushToken: 'apns-token-2' });
+
+    // The same message delivered again (inbox), and another report of a push sent before the rotation (decider), leave the new token valid.
+    await send(rejected);
+    await send(rejectedOnce(randomUUID()));
+    expect((await putPushToken(device, 'apns-token-2')).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await devicesOf(ws.admin, 'bob'))[0]?.pushTokenStatus).toBe('valid');
+    expect(published.filter((e) => e.type === 'PushTokenInvalidated' && e.data.deviceId === device.deviceId)).toHaveLength(1);
+  });
+
+  it('revokes a device: it can no longer sign, and DeviceRevoked is published', async () => {
+    const ws = await workspaceWithKeys('Revoke');
+    const device = await pairDevice(ws, 'carol');
+    expect((await putPushToken(device, 'before-revoke')).status).toBe(204);
+    const revoked = await call('DELETE', `/v1/users/carol/devices/${device.deviceId}`, ws.platform);
+    expect(revoked.status).toBe(204);
+    expect((await putPushToken(device, 'after-revoke')).status).toBe(401);
+    expect((await devicesOf(ws.admin, 'carol'))[0]?.status).toBe('revoked');
+    const event = await waitForPublished('DeviceRevoked', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === device.deviceId);
+    expect(event.data).toMatchObject({ userId: 'carol', reason: 'revoked', revokedBy: { kind: 'platform' } });
+    expect((await call('DELETE', `/v1/users/carol/devices/${device.deviceId}`, ws.admin)).status).toBe(204);
+  });
+
+  it("keeps workspaces apart: another workspace's device answers 404 and is not listed", async () => {
+    const a = await workspaceWithKeys('A');
+    const b = await workspaceWithKeys('B');
+    const device = await pairDevice(a, 'dave');
+    expect(await devicesOf(b.admin, 'dave')).toEqual([]);
+    const foreign = await call('DELETE', `/v1/users/dave/devices/${device.deviceId}`, b.admin);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('not_found');
+    expect((await call('POST', '/v1/users/dave/pairings', b.platform, { replaceDeviceId: device.deviceId })).status).toBe(404);
+    expect((await call('POST', '/v1/users/dave/mfa-reset', b.admin)).body).toEqual({ revokedDevices: 0 });
+    expect((await devicesOf(a.admin, 'dave'))[0]?.status).toBe('active');
+  });
+
+  it('resets MFA: every active device is revoked, and UserMfaReset and DeviceRevoked are published', async () => {
+    const ws = await workspaceWithKeys('Reset');
+    const first = await pairDevice(ws, 'erin');
+    const second = await pairDevice(ws, 'erin');
+    expect((await call('POST', '/v1/users/erin/mfa-reset', ws.platform)).status).toBe(403);
+    const reset = await call('POST', '/v1/users/erin/mfa-reset', ws.admin);
+    expect(reset).toEqual({ status: 200, body: { revokedDevices: 2 } });
+    expect((await devicesOf(ws.admin, 'erin')).map((d) => d.status)).toEqual(['revoked', 'revoked']);
+    expect((await putPushToken(first, 'x')).status).toBe(401);
+    const event = await waitForPublished('UserMfaReset', (e) => e.type === 'UserMfaReset' && e.workspaceId === ws.id);
+    expect(event.data).toEqual({ userId: 'erin', revokedDeviceIds: expect.arrayContaining([first.deviceId, second.deviceId]), resetBy: { kind: 'admin', keyId: expect.any(String) } });
+    for (const device of [first, second]) {
+      await waitForPublished('DeviceRevoked for mfa_reset', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === device.deviceId && e.data.reason === 'mfa_reset');
+    }
+  });
+
+  it('re-pairing with replaceDeviceId revokes the old device when the new one is confirmed', async () => {
+    const ws = await workspaceWithKeys('Replace');
+    const old = await pairDevice(ws, 'frank');
+    const pairing = (await call('POST', '/v1/users/frank/pairings', ws.platform, { replaceDeviceId: old.deviceId })).body;
+    const fresh = await register(pairing);
+    expect((await devicesOf(ws.admin, 'frank')).map((d) => d.status)).toEqual(['active']);
+    expect((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: fresh.code })).status).toBe(200);
+    const items = await devicesOf(ws.admin, 'frank');
+    expect(items.map((d) => [d.deviceId, d.status])).toEqual([
+      [old.deviceId, 'revoked'],
+      [fresh.deviceId, 'active'],
+    ]);
+    await waitForPublished('DeviceRevoked replaced', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === old.deviceId && e.data.reason === 'replaced');
+    await waitForPublished('DevicePaired naming the replaced device', (e) => e.type === 'DevicePaired' && e.data.replacedDeviceId === old.deviceId);
+  });
+
+  it('refuses a confirmation past maxDevicesPerUser with pairing_failed, but allows a replacement', async () => {
+    const ws = await workspaceWithKeys('Limit');
+    expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { maxDevicesPerUser: 2 })).status).toBe(200);
+    const first = await pairDevice(ws, 'gina');
+    await pairDevice(ws, 'gina');
+    const third = await pairDevice(ws, 'gina');
+    expect(third.confirmed.status).toBe(409);
+    expect(third.confirmed.body.code).toBe('pairing_failed');
+    expect(third.confirmed.body.detail).toMatch(/maxDevicesPerUser/);
+    expect((await call('GET', `/v1/pairings/${third.pairingId}`, ws.platform)).body.status).toBe('awaiting_confirmation');
+
+    // Freeing a slot lets the waiting pairing through; a replacement never needs a free slot.
+    expect((await call('DELETE', `/v1/users/gina/devices/${first.deviceId}`, ws.admin)).status).toBe(204);
+    expect((await call('POST', `/v1/pairings/${third.pairingId}/confirm`, ws.platform, { code: third.code })).status).toBe(200);
+    const replacing = await pairDevice(ws, 'gina', { replaceDeviceId: third.deviceId });
+    expect(replacing.confirmed.status).toBe(200);
+    expect((await devicesOf(ws.admin, 'gina')).filter((d) => d.status === 'active')).toHaveLength(2);
+  });
+
+  it('lets only one of two racing confirmations take the last free slot', async () => {
+    const ws = await workspaceWithKeys('Limit race');
+    expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { maxDevicesPerUser: 1 })).status).toBe(200);
+    const pairings = await Promise.all([1, 2].map(() => call('POST', '/v1/users/ivan/pairings', ws.platform, {})));
+    const registered = await Promise.all(pairings.map((p) => register(p.body)));
+    const answers = await Promise.all(pairings.map((p, i) => call('POST', `/v1/pairings/${p.body.pairingId}/confirm`, ws.platform, { code: registered[i]?.code })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect((await devicesOf(ws.admin, 'ivan')).filter((d) => d.status === 'active')).toHaveLength(1);
+  });
+
+  it('loses nothing when the service restarts in the middle of a pairing', async () => {
+    const ws = await workspaceWithKeys('Restart');
+    const pairing = (await call('POST', '/v1/users/hana/pairings', ws.platform, {})).body;
+    const device = await register(pairing);
+    await app.close();
+    app = await startDeviceRegistry(config, { handleSignals: false });
+    base = await app.getUrl();
+    const confirmed = await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: device.code });
+    expect(confirmed.body).toEqual({ deviceId: device.deviceId, status: 'active' });
+    expect((await devicesOf(ws.admin, 'hana'))[0]).toMatchObject({ deviceId: device.deviceId, status: 'active' });
+    expect((await putPushToken(device, 'after-restart')).status).toBe(204);
+  });
+});
