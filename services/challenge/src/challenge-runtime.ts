@@ -9,6 +9,8 @@ import { ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ChallengeConfig } from './config';
 import { mapChallengeEvent } from './publishing/challenge-integration.mapper';
+import { IdempotencyKeys } from './push-challenge/issuing/idempotency-keys';
+import { ChallengeProjection } from './read-models/challenge-projection';
 import { RegistryView } from './registry-view/registry-view';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
 
@@ -16,10 +18,13 @@ export const CHALLENGE_CONFIG = Symbol('CHALLENGE_CONFIG');
 const SCHEMA = 'challenge';
 const REGISTRY_CONSUMER = 'challenge.registry-view';
 
-/** The challenge service's connections and background work: event store and relay, registry view, Redis. */
+/** The challenge service's connections and background work: event store, its read models and relay, registry view, Redis. */
 @Injectable()
 export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  readonly schema = SCHEMA;
   readonly runtime: ServiceRuntime;
+  readonly projection = new ChallengeProjection(SCHEMA);
+  readonly idempotencyKeys = new IdempotencyKeys(SCHEMA);
   readonly store: PostgresEventStore;
   readonly apiKeys: ApiKeyDirectory;
   readonly registry: RegistryView;
@@ -76,6 +81,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       await this.apiKeys.migrate(client);
       await this.registry.migrate(client);
       await this.inbox.migrate(client);
+      await this.projection.migrate(client);
+      await this.idempotencyKeys.migrate(client);
     });
     await this.store.migrate();
     await Promise.all([this.redis.connect(), this.subscriber.connect()]);

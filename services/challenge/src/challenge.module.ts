@@ -6,8 +6,13 @@ import { CHALLENGE_CONFIG, ChallengeRuntime } from './challenge-runtime';
 import type { ChallengeConfig } from './config';
 import { CancelChallengeHttpController } from './push-challenge/cancelling/cancel-challenge.http.controller';
 import { ChallengeCommands } from './push-challenge/challenge-commands';
+import { ChallengeExpiryTimer } from './push-challenge/expiring/challenge-expiry-timer';
+import { ChallengeIssuer } from './push-challenge/issuing/challenge-issuer';
 import { IssueChallengeHttpController } from './push-challenge/issuing/issue-challenge.http.controller';
+import { ListPendingChallengesHttpController } from './push-challenge/listing/list-pending-challenges.http.controller';
 import { ReadChallengeStatusHttpController } from './push-challenge/reading-status/read-challenge-status.http.controller';
+import { AcknowledgeReceiptHttpController } from './push-challenge/receiving/acknowledge-receipt.http.controller';
+import { ResendChallengeHttpController } from './push-challenge/resending/resend-challenge.http.controller';
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
 
 @Module({})
@@ -16,7 +21,15 @@ export class ChallengeModule {
     return {
       module: ChallengeModule,
       imports: [ObservabilityModule.forService({ serviceName: 'challenge' })],
-      controllers: [IssueChallengeHttpController, ReadChallengeStatusHttpController, CancelChallengeHttpController, RespondToChallengeHttpController],
+      controllers: [
+        IssueChallengeHttpController,
+        ReadChallengeStatusHttpController,
+        ResendChallengeHttpController,
+        CancelChallengeHttpController,
+        ListPendingChallengesHttpController,
+        AcknowledgeReceiptHttpController,
+        RespondToChallengeHttpController,
+      ],
       providers: [
         { provide: CHALLENGE_CONFIG, useValue: config },
         ChallengeRuntime,
@@ -25,6 +38,8 @@ export class ChallengeModule {
         ApiKeyGuard,
         DeviceSignatureGuard,
         ChallengeCommands,
+        ChallengeIssuer,
+        ChallengeExpiryTimer,
       ],
     };
   }

@@ -2,6 +2,8 @@ import { parseServiceEnv, redisEnvShape, type ServiceConfig, serviceConfigOf, se
 
 export interface ChallengeConfig extends ServiceConfig {
   redisUrl: string;
+  /** How often the expiry timer looks for due challenges; tests may shorten it. Default 250 ms. */
+  expiryPollIntervalMs?: number;
 }
 
 /** Validates the environment; throws naming every missing or malformed variable. */

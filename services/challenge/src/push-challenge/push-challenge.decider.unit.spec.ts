@@ -1,5 +1,5 @@
 import { foldEvents } from '@pushmfa/event-store';
-import { type PushChallengeCommand, pushChallengeDecider, visibleChallengeStatus } from './push-challenge.decider';
+import { MAX_RESENDS, type PushChallengeCommand, pushChallengeDecider, visibleChallengeStatus } from './push-challenge.decider';
 import type { PushChallengeEvent } from './push-challenge.events';
 
 const t0 = new Date('2026-11-22T10:00:00.000Z');
@@ -8,41 +8,134 @@ const issued: PushChallengeEvent = {
   type: 'ChallengeIssued',
   data: { challengeId: 'c1', workspaceId: 'ws1', userId: 'alice', createdAt: t0.toISOString(), expiresAt: at(60_000).toISOString(), numberMatch: '47', context: {}, devices: [{ deviceId: 'd1', pushProvider: 'fcm', platform: 'android' }, { deviceId: 'd2', pushProvider: 'apns', platform: 'ios' }] },
 };
-const respond = (deviceId: string, decision: 'approve' | 'deny', numberMatch?: string, now = at(5000), fraud = false): PushChallengeCommand => ({ type: 'RespondToChallenge', deviceId, decision, fraud, now, ...(numberMatch ? { numberMatch } : {}) });
+const respond = (deviceId: string, decision: 'approve' | 'deny', numberMatch?: string, now = at(5000), fraud = false): PushChallengeCommand => ({ type: 'RespondToChallenge', deviceId, decision, fraud, fraudLockMinutes: 15, now, ...(numberMatch ? { numberMatch } : {}) });
 const decide = (events: PushChallengeEvent[], command: PushChallengeCommand) => pushChallengeDecider.decide(command, foldEvents(pushChallengeDecider, events));
+const stateAfter = (events: PushChallengeEvent[]) => foldEvents(pushChallengeDecider, events);
+
+const approved: PushChallengeEvent = { type: 'ChallengeApproved', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString() } };
+const denied: PushChallengeEvent = { type: 'ChallengeDenied', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString(), reason: 'user_denied' } };
+const cancelled: PushChallengeEvent = { type: 'ChallengeCancelled', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString() } };
+const expired: PushChallengeEvent = { type: 'ChallengeExpired', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(60_000).toISOString() } };
+const resent = (attempt: number): PushChallengeEvent => ({ type: 'ChallengeResendRequested', data: { challengeId: 'c1', userId: 'alice', attempt, expiresAt: at(60_000).toISOString() } });
+const received = (deviceId: string): PushChallengeEvent => ({ type: 'ChallengeReceived', data: { challengeId: 'c1', userId: 'alice', deviceId, receivedAt: at(2000).toISOString() } });
 
 describe('push challenge decider', () => {
-  it('approves when the typed number matches', () => {
-    expect(decide([issued], respond('d1', 'approve', '47'))).toEqual([{ type: 'ChallengeApproved', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString() } }]);
+  describe('issuing', () => {
+    it('issues a new challenge', () => {
+      expect(decide([], { type: 'IssueChallenge', issued: issued.data as never })).toEqual([issued]);
+    });
+
+    it('refuses to issue over an existing stream', () => {
+      expect(() => decide([issued], { type: 'IssueChallenge', issued: issued.data as never })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+    });
   });
 
-  it('denies with number_mismatch when the number is wrong or missing', () => {
-    expect(decide([issued], respond('d1', 'approve', '12'))[0]).toMatchObject({ type: 'ChallengeDenied', data: { reason: 'number_mismatch' } });
-    expect(decide([issued], respond('d1', 'approve'))[0]).toMatchObject({ type: 'ChallengeDenied', data: { reason: 'number_mismatch' } });
+  describe('responding', () => {
+    it('approves when the typed number matches', () => {
+      expect(decide([issued], respond('d1', 'approve', '47'))).toEqual([approved]);
+    });
+
+    it('denies with number_mismatch when the number is wrong or missing', () => {
+      expect(decide([issued], respond('d1', 'approve', '12'))[0]).toMatchObject({ type: 'ChallengeDenied', data: { reason: 'number_mismatch' } });
+      expect(decide([issued], respond('d1', 'approve'))[0]).toMatchObject({ type: 'ChallengeDenied', data: { reason: 'number_mismatch' } });
+    });
+
+    it('denies as the user asked', () => {
+      expect(decide([issued], respond('d1', 'deny'))).toEqual([denied]);
+    });
+
+    it('records a fraud report as a denial with reason fraud and a lock of fraudLockMinutes', () => {
+      expect(decide([issued], respond('d1', 'deny', undefined, at(5000), true))).toEqual([
+        { type: 'ChallengeDenied', data: { ...denied.data, reason: 'fraud' } },
+        { type: 'FraudReported', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', lockedUntil: at(5000 + 15 * 60_000).toISOString() } },
+      ]);
+    });
+
+    it('ignores the fraud flag on an approval', () => {
+      expect(decide([issued], respond('d1', 'approve', '47', at(5000), true))).toEqual([approved]);
+    });
+
+    it('lets the first response win and answers a repeated identical one with no new event', () => {
+      expect(decide([issued, approved], respond('d2', 'approve', '47'))).toEqual([]);
+      expect(decide([issued, denied], respond('d1', 'deny', undefined, at(6000), true))).toEqual([]);
+      expect(() => decide([issued, approved], respond('d2', 'deny'))).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued, cancelled], respond('d1', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+    });
+
+    it('refuses a response after expiry, judged by the server clock, recorded or not', () => {
+      expect(() => decide([issued], respond('d1', 'approve', '47', at(60_000)))).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
+      expect(() => decide([issued, expired], respond('d1', 'approve', '47', at(1000)))).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
+      expect(visibleChallengeStatus(stateAfter([issued]), at(60_000))).toBe('expired');
+      expect(visibleChallengeStatus(stateAfter([issued]), at(59_999))).toBe('pending');
+    });
+
+    it('answers not_found to a device the challenge was not sent to, or to no challenge', () => {
+      expect(() => decide([issued], respond('d9', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'not_found' }));
+      expect(() => decide([], respond('d1', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'not_found' }));
+    });
   });
 
-  it('records a fraud report as a denial with reason fraud', () => {
-    expect(decide([issued], respond('d1', 'deny', undefined, at(5000), true))[0]).toMatchObject({ type: 'ChallengeDenied', data: { reason: 'fraud' } });
+  describe('cancelling', () => {
+    it('cancels a pending challenge once', () => {
+      expect(decide([issued], { type: 'CancelChallenge', now: at(1000) })).toEqual([cancelled]);
+      expect(decide([issued, cancelled], { type: 'CancelChallenge', now: at(2000) })).toEqual([]);
+    });
+
+    it('refuses to cancel a resolved or expired challenge', () => {
+      expect(() => decide([issued, approved], { type: 'CancelChallenge', now: at(6000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued], { type: 'CancelChallenge', now: at(61_000) })).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
+    });
   });
 
-  it('lets the first response win and answers a repeated identical one with no new event', () => {
-    const approved = decide([issued], respond('d1', 'approve', '47'));
-    expect(decide([issued, ...approved], respond('d2', 'approve', '47'))).toEqual([]);
-    expect(() => decide([issued, ...approved], respond('d2', 'deny'))).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+  describe('expiring', () => {
+    it('expires a pending challenge at its deadline, resolved at the deadline', () => {
+      expect(decide([issued], { type: 'ExpireChallenge', now: at(60_500) })).toEqual([expired]);
+      expect(stateAfter([issued, expired])).toMatchObject({ status: 'expired', resolvedAt: at(60_000).toISOString() });
+    });
+
+    it('records nothing before the deadline, after a decision or a second time', () => {
+      expect(decide([issued], { type: 'ExpireChallenge', now: at(59_999) })).toEqual([]);
+      expect(decide([issued, approved], { type: 'ExpireChallenge', now: at(61_000) })).toEqual([]);
+      expect(decide([issued, cancelled], { type: 'ExpireChallenge', now: at(61_000) })).toEqual([]);
+      expect(decide([issued, expired], { type: 'ExpireChallenge', now: at(61_000) })).toEqual([]);
+      expect(decide([], { type: 'ExpireChallenge', now: at(61_000) })).toEqual([]);
+    });
+
+    it('keeps the first outcome when a decision is folded after expiry', () => {
+      expect(stateAfter([issued, expired, approved])).toMatchObject({ status: 'expired' });
+    });
   });
 
-  it('refuses a response after expiry, judged by the server clock', () => {
-    expect(() => decide([issued], respond('d1', 'approve', '47', at(60_000)))).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
-    expect(visibleChallengeStatus(foldEvents(pushChallengeDecider, [issued]), at(60_000))).toBe('expired');
+  describe('receipts', () => {
+    it('records a receipt once per device', () => {
+      expect(decide([issued], { type: 'AcknowledgeReceipt', deviceId: 'd1', now: at(2000) })).toEqual([received('d1')]);
+      expect(decide([issued, received('d1')], { type: 'AcknowledgeReceipt', deviceId: 'd1', now: at(3000) })).toEqual([]);
+      expect(decide([issued, received('d1')], { type: 'AcknowledgeReceipt', deviceId: 'd2', now: at(2000) })).toEqual([received('d2')]);
+    });
+
+    it('records nothing once the challenge is resolved or past its deadline', () => {
+      expect(decide([issued, approved], { type: 'AcknowledgeReceipt', deviceId: 'd2', now: at(6000) })).toEqual([]);
+      expect(decide([issued], { type: 'AcknowledgeReceipt', deviceId: 'd1', now: at(60_000) })).toEqual([]);
+    });
+
+    it('answers not_found to a device the challenge was not sent to', () => {
+      expect(() => decide([issued], { type: 'AcknowledgeReceipt', deviceId: 'd9', now: at(2000) })).toThrow(expect.objectContaining({ code: 'not_found' }));
+      expect(() => decide([], { type: 'AcknowledgeReceipt', deviceId: 'd1', now: at(2000) })).toThrow(expect.objectContaining({ code: 'not_found' }));
+    });
   });
 
-  it('answers not_found to a device the challenge was not sent to', () => {
-    expect(() => decide([issued], respond('d9', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'not_found' }));
-  });
+  describe('resending', () => {
+    it(`resends up to ${MAX_RESENDS} times, keeping the deadline`, () => {
+      expect(decide([issued], { type: 'ResendChallenge', now: at(10_000) })).toEqual([resent(1)]);
+      expect(decide([issued, resent(1), resent(2)], { type: 'ResendChallenge', now: at(10_000) })).toEqual([resent(3)]);
+      expect(() => decide([issued, resent(1), resent(2), resent(3)], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'resend_limit_reached' }));
+    });
 
-  it('cancels a pending challenge once', () => {
-    const cancelled = decide([issued], { type: 'CancelChallenge', now: at(1000) });
-    expect(cancelled).toEqual([{ type: 'ChallengeCancelled', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString() } }]);
-    expect(decide([issued, ...cancelled], { type: 'CancelChallenge', now: at(2000) })).toEqual([]);
+    it('refuses to resend a resolved or expired challenge', () => {
+      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued], { type: 'ResendChallenge', now: at(60_000) })).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
+      expect(() => decide([], { type: 'ResendChallenge', now: at(1000) })).toThrow(expect.objectContaining({ code: 'not_found' }));
+    });
   });
 });

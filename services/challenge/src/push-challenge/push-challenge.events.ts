@@ -15,6 +15,13 @@ export type PushChallengeEvent =
   | DomainEvent<'ChallengeIssued', { challengeId: string; workspaceId: string; userId: string; createdAt: string; expiresAt: string; numberMatch?: string; context: ChallengeContext; devices: TargetDevice[] }>
   | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
   | DomainEvent<'ChallengeDenied', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }>
-  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string }>;
+  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string }>
+  | DomainEvent<'ChallengeExpired', { challengeId: string; userId: string; resolvedAt: string }>
+  | DomainEvent<'ChallengeReceived', { challengeId: string; userId: string; deviceId: string; receivedAt: string }>
+  | DomainEvent<'ChallengeResendRequested', { challengeId: string; userId: string; attempt: number; expiresAt: string }>
+  | DomainEvent<'FraudReported', { challengeId: string; userId: string; deviceId: string; lockedUntil: string }>;
+
+/** Events after which a challenge is no longer pending. */
+export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = new Set(['ChallengeApproved', 'ChallengeDenied', 'ChallengeCancelled', 'ChallengeExpired']);
 
 export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;

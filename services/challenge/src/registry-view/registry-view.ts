@@ -65,13 +65,14 @@ export class RegistryView implements DeviceKeyResolver {
   }
 
   /** Settings of a workspace; null while its WorkspaceCreated has not arrived yet. */
-  async settings(workspaceId: string): Promise<WorkspaceSettings | null> {
-    const { rows } = await this.pool.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [workspaceId]);
+  async settings(workspaceId: string, client: Pool | PoolClient = this.pool): Promise<WorkspaceSettings | null> {
+    const { rows } = await client.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [workspaceId]);
     return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
   }
 
-  async activeDevices(workspaceId: string, userId: string): Promise<TargetDevice[]> {
-    const { rows } = await this.pool.query<{ device_id: string; push_provider: 'fcm' | 'apns'; platform: 'android' | 'ios' }>(
+  /** `client`: the caller's transaction, so a request holding one connection never waits for a second. */
+  async activeDevices(workspaceId: string, userId: string, client: Pool | PoolClient = this.pool): Promise<TargetDevice[]> {
+    const { rows } = await client.query<{ device_id: string; push_provider: 'fcm' | 'apns'; platform: 'android' | 'ios' }>(
       `select device_id, push_provider, platform from ${this.schema}.devices where workspace_id = $1 and user_id = $2 and status = 'active' order by paired_at`,
       [workspaceId, userId],
     );

@@ -1,45 +1,29 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { randomInt, randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { challengeContextSchema, userIdSchema } from '@pushmfa/contracts';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { ChallengeRuntime } from '../../challenge-runtime';
-import { ChallengeCommands } from '../challenge-commands';
+import { ChallengeIssuer } from './challenge-issuer';
 
 const issueBody = z.object({ userId: userIdSchema, context: challengeContextSchema.strict().optional() }).strict();
+const issueHeaders = z.object({ 'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional() });
 
 @ApiTags('challenges')
 @ApiBearerAuth()
 @Controller('v1/challenges')
 @UseGuards(ApiKeyGuard)
 export class IssueChallengeHttpController {
-  constructor(
-    private readonly runtime: ChallengeRuntime,
-    private readonly challenges: ChallengeCommands,
-  ) {}
+  constructor(private readonly issuer: ChallengeIssuer) {}
 
   @Post()
   @HttpCode(201)
   @RequireRole('platform')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key with the same body returns the first answer for 24 hours' })
   @ApiOperation({ summary: "Push an approval request to every active device of the user; numberMatch is for the sign-in page only" })
-  async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown) {
+  async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
     const { userId, context } = parseBody(issueBody, body);
-    // A workspace whose events have not arrived yet has the defaults: push disabled.
-    const settings = await this.runtime.registry.settings(caller.workspaceId);
-    if (!settings?.pushEnabled) throw new ProblemException('push_disabled', 'an admin must enable push for this workspace');
-    const devices = await this.runtime.registry.activeDevices(caller.workspaceId, userId);
-    if (devices.length === 0) throw new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in');
-    const challengeId = randomUUID();
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
-    const numberMatch =
-      settings.numberMatching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
-    await this.challenges.execute(challengeId, caller.workspaceId, {
-      type: 'IssueChallenge',
-      issued: { challengeId, workspaceId: caller.workspaceId, userId, createdAt: now.toISOString(), expiresAt, context: context ?? {}, devices, ...(numberMatch ? { numberMatch } : {}) },
-    });
-    return { challengeId, status: 'pending', expiresAt, ...(numberMatch ? { numberMatch } : {}) };
+    const { 'idempotency-key': idempotencyKey } = parseBody(issueHeaders, { 'idempotency-key': headers['idempotency-key'] });
+    return this.issuer.issue({ workspaceId: caller.workspaceId, userId, ...(context ? { context } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
   }
 }

@@ -2,7 +2,9 @@ import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
+import { ChallengeRuntime } from '../../challenge-runtime';
 import { ChallengeCommands } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 
@@ -14,21 +16,26 @@ const responseBody = z
 @Controller('v1/device/challenges/:challengeId/response')
 @UseGuards(DeviceSignatureGuard)
 export class RespondToChallengeHttpController {
-  constructor(private readonly challenges: ChallengeCommands) {}
+  constructor(
+    private readonly runtime: ChallengeRuntime,
+    private readonly challenges: ChallengeCommands,
+  ) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'The app approves (typing the number shown on the sign-in page) or denies; the first response wins' })
+  @ApiOperation({ summary: 'The app approves (typing the number shown on the sign-in page) or denies; the first response wins; a fraud report locks push for the user' })
   async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
     const input = parseBody(responseBody, body);
     const { device } = request;
     const challenge = await this.challenges.load(challengeId, device.workspaceId);
     if (challenge.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
+    const { fraudLockMinutes } = (await this.runtime.registry.settings(device.workspaceId)) ?? DEFAULT_SETTINGS;
     const { state, newEvents } = await this.challenges.execute(challengeId, device.workspaceId, {
       type: 'RespondToChallenge',
       deviceId: device.deviceId,
       decision: input.decision,
       fraud: input.fraud === true,
+      fraudLockMinutes,
       now: new Date(),
       ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
     });

@@ -1,0 +1,117 @@
+import { Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { DeciderCommandHandler, WrongExpectedRevisionError } from '@pushmfa/event-store';
+import { ChallengeRuntime } from '../../challenge-runtime';
+import { ChallengeCommands } from '../challenge-commands';
+import { pushChallengeDecider, type PushChallengeCommand, type PushChallengeState } from '../push-challenge.decider';
+import { challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
+
+const MAX_FIRINGS_PER_TICK = 200;
+const MAX_BACKOFF_MS = 5_000;
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+
+type Firing = { challengeId: string; events: PushChallengeEvent[] } | 'idle' | 'conflict';
+
+/**
+ * Appends `ChallengeExpired` when a challenge's deadline passes, judged by this server's clock. Due rows of
+ * `expiry_timers` are claimed with `for update skip locked`, so instances share the work and a restart loses
+ * nothing; the append names the revision read, so a decision racing the timer leaves exactly one outcome.
+ */
+@Injectable()
+export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly loader: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastHousekeepingMs = 0;
+
+  constructor(
+    private readonly runtime: ChallengeRuntime,
+    private readonly commands: ChallengeCommands,
+    private readonly logger: PinoLogger,
+  ) {
+    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider);
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        await this.fireDueTimers();
+        await this.keepHouse();
+        failures = 0;
+        await this.sleep(this.runtime.config.expiryPollIntervalMs ?? 250);
+      } catch (error) {
+        failures++;
+        this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry timer: store unavailable; will retry');
+        await this.sleep(Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures));
+      }
+    }
+  }
+
+  async fireDueTimers(now = new Date()): Promise<void> {
+    for (let i = 0; i < MAX_FIRINGS_PER_TICK && this.running; i++) {
+      const firing = await this.fireOne(now);
+      if (firing === 'idle') return;
+      if (firing !== 'conflict') await this.commands.wakeWaiters(firing.challengeId, firing.events);
+    }
+  }
+
+  private async fireOne(now: Date): Promise<Firing> {
+    const s = this.runtime.schema;
+    try {
+      return await this.runtime.store.withTransaction(async (tx) => {
+        const { rows } = await tx.client.query<{ challenge_id: string; workspace_id: string }>(
+          `select challenge_id, workspace_id from ${s}.expiry_timers where due_at <= $1 order by due_at limit 1 for update skip locked`,
+          [now],
+        );
+        const row = rows[0];
+        if (!row) return 'idle';
+        const { state, revision } = await this.loader.load(challengeStreamId(row.challenge_id));
+        const events = pushChallengeDecider.decide({ type: 'ExpireChallenge', now }, state);
+        if (events.length > 0) {
+          await this.commands.append(tx, row.challenge_id, row.workspace_id, events, revision);
+        } else if (state.status === 'pending') {
+          // Not due by the challenge's own deadline: wait for that.
+          await tx.client.query(`update ${s}.expiry_timers set due_at = $2 where challenge_id = $1`, [row.challenge_id, state.expiresAt]);
+        } else {
+          await tx.client.query(`delete from ${s}.expiry_timers where challenge_id = $1`, [row.challenge_id]);
+        }
+        return { challengeId: row.challenge_id, events };
+      }, 'expiry timer');
+    } catch (error) {
+      // A decision was appended meanwhile: the next claim of this row sees it.
+      if (error instanceof WrongExpectedRevisionError) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** Old idempotency keys and resolved challenges past the rate-limit window; idempotent, so every instance may run it. */
+  private async keepHouse(): Promise<void> {
+    if (Date.now() - this.lastHousekeepingMs < HOUSEKEEPING_INTERVAL_MS) return;
+    this.lastHousekeepingMs = Date.now();
+    await this.runtime.idempotencyKeys.purgeExpired(this.runtime.runtime.pool);
+    await this.runtime.projection.purgeResolved(this.runtime.runtime.pool, new Date());
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

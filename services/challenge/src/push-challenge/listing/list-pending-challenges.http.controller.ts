@@ -1,0 +1,25 @@
+import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { parseBody } from '@pushmfa/http';
+import { ChallengeRuntime } from '../../challenge-runtime';
+import { pendingChallengesOf } from '../../read-models/pending-challenges.query';
+
+const listQuery = z.object({ status: z.literal('pending') }).strict();
+
+@ApiTags('device')
+@Controller('v1/device/challenges')
+@UseGuards(DeviceSignatureGuard)
+export class ListPendingChallengesHttpController {
+  constructor(private readonly runtime: ChallengeRuntime) {}
+
+  @Get()
+  @ApiQuery({ name: 'status', required: true, enum: ['pending'] })
+  @ApiOperation({ summary: "The app's Pending tab: open challenges of the device's user, newest first; never the number to match" })
+  async list(@Query() query: unknown, @Req() request: { device: AuthenticatedDevice }) {
+    parseBody(listQuery, query);
+    const { device } = request;
+    return { items: await pendingChallengesOf(this.runtime.runtime.pool, this.runtime.schema, device.workspaceId, device.userId, new Date()) };
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { ChallengeCommands } from '../challenge-commands';
+
+@ApiTags('challenges')
+@ApiBearerAuth()
+@Controller('v1/challenges/:challengeId/resend')
+@UseGuards(ApiKeyGuard)
+export class ResendChallengeHttpController {
+  constructor(private readonly challenges: ChallengeCommands) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireRole('platform')
+  @ApiOperation({ summary: 'Push the pending challenge again to its devices (at most 3 times); the deadline stays' })
+  async resend(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string) {
+    await this.challenges.load(challengeId, caller.workspaceId);
+    const { newEvents } = await this.challenges.execute(challengeId, caller.workspaceId, { type: 'ResendChallenge', now: new Date() });
+    const resent = newEvents.find((event) => event.type === 'ChallengeResendRequested');
+    return { attempt: resent?.type === 'ChallengeResendRequested' ? resent.data.attempt : 0 };
+  }
+}

@@ -1,0 +1,90 @@
+import type { Pool, PoolClient } from 'pg';
+import type { PushChallengeEvent } from '../push-challenge/push-challenge.events';
+
+/**
+ * Tables kept from the challenge stream inside the transaction that appends to it, so they never lag the store:
+ * `challenge_list` (the app's Pending tab and the per-user rate limit), `expiry_timers` (due challenges for the
+ * expiry timer) and `push_locks` (users locked after a fraud report). The number to match is never copied here.
+ */
+export class ChallengeProjection {
+  constructor(private readonly schema: string) {}
+
+  async migrate(client: Pool | PoolClient): Promise<void> {
+    const s = this.schema;
+    await client.query(`
+      create table if not exists ${s}.challenge_list (
+        challenge_id text primary key,
+        workspace_id text not null,
+        user_id text not null,
+        status text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        context jsonb not null,
+        number_match_required boolean not null
+      );
+      create index if not exists challenge_list_by_user on ${s}.challenge_list (workspace_id, user_id, created_at desc);
+      create table if not exists ${s}.expiry_timers (challenge_id text primary key, workspace_id text not null, due_at timestamptz not null);
+      create index if not exists expiry_timers_by_due on ${s}.expiry_timers (due_at);
+      create table if not exists ${s}.push_locks (
+        workspace_id text not null,
+        user_id text not null,
+        locked_until timestamptz not null,
+        primary key (workspace_id, user_id)
+      );`);
+  }
+
+  /** Drops rows no reader needs: resolved challenges older than the rate-limit window. */
+  async purgeResolved(pool: Pool, now: Date): Promise<void> {
+    await pool.query(`delete from ${this.schema}.challenge_list where status <> 'pending' and created_at < $1`, [new Date(now.getTime() - 10 * 60_000)]);
+  }
+
+  /** Applies events just appended, in the appending transaction. */
+  async apply(client: PoolClient, workspaceId: string, events: readonly PushChallengeEvent[]): Promise<void> {
+    const s = this.schema;
+    for (const event of events) {
+      switch (event.type) {
+        case 'ChallengeIssued': {
+          const d = event.data;
+          await client.query(
+            `insert into ${s}.challenge_list (challenge_id, workspace_id, user_id, status, created_at, expires_at, context, number_match_required)
+             values ($1, $2, $3, 'pending', $4, $5, $6, $7) on conflict (challenge_id) do nothing`,
+            [d.challengeId, d.workspaceId, d.userId, d.createdAt, d.expiresAt, d.context, d.numberMatch !== undefined],
+          );
+          await client.query(`insert into ${s}.expiry_timers (challenge_id, workspace_id, due_at) values ($1, $2, $3) on conflict (challenge_id) do nothing`, [
+            d.challengeId,
+            d.workspaceId,
+            d.expiresAt,
+          ]);
+          break;
+        }
+        case 'ChallengeApproved':
+        case 'ChallengeDenied':
+        case 'ChallengeCancelled':
+        case 'ChallengeExpired': {
+          const status = { ChallengeApproved: 'approved', ChallengeDenied: 'denied', ChallengeCancelled: 'cancelled', ChallengeExpired: 'expired' }[event.type];
+          await client.query(`update ${s}.challenge_list set status = $2 where challenge_id = $1`, [event.data.challengeId, status]);
+          // Skip a timer row the expiry timer holds: it finds the challenge resolved and removes the row itself (no deadlock).
+          await client.query(
+            `delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
+            [event.data.challengeId],
+          );
+          break;
+        }
+        case 'FraudReported':
+          await client.query(
+            `insert into ${s}.push_locks (workspace_id, user_id, locked_until) values ($1, $2, $3)
+             on conflict (workspace_id, user_id) do update set locked_until = greatest(${s}.push_locks.locked_until, excluded.locked_until)`,
+            [workspaceId, event.data.userId, event.data.lockedUntil],
+          );
+          break;
+        case 'ChallengeReceived':
+        case 'ChallengeResendRequested':
+          break;
+        default: {
+          const unexpected: never = event;
+          throw new Error(`unhandled challenge event ${String(unexpected)}`);
+        }
+      }
+    }
+  }
+}
