@@ -73,6 +73,19 @@ describe('device registry over HTTP with the real stack', () => {
     expect(reads.every((r) => r.status === 200 && r.body.id === ws.body.id)).toBe(true);
   });
 
+  it('revokes an API key: refused at once, revoking again changes nothing, unknown keys are 404', async () => {
+    const ws = await workspaceWithKeys('Revocation');
+    const issued = await call('POST', `/v1/workspaces/${ws.id}/api-keys`, OPERATOR, { role: 'admin', label: 'to revoke' });
+    expect((await call('GET', '/v1/workspace', issued.body.key)).status).toBe(200);
+    expect((await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, OPERATOR)).status).toBe(204);
+    expect((await call('GET', '/v1/workspace', issued.body.key)).status).toBe(401);
+    expect((await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, OPERATOR)).status).toBe(204);
+    expect((await call('GET', '/v1/workspace', ws.admin)).status).toBe(200);
+    const other = await workspaceWithKeys('Other');
+    expect((await call('DELETE', `/v1/workspaces/${other.id}/api-keys/${issued.body.id}`, OPERATOR)).body.code).toBe('not_found');
+    expect((await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, ws.admin)).status).toBe(401);
+  });
+
   it('validates settings, naming the bad field, and changes nothing', async () => {
     const ws = await workspaceWithKeys('Settings');
     const bad = await call('PATCH', '/v1/workspace/settings', ws.admin, { challengeTtlSeconds: 5, numberMatchingDigits: 2 });

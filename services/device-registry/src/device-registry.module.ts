@@ -20,6 +20,7 @@ import { ChangeSettingsHttpController } from './workspace/changing-settings/chan
 import { CreateWorkspaceHttpController } from './workspace/creating-workspace/create-workspace.http.controller';
 import { IssueApiKeyHttpController } from './workspace/issuing-api-key/issue-api-key.http.controller';
 import { ReadWorkspaceHttpController } from './workspace/reading-workspace/read-workspace.http.controller';
+import { RevokeApiKeyHttpController } from './workspace/revoking-api-key/revoke-api-key.http.controller';
 import { WorkspaceCommands } from './workspace/workspace-commands';
 
 @Module({})
@@ -31,6 +32,7 @@ export class DeviceRegistryModule {
       controllers: [
         CreateWorkspaceHttpController,
         IssueApiKeyHttpController,
+        RevokeApiKeyHttpController,
         ReadWorkspaceHttpController,
         ChangeSettingsHttpController,
         StartPairingHttpController,

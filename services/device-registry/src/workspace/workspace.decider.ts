@@ -9,6 +9,7 @@ export type WorkspaceState =
 export type WorkspaceCommand =
   | { type: 'CreateWorkspace'; workspaceId: string; name: string }
   | { type: 'IssueApiKey'; keyId: string; role: 'platform' | 'admin'; label?: string; keyHash: string }
+  | { type: 'RevokeApiKey'; keyId: string }
   | { type: 'ChangeSettings'; changes: Partial<WorkspaceSettings>; actor: Actor };
 
 export const workspaceDecider: Decider<WorkspaceState, WorkspaceCommand, WorkspaceEvent> = {
@@ -44,6 +45,12 @@ export const workspaceDecider: Decider<WorkspaceState, WorkspaceCommand, Workspa
         const ws = requireActive(state);
         const label = command.label === undefined ? {} : { label: command.label };
         return [{ type: 'ApiKeyIssued', data: { workspaceId: ws.workspaceId, keyId: command.keyId, role: command.role, keyHash: command.keyHash, ...label } }];
+      }
+      case 'RevokeApiKey': {
+        const ws = requireActive(state);
+        const key = ws.keys.get(command.keyId);
+        if (!key) throw new DomainError('not_found', 'no such API key');
+        return key.revoked ? [] : [{ type: 'ApiKeyRevoked', data: { workspaceId: ws.workspaceId, keyId: command.keyId } }];
       }
       case 'ChangeSettings': {
         const ws = requireActive(state);

@@ -39,4 +39,11 @@ describe('workspace decider', () => {
       .then([{ type: 'WorkspaceSettingsChanged', data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, pushEnabled: true }, changed: ['pushEnabled'], changedBy: actor } }]);
     given([created]).when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor }).then([]);
   });
+  it('revokes a key once; an unknown key is not found', () => {
+    const issued: WorkspaceEvent = { type: 'ApiKeyIssued', data: { workspaceId: 'ws1', keyId: 'k1', role: 'platform', keyHash: 'b'.repeat(64) } };
+    const revoked: WorkspaceEvent = { type: 'ApiKeyRevoked', data: { workspaceId: 'ws1', keyId: 'k1' } };
+    given([created, issued]).when({ type: 'RevokeApiKey', keyId: 'k1' }).then([revoked]);
+    given([created, issued, revoked]).when({ type: 'RevokeApiKey', keyId: 'k1' }).then([]);
+    given([created]).when({ type: 'RevokeApiKey', keyId: 'k9' }).thenFails('not_found');
+  });
 });
