@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { Kafka, logLevel } from 'kafkajs';
@@ -6,6 +6,9 @@ import { topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace } from '@pushmfa/testing';
 import { loadRegistryConfig } from './config';
 import { startDeviceRegistry } from './main';
+import { pairingDigest } from './pairing/pairing-commands';
+import { pairingStreamId } from './pairing/pairing.events';
+import { RegistryRuntime } from './registry-runtime';
 
 const OPERATOR = 'registry-int-operator-token';
 
@@ -119,6 +122,23 @@ describe('device registry over HTTP with the real stack', () => {
     expect((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: registered.body.confirmationCode })).body.code).toBe('pairing_failed');
     expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body.status).toBe('failed');
     expect((await registerDevice(pairing)).body.code).toBe('pairing_failed');
+  });
+
+  it('refuses a pairing past its ten minutes with pairing_expired, judged by the server clock', async () => {
+    const ws = await workspaceWithKeys('Expiry');
+    // Given a pairing started eleven minutes ago (written to the store as the registry would have).
+    const pairingId = randomUUID();
+    const secret = 'an-old-pairing-secret-0123456789';
+    await app.get(RegistryRuntime).store.appendToStream(
+      pairingStreamId(pairingId),
+      [{ id: randomUUID(), type: 'PairingStarted', data: { pairingId, workspaceId: ws.id, userId: 'frank', secretHash: pairingDigest(pairingId, secret), expiresAt: new Date(Date.now() - 60_000).toISOString() }, metadata: { workspaceId: ws.id } }],
+      'no_stream',
+    );
+    expect((await call('GET', `/v1/pairings/${pairingId}`, ws.platform)).body.status).toBe('expired');
+    const qrUri = `pushmfa://pair?v=1&url=x&pid=${pairingId}&s=${secret}&ws=x`;
+    const late = await registerDevice({ pairingId, qrUri });
+    expect(late.status).toBe(410);
+    expect(late.body.code).toBe('pairing_expired');
   });
 
   it("answers 404 for another workspace's pairing, as if absent", async () => {
