@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
-import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcesses, type TestNamespace } from '@pushmfa/testing';
 
 /**
  * The thinnest real flow, from outside: four service processes (production mode), the real broker, database and
@@ -28,11 +28,11 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     // Debug logs, so the check that no secret reaches a log reads everything the services say.
     const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken, LOG_LEVEL: 'debug' };
     const [registryPort, challengePort, deliveryPort, reportingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    [services.registry, services.challenge, services.delivery, services.reporting] = await Promise.all([
-      startServiceProcess('device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` }),
-      startServiceProcess('challenge', { ...common, PORT: String(challengePort) }),
-      startServiceProcess('delivery', { ...common, PORT: String(deliveryPort), FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath }),
-      startServiceProcess('reporting', { ...common, PORT: String(reportingPort) }),
+    [services.registry, services.challenge, services.delivery, services.reporting] = await startServiceProcesses([
+      { name: 'device-registry', env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` } },
+      { name: 'challenge', env: { ...common, PORT: String(challengePort) } },
+      { name: 'delivery', env: { ...common, PORT: String(deliveryPort), FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath } },
+      { name: 'reporting', env: { ...common, PORT: String(reportingPort) } },
     ]);
   }, 120_000);
 
@@ -161,6 +161,19 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     const replayAgain = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }) } as Record<string, string>);
     expect(replayAgain.status).toBe(401);
     expect(replayAgain.contentType).toContain('application/problem+json');
+
+    // Last resort (journey 8): the admin resets alice's MFA; the platform is then told to fall back to a password.
+    const reset = await call(registry, 'POST', '/v1/users/alice/mfa-reset', adminKey);
+    expect(reset.status).toBe(200);
+    expect(reset.body.revokedDevices).toBe(1);
+    expect((await call(registry, 'GET', '/v1/users/alice/devices', adminKey)).body.items).toEqual([expect.objectContaining({ deviceId, status: 'revoked' })]);
+    const fallback = await eventually(async () => {
+      const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice' });
+      return r.body.code === 'no_active_device' ? r : undefined;
+    }, 'the challenge service to learn of the reset');
+    expect(fallback.status).toBe(409);
+    const revokedSigns = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }) } as Record<string, string>);
+    expect(revokedSigns.status).toBe(401);
 
     // No secret reached Kafka or a log: not the API keys, not the pairing secret, not the number to match.
     const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string];

@@ -97,3 +97,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Starts several services in parallel. If any fails to become ready, the others are killed before the error is
+ * rethrown, so no orphan process outlives the test (its open pipes would keep jest from exiting).
+ */
+export async function startServiceProcesses(specs: { name: ServiceName; env: Record<string, string> }[]): Promise<RunningService[]> {
+  const results = await Promise.allSettled(specs.map((spec) => startServiceProcess(spec.name, spec.env)));
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(started.map((service) => service.kill()));
+    throw failure.reason;
+  }
+  return started;
+}

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
+import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
+
+const SIMULATOR = join(__dirname, '..', 'dist', 'tools', 'device-simulator', 'main.js');
+
+interface SimulatorRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The device simulator as a user runs it: a separate process that knows only a QR code and the public API, driving
+ * real service processes (production mode), the real broker, database and cache, and the FCM emulator.
+ */
+describe('device simulator: pair from a QR code, list pending, approve and deny from the command line', () => {
+  const operatorToken = 'e2e-operator-token-device-simulator';
+  let ns: TestNamespace;
+  let fcm: FcmEmulator;
+  let workdir: string;
+  const services: Partial<Record<'registry' | 'challenge' | 'delivery', RunningService>> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(SIMULATOR)) throw new Error(`${SIMULATOR} is missing: run "npm run build" first (npm test does)`);
+    ns = await createTestNamespace('devicesim');
+    const account = createTestServiceAccount('pushmfa-e2e');
+    fcm = await startFcmEmulator({ serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }] });
+    workdir = mkdtempSync(join(tmpdir(), 'pushmfa-device-sim-'));
+    const serviceAccountFile = join(workdir, 'service-account.json');
+    writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
+    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken };
+    const [registryPort, challengePort, deliveryPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    [services.registry, services.challenge, services.delivery] = await Promise.all([
+      startServiceProcess('device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` }),
+      startServiceProcess('challenge', { ...common, PORT: String(challengePort) }),
+      startServiceProcess('delivery', { ...common, PORT: String(deliveryPort), FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(services).map((s) => s?.stop()));
+    const logs = join(__dirname, '..', '.local', 'e2e-logs');
+    mkdirSync(logs, { recursive: true });
+    for (const service of Object.values(services)) if (service) writeFileSync(join(logs, `device-simulator.${service.name}.log`), service.output());
+    await fcm?.close();
+    await ns?.dispose();
+    if (workdir) rmSync(workdir, { recursive: true, force: true });
+  });
+
+  /** Runs the simulator in its own working directory, so its profiles stay in this test's folder. */
+  function simulator(args: string[], onOutput?: (stdout: string, stop: () => void, type: (line: string) => void) => void): Promise<SimulatorRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [SIMULATOR, ...args], { cwd: workdir, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        onOutput?.(stdout, () => child.kill('SIGINT'), (line) => child.stdin.write(`${line}\n`));
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  const call = async (base: string, method: string, path: string, auth: string, body?: unknown) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${auth}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  };
+
+  it('pairs, lists the pending request, approves it with the number, and the platform sees approved', async () => {
+    const registry = services.registry!.baseUrl;
+    const challenge = services.challenge!.baseUrl;
+    const challengeUrl = ['--challenge-url', challenge, '--profile', 'alice'];
+
+    const workspace = await call(registry, 'POST', '/v1/workspaces', operatorToken, { name: 'Acme Sim' });
+    expect(workspace.status).toBe(201);
+    const platformKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, operatorToken, { role: 'platform' })).body.key as string;
+    const adminKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, operatorToken, { role: 'admin' })).body.key as string;
+    expect((await call(registry, 'PATCH', '/v1/workspace/settings', adminKey, { pushEnabled: true })).status).toBe(200);
+
+    // The phone scans the QR code; the user types the printed code into the platform.
+    const pairing = await call(registry, 'POST', '/v1/users/alice/pairings', platformKey, {});
+    expect(pairing.status).toBe(201);
+    const pushToken = `fcm-token-sim-${ns.id}`;
+    const paired = await simulator(['pair', pairing.body.qrUri, '--profile', 'alice', '--name', "Alice's phone", '--push-token', pushToken]);
+    expect(paired).toMatchObject({ code: 0, stderr: '' });
+    const code = /Confirmation code: (\d{6})/.exec(paired.stdout)?.[1];
+    expect(code).toBeDefined();
+    const profilePath = join(workdir, '.local', 'device-simulator', 'alice.json');
+    expect(statSync(profilePath).mode & 0o777).toBe(0o600);
+    const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as { deviceId: string; privateJwk: { d: string } };
+    expect(paired.stdout).toContain(profile.deviceId);
+    expect(paired.stdout).not.toContain(profile.privateJwk.d);
+    const confirmed = await call(registry, 'POST', `/v1/pairings/${pairing.body.pairingId}/confirm`, platformKey, { code });
+    expect(confirmed.body).toEqual({ deviceId: profile.deviceId, status: 'active' });
+
+    // Pairing again into the same profile would lose the keys: refused as a usage error.
+    expect((await simulator(['pair', pairing.body.qrUri, '--profile', 'alice'])).code).toBe(2);
+
+    const issue = () =>
+      eventually(async () => {
+        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice', context: { application: 'Payroll', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' } });
+        return r.status === 401 || r.body.code === 'no_active_device' || r.body.code === 'push_disabled' ? undefined : r;
+      }, 'the challenge service to learn the key, the settings and the device');
+    const issued = await issue();
+    expect(issued.status).toBe(201);
+    const challengeId = issued.body.challengeId as string;
+    const numberMatch = issued.body.numberMatch as string;
+    expect(numberMatch).toMatch(/^\d{2}$/);
+    // The push reached FCM with the token the simulator registered.
+    await eventually(async () => fcm.received().find((m) => m.token === pushToken), 'the push to reach the FCM emulator');
+
+    const pending = await simulator(['pending', ...challengeUrl]);
+    expect(pending.code).toBe(0);
+    const row = pending.stdout.split('\n').find((line) => line.startsWith(challengeId));
+    expect(row).toMatch(/Payroll\s+Lisbon, PT\s+Firefox on Linux\s+yes$/);
+    expect(pending.stdout).toMatch(/^id\s+created\s+expires\s+application\s+location\s+browser\s+number required/);
+
+    // Without the number the app refuses locally, so the request is not denied by a slip.
+    const noNumber = await simulator(['approve', challengeId, ...challengeUrl]);
+    expect(noNumber.code).toBe(2);
+    expect(noNumber.stderr).toContain('--number');
+
+    const approved = await simulator(['approve', challengeId, '--number', numberMatch, ...challengeUrl]);
+    expect(approved).toMatchObject({ code: 0, stdout: 'approved\n' });
+    const status = await call(challenge, 'GET', `/v1/challenges/${challengeId}`, platformKey);
+    expect(status.body).toMatchObject({ challengeId, userId: 'alice', status: 'approved' });
+
+    // Answering again is refused by the server: exit 1 with its code.
+    const again = await simulator(['deny', challengeId, ...challengeUrl]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('challenge_not_pending');
+
+    // A second request, denied.
+    const second = await issue();
+    const denied = await simulator(['deny', second.body.challengeId, ...challengeUrl]);
+    expect(denied).toMatchObject({ code: 0, stdout: 'denied\n' });
+    expect((await call(challenge, 'GET', `/v1/challenges/${second.body.challengeId}`, platformKey)).body.status).toBe('denied');
+
+    // watch --auto-approve takes the number from a file, approves, and stops cleanly on Ctrl+C.
+    const third = await issue();
+    const numberFile = join(workdir, 'number.txt');
+    writeFileSync(numberFile, `${third.body.numberMatch}\n`);
+    const watched = await simulator(['watch', '--auto-approve', '--number-from', numberFile, '--poll-interval-ms', '200', ...challengeUrl], (stdout, stop) => {
+      if (stdout.includes(`${third.body.challengeId}: approved`)) stop();
+    });
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain(`${third.body.challengeId}: approved`);
+    expect((await call(challenge, 'GET', `/v1/challenges/${third.body.challengeId}`, platformKey)).body.status).toBe('approved');
+
+    // watch without --auto-approve asks; the user types the number.
+    const fourth = await issue();
+    let typed = false;
+    const asked = await simulator(['watch', '--poll-interval-ms', '200', ...challengeUrl], (stdout, stop, type) => {
+      if (!typed && stdout.includes('Approve? type the number or n')) {
+        typed = true;
+        type(fourth.body.numberMatch);
+      }
+      if (stdout.includes(`${fourth.body.challengeId}: approved`)) stop();
+    });
+    expect(asked).toMatchObject({ code: 0, stderr: '' });
+    expect((await call(challenge, 'GET', `/v1/challenges/${fourth.body.challengeId}`, platformKey)).body.status).toBe('approved');
+
+    // An ES256 key (an iPhone's Secure Enclave kind) signs as well: pair bob and read his empty Pending tab.
+    const bobPairing = await call(registry, 'POST', '/v1/users/bob/pairings', platformKey, {});
+    const bobPaired = await simulator(['pair', bobPairing.body.qrUri, '--profile', 'bob', '--alg', 'ES256', '--platform', 'ios']);
+    expect(bobPaired.code).toBe(0);
+    const bobCode = /Confirmation code: (\d{6})/.exec(bobPaired.stdout)?.[1];
+    expect((await call(registry, 'POST', `/v1/pairings/${bobPairing.body.pairingId}/confirm`, platformKey, { code: bobCode })).body.status).toBe('active');
+    const bobPending = await eventually(async () => {
+      const run = await simulator(['pending', '--challenge-url', challenge, '--profile', 'bob']);
+      return run.stderr.includes('unauthorized') ? undefined : run;
+    }, 'the challenge service to learn bob\'s device');
+    expect(bobPending).toMatchObject({ code: 0, stdout: 'No pending requests.\n' });
+
+    // The push token rotates through the signed registry call.
+    const rotated = await simulator(['push-token', `${pushToken}-2`, '--profile', 'alice']);
+    expect(rotated.code).toBe(0);
+    expect(JSON.parse(readFileSync(profilePath, 'utf8')).pushToken).toBe(`${pushToken}-2`);
+  }, 120_000);
+});
