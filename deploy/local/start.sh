@@ -138,7 +138,6 @@ for service in "${SERVICES[@]}"; do
 done
 
 operator_token="${PUSHMFA_OPERATOR_TOKEN:-dev-operator-token}"
-json_field() { printf '%s' "node -pe 'JSON.parse(require(\"fs\").readFileSync(0, \"utf8\")).$1'"; }
 cat <<EOF
 
 +------------------------------------------------------------------------------
@@ -156,20 +155,29 @@ First steps (copy into a shell):
 
   OP=$operator_token
   WS=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces -H "Authorization: Bearer \$OP" \\
-        -H 'content-type: application/json' -d '{"name":"acme"}' | $(json_field id))
+        -H 'content-type: application/json' -d '{"name":"acme"}' | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).id')
   ADMIN=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces/\$WS/api-keys -H "Authorization: Bearer \$OP" \\
-        -H 'content-type: application/json' -d '{"role":"admin","label":"console"}' | $(json_field key))
+        -H 'content-type: application/json' -d '{"role":"admin"}' | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).key')
   PLATFORM=\$(curl -s -X POST http://127.0.0.1:3002/v1/workspaces/\$WS/api-keys -H "Authorization: Bearer \$OP" \\
-        -H 'content-type: application/json' -d '{"role":"platform","label":"idp"}' | $(json_field key))
+        -H 'content-type: application/json' -d '{"role":"platform"}' | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).key')
+  # Push starts disabled: an admin enables it.
   curl -s -X PATCH http://127.0.0.1:3002/v1/workspace/settings -H "Authorization: Bearer \$ADMIN" \\
         -H 'content-type: application/json' -d '{"pushEnabled":true}'
-  # Pair a device for user alice: the app scans qrUri, registers, and shows a code the platform confirms.
-  curl -s -X POST http://127.0.0.1:3002/v1/users/alice/pairings -H "Authorization: Bearer \$PLATFORM" \\
-        -H 'content-type: application/json' -d '{"deviceName":"Alice phone"}'
-  # After pairing: ask alice to approve a sign-in, then read the MFA Report.
+  # Pair a phone for alice: the platform starts a pairing, the simulated phone "scans" the QR code and prints a
+  # confirmation code, the user types it into the portal (the platform confirms it).
+  PAIRING=\$(curl -s -X POST http://127.0.0.1:3002/v1/users/alice/pairings -H "Authorization: Bearer \$PLATFORM" \\
+        -H 'content-type: application/json' -d '{"deviceName":"Alice phone"}')
+  npm run device -- pair "\$(echo "\$PAIRING" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).qrUri')"
+  PID=\$(echo "\$PAIRING" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).pairingId')
+  curl -s -X POST http://127.0.0.1:3002/v1/pairings/\$PID/confirm -H "Authorization: Bearer \$PLATFORM" \\
+        -H 'content-type: application/json' -d '{"code":"<the code it printed>"}'
+  # A sign-in: the platform asks for a push and shows numberMatch on the sign-in page.
   curl -s -X POST http://127.0.0.1:3001/v1/challenges -H "Authorization: Bearer \$PLATFORM" \\
-        -H 'content-type: application/json' -d '{"userId":"alice"}'
-  curl -s "http://127.0.0.1:3003/v1/reports/mfa?userId=alice" -H "Authorization: Bearer \$ADMIN"
+        -H 'content-type: application/json' -d '{"userId":"alice","context":{"application":"Payroll"}}'
+  npm run device -- pending                                     # the app's Pending tab
+  npm run device -- approve <challengeId> --number <numberMatch> # the user types the number and taps Approve
+  curl -s "http://127.0.0.1:3001/v1/challenges/<challengeId>" -H "Authorization: Bearer \$PLATFORM"   # approved
+  curl -s "http://127.0.0.1:3003/v1/reports/mfa?userId=alice" -H "Authorization: Bearer \$ADMIN"     # the MFA Report
 
 EOF
 

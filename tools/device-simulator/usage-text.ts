@@ -1,0 +1,25 @@
+/** Printed for `help` and after every usage error (exit code 2). */
+export const USAGE_TEXT = `pushmfa device simulator: a command-line authenticator app speaking the public API.
+
+Usage: npm run device -- <command> [options]
+
+  pair <qrUri>                 register this simulated phone from a pushmfa://pair code; prints the confirmation code
+      --alg Ed25519|ES256      key type (default Ed25519)
+      --platform android|ios   (default android; android pushes through fcm, ios through apns)
+      --push-token <token>     (default: a made-up token)
+      --name <device name>
+      --force                  replace an existing profile of the same name
+  pending                      list the requests waiting for an answer
+  approve <challengeId> --number NN
+  deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user)
+  watch                        poll every second and answer new requests as they come
+      --auto-approve           approve without asking (demos); with number matching it needs --number-from
+      --number-from <file>     a file holding the number the sign-in page shows
+      --poll-interval-ms <ms>  (default 1000)
+  push-token <token>           tell the registry about a new push token
+
+Common options:
+  --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")
+  --challenge-url <url>        the challenge service (default http://127.0.0.1:3001)
+
+Exit codes: 0 ok, 1 refused by the server (its code is printed) or unreachable, 2 usage.`;
