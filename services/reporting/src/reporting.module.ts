@@ -2,9 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ObservabilityModule } from '@pushmfa/observability';
 import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
 import type { ReportingConfig } from './config';
+import { ExportReportsHttpController } from './querying/export-reports.http.controller';
 import { ListReportsHttpController } from './querying/list-reports.http.controller';
 import { MfaReportQueries } from './querying/mfa-report.queries';
+import { MfaReportSummaryQueries } from './querying/mfa-report-summary.queries';
 import { ReadReportHttpController } from './querying/read-report.http.controller';
+import { SummarizeReportsHttpController } from './querying/summarize-reports.http.controller';
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
 
 @Module({})
@@ -13,7 +16,7 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: [ObservabilityModule.forService({ serviceName: 'reporting' })],
-      controllers: [ListReportsHttpController, ReadReportHttpController],
+      controllers: [ExportReportsHttpController, ListReportsHttpController, SummarizeReportsHttpController, ReadReportHttpController],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
         ReportingRuntime,
@@ -21,6 +24,11 @@ export class ReportingModule {
         {
           provide: MfaReportQueries,
           useFactory: (runtime: ReportingRuntime) => new MfaReportQueries(runtime.runtime.pool, REPORTING_SCHEMA),
+          inject: [ReportingRuntime],
+        },
+        {
+          provide: MfaReportSummaryQueries,
+          useFactory: (runtime: ReportingRuntime) => new MfaReportSummaryQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
         ApiKeyGuard,

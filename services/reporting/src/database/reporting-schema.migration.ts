@@ -1,31 +1,31 @@
 import type { Pool } from 'pg';
 import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import { createReportTable, FIRST_REPORT_TABLE, pointReportViewAt, REPORT_TABLES_POINTER, reportTablesLockKey } from './mfa-report-tables';
 
 /**
- * Creates the reporting schema: the MFA Report read model, the API-key directory and the inbox.
+ * Creates the reporting schema: the MFA Report read model (versioned tables, the pointer to the active one and
+ * the view the API reads), the API-key directory and the inbox.
  * Idempotent, and safe when two instances start at once (the advisory lock makes the second wait).
  */
 export function migrateReportingSchema(pool: Pool, schema: string): Promise<void> {
   return migrateServiceSchema(pool, schema, async (client) => {
-    // Facts are the truth; status, user and creation time are derived from them for filtering and paging.
     await client.query(`
-      create table if not exists ${schema}.mfa_reports (
-        workspace_id text not null,
-        challenge_id text not null,
-        user_id text,
-        status text not null,
-        created_at timestamptz,
-        facts jsonb not null,
-        updated_at timestamptz not null default now(),
-        primary key (workspace_id, challenge_id)
+      create table if not exists ${schema}.${REPORT_TABLES_POINTER} (
+        singleton boolean primary key default true check (singleton),
+        active_table text not null,
+        building_table text
       )`);
-    await client.query(`
-      create index if not exists mfa_reports_newest on ${schema}.mfa_reports (workspace_id, created_at desc, challenge_id desc)
-      where created_at is not null`);
-    await client.query(`
-      create index if not exists mfa_reports_by_user on ${schema}.mfa_reports (workspace_id, user_id, created_at desc, challenge_id desc)
-      where created_at is not null`);
+    // A rebuild switching tables at this moment must not have its view pointed back at the retired table.
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [reportTablesLockKey(schema)]);
+    const { rows } = await client.query<{ active_table: string }>(`select active_table from ${schema}.${REPORT_TABLES_POINTER}`);
+    // After a rebuild the first table is gone for good: only a schema without a pointer gets it.
+    const activeTable = rows[0]?.active_table ?? FIRST_REPORT_TABLE;
+    if (!rows[0]) {
+      await createReportTable(client, schema, FIRST_REPORT_TABLE);
+      await client.query(`insert into ${schema}.${REPORT_TABLES_POINTER} (active_table) values ($1)`, [FIRST_REPORT_TABLE]);
+    }
+    await pointReportViewAt(client, schema, activeTable);
     await new ApiKeyDirectory(pool, schema).migrate(client);
     await new PgInbox(pool, schema).migrate(client);
   });

@@ -1,16 +1,15 @@
 import type { PoolClient } from 'pg';
 import type { PgInbox } from '@pushmfa/messaging';
-import { evolveReportFacts } from '../mfa-report/mfa-report.evolve';
+import { REPORT_TABLES_POINTER, reportTablesLockKey } from '../database/mfa-report-tables';
 import type { ReportEvent } from '../mfa-report/mfa-report.events';
-import { initialReportFacts, type MfaReportFacts } from '../mfa-report/mfa-report.facts';
-import { reportStatusOf } from '../mfa-report/mfa-report.status';
+import { applyToReportTable } from './report-table.writer';
 
 export const MFA_REPORT_CONSUMER = 'reporting.mfa-report';
 
 /**
  * Applies challenge and delivery events to the MFA Report. The inbox record and the row change commit in
- * one transaction; the row is locked while its facts are merged, so events of one challenge consumed from
- * two partitions at once never lose a fact.
+ * one transaction. While a rebuild runs, each event also goes to the table being built, so an event that
+ * arrives after the rebuild read the topics' end is not lost when the rebuild switches tables.
  */
 export class MfaReportProjection {
   constructor(
@@ -23,25 +22,14 @@ export class MfaReportProjection {
   }
 
   private async applyLocked(client: PoolClient, event: ReportEvent): Promise<void> {
-    const workspaceId = event.workspaceId;
-    const challengeId = event.data.challengeId;
-    const initial = initialReportFacts(workspaceId, challengeId);
-    // Creating the row first means there is always a row to lock, even for the very first event.
-    await client.query(
-      `insert into ${this.schema}.mfa_reports (workspace_id, challenge_id, status, facts) values ($1, $2, $3, $4)
-       on conflict do nothing`,
-      [workspaceId, challengeId, reportStatusOf(initial), initial],
+    // Shared: a rebuild's pointer change waits for this transaction, and this one for a change in progress.
+    await client.query('select pg_advisory_xact_lock_shared(hashtext($1))', [reportTablesLockKey(this.schema)]);
+    const { rows } = await client.query<{ active_table: string; building_table: string | null }>(
+      `select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`,
     );
-    const { rows } = await client.query<{ facts: MfaReportFacts }>(
-      `select facts from ${this.schema}.mfa_reports where workspace_id = $1 and challenge_id = $2 for update`,
-      [workspaceId, challengeId],
-    );
-    const facts = evolveReportFacts(rows[0]?.facts ?? initial, event);
-    await client.query(
-      `update ${this.schema}.mfa_reports
-       set facts = $3, status = $4, user_id = $5, created_at = $6, updated_at = now()
-       where workspace_id = $1 and challenge_id = $2`,
-      [workspaceId, challengeId, facts, reportStatusOf(facts), facts.issued?.userId ?? facts.userId ?? null, facts.issued?.createdAt ?? null],
-    );
+    const pointer = rows[0];
+    if (!pointer) throw new Error('the MFA Report pointer row is missing; run the reporting migration');
+    await applyToReportTable(client, this.schema, pointer.active_table, event);
+    if (pointer.building_table) await applyToReportTable(client, this.schema, pointer.building_table, event);
   }
 }

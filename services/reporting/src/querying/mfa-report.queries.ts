@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
 import type { MfaReportFacts } from '../mfa-report/mfa-report.facts';
 import { type MfaReportDetail, type MfaReportRow, reportDetailOf, reportRowOf } from '../mfa-report/mfa-report.row';
+import { REPORT_VIEW } from '../database/mfa-report-tables';
 import type { ListReportsQuery } from './list-reports.query';
-import { encodeReportCursor } from './report-cursor';
+import { encodeReportCursor, type ReportCursor } from './report-cursor';
+import { type ReportFilters, reportFilterSql } from './report-filter.sql';
 
 export interface MfaReportPage {
   items: MfaReportRow[];
@@ -18,21 +20,11 @@ export class MfaReportQueries {
 
   /** Newest first, keyed on (created_at, challenge_id), so rows added while paging never shift a page. */
   async list(workspaceId: string, query: ListReportsQuery): Promise<MfaReportPage> {
-    const params: unknown[] = [workspaceId];
-    const where = ['workspace_id = $1', 'created_at is not null'];
-    const add = (sql: (n: string) => string, value: unknown) => where.push(sql(`$${params.push(value)}`));
-    if (query.userId !== undefined) add((n) => `user_id = ${n}`, query.userId);
-    if (query.status !== undefined) add((n) => `status = ${n}`, query.status);
-    if (query.from !== undefined) add((n) => `created_at >= ${n}::timestamptz`, query.from);
-    if (query.to !== undefined) add((n) => `created_at < ${n}::timestamptz`, query.to);
-    if (query.cursor !== undefined) {
-      const at = `$${params.push(query.cursor.createdAt)}`;
-      add((id) => `(created_at, challenge_id) < (${at}::timestamptz, ${id})`, query.cursor.challengeId);
-    }
+    const { where, params } = reportFilterSql(workspaceId, query, query.cursor);
     const limit = `$${params.push(query.limit + 1)}`;
     const { rows } = await this.pool.query<{ facts: MfaReportFacts; cursor_at: string; challenge_id: string }>(
-      `select facts, challenge_id, to_json(created_at) #>> '{}' as cursor_at from ${this.schema}.mfa_reports
-       where ${where.join(' and ')}
+      `select facts, challenge_id, to_json(created_at) #>> '{}' as cursor_at from ${this.schema}.${REPORT_VIEW}
+       where ${where}
        order by created_at desc, challenge_id desc
        limit ${limit}`,
       params,
@@ -45,9 +37,32 @@ export class MfaReportQueries {
     };
   }
 
+  /**
+   * Every matching row, newest first, one keyset-paged batch at a time: only one batch is ever in memory, and
+   * the caller pulls the next batch only when it has written the previous one.
+   */
+  async *batches(workspaceId: string, filters: ReportFilters, batchSize: number): AsyncGenerator<MfaReportRow[]> {
+    let before: ReportCursor | undefined;
+    for (;;) {
+      const { where, params } = reportFilterSql(workspaceId, filters, before);
+      const { rows } = await this.pool.query<{ facts: MfaReportFacts; cursor_at: string; challenge_id: string }>(
+        `select facts, challenge_id, to_json(created_at) #>> '{}' as cursor_at from ${this.schema}.${REPORT_VIEW}
+         where ${where}
+         order by created_at desc, challenge_id desc
+         limit $${params.push(batchSize)}`,
+        params,
+      );
+      const last = rows[rows.length - 1];
+      if (!last) return;
+      yield rows.flatMap((row) => reportRowOf(row.facts) ?? []);
+      if (rows.length < batchSize) return;
+      before = { createdAt: last.cursor_at, challengeId: last.challenge_id };
+    }
+  }
+
   async find(workspaceId: string, challengeId: string): Promise<MfaReportDetail | undefined> {
     const { rows } = await this.pool.query<{ facts: MfaReportFacts }>(
-      `select facts from ${this.schema}.mfa_reports where workspace_id = $1 and challenge_id = $2`,
+      `select facts from ${this.schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`,
       [workspaceId, challengeId],
     );
     const row = rows[0];

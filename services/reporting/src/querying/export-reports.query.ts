@@ -1,0 +1,7 @@
+import type { z } from 'zod';
+import { listReportsQuerySchema } from './list-reports.query';
+
+/** The export takes the list's filters; paging does not apply, every matching row is written. */
+export const exportReportsQuerySchema = listReportsQuerySchema.pick({ userId: true, status: true, from: true, to: true });
+
+export type ExportReportsQuery = z.output<typeof exportReportsQuerySchema>;

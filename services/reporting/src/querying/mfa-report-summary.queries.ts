@@ -1,0 +1,80 @@
+import type { Pool } from 'pg';
+import { REPORT_VIEW } from '../database/mfa-report-tables';
+import { REPORT_STATUSES, type ReportStatus } from '../mfa-report/mfa-report.status';
+import { reportFilterSql } from './report-filter.sql';
+import type { SummarizeReportsQuery } from './summarize-reports.query';
+
+export interface LatencyPercentiles {
+  /** How many challenges the percentiles are computed over. */
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface MfaReportSummary {
+  total: number;
+  counts: Record<ReportStatus, number>;
+  latencyMs: {
+    /** Issued to the first push a provider accepted. */
+    issueToDelivered: LatencyPercentiles;
+    /** Issued to the user's answer (success or denied); expiry and cancellation are not a user's response time. */
+    issueToResolved: LatencyPercentiles;
+  };
+}
+
+interface SummaryRow {
+  counts: Record<string, string> | null;
+  delivered_count: string;
+  delivered: (number | null)[] | null;
+  resolved_count: string;
+  resolved: (number | null)[] | null;
+}
+
+/** Counts by status and latency percentiles of one workspace's challenges created in a window, in one query. */
+export class MfaReportSummaryQueries {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  async summarize(workspaceId: string, query: SummarizeReportsQuery): Promise<MfaReportSummary> {
+    const { where, params } = reportFilterSql(workspaceId, query);
+    const { rows } = await this.pool.query<SummaryRow>(
+      `with window_rows as (
+         select status,
+                extract(epoch from (select min((device.value ->> 'dispatchedAt')::timestamptz) from jsonb_each(facts -> 'devices') as device)
+                  - created_at) * 1000 as delivered_ms,
+                case when status in ('success', 'denied')
+                  then extract(epoch from (facts #>> '{resolution,at}')::timestamptz - created_at) * 1000 end as resolved_ms
+         from ${this.schema}.${REPORT_VIEW}
+         where ${where}
+       )
+       select (select jsonb_object_agg(status, n) from (select status, count(*) as n from window_rows group by status) as by_status) as counts,
+              count(delivered_ms) as delivered_count,
+              percentile_cont(array[0.5, 0.95, 0.99]) within group (order by delivered_ms) as delivered,
+              count(resolved_ms) as resolved_count,
+              percentile_cont(array[0.5, 0.95, 0.99]) within group (order by resolved_ms) as resolved
+       from window_rows`,
+      params,
+    );
+    const row = rows[0];
+    const counts = Object.fromEntries(REPORT_STATUSES.map((status) => [status, Number(row?.counts?.[status] ?? 0)])) as Record<ReportStatus, number>;
+    return {
+      total: Object.values(counts).reduce((sum, n) => sum + n, 0),
+      counts,
+      latencyMs: {
+        issueToDelivered: percentilesOf(Number(row?.delivered_count ?? 0), row?.delivered),
+        issueToResolved: percentilesOf(Number(row?.resolved_count ?? 0), row?.resolved),
+      },
+    };
+  }
+}
+
+function percentilesOf(count: number, values: (number | null)[] | null | undefined): LatencyPercentiles {
+  const at = (index: number) => {
+    const value = count > 0 ? values?.[index] : undefined;
+    return value === undefined || value === null ? null : Math.round(Number(value));
+  };
+  return { count, p50: at(0), p95: at(1), p99: at(2) };
+}
