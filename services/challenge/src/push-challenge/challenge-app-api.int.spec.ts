@@ -201,6 +201,35 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
     });
   });
 
+  describe('number matching', () => {
+    it('denies an approval with a wrong or missing number: number_mismatch, and the platform reads denied', async () => {
+      const userId = userOf('nina');
+      const phone = await world.pairDevice(ws, userId);
+      for (const typed of [{ numberMatch: 'x' }, {}]) {
+        const { body } = await issue(ws, userId);
+        const wrong = String((Number(body.numberMatch) + 1) % 100).padStart(2, '0');
+        const sent = 'numberMatch' in typed ? { decision: 'approve', numberMatch: wrong } : { decision: 'approve' };
+        const answer = await service.device(phone, 'POST', `/v1/device/challenges/${body.challengeId}/response`, sent);
+        expect(answer.status).toBe(422);
+        expect(answer.body.code).toBe('number_mismatch');
+        expect((await service.call('GET', `/v1/challenges/${body.challengeId}`, { key: ws.platformKey })).body.status).toBe('denied');
+      }
+    });
+
+    it('shows the number only to the platform: neither the Pending tab nor the challenge topic carries it', async () => {
+      const userId = userOf('omar');
+      const phone = await world.pairDevice(ws, userId);
+      const { body } = await issue(ws, userId);
+      expect(body.numberMatch).toMatch(/^\d{2}$/);
+      const pending = await service.device(phone, 'GET', '/v1/device/challenges?status=pending');
+      const item = pending.body.items.find((i: { challengeId: string }) => i.challengeId === body.challengeId);
+      expect(item).toMatchObject({ numberMatchRequired: true });
+      expect(item).not.toHaveProperty('numberMatch');
+      const published = await world.publishedFor(body.challengeId, ['ChallengeIssued']);
+      expect(JSON.stringify(published)).not.toContain('"numberMatch"');
+    });
+  });
+
   describe('racing responses', () => {
     it('lets one of two different answers win; the loser gets challenge_not_pending', async () => {
       const userId = userOf('leo');
