@@ -1,17 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
+import { topicName } from '@pushmfa/contracts';
 import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { ChallengeViews } from './challenges/challenge-views';
 import type { DeliveryConfig } from './config';
 import { consumerLog } from './consuming/consumer-log';
-import { createChallengeDispatchConsumer } from './consuming/challenge-dispatch.consumer';
+import { CHALLENGE_DISPATCH_GROUP, createChallengeDispatchConsumer } from './consuming/challenge-dispatch.consumer';
+import { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
 import { createDeviceProjectionConsumer } from './consuming/device-projection.consumer';
 import { DeviceDirectory } from './devices/device-directory';
 import { DeliveryEventPublisher } from './dispatching/delivery-event.publisher';
-import { registerDeliveryMetrics } from './dispatching/delivery-metrics';
-import { PushDispatcher, type PushProvidersByName } from './dispatching/push-dispatcher';
+import { DeliveryMetrics } from './dispatching/delivery-metrics';
+import { PushDeadLetters } from './dispatching/push-dead-letters';
+import { type CircuitBreakersByName, PushDispatcher, type PushProvidersByName } from './dispatching/push-dispatcher';
 import { PushScheduler } from './dispatching/push-scheduler';
+import { PendingPushRecovery } from './pending/pending-push-recovery';
+import { PendingPushes } from './pending/pending-pushes';
+import { ProviderCircuitBreaker } from './providers/provider-circuit-breaker';
 import { DeliveryRuntime } from './delivery-runtime';
 
 /** Wires delivery's parts from its configuration and its push providers. Connects nothing yet. */
@@ -24,8 +32,24 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
   const scheduler = new PushScheduler(config.concurrency, (error) => schedulerLogger.error(`push failed unexpectedly: ${String(error)}`));
   const views = new ChallengeViews(pool, config.schema);
   const devices = new DeviceDirectory(pool, config.schema);
-  const events = new DeliveryEventPublisher(publisher, config.topicPrefix, registerDeliveryMetrics(metrics, scheduler));
-  const dispatcher = new PushDispatcher(scheduler, views, devices, providers, events);
+  const breakerLogger = new Logger('ProviderCircuitBreaker');
+  let deliveryMetrics: DeliveryMetrics | undefined;
+  const breakers: CircuitBreakersByName = {};
+  for (const name of ['fcm', 'apns'] as const) {
+    if (!providers[name]) continue;
+    breakers[name] = new ProviderCircuitBreaker(name, config.breakerCooldownMs, (provider, reason) => {
+      deliveryMetrics?.countBreakerOpened(provider);
+      breakerLogger.error(
+        `${provider} refused our credentials or configuration (${reason}): not calling it for ${config.breakerCooldownMs} ms; pushes fail with provider_unavailable meanwhile`,
+      );
+    });
+  }
+  deliveryMetrics = new DeliveryMetrics(metrics, scheduler, Object.values(breakers));
+  const events = new DeliveryEventPublisher(publisher, config.topicPrefix, deliveryMetrics.recordOutcome);
+  const deadLetters = new PushDeadLetters(kafka, config.topicPrefix);
+  const pending = new PendingPushes(pool, config.schema, `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, config.leaseMs);
+  const dispatcher = new PushDispatcher(scheduler, views, devices, { providers, breakers, events, deadLetters, metrics: deliveryMetrics, pending });
+  const recovery = new PendingPushRecovery(pending, dispatcher, config.leaseMs, config.sweepIntervalMs);
   const consumers = [
     createDeviceProjectionConsumer(kafka, pool, config.schema, config.topicPrefix, consumerLog('DeviceProjectionConsumer')),
     createChallengeDispatchConsumer({
@@ -36,8 +60,21 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
       views,
       scheduler,
       dispatcher,
+      pending,
       log: consumerLog('ChallengeDispatchConsumer'),
     }),
   ];
-  return new DeliveryRuntime({ pool, schema: config.schema, publisher, consumers, scheduler, providers, drainTimeoutMs: config.drainTimeoutMs });
+  const lagSampler = new ConsumerLagSampler(kafka, metrics, `${config.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`, topicName('challenge', config.topicPrefix));
+  return new DeliveryRuntime({
+    pool,
+    schema: config.schema,
+    publisher,
+    deadLetters,
+    lagSampler,
+    recovery,
+    consumers,
+    scheduler,
+    providers,
+    drainTimeoutMs: config.drainTimeoutMs,
+  });
 }

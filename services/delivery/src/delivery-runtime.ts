@@ -2,7 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { type ContractConsumer, type KafkaEventPublisher, PgInbox } from '@pushmfa/messaging';
 import type { ReadinessRegistry } from '@pushmfa/observability';
+import type { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
 import { migrateDeliverySchema } from './database/delivery-schema.migration';
+import type { PushDeadLetters } from './dispatching/push-dead-letters';
+import type { PendingPushRecovery } from './pending/pending-push-recovery';
 import type { PushProvidersByName } from './dispatching/push-dispatcher';
 import type { PushScheduler } from './dispatching/push-scheduler';
 
@@ -12,6 +15,9 @@ export interface DeliveryRuntimeParts {
   pool: Pool;
   schema: string;
   publisher: KafkaEventPublisher;
+  deadLetters: PushDeadLetters;
+  lagSampler: ConsumerLagSampler;
+  recovery: PendingPushRecovery;
   consumers: ContractConsumer[];
   scheduler: PushScheduler;
   providers: PushProvidersByName;
@@ -36,7 +42,11 @@ export class DeliveryRuntime {
   async start(): Promise<void> {
     await migrateDeliverySchema(this.parts.pool, this.parts.schema);
     await this.parts.publisher.connect();
+    await this.parts.deadLetters.connect();
     for (const consumer of this.parts.consumers) await consumer.start();
+    await this.parts.lagSampler.start();
+    // Pushes left behind by a worker that died (or stopped before finishing them) are taken over from here on.
+    await this.parts.recovery.start();
     this.pruneTimer = setInterval(() => {
       this.pruneOldState().catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
     }, INBOX_PRUNE_INTERVAL_MS);
@@ -46,9 +56,12 @@ export class DeliveryRuntime {
   /** Stop taking work and finish the pushes in flight; the outcome events they publish still need the producer. */
   async stopConsuming(): Promise<void> {
     clearInterval(this.pruneTimer);
+    await this.parts.lagSampler.stop();
+    this.parts.recovery.stopSweeping();
     await Promise.all(this.parts.consumers.map((consumer) => consumer.stop()));
     const left = await this.parts.scheduler.drain(this.parts.drainTimeoutMs);
-    if (left > 0) this.logger.warn(`shutdown: ${left} push(es) still pending after ${this.parts.drainTimeoutMs} ms were dropped`);
+    await this.parts.recovery.release();
+    if (left > 0) this.logger.warn(`shutdown: ${left} push(es) unfinished after ${this.parts.drainTimeoutMs} ms were handed back for another worker`);
   }
 
   /** Processed ids older than the broker keeps records, and challenges long past their expiry, are forgotten. */
@@ -59,6 +72,7 @@ export class DeliveryRuntime {
 
   async close(): Promise<void> {
     await this.parts.publisher.disconnect().catch((error: unknown) => this.logger.warn(`producer disconnect: ${String(error)}`));
+    await this.parts.deadLetters.disconnect().catch((error: unknown) => this.logger.warn(`dead-letter producer disconnect: ${String(error)}`));
     const { fcm, apns } = this.parts.providers;
     await Promise.all([fcm, apns].map((provider) => provider?.close().catch(() => undefined)));
     await this.parts.pool.end();

@@ -8,6 +8,7 @@ import type { PushDispatcher } from '../dispatching/push-dispatcher';
 import type { PushJob } from '../dispatching/push-job';
 import { planPushJobs } from '../dispatching/push-job-planning';
 import type { PushScheduler } from '../dispatching/push-scheduler';
+import type { PendingPushes } from '../pending/pending-pushes';
 import type { ConsumerLog } from './consumer-log';
 
 export const CHALLENGE_DISPATCH_GROUP = 'delivery.push-dispatch';
@@ -20,13 +21,15 @@ export interface ChallengeDispatchDeps {
   views: ChallengeViews;
   scheduler: PushScheduler;
   dispatcher: PushDispatcher;
+  pending: PendingPushes;
   log: ConsumerLog;
 }
 
 /**
  * Applies `pushmfa.challenge.v1` to the challenge view and, for an issue or a resend, hands one push per
- * target device to the scheduler. The view update and the inbox mark commit together, and the pushes are
- * scheduled only after that, without being awaited: the partition moves on while they run.
+ * target device to the scheduler. The view update, the pending-push rows and the inbox mark commit together;
+ * the pushes are scheduled only after that, without being awaited: the partition moves on while they run,
+ * and a worker that dies leaves their rows for another worker to take over.
  */
 export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): ContractConsumer {
   const inbox = new PgInbox(deps.pool, deps.schema);
@@ -39,6 +42,7 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
       const challengeId = (envelope.data as { challengeId: string }).challengeId;
       const view = await deps.views.find(envelope.workspaceId, challengeId, client);
       jobs = planPushJobs(envelope, view, traceparent);
+      if (view && jobs.length > 0) await deps.pending.insert(client, jobs, view.expiresAtMs);
     });
     if (jobs.length === 0) return;
     // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.

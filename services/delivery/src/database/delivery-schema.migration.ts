@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
+import { PendingPushes } from '../pending/pending-pushes';
 
 /** Creates the `delivery` schema and its tables; idempotent and safe when two instances start at once. */
 export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void> {
@@ -29,6 +30,7 @@ export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void>
         updated_at timestamptz not null default now(),
         primary key (workspace_id, challenge_id)
       )`);
+    await PendingPushes.migrate(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });
 }

@@ -1,15 +1,31 @@
 import { Logger } from '@nestjs/common';
 import type { ChallengeViews } from '../challenges/challenge-views';
 import type { DeviceDirectory } from '../devices/device-directory';
+import type { PendingPushes } from '../pending/pending-pushes';
+import type { ProviderCircuitBreaker } from '../providers/provider-circuit-breaker';
 import type { PushProvider } from '../providers/push-provider.port';
 import type { DeliveryEventPublisher } from './delivery-event.publisher';
+import type { DeliveryMetrics } from './delivery-metrics';
 import { pushAttemptNumber } from './delivery-retry-policy';
 import { type DispatchDecision, decideDispatch } from './dispatch-decision';
 import type { PushJob } from './push-job';
-import { decidePushOutcome } from './push-outcome-decision';
+import { decidePushOutcome, type PushOutcomeEvent } from './push-outcome-decision';
+import type { PushDeadLetters } from './push-dead-letters';
 import type { PushScheduler } from './push-scheduler';
 
 export type PushProvidersByName = Partial<Record<'fcm' | 'apns', PushProvider>>;
+export type CircuitBreakersByName = Partial<Record<'fcm' | 'apns', ProviderCircuitBreaker>>;
+
+/** What the dispatcher needs beyond the scheduler and the stores. */
+export interface PushDispatcherParts {
+  providers: PushProvidersByName;
+  breakers: CircuitBreakersByName;
+  events: DeliveryEventPublisher;
+  deadLetters: PushDeadLetters;
+  metrics: DeliveryMetrics;
+  pending: PendingPushes;
+  clock?: () => number;
+}
 
 // A store that does not answer is asked again this often, this many times, before the push is given up.
 const STORE_RETRY_DELAY_MS = 1000;
@@ -22,22 +38,48 @@ const MAX_STORE_FAILURES = 5;
 export class PushDispatcher {
   private readonly logger = new Logger('PushDispatcher');
 
+  private readonly providers: PushProvidersByName;
+  private readonly events: DeliveryEventPublisher;
+  private readonly clock: () => number;
+
   constructor(
     private readonly scheduler: PushScheduler,
     private readonly views: ChallengeViews,
     private readonly devices: DeviceDirectory,
-    private readonly providers: PushProvidersByName,
-    private readonly events: DeliveryEventPublisher,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    private readonly parts: PushDispatcherParts,
+  ) {
+    this.providers = parts.providers;
+    this.events = parts.events;
+    this.clock = parts.clock ?? Date.now;
+  }
 
-  /** Schedules the first try of a push; returns at once. */
+  /** Schedules the first try of a push whose pending row this worker just wrote; returns at once. */
   dispatch(job: PushJob): void {
+    this.resume(job);
+  }
+
+  /** Schedules a push from the try its pending row records (a takeover from a worker that died). */
+  resume(job: PushJob): void {
+    this.parts.pending.hold(job);
     this.schedule(job, 0, 0);
   }
 
   private schedule(job: PushJob, delayMs: number, storeFailures: number): void {
-    this.scheduler.schedule(() => this.runTry(job, storeFailures), delayMs);
+    this.scheduler.schedule(async () => {
+      try {
+        await this.runTry(job, storeFailures);
+      } catch (error) {
+        // The push stays pending: give its lease back so a sweep (here or on another worker) runs it again.
+        this.logger.error(`push ${describe(job)} failed unexpectedly; released for another try: ${String(error)}`);
+        await this.parts.pending.release(job).catch(() => undefined);
+      }
+    }, delayMs);
+  }
+
+  /** Publishes a final outcome, then forgets the pending push (a crash in between re-sends it: at least once). */
+  private async finish(job: PushJob, provider: 'fcm' | 'apns', attempt: number, event: PushOutcomeEvent): Promise<void> {
+    await this.events.publish(job, provider, attempt, event);
+    await this.parts.pending.remove(job);
   }
 
   private async runTry(job: PushJob, storeFailures: number): Promise<void> {
@@ -49,7 +91,10 @@ export class PushDispatcher {
       ]);
       decision = decideDispatch(view, device, job, this.clock());
     } catch (error) {
-      if (storeFailures + 1 >= MAX_STORE_FAILURES) return this.logger.error(`giving up push ${describe(job)}: store unavailable`);
+      if (storeFailures + 1 >= MAX_STORE_FAILURES) {
+        this.logger.error(`store unavailable for push ${describe(job)}; released for a later sweep`);
+        return this.parts.pending.release(job);
+      }
       this.logger.warn(`store unavailable for push ${describe(job)}; retrying: ${String(error)}`);
       return this.schedule(job, STORE_RETRY_DELAY_MS, storeFailures + 1);
     }
@@ -57,18 +102,18 @@ export class PushDispatcher {
     switch (decision.kind) {
       case 'skip':
         this.logger.debug(`not pushing ${describe(job)}: ${decision.reason}`);
-        return;
+        return this.parts.pending.remove(job);
       case 'await_device':
         return this.schedule({ ...job, deviceLookups: job.deviceLookups + 1 }, decision.retryInMs, storeFailures);
       case 'fail':
-        return this.events.publish(job, job.pushProvider, attempt, { type: 'PushFailed', reason: decision.reason });
+        return this.finish(job, job.pushProvider, attempt, { type: 'PushFailed', reason: decision.reason });
       case 'send':
         break;
     }
     const { view, device, deadlineMs } = decision;
     const provider = this.providers[device.pushProvider];
     if (!provider) {
-      return this.events.publish(job, device.pushProvider, attempt, { type: 'PushFailed', reason: 'provider_not_configured' });
+      return this.finish(job, device.pushProvider, attempt, { type: 'PushFailed', reason: 'provider_not_configured' });
     }
     const message = {
       challengeId: job.challengeId,
@@ -79,11 +124,37 @@ export class PushDispatcher {
       context: view.context,
       attempt,
     };
+    const breaker = this.parts.breakers[provider.name];
+    if (breaker && !breaker.tryAcquire()) {
+      this.parts.metrics.countRefusedCall(provider.name);
+      return this.finish(job, provider.name, attempt, { type: 'PushFailed', reason: 'provider_unavailable' });
+    }
+    const startedAtMs = this.clock();
     const result = await provider.send(message, { deadlineMs });
-    const outcome = decidePushOutcome(result, job.tryNumber, this.clock(), view.expiresAtMs);
-    await this.events.publish(job, device.pushProvider, attempt, outcome.event);
+    this.parts.metrics.observeAttempt(provider.name, result.outcome, (this.clock() - startedAtMs) / 1000);
+    breaker?.record(result.outcome, 'reason' in result ? result.reason : '');
+    const outcome = decidePushOutcome(
+      result,
+      { provider: provider.name, tryNumber: job.tryNumber, rateLimitRetried: job.rateLimitRetried ?? false },
+      this.clock(),
+      view.expiresAtMs,
+    );
     this.logger.log(`push ${describe(job)} attempt ${attempt}: ${result.outcome} -> ${outcome.event.type}`);
-    if (outcome.retryInMs !== undefined) this.schedule({ ...job, tryNumber: job.tryNumber + 1 }, outcome.retryInMs, 0);
+    if (outcome.deadLetter) await this.deadLetter(job, provider.name, 'reason' in outcome.event ? outcome.event.reason : result.outcome);
+    if (outcome.retryInMs === undefined) return this.finish(job, provider.name, attempt, outcome.event);
+    await this.events.publish(job, provider.name, attempt, outcome.event);
+    const rateLimitRetried = (job.rateLimitRetried ?? false) || result.outcome === 'rate_limited';
+    const next = { ...job, tryNumber: job.tryNumber + 1, rateLimitRetried };
+    await this.parts.pending.update(next);
+    this.parts.pending.hold(next);
+    this.schedule(next, outcome.retryInMs, 0);
+  }
+
+  /** Our mistake: an error metric, an error log, and a copy of the push for an engineer to look at. */
+  private async deadLetter(job: PushJob, provider: 'fcm' | 'apns', reason: string): Promise<void> {
+    this.parts.metrics.countDeadLettered(provider);
+    this.logger.error(`provider ${provider} refused push ${describe(job)} as malformed (${reason}); dead-lettered`);
+    await this.parts.deadLetters.send(job, provider, reason);
   }
 }
 

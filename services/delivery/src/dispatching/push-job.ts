@@ -10,6 +10,8 @@ export interface PushJob {
   round: number;
   /** 1-based try within the round; retries of transient failures add one. */
   tryNumber: number;
+  /** An earlier try of this round was rate limited (APNs gets one retry for that). */
+  rateLimitRetried?: boolean;
   /** Device look-ups already made while the device was unknown. */
   deviceLookups: number;
   correlationId: string;

@@ -1,5 +1,8 @@
 import { MAX_TRIES_PER_ROUND, pushAttemptNumber, retryDelayMs } from './delivery-retry-policy';
-import { decidePushOutcome } from './push-outcome-decision';
+import { APNS_RATE_LIMIT_PAUSE_MS, decidePushOutcome, type PushTryState } from './push-outcome-decision';
+
+const fcmTry = (tryNumber: number): PushTryState => ({ provider: 'fcm', tryNumber, rateLimitRetried: false });
+const apnsTry = (tryNumber: number, rateLimitRetried = false): PushTryState => ({ provider: 'apns', tryNumber, rateLimitRetried });
 
 const NOW = 1_000_000;
 const EXPIRES = NOW + 60_000;
@@ -8,42 +11,60 @@ const lowest = () => 0;
 
 describe('decidePushOutcome', () => {
   it('reports an accepted push as PushDispatched', () => {
-    expect(decidePushOutcome({ outcome: 'accepted', providerMessageId: 'm-1', latencyMs: 12 }, 1, NOW, EXPIRES)).toEqual({
+    expect(decidePushOutcome({ outcome: 'accepted', providerMessageId: 'm-1', latencyMs: 12 }, fcmTry(1), NOW, EXPIRES)).toEqual({
       event: { type: 'PushDispatched', providerMessageId: 'm-1', latencyMs: 12 },
     });
   });
 
   it('reports a dead token as PushRejected and never retries it', () => {
-    expect(decidePushOutcome({ outcome: 'dead_token', reason: 'UNREGISTERED' }, 1, NOW, EXPIRES)).toEqual({
+    expect(decidePushOutcome({ outcome: 'dead_token', reason: 'UNREGISTERED' }, fcmTry(1), NOW, EXPIRES)).toEqual({
       event: { type: 'PushRejected', reason: 'UNREGISTERED' },
     });
   });
 
   it('gives up at once on a rejected message or bad credentials', () => {
-    expect(decidePushOutcome({ outcome: 'rejected', reason: 'INVALID_ARGUMENT' }, 1, NOW, EXPIRES).event.type).toBe('PushFailed');
-    expect(decidePushOutcome({ outcome: 'auth_error', reason: 'THIRD_PARTY_AUTH_ERROR' }, 1, NOW, EXPIRES).event.type).toBe('PushFailed');
+    expect(decidePushOutcome({ outcome: 'rejected', reason: 'INVALID_ARGUMENT' }, fcmTry(1), NOW, EXPIRES).event.type).toBe('PushFailed');
+    expect(decidePushOutcome({ outcome: 'auth_error', reason: 'THIRD_PARTY_AUTH_ERROR' }, fcmTry(1), NOW, EXPIRES).event.type).toBe('PushFailed');
   });
 
   it('retries a transient failure or a timeout with PushAttemptFailed, saying when', () => {
-    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, 1, NOW, EXPIRES, () => 0.5);
+    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, fcmTry(1), NOW, EXPIRES, () => 0.5);
     expect(decision).toEqual({ event: { type: 'PushAttemptFailed', reason: 'transient: UNAVAILABLE', retryInMs: 500 }, retryInMs: 500 });
-    expect(decidePushOutcome({ outcome: 'timeout' }, 2, NOW, EXPIRES, () => 0.5).retryInMs).toBe(1000);
+    expect(decidePushOutcome({ outcome: 'timeout' }, fcmTry(2), NOW, EXPIRES, () => 0.5).retryInMs).toBe(1000);
   });
 
   it('gives up with PushFailed after the last try', () => {
-    const decision = decidePushOutcome({ outcome: 'timeout' }, MAX_TRIES_PER_ROUND, NOW, EXPIRES);
+    const decision = decidePushOutcome({ outcome: 'timeout' }, fcmTry(MAX_TRIES_PER_ROUND), NOW, EXPIRES);
     expect(decision).toEqual({ event: { type: 'PushFailed', reason: 'timeout' } });
   });
 
   it('does not schedule a retry that would start after the challenge expires', () => {
-    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, 1, NOW, NOW + 200, highest);
+    const decision = decidePushOutcome({ outcome: 'transient', reason: 'UNAVAILABLE' }, fcmTry(1), NOW, NOW + 200, highest);
     expect(decision.event.type).toBe('PushFailed');
     expect(decision.retryInMs).toBeUndefined();
   });
 
-  it('honours the provider Retry-After as a floor', () => {
-    const decision = decidePushOutcome({ outcome: 'rate_limited', reason: 'QUOTA_EXCEEDED', retryAfterMs: 5_000 }, 1, NOW, EXPIRES, lowest);
+  it('honours a transient Retry-After as a floor', () => {
+    const decision = decidePushOutcome({ outcome: 'transient', reason: 'ServiceUnavailable', retryAfterMs: 5_000 }, apnsTry(1), NOW, EXPIRES, lowest);
     expect(decision.retryInMs).toBe(5_000);
+  });
+
+  it('gives up on FCM QUOTA_EXCEEDED at once: its minute outlives the challenge', () => {
+    const decision = decidePushOutcome({ outcome: 'rate_limited', reason: 'messaging/message-rate-exceeded' }, fcmTry(1), NOW, EXPIRES);
+    expect(decision).toEqual({ event: { type: 'PushFailed', reason: 'rate_limited: messaging/message-rate-exceeded' } });
+  });
+
+  it('retries an APNs 429 once after a short pause, then gives up', () => {
+    const first = decidePushOutcome({ outcome: 'rate_limited', reason: 'TooManyRequests' }, apnsTry(1), NOW, EXPIRES);
+    expect(first.retryInMs).toBe(APNS_RATE_LIMIT_PAUSE_MS);
+    const second = decidePushOutcome({ outcome: 'rate_limited', reason: 'TooManyRequests' }, apnsTry(2, true), NOW, EXPIRES);
+    expect(second).toEqual({ event: { type: 'PushFailed', reason: 'rate_limited: TooManyRequests' } });
+    expect(decidePushOutcome({ outcome: 'rate_limited', reason: 'TooManyRequests' }, apnsTry(1), NOW, NOW + 500).event.type).toBe('PushFailed');
+  });
+
+  it('dead-letters a message the provider refused as ours', () => {
+    expect(decidePushOutcome({ outcome: 'rejected', reason: 'BadTopic' }, apnsTry(1), NOW, EXPIRES).deadLetter).toBe(true);
+    expect(decidePushOutcome({ outcome: 'auth_error', reason: 'InvalidProviderToken' }, apnsTry(1), NOW, EXPIRES).deadLetter).toBeUndefined();
   });
 });
 

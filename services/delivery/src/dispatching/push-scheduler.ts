@@ -8,7 +8,7 @@ type Task = () => Promise<void>;
 export class PushScheduler {
   private readonly ready: Task[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private running = 0;
+  private runningCount = 0;
   private settledWaiters: (() => void)[] = [];
   private capacityWaiters: (() => void)[] = [];
 
@@ -18,9 +18,14 @@ export class PushScheduler {
     private readonly maxWaiting = concurrency * 16,
   ) {}
 
+  /** Pushes started and not settled yet. */
+  get running(): number {
+    return this.runningCount;
+  }
+
   /** Pushes started, waiting for a slot, or waiting for their retry delay. */
   get pending(): number {
-    return this.running + this.ready.length + this.timers.size;
+    return this.runningCount + this.ready.length + this.timers.size;
   }
 
   schedule(task: Task, delayMs = 0): void {
@@ -34,7 +39,7 @@ export class PushScheduler {
 
   /** Resolves once fewer than `maxWaiting` tasks are queued or started. */
   async waitForCapacity(): Promise<void> {
-    while (this.running + this.ready.length >= this.maxWaiting) {
+    while (this.runningCount + this.ready.length >= this.maxWaiting) {
       await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
     }
   }
@@ -65,13 +70,13 @@ export class PushScheduler {
   }
 
   private startReady(): void {
-    while (this.running < this.concurrency && this.ready.length > 0) {
+    while (this.runningCount < this.concurrency && this.ready.length > 0) {
       const task = this.ready.shift()!;
-      this.running++;
+      this.runningCount++;
       void task()
         .catch((error: unknown) => this.onTaskError(error))
         .finally(() => {
-          this.running--;
+          this.runningCount--;
           this.startReady();
           this.notify();
         });
@@ -79,7 +84,7 @@ export class PushScheduler {
   }
 
   private notify(): void {
-    if (this.running + this.ready.length < this.maxWaiting) this.capacityWaiters.splice(0).forEach((resolve) => resolve());
+    if (this.runningCount + this.ready.length < this.maxWaiting) this.capacityWaiters.splice(0).forEach((resolve) => resolve());
     if (this.pending === 0) this.settledWaiters.splice(0).forEach((resolve) => resolve());
   }
 }
