@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
-import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcesses, type TestNamespace } from '@pushmfa/testing';
+import { callJson, createTestNamespace, eventually, freePort, type RunningService, startServiceProcesses, type TestNamespace } from '@pushmfa/testing';
 
 /**
  * The thinnest real flow, from outside: four service processes (production mode), the real broker, database and
@@ -64,15 +64,7 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     return values;
   }
 
-  const call = async (base: string, method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {}, contentType: response.headers.get('content-type') };
-  };
+  const call = callJson;
 
   it('carries one challenge through all four services and the MFA Report shows success', async () => {
     const registry = services.registry!.baseUrl;

@@ -6,3 +6,4 @@ export { ensureTopics } from '../../../tools/create-topics';
 export type { EnsureTopicsResult } from '../../../tools/create-topics';
 export * from './service-process';
 export * from './tcp-fault-proxy';
+export * from './json-http';

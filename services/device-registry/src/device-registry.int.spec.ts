@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
-import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig } from './config';
 import { startDeviceRegistry } from './main';
 import { pairingDigest } from './pairing/pairing-commands';
@@ -35,15 +35,7 @@ describe('device registry over HTTP with the real stack', () => {
     await ns?.dispose();
   });
 
-  const call = async (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, contentType: response.headers.get('content-type') };
-  };
+  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
 
   async function workspaceWithKeys(name: string) {
     const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, eventually, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig, type RegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
 
@@ -47,15 +47,7 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     await ns?.dispose();
   });
 
-  const call = async (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
-  };
+  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
 
   async function workspaceWithKeys(name: string) {
     const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });
@@ -170,7 +162,7 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     const second = await pairDevice(ws, 'erin');
     expect((await call('POST', '/v1/users/erin/mfa-reset', ws.platform)).status).toBe(403);
     const reset = await call('POST', '/v1/users/erin/mfa-reset', ws.admin);
-    expect(reset).toEqual({ status: 200, body: { revokedDevices: 2 } });
+    expect({ status: reset.status, body: reset.body }).toEqual({ status: 200, body: { revokedDevices: 2 } });
     expect((await devicesOf(ws.admin, 'erin')).map((d) => d.status)).toEqual(['revoked', 'revoked']);
     expect((await putPushToken(first, 'x')).status).toBe(401);
     const event = await waitForPublished('UserMfaReset', (e) => e.type === 'UserMfaReset' && e.workspaceId === ws.id);
