@@ -6,6 +6,7 @@ import { topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig } from './config';
 import { startDeviceRegistry } from './main';
+import { registerWithNewKey, createWorkspaceWithKeys } from '../test/registry-test-client';
 import { pairingDigest } from './pairing/pairing-commands';
 import { pairingStreamId } from './pairing/pairing.events';
 import { RegistryRuntime } from './registry-runtime';
@@ -37,21 +38,8 @@ describe('device registry over HTTP with the real stack', () => {
 
   const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
 
-  async function workspaceWithKeys(name: string) {
-    const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });
-    const platform = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'platform' });
-    const admin = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'admin' });
-    return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
-  }
-
-  async function registerDevice(pairing: Record<string, any>) {
-    const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
-    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const path = `/v1/pairings/${pairing.pairingId}/register`;
-    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
-    const headers = signDeviceRequest(keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'POST', pathWithQuery: path, body });
-    return call('POST', path, undefined, body, headers as unknown as Record<string, string>);
-  }
+  const workspaceWithKeys = (name: string) => createWorkspaceWithKeys(base, OPERATOR, name);
+  const registerDevice = async (pairing: Record<string, any>) => (await registerWithNewKey(base, pairing)).answer;
 
   it('refuses the operator API without the operator token, and never echoes a secret', async () => {
     const refused = await call('POST', '/v1/workspaces', 'wrong-token-0123456789', { name: 'x' });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
@@ -6,6 +6,7 @@ import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestNamespace, eventually, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig, type RegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
+import { registerWithNewKey, createWorkspaceWithKeys } from '../../test/registry-test-client';
 
 const OPERATOR = 'devices-int-operator-token';
 
@@ -49,20 +50,10 @@ describe('devices over HTTP and Kafka with the real stack', () => {
 
   const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
 
-  async function workspaceWithKeys(name: string) {
-    const ws = await call('POST', '/v1/workspaces', OPERATOR, { name });
-    const platform = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'platform' });
-    const admin = await call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: 'admin' });
-    return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
-  }
+  const workspaceWithKeys = (name: string) => createWorkspaceWithKeys(base, OPERATOR, name);
 
   async function register(pairing: Record<string, any>) {
-    const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
-    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    const path = `/v1/pairings/${pairing.pairingId}/register`;
-    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
-    const answer = await call('POST', path, undefined, body, signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body }) as unknown as Record<string, string>);
+    const { answer, privateJwk } = await registerWithNewKey(base, pairing);
     expect(answer.status).toBe(201);
     return { deviceId: answer.body.deviceId as string, code: answer.body.confirmationCode as string, privateJwk };
   }

@@ -1,0 +1,22 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { signDeviceRequest } from '@pushmfa/device-auth';
+import { callJson, type JsonAnswer } from '@pushmfa/testing';
+
+/** A workspace with one platform and one admin key, made through the operator API as an operator would. */
+export async function createWorkspaceWithKeys(baseUrl: string, operatorToken: string, name: string) {
+  const ws = await callJson(baseUrl, 'POST', '/v1/workspaces', operatorToken, { name });
+  const platform = await callJson(baseUrl, 'POST', `/v1/workspaces/${ws.body.id}/api-keys`, operatorToken, { role: 'platform' });
+  const admin = await callJson(baseUrl, 'POST', `/v1/workspaces/${ws.body.id}/api-keys`, operatorToken, { role: 'admin' });
+  return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
+}
+
+/** The app's side of pairing: a new P-256 key registered with the QR code's secret, signed with that key. */
+export async function registerWithNewKey(baseUrl: string, pairing: { pairingId?: unknown; qrUri?: unknown }): Promise<{ answer: JsonAnswer; privateJwk: Record<string, unknown> }> {
+  const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  const path = `/v1/pairings/${String(pairing.pairingId)}/register`;
+  const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
+  const headers = signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body }) as unknown as Record<string, string>;
+  return { answer: await callJson(baseUrl, 'POST', path, undefined, body, headers), privateJwk };
+}
