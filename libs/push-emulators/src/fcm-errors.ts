@@ -1,7 +1,11 @@
-/** The FCM HTTP v1 error classes the emulator can be scripted to answer (FcmError.errorCode). */
+/**
+ * The FCM HTTP v1 error classes the emulator can be scripted to answer (FcmError.errorCode). INVALID_ARGUMENT is
+ * FCM's answer to a malformed token; INVALID_MESSAGE is the same error code for a malformed message (our mistake).
+ */
 export const FCM_ERROR_CODES = [
   'UNREGISTERED',
   'INVALID_ARGUMENT',
+  'INVALID_MESSAGE',
   'UNAVAILABLE',
   'INTERNAL',
   'QUOTA_EXCEEDED',
@@ -15,6 +19,8 @@ interface FcmErrorShape {
   /** google.rpc.Code name carried in `error.status`. */
   rpcStatus: string;
   message: string;
+  /** FcmError.errorCode in the details, when it differs from the scripted name. */
+  errorCode?: string;
 }
 
 const FCM_ERRORS: Record<FcmErrorCode, FcmErrorShape> = {
@@ -23,6 +29,12 @@ const FCM_ERRORS: Record<FcmErrorCode, FcmErrorShape> = {
     httpStatus: 400,
     rpcStatus: 'INVALID_ARGUMENT',
     message: 'The registration token is not a valid FCM registration token',
+  },
+  INVALID_MESSAGE: {
+    httpStatus: 400,
+    rpcStatus: 'INVALID_ARGUMENT',
+    message: "Invalid value at 'message.android.ttl' (type.googleapis.com/google.protobuf.Duration), Field 'ttl', Illegal duration format",
+    errorCode: 'INVALID_ARGUMENT',
   },
   UNAVAILABLE: { httpStatus: 503, rpcStatus: 'UNAVAILABLE', message: 'The service is currently unavailable.' },
   INTERNAL: { httpStatus: 500, rpcStatus: 'INTERNAL', message: 'Internal error encountered.' },
@@ -50,7 +62,7 @@ export function fcmErrorResponse(code: FcmErrorCode): FcmErrorResponse {
         code: shape.httpStatus,
         message: shape.message,
         status: shape.rpcStatus,
-        details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: code }],
+        details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: shape.errorCode ?? code }],
       },
     },
   };

@@ -135,16 +135,20 @@ describe('every provider answer is classified through the real SDKs (firebase-ad
     expect(tries[1]!.receivedAtMs - tries[0]!.receivedAtMs).toBeGreaterThanOrEqual(APNS_RATE_LIMIT_PAUSE_MS - 50);
   });
 
-  it('our mistake (APNs 400 BadTopic, 413): no retry, PushFailed, a dead-lettered copy and an error metric', async () => {
+  it('our mistake (APNs 400 BadTopic, 413, FCM INVALID_ARGUMENT about the message): no retry, PushFailed, a dead-lettered copy and an error metric', async () => {
     const badTopic = apnsToken();
     harness.apns.script(badTopic, { fail: 'BadTopic' });
     const tooLarge = apnsToken();
     harness.apns.script(tooLarge, { fail: 'PayloadTooLarge' });
+    const badMessage = fcmToken();
+    harness.fcm.script(badMessage, { fail: 'INVALID_MESSAGE' });
     const push = await pushTo('apns', badTopic);
     const large = await pushTo('apns', tooLarge);
+    const fcmPush = await pushTo('fcm', badMessage);
 
     const failed = await harness.waitForEvent('PushFailed', push.challengeId, push.deviceId);
     await harness.waitForEvent('PushFailed', large.challengeId, large.deviceId);
+    const fcmFailed = await harness.waitForEvent('PushFailed', fcmPush.challengeId, fcmPush.deviceId);
     const copy = await harness.deadLetters.waitFor('the dead-lettered push', (record) => record.key === push.challengeId);
     await sleep(1_000);
 
@@ -155,6 +159,32 @@ describe('every provider answer is classified through the real SDKs (firebase-ad
     expect(body).toMatchObject({ provider: 'apns', job: { challengeId: push.challengeId, deviceId: push.deviceId, workspaceId: harness.workspaceId } });
     expect(copy.value).not.toContain(badTopic);
     expect(metricValue(await worker.metrics(), 'delivery_push_dead_lettered_total', { provider: 'apns' })).toBe(2);
+    // A malformed message is ours to fix, unlike a malformed token: the device keeps its token.
+    expect(fcmFailed.envelope.data.reason).toBe('rejected: messaging/invalid-argument');
+    expect(harness.fcmPushesTo(badMessage)).toHaveLength(1);
+    expect(typesOf(fcmPush.challengeId, fcmPush.deviceId)).toEqual(['PushFailed']);
+    expect(metricValue(await worker.metrics(), 'delivery_push_dead_lettered_total', { provider: 'fcm' })).toBe(1);
+  });
+
+  it('fans out to one user\'s Android and iPhones independently: a dead token is rejected, the live phones get their push', async () => {
+    const android = { deviceId: `dev-${randomUUID()}`, provider: 'fcm' as const, token: fcmToken() };
+    const iphone = { deviceId: `dev-${randomUUID()}`, provider: 'apns' as const, token: apnsToken() };
+    const oldIphone = { deviceId: `dev-${randomUUID()}`, provider: 'apns' as const, token: apnsToken() };
+    harness.apns.script(oldIphone.token, { fail: 'Unregistered' });
+    const phones = [android, oldIphone, iphone];
+    for (const phone of phones) await harness.pairDevice(phone.provider, phone.deviceId, phone.token);
+    const challengeId = `ch-${randomUUID()}`;
+    await harness.issueChallenge(challengeId, phones, inAMinute());
+
+    await harness.waitForEvent('PushRejected', challengeId, oldIphone.deviceId);
+    await harness.waitForEvent('PushDispatched', challengeId, android.deviceId);
+    await harness.waitForEvent('PushDispatched', challengeId, iphone.deviceId);
+    await sleep(1_000);
+
+    expect(harness.fcmPushesTo(android.token)).toHaveLength(1);
+    expect(harness.apnsPushesTo(iphone.token)).toHaveLength(1);
+    expect(harness.apnsPushesTo(oldIphone.token)).toHaveLength(1);
+    for (const phone of phones) expect(typesOf(challengeId, phone.deviceId)).toHaveLength(1);
   });
 
   it('exposes pushes by outcome, attempt latency, in-flight, consumer lag per partition and breaker state on /metrics', async () => {
