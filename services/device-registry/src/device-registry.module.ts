@@ -8,6 +8,7 @@ import { DeadTokenConsumer } from './device/invalidating-push-token/dead-token.c
 import { ListDevicesHttpController } from './device/listing-devices/list-devices.http.controller';
 import { RevokeDeviceHttpController } from './device/revoking-device/revoke-device.http.controller';
 import { RotatePushTokenHttpController } from './device/rotating-push-token/rotate-push-token.http.controller';
+import { ReplacedDeviceRevoker } from './pairing/confirming-pairing/replaced-device-revoker';
 import { ConfirmPairingHttpController } from './pairing/confirming-pairing/confirm-pairing.http.controller';
 import { PairingCommands } from './pairing/pairing-commands';
 import { ReadPairingHttpController } from './pairing/reading-pairing/read-pairing.http.controller';
@@ -56,6 +57,7 @@ export class DeviceRegistryModule {
         DeviceCommands,
         UserCommands,
         DeadTokenConsumer,
+        ReplacedDeviceRevoker,
         { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
         DeviceSignatureGuard,
       ],

@@ -6,6 +6,7 @@ import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestNamespace, eventually, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig, type RegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
+import { PairingCommands, pairingDigest } from '../pairing/pairing-commands';
 import { registerWithNewKey, createWorkspaceWithKeys } from '../../test/registry-test-client';
 
 const OPERATOR = 'devices-int-operator-token';
@@ -177,6 +178,26 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     ]);
     await waitForPublished('DeviceRevoked replaced', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === old.deviceId && e.data.reason === 'replaced');
     await waitForPublished('DevicePaired naming the replaced device', (e) => e.type === 'DevicePaired' && e.data.replacedDeviceId === old.deviceId);
+  });
+
+  it('still revokes the replaced device when the registry stopped between recording the new one and revoking the old', async () => {
+    const ws = await workspaceWithKeys('ReplaceCrash');
+    const old = await pairDevice(ws, 'fay');
+    const pairing = (await call('POST', '/v1/users/fay/pairings', ws.platform, { replaceDeviceId: old.deviceId })).body;
+    const fresh = await register(pairing);
+    // What the confirming request had done when its process died: DevicePaired recorded, the old device not yet revoked.
+    await app.get(PairingCommands).execute(pairing.pairingId, ws.id, {
+      type: 'ConfirmPairing',
+      codeHash: pairingDigest(pairing.pairingId, fresh.code),
+      now: new Date(),
+      activeDeviceIds: [old.deviceId],
+      maxDevicesPerUser: 10,
+    });
+
+    await eventually(async () => ((await devicesOf(ws.admin, 'fay')).find((d) => d.deviceId === old.deviceId)?.status === 'revoked' ? true : undefined), 'the old device revoked', 20_000);
+    const revoked = await waitForPublished('DeviceRevoked replaced', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === old.deviceId);
+    expect(revoked.data).toMatchObject({ reason: 'replaced', revokedBy: { kind: 'system' } });
+    expect((await devicesOf(ws.admin, 'fay')).find((d) => d.deviceId === fresh.deviceId)?.status).toBe('active');
   });
 
   it('refuses a confirmation past maxDevicesPerUser with pairing_failed, but allows a replacement', async () => {

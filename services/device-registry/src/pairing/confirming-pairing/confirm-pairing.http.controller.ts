@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { DeviceCommands } from '../../device/device-commands';
 import { RegistryRuntime } from '../../registry-runtime';
 import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { MAX_WRONG_CODES } from '../pairing.decider';
 import { PairingCommands, pairingDigest } from '../pairing-commands';
+import { ReplacedDeviceRevoker } from './replaced-device-revoker';
 
 const confirmBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code the app shows') }).strict();
 
@@ -19,7 +19,7 @@ export class ConfirmPairingHttpController {
   constructor(
     private readonly pairings: PairingCommands,
     private readonly workspaces: WorkspaceCommands,
-    private readonly devices: DeviceCommands,
+    private readonly replaced: ReplacedDeviceRevoker,
     private readonly runtime: RegistryRuntime,
   ) {}
 
@@ -49,14 +49,9 @@ export class ConfirmPairingHttpController {
     if (newEvents.some((e) => e.type === 'ConfirmationCodeRejected')) throw new ProblemException('invalid_confirmation_code', 'the confirmation code is wrong');
     if (state.status !== 'confirmed') throw new ProblemException('pairing_failed', 'the pairing could not be confirmed');
     const paired = newEvents.find((e) => e.type === 'DevicePaired');
-    if (paired?.type === 'DevicePaired' && paired.data.replacedDeviceId) await this.revokeReplaced(caller, paired.data.replacedDeviceId, pairing.userId);
+    if (paired?.type === 'DevicePaired' && paired.data.replacedDeviceId) {
+      await this.replaced.revoke(caller.workspaceId, pairing.userId, paired.data.replacedDeviceId, { kind: caller.role, keyId: caller.keyId });
+    }
     return { deviceId: state.device.deviceId, status: 'active' };
-  }
-
-  private async revokeReplaced(caller: ApiKeyCaller, deviceId: string, userId: string): Promise<void> {
-    const old = await this.runtime.devices.find(deviceId);
-    // Only the same user's device is replaced; an id the platform got wrong revokes nothing.
-    if (!old || old.workspaceId !== caller.workspaceId || old.userId !== userId) return;
-    await this.devices.execute(old, { type: 'RevokeDevice', reason: 'replaced', revokedBy: { kind: caller.role, keyId: caller.keyId }, now: new Date() });
   }
 }

@@ -1,0 +1,50 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { RecordedEvent, Subscription } from '@pushmfa/event-store';
+import { DeviceCommands } from '../../device/device-commands';
+import { RegistryRuntime } from '../../registry-runtime';
+import type { Actor } from '../../workspace/workspace.events';
+
+/**
+ * Revokes the device a confirmed re-pairing replaces. The confirming request does it at once; a subscription to
+ * the store's log does it again for every `DevicePaired{replacedDeviceId}`, so a crash between the two appends
+ * still ends with the old device revoked (revoking a revoked device records nothing).
+ */
+@Injectable()
+export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly runtime: RegistryRuntime,
+    private readonly devices: DeviceCommands,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  async revoke(workspaceId: string, userId: string, replacedDeviceId: string, revokedBy: Actor): Promise<void> {
+    const old = await this.runtime.devices.find(replacedDeviceId);
+    // Only the same user's device is replaced; an id the platform got wrong revokes nothing.
+    if (!old || old.workspaceId !== workspaceId || old.userId !== userId || old.status === 'revoked') return;
+    await this.devices.execute(old, { type: 'RevokeDevice', reason: 'replaced', revokedBy, now: new Date() });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.runtime.store.subscribeToAll({
+      subscriptionId: 'replaced-device-revoker',
+      handle: async (events) => {
+        for (const event of events) await this.repair(event);
+      },
+      onError: (error) => this.logger.warn({ error: String(error) }, 'revoking a replaced device failed; will retry'),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  private async repair(event: RecordedEvent): Promise<void> {
+    if (event.type !== 'DevicePaired') return;
+    const { userId, replacedDeviceId } = event.data as { userId: string; replacedDeviceId?: string };
+    if (replacedDeviceId === undefined) return;
+    await this.revoke(String(event.metadata.workspaceId ?? ''), userId, replacedDeviceId, { kind: 'system' });
+  }
+}
