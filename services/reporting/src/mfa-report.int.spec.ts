@@ -81,6 +81,36 @@ describe('MFA Report over Kafka and HTTP', () => {
     expect(body.items.every((row: { status: string }) => row.status === 'cancelled')).toBe(true);
   });
 
+  it('moves only forward: delivered, then received, then success, and a late dispatch changes nothing', async () => {
+    const c = challengeOf();
+    await service.publish(c.issued(['d1', 'd2']), c.dispatched('d1', 1));
+    await reportShows(c.challengeId, 'delivered');
+    await service.publish(c.received('d1', 2));
+    await reportShows(c.challengeId, 'received');
+    await service.publish(c.approved('d1', 3));
+    await reportShows(c.challengeId, 'success');
+    await service.publish(c.dispatched('d2', 1), c.dispatched('d1', 1));
+
+    const { body } = await service.eventually(
+      () => service.get(`/v1/reports/mfa/${c.challengeId}`, adminA),
+      (answer: HttpAnswer) => answer.status === 200 && answer.body.devices.every((d: { delivery: string }) => d.delivery === 'delivered'),
+      'the late dispatch recorded on the device',
+    );
+    expect(body.status).toBe('success');
+  });
+
+  it('is failed only when every device failed and nothing was received', async () => {
+    const partly = challengeOf();
+    const received = challengeOf();
+    await service.publish(
+      partly.issued(['d1', 'd2']), partly.pushFailed('d1', 1), partly.dispatched('d2', 1),
+      received.issued(['d1']), received.received('d1', 1), received.pushFailed('d1', 2),
+    );
+
+    expect((await reportShows(partly.challengeId, 'delivered')).body.devices).toEqual([{ deviceId: 'd1', delivery: 'failed' }, { deviceId: 'd2', delivery: 'delivered' }]);
+    await reportShows(received.challengeId, 'received');
+  });
+
   it('loses no fact when one challenge is updated from both topics at once', async () => {
     const c = challengeOf();
     const devices = Array.from({ length: 10 }, (_, i) => `d${i}`);
