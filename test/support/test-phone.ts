@@ -1,0 +1,93 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { signDeviceRequest } from '@pushmfa/device-auth';
+import { callJson, eventually, type JsonAnswer } from '@pushmfa/testing';
+
+export type PhoneKind = { platform: 'android'; pushProvider: 'fcm' } | { platform: 'ios'; pushProvider: 'apns' };
+
+export const ANDROID: PhoneKind = { platform: 'android', pushProvider: 'fcm' };
+export const IPHONE: PhoneKind = { platform: 'ios', pushProvider: 'apns' };
+
+export interface ScannedPairing {
+  phone: TestPhone;
+  /** What the app shows for the user to type into the platform's portal. */
+  confirmationCode: string;
+}
+
+export interface PhoneAnswer {
+  decision: 'approve' | 'deny';
+  numberMatch?: string;
+  fraud?: boolean;
+}
+
+/**
+ * An authenticator app as the public contract sees it: it scans a pairing QR code, keeps its private key, and
+ * signs every request it makes. Answers come back as they arrived, refusals included; a network failure throws.
+ */
+export class TestPhone {
+  private constructor(
+    readonly deviceId: string,
+    readonly kind: PhoneKind,
+    readonly pushToken: string,
+    private readonly privateJwk: Record<string, unknown>,
+    /** Where the app reaches the challenge API; a test may put a faulty network in between. */
+    public challengeUrl: string,
+  ) {}
+
+  /** Scans `pushmfa://pair?...`, makes a key pair and registers it (signed with the new key, no device id). */
+  static async scan(qrUri: string, kind: PhoneKind, pushToken: string, challengeUrl: string): Promise<ScannedPairing> {
+    const qr = new URL(qrUri.replace(/^pushmfa:\/\//, 'https://'));
+    const registryUrl = qr.searchParams.get('url')!;
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    const path = `/v1/pairings/${qr.searchParams.get('pid')}/register`;
+    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), ...kind, pushToken, appVersion: '1.0.0' });
+    const answer = await callJson(registryUrl, 'POST', path, undefined, body, headersOf(signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body })));
+    if (answer.status !== 201) throw new Error(`register answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    return { phone: new TestPhone(answer.body.deviceId, kind, pushToken, privateJwk, challengeUrl), confirmationCode: answer.body.confirmationCode };
+  }
+
+  /** The Pending tab, pulled to refresh. */
+  pending(): Promise<JsonAnswer> {
+    return this.send(this.challengeUrl, 'GET', '/v1/device/challenges?status=pending');
+  }
+
+  /** Waits until the challenge service has learned of this phone (its signed requests are accepted there). */
+  async untilRecognised(): Promise<void> {
+    await eventually(async () => ((await this.pending()).status === 200 ? true : undefined), `the challenge service to recognise device ${this.deviceId}`);
+  }
+
+  /** Waits until the challenge service refuses this phone (revoked, or its user's MFA reset). */
+  async untilRefused(): Promise<JsonAnswer> {
+    return eventually(async () => {
+      const answer = await this.pending();
+      return answer.status === 401 ? answer : undefined;
+    }, `the challenge service to refuse device ${this.deviceId}`);
+  }
+
+  /** The app tells the server the request reached it. */
+  acknowledgeReceipt(challengeId: string): Promise<JsonAnswer> {
+    return this.send(this.challengeUrl, 'POST', `/v1/device/challenges/${challengeId}/receipt`);
+  }
+
+  respond(challengeId: string, answer: PhoneAnswer): Promise<JsonAnswer> {
+    return this.send(this.challengeUrl, 'POST', `/v1/device/challenges/${challengeId}/response`, answer);
+  }
+
+  approve(challengeId: string, numberMatch: string | undefined): Promise<JsonAnswer> {
+    return this.respond(challengeId, { decision: 'approve', ...(numberMatch === undefined ? {} : { numberMatch }) });
+  }
+
+  deny(challengeId: string, options: { fraud?: boolean } = {}): Promise<JsonAnswer> {
+    return this.respond(challengeId, { decision: 'deny', ...options });
+  }
+
+  private send(baseUrl: string, method: 'GET' | 'POST' | 'PUT', pathWithQuery: string, body?: unknown): Promise<JsonAnswer> {
+    const raw = body === undefined ? undefined : JSON.stringify(body);
+    const signature = signDeviceRequest(this.privateJwk, { method, pathWithQuery, body: raw, deviceId: this.deviceId });
+    return callJson(baseUrl, method, pathWithQuery, undefined, raw, headersOf(signature));
+  }
+}
+
+function headersOf(signature: object): Record<string, string> {
+  return { ...signature } as Record<string, string>;
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { ChallengeContext, WorkspaceSettings } from '@pushmfa/contracts';
+import { callJson, eventually, type JsonAnswer } from '@pushmfa/testing';
+import type { ProductionStack } from './production-stack';
+import { type PhoneKind, TestPhone } from './test-phone';
+
+// What a service answers while the events that would change its mind are still on their way over Kafka.
+const NOT_YET_LEARNED = new Set(['unauthorized', 'push_disabled', 'no_active_device']);
+
+/**
+ * One workspace seen from its two callers: the identity platform (platform key) and its admin (admin key).
+ * Every journey gets its own, so journeys never see each other's users, limits or locks.
+ */
+export class TestWorkspace {
+  private constructor(
+    private readonly stack: ProductionStack,
+    readonly id: string,
+    readonly platformKey: string,
+    readonly adminKey: string,
+  ) {}
+
+  /** The operator creates the workspace and its two keys; push starts disabled. */
+  static async create(stack: ProductionStack, name = `acme-${randomUUID().slice(0, 8)}`): Promise<TestWorkspace> {
+    const created = await callJson(stack.registry.baseUrl, 'POST', '/v1/workspaces', stack.operatorToken, { name });
+    if (created.status !== 201) throw new Error(`workspace creation answered ${created.status}`);
+    const keyOf = async (role: string) => (await callJson(stack.registry.baseUrl, 'POST', `/v1/workspaces/${created.body.id}/api-keys`, stack.operatorToken, { role })).body.key as string;
+    return new TestWorkspace(stack, created.body.id, await keyOf('platform'), await keyOf('admin'));
+  }
+
+  /** Creates a workspace whose admin has enabled push, with any other settings the journey needs. */
+  static async withPush(stack: ProductionStack, settings: Partial<WorkspaceSettings> = {}): Promise<TestWorkspace> {
+    const workspace = await TestWorkspace.create(stack);
+    const changed = await workspace.changeSettings({ pushEnabled: true, ...settings });
+    if (changed.status !== 200) throw new Error(`settings answered ${changed.status} ${JSON.stringify(changed.body)}`);
+    return workspace;
+  }
+
+  changeSettings(settings: Partial<WorkspaceSettings>): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'PATCH', '/v1/workspace/settings', this.adminKey, settings);
+  }
+
+  // ---- the platform's portal: pairing ----
+
+  startPairing(userId: string, body: { deviceName?: string; replaceDeviceId?: string } = {}): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'POST', `/v1/users/${encodeURIComponent(userId)}/pairings`, this.platformKey, body);
+  }
+
+  pairingStatus(pairingId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'GET', `/v1/pairings/${pairingId}`, this.platformKey);
+  }
+
+  confirmPairing(pairingId: string, code: string): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'POST', `/v1/pairings/${pairingId}/confirm`, this.platformKey, { code });
+  }
+
+  /** The whole pairing as a user goes through it: QR code, the app registers, the user types the code. */
+  async pairPhone(userId: string, kind: PhoneKind, pushToken: string, options: { replaceDeviceId?: string } = {}): Promise<TestPhone> {
+    const pairing = await this.startPairing(userId, { deviceName: `${userId}'s ${kind.platform} phone`, ...options });
+    if (pairing.status !== 201) throw new Error(`pairing answered ${pairing.status} ${JSON.stringify(pairing.body)}`);
+    const { phone, confirmationCode } = await TestPhone.scan(pairing.body.qrUri, kind, pushToken, this.stack.challenge.baseUrl);
+    const confirmed = await this.confirmPairing(pairing.body.pairingId, confirmationCode);
+    if (confirmed.status !== 200) throw new Error(`confirm answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+    return phone;
+  }
+
+  devices(userId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'GET', `/v1/users/${encodeURIComponent(userId)}/devices`, this.adminKey);
+  }
+
+  resetMfa(userId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'POST', `/v1/users/${encodeURIComponent(userId)}/mfa-reset`, this.adminKey);
+  }
+
+  // ---- the platform's sign-in page: challenges ----
+
+  issueChallenge(userId: string, context?: ChallengeContext): Promise<JsonAnswer> {
+    return callJson(this.stack.challenge.baseUrl, 'POST', '/v1/challenges', this.platformKey, { userId, ...(context ? { context } : {}) });
+  }
+
+  /** Issues a challenge once the challenge service has learned the key, the settings and the user's devices. */
+  async issueChallengeOnceReady(userId: string, context?: ChallengeContext): Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }> {
+    return eventually(async () => {
+      const answer = await this.issueChallenge(userId, context);
+      return NOT_YET_LEARNED.has(answer.body.code) ? undefined : answer;
+    }, `the challenge service to accept a challenge for ${userId}`) as Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }>;
+  }
+
+  /** The platform reads (or, with waitSeconds, long-polls) the status. */
+  challengeStatus(challengeId: string, waitSeconds?: number): Promise<JsonAnswer> {
+    const query = waitSeconds === undefined ? '' : `?waitSeconds=${waitSeconds}`;
+    return callJson(this.stack.challenge.baseUrl, 'GET', `/v1/challenges/${challengeId}${query}`, this.platformKey);
+  }
+
+  resend(challengeId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.challenge.baseUrl, 'POST', `/v1/challenges/${challengeId}/resend`, this.platformKey);
+  }
+
+  cancel(challengeId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.challenge.baseUrl, 'POST', `/v1/challenges/${challengeId}/cancel`, this.platformKey);
+  }
+
+  // ---- the admin's MFA Report ----
+
+  reportsOf(userId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa?userId=${encodeURIComponent(userId)}`, this.adminKey);
+  }
+
+  /** The report row and timeline of one challenge, once it reads `status`. */
+  reportOnceStatus(challengeId: string, status: string): Promise<JsonAnswer> {
+    return eventually(async () => {
+      const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, this.adminKey);
+      return answer.status === 200 && answer.body.status === status ? answer : undefined;
+    }, `the MFA Report to read ${status} for ${challengeId}`);
+  }
+}

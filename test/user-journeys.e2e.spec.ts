@@ -1,0 +1,380 @@
+import { randomBytes } from 'node:crypto';
+import { eventually, startTcpFaultProxy } from '@pushmfa/testing';
+import { APNS_BUNDLE_ID, type ProductionStack, startProductionStack } from './support/production-stack';
+import { ANDROID, IPHONE, TestPhone } from './support/test-phone';
+import { TestWorkspace } from './support/test-workspace';
+
+const SIGN_IN = { application: 'Payroll', ipAddress: '203.0.113.7', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' };
+const PROBLEM_JSON = 'application/problem+json';
+
+/** FCM registration tokens are opaque strings; APNs device tokens are 64 hex digits. */
+const fcmToken = () => `fcm-${randomBytes(12).toString('hex')}`;
+const apnsToken = () => randomBytes(32).toString('hex');
+
+/**
+ * Every journey of the product, from outside, the way its users live them: the identity platform, the admin and
+ * the phones speak HTTP to the four service processes (production mode) on the real broker, database and cache,
+ * and pushes travel through firebase-admin and node-apn to the FCM and APNs emulators. Each journey has its own
+ * workspace, and each ends by reading what the admin's MFA Report says about it.
+ */
+describe('user journeys, end to end', () => {
+  let stack: ProductionStack;
+
+  beforeAll(async () => {
+    stack = await startProductionStack({ label: 'journeys', operatorToken: 'e2e-operator-token-journeys-0123456789' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  }, 60_000);
+
+  function fcmPushes(token: string, challengeId: string) {
+    return stack.fcm.received().filter((m) => m.token === token && JSON.stringify(m.body).includes(challengeId));
+  }
+
+  function apnsPushes(token: string, challengeId: string) {
+    return stack.apns.received().filter((n) => n.deviceToken === token && JSON.stringify(n.body).includes(challengeId));
+  }
+
+  const firstFcmPush = (token: string, challengeId: string) => eventually(async () => fcmPushes(token, challengeId).find((m) => m.answer === 200), `an FCM push of ${challengeId}`);
+  const firstApnsPush = (token: string, challengeId: string) => eventually(async () => apnsPushes(token, challengeId).find((n) => n.answer === 200), `an APNs push of ${challengeId}`);
+
+  it('1. an admin enables push: until then the platform is told push_disabled, and nothing is reported', async () => {
+    const acme = await TestWorkspace.create(stack);
+    const refused = await eventually(async () => {
+      const answer = await acme.issueChallenge('ana', SIGN_IN);
+      return answer.status === 401 ? undefined : answer;
+    }, 'the challenge service to learn the platform key');
+    expect(refused).toMatchObject({ status: 403, body: { code: 'push_disabled' } });
+    expect(refused.contentType).toContain(PROBLEM_JSON);
+
+    const settings = await acme.changeSettings({ pushEnabled: true });
+    expect(settings.status).toBe(200);
+    expect(settings.body).toMatchObject({ pushEnabled: true, numberMatching: 'always', numberMatchingDigits: 2, challengeTtlSeconds: 60, maxChallengesPerUserPer10Min: 5 });
+
+    // With push on, the platform hears the next thing in the way: ana has no phone yet, so it falls back to a password.
+    const noPhone = await eventually(async () => {
+      const answer = await acme.issueChallenge('ana', SIGN_IN);
+      return answer.body.code === 'push_disabled' ? undefined : answer;
+    }, 'the challenge service to learn that push is enabled');
+    expect(noPhone).toMatchObject({ status: 409, body: { code: 'no_active_device' } });
+
+    const report = await eventually(async () => {
+      const answer = await acme.reportsOf('ana');
+      return answer.status === 200 ? answer : undefined;
+    }, 'the reporting service to learn the admin key');
+    expect(report.body.items).toEqual([]);
+  });
+
+  it('2. a user pairs an Android phone and an iPhone by QR code and confirmation code; both get the first push', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const pairing = await acme.startPairing('bea', { deviceName: "Bea's Pixel" });
+    expect(pairing.status).toBe(201);
+    const qr = new URL(pairing.body.qrUri.replace('pushmfa://', 'https://'));
+    expect(pairing.body.qrUri).toMatch(/^pushmfa:\/\/pair\?v=1&/);
+    expect(qr.searchParams.get('url')).toBe(stack.registry.baseUrl);
+    expect(qr.searchParams.get('pid')).toBe(pairing.body.pairingId);
+    expect((await acme.pairingStatus(pairing.body.pairingId)).body).toMatchObject({ userId: 'bea', status: 'pending' });
+
+    // The app scans the code and shows a confirmation code; a mistyped code is refused, the right one activates it.
+    const pixelToken = fcmToken();
+    const { phone: pixel, confirmationCode } = await TestPhone.scan(pairing.body.qrUri, ANDROID, pixelToken, stack.challenge.baseUrl);
+    expect(confirmationCode).toMatch(/^\d{6}$/);
+    expect((await acme.pairingStatus(pairing.body.pairingId)).body.status).toBe('awaiting_confirmation');
+    const wrongCode = String((Number(confirmationCode) + 1) % 1_000_000).padStart(6, '0');
+    expect((await acme.confirmPairing(pairing.body.pairingId, wrongCode)).body.code).toBe('invalid_confirmation_code');
+    const confirmed = await acme.confirmPairing(pairing.body.pairingId, confirmationCode);
+    expect(confirmed).toMatchObject({ status: 200, body: { deviceId: pixel.deviceId, status: 'active' } });
+    expect((await acme.pairingStatus(pairing.body.pairingId)).body).toMatchObject({ status: 'confirmed', deviceId: pixel.deviceId });
+
+    const iphoneToken = apnsToken();
+    const iphone = await acme.pairPhone('bea', IPHONE, iphoneToken);
+    const devices = await acme.devices('bea');
+    expect(devices.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ deviceId: pixel.deviceId, name: "Bea's Pixel", platform: 'android', pushProvider: 'fcm', status: 'active' }),
+        expect.objectContaining({ deviceId: iphone.deviceId, platform: 'ios', pushProvider: 'apns', status: 'active' }),
+      ]),
+    );
+
+    // The first sign-in reaches each phone through its own provider, and the report names both devices.
+    await Promise.all([pixel.untilRecognised(), iphone.untilRecognised()]);
+    const issued = await acme.issueChallengeOnceReady('bea', SIGN_IN);
+    expect(issued.status).toBe(201);
+    await firstFcmPush(pixelToken, issued.body.challengeId);
+    const apnsPush = await firstApnsPush(iphoneToken, issued.body.challengeId);
+    expect(apnsPush.headers['apns-topic']).toBe(APNS_BUNDLE_ID);
+    const report = await eventually(async () => {
+      const answer = await acme.reportOnceStatus(issued.body.challengeId, 'delivered');
+      return answer.body.devices.every((d: { delivery: string }) => d.delivery === 'delivered') ? answer : undefined;
+    }, 'both devices to read delivered');
+    expect(report.body.devices).toHaveLength(2);
+    expect(report.body.devices).toEqual(expect.arrayContaining([{ deviceId: pixel.deviceId, delivery: 'delivered' }, { deviceId: iphone.deviceId, delivery: 'delivered' }]));
+  });
+
+  it('3. sign in: the phones show the request but not the number; the user types it and approves; deny ends denied', async () => {
+    const acme = await TestWorkspace.withPush(stack, { numberMatchingDigits: 6 });
+    const pixelToken = fcmToken();
+    const iphoneToken = apnsToken();
+    const pixel = await acme.pairPhone('caio', ANDROID, pixelToken);
+    const iphone = await acme.pairPhone('caio', IPHONE, iphoneToken);
+    await Promise.all([pixel.untilRecognised(), iphone.untilRecognised()]);
+
+    const issued = await acme.issueChallengeOnceReady('caio', SIGN_IN);
+    expect(issued).toMatchObject({ status: 201, body: { status: 'pending', numberMatch: expect.stringMatching(/^\d{6}$/) } });
+    const { challengeId, numberMatch } = issued.body;
+
+    // Android gets a data message the app renders; iOS an alert naming the application, place and browser.
+    const fcmPush = await firstFcmPush(pixelToken, challengeId);
+    expect(JSON.stringify(fcmPush.body)).toEqual(expect.stringContaining('"application":"Payroll"'));
+    expect(JSON.stringify(fcmPush.body)).toEqual(expect.stringContaining('"location":"Lisbon, PT"'));
+    const apnsPush = await firstApnsPush(iphoneToken, challengeId);
+    expect(apnsPush.body).toMatchObject({ aps: { alert: { title: 'Approve sign-in to Payroll?' } }, challengeId, context: SIGN_IN });
+    for (const push of [fcmPush.body, apnsPush.body]) {
+      expect(JSON.stringify(push)).not.toContain(numberMatch);
+      expect(JSON.stringify(push)).not.toMatch(/numberMatch"/);
+    }
+
+    // The platform long-polls; the user types the number on the iPhone and taps Approve.
+    const longPoll = acme.challengeStatus(challengeId, 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const approved = await iphone.approve(challengeId, numberMatch);
+    const approvedAtMs = Date.now();
+    expect(approved).toMatchObject({ status: 200, body: { status: 'approved' } });
+    const learned = await longPoll;
+    const learnedAfterMs = Date.now() - approvedAtMs;
+    expect(learned.body).toMatchObject({ challengeId, userId: 'caio', status: 'approved', resolvedAt: expect.any(String) });
+    expect(learnedAfterMs).toBeLessThan(1500);
+    // The other phone has nothing left to answer.
+    expect((await pixel.pending()).body.items).toEqual([]);
+
+    const success = await acme.reportOnceStatus(challengeId, 'success');
+    expect(success.body).toMatchObject({ userId: 'caio', context: SIGN_IN, fraudReported: false, deliveredAt: expect.any(String), resolvedAt: expect.any(String) });
+    expect(success.body.devices).toHaveLength(2);
+    expect(success.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ChallengeApproved', deviceId: iphone.deviceId })]));
+
+    // Deny works the same way.
+    const second = await acme.issueChallengeOnceReady('caio', SIGN_IN);
+    await firstFcmPush(pixelToken, second.body.challengeId);
+    const denyPoll = acme.challengeStatus(second.body.challengeId, 20);
+    expect((await pixel.deny(second.body.challengeId)).body).toEqual({ status: 'denied' });
+    expect((await denyPoll).body).toMatchObject({ status: 'denied' });
+    const denied = await acme.reportOnceStatus(second.body.challengeId, 'denied');
+    expect(denied.body).toMatchObject({ fraudReported: false, resolvedAt: expect.any(String) });
+  });
+
+  it('4. Approve fails on a flaky network: the app retries, the platform resends, a repeated approval changes nothing', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const token = fcmToken();
+    const phone = await acme.pairPhone('dina', ANDROID, token);
+    await phone.untilRecognised();
+    // Only this phone's way to the challenge API breaks; the platform still reaches it directly.
+    const network = await startTcpFaultProxy('127.0.0.1', stack.challengePort);
+    phone.challengeUrl = `http://${network.address}`;
+    try {
+      const issued = await acme.issueChallengeOnceReady('dina', SIGN_IN);
+      const { challengeId, numberMatch } = issued.body;
+      await firstFcmPush(token, challengeId);
+
+      network.cut();
+      await expect(phone.approve(challengeId, numberMatch)).rejects.toThrow();
+      // The app retries, and it still fails: the sign-in page is still waiting.
+      await expect(phone.approve(challengeId, numberMatch)).rejects.toThrow();
+      expect((await acme.challengeStatus(challengeId)).body.status).toBe('pending');
+
+      // The user signs in again: the platform resends, and the push arrives once more.
+      const resent = await acme.resend(challengeId);
+      expect(resent).toMatchObject({ status: 202, body: { attempt: 1 } });
+      await eventually(async () => (fcmPushes(token, challengeId).filter((m) => m.answer === 200).length >= 2 ? true : undefined), 'the resent push');
+
+      network.restore();
+      const longPoll = acme.challengeStatus(challengeId, 20);
+      expect((await phone.approve(challengeId, numberMatch)).body).toEqual({ status: 'approved' });
+      expect((await longPoll).body.status).toBe('approved');
+      // The app's retry of an approval that did get through: the same answer, nothing more happens.
+      expect(await phone.approve(challengeId, numberMatch)).toMatchObject({ status: 200, body: { status: 'approved' } });
+      expect((await acme.resend(challengeId)).body.code).toBe('challenge_not_pending');
+
+      const success = await acme.reportOnceStatus(challengeId, 'success');
+      const types = success.body.timeline.map((item: { type: string }) => item.type);
+      expect(types.filter((type: string) => type === 'ChallengeApproved')).toHaveLength(1);
+      expect(types.filter((type: string) => type === 'ChallengeResendRequested')).toHaveLength(1);
+      expect(types.filter((type: string) => type === 'PushDispatched').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await network.close();
+    }
+  });
+
+  it('5. a missed push: the Pending tab lists the request, never the number, and the user answers it there', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const token = apnsToken();
+    const phone = await acme.pairPhone('eli', IPHONE, token);
+    await phone.untilRecognised();
+    const issued = await acme.issueChallengeOnceReady('eli', SIGN_IN);
+    const { challengeId, numberMatch } = issued.body;
+    // The push arrived while the phone was in a pocket, and was dismissed.
+    await firstApnsPush(token, challengeId);
+
+    const pending = await phone.pending();
+    expect(pending.status).toBe(200);
+    expect(pending.body.items).toEqual([{ challengeId, createdAt: expect.any(String), expiresAt: issued.body.expiresAt, context: SIGN_IN, numberMatchRequired: true }]);
+    expect(JSON.stringify(pending.body)).not.toMatch(/numberMatch"/);
+
+    expect((await phone.approve(challengeId, numberMatch)).body).toEqual({ status: 'approved' });
+    expect((await phone.pending()).body.items).toEqual([]);
+    expect((await acme.challengeStatus(challengeId)).body.status).toBe('approved');
+    await acme.reportOnceStatus(challengeId, 'success');
+  });
+
+  it('6. no notification arrives: the report tells delivered, received, cancelled, failed and expired apart', async () => {
+    const acme = await TestWorkspace.withPush(stack, { challengeTtlSeconds: 10 });
+    const token = fcmToken();
+    const phone = await acme.pairPhone('fay', ANDROID, token);
+    await phone.untilRecognised();
+    // Nobody will answer this one: it is read last, once its 10 seconds are over.
+    const unanswered = await acme.issueChallengeOnceReady('fay', SIGN_IN);
+    expect(unanswered.status).toBe(201);
+
+    // Delivered: the provider took the push, but it never reached the phone.
+    const quiet = await acme.issueChallenge('fay', SIGN_IN);
+    await firstFcmPush(token, quiet.body.challengeId);
+    const delivered = await acme.reportOnceStatus(quiet.body.challengeId, 'delivered');
+    expect(delivered.body).toMatchObject({ deliveredAt: expect.any(String), devices: [{ deviceId: phone.deviceId, delivery: 'delivered' }] });
+    expect(delivered.body.receivedAt).toBeUndefined();
+
+    // Received: the app has it, waiting for the user (a receipt sent twice is one receipt).
+    expect((await phone.acknowledgeReceipt(quiet.body.challengeId)).status).toBe(204);
+    expect((await phone.acknowledgeReceipt(quiet.body.challengeId)).status).toBe(204);
+    const received = await acme.reportOnceStatus(quiet.body.challengeId, 'received');
+    expect(received.body.receivedAt).toEqual(expect.any(String));
+
+    // Cancelled: the user closed the sign-in page and the platform withdrew the request.
+    expect(await acme.cancel(quiet.body.challengeId)).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    expect((await acme.challengeStatus(quiet.body.challengeId)).body.status).toBe('cancelled');
+    const cancelled = await acme.reportOnceStatus(quiet.body.challengeId, 'cancelled');
+    expect(cancelled.body.resolvedAt).toEqual(expect.any(String));
+
+    // Failed: both of gus's phones have push tokens the providers call dead.
+    const deadFcm = fcmToken();
+    const deadApns = apnsToken();
+    stack.fcm.script(deadFcm, { fail: 'UNREGISTERED' });
+    stack.apns.script(deadApns, { fail: 'Unregistered' });
+    const oldPixel = await acme.pairPhone('gus', ANDROID, deadFcm);
+    const oldIphone = await acme.pairPhone('gus', IPHONE, deadApns);
+    await Promise.all([oldPixel.untilRecognised(), oldIphone.untilRecognised()]);
+    const unreachable = await acme.issueChallengeOnceReady('gus', SIGN_IN);
+    const failed = await acme.reportOnceStatus(unreachable.body.challengeId, 'failed');
+    expect(failed.body.devices).toEqual(
+      expect.arrayContaining([
+        { deviceId: oldPixel.deviceId, delivery: 'rejected' },
+        { deviceId: oldIphone.deviceId, delivery: 'rejected' },
+      ]),
+    );
+    expect(failed.body.deliveredAt).toBeUndefined();
+
+    // Expired: the unanswered one ran out of time.
+    const expired = await eventually(async () => {
+      const answer = await acme.challengeStatus(unanswered.body.challengeId);
+      return answer.body.status === 'expired' ? answer : undefined;
+    }, 'the unanswered challenge to expire', 20_000);
+    expect(expired.body.challengeId).toBe(unanswered.body.challengeId);
+    await acme.reportOnceStatus(unanswered.body.challengeId, 'expired');
+    expect((await phone.approve(unanswered.body.challengeId, unanswered.body.numberMatch)).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('7. reconfigure the account: pairing again with replaceDeviceId revokes the old phone; the new one gets the next push', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const oldToken = fcmToken();
+    const oldPhone = await acme.pairPhone('gil', ANDROID, oldToken);
+    await oldPhone.untilRecognised();
+
+    const newToken = apnsToken();
+    const newPhone = await acme.pairPhone('gil', IPHONE, newToken, { replaceDeviceId: oldPhone.deviceId });
+    const devices = await acme.devices('gil');
+    expect(devices.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ deviceId: oldPhone.deviceId, status: 'revoked' }),
+        expect.objectContaining({ deviceId: newPhone.deviceId, status: 'active' }),
+      ]),
+    );
+    const refused = await oldPhone.untilRefused();
+    expect(refused.body.code).toBe('unauthorized');
+    await newPhone.untilRecognised();
+
+    const issued = await acme.issueChallengeOnceReady('gil', SIGN_IN);
+    const { challengeId, numberMatch } = issued.body;
+    await firstApnsPush(newToken, challengeId);
+    expect((await oldPhone.approve(challengeId, numberMatch)).status).toBe(401);
+    expect((await newPhone.approve(challengeId, numberMatch)).body).toEqual({ status: 'approved' });
+    const success = await acme.reportOnceStatus(challengeId, 'success');
+    expect(success.body.devices).toEqual([{ deviceId: newPhone.deviceId, delivery: 'delivered' }]);
+    expect(fcmPushes(oldToken, challengeId)).toEqual([]);
+  });
+
+  it("8. the admin resets the user's MFA: the platform falls back to a password until the user pairs again", async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const phone = await acme.pairPhone('hal', ANDROID, fcmToken());
+    await phone.untilRecognised();
+
+    const reset = await acme.resetMfa('hal');
+    expect(reset).toMatchObject({ status: 200, body: { revokedDevices: 1 } });
+    expect((await acme.devices('hal')).body.items).toEqual([expect.objectContaining({ deviceId: phone.deviceId, status: 'revoked' })]);
+    const fallback = await eventually(async () => {
+      const answer = await acme.issueChallenge('hal', SIGN_IN);
+      return answer.body.code === 'no_active_device' ? answer : undefined;
+    }, 'the challenge service to learn of the reset');
+    expect(fallback.status).toBe(409);
+    expect(fallback.contentType).toContain(PROBLEM_JSON);
+    await phone.untilRefused();
+
+    // The user pairs again, and push sign-in is back.
+    const token = apnsToken();
+    const newPhone = await acme.pairPhone('hal', IPHONE, token);
+    await newPhone.untilRecognised();
+    const issued = await acme.issueChallengeOnceReady('hal', SIGN_IN);
+    expect(issued.status).toBe(201);
+    await firstApnsPush(token, issued.body.challengeId);
+    expect((await newPhone.approve(issued.body.challengeId, issued.body.numberMatch)).body).toEqual({ status: 'approved' });
+    const success = await acme.reportOnceStatus(issued.body.challengeId, 'success');
+    expect(success.body.devices).toEqual([{ deviceId: newPhone.deviceId, delivery: 'delivered' }]);
+  });
+
+  it('9. under attack: a wrong number denies, the rate limit stops the flood, "this wasn\'t me" locks push and flags the report', async () => {
+    const acme = await TestWorkspace.withPush(stack, { maxChallengesPerUserPer10Min: 3 });
+    const phone = await acme.pairPhone('ivy', ANDROID, fcmToken());
+    await phone.untilRecognised();
+
+    // A blind approval: the attacker cannot see the number on the real sign-in page.
+    const blind = await acme.issueChallengeOnceReady('ivy', { ...SIGN_IN, ipAddress: '198.51.100.66', location: 'Elsewhere' });
+    const wrongNumber = String((Number(blind.body.numberMatch) + 1) % 100).padStart(2, '0');
+    const mismatch = await phone.approve(blind.body.challengeId, wrongNumber);
+    expect(mismatch).toMatchObject({ status: 422, body: { code: 'number_mismatch' } });
+    expect((await acme.challengeStatus(blind.body.challengeId)).body.status).toBe('denied');
+    expect((await acme.reportOnceStatus(blind.body.challengeId, 'denied')).body.fraudReported).toBe(false);
+
+    // The flood: the third push of the window is the last one the user gets.
+    expect((await acme.issueChallenge('ivy', SIGN_IN)).status).toBe(201);
+    const third = await acme.issueChallenge('ivy', SIGN_IN);
+    expect(third.status).toBe(201);
+    const flood = await fetch(`${stack.challenge.baseUrl}/v1/challenges`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.platformKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'ivy', context: SIGN_IN }),
+    });
+    expect(flood.status).toBe(429);
+    expect(((await flood.json()) as { code: string }).code).toBe('rate_limited');
+    expect(Number(flood.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // "This wasn't me": the deny locks push for the user, which the platform hears before the rate limit.
+    expect((await phone.deny(third.body.challengeId, { fraud: true })).body).toEqual({ status: 'denied' });
+    const locked = await acme.issueChallenge('ivy', SIGN_IN);
+    expect(locked).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+    const flagged = await eventually(async () => {
+      const answer = await acme.reportOnceStatus(third.body.challengeId, 'denied');
+      return answer.body.fraudReported === true ? answer : undefined;
+    }, 'the report to flag the fraud');
+    expect(flagged.body.timeline.map((item: { type: string }) => item.type)).toEqual(expect.arrayContaining(['ChallengeDenied', 'FraudReported']));
+    const rows = (await acme.reportsOf('ivy')).body.items as { challengeId: string; fraudReported: boolean }[];
+    expect(rows.filter((row) => row.fraudReported).map((row) => row.challengeId)).toEqual([third.body.challengeId]);
+  });
+});
