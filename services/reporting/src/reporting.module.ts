@@ -5,9 +5,11 @@ import type { ReportingConfig } from './config';
 import { ExportReportsHttpController } from './querying/export-reports.http.controller';
 import { ListReportsHttpController } from './querying/list-reports.http.controller';
 import { MfaReportQueries } from './querying/mfa-report.queries';
+import { MfaReportSeriesQueries } from './querying/mfa-report-series.queries';
 import { MfaReportSummaryQueries } from './querying/mfa-report-summary.queries';
 import { ReadReportHttpController } from './querying/read-report.http.controller';
 import { SummarizeReportsHttpController } from './querying/summarize-reports.http.controller';
+import { SummarizeSeriesHttpController } from './querying/summarize-series.http.controller';
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
 
 @Module({})
@@ -16,7 +18,7 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: [ObservabilityModule.forService({ serviceName: 'reporting' })],
-      controllers: [ExportReportsHttpController, ListReportsHttpController, SummarizeReportsHttpController, ReadReportHttpController],
+      controllers: [ExportReportsHttpController, ListReportsHttpController, SummarizeReportsHttpController, SummarizeSeriesHttpController, ReadReportHttpController],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
         ReportingRuntime,
@@ -29,6 +31,11 @@ export class ReportingModule {
         {
           provide: MfaReportSummaryQueries,
           useFactory: (runtime: ReportingRuntime) => new MfaReportSummaryQueries(runtime.runtime.pool, REPORTING_SCHEMA),
+          inject: [ReportingRuntime],
+        },
+        {
+          provide: MfaReportSeriesQueries,
+          useFactory: (runtime: ReportingRuntime) => new MfaReportSeriesQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
         ApiKeyGuard,

@@ -2,15 +2,10 @@ import type { Pool } from 'pg';
 import { REPORT_VIEW } from '../database/mfa-report-tables';
 import { REPORT_STATUSES, type ReportStatus } from '../mfa-report/mfa-report.status';
 import { reportFilterSql } from './report-filter.sql';
+import { DELIVERED_MS_SQL, type LatencyPercentiles, percentilesOf, RESOLVED_MS_SQL } from './report-latency.sql';
 import type { SummarizeReportsQuery } from './summarize-reports.query';
 
-export interface LatencyPercentiles {
-  /** How many challenges the percentiles are computed over. */
-  count: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+export type { LatencyPercentiles } from './report-latency.sql';
 
 export interface MfaReportSummary {
   total: number;
@@ -43,10 +38,8 @@ export class MfaReportSummaryQueries {
     const { rows } = await this.pool.query<SummaryRow>(
       `with window_rows as (
          select status,
-                extract(epoch from (select min((device.value ->> 'dispatchedAt')::timestamptz) from jsonb_each(facts -> 'devices') as device)
-                  - created_at) * 1000 as delivered_ms,
-                case when status in ('success', 'denied')
-                  then extract(epoch from (facts #>> '{resolution,at}')::timestamptz - created_at) * 1000 end as resolved_ms
+                ${DELIVERED_MS_SQL} as delivered_ms,
+                ${RESOLVED_MS_SQL} as resolved_ms
          from ${this.schema}.${REPORT_VIEW}
          where ${where}
        )
@@ -69,12 +62,4 @@ export class MfaReportSummaryQueries {
       },
     };
   }
-}
-
-function percentilesOf(count: number, values: (number | null)[] | null | undefined): LatencyPercentiles {
-  const at = (index: number) => {
-    const value = count > 0 ? values?.[index] : undefined;
-    return value === undefined || value === null ? null : Math.round(Number(value));
-  };
-  return { count, p50: at(0), p95: at(1), p99: at(2) };
 }

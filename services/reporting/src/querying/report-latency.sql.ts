@@ -1,0 +1,26 @@
+/**
+ * The latency columns the summaries compute, per row of the report view: milliseconds from issue to the first
+ * push a provider accepted, and from issue to the user's answer (expiry and cancellation are not a response time).
+ */
+export const DELIVERED_MS_SQL = `extract(epoch from (select min((device.value ->> 'dispatchedAt')::timestamptz) from jsonb_each(facts -> 'devices') as device)
+                  - created_at) * 1000`;
+
+export const RESOLVED_MS_SQL = `case when status in ('success', 'denied')
+                  then extract(epoch from (facts #>> '{resolution,at}')::timestamptz - created_at) * 1000 end`;
+
+export interface LatencyPercentiles {
+  /** How many challenges the percentiles are computed over. */
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Maps `percentile_cont(array[0.5, 0.95, 0.99])` and its count to whole milliseconds, null when nothing was measured. */
+export function percentilesOf(count: number, values: (number | null)[] | null | undefined): LatencyPercentiles {
+  const at = (index: number) => {
+    const value = count > 0 ? values?.[index] : undefined;
+    return value === undefined || value === null ? null : Math.round(Number(value));
+  };
+  return { count, p50: at(0), p95: at(1), p99: at(2) };
+}
