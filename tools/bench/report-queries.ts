@@ -131,7 +131,7 @@ export async function measureReportQueries(options: ReportQueryOptions): Promise
       { name: 'first page', kind: 'list', repetitions, params: () => ({ limit: String(PAGE) }) },
       { name: 'by user', kind: 'list', repetitions, params: (round) => ({ userId: facts.users[round % facts.users.length] ?? 'user-1', limit: String(PAGE) }) },
       { name: 'by status (denied)', kind: 'list', repetitions, params: () => ({ status: 'denied', limit: String(PAGE) }) },
-      { name: 'by status (pending)', kind: 'list', repetitions, params: () => ({ status: 'pending', limit: String(PAGE) }) },
+      { name: 'by status (pending, rare)', kind: 'list', repetitions, params: () => ({ status: 'pending', limit: String(PAGE) }) },
       { name: 'time window (6 h, 10 days ago)', kind: 'list', repetitions, params: () => ({ from: hours(246), to: hours(240), limit: String(PAGE) }) },
       { name: 'user + status', kind: 'list', repetitions, params: (round) => ({ userId: facts.users[round % facts.users.length] ?? 'user-1', status: 'success', limit: String(PAGE) }) },
       { name: `page ${DEEP_PAGE} (cursor)`, kind: 'list', repetitions, params: () => ({ limit: String(PAGE), cursor: deepCursor }) },
