@@ -1,12 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
-import { callJson, createTestNamespace, eventually, freePort, type RunningService, startServiceProcesses, type TestNamespace } from '@pushmfa/testing';
+import { callJson, eventually } from '@pushmfa/testing';
+import { type ProductionStack, startProductionStack } from './support/production-stack';
 
 /**
  * The thinnest real flow, from outside: four service processes (production mode), the real broker, database and
@@ -14,40 +11,19 @@ import { callJson, createTestNamespace, eventually, freePort, type RunningServic
  */
 describe('walking skeleton: pair, enable push, challenge, push, approve, report', () => {
   const operatorToken = 'e2e-operator-token-0123456789';
-  let ns: TestNamespace;
-  let fcm: FcmEmulator;
-  const services: Partial<Record<'registry' | 'challenge' | 'delivery' | 'reporting', RunningService>> = {};
+  let stack: ProductionStack;
 
   beforeAll(async () => {
-    ns = await createTestNamespace('skeleton');
-    const account = createTestServiceAccount('pushmfa-e2e');
-    fcm = await startFcmEmulator({ serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }] });
-    const dir = mkdtempSync(join(tmpdir(), 'pushmfa-e2e-'));
-    const serviceAccountFile = join(dir, 'service-account.json');
-    writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
     // Debug logs, so the check that no secret reaches a log reads everything the services say.
-    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken, LOG_LEVEL: 'debug' };
-    const [registryPort, challengePort, deliveryPort, reportingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    [services.registry, services.challenge, services.delivery, services.reporting] = await startServiceProcesses([
-      { name: 'device-registry', env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` } },
-      { name: 'challenge', env: { ...common, PORT: String(challengePort) } },
-      { name: 'delivery', env: { ...common, PORT: String(deliveryPort), FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath } },
-      { name: 'reporting', env: { ...common, PORT: String(reportingPort) } },
-    ]);
+    stack = await startProductionStack({ label: 'walking-skeleton', operatorToken, logLevel: 'debug' });
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(services).map((s) => s?.stop()));
-    // Each process's output stays behind for whoever reads a failure.
-    const logs = join(__dirname, '..', '.local', 'e2e-logs');
-    mkdirSync(logs, { recursive: true });
-    for (const service of Object.values(services)) if (service) writeFileSync(join(logs, `walking-skeleton.${service.name}.log`), service.output());
-    await fcm?.close();
-    await ns?.dispose();
-  });
+    await stack?.close();
+  }, 60_000);
 
   async function readAllRecords(topics: string[]): Promise<string[]> {
-    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     const expected = new Map<string, number>();
@@ -55,7 +31,7 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     await admin.disconnect();
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
     const values: string[] = [];
-    const consumer = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({ groupId: `probe-${stack.ns.id}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void values.push(`${message.key?.toString()} ${message.value?.toString()}`) });
@@ -67,9 +43,10 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
   const call = callJson;
 
   it('carries one challenge through all four services and the MFA Report shows success', async () => {
-    const registry = services.registry!.baseUrl;
-    const challenge = services.challenge!.baseUrl;
-    const reporting = services.reporting!.baseUrl;
+    const registry = stack.registry.baseUrl;
+    const challenge = stack.challenge.baseUrl;
+    const reporting = stack.reporting.baseUrl;
+    const fcm = stack.fcm;
 
     // The operator creates a workspace and its keys.
     const workspace = await call(registry, 'POST', '/v1/workspaces', operatorToken, { name: 'Acme' });
@@ -159,28 +136,30 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     expect(reset.status).toBe(200);
     expect(reset.body.revokedDevices).toBe(1);
     expect((await call(registry, 'GET', '/v1/users/alice/devices', adminKey)).body.items).toEqual([expect.objectContaining({ deviceId, status: 'revoked' })]);
-    const fallback = await eventually(async () => {
-      const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice' });
-      return r.body.code === 'no_active_device' ? r : undefined;
+    // The revoked phone being refused tells when the challenge service has learned of the reset; polling with
+    // challenges instead would spend alice's rate limit and end at rate_limited.
+    const revokedSigns = await eventually(async () => {
+      const r = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }) } as Record<string, string>);
+      return r.status === 401 ? r : undefined;
     }, 'the challenge service to learn of the reset');
+    expect(revokedSigns.body.code).toBe('unauthorized');
+    const fallback = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice' });
     expect(fallback.status).toBe(409);
-    const revokedSigns = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }) } as Record<string, string>);
-    expect(revokedSigns.status).toBe(401);
+    expect(fallback.body.code).toBe('no_active_device');
 
     // No secret reached Kafka or a log: not the API keys, not the pairing secret, not the number to match.
     const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string];
-    const records = await readAllRecords([topicName('registry', ns.topicPrefix), topicName('challenge', ns.topicPrefix), topicName('delivery', ns.topicPrefix)]);
+    const records = await readAllRecords([topicName('registry', stack.ns.topicPrefix), topicName('challenge', stack.ns.topicPrefix), topicName('delivery', stack.ns.topicPrefix)]);
     expect(records.length).toBeGreaterThanOrEqual(8);
     const published = records.join('\n');
     for (const secret of secrets) expect(published).not.toContain(secret);
     expect(published).not.toContain('"numberMatch"');
     expect(published).not.toMatch(/secretHash|confirmationCodeHash/);
-    const logs = Object.values(services).map((service) => service!.output()).join('\n');
+    const logs = stack.services().map((service) => service.output()).join('\n');
     for (const secret of secrets) expect(logs).not.toContain(secret);
     expect(logs).not.toContain('fcm-token-alice-1');
   }, 120_000);
   it('stops every service gracefully on SIGTERM: exit code 0', async () => {
-    const codes = await Promise.all(Object.values(services).map(async (service) => [service!.name, await service!.stop()] as const));
-    expect(Object.fromEntries(codes)).toEqual({ 'device-registry': 0, challenge: 0, delivery: 0, reporting: 0 });
+    expect(await stack.stopServices()).toEqual({ 'device-registry': 0, challenge: 0, delivery: 0, reporting: 0 });
   }, 60_000);
 });
