@@ -17,7 +17,8 @@ module.exports = {
   // A global option: jest ignores it inside a project entry.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    // The admin page's unit tests run in Vitest (npm run test:web), inside the page's own toolchain.
+    { ...base, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/services/reporting/web/'] },
     { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' },
     { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' },
   ],

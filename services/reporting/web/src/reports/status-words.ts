@@ -1,0 +1,73 @@
+import type { DeviceDelivery, ReportStatus } from '../api/report-types';
+
+/** The words admins read for each report status (API.md), in the order the page lists them. */
+export const STATUS_WORDS: Record<ReportStatus, string> = {
+  success: 'Success',
+  denied: 'Denied',
+  delivered: 'Delivered',
+  received: 'Received',
+  pending: 'Pending',
+  expired: 'Expired',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const STATUS_ORDER = Object.keys(STATUS_WORDS) as ReportStatus[];
+
+/** How the chip reads at a glance: good, bad, in flight, or over without an answer. */
+export type StatusTone = 'good' | 'bad' | 'waiting' | 'ended';
+
+const STATUS_TONES: Record<ReportStatus, StatusTone> = {
+  success: 'good',
+  denied: 'bad',
+  failed: 'bad',
+  delivered: 'waiting',
+  received: 'waiting',
+  pending: 'waiting',
+  expired: 'ended',
+  cancelled: 'ended',
+};
+
+export function statusWord(status: string): string {
+  return (STATUS_WORDS as Record<string, string>)[status] ?? capitalized(status);
+}
+
+export function statusTone(status: string): StatusTone {
+  return (STATUS_TONES as Record<string, StatusTone>)[status] ?? 'ended';
+}
+
+const DELIVERY_WORDS: Record<DeviceDelivery, string> = {
+  pending: 'Not sent yet',
+  delivered: 'Delivered',
+  retrying: 'Retrying',
+  failed: 'Failed',
+  rejected: 'Rejected (dead push token)',
+};
+
+export function deliveryWord(delivery: string): string {
+  return (DELIVERY_WORDS as Record<string, string>)[delivery] ?? capitalized(delivery);
+}
+
+/** Timeline entries in words; an event type the page does not know yet still shows, under its own name. */
+const EVENT_WORDS: Record<string, string> = {
+  ChallengeIssued: 'Sign-in request issued',
+  ChallengeResendRequested: 'Resend requested',
+  PushDispatched: 'Push accepted by provider',
+  PushAttemptFailed: 'Push attempt failed, retrying',
+  PushFailed: 'Push failed',
+  PushRejected: 'Push rejected (dead token)',
+  ChallengeReceived: 'Received by the app',
+  ChallengeApproved: 'Approved',
+  ChallengeDenied: 'Denied',
+  ChallengeExpired: 'Expired',
+  ChallengeCancelled: 'Cancelled',
+  FraudReported: 'Fraud reported by the user',
+};
+
+export function eventWord(type: string): string {
+  return EVENT_WORDS[type] ?? type;
+}
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

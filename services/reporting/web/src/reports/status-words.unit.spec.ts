@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { REPORT_STATUSES } from '../api/report-types';
+import { deliveryWord, eventWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
+
+describe('status words', () => {
+  it('names every report status in the words admins read', () => {
+    expect(REPORT_STATUSES.map(statusWord)).toEqual(['Pending', 'Delivered', 'Received', 'Success', 'Denied', 'Expired', 'Failed', 'Cancelled']);
+  });
+
+  it('lists every status once, the outcomes first', () => {
+    expect([...STATUS_ORDER].sort()).toEqual([...REPORT_STATUSES].sort());
+    expect(STATUS_ORDER.slice(0, 2)).toEqual(['success', 'denied']);
+  });
+
+  it('colours an approval good, a denial or failure bad, and a request in flight as waiting', () => {
+    expect(statusTone('success')).toBe('good');
+    expect(statusTone('denied')).toBe('bad');
+    expect(statusTone('failed')).toBe('bad');
+    expect(statusTone('received')).toBe('waiting');
+    expect(statusTone('expired')).toBe('ended');
+  });
+
+  it('still shows a status or event type the page does not know yet', () => {
+    expect(statusWord('quarantined')).toBe('Quarantined');
+    expect(statusTone('quarantined')).toBe('ended');
+    expect(eventWord('ChallengeEscalated')).toBe('ChallengeEscalated');
+  });
+
+  it('says what happened to each device and each event', () => {
+    expect(deliveryWord('rejected')).toBe('Rejected (dead push token)');
+    expect(deliveryWord('retrying')).toBe('Retrying');
+    expect(eventWord('PushDispatched')).toBe('Push accepted by provider');
+    expect(eventWord('FraudReported')).toBe('Fraud reported by the user');
+  });
+});
