@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# npm test: real infrastructure up (Kafka included), build, then every jest project (unit, int, e2e).
-# Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`. Exits with jest's exit code.
+# npm test: real infrastructure up (Kafka included), the browser for the admin page's test, build, then the admin
+# page's Vitest tests and every jest project (unit, int, e2e).
+# Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`. Fails when Vitest or jest fails.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 bash deploy/local/infra.sh up
+# The e2e tier drives the admin page in Debian's chromium.
+bash deploy/local/chromium.sh
 
 # The endpoints infra.sh just brought up; jest's global setup takes them as given instead of probing for Docker.
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
@@ -18,6 +21,12 @@ npm run check:architecture --silent
 npm run build --silent
 
 mkdir -p .local
+# The admin page's own unit tests, in its own toolchain, before jest; their failure fails the run.
+vitest_results=.local/vitest-results.json
+rm -f "$vitest_results"
+vitest_status=0
+npx vitest run --config services/reporting/web/vite.config.mts --reporter=default --reporter=json --outputFile.json="$ROOT/$vitest_results" || vitest_status=$?
+
 results=.local/jest-results.json
 rm -f "$results"
 jest_flags=(--ci --json --outputFile="$results")
@@ -28,7 +37,16 @@ export NODE_OPTIONS="--experimental-vm-modules${NODE_OPTIONS:+ $NODE_OPTIONS}"
 status=0
 npx jest "${jest_flags[@]}" "$@" || status=$?
 
-# One plain summary line that any CI reader understands, whatever jest's reporter printed above.
+# One plain summary line per runner that any CI reader understands, whatever their reporters printed above.
+if [[ -f "$vitest_results" ]]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) console.log(`vitest: ${r.numFailedTestSuites} test file(s) failed to run`);
+  ' "$vitest_results"
+else
+  echo "vitest: wrote no results (exit code $vitest_status)"
+fi
 if [[ -f "$results" ]]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -36,4 +54,5 @@ if [[ -f "$results" ]]; then
     if (r.numRuntimeErrorTestSuites > 0) console.log(`jest: ${r.numRuntimeErrorTestSuites} test file(s) failed to run`);
   ' "$results"
 fi
+if [[ "$status" -eq 0 && "$vitest_status" -ne 0 ]]; then status=$vitest_status; fi
 exit "$status"

@@ -8,6 +8,8 @@ const outDir = fileURLToPath(new URL('../../../dist/services/reporting/web', imp
 export default defineConfig({
   root: webRoot,
   base: '/',
+  // Vite's and Vitest's caches go with the project's other dependencies, not into the source tree.
+  cacheDir: fileURLToPath(new URL('../../../node_modules/.vite/reporting-web', import.meta.url)),
   build: {
     outDir,
     emptyOutDir: true,
