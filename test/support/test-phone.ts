@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { callJson, eventually, type JsonAnswer } from '@pushmfa/testing';
+import { EVENTS_ARRIVE_WITHIN_MS } from './events-arrive-within';
 
 export type PhoneKind = { platform: 'android'; pushProvider: 'fcm' } | { platform: 'ios'; pushProvider: 'apns' };
 
@@ -53,7 +54,7 @@ export class TestPhone {
 
   /** Waits until the challenge service has learned of this phone (its signed requests are accepted there). */
   async untilRecognised(): Promise<void> {
-    await eventually(async () => ((await this.pending()).status === 200 ? true : undefined), `the challenge service to recognise device ${this.deviceId}`);
+    await eventually(async () => ((await this.pending()).status === 200 ? true : undefined), `the challenge service to recognise device ${this.deviceId}`, EVENTS_ARRIVE_WITHIN_MS);
   }
 
   /** Waits until the challenge service refuses this phone (revoked, or its user's MFA reset). */
@@ -61,7 +62,7 @@ export class TestPhone {
     return eventually(async () => {
       const answer = await this.pending();
       return answer.status === 401 ? answer : undefined;
-    }, `the challenge service to refuse device ${this.deviceId}`);
+    }, `the challenge service to refuse device ${this.deviceId}`, EVENTS_ARRIVE_WITHIN_MS);
   }
 
   /** The app tells the server the request reached it. */

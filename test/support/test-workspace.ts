@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ChallengeContext, WorkspaceSettings } from '@pushmfa/contracts';
 import { callJson, eventually, type JsonAnswer } from '@pushmfa/testing';
+import { EVENTS_ARRIVE_WITHIN_MS } from './events-arrive-within';
 import type { ProductionStack } from './production-stack';
 import { type PhoneKind, TestPhone } from './test-phone';
 
 // What a service answers while the events that would change its mind are still on their way over Kafka.
 const NOT_YET_LEARNED = new Set(['unauthorized', 'push_disabled', 'no_active_device']);
+
 
 /**
  * One workspace seen from its two callers: the identity platform (platform key) and its admin (admin key).
@@ -82,7 +84,7 @@ export class TestWorkspace {
     return eventually(async () => {
       const answer = await this.issueChallenge(userId, context);
       return NOT_YET_LEARNED.has(answer.body.code) ? undefined : answer;
-    }, `the challenge service to accept a challenge for ${userId}`) as Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }>;
+    }, `the challenge service to accept a challenge for ${userId}`, EVENTS_ARRIVE_WITHIN_MS) as Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }>;
   }
 
   /** The platform reads (or, with waitSeconds, long-polls) the status. */
@@ -109,7 +111,9 @@ export class TestWorkspace {
   reportOnceStatus(challengeId: string, status: string): Promise<JsonAnswer> {
     return eventually(async () => {
       const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, this.adminKey);
-      return answer.status === 200 && answer.body.status === status ? answer : undefined;
-    }, `the MFA Report to read ${status} for ${challengeId}`);
+      if (answer.status === 200 && answer.body.status === status) return answer;
+      // Thrown, not returned: a timeout then says where the report stopped.
+      throw new Error(`it answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    }, `the MFA Report to read ${status} for ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
   }
 }
