@@ -299,7 +299,13 @@ describe('user journeys, end to end', () => {
     await oldPhone.untilRecognised();
 
     const newToken = apnsToken();
-    const newPhone = await acme.pairPhone('gil', IPHONE, newToken, { replaceDeviceId: oldPhone.deviceId });
+    const pairing = await acme.startPairing('gil', { deviceName: "Gil's new iPhone", replaceDeviceId: oldPhone.deviceId });
+    expect(pairing.status).toBe(201);
+    const { phone: newPhone, confirmationCode } = await TestPhone.scan(pairing.body.qrUri, IPHONE, newToken, stack.challenge.baseUrl);
+    // Until the user types the code, the old phone still works: a scanned QR code alone cannot lock anyone out.
+    expect((await acme.devices('gil')).body.items).toEqual([expect.objectContaining({ deviceId: oldPhone.deviceId, status: 'active' })]);
+    expect((await oldPhone.pending()).status).toBe(200);
+    expect((await acme.confirmPairing(pairing.body.pairingId, confirmationCode)).body).toEqual({ deviceId: newPhone.deviceId, status: 'active' });
     const devices = await acme.devices('gil');
     expect(devices.body.items).toEqual(
       expect.arrayContaining([
@@ -385,5 +391,10 @@ describe('user journeys, end to end', () => {
     expect(flagged.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ChallengeDenied', deviceId: phone.deviceId })]));
     const rows = (await acme.reportsOf('ivy')).body.items as { challengeId: string; fraudReported: boolean }[];
     expect(rows.filter((row) => row.fraudReported).map((row) => row.challengeId)).toEqual([third.body.challengeId]);
+
+    // The lock is ivy's alone: a colleague in the same workspace still signs in with push.
+    const colleague = await acme.pairPhone('jon', IPHONE, apnsToken());
+    await colleague.untilRecognised();
+    expect((await acme.issueChallengeOnceReady('jon', SIGN_IN)).status).toBe(201);
   });
 });
