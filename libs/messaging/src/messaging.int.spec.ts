@@ -47,6 +47,21 @@ describe('messaging over the real broker and database', () => {
     return received;
   }
 
+  it('publishes many concurrent calls: every record lands, one key keeps call order, a malformed event fails only its caller', async () => {
+    const topic = topicName('registry', ns.topicPrefix);
+    const received = await collect(topic);
+    const revoked = (workspaceId: string, keyId: string) =>
+      buildEnvelope({ id: randomUUID(), type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId, streamId: `workspace-${workspaceId}`, correlationId: 'c', data: { workspaceId, keyId } });
+    const workspace = `ws-${randomUUID()}`;
+    const calls = Array.from({ length: 300 }, (_, i) => runtime.publisher.publish([{ topic, key: workspace, envelope: revoked(workspace, `k${i}`) }]));
+    const malformed = runtime.publisher.publish([{ topic, key: workspace, envelope: { ...revoked(workspace, 'bad'), type: 'NoSuchEvent' } as unknown as ContractEnvelope }]);
+    await Promise.all(calls);
+    await expect(malformed).rejects.toThrow();
+    const mine = () => received.filter((m) => m.key?.toString() === workspace).map((m) => JSON.parse(m.value!.toString()).data.keyId as string);
+    await eventually(async () => (mine().length >= 300 ? true : undefined), 'all 300 records');
+    expect(mine()).toEqual(Array.from({ length: 300 }, (_, i) => `k${i}`));
+  });
+
   it('relays committed events in order, keyed by aggregate, with traceparent, and resumes from its checkpoint', async () => {
     const store = new PostgresEventStore({ pool: runtime.pool, schema: 'msg' });
     await store.migrate();
