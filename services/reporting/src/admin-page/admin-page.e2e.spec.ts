@@ -13,6 +13,9 @@ describe('the MFA Report admin page, in a real browser', () => {
   let namespace: TestNamespace;
   let reporting: RunningService;
   let workspace: AdminPageWorkspace;
+  /** A second workspace with more requests than one page holds. */
+  let busyWorkspace: AdminPageWorkspace;
+  const BUSY_REQUESTS = 60;
   let seeded: SeededChallenge[];
   let browser: Browser;
   let page: Page;
@@ -31,6 +34,10 @@ describe('the MFA Report admin page, in a real browser', () => {
     await workspace.connect();
     await workspace.issueKeys();
     seeded = await workspace.seedChallenges(Date.now());
+    busyWorkspace = new AdminPageWorkspace(namespace.kafkaBrokers, namespace.topicPrefix);
+    await busyWorkspace.connect();
+    await busyWorkspace.issueKeys();
+    await busyWorkspace.seedPendingRequests(BUSY_REQUESTS, Date.now());
     await eventually(async () => {
       const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', workspace.adminKey);
       const page_ = body as { items?: { userId: string; status: string; fraudReported: boolean }[] };
@@ -38,6 +45,10 @@ describe('the MFA Report admin page, in a real browser', () => {
       const complete = status === 200 && seeded.every((challenge) => statuses.get(challenge.userId) === challenge.status) && page_.items?.some((row) => row.fraudReported);
       return complete ? true : undefined;
     }, 'every seeded request in the MFA Report with its final status');
+    await eventually(async () => {
+      const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa?limit=200', busyWorkspace.adminKey);
+      return status === 200 && (body as { items: unknown[] }).items.length === BUSY_REQUESTS ? true : undefined;
+    }, `the ${BUSY_REQUESTS} requests of the busy workspace`);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -54,6 +65,7 @@ describe('the MFA Report admin page, in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await workspace?.disconnect();
+    await busyWorkspace?.disconnect();
     await reporting?.stop();
     await namespace?.dispose();
   });
@@ -171,6 +183,20 @@ describe('the MFA Report admin page, in a real browser', () => {
     expect(await page.getByLabel('Admin API key').isVisible()).toBe(true);
     expect(await storedKeys()).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page-sign-in.png') });
+  });
+
+  it('shows one page of 50 and the rest with "Load more", in order', async () => {
+    await page.getByLabel('Admin API key').fill(busyWorkspace.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await rowCountIs(50);
+    const loadMore = page.getByRole('button', { name: 'Load more' });
+    expect(await loadMore.isVisible()).toBe(true);
+    await loadMore.click();
+    await rowCountIs(BUSY_REQUESTS);
+    const users = await rows().locator('td.user').allTextContents();
+    expect(users).toEqual(Array.from({ length: BUSY_REQUESTS }, (_, index) => `user-${String(BUSY_REQUESTS - 1 - index).padStart(3, '0')}@bulk.example`));
+    expect(await loadMore.isVisible()).toBe(false);
+    expect(await page.locator('.row-count').textContent()).toBe(`${BUSY_REQUESTS} requests shown`);
   });
 
   it('ran without a script error or a Content-Security-Policy violation', () => {

@@ -65,6 +65,15 @@ export class AdminPageWorkspace {
     return seeded;
   }
 
+  /** `count` requests still pending, one second apart, for paging through more than one page. */
+  async seedPendingRequests(count: number, nowMs: number): Promise<void> {
+    await this.publish(
+      ...Array.from({ length: count }, (_, index) =>
+        new ChallengeSteps(this, randomUUID(), `user-${String(index).padStart(3, '0')}@bulk.example`, nowMs - (count - index) * 1000).issued(['phone']),
+      ),
+    );
+  }
+
   envelope<T extends EventType>(type: T, streamId: string, data: EventData<T>, at: Date): ContractEnvelope {
     return { id: randomUUID(), type, version: 1, occurredAt: at.toISOString(), workspaceId: this.workspaceId, streamId, correlationId: randomUUID(), data } as ContractEnvelope;
   }

@@ -78,7 +78,8 @@ class ReportSession {
   private readonly summary: SummaryView;
   private readonly timeline: TimelineView;
   private readonly banner = element('p', { class: 'banner', role: 'alert', hidden: true });
-  private readonly refreshState = element('p', { class: 'refresh-state', role: 'status' }, 'Loading…');
+  // Not a live region: a screen reader would otherwise announce the clock every few seconds.
+  private readonly refreshState = element('p', { class: 'refresh-state' }, 'Loading…');
 
   constructor(
     root: HTMLElement,

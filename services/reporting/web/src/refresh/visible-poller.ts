@@ -17,6 +17,8 @@ export interface Timers {
 export class VisiblePoller {
   private timer: unknown;
   private running = false;
+  /** A refresh asked for while one runs (a new filter): it runs right after, not an interval later. */
+  private rerunRequested = false;
   private stopped = true;
   private readonly onVisibility = () => {
     if (this.visibility.hidden) this.cancelTimer();
@@ -43,19 +45,24 @@ export class VisiblePoller {
     this.visibility.removeEventListener('visibilitychange', this.onVisibility);
   }
 
-  /** Refreshes now (e.g. after a filter change) and restarts the interval from here. */
+  /** Refreshes now (e.g. after a filter change), or right after the refresh in flight, and restarts the interval. */
   async now(): Promise<void> {
     await this.tick();
   }
 
   private async tick(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerunRequested = true;
+      return;
+    }
     this.cancelTimer();
-    if (this.stopped || this.running) return;
     this.running = true;
     try {
-      await this.refresh();
-    } catch {
-      // refresh reports its own failures; the poller only keeps time.
+      do {
+        this.rerunRequested = false;
+        await this.refresh().catch(() => undefined); // refresh reports its own failures; the poller only keeps time.
+      } while (this.rerunRequested && !this.stopped);
     } finally {
       this.running = false;
     }

@@ -60,6 +60,20 @@ describe('refreshing while the tab is visible', () => {
     expect(refresh.mock.calls.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('runs a refresh asked for during another right after it, once', async () => {
+    let finish: () => void = () => undefined;
+    const refresh = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    const poller = new VisiblePoller(refresh, 5000, new FakeTab());
+    poller.start();
+    void poller.now();
+    void poller.now();
+    void poller.now();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps going after a failed refresh, and stops for good when stopped', async () => {
     const refresh = vi.fn(async () => {
       throw new Error('down');

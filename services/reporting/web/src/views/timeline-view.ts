@@ -10,6 +10,8 @@ export class TimelineView {
   private readonly content = element('div', { class: 'timeline-content' });
   private readonly heading = element('h2', { id: 'timeline-heading' }, 'Timeline');
   private shownChallengeId: string | undefined;
+  /** What is on screen, so a refresh that changed nothing leaves the dialog (and its scroll position) alone. */
+  private shownJson: string | undefined;
 
   constructor(onClose: () => void) {
     const close = element('button', { type: 'button', class: 'secondary close', 'aria-label': 'Close the timeline' }, 'Close');
@@ -27,16 +29,21 @@ export class TimelineView {
 
   showLoading(challengeId: string): void {
     this.shownChallengeId = challengeId;
+    this.shownJson = undefined;
     this.heading.textContent = 'Timeline';
     replaceChildren(this.content, element('p', {}, 'Loading…'));
     if (!this.root.open) this.root.showModal();
   }
 
   showError(message: string): void {
+    this.shownJson = undefined;
     replaceChildren(this.content, element('p', { class: 'form-message', role: 'alert' }, message));
   }
 
   show(report: ReportDetail): void {
+    const json = JSON.stringify(report);
+    if (json === this.shownJson) return;
+    this.shownJson = json;
     this.shownChallengeId = report.challengeId;
     this.heading.textContent = `Timeline of ${report.userId}'s request`;
     const context = Object.entries(report.context).filter(([, value]) => value);
