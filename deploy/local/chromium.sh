@@ -21,9 +21,9 @@ export DEBIAN_FRONTEND=noninteractive
 # A font, so the screenshot the test saves shows text wherever chromium's recommended fonts are not installed.
 PACKAGES=(chromium fonts-dejavu-core)
 # An install straight away works when the package lists are fresh; otherwise refresh them once and retry.
-if ! apt-get install -y --no-install-recommends "${PACKAGES[@]}" >/dev/null 2>&1; then
+if ! apt-get install -y --no-install-recommends "${PACKAGES[@]}" </dev/null >/dev/null 2>&1; then
   apt-get update -qq
-  apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+  apt-get install -y --no-install-recommends "${PACKAGES[@]}" </dev/null
 fi
 
 if [[ ! -x "$CHROMIUM" ]]; then

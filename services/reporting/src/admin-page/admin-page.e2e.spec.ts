@@ -23,7 +23,7 @@ describe('the MFA Report admin page, in a real browser', () => {
 
   const rows = () => page.locator('table.reports tbody tr[data-challenge-id]');
   const rowOf = (userId: string) => page.locator('table.reports tbody tr', { hasText: userId });
-  const rowCountIs = (count: number) => eventually(async () => ((await rows().count()) === count ? true : undefined), `${count} rows in the table`);
+  const rowCountIs = (count: number) => eventually(async () => ((await rows().count()) === count ? true : undefined), `${count} rows in the table`, 20_000);
   // Evaluated in the page (this file is type-checked for Node, which has no sessionStorage).
   const storedKeys = () => page.evaluate<string[]>('Object.keys(sessionStorage)');
 
@@ -44,11 +44,11 @@ describe('the MFA Report admin page, in a real browser', () => {
       const statuses = new Map((page_.items ?? []).map((row) => [row.userId, row.status]));
       const complete = status === 200 && seeded.every((challenge) => statuses.get(challenge.userId) === challenge.status) && page_.items?.some((row) => row.fraudReported);
       return complete ? true : undefined;
-    }, 'every seeded request in the MFA Report with its final status');
+    }, 'every seeded request in the MFA Report with its final status', 30_000);
     await eventually(async () => {
       const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa?limit=200', busyWorkspace.adminKey);
       return status === 200 && (body as { items: unknown[] }).items.length === BUSY_REQUESTS ? true : undefined;
-    }, `the ${BUSY_REQUESTS} requests of the busy workspace`);
+    }, `the ${BUSY_REQUESTS} requests of the busy workspace`, 30_000);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
