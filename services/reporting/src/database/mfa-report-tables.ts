@@ -18,7 +18,10 @@ export function reportTableVersion(table: string): number {
   return match ? Number(match[1]) : 1;
 }
 
-/** Creates one version of the read-model table with its indexes; every version has the same columns. */
+/**
+ * Creates one version of the read-model table with its indexes, or brings an existing one up to date; every
+ * version has the same columns in the same order (the view is repointed from one to the next). Idempotent.
+ */
 export async function createReportTable(client: PoolClient, schema: string, table: string): Promise<void> {
   // Facts are the truth; status, user and creation time are derived from them for filtering and paging.
   await client.query(`
@@ -37,6 +40,10 @@ export async function createReportTable(client: PoolClient, schema: string, tabl
     where created_at is not null`);
   await client.query(`
     create index if not exists ${table}_by_user on ${schema}.${table} (workspace_id, user_id, created_at desc, challenge_id desc)
+    where created_at is not null`);
+  // Without it a status filter walks the newest-first index past every row of other statuses (all of them for an absent one).
+  await client.query(`
+    create index if not exists ${table}_by_status on ${schema}.${table} (workspace_id, status, created_at desc, challenge_id desc)
     where created_at is not null`);
 }
 

@@ -18,11 +18,16 @@ export function migrateReportingSchema(pool: Pool, schema: string): Promise<void
       )`);
     // A rebuild switching tables at this moment must not have its view pointed back at the retired table.
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [reportTablesLockKey(schema)]);
-    const { rows } = await client.query<{ active_table: string }>(`select active_table from ${schema}.${REPORT_TABLES_POINTER}`);
+    const { rows } = await client.query<{ active_table: string; building_table: string | null }>(
+      `select active_table, building_table from ${schema}.${REPORT_TABLES_POINTER}`,
+    );
     // After a rebuild the first table is gone for good: only a schema without a pointer gets it.
     const activeTable = rows[0]?.active_table ?? FIRST_REPORT_TABLE;
+    // Creates the first table, or gives the tables in use the columns and indexes added since they were created.
+    await createReportTable(client, schema, activeTable);
+    const buildingTable = rows[0]?.building_table;
+    if (buildingTable) await createReportTable(client, schema, buildingTable);
     if (!rows[0]) {
-      await createReportTable(client, schema, FIRST_REPORT_TABLE);
       await client.query(`insert into ${schema}.${REPORT_TABLES_POINTER} (active_table) values ($1)`, [FIRST_REPORT_TABLE]);
     }
     await pointReportViewAt(client, schema, activeTable);
