@@ -107,11 +107,11 @@ export class TestWorkspace {
     return callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa?userId=${encodeURIComponent(userId)}`, this.adminKey);
   }
 
-  /** The report row and timeline of one challenge, once it reads `status`. */
-  reportOnceStatus(challengeId: string, status: string): Promise<JsonAnswer> {
+  /** The report row and timeline of one challenge, once it reads `status` (and whatever else `also` asks). */
+  reportOnceStatus(challengeId: string, status: string, also: (row: JsonAnswer['body']) => boolean = () => true): Promise<JsonAnswer> {
     return eventually(async () => {
       const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, this.adminKey);
-      if (answer.status === 200 && answer.body.status === status) return answer;
+      if (answer.status === 200 && answer.body.status === status && also(answer.body)) return answer;
       // Thrown, not returned: a timeout then says where the report stopped.
       throw new Error(`it answered ${answer.status} ${JSON.stringify(answer.body)}`);
     }, `the MFA Report to read ${status} for ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
