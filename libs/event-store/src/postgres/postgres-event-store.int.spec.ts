@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId } from '../event-store.contract';
 import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
 import { closedLoopbackPort } from '../closed-loopback-port';
-import { connectTestPool, dropSchema, uniqueSchemaName } from './postgres-test-database';
+import { connectTestPool, dropSchema, testDatabaseUrl, uniqueSchemaName } from './postgres-test-database';
 
 const schema = uniqueSchemaName('es_contract');
 
@@ -86,6 +86,29 @@ describe('PostgresEventStore specifics', () => {
     const afterCommit = await readAllOf(store, start, streams, 2);
     expect(afterCommit.map((event) => event.streamId)).toEqual([slowStream, fastStream]);
     expect(comparePositions(afterCommit[0]!.position, afterCommit[1]!.position)).toBeLessThan(0);
+  });
+
+  it('is not held back by a write transaction left open in another database of the same server', async () => {
+    const otherDatabase = uniqueSchemaName('es_elsewhere');
+    await pool.query(`CREATE DATABASE ${otherDatabase}`);
+    const url = new URL(testDatabaseUrl());
+    url.pathname = `/${otherDatabase}`;
+    const elsewhere = new Client({ connectionString: url.toString() });
+    await elsewhere.connect();
+    try {
+      const { position: start } = await store.appendToStream(uniqueStreamId('before-bulk'), eventsOf(1), 'no_stream');
+      // A bulk load elsewhere: it holds a transaction id and does not end while we read.
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      const stream = uniqueStreamId('during-bulk');
+      await store.appendToStream(stream, eventsOf(1), 'no_stream');
+      const read = (await store.readAll(start)).filter((event) => event.streamId === stream);
+      expect(read).toHaveLength(1);
+    } finally {
+      await elsewhere.query('ROLLBACK').catch(() => undefined);
+      await elsewhere.end();
+      await pool.query(`DROP DATABASE IF EXISTS ${otherDatabase} WITH (FORCE)`);
+    }
   });
 
   it('writes events and a checkpoint in one transaction, or neither', async () => {

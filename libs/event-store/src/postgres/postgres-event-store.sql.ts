@@ -128,14 +128,30 @@ export function readStreamSql(schema: string): string {
 }
 
 /**
- * Only rows of transactions older than every still-running one are read: a transaction that started
- * earlier but commits later would otherwise appear behind the reader's position and be skipped forever.
+ * Only rows of transactions older than every still-running one that could write to this store are read: a
+ * transaction that started earlier but commits later would otherwise appear behind the reader's position and be
+ * skipped forever. Transaction ids are cluster-wide, so a long write transaction in another database of the same
+ * server (a bulk load, a report rebuild) would hold every reader back until it ends; the horizon leaves out the
+ * running transactions that pg_stat_activity places in another database. An unknown transaction (no backend
+ * shown, a prepared transaction) still counts, so the horizon errs only towards waiting.
  * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
  */
 export function readAllSql(schema: string): string {
-  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events
+  return `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+          elsewhere AS (
+            SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+            WHERE backend_xid IS NOT NULL AND datid IS NOT NULL
+              AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+          ),
+          horizon AS (
+            SELECT COALESCE(
+              (SELECT min(running) FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
+                WHERE running::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)),
+              (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid
+          )
+          SELECT ${EVENT_COLUMNS} FROM ${schema}.events, horizon
           WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND transaction_id < horizon.xid
           ORDER BY transaction_id, global_position LIMIT $3`;
 }
 
