@@ -11,7 +11,7 @@ import { KeepAliveHttpClient } from './keep-alive-http.client';
 import type { LatencySummary } from './latency-summary';
 import { runOpenLoopLoad, type LoadRunResult } from './load-run';
 import { LocalStack, type StackUrls } from './local-stack';
-import { peakRssMb } from './peak-memory';
+import { cpuSeconds, peakRssMb } from './peak-memory';
 import { controlApiInbox, inProcessInbox, type PushInbox } from './push-inbox';
 import { writeResults } from './results-file';
 import { latencyRows } from './results-table';
@@ -75,12 +75,19 @@ export async function runBench(options: BenchOptions): Promise<void> {
     await inbox.take();
 
     let run: LoadRunResult | undefined;
+    const cpuBefore = new Map((stack?.running ?? []).map((service) => [service.label, cpuSeconds(service.pid)]));
     if (!options.skipMain) {
       log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
       run = await runOpenLoopLoad(http, urls, workspace, inbox, dispatches, { durationSeconds: options.durationSeconds, rate: options.rate, reportSampleEvery: options.reportSampleEvery });
     }
     const peakRss: Record<string, number | null> = {};
-    for (const service of stack?.running ?? []) peakRss[service.label] = peakRssMb(service.pid);
+    const cpuDuringRun: Record<string, number | null> = {};
+    for (const service of stack?.running ?? []) {
+      peakRss[service.label] = peakRssMb(service.pid);
+      const before = cpuBefore.get(service.label);
+      const after = cpuSeconds(service.pid);
+      cpuDuringRun[service.label] = before === null || before === undefined || after === null ? null : Math.round((after - before) * 100) / 100;
+    }
 
     let scaling: ScalingResult | undefined;
     if (options.scaling && stack) {
@@ -105,10 +112,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
         createToReportMs: `intended create → the report row answered 200 (one in ${options.reportSampleEvery} challenges, polled every 50 ms)`,
         challengesPerSecond: 'approved challenges over the time from the first intended send to the last answer',
         peakRssMb: 'VmHWM of each service process after the main run',
+        cpuSecondsDuringRun: 'user + system CPU seconds each service used during the main run (load and drain)',
       },
       baselines,
       run,
       peakRssMb: peakRss,
+      cpuSecondsDuringRun: cpuDuringRun,
       scaling,
       goals: judgeGoals(run, baselines, scaling, peakRss),
     };
@@ -120,7 +129,10 @@ export async function runBench(options: BenchOptions): Promise<void> {
     }
     console.table(latencyRows({ ...(run?.latencies ?? {}), ...baselines }));
     if (run && Object.keys(run.errors).length > 0) console.table(run.errors);
-    if (Object.keys(peakRss).length > 0) console.table(Object.fromEntries(Object.entries(peakRss).map(([name, mb]) => [name, { peakRssMb: mb }])));
+    if (Object.keys(peakRss).length > 0) {
+      const perChallenge = (cpu: number | null | undefined) => (cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10);
+      console.table(Object.fromEntries(Object.entries(peakRss).map(([name, mb]) => [name, { peakRssMb: mb, cpuSeconds: cpuDuringRun[name], cpuMsPerChallenge: perChallenge(cpuDuringRun[name]) }])));
+    }
     if (scaling) console.table(scaling.steps);
     console.table(results.goals);
     console.log(`results: ${path} (and bench/results/latest.json)`);
