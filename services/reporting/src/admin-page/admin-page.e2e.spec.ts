@@ -165,6 +165,9 @@ describe('the MFA Report admin page, in a real browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page-timeline.png') });
     await dialog.getByRole('button', { name: 'Close the timeline' }).click();
+    // Keyboard users land back on the row they opened.
+    const alice = seeded.find((challenge) => challenge.userId === 'alice@acme.example')!;
+    expect(await page.evaluate<string | undefined>('document.activeElement?.dataset?.challengeId')).toBe(alice.challengeId);
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page.png'), fullPage: true });
   });
 

@@ -92,7 +92,9 @@ class ReportSession {
       this.summaryWindow = summaryWindowById(windowId);
       void this.poller.now();
     });
-    this.timeline = new TimelineView(() => undefined);
+    this.timeline = new TimelineView((challengeId) => {
+      if (challengeId) this.table.focusRow(challengeId);
+    });
     const signOutButton = element('button', { type: 'button', class: 'secondary' }, 'Sign out');
     signOutButton.addEventListener('click', () => this.signOut('Signed out. The key was removed from this tab.'));
     replaceChildren(

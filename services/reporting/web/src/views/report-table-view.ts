@@ -39,11 +39,16 @@ export class ReportTableView {
   show(state: ReportTableState): void {
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.challengeId;
     replaceChildren(this.body, ...(state.rows.length > 0 ? state.rows.map((row) => this.rowOf(row)) : [this.emptyRow(state.loading)]));
-    if (focused) this.body.querySelector<HTMLElement>(`button[data-challenge-id="${CSS.escape(focused)}"]`)?.focus();
+    if (focused) this.focusRow(focused);
     this.count.textContent = state.rows.length === 1 ? '1 request shown' : `${state.rows.length} requests shown`;
     this.loadMoreButton.hidden = !state.hasMore;
     this.loadMoreButton.disabled = state.loading;
     this.loadMoreButton.textContent = state.loading ? 'Loading…' : 'Load more';
+  }
+
+  /** Puts focus back on a request's row, e.g. when its timeline closes after the table was redrawn beneath it. */
+  focusRow(challengeId: string): void {
+    this.body.querySelector<HTMLElement>(`button[data-challenge-id="${CSS.escape(challengeId)}"]`)?.focus();
   }
 
   private rowOf(row: ReportRow): HTMLTableRowElement {

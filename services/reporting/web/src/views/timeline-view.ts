@@ -13,13 +13,16 @@ export class TimelineView {
   /** What is on screen, so a refresh that changed nothing leaves the dialog (and its scroll position) alone. */
   private shownJson: string | undefined;
 
-  constructor(onClose: () => void) {
+  /** `onClose` learns which request was shown, so focus can go back to its row. */
+  constructor(onClose: (challengeId: string | undefined) => void) {
     const close = element('button', { type: 'button', class: 'secondary close', 'aria-label': 'Close the timeline' }, 'Close');
     close.addEventListener('click', () => this.root.close());
     this.root = element('dialog', { class: 'timeline', 'aria-labelledby': 'timeline-heading' }, element('header', {}, this.heading, close), this.content);
     this.root.addEventListener('close', () => {
+      const challengeId = this.shownChallengeId;
       this.shownChallengeId = undefined;
-      onClose();
+      this.shownJson = undefined;
+      onClose(challengeId);
     });
   }
 
