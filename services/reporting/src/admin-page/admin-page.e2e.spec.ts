@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { callJson, createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
@@ -28,6 +28,7 @@ describe('the MFA Report admin page, in a real browser', () => {
   const storedKeys = () => page.evaluate<string[]>('Object.keys(sessionStorage)');
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "bash deploy/local/chromium.sh" (npm test does), or install Debian's chromium package`);
     namespace = await createTestNamespace('adminpage');
     reporting = await startServiceProcess('reporting', { ...namespace.env, PORT: String(await freePort()) });
     workspace = new AdminPageWorkspace(namespace.kafkaBrokers, namespace.topicPrefix);
