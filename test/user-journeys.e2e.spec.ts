@@ -363,6 +363,8 @@ describe('user journeys, end to end', () => {
     const mismatch = await phone.approve(blind.body.challengeId, wrongNumber);
     expect(mismatch).toMatchObject({ status: 422, body: { code: 'number_mismatch' } });
     expect((await acme.challengeStatus(blind.body.challengeId)).body.status).toBe('denied');
+    // Guessing again does not help: the request is over.
+    expect(await phone.approve(blind.body.challengeId, blind.body.numberMatch)).toMatchObject({ status: 409, body: { code: 'challenge_not_pending' } });
     expect((await acme.reportOnceStatus(blind.body.challengeId, 'denied')).body.fraudReported).toBe(false);
 
     // The flood: the third push of the window is the last one the user gets.
