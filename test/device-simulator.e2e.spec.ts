@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
-import { createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
+import { callJson, eventually } from '@pushmfa/testing';
+import { type ProductionStack, startProductionStack } from './support/production-stack';
 
 const SIMULATOR = join(__dirname, '..', 'dist', 'tools', 'device-simulator', 'main.js');
 
@@ -15,39 +15,20 @@ interface SimulatorRun {
 
 /**
  * The device simulator as a user runs it: a separate process that knows only a QR code and the public API, driving
- * real service processes (production mode), the real broker, database and cache, and the FCM emulator.
+ * real service processes (production mode), the real broker, database and cache, and the push emulators.
  */
 describe('device simulator: pair from a QR code, list pending, approve and deny from the command line', () => {
-  const operatorToken = 'e2e-operator-token-device-simulator';
-  let ns: TestNamespace;
-  let fcm: FcmEmulator;
+  let stack: ProductionStack;
   let workdir: string;
-  const services: Partial<Record<'registry' | 'challenge' | 'delivery', RunningService>> = {};
 
   beforeAll(async () => {
     if (!existsSync(SIMULATOR)) throw new Error(`${SIMULATOR} is missing: run "npm run build" first (npm test does)`);
-    ns = await createTestNamespace('devicesim');
-    const account = createTestServiceAccount('pushmfa-e2e');
-    fcm = await startFcmEmulator({ serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }] });
     workdir = mkdtempSync(join(tmpdir(), 'pushmfa-device-sim-'));
-    const serviceAccountFile = join(workdir, 'service-account.json');
-    writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
-    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken };
-    const [registryPort, challengePort, deliveryPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    [services.registry, services.challenge, services.delivery] = await Promise.all([
-      startServiceProcess('device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` }),
-      startServiceProcess('challenge', { ...common, PORT: String(challengePort) }),
-      startServiceProcess('delivery', { ...common, PORT: String(deliveryPort), FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath }),
-    ]);
+    stack = await startProductionStack({ label: 'device-simulator', operatorToken: 'e2e-operator-token-device-simulator' });
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(services).map((s) => s?.stop()));
-    const logs = join(__dirname, '..', '.local', 'e2e-logs');
-    mkdirSync(logs, { recursive: true });
-    for (const service of Object.values(services)) if (service) writeFileSync(join(logs, `device-simulator.${service.name}.log`), service.output());
-    await fcm?.close();
-    await ns?.dispose();
+    await stack?.close();
     if (workdir) rmSync(workdir, { recursive: true, force: true });
   });
 
@@ -71,31 +52,23 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     });
   }
 
-  const call = async (base: string, method: string, path: string, auth: string, body?: unknown) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
-  };
+  const call = callJson;
 
   it('pairs, lists the pending request, approves it with the number, and the platform sees approved', async () => {
-    const registry = services.registry!.baseUrl;
-    const challenge = services.challenge!.baseUrl;
+    const registry = stack.registry.baseUrl;
+    const challenge = stack.challenge.baseUrl;
     const challengeUrl = ['--challenge-url', challenge, '--profile', 'alice'];
 
-    const workspace = await call(registry, 'POST', '/v1/workspaces', operatorToken, { name: 'Acme Sim' });
+    const workspace = await call(registry, 'POST', '/v1/workspaces', stack.operatorToken, { name: 'Acme Sim' });
     expect(workspace.status).toBe(201);
-    const platformKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, operatorToken, { role: 'platform' })).body.key as string;
-    const adminKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, operatorToken, { role: 'admin' })).body.key as string;
+    const platformKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role: 'platform' })).body.key as string;
+    const adminKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role: 'admin' })).body.key as string;
     expect((await call(registry, 'PATCH', '/v1/workspace/settings', adminKey, { pushEnabled: true })).status).toBe(200);
 
     // The phone scans the QR code; the user types the printed code into the platform.
     const pairing = await call(registry, 'POST', '/v1/users/alice/pairings', platformKey, {});
     expect(pairing.status).toBe(201);
-    const pushToken = `fcm-token-sim-${ns.id}`;
+    const pushToken = `fcm-token-sim-${stack.ns.id}`;
     const paired = await simulator(['pair', pairing.body.qrUri, '--profile', 'alice', '--name', "Alice's phone", '--push-token', pushToken]);
     expect(paired).toMatchObject({ code: 0, stderr: '' });
     const code = /Confirmation code: (\d{6})/.exec(paired.stdout)?.[1];
@@ -122,7 +95,7 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     const numberMatch = issued.body.numberMatch as string;
     expect(numberMatch).toMatch(/^\d{2}$/);
     // The push reached FCM with the token the simulator registered.
-    await eventually(async () => fcm.received().find((m) => m.token === pushToken), 'the push to reach the FCM emulator');
+    await eventually(async () => stack.fcm.received().find((m) => m.token === pushToken), 'the push to reach the FCM emulator');
 
     const pending = await simulator(['pending', ...challengeUrl]);
     expect(pending.code).toBe(0);
