@@ -144,7 +144,7 @@ cat <<EOF
 |  pushmfa is running in development mode
 |    challenge        http://127.0.0.1:3001     (each service: /openapi.json, /metrics)
 |    device-registry  http://127.0.0.1:3002
-|    reporting        http://127.0.0.1:3003     MFA Report API (admin key)
+|    reporting        http://127.0.0.1:3003     MFA Report: web page at / and API (admin key)
 |    delivery         http://127.0.0.1:3004     health and metrics only
 |  Kafka $KAFKA_BROKERS   Redis $REDIS_URL
 |  PostgreSQL $DATABASE_URL
@@ -178,6 +178,7 @@ First steps (copy into a shell):
   npm run device -- approve <challengeId> --number <numberMatch> # the user types the number and taps Approve
   curl -s "http://127.0.0.1:3001/v1/challenges/<challengeId>" -H "Authorization: Bearer \$PLATFORM"   # approved
   curl -s "http://127.0.0.1:3003/v1/reports/mfa?userId=alice" -H "Authorization: Bearer \$ADMIN"     # the MFA Report
+  echo "\$ADMIN"   # sign in with it at http://127.0.0.1:3003/ to read the report in a browser
 
 EOF
 
