@@ -147,6 +147,25 @@ describe('messaging over the real broker and database', () => {
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
+  it('runs an inbox effect once per message id, whatever characters the id holds, and rolls back a failed effect', async () => {
+    const inbox = new PgInbox(runtime.pool, 'msg');
+    await inbox.migrate();
+    await runtime.pool.query('create table if not exists msg.inbox_effects (message_id text)');
+    const oddId = `it's \\ "odd" ${randomUUID()}`;
+    const effectFor = (id: string) => async (client: import('pg').PoolClient) => void (await client.query('insert into msg.inbox_effects values ($1)', [id]));
+    await expect(inbox.handleOnce('odd-consumer', oddId, effectFor(oddId))).resolves.toBe(true);
+    await expect(inbox.handleOnce('odd-consumer', oddId, effectFor(oddId))).resolves.toBe(false);
+    const failingId = randomUUID();
+    const failing = async (client: import('pg').PoolClient) => {
+      await effectFor(failingId)(client);
+      throw new Error('effect failed');
+    };
+    await expect(inbox.handleOnce('odd-consumer', failingId, failing)).rejects.toThrow('effect failed');
+    await expect(inbox.handleOnce('odd-consumer', failingId, effectFor(failingId))).resolves.toBe(true);
+    const effects = await runtime.pool.query('select message_id, count(*)::int as n from msg.inbox_effects group by message_id order by message_id');
+    expect(effects.rows).toEqual(expect.arrayContaining([{ message_id: oddId, n: 1 }, { message_id: failingId, n: 1 }]));
+  });
+
   it('retries a handler while the database is unavailable instead of dead-lettering', async () => {
     const topic = topicName('registry', ns.topicPrefix);
     let failuresLeft = 3;

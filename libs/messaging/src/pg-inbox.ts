@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08003', '08006']);
 
@@ -31,12 +31,12 @@ export class PgInbox {
       throw asUnavailable(error);
     }
     try {
-      await client.query('begin');
-      const inserted = await client.query(
-        `insert into ${this.schema}.processed_messages (consumer, message_id) values ($1, $2) on conflict do nothing`,
-        [consumer, messageId],
-      );
-      if (inserted.rowCount === 0) {
+      // One round trip for both: a consumer pays this per record. Values go in as escaped literals, because
+      // only the simple query protocol carries two statements.
+      const opened = (await client.query(
+        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) values (${client.escapeLiteral(consumer)}, ${client.escapeLiteral(messageId)}) on conflict do nothing`,
+      )) as unknown as QueryResult[];
+      if (opened[1]?.rowCount === 0) {
         await client.query('rollback');
         return false;
       }

@@ -6,7 +6,7 @@ import { applyChallengeEvent } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
 import type { PushDispatcher } from '../dispatching/push-dispatcher';
 import type { PushJob } from '../dispatching/push-job';
-import { planPushJobs } from '../dispatching/push-job-planning';
+import { mayRequestPushes, planPushJobs } from '../dispatching/push-job-planning';
 import type { PushScheduler } from '../dispatching/push-scheduler';
 import type { PendingPushes } from '../pending/pending-pushes';
 import type { ConsumerLog } from './consumer-log';
@@ -39,6 +39,8 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
     const traceparent = currentTraceparent();
     await inbox.handleOnce(CHALLENGE_DISPATCH_GROUP, envelope.id, async (client) => {
       await applyChallengeEvent(client, deps.schema, envelope);
+      // Approvals, receipts and the like only update the view: no need to read it back.
+      if (!mayRequestPushes(envelope)) return;
       const challengeId = (envelope.data as { challengeId: string }).challengeId;
       const view = await deps.views.find(envelope.workspaceId, challengeId, client);
       jobs = planPushJobs(envelope, view, traceparent);

@@ -3,6 +3,11 @@ import type { ChallengeView } from '../challenges/challenge-view';
 import { pushRoundOfResend } from './delivery-retry-policy';
 import type { PushJob } from './push-job';
 
+/** The only challenge events that can ask for pushes; for any other, planning needs no view. */
+export function mayRequestPushes(envelope: ContractEnvelope): boolean {
+  return envelope.type === 'ChallengeIssued' || envelope.type === 'ChallengeResendRequested';
+}
+
 /**
  * The pushes a challenge event asks for: one per target device, each independent. `view` is the challenge
  * view after the event was applied; a challenge that is no longer pending asks for none. Pure.

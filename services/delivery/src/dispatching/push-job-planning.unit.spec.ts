@@ -1,6 +1,6 @@
 import type { ContractEnvelope } from '@pushmfa/contracts';
 import type { ChallengeView } from '../challenges/challenge-view';
-import { planPushJobs } from './push-job-planning';
+import { mayRequestPushes, planPushJobs } from './push-job-planning';
 
 const view: ChallengeView = {
   workspaceId: 'ws-1',
@@ -36,5 +36,12 @@ describe('planPushJobs', () => {
     expect(planPushJobs(envelope('ChallengeResendRequested', { attempt: 1 }), { ...view, status: 'approved' }, undefined)).toEqual([]);
     expect(planPushJobs(envelope('ChallengeReceived'), view, undefined)).toEqual([]);
     expect(planPushJobs(envelope('ChallengeIssued'), null, undefined)).toEqual([]);
+  });
+});
+
+describe('mayRequestPushes', () => {
+  it('is true only for the events that plan pushes, so the others skip reading the view', () => {
+    expect(['ChallengeIssued', 'ChallengeResendRequested'].map((type) => mayRequestPushes(envelope(type)))).toEqual([true, true]);
+    expect(['ChallengeApproved', 'ChallengeReceived', 'ChallengeExpired'].map((type) => mayRequestPushes(envelope(type)))).toEqual([false, false, false]);
   });
 });
