@@ -19,10 +19,31 @@ export function reportTableVersion(table: string): number {
 }
 
 /**
- * Creates one version of the read-model table with its indexes, or brings an existing one up to date; every
- * version has the same columns in the same order (the view is repointed from one to the next). Idempotent.
+ * Columns added after the first release, in the order they were added: appended to the tables created before
+ * them, so every version keeps the same column order (the view is repointed from one to the next). Derived by
+ * PostgreSQL on every write, so the summary reads two instants instead of every row's facts.
+ */
+const ADDED_COLUMNS = (schema: string) => [
+  { name: 'delivered_at', definition: `timestamptz generated always as (${schema}.report_first_dispatch_at(facts)) stored` },
+  { name: 'resolved_at', definition: `timestamptz generated always as (${schema}.report_resolved_at(facts)) stored` },
+];
+
+const INDEXES = (table: string) => [
+  { name: `${table}_newest`, definition: '(workspace_id, created_at desc, challenge_id desc) where created_at is not null' },
+  { name: `${table}_by_user`, definition: '(workspace_id, user_id, created_at desc, challenge_id desc) where created_at is not null' },
+  // Without it a status filter walks the newest-first index past every row of other statuses (all of them for a rare one).
+  { name: `${table}_by_status`, definition: '(workspace_id, status, created_at desc, challenge_id desc) where created_at is not null' },
+  // The summary reads a window of a workspace from this index alone (an index-only scan), never the facts.
+  { name: `${table}_window`, definition: '(workspace_id, created_at) include (status, delivered_at, resolved_at) where created_at is not null' },
+];
+
+/**
+ * Creates one version of the read-model table with its indexes, or gives an existing one the columns and indexes
+ * added since it was created. Only what is missing is changed: on a table already up to date this takes no lock
+ * that would hold up the projection or the API.
  */
 export async function createReportTable(client: PoolClient, schema: string, table: string): Promise<void> {
+  await createReportInstantFunctions(client, schema);
   // Facts are the truth; status, user and creation time are derived from them for filtering and paging.
   await client.query(`
     create table if not exists ${schema}.${table} (
@@ -35,16 +56,43 @@ export async function createReportTable(client: PoolClient, schema: string, tabl
       updated_at timestamptz not null default now(),
       primary key (workspace_id, challenge_id)
     )`);
+  const { rows: columns } = await client.query<{ name: string }>(
+    'select column_name as name from information_schema.columns where table_schema = $1 and table_name = $2',
+    [schema, table],
+  );
+  const missingColumns = ADDED_COLUMNS(schema).filter((column) => !columns.some((existing) => existing.name === column.name));
+  if (missingColumns.length > 0) {
+    // Rewrites the table once, computing the new columns for every row.
+    await client.query(`alter table ${schema}.${table} ${missingColumns.map((column) => `add column ${column.name} ${column.definition}`).join(', ')}`);
+  }
+  const { rows: indexes } = await client.query<{ name: string }>('select indexname as name from pg_indexes where schemaname = $1 and tablename = $2', [
+    schema,
+    table,
+  ]);
+  for (const index of INDEXES(table).filter((wanted) => !indexes.some((existing) => existing.name === wanted.name))) {
+    await client.query(`create index ${index.name} on ${schema}.${table} ${index.definition}`);
+  }
+}
+
+/**
+ * The instants the generated columns hold. PostgreSQL wants generated columns immutable, and reading text as
+ * timestamptz is only stable because a text without an offset depends on the session's time zone; every instant
+ * in the facts comes from a contract timestamp, which always carries its offset, so the reading never changes.
+ * Created once: replacing a function other sessions use would rewrite its catalog row for nothing.
+ */
+async function createReportInstantFunctions(client: PoolClient, schema: string): Promise<void> {
+  const { rows } = await client.query<{ present: boolean }>(
+    `select to_regprocedure('${schema}.report_first_dispatch_at(jsonb)') is not null and to_regprocedure('${schema}.report_resolved_at(jsonb)') is not null as present`,
+  );
+  if (rows[0]?.present) return;
   await client.query(`
-    create index if not exists ${table}_newest on ${schema}.${table} (workspace_id, created_at desc, challenge_id desc)
-    where created_at is not null`);
+    create or replace function ${schema}.report_first_dispatch_at(facts jsonb) returns timestamptz
+    language sql immutable parallel safe
+    as $$ select min((device.value ->> 'dispatchedAt')::timestamptz) from jsonb_each(facts -> 'devices') as device $$`);
   await client.query(`
-    create index if not exists ${table}_by_user on ${schema}.${table} (workspace_id, user_id, created_at desc, challenge_id desc)
-    where created_at is not null`);
-  // Without it a status filter walks the newest-first index past every row of other statuses (all of them for an absent one).
-  await client.query(`
-    create index if not exists ${table}_by_status on ${schema}.${table} (workspace_id, status, created_at desc, challenge_id desc)
-    where created_at is not null`);
+    create or replace function ${schema}.report_resolved_at(facts jsonb) returns timestamptz
+    language sql immutable parallel safe
+    as $$ select (facts #>> '{resolution,at}')::timestamptz $$`);
 }
 
 /** Points the API's view at `table`; callers run it inside the transaction that changes the pointer. */

@@ -1,12 +1,12 @@
 /**
  * The latency columns the summaries compute, per row of the report view: milliseconds from issue to the first
  * push a provider accepted, and from issue to the user's answer (expiry and cancellation are not a response time).
+ * Both instants are generated columns of the report table, held in its window index, so a summary never reads facts.
+ * date_part, not extract: extract answers numeric, whose arithmetic and sorting for the percentiles cost twice as much.
  */
-export const DELIVERED_MS_SQL = `extract(epoch from (select min((device.value ->> 'dispatchedAt')::timestamptz) from jsonb_each(facts -> 'devices') as device)
-                  - created_at) * 1000`;
+export const DELIVERED_MS_SQL = `date_part('epoch', delivered_at - created_at) * 1000`;
 
-export const RESOLVED_MS_SQL = `case when status in ('success', 'denied')
-                  then extract(epoch from (facts #>> '{resolution,at}')::timestamptz - created_at) * 1000 end`;
+export const RESOLVED_MS_SQL = `case when status in ('success', 'denied') then date_part('epoch', resolved_at - created_at) * 1000 end`;
 
 export interface LatencyPercentiles {
   /** How many challenges the percentiles are computed over. */
