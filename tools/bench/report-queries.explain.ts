@@ -21,6 +21,7 @@ interface PlanNode {
   'Shared Hit Blocks'?: number;
   'Shared Read Blocks'?: number;
   'Rows Removed by Filter'?: number;
+  'Heap Fetches'?: number;
   Plans?: PlanNode[];
 }
 
@@ -65,7 +66,9 @@ function describeNode(node: PlanNode): string {
   const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
   const loops = (node['Actual Loops'] ?? 1) > 1 ? ` loops=${node['Actual Loops']}` : '';
   const removed = node['Rows Removed by Filter'] ? ` removed=${node['Rows Removed by Filter']}` : '';
-  return `${node['Node Type']}${on}${using} rows=${node['Actual Rows'] ?? '?'}${loops}${removed} ${round(node['Actual Total Time'] ?? 0)} ms`;
+  // An index-only scan that fetches heap rows anyway: pages not yet marked all-visible by vacuum.
+  const heap = node['Heap Fetches'] ? ` heap_fetches=${node['Heap Fetches']}` : '';
+  return `${node['Node Type']}${on}${using} rows=${node['Actual Rows'] ?? '?'}${loops}${removed}${heap} ${round(node['Actual Total Time'] ?? 0)} ms`;
 }
 
 function round(ms: number): number {
