@@ -45,16 +45,15 @@ export class ChallengeProjection {
       switch (event.type) {
         case 'ChallengeIssued': {
           const d = event.data;
+          // Both rows in one statement: this runs inside the issuing transaction, which holds the user's lock.
           await client.query(
-            `insert into ${s}.challenge_list (challenge_id, workspace_id, user_id, status, created_at, expires_at, context, number_match_required)
-             values ($1, $2, $3, 'pending', $4, $5, $6, $7) on conflict (challenge_id) do nothing`,
+            `with listed as (
+               insert into ${s}.challenge_list (challenge_id, workspace_id, user_id, status, created_at, expires_at, context, number_match_required)
+               values ($1, $2, $3, 'pending', $4, $5, $6, $7) on conflict (challenge_id) do nothing
+             )
+             insert into ${s}.expiry_timers (challenge_id, workspace_id, due_at) values ($1, $2, $5) on conflict (challenge_id) do nothing`,
             [d.challengeId, d.workspaceId, d.userId, d.createdAt, d.expiresAt, d.context, d.numberMatch !== undefined],
           );
-          await client.query(`insert into ${s}.expiry_timers (challenge_id, workspace_id, due_at) values ($1, $2, $3) on conflict (challenge_id) do nothing`, [
-            d.challengeId,
-            d.workspaceId,
-            d.expiresAt,
-          ]);
           break;
         }
         case 'ChallengeApproved':
@@ -62,11 +61,11 @@ export class ChallengeProjection {
         case 'ChallengeCancelled':
         case 'ChallengeExpired': {
           const status = { ChallengeApproved: 'approved', ChallengeDenied: 'denied', ChallengeCancelled: 'cancelled', ChallengeExpired: 'expired' }[event.type];
-          await client.query(`update ${s}.challenge_list set status = $2 where challenge_id = $1`, [event.data.challengeId, status]);
           // Skip a timer row the expiry timer holds: it finds the challenge resolved and removes the row itself (no deadlock).
           await client.query(
-            `delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
-            [event.data.challengeId],
+            `with listed as (update ${s}.challenge_list set status = $2 where challenge_id = $1)
+             delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
+            [event.data.challengeId, status],
           );
           break;
         }

@@ -16,18 +16,16 @@ export async function admitIssue(
 ): Promise<AdmissionRefusal | null> {
   const { workspaceId, userId, now } = request;
   await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [USER_LOCK_CLASS, `${workspaceId}/${userId}`]);
-  const locks = await client.query<{ locked_until: Date }>(
-    `select locked_until from ${schema}.push_locks where workspace_id = $1 and user_id = $2 and locked_until > $3`,
-    [workspaceId, userId, now],
+  // The fraud lock and the recent count in one round trip: this runs while the user's lock is held.
+  const { rows } = await client.query<{ locked_until: Date | null; issued: string; oldest: Date | null }>(
+    `select (select locked_until from ${schema}.push_locks where workspace_id = $1 and user_id = $2 and locked_until > $3) as locked_until,
+            count(*) as issued, min(created_at) as oldest
+     from ${schema}.challenge_list where workspace_id = $1 and user_id = $2 and created_at > $4`,
+    [workspaceId, userId, now, new Date(now.getTime() - RATE_WINDOW_MS)],
   );
-  const lock = locks.rows[0];
-  if (lock) return { code: 'push_locked', retryAfterSeconds: secondsUntil(lock.locked_until.getTime(), now) };
+  const { locked_until: lockedUntil, issued, oldest } = rows[0] ?? { locked_until: null, issued: '0', oldest: null };
+  if (lockedUntil) return { code: 'push_locked', retryAfterSeconds: secondsUntil(lockedUntil.getTime(), now) };
   // Only issued challenges are in challenge_list, so refused requests never count.
-  const recent = await client.query<{ issued: string; oldest: Date | null }>(
-    `select count(*) as issued, min(created_at) as oldest from ${schema}.challenge_list where workspace_id = $1 and user_id = $2 and created_at > $3`,
-    [workspaceId, userId, new Date(now.getTime() - RATE_WINDOW_MS)],
-  );
-  const { issued, oldest } = recent.rows[0] ?? { issued: '0', oldest: null };
   if (Number(issued) >= request.maxPerTenMinutes && oldest) {
     return { code: 'rate_limited', retryAfterSeconds: secondsUntil(oldest.getTime() + RATE_WINDOW_MS, now) };
   }
