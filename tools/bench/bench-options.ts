@@ -45,7 +45,7 @@ export const USAGE = `npm run bench -- [options]
   --scaling-only          only the scaling measurement
   --scaling-backlog N     pushes queued per scaling step (default 1200)
   --scaling-concurrency N DELIVERY_CONCURRENCY per worker in the scaling run (default 4)
-  --report-sample N       follow one in N challenges until its report row appears (default 10)
+  --report-sample N       follow one in N challenges until its report row appears (default: about 10 a second)
   --report-rows N         also time the report queries on N rows (default off)
   --all                   --scaling and --report-rows 1000000
   --profile               start the services with --cpu-prof (profiles under .local/profiles/)
@@ -66,7 +66,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     scaling: false,
     scalingBacklog: 1200,
     scalingConcurrency: 4,
-    reportSampleEvery: 10,
+    reportSampleEvery: 0,
     reportRows: 0,
     profile: false,
     serviceNodeOptions: '',
@@ -108,6 +108,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       default: throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
     }
   }
+  // About ten followed challenges a second: each is polled until its row appears, and the polls load the service.
+  if (options.reportSampleEvery === 0) options.reportSampleEvery = Math.max(1, Math.round(options.rate / 10));
   if (options.target && !options.operatorToken) throw new Error('--target needs --operator-token (or PUSHMFA_OPERATOR_TOKEN)');
   if (options.target && !options.emulatorControlUrl) throw new Error('--target needs --emulator-control, the control API of the emulators its delivery pushes to');
   if (options.target && options.scaling) throw new Error('--scaling starts its own delivery workers; it cannot run against --target');

@@ -1,7 +1,9 @@
 /**
  * Sums self time per function in V8 .cpuprofile files and prints the top ones:
  *
- *   node dist/tools/bench/profile-summary.js <file-or-directory>... [--top N]
+ *   node dist/tools/bench/profile-summary.js <file-or-directory>... [--top N] [--by-package]
+ *
+ * --by-package sums per npm package (or project folder, or node internals) instead of per function.
  *
  * Self time of a node is its sample count times the mean sampling interval; the same function reached through
  * different call paths is summed into one line (name, file, line).
@@ -27,12 +29,23 @@ function profilesUnder(path: string): string[] {
   return readdirSync(path).flatMap((entry) => profilesUnder(join(path, entry))).filter((file) => file.endsWith('.cpuprofile'));
 }
 
-function selfTimes(profile: CpuProfile): Map<string, number> {
+/** `node_modules/@scope/name`, `dist/libs/x`, `node:internal` or the bare V8 entry ((garbage collector), (program)). */
+function packageOf(functionName: string, url: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : `native ${functionName}`;
+  const path = url.replace(/^file:\/\//, '');
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.slice(path.lastIndexOf('node_modules/')));
+  if (module) return module[1] ?? path;
+  if (path.startsWith('node:')) return 'node internals';
+  const project = /dist\/(libs|services|tools)\/([^/]+)/.exec(path);
+  return project ? `${project[1]}/${project[2]}` : path;
+}
+
+function selfTimes(profile: CpuProfile, byPackage: boolean): Map<string, number> {
   const nodeKey = new Map<number, string>();
   for (const node of profile.nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
     const where = url ? `${relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
-    nodeKey.set(node.id, `${functionName || '(anonymous)'} ${where}`.trim());
+    nodeKey.set(node.id, byPackage ? packageOf(functionName, url) : `${functionName || '(anonymous)'} ${where}`.trim());
   }
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
@@ -43,11 +56,13 @@ function selfTimes(profile: CpuProfile): Map<string, number> {
 }
 
 const args = process.argv.slice(2);
+const byPackageAt = args.indexOf('--by-package');
+if (byPackageAt >= 0) args.splice(byPackageAt, 1);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
 for (const file of args.flatMap(profilesUnder)) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const totals = selfTimes(profile);
+  const totals = selfTimes(profile, byPackageAt >= 0);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
   const idle = (totals.get('(idle)') ?? 0);
   process.stdout.write(`\n${file}: ${(all / 1000).toFixed(1)} s sampled, ${((all - idle) / 1000).toFixed(1)} s busy\n`);

@@ -109,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         createToDispatchedMs: 'intended create → the PushDispatched event read by the bench from the delivery topic',
         createToProviderMs: 'intended create → the FCM emulator received the push',
         approveToAnswerMs: "the phone's approve sent → the platform's long-poll answered approved",
-        createToReportMs: `intended create → the report row answered 200 (one in ${options.reportSampleEvery} challenges, polled every 50 ms)`,
+        createToReportMs: `intended create → the report row answered 200 (one in ${options.reportSampleEvery} challenges, polled every 100 ms)`,
         challengesPerSecond: 'approved challenges over the time from the first intended send to the last answer',
         peakRssMb: 'VmHWM of each service process after the main run',
         cpuSecondsDuringRun: 'user + system CPU seconds each service used during the main run (load and drain)',
