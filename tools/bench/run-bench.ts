@@ -13,6 +13,7 @@ import { runOpenLoopLoad, type LoadRunResult } from './load-run';
 import { LocalStack, type StackUrls } from './local-stack';
 import { cpuSeconds, peakRssMb } from './peak-memory';
 import { controlApiInbox, inProcessInbox, type PushInbox } from './push-inbox';
+import { measureReportQueries, type ReportQueryResults } from './report-queries';
 import { writeResults } from './results-file';
 import { latencyRows } from './results-table';
 
@@ -100,6 +101,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
       });
     }
 
+    let reportQueries: ReportQueryResults | undefined;
+    if (options.reportRows > 0) {
+      const serverUrl = process.env.DATABASE_URL ?? databaseUrl;
+      if (!serverUrl) throw new Error('--report-rows needs DATABASE_URL: a PostgreSQL server where the bench may create a database');
+      log(`report queries on ${options.reportRows} rows (seeding takes a while)`);
+      reportQueries = await measureReportQueries({ rows: options.reportRows, databaseUrl: serverUrl, kafkaBrokers: brokers.join(','), log: (line) => log(`report queries: ${line}`) });
+    }
+
     const results = {
       startedAt,
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 1048576), loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
@@ -119,6 +128,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
       peakRssMb: peakRss,
       cpuSecondsDuringRun: cpuDuringRun,
       scaling,
+      reportQueries,
       goals: judgeGoals(run, baselines, scaling, peakRss),
     };
     const path = writeResults(results);
@@ -134,6 +144,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
       console.table(Object.fromEntries(Object.entries(peakRss).map(([name, mb]) => [name, { peakRssMb: mb, cpuSeconds: cpuDuringRun[name], cpuMsPerChallenge: perChallenge(cpuDuringRun[name]) }])));
     }
     if (scaling) console.table(scaling.steps);
+    if (reportQueries) console.table(Object.fromEntries(reportQueries.queries.map((q) => [q.name, { p50: q.p50, p95: q.p95, p99: q.p99, max: q.max }])));
     console.table(results.goals);
     console.log(`results: ${path} (and bench/results/latest.json)`);
   } finally {
