@@ -44,7 +44,7 @@ export const USAGE = `npm run bench -- [options]
   --scaling               also measure delivery throughput with 1, 2 and 4 workers at 50 ms provider latency
   --scaling-only          only the scaling measurement
   --scaling-backlog N     pushes queued per scaling step (default 1200)
-  --scaling-concurrency N DELIVERY_CONCURRENCY per worker in the scaling run (default 4)
+  --scaling-concurrency N DELIVERY_CONCURRENCY per worker in the scaling run (default 1: the provider limits)
   --report-sample N       follow one in N challenges until its report row appears (default: about 10 a second)
   --report-rows N         also time the report queries on N rows (default off)
   --all                   --scaling and --report-rows 1000000
@@ -65,7 +65,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     providerLatencyMs: 0,
     scaling: false,
     scalingBacklog: 1200,
-    scalingConcurrency: 4,
+    scalingConcurrency: 1,
     reportSampleEvery: 0,
     reportRows: 0,
     profile: false,
