@@ -7,6 +7,7 @@ import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { admitIssue } from './issue-admission';
 import { IdempotencyKeys } from './idempotency-keys';
+import { IssuingCapacity } from './issuing-capacity';
 
 export interface IssueRequest {
   workspaceId: string;
@@ -29,12 +30,25 @@ export interface IssuedAnswer {
  */
 @Injectable()
 export class ChallengeIssuer {
+  private readonly capacity: IssuingCapacity;
+
   constructor(
     private readonly runtime: ChallengeRuntime,
     private readonly commands: ChallengeCommands,
-  ) {}
+  ) {
+    this.capacity = new IssuingCapacity(runtime.config.maxIssuing);
+  }
 
   issue(request: IssueRequest): Promise<IssuedAnswer> {
+    return this.capacity.run(
+      () => this.issueNow(request),
+      () => {
+        throw new ProblemException('unavailable', 'too many challenges are being issued right now; nothing was written, try again shortly', { retryAfterSeconds: 1 });
+      },
+    );
+  }
+
+  private issueNow(request: IssueRequest): Promise<IssuedAnswer> {
     const { workspaceId, userId, idempotencyKey } = request;
     const context = request.context ?? {};
     return this.runtime.store.withTransaction(async (tx) => {
