@@ -49,6 +49,7 @@ const DRAIN_TIMEOUT_MS = 30_000;
 const REPORT_POLL_MS = 100;
 const REPORT_TIMEOUT_MS = 20_000;
 const LONG_POLL_SECONDS = 30;
+const DISPATCH_TAIL_MS = 5_000;
 
 /**
  * Open-loop load: challenge i is due at start + i/rate and is sent then, whatever happened to the ones before
@@ -196,6 +197,11 @@ export async function runOpenLoopLoad(
   progress.stop();
   polling = false;
   await pushLoop;
+  // PushDispatched is produced after the provider answered, so the last ones can trail the approvals a little.
+  const dispatchDeadline = Date.now() + DISPATCH_TAIL_MS;
+  while ([...pushedAt.keys()].some((id) => dispatches.at(id) === undefined) && Date.now() < dispatchDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 
   const createToProvider = new LatencySamples();
   const createToDispatched = new LatencySamples();
