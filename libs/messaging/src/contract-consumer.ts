@@ -1,8 +1,9 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
-import { type ContractEnvelope, parseRecordValue, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { type ContractEnvelope, type EventType, parseRecordValue, TRACEPARENT_HEADER } from '@pushmfa/contracts';
 import { runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
+import { claimedEventType } from './record-event-type';
 
 export interface ConsumedRecord {
   topic: string;
@@ -18,6 +19,12 @@ export interface ContractConsumerOptions {
   groupId: string;
   topics: string[];
   handle: ContractHandler;
+  /**
+   * The event types `handle` acts on. Records of any other type are skipped (their offset resolved) before
+   * schema validation, a span or a transaction; an invalid record of one of these types is still dead-lettered.
+   * Omit it to hand every valid record to `handle`.
+   */
+  handledTypes?: readonly EventType[];
   /** Attempts before a failing record is dead-lettered (errors marked retryable never are). */
   maxAttempts?: number;
   backoffBaseMs?: number;
@@ -42,10 +49,12 @@ export class ContractConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly stopping = new AbortController();
+  private readonly handledTypes?: ReadonlySet<string>;
   private joined = false;
   private crashed = false;
 
   constructor(private readonly options: ContractConsumerOptions) {
+    if (options.handledTypes) this.handledTypes = new Set(options.handledTypes);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -100,6 +109,7 @@ export class ContractConsumer {
 
   /** Returns false when stopping before the record was settled (it will be consumed again). */
   private async processRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    if (!this.wantsRecord(message)) return true;
     const parsed = parseRecordValue(message.value);
     if (parsed.kind === 'unknown_type') return true;
     if (parsed.kind === 'invalid') {
@@ -126,6 +136,13 @@ export class ContractConsumer {
         await heartbeat();
       }
     }
+  }
+
+  /** False only for a record whose value claims a type no handler wants; an unreadable one goes on to be dead-lettered. */
+  private wantsRecord(message: KafkaMessage): boolean {
+    if (!this.handledTypes) return true;
+    const type = claimedEventType(message);
+    return type === undefined || this.handledTypes.has(type);
   }
 
   /** Each attempt runs in a CONSUMER span continuing the producer's trace, with the envelope's correlation id. */

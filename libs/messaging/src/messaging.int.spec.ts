@@ -147,6 +147,56 @@ describe('messaging over the real broker and database', () => {
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
+  it('skips records of a type no handler wants without validating them or touching the database, and still dead-letters a bad handled one', async () => {
+    const topic = topicName('delivery', ns.topicPrefix);
+    const inbox = new PgInbox(runtime.pool, 'msg');
+    await inbox.migrate();
+    const handled: string[] = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      handledTypes: ['PushRejected'],
+      handle: async (envelope) => {
+        await inbox.handleOnce('skipping', envelope.id, async () => undefined);
+        handled.push(envelope.id);
+      },
+    });
+    const key = `skipping-${randomUUID()}`;
+    const dlq = await collect(`${topic}.dlq`);
+    await consumer.start();
+
+    const push = { challengeId: 'c1', userId: 'alice', deviceId: 'd1', provider: 'fcm' as const, attempt: 1 };
+    const record = (type: string, data: Record<string, unknown>, id = randomUUID()) =>
+      JSON.stringify({ id, type, version: 1, occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data });
+    const dispatchedId = randomUUID();
+    const brokenDispatchedId = randomUUID();
+    const rejectedId = randomUUID();
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [
+        { key, value: record('PushDispatched', { ...push, providerMessageId: 'm1', latencyMs: 3 }, dispatchedId) },
+        { key, value: record('PushDispatched', { challengeId: 'c1' }, brokenDispatchedId) },
+        { key, value: record('PushRejected', { challengeId: 'c1' }) },
+        { key, value: '{this is not json' },
+        { key, value: record('PushRejected', { ...push, reason: 'unregistered' }, rejectedId) },
+      ],
+    });
+    await producer.disconnect();
+
+    await eventually(async () => (handled.includes(rejectedId) ? true : undefined), 'the PushRejected behind the skipped records');
+    await eventually(async () => (dlq.filter((m) => m.key?.toString() === key).length >= 2 ? true : undefined), 'two dead letters');
+    await consumer.stop();
+
+    expect(handled).toEqual([rejectedId]);
+    const reasons = dlq.filter((m) => m.key?.toString() === key).map((m) => m.headers?.['dlq-reason']?.toString());
+    expect(reasons).toEqual([expect.stringContaining('PushRejected v1 data is invalid'), 'record value is not JSON']);
+    const { rows } = await runtime.pool.query<{ message_id: string }>(`select message_id from msg.processed_messages where consumer = 'skipping'`);
+    expect(rows.map((row) => row.message_id)).toEqual([rejectedId]);
+  });
+
   it('runs an inbox effect once per message id, whatever characters the id holds, and rolls back a failed effect', async () => {
     const inbox = new PgInbox(runtime.pool, 'msg');
     await inbox.migrate();

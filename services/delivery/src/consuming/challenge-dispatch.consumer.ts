@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
+import { type ContractEnvelope, type EventType, topicName } from '@pushmfa/contracts';
 import { ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
 import { applyChallengeEvent } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
@@ -12,6 +12,15 @@ import type { PendingPushes } from '../pending/pending-pushes';
 import type { ConsumerLog } from './consumer-log';
 
 export const CHALLENGE_DISPATCH_GROUP = 'delivery.push-dispatch';
+/** The events that change the challenge view or ask for pushes; a ChallengeReceived does neither, so it is skipped. */
+export const CHALLENGE_DISPATCH_EVENT_TYPES: readonly EventType[] = [
+  'ChallengeIssued',
+  'ChallengeResendRequested',
+  'ChallengeApproved',
+  'ChallengeDenied',
+  'ChallengeExpired',
+  'ChallengeCancelled',
+];
 
 export interface ChallengeDispatchDeps {
   kafka: Kafka;
@@ -56,6 +65,7 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
     groupId: `${deps.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`,
     topics: [topicName('challenge', deps.topicPrefix)],
     log: deps.log,
+    handledTypes: CHALLENGE_DISPATCH_EVENT_TYPES,
     handle,
   });
 }

@@ -6,7 +6,6 @@ import { applyDeviceEvent, DEVICE_EVENT_TYPES } from '../devices/device-projecti
 import type { ConsumerLog } from './consumer-log';
 
 export const DEVICE_PROJECTION_GROUP = 'delivery.device-projection';
-const DEVICE_EVENTS = new Set<string>(DEVICE_EVENT_TYPES);
 
 /** Keeps `delivery.devices` in step with `pushmfa.registry.v1`, once per event (PgInbox). */
 export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema: string, topicPrefix: string, log: ConsumerLog) {
@@ -16,8 +15,8 @@ export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema:
     groupId: `${topicPrefix}${DEVICE_PROJECTION_GROUP}`,
     topics: [topicName('registry', topicPrefix)],
     log,
+    handledTypes: DEVICE_EVENT_TYPES,
     handle: async (envelope) => {
-      if (!DEVICE_EVENTS.has(envelope.type)) return;
       await inbox.handleOnce(DEVICE_PROJECTION_GROUP, envelope.id, (client) => applyDeviceEvent(client, schema, envelope));
     },
   });

@@ -27,6 +27,8 @@ export class DeadTokenConsumer implements OnModuleInit, BeforeApplicationShutdow
       groupId: `${config.topicPrefix}${DEAD_TOKEN_CONSUMER}`,
       topics: [topicName('delivery', config.topicPrefix)],
       log: (level, message, extra) => logger[level](extra ?? {}, message),
+      // The topic is mostly PushDispatched: skipped unread, so a challenge costs this service nothing here.
+      handledTypes: ['PushRejected'],
       handle: (envelope) => this.handle(envelope),
     });
   }
