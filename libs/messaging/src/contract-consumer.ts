@@ -30,6 +30,13 @@ export interface ContractConsumerOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long the broker may hold a fetch (default 100 ms) until `fetchMinBytes` (default 1) have arrived. A consumer
+   * that can lag, such as one that wants a rare type from a busy topic, raises both to take many records per round
+   * trip instead of one.
+   */
+  fetchMaxWaitMs?: number;
+  fetchMinBytes?: number;
   fromBeginning?: boolean;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 }
@@ -60,7 +67,8 @@ export class ContractConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 100,
+      minBytes: options.fetchMinBytes ?? 1,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });

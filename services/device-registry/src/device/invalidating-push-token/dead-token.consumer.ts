@@ -27,8 +27,11 @@ export class DeadTokenConsumer implements OnModuleInit, BeforeApplicationShutdow
       groupId: `${config.topicPrefix}${DEAD_TOKEN_CONSUMER}`,
       topics: [topicName('delivery', config.topicPrefix)],
       log: (level, message, extra) => logger[level](extra ?? {}, message),
-      // The topic is mostly PushDispatched: skipped unread, so a challenge costs this service nothing here.
+      // The topic is mostly PushDispatched: skipped unvalidated. A dead token may wait a second to be marked, so
+      // one fetch takes up to a second's worth of records rather than one round trip per push.
       handledTypes: ['PushRejected'],
+      fetchMaxWaitMs: 1000,
+      fetchMinBytes: 64 * 1024,
       handle: (envelope) => this.handle(envelope),
     });
   }
