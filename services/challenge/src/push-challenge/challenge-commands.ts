@@ -17,6 +17,12 @@ import { challengeStreamId, type PushChallengeEvent, RESOLVING_EVENT_TYPES } fro
 
 export type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
+export interface LoadedChallenge {
+  state: IssuedChallenge;
+  /** Revision of the stream's last event, which an append after this read expects. */
+  revision: bigint;
+}
+
 export interface CommandResult {
   state: PushChallengeState;
   newEvents: PushChallengeEvent[];
@@ -39,16 +45,25 @@ export class ChallengeCommands {
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
   async load(challengeId: string, workspaceId: string): Promise<IssuedChallenge> {
-    if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new ProblemException('not_found', 'no such challenge');
-    const { state } = await this.loader.load(challengeStreamId(challengeId));
-    if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new ProblemException('not_found', 'no such challenge');
-    return state;
+    return (await this.read(challengeId, workspaceId)).state;
   }
 
-  async execute(challengeId: string, workspaceId: string, command: PushChallengeCommand): Promise<CommandResult> {
+  /** As `load`, with the revision read, so a command can be decided on it without reading the stream again. */
+  async read(challengeId: string, workspaceId: string): Promise<LoadedChallenge> {
+    if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new ProblemException('not_found', 'no such challenge');
+    const { state, revision } = await this.loader.load(challengeStreamId(challengeId));
+    if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new ProblemException('not_found', 'no such challenge');
+    return { state, revision };
+  }
+
+  /**
+   * `read`: the challenge as the caller just read it; the first attempt decides on it. The append names its revision,
+   * so if another writer got there first the append fails and the command is decided again on a fresh read.
+   */
+  async execute(challengeId: string, workspaceId: string, command: PushChallengeCommand, read?: LoadedChallenge): Promise<CommandResult> {
     const streamId = challengeStreamId(challengeId);
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.loader.load(streamId);
+      const { state, revision }: { state: PushChallengeState; revision: bigint } = attempt === 1 && read ? read : await this.loader.load(streamId);
       const newEvents = pushChallengeDecider.decide(command, state);
       if (newEvents.length === 0) return { state, newEvents };
       try {

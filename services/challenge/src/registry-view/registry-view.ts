@@ -1,7 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type EventData, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
-import type { TargetDevice } from '../push-challenge/push-challenge.events';
 
 /**
  * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
@@ -68,15 +67,6 @@ export class RegistryView implements DeviceKeyResolver {
   async settings(workspaceId: string, client: Pool | PoolClient = this.pool): Promise<WorkspaceSettings | null> {
     const { rows } = await client.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [workspaceId]);
     return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
-  }
-
-  /** `client`: the caller's transaction, so a request holding one connection never waits for a second. */
-  async activeDevices(workspaceId: string, userId: string, client: Pool | PoolClient = this.pool): Promise<TargetDevice[]> {
-    const { rows } = await client.query<{ device_id: string; push_provider: 'fcm' | 'apns'; platform: 'android' | 'ios' }>(
-      `select device_id, push_provider, platform from ${this.schema}.devices where workspace_id = $1 and user_id = $2 and status = 'active' order by paired_at`,
-      [workspaceId, userId],
-    );
-    return rows.map((r) => ({ deviceId: r.device_id, pushProvider: r.push_provider, platform: r.platform }));
   }
 
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {

@@ -23,26 +23,31 @@ export class ChallengeStatusNotifier {
   }
 
   /**
-   * Subscribes first, then asks `isSettled`; waits for a notification or the timeout only when still pending,
-   * so a decision made between the check and the wait is never missed.
+   * Subscribes first, then calls `check`, which reads the challenge and answers how long to wait for its decision
+   * (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made between
+   * the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
    */
-  async waitUntilSettled(challengeId: string, timeoutMs: number, isSettled: () => Promise<boolean>): Promise<void> {
+  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<void> {
     const channel = this.channel(challengeId);
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     const set = this.waiters.get(channel) ?? new Set();
     set.add(wake);
-    if (set.size === 1) {
-      this.waiters.set(channel, set);
-      await this.subscriber.subscribe(channel);
-    }
-    const timer = setTimeout(wake, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      if (!(await isSettled())) await woken;
+      if (set.size === 1) {
+        this.waiters.set(channel, set);
+        await this.subscriber.subscribe(channel);
+      }
+      const waitMs = await check();
+      if (waitMs > 0) {
+        timer = setTimeout(wake, waitMs);
+        await woken;
+      }
     } finally {
       clearTimeout(timer);
       set.delete(wake);
-      if (set.size === 0) {
+      if (set.size === 0 && this.waiters.get(channel) === set) {
         this.waiters.delete(channel);
         await this.subscriber.unsubscribe(channel).catch(() => undefined);
       }

@@ -57,14 +57,12 @@ export class ChallengeIssuer {
         if (claim.kind === 'replay') return claim.answer;
         if (claim.kind === 'conflict') throw new ProblemException('idempotency_conflict', 'this Idempotency-Key was used with another request body');
       }
-      // A workspace whose events have not arrived yet has the defaults: push disabled.
-      const settings = await this.runtime.registry.settings(workspaceId, tx.client);
-      if (!settings?.pushEnabled) throw new ProblemException('push_disabled', 'an admin must enable push for this workspace');
       const now = new Date();
-      const refusal = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, maxPerTenMinutes: settings.maxChallengesPerUserPer10Min, now });
+      const { settings, refusal, devices } = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
+      // A workspace whose events have not arrived yet has the defaults: push disabled.
+      if (!settings?.pushEnabled) throw new ProblemException('push_disabled', 'an admin must enable push for this workspace');
       if (refusal?.code === 'push_locked') throw new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds });
       if (refusal?.code === 'rate_limited') throw new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
-      const devices = await this.runtime.registry.activeDevices(workspaceId, userId, tx.client);
       if (devices.length === 0) throw new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in');
 
       const challengeId = randomUUID();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { ChallengeRuntime } from '../../challenge-runtime';
-import { ChallengeCommands } from '../challenge-commands';
+import { ChallengeCommands, type IssuedChallenge } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 
 const statusQuery = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(0) });
@@ -25,15 +25,17 @@ export class ReadChallengeStatusHttpController {
   @ApiOperation({ summary: 'Challenge status, with long-poll' })
   async read(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Query() query: unknown) {
     const { waitSeconds } = parseBody(statusQuery, query);
-    let state = await this.challenges.load(challengeId, caller.workspaceId);
-    const expiresInMs = Date.parse(state.expiresAt) - Date.now();
-    if (waitSeconds > 0 && state.status === 'pending' && expiresInMs > 0) {
-      await this.runtime.notifier.waitUntilSettled(challengeId, Math.min(waitSeconds * 1000, expiresInMs), async () => {
-        state = await this.challenges.load(challengeId, caller.workspaceId);
-        return state.status !== 'pending';
-      });
+    if (waitSeconds === 0) return challengeView(await this.challenges.load(challengeId, caller.workspaceId));
+    // Subscribed before the first read: one read decides whether to wait, one more after the wait answers.
+    let state!: IssuedChallenge;
+    let waited = false;
+    await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
       state = await this.challenges.load(challengeId, caller.workspaceId);
-    }
+      const expiresInMs = Date.parse(state.expiresAt) - Date.now();
+      waited = state.status === 'pending' && expiresInMs > 0;
+      return waited ? Math.min(waitSeconds * 1000, expiresInMs) : 0;
+    });
+    if (waited) state = await this.challenges.load(challengeId, caller.workspaceId);
     return challengeView(state);
   }
 }

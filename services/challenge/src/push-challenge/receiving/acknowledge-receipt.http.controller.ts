@@ -15,8 +15,8 @@ export class AcknowledgeReceiptHttpController {
   @ApiOperation({ summary: 'The request reached the app; idempotent: recorded once per device' })
   async acknowledge(@Param('challengeId') challengeId: string, @Req() request: { device: AuthenticatedDevice }): Promise<void> {
     const { device } = request;
-    const challenge = await this.challenges.load(challengeId, device.workspaceId);
-    if (challenge.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
-    await this.challenges.execute(challengeId, device.workspaceId, { type: 'AcknowledgeReceipt', deviceId: device.deviceId, now: new Date() });
+    const challenge = await this.challenges.read(challengeId, device.workspaceId);
+    if (challenge.state.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
+    await this.challenges.execute(challengeId, device.workspaceId, { type: 'AcknowledgeReceipt', deviceId: device.deviceId, now: new Date() }, challenge);
   }
 }

@@ -27,21 +27,27 @@ export class RespondToChallengeHttpController {
   async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
     const input = parseBody(responseBody, body);
     const { device } = request;
-    const challenge = await this.challenges.load(challengeId, device.workspaceId);
-    if (challenge.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
-    const { fraudLockMinutes } = (await this.runtime.registry.settings(device.workspaceId)) ?? DEFAULT_SETTINGS;
-    const { state, newEvents } = await this.challenges.execute(challengeId, device.workspaceId, {
-      type: 'RespondToChallenge',
-      deviceId: device.deviceId,
-      decision: input.decision,
-      fraud: input.fraud === true,
-      fraudLockMinutes,
-      now: new Date(),
-      ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
-    });
+    const challenge = await this.challenges.read(challengeId, device.workspaceId);
+    if (challenge.state.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
+    // Only a fraud report needs the workspace's lock duration: an approval or a plain denial skips that read.
+    const { fraudLockMinutes } = input.fraud === true ? ((await this.runtime.registry.settings(device.workspaceId)) ?? DEFAULT_SETTINGS) : DEFAULT_SETTINGS;
+    const { state, newEvents } = await this.challenges.execute(
+      challengeId,
+      device.workspaceId,
+      {
+        type: 'RespondToChallenge',
+        deviceId: device.deviceId,
+        decision: input.decision,
+        fraud: input.fraud === true,
+        fraudLockMinutes,
+        now: new Date(),
+        ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
+      },
+      challenge,
+    );
     if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
       throw new ProblemException('number_mismatch', 'the number does not match the one on the sign-in page; the request was denied');
     }
-    return { status: challengeView(state as typeof challenge).status };
+    return { status: challengeView(state as typeof challenge.state).status };
   }
 }
