@@ -72,6 +72,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
           await this.apiKeys.apply(client, envelope);
           await this.registry.apply(client, envelope);
         });
+        // After the commit: emptied earlier, a signed request could cache the key again from the old row.
+        if (RegistryView.revokesDevices(envelope)) this.registry.forgetDeviceKeys();
       },
     });
   }

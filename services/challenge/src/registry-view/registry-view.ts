@@ -7,10 +7,30 @@ import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
  * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
  */
 export class RegistryView implements DeviceKeyResolver {
+  /** Active devices' keys, read on every signed request; only active ones, so a device paired a moment ago is never refused. */
+  private readonly activeKeys = new Map<string, { record: DeviceKeyRecord; expiresAt: number }>();
+  /** Bumped whenever the cache is emptied: a read that started before must not put back what it read. */
+  private keysGeneration = 0;
+
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
+    private readonly keyCacheTtlMs = 2000,
   ) {}
+
+  /** True for events that revoke a device: after they commit, call `forgetDeviceKeys`. */
+  static revokesDevices(envelope: ContractEnvelope): boolean {
+    return envelope.type === 'DeviceRevoked' || envelope.type === 'UserMfaReset' || (envelope.type === 'DevicePaired' && Boolean((envelope.data as EventData<'DevicePaired'>).replacedDeviceId));
+  }
+
+  /**
+   * Empties the device key cache. The instance that applied a revocation calls it once the change has committed,
+   * so it refuses the device from then on; other instances stop accepting it within `keyCacheTtlMs`, as with API keys.
+   */
+  forgetDeviceKeys(): void {
+    this.keysGeneration++;
+    this.activeKeys.clear();
+  }
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
     await client.query(`
@@ -70,11 +90,20 @@ export class RegistryView implements DeviceKeyResolver {
   }
 
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
+    const cached = this.activeKeys.get(deviceId);
+    if (cached && cached.expiresAt > Date.now()) return cached.record;
+    const generation = this.keysGeneration;
     const { rows } = await this.pool.query<{ device_id: string; user_id: string; workspace_id: string; status: 'active' | 'revoked'; public_jwk: unknown }>(
       `select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`,
       [deviceId],
     );
     const row = rows[0];
-    return row ? { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk } : null;
+    if (!row) return null;
+    const record: DeviceKeyRecord = { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk };
+    if (record.status === 'active' && generation === this.keysGeneration) {
+      if (this.activeKeys.size >= 10_000) this.activeKeys.clear();
+      this.activeKeys.set(deviceId, { record, expiresAt: Date.now() + this.keyCacheTtlMs });
+    }
+    return record;
   }
 }
