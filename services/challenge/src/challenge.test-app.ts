@@ -140,6 +140,21 @@ export class ChallengeTestWorld {
     return { deviceId, userId, privateJwk: keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
   }
 
+  /** Revokes a device the way the registry does and waits until the service has applied it. */
+  async revokeDevice(workspace: TestWorkspace, device: TestDevice): Promise<void> {
+    await this.publish(`${workspace.workspaceId}/${device.userId}`, 'DeviceRevoked', {
+      deviceId: device.deviceId,
+      userId: device.userId,
+      reason: 'revoked',
+      revokedBy: { kind: 'admin' },
+    }, workspace.workspaceId);
+    await this.eventually(
+      () => this.db.query<{ status: string }>('select status from challenge.devices where device_id = $1', [device.deviceId]),
+      (r) => r.rows[0]?.status === 'revoked',
+      `device ${device.deviceId} revoked`,
+    );
+  }
+
   /** The challenge stream as stored: type and when it was recorded. */
   async storedEvents(challengeId: string): Promise<Array<{ type: string; recordedAt: Date; data: Record<string, unknown> }>> {
     const { rows } = await this.db.query<{ type: string; recorded_at: Date; data: Record<string, unknown> }>(

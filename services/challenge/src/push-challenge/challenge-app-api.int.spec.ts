@@ -266,4 +266,31 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
       expect((await world.storedEvents(body.challengeId)).filter((e) => e.type === 'ChallengeApproved')).toHaveLength(1);
     });
   });
+
+  describe('long-poll and signed requests', () => {
+    it('answers a waiting long-poll with the approval, as a later read shows it', async () => {
+      const userId = userOf('olga');
+      const phone = await world.pairDevice(ws, userId);
+      const { body } = await issue(ws, userId);
+      const longPoll = service.call('GET', `/v1/challenges/${body.challengeId}?waitSeconds=20`, { key: ws.platformKey });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const startedApproving = Date.now();
+      await service.device(phone, 'POST', `/v1/device/challenges/${body.challengeId}/response`, { decision: 'approve', numberMatch: body.numberMatch });
+      const answered = await longPoll;
+      expect(Date.now() - startedApproving).toBeLessThan(5000);
+      expect(answered.status).toBe(200);
+      expect(answered.body).toMatchObject({ challengeId: body.challengeId, userId, status: 'approved', resolvedAt: expect.any(String) });
+      expect(answered.body).not.toHaveProperty('numberMatch');
+      expect(answered.body).toEqual((await service.call('GET', `/v1/challenges/${body.challengeId}`, { key: ws.platformKey })).body);
+    });
+
+    it('refuses a device as soon as its revocation is applied, though it signed a request a moment before', async () => {
+      const phone = await world.pairDevice(ws, userOf('pavel'));
+      expect((await service.device(phone, 'GET', '/v1/device/challenges?status=pending')).status).toBe(200);
+      await world.revokeDevice(ws, phone);
+      const refused = await service.device(phone, 'GET', '/v1/device/challenges?status=pending');
+      expect(refused.status).toBe(401);
+      expect(refused.body.code).toBe('unauthorized');
+    });
+  });
 });

@@ -12,6 +12,7 @@ import { ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
+import { challengeView } from './challenge-view';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, type PushChallengeEvent, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
@@ -75,8 +76,9 @@ export class ChallengeCommands {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
         continue;
       }
-      await this.wakeWaiters(challengeId, newEvents);
-      return { state: newEvents.reduce(pushChallengeDecider.evolve, state), newEvents };
+      const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
+      await this.wakeWaiters(challengeId, newEvents, decided);
+      return { state: decided, newEvents };
     }
   }
 
@@ -91,8 +93,14 @@ export class ChallengeCommands {
     await this.runtime.projection.apply(tx.client, workspaceId, events);
   }
 
-  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[]): Promise<void> {
+  /**
+   * `decided`: the committed state after `events`; its platform view goes with the wake-up, so a long-poll answers
+   * without reading the stream again (without it, long-polls read the challenge).
+   */
+  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[], decided?: PushChallengeState): Promise<void> {
+    if (!events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) return;
+    const settled = decided && decided.status !== 'absent' ? JSON.stringify(challengeView(decided)) : undefined;
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
-    if (events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) await this.runtime.notifier.notify(challengeId).catch(() => undefined);
+    await this.runtime.notifier.notify(challengeId, settled).catch(() => undefined);
   }
 }

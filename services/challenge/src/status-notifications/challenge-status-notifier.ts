@@ -5,32 +5,34 @@ import type Redis from 'ioredis';
  * publishes on Redis; each instance holds one subscriber connection and fans messages out to its waiters.
  */
 export class ChallengeStatusNotifier {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(message?: string) => void>>();
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly channelPrefix: string,
   ) {
-    subscriber.on('message', (channel: string) => {
+    subscriber.on('message', (channel: string, message: string) => {
       const waiting = this.waiters.get(channel);
-      if (waiting) for (const wake of [...waiting]) wake();
+      if (waiting) for (const wake of [...waiting]) wake(message);
     });
   }
 
-  async notify(challengeId: string): Promise<void> {
-    await this.publisher.publish(this.channel(challengeId), '1');
+  /** `settled`: what the waiters may answer without reading the challenge again (committed before this is called). */
+  async notify(challengeId: string, settled?: string): Promise<void> {
+    await this.publisher.publish(this.channel(challengeId), settled ?? '1');
   }
 
   /**
    * Subscribes first, then calls `check`, which reads the challenge and answers how long to wait for its decision
    * (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made between
    * the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
+   * Answers the notification's message, or undefined when the wait ended without one.
    */
-  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<void> {
+  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<string | undefined> {
     const channel = this.channel(challengeId);
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
+    let wake!: (message?: string) => void;
+    const woken = new Promise<string | undefined>((resolve) => (wake = resolve));
     const set = this.waiters.get(channel) ?? new Set();
     set.add(wake);
     let timer: NodeJS.Timeout | undefined;
@@ -40,10 +42,9 @@ export class ChallengeStatusNotifier {
         await this.subscriber.subscribe(channel);
       }
       const waitMs = await check();
-      if (waitMs > 0) {
-        timer = setTimeout(wake, waitMs);
-        await woken;
-      }
+      if (waitMs <= 0) return undefined;
+      timer = setTimeout(() => wake(), waitMs);
+      return await woken;
     } finally {
       clearTimeout(timer);
       set.delete(wake);

@@ -9,6 +9,19 @@ import { challengeView } from '../challenge-view';
 
 const statusQuery = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(0) });
 
+type ChallengeView = ReturnType<typeof challengeView>;
+
+/** The view a wake-up carried, when it is this challenge's and no longer pending; a bare wake-up carries none. */
+function settledViewOf(message: string | undefined, challengeId: string): ChallengeView | undefined {
+  if (message === undefined || !message.startsWith('{')) return undefined;
+  try {
+    const view = JSON.parse(message) as ChallengeView;
+    return view.challengeId === challengeId && view.status !== 'pending' ? view : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 @ApiTags('challenges')
 @ApiBearerAuth()
 @Controller('v1/challenges/:challengeId')
@@ -29,13 +42,14 @@ export class ReadChallengeStatusHttpController {
     // Subscribed before the first read: one read decides whether to wait, one more after the wait answers.
     let state!: IssuedChallenge;
     let waited = false;
-    await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
+    const message = await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
       state = await this.challenges.load(challengeId, caller.workspaceId);
       const expiresInMs = Date.parse(state.expiresAt) - Date.now();
       waited = state.status === 'pending' && expiresInMs > 0;
       return waited ? Math.min(waitSeconds * 1000, expiresInMs) : 0;
     });
-    if (waited) state = await this.challenges.load(challengeId, caller.workspaceId);
-    return challengeView(state);
+    if (!waited) return challengeView(state);
+    // The wake-up carries the committed decision; the workspace was checked by the read above.
+    return settledViewOf(message, challengeId) ?? challengeView(await this.challenges.load(challengeId, caller.workspaceId));
   }
 }
