@@ -1,5 +1,6 @@
-import { visibleChallengeStatus } from './push-challenge.decider';
-import type { IssuedChallenge } from './challenge-commands';
+import { type PushChallengeState, visibleChallengeStatus } from './push-challenge.decider';
+
+type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
 /** The platform's view of a challenge (API.md): never the number to match. */
 export function challengeView(state: IssuedChallenge, now = new Date()) {
