@@ -63,8 +63,8 @@ function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] }
   return error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues);
 }
 
-// Connection-level failures of PostgreSQL (SQLSTATE class 08, shutdown 57P0x), Redis (ioredis) or a socket.
-const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+// Connection-level failures of PostgreSQL (SQLSTATE class 08, shutdown 57P0x, too many connections 53300), Redis (ioredis) or a socket.
+const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
 const CONNECTION_FAILURE_NAMES = new Set(['EventStoreUnavailableError', 'MaxRetriesPerRequestError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded']);
 const CONNECTION_FAILURE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Connection is closed)/;
 

@@ -95,6 +95,7 @@ describe('toProblem', () => {
     const failures = [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
       new Error('timeout exceeded when trying to connect'),
       new Error('Connection terminated unexpectedly'),
       Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
@@ -104,7 +105,7 @@ describe('toProblem', () => {
       const problem = toProblem(failure);
       expect(problem.status).toBe(503);
       expect(problem.headers['retry-after']).toBeDefined();
-      expect(JSON.stringify(problem.body)).not.toMatch(/5432|ECONNREFUSED|administrator/);
+      expect(JSON.stringify(problem.body)).not.toMatch(/5432|ECONNREFUSED|administrator|clients/);
     }
   });
 });
