@@ -14,27 +14,11 @@ export interface ConsumedRecord {
 
 export type ContractHandler = (envelope: ContractEnvelope, record: ConsumedRecord) => Promise<void>;
 
-export interface ContractItem {
-  envelope: ContractEnvelope;
-  record: ConsumedRecord;
-}
-
-/** Runs `work` for one record of a batch inside that record's consumer span, with its correlation id. */
-export type InRecordSpan = <T>(item: ContractItem, work: () => Promise<T>) => Promise<T>;
-
-/**
- * Handles the valid records of one fetched batch together (for instance in one transaction), in order. If it
- * throws, the consumer hands each record to `handle` alone, so one bad record is retried and dead-lettered by itself.
- */
-export type ContractBatchHandler = (items: readonly ContractItem[], inRecordSpan: InRecordSpan) => Promise<void>;
-
 export interface ContractConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topics: string[];
   handle: ContractHandler;
-  /** Optional: used for a batch of more than one record; must have the same effects as `handle` on each record. */
-  handleBatch?: ContractBatchHandler;
   /**
    * The event types `handle` acts on. Records of any other type are skipped (their offset resolved) before
    * schema validation, a span or a transaction; an invalid record of one of these types is still dead-lettered.
@@ -56,9 +40,6 @@ export interface ContractConsumerOptions {
   fromBeginning?: boolean;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 }
-
-/** A backlog goes to `handleBatch` this many records at a time, so its transactions and bursts of work stay small. */
-const MAX_RECORDS_HANDLED_TOGETHER = 50;
 
 /** An error the consumer must retry until it succeeds (a store or the broker is down), never dead-letter. */
 export function isRetryableInfrastructureError(error: unknown): boolean {
@@ -124,48 +105,14 @@ export class ContractConsumer {
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
-    const chunkSize = this.options.handleBatch ? MAX_RECORDS_HANDLED_TOGETHER : batch.messages.length;
-    for (let from = 0; from < batch.messages.length; from += chunkSize) {
-      const chunk = batch.messages.slice(from, from + chunkSize);
+    for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      if (chunk.length > 1 && this.options.handleBatch && (await this.processTogether(batch.topic, batch.partition, chunk))) {
-        resolveOffset(chunk[chunk.length - 1]!.offset);
-        await heartbeat();
-        continue;
-      }
-      for (const message of chunk) {
-        if (!isRunning() || isStale()) return;
-        const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
-        if (!settled) return;
-        resolveOffset(message.offset);
-        await heartbeat();
-      }
+      const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
+      if (!settled) return;
+      resolveOffset(message.offset);
+      await heartbeat();
     }
     await commitOffsetsIfNecessary();
-  }
-
-  /**
-   * Hands a batch's wanted records to `handleBatch` at once. Returns false, having kept nothing, when a record is
-   * invalid or the batch handler fails: the records then go one by one, which dead-letters or retries each alone.
-   */
-  private async processTogether(topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
-    const items: ContractItem[] = [];
-    for (const message of messages) {
-      if (!this.wantsRecord(message)) continue;
-      const parsed = parseRecordValue(message.value);
-      if (parsed.kind === 'unknown_type') continue;
-      if (parsed.kind === 'invalid') return false;
-      const traceparent = message.headers?.[TRACEPARENT_HEADER]?.toString();
-      items.push({ envelope: parsed.envelope, record: { topic, partition, offset: message.offset, traceparent } });
-    }
-    if (items.length === 0) return true;
-    try {
-      await this.options.handleBatch!(items, (item, work) => this.inRecordSpan(item, work));
-      return true;
-    } catch (error) {
-      this.log('warn', 'batch handler failed; handling its records one by one', { topic, partition, records: items.length, error: describe(error) });
-      return false;
-    }
   }
 
   /** Returns false when stopping before the record was settled (it will be consumed again). */
@@ -208,17 +155,13 @@ export class ContractConsumer {
 
   /** Each attempt runs in a CONSUMER span continuing the producer's trace, with the envelope's correlation id. */
   private handleInSpan(envelope: ContractEnvelope, record: ConsumedRecord): Promise<void> {
-    return this.inRecordSpan({ envelope, record }, () => this.options.handle(envelope, record));
-  }
-
-  private inRecordSpan<T>({ envelope, record }: ContractItem, work: () => Promise<T>): Promise<T> {
     const span = startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
       'messaging.system': 'kafka',
       'messaging.destination.name': record.topic,
       'messaging.message.id': envelope.id,
       'messaging.consumer.group.name': this.options.groupId,
     });
-    return runInSpan(span, () => runWithCorrelationId(envelope.correlationId, work));
+    return runInSpan(span, () => runWithCorrelationId(envelope.correlationId, () => this.options.handle(envelope, record)));
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number) {

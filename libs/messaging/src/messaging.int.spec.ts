@@ -197,62 +197,6 @@ describe('messaging over the real broker and database', () => {
     expect(rows.map((row) => row.message_id)).toEqual([rejectedId]);
   });
 
-  it('handles a fetched batch in one transaction, once per message id, and falls back to one record at a time when the batch fails', async () => {
-    const topic = topicName('delivery', ns.topicPrefix);
-    const inbox = new PgInbox(runtime.pool, 'msg');
-    await inbox.migrate();
-    await runtime.pool.query('create table if not exists msg.batch_effects (message_id text, challenge_id text)');
-    const batchSizes: number[] = [];
-    const effect = (client: import('pg').PoolClient, envelope: ContractEnvelope) =>
-      client.query('insert into msg.batch_effects values ($1, $2)', [envelope.id, (envelope.data as { challengeId: string }).challengeId]);
-    const consumer = new ContractConsumer({
-      kafka: runtime.kafka,
-      groupId: `test-${randomUUID()}`,
-      topics: [topic],
-      maxAttempts: 1,
-      handle: async (envelope) => {
-        if ((envelope.data as { challengeId: string }).challengeId === 'batch-poison') throw new Error('handler bug');
-        await inbox.handleOnce('batching', envelope.id, (client) => effect(client, envelope).then(() => undefined));
-      },
-      handleBatch: async (items, inRecordSpan) => {
-        batchSizes.push(items.length);
-        await inbox.handleEachOnce('batching', items.map((item) => item.envelope.id), async (client, firstTime) => {
-          for (const item of items) {
-            if ((item.envelope.data as { challengeId: string }).challengeId === 'batch-poison') throw new Error('handler bug');
-            if (firstTime(item.envelope.id)) await inRecordSpan(item, () => effect(client, item.envelope));
-          }
-        });
-      },
-    });
-    const key = `batching-${randomUUID()}`;
-    const dlq = await collect(`${topic}.dlq`);
-    const send = async (values: string[]) => {
-      const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({ topic, messages: values.map((value) => ({ key, value })) });
-      await producer.disconnect();
-    };
-    const envelope = (challengeId: string, id = randomUUID()) =>
-      JSON.stringify(buildEnvelope({ id, type: 'PushDispatched', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 } }));
-    const repeatedId = randomUUID();
-    // Sent before the consumer starts, so they arrive in one fetch.
-    await send([envelope('batch-a'), envelope('batch-b', repeatedId), envelope('batch-b', repeatedId), envelope('batch-c')]);
-    await consumer.start();
-    const effects = async () =>
-      (await runtime.pool.query<{ challenge_id: string; n: number }>(
-        `select challenge_id, count(*)::int as n from msg.batch_effects where challenge_id like 'batch-%' group by challenge_id order by challenge_id`,
-      )).rows;
-    await eventually(async () => ((await effects()).length >= 3 ? true : undefined), 'the first batch');
-    await send([envelope('batch-d'), envelope('batch-poison'), envelope('batch-e')]);
-    await eventually(async () => ((await effects()).some((row) => row.challenge_id === 'batch-e') ? true : undefined), 'the records around the poison one');
-    await eventually(async () => (dlq.some((m) => m.key?.toString() === key) ? true : undefined), 'the poison record dead-lettered');
-    await consumer.stop();
-
-    expect(batchSizes[0]).toBe(4);
-    expect(await effects()).toEqual(['batch-a', 'batch-b', 'batch-c', 'batch-d', 'batch-e'].map((challenge_id) => ({ challenge_id, n: 1 })));
-    expect(dlq.filter((m) => m.key?.toString() === key).map((m) => m.headers?.['dlq-reason']?.toString())).toEqual(['Error: handler bug']);
-  });
-
   it('runs an inbox effect once per message id, whatever characters the id holds, and rolls back a failed effect', async () => {
     const inbox = new PgInbox(runtime.pool, 'msg');
     await inbox.migrate();

@@ -24,26 +24,6 @@ export class PgInbox {
 
   /** Runs `effect` once per (consumer, messageId); returns false when it had already run. */
   async handleOnce(consumer: string, messageId: string, effect: (client: PoolClient) => Promise<void>): Promise<boolean> {
-    let ran = false;
-    await this.handleEachOnce(consumer, [messageId], async (client, firstTime) => {
-      if (!firstTime(messageId)) return;
-      ran = true;
-      await effect(client);
-    });
-    return ran;
-  }
-
-  /**
-   * Marks several messages in one transaction with `effect`, which asks `firstTime(id)` before applying each:
-   * true once for an id never processed before, false for a repeat (even within the list). A consumer pays one
-   * transaction for a batch instead of one per record; if `effect` throws, no mark and no effect is kept.
-   */
-  async handleEachOnce(
-    consumer: string,
-    messageIds: readonly string[],
-    effect: (client: PoolClient, firstTime: (messageId: string) => boolean) => Promise<void>,
-  ): Promise<void> {
-    if (messageIds.length === 0) return;
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -51,19 +31,18 @@ export class PgInbox {
       throw asUnavailable(error);
     }
     try {
-      // One round trip for both. Values go in as escaped literals, because only the simple query protocol carries
-      // two statements.
-      const marks = messageIds.map((id) => `(${client.escapeLiteral(consumer)}, ${client.escapeLiteral(id)})`).join(', ');
+      // One round trip for both: a consumer pays this per record. Values go in as escaped literals, because
+      // only the simple query protocol carries two statements.
       const opened = (await client.query(
-        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) values ${marks} on conflict do nothing returning message_id`,
-      )) as unknown as QueryResult<{ message_id: string }>[];
-      const fresh = new Set((opened[1]?.rows ?? []).map((row) => row.message_id));
-      if (fresh.size === 0) {
+        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) values (${client.escapeLiteral(consumer)}, ${client.escapeLiteral(messageId)}) on conflict do nothing`,
+      )) as unknown as QueryResult[];
+      if (opened[1]?.rowCount === 0) {
         await client.query('rollback');
-        return;
+        return false;
       }
-      await effect(client, (messageId) => fresh.delete(messageId));
+      await effect(client);
       await client.query('commit');
+      return true;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw asUnavailable(error);
