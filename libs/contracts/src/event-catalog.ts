@@ -43,7 +43,14 @@ export function contractTopicOf(type: EventType): (typeof TOPICS)[TopicKey] {
 
 /** Current (highest) version of an event type's schema. */
 export function currentVersion(type: EventType): number {
-  return Math.max(...Object.keys(EVENT_SCHEMAS[type]).map(Number));
+  const versions = schemaVersionsOf(type);
+  if (!versions) throw new ContractViolationError(`no schema for ${type}`);
+  return Math.max(...Object.keys(versions).map(Number));
+}
+
+/** `type` may come from outside (a record, a caller's cast): an unknown one has no versions rather than a TypeError. */
+function schemaVersionsOf(type: EventType): Record<number, z.ZodType> | undefined {
+  return Object.hasOwn(EVENT_SCHEMAS, type) ? (EVENT_SCHEMAS[type] as Record<number, z.ZodType>) : undefined;
 }
 
 export class ContractViolationError extends Error {
@@ -57,7 +64,7 @@ export class ContractViolationError extends Error {
 }
 
 function schemaFor(type: EventType, version: number): z.ZodType | undefined {
-  return (EVENT_SCHEMAS[type] as Record<number, z.ZodType>)[version];
+  return schemaVersionsOf(type)?.[version];
 }
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {

@@ -45,6 +45,12 @@ describe('event catalog', () => {
     }
   });
 
+  it('refuses to build an envelope of a type the contract does not know, as a contract violation', () => {
+    expect(() => buildEnvelope({ ...issued, type: 'NoSuchEvent' } as never)).toThrow(new ContractViolationError('no schema for NoSuchEvent'));
+    expect(() => buildEnvelope({ ...issued, type: 'NoSuchEvent', version: 1 } as never)).toThrow(new ContractViolationError('no schema for NoSuchEvent v1'));
+    expect(() => buildEnvelope({ ...issued, type: 'toString' } as never)).toThrow(ContractViolationError);
+  });
+
   it('classifies records: not JSON, bad envelope, bad data, unknown type', () => {
     expect(parseRecordValue(Buffer.from('{not json'))).toMatchObject({ kind: 'invalid', reason: 'record value is not JSON' });
     expect(parseRecordValue(null)).toMatchObject({ kind: 'invalid' });

@@ -54,9 +54,12 @@ describe('messaging over the real broker and database', () => {
       buildEnvelope({ id: randomUUID(), type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId, streamId: `workspace-${workspaceId}`, correlationId: 'c', data: { workspaceId, keyId } });
     const workspace = `ws-${randomUUID()}`;
     const calls = Array.from({ length: 300 }, (_, i) => runtime.publisher.publish([{ topic, key: workspace, envelope: revoked(workspace, `k${i}`) }]));
-    const malformed = runtime.publisher.publish([{ topic, key: workspace, envelope: { ...revoked(workspace, 'bad'), type: 'NoSuchEvent' } as unknown as ContractEnvelope }]);
+    // The expectation is attached at once, so the rejection is never unhandled while the other calls run.
+    const malformed = expect(
+      runtime.publisher.publish([{ topic, key: workspace, envelope: { ...revoked(workspace, 'bad'), type: 'NoSuchEvent' } as unknown as ContractEnvelope }]),
+    ).rejects.toThrow('no schema for NoSuchEvent v1');
     await Promise.all(calls);
-    await expect(malformed).rejects.toThrow();
+    await malformed;
     const mine = () => received.filter((m) => m.key?.toString() === workspace).map((m) => JSON.parse(m.value!.toString()).data.keyId as string);
     await eventually(async () => (mine().length >= 300 ? true : undefined), 'all 300 records');
     expect(mine()).toEqual(Array.from({ length: 300 }, (_, i) => `k${i}`));
