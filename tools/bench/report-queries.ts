@@ -35,7 +35,7 @@ import { REPORTING_SCHEMA } from '../../services/reporting/src/reporting-runtime
 import { explainingPool, type PlanSummary } from './report-queries.explain';
 import { type Download, downloadCsv, getOk, type LatencyFigures, timeRequests } from './report-queries.http';
 import { BIG_WORKSPACE, seedReportRows, type SeedResult } from './report-queries.seed';
-import { type BenchReportingService, startReportingService } from './report-queries.service';
+import { type BenchService, launchService } from './service-launcher';
 
 export interface ReportQueryOptions {
   rows: number;
@@ -103,7 +103,7 @@ export async function measureReportQueries(options: ReportQueryOptions): Promise
   await adminQuery(options.databaseUrl, `create database "${databaseName}"`);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  let service: BenchReportingService | undefined;
+  let service: BenchService | undefined;
   try {
     const pool = new Pool({ connectionString: databaseUrl, max: 2 });
     await migrateReportingSchema(pool, REPORTING_SCHEMA).finally(() => pool.end());
@@ -120,7 +120,7 @@ export async function measureReportQueries(options: ReportQueryOptions): Promise
     const facts = await workspaceFacts(client, seed.table, options.exportRows ?? 100_000);
     await ensureTopics(brokers, topicPrefix);
     const port = await freePort();
-    service = await startReportingService({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: topicPrefix, PORT: String(port) });
+    service = await launchService({ label: 'reporting', name: 'reporting', env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: topicPrefix, PORT: String(port) } });
     const servicePid = service.pid;
     log(`reporting service ${servicePid} on ${service.baseUrl}`);
 

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export type ServiceName = 'challenge' | 'delivery' | 'device-registry' | 'reporting';
 
 export interface RunningService {
   name: ServiceName;
+  /** The process id, e.g. to read its peak memory from /proc/<pid>/status. */
+  pid: number;
   baseUrl: string;
   /** Everything the process printed, for assertions and for failure messages. */
   output(): string;
@@ -15,24 +17,43 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
-const ROOT = join(__dirname, '..', '..', '..');
+export interface ServiceProcessOptions {
+  readyTimeoutMs?: number;
+  /** Extra arguments to node before the entry point, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** Keeps only the last this many characters of output (a long benchmark prints a lot). */
+  outputKeptChars?: number;
+}
+
+/** The checkout: found from libs/testing/src and from its compiled copy under dist/ alike. */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'services'))) return dir;
+  }
+  throw new Error(`Cannot find the checkout above ${__dirname}`);
+}
 
 /**
  * Starts a built service (dist/) as its own process, as an operator would, and waits for `/health/ready`.
  * e2e tests use it to drive the product from outside.
  */
-export async function startServiceProcess(name: ServiceName, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<RunningService> {
-  const entry = join(ROOT, 'dist', 'services', name, 'src', 'main.js');
+export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<RunningService> {
+  const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY } = options;
+  const entry = join(repositoryRoot(), 'dist', 'services', name, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
   const port = env.PORT;
   if (!port) throw new Error('startServiceProcess needs env.PORT');
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > outputKeptChars) output = output.slice(-outputKeptChars);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
@@ -47,10 +68,11 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   }
   return {
     name,
+    pid: child.pid ?? 0,
     baseUrl,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
     kill: async () => {
