@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_APNS_BUNDLE_ID } from '@pushmfa/push-emulators';
 import { eventually, startTcpFaultProxy } from '@pushmfa/testing';
 import { EVENTS_ARRIVE_WITHIN_MS } from './support/events-arrive-within';
-import { APNS_BUNDLE_ID, type ProductionStack, startProductionStack } from './support/production-stack';
+import { type ProductionStack, startProductionStack } from './support/production-stack';
 import { ANDROID, IPHONE, TestPhone } from './support/test-phone';
 import { TestWorkspace } from './support/test-workspace';
 
@@ -104,7 +105,7 @@ describe('user journeys, end to end', () => {
     expect(issued.status).toBe(201);
     await firstFcmPush(pixelToken, issued.body.challengeId);
     const apnsPush = await firstApnsPush(iphoneToken, issued.body.challengeId);
-    expect(apnsPush.headers['apns-topic']).toBe(APNS_BUNDLE_ID);
+    expect(apnsPush.headers['apns-topic']).toBe(TEST_APNS_BUNDLE_ID);
     const report = await acme.reportOnceStatus(issued.body.challengeId, 'delivered', (row) => row.devices.every((d: { delivery: string }) => d.delivery === 'delivered'));
     expect(report.body.devices).toHaveLength(2);
     expect(report.body.devices).toEqual(expect.arrayContaining([{ deviceId: pixel.deviceId, delivery: 'delivered' }, { deviceId: iphone.deviceId, delivery: 'delivered' }]));

@@ -1,20 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ApnsEmulator,
-  assertJestCanRunFirebaseAdmin,
-  createTestApnsKey,
-  createTestServiceAccount,
-  type FcmEmulator,
-  loadOrCreateTestCa,
-  startApnsEmulator,
-  startFcmEmulator,
-} from '@pushmfa/push-emulators';
+import { type ApnsEmulator, assertJestCanRunFirebaseAdmin, type FcmEmulator, startCheckedPushEmulators } from '@pushmfa/push-emulators';
 import { createTestNamespace, freePort, type RunningService, startServiceProcesses, type TestNamespace } from '@pushmfa/testing';
-
-/** The bundle id delivery sends as apns-topic: the iOS authenticator app. */
-export const APNS_BUNDLE_ID = 'dev.pushmfa.authenticator';
 
 const LOGS_DIR = join(__dirname, '..', '..', '.local', 'e2e-logs');
 
@@ -51,22 +38,9 @@ export interface ProductionStack {
 
 export async function startProductionStack(options: ProductionStackOptions): Promise<ProductionStack> {
   assertJestCanRunFirebaseAdmin();
-  const testCa = await loadOrCreateTestCa();
-  const account = createTestServiceAccount(`pushmfa-${options.label}`);
-  const apnsKey = createTestApnsKey();
   const ns = await createTestNamespace(options.label);
-  const credentialsDir = mkdtempSync(join(tmpdir(), `pushmfa-${options.label}-`));
-  const serviceAccountFile = join(credentialsDir, 'service-account.json');
-  const apnsKeyFile = join(credentialsDir, 'apns.p8');
-  writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
-  writeFileSync(apnsKeyFile, apnsKey.privateKeyPem);
-  // Both emulators check the credentials: a push signed with anything else is refused as a real provider would.
-  const fcm = await startFcmEmulator({
-    testCa,
-    serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }],
-    requireKnownServiceAccount: true,
-  });
-  const apns = await startApnsEmulator({ testCa, signingKeys: [apnsKey], requireKnownKey: true });
+  const emulators = await startCheckedPushEmulators(options.label);
+  const { fcm, apns } = emulators;
 
   const common: Record<string, string> = {
     ...ns.env,
@@ -85,22 +59,14 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
         env: {
           ...common,
           PORT: String(deliveryPort),
-          PUSH_EMULATOR_CA: testCa.caPemPath,
-          FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile,
-          FCM_EMULATOR_URL: fcm.url,
-          APNS_KEY_FILE: apnsKeyFile,
-          APNS_KEY_ID: apnsKey.keyId,
-          APNS_TEAM_ID: apnsKey.teamId,
-          APNS_BUNDLE_ID,
-          APNS_EMULATOR_URL: apns.url,
+          ...emulators.deliveryEnv,
         },
       },
       { name: 'reporting', env: { ...common, PORT: String(reportingPort) } },
     ]);
   } catch (error) {
-    await Promise.all([fcm.close(), apns.close()]);
+    await emulators.close();
     await ns.dispose();
-    rmSync(credentialsDir, { recursive: true, force: true });
     throw error;
   }
   const [registry, challenge, delivery, reporting] = started as [RunningService, RunningService, RunningService, RunningService];
@@ -113,9 +79,8 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
       await stopServices();
       mkdirSync(LOGS_DIR, { recursive: true });
       for (const service of services()) writeFileSync(join(LOGS_DIR, `${options.label}.${service.name}.log`), service.output());
-      await Promise.all([fcm.close(), apns.close()]);
+      await emulators.close();
       await ns.dispose();
-      rmSync(credentialsDir, { recursive: true, force: true });
     })();
     return closed;
   };

@@ -32,3 +32,4 @@ export {
 export { assertJestCanRunFirebaseAdmin } from './firebase-admin-in-jest';
 export { startEmulatorControlServer, type EmulatorControlServer } from './emulator-control.server';
 export { EmulatorControlClient } from './emulator-control.client';
+export { startCheckedPushEmulators, TEST_APNS_BUNDLE_ID, type CheckedPushEmulators } from './checked-push-emulators';

@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEAD_LETTER_SUFFIX, topicName } from '@pushmfa/contracts';
 import { createServiceApp } from '@pushmfa/http';
-import {
-  type ApnsEmulator,
-  assertJestCanRunFirebaseAdmin,
-  createTestApnsKey,
-  createTestServiceAccount,
-  type FcmEmulator,
-  loadOrCreateTestCa,
-  startApnsEmulator,
-  startFcmEmulator,
-} from '@pushmfa/push-emulators';
+import { type ApnsEmulator, assertJestCanRunFirebaseAdmin, type CheckedPushEmulators, type FcmEmulator, startCheckedPushEmulators } from '@pushmfa/push-emulators';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadDeliveryConfig } from '../src/config';
 import { DeliveryModule } from '../src/delivery.module';
@@ -23,7 +11,6 @@ import { setUpPushProviders } from '../src/push-provider-setup';
 import { ContractTopicProbe, type ReceivedEnvelope } from './contract-topic-probe';
 import { RawTopicProbe } from './raw-topic-probe';
 
-export const APNS_BUNDLE_ID = 'dev.pushmfa.authenticator';
 export type ProviderName = 'fcm' | 'apns';
 
 /** A delivery app started in this process against the harness's namespace and emulators. */
@@ -45,43 +32,24 @@ export class DeliveryTestHarness {
   /** The provider environment main.ts would read, pointing at the emulators. */
   readonly providerEnv: Record<string, string>;
 
+  readonly fcm: FcmEmulator;
+  readonly apns: ApnsEmulator;
+
   private constructor(
     readonly ns: TestNamespace,
-    readonly fcm: FcmEmulator,
-    readonly apns: ApnsEmulator,
-    private readonly credentialsDir: string,
-    providerEnv: Record<string, string>,
+    private readonly emulators: CheckedPushEmulators,
   ) {
-    this.providerEnv = providerEnv;
+    this.fcm = emulators.fcm;
+    this.apns = emulators.apns;
+    this.providerEnv = emulators.deliveryEnv;
     this.probe = new ContractTopicProbe(ns.kafkaBrokers);
     this.deadLetters = new RawTopicProbe(ns.kafkaBrokers);
   }
 
   static async start(label: string): Promise<DeliveryTestHarness> {
     assertJestCanRunFirebaseAdmin();
-    const testCa = await loadOrCreateTestCa();
-    const account = createTestServiceAccount(`pushmfa-${label}`);
-    const apnsKey = createTestApnsKey();
     const ns = await createTestNamespace(label);
-    const fcm = await startFcmEmulator({
-      testCa,
-      serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }],
-      requireKnownServiceAccount: true,
-    });
-    const apns = await startApnsEmulator({ testCa, signingKeys: [apnsKey], requireKnownKey: true });
-    const credentialsDir = mkdtempSync(path.join(tmpdir(), `${label}-`));
-    writeFileSync(path.join(credentialsDir, 'service-account.json'), JSON.stringify(account.serviceAccount));
-    writeFileSync(path.join(credentialsDir, 'apns.p8'), apnsKey.privateKeyPem);
-    const harness = new DeliveryTestHarness(ns, fcm, apns, credentialsDir, {
-      PUSH_EMULATOR_CA: testCa.caPemPath,
-      FCM_SERVICE_ACCOUNT_FILE: path.join(credentialsDir, 'service-account.json'),
-      FCM_EMULATOR_URL: fcm.url,
-      APNS_KEY_FILE: path.join(credentialsDir, 'apns.p8'),
-      APNS_KEY_ID: apnsKey.keyId,
-      APNS_TEAM_ID: apnsKey.teamId,
-      APNS_BUNDLE_ID,
-      APNS_EMULATOR_URL: apns.url,
-    });
+    const harness = new DeliveryTestHarness(ns, await startCheckedPushEmulators(label));
     await harness.probe.start(topicName('delivery', ns.topicPrefix));
     await harness.deadLetters.start(topicName('delivery', ns.topicPrefix) + DEAD_LETTER_SUFFIX);
     return harness;
@@ -170,9 +138,7 @@ export class DeliveryTestHarness {
   async stop(): Promise<void> {
     await this.probe.stop().catch(() => undefined);
     await this.deadLetters.stop().catch(() => undefined);
-    await this.fcm.close();
-    await this.apns.close();
+    await this.emulators.close();
     await this.ns.dispose();
-    rmSync(this.credentialsDir, { recursive: true, force: true });
   }
 }
