@@ -86,15 +86,26 @@ export type ParsedRecord =
   | { kind: 'unknown_type'; envelope: Envelope }
   | { kind: 'invalid'; reason: string; issues: { path: string; message: string }[] };
 
+type InvalidRecord = Extract<ParsedRecord, { kind: 'invalid' }>;
+
 /** Parses and validates a Kafka record value; never throws. */
 export function parseRecordValue(value: Buffer | string | null | undefined): ParsedRecord {
+  const read = readRecordJson(value);
+  return read.kind === 'invalid' ? read : parseRecordJson(read.json);
+}
+
+/** The record value as JSON, not yet validated (a consumer may look at its `type` first); never throws. */
+export function readRecordJson(value: Buffer | string | null | undefined): { kind: 'json'; json: unknown } | InvalidRecord {
   if (value == null) return { kind: 'invalid', reason: 'empty record value', issues: [] };
-  let json: unknown;
   try {
-    json = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    return { kind: 'json', json: JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) };
   } catch {
     return { kind: 'invalid', reason: 'record value is not JSON', issues: [] };
   }
+}
+
+/** Validates a record value already read as JSON against the envelope and its event's schema; never throws. */
+export function parseRecordJson(json: unknown): ParsedRecord {
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return { kind: 'invalid', reason: 'envelope is invalid', issues: issuesOf(envelope.error) };
   const { type, version } = envelope.data;

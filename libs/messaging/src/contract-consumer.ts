@@ -1,5 +1,5 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
-import { type ContractEnvelope, type EventType, parseRecordValue, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { type ContractEnvelope, type EventType, parseRecordJson, readRecordJson, TRACEPARENT_HEADER } from '@pushmfa/contracts';
 import { runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
@@ -117,8 +117,10 @@ export class ContractConsumer {
 
   /** Returns false when stopping before the record was settled (it will be consumed again). */
   private async processRecord(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
-    if (!this.wantsRecord(message)) return true;
-    const parsed = parseRecordValue(message.value);
+    // The value is read as JSON once: first to see whether any handler wants its type, then to validate it.
+    const read = readRecordJson(message.value);
+    if (read.kind === 'json' && !this.wantsType(claimedEventType(read.json))) return true;
+    const parsed = read.kind === 'invalid' ? read : parseRecordJson(read.json);
     if (parsed.kind === 'unknown_type') return true;
     if (parsed.kind === 'invalid') {
       const reason = `${parsed.reason}${parsed.issues.length ? ': ' + JSON.stringify(parsed.issues.slice(0, 5)) : ''}`;
@@ -146,11 +148,9 @@ export class ContractConsumer {
     }
   }
 
-  /** False only for a record whose value claims a type no handler wants; an unreadable one goes on to be dead-lettered. */
-  private wantsRecord(message: KafkaMessage): boolean {
-    if (!this.handledTypes) return true;
-    const type = claimedEventType(message);
-    return type === undefined || this.handledTypes.has(type);
+  /** False only for a type no handler wants; a record claiming no type goes on to be dead-lettered. */
+  private wantsType(type: string | undefined): boolean {
+    return !this.handledTypes || type === undefined || this.handledTypes.has(type);
   }
 
   /** Each attempt runs in a CONSUMER span continuing the producer's trace, with the envelope's correlation id. */
