@@ -2,7 +2,7 @@
 const swc = ['@swc/jest', {
   swcrc: false,
   jsc: {
-    target: 'es2022',
+    target: 'es2024',
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
     keepClassNames: true,

@@ -2,10 +2,13 @@
 # npm run start:<service>: one service in the foreground, so operators can run, kill and scale them apart.
 #   bash deploy/local/start-service.sh challenge|device-registry|reporting|delivery
 # Builds first when dist/ has no entry point for it. Does not start infrastructure (npm run infra:up does).
+# Runs on Node 24 (node-runtime.sh: the machine's node when it is 24.11 or newer, otherwise the pinned one).
 # Environment passes through; defaults: PORT per API.md, PUSHMFA_MODE=development, the local endpoints.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# shellcheck source=deploy/local/node-runtime.sh
+source "$ROOT/deploy/local/node-runtime.sh"
 # shellcheck source=deploy/local/dist-entry.sh
 source "$ROOT/deploy/local/dist-entry.sh"
 
@@ -32,5 +35,6 @@ export PUSHMFA_MODE="${PUSHMFA_MODE:-development}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pushmfa}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+echo "[start] $name on Node $(node --version) ($(command -v node))" >&2
 # exec: SIGTERM and Ctrl-C reach the service itself, which shuts down gracefully.
 exec node --enable-source-maps "$entry"

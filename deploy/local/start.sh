@@ -4,9 +4,13 @@
 #   each line prefixed with its process name; waits for every /health/ready, then prints how to try it.
 # Ctrl-C or SIGTERM stops the services gracefully (SIGTERM, then SIGKILL after STOP_TIMEOUT_SECONDS).
 # Infrastructure keeps running afterwards: `npm run infra:down` stops it.
+# Everything runs on Node 24 (node-runtime.sh: the machine's node when it is 24.11 or newer, otherwise the pinned
+# Node fetched once into .local/node/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# shellcheck source=deploy/local/node-runtime.sh
+source "$ROOT/deploy/local/node-runtime.sh"
 # shellcheck source=deploy/local/dist-entry.sh
 source "$ROOT/deploy/local/dist-entry.sh"
 
@@ -20,6 +24,7 @@ fail() {
   exit 1
 }
 
+say "services run on Node $(node --version) ($(command -v node))"
 bash deploy/local/infra.sh up
 
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
@@ -141,7 +146,7 @@ operator_token="${PUSHMFA_OPERATOR_TOKEN:-dev-operator-token}"
 cat <<EOF
 
 +------------------------------------------------------------------------------
-|  pushmfa is running in development mode
+|  pushmfa is running in development mode, on Node $(node --version)
 |    challenge        http://127.0.0.1:3001     (each service: /openapi.json, /metrics)
 |    device-registry  http://127.0.0.1:3002
 |    reporting        http://127.0.0.1:3003     MFA Report: web page at / and API (admin key)

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # npm test: real infrastructure up (Kafka included), the browser for the admin page's test, build, then the admin
-# page's Vitest tests and every jest project (unit, int, e2e).
+# page's Vitest tests and every jest project (unit, int, e2e), all on Node 24 (node-runtime.sh: the machine's node
+# when it is 24.11 or newer, otherwise the pinned Node fetched once into .local/node/).
 # Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`. Fails when Vitest or jest fails.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# shellcheck source=deploy/local/node-runtime.sh
+source "$ROOT/deploy/local/node-runtime.sh"
+runtime="Node $(node --version)"
+echo "[test] running on $runtime ($(command -v node))"
 
 bash deploy/local/infra.sh up
 # The e2e tier drives the admin page in Debian's chromium.
@@ -41,16 +46,16 @@ npx jest "${jest_flags[@]}" "$@" || status=$?
 if [[ -f "$vitest_results" ]]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped (Node ${process.versions.node})`);
     if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) console.log(`vitest: ${r.numFailedTestSuites} test file(s) failed to run`);
   ' "$vitest_results"
 else
-  echo "vitest: wrote no results (exit code $vitest_status)"
+  echo "vitest: wrote no results (exit code $vitest_status, $runtime)"
 fi
 if [[ -f "$results" ]]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped (Node ${process.versions.node})`);
     if (r.numRuntimeErrorTestSuites > 0) console.log(`jest: ${r.numRuntimeErrorTestSuites} test file(s) failed to run`);
   ' "$results"
 fi
