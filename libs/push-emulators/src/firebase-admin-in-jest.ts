@@ -1,5 +1,5 @@
 /**
- * firebase-admin 13 fetches its OAuth2 token through google-auth-library 10 and gaxios 7, which loads node-fetch
+ * firebase-admin 14 fetches its OAuth2 token through google-auth-library 11 and gaxios 8, which loads node-fetch
  * with a dynamic import(). Jest runs CommonJS in a VM that refuses import() unless Node has
  * --experimental-vm-modules, and the send then fails as "app/invalid-credential". Plain node is unaffected.
  */

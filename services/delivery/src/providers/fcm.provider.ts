@@ -12,7 +12,7 @@ import { withSendDeadline } from './send-deadline';
 
 export interface FcmProviderConfig {
   /**
-   * Path to the service-account JSON. A path, not the parsed object: firebase-admin 13 drops the agent given to
+   * Path to the service-account JSON. A path, not the parsed object: firebase-admin 13/14 drops the agent given to
    * `cert()` when it gets an object (firebase/firebase-admin-node#2960), and the token fetch would then bypass it.
    */
   serviceAccountFile: string;
