@@ -1,4 +1,13 @@
 // Three tiers (STYLE.md): unit needs nothing; int and e2e need the real Kafka, PostgreSQL and Redis.
+// Every tier needs Node's --experimental-vm-modules inside jest's VM: ESM-only dependencies loaded with require()
+// (content-disposition 3 under @fastify/static; Node 24 does that natively, jest's VM only with the flag) and
+// firebase-admin's dynamic import() of node-fetch. Without it, say so here instead of failing file by file.
+if (!`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('--experimental-vm-modules')) {
+  throw new Error(
+    'jest needs NODE_OPTIONS=--experimental-vm-modules (require() of ESM-only packages and dynamic import() inside ' +
+      "jest's VM): run npm test, npm run test:unit|int|e2e, or NODE_OPTIONS=--experimental-vm-modules npx jest ...",
+  );
+}
 const swc = ['@swc/jest', {
   swcrc: false,
   jsc: {
