@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, RequestMethod } from '@nestjs/common';
 import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -31,7 +31,12 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions }),
+        LoggerModule.forRoot({
+          pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
+          // Every request, named as RequestContextMiddleware's routes are: nestjs-pino 5's default route
+          // ('{/*splat}') matches no request under @nestjs/platform-fastify 12, which left requests unlogged.
+          forRoutes: [{ path: '*', method: RequestMethod.ALL }],
+        }),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthHttpController, MetricsHttpController],

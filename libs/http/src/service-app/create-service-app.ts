@@ -20,8 +20,11 @@ export interface ServiceAppOptions {
   readonly defaultPort?: number;
   /** Defaults to HOST, then 0.0.0.0. */
   readonly host?: string;
-  /** fastify trustProxy: true, a hop count, or addresses/CIDRs. Defaults to false. */
-  readonly trustProxy?: boolean | number | string | string[];
+  /**
+   * fastify trustProxy: true, or the proxies' addresses/CIDRs. Defaults to false. No hop count: fastify 5.12 refuses
+   * to trust one (it cannot tell a proxy from a client that sends enough X-Forwarded-For entries).
+   */
+  readonly trustProxy?: boolean | string | string[];
   readonly openApi?: OpenApiOptions;
   /** Install SIGTERM/SIGINT handling (graceful shutdown, exit 0). Tests pass false. Defaults to true. */
   readonly handleSignals?: boolean;
