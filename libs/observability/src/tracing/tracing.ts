@@ -1,8 +1,8 @@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 let sdk: NodeSDK | undefined;
 
@@ -16,7 +16,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const exportEnabled = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   // A no-op processor still makes the SDK install a real tracer provider, so ids are generated.
   const spanProcessor: SpanProcessor = exportEnabled
-    ? new BatchSpanProcessor(new OTLPTraceExporter())
+    ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })
     : new NoopSpanProcessor();
   sdk = new NodeSDK({
     serviceName,
