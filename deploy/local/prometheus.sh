@@ -2,9 +2,47 @@
 # Prometheus and promtool for the rule tests, the e2e check and `npm start`: Debian's prometheus package, installed
 # when missing (as chromium.sh does for the browser). Also kubectl, whose kustomize renders deploy/k8s for the
 # manifest test: the Debian package kubernetes-client when no kubectl is on the PATH.
+#   prometheus.sh                         install what is missing (npm test, npm start)
+#   prometheus.sh free-port [FROM]        print the first free TCP port from FROM (9090) on
+#   prometheus.sh run PORT TARGET...      run Prometheus on 127.0.0.1:PORT scraping TARGET (host:port) every 5 s
+#                                         as job "pushmfa", with deploy/prometheus/rules loaded; data in .local/
 set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 say() { printf '[prometheus] %s\n' "$*"; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+case "${1:-install}" in
+  free-port)
+    port="${2:-9090}"
+    until port_free "$port"; do port=$((port + 1)); done
+    echo "$port"
+    exit 0
+    ;;
+  run)
+    port="$2"
+    shift 2
+    dir="$ROOT/.local/prometheus"
+    mkdir -p "$dir/data"
+    {
+      echo "# Written by deploy/local/prometheus.sh for npm start; regenerated at every start."
+      echo "global: {scrape_interval: 5s, evaluation_interval: 5s}"
+      echo "rule_files: ['$ROOT/deploy/prometheus/rules/*.rules.yml']"
+      echo "scrape_configs:"
+      echo "  - job_name: pushmfa"
+      echo "    static_configs:"
+      echo "      - targets: [$(printf "'%s'," "$@" | sed 's/,$//')]"
+    } >"$dir/prometheus.yml"
+    exec prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --storage.tsdb.retention.time=3d \
+      --web.listen-address="127.0.0.1:$port" --web.enable-lifecycle --log.level=warn
+    ;;
+  install) ;;
+  *)
+    say "usage: prometheus.sh [install | free-port [FROM] | run PORT TARGET...]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
