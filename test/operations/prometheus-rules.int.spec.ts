@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { alertRules, recordingRules, ROOT, ruleFiles, ruleTestFiles, runTool } from '../support/prometheus-files';
+import { alertRules, DASHBOARD_FILE, recordingRules, ROOT, ruleFiles, ruleTestFiles, runTool } from '../support/prometheus-files';
 
 const RUNBOOK = readFileSync(join(ROOT, 'docs', 'RUNBOOK.md'), 'utf8');
 // GitHub's heading anchors: lower case, spaces to dashes, punctuation dropped.
@@ -50,5 +50,29 @@ describe('Prometheus rules (deploy/prometheus)', () => {
 
   it('follow the level:metric:operations naming for recorded series', () => {
     expect(recordingRules().map((r) => r.record).filter((name) => !/^pushmfa:[a-z0-9_]+:[a-z0-9_]+$/.test(name))).toEqual([]);
+  });
+});
+
+describe('the observability profile of docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[]; volumes?: string[] }> };
+
+  it('runs Prometheus and Grafana, and only in that profile', () => {
+    expect(Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('observability')).map(([name]) => name).sort()).toEqual(['grafana', 'prometheus']);
+  });
+
+  it('mounts files and folders of the checkout that exist: the Prometheus config, the rules, the provisioning and the dashboard', () => {
+    const mounts = ['prometheus', 'grafana'].flatMap((name) => (compose.services[name]?.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':')[0]!));
+    expect(mounts.sort()).toEqual(['./deploy/grafana/dashboards', './deploy/grafana/provisioning', './deploy/prometheus/prometheus.compose.yml', './deploy/prometheus/rules']);
+    expect(mounts.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+    const config = runTool('promtool', ['check', 'config', join(ROOT, 'deploy', 'prometheus', 'prometheus.compose.yml')]);
+    expect(config.status).toBe(0);
+  });
+
+  it('provisions the data source the dashboard queries', () => {
+    const datasources = parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { panels: { type: string; datasource?: { uid: string } }[] };
+    const used = new Set(dashboard.panels.filter((p) => p.type !== 'row').map((p) => p.datasource?.uid));
+    expect([...used]).toEqual([datasources.datasources[0]!.uid]);
+    expect(datasources.datasources[0]!.url).toBe('http://prometheus:9090');
   });
 });
