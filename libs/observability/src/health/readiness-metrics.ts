@@ -18,10 +18,11 @@ export class ReadinessMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const readiness = this.readiness;
-    // One evaluation per scrape serves both gauges: the first collect starts it, the second reuses it.
+    // One evaluation per scrape serves both gauges: prom-client calls every collect in one synchronous pass, so the
+    // second collect finds the first one's evaluation still running; the next scrape starts a fresh one.
     let evaluation: ReturnType<ReadinessRegistry['evaluate']> | undefined;
     const evaluate = () => {
-      evaluation ??= readiness.evaluate().finally(() => setImmediate(() => (evaluation = undefined)));
+      evaluation ??= readiness.evaluate().finally(() => (evaluation = undefined));
       return evaluation;
     };
     this.metrics.gauge({
