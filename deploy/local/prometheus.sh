@@ -44,10 +44,23 @@ case "${1:-install}" in
     ;;
 esac
 
+# kubectl >= 1.21 embeds kustomize v4+, which takes directories under `resources:` (the hpa/ and keda/ overlays do).
+kustomize_too_old() {
+  local version
+  version="$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p')"
+  [[ -z "$version" || "$version" -lt 4 ]]
+}
+warn_old_kustomize() {
+  if kustomize_too_old; then
+    say "WARNING: $(kubectl version --client 2>/dev/null | tr '\n' ' ')embeds a kustomize older than v4, which cannot render deploy/k8s/hpa and keda; the manifest test will fail. Install kubectl 1.21 or newer (e.g. from pkgs.k8s.io)." >&2
+  fi
+}
+
 missing=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [[ ${#missing[@]} -eq 0 ]]; then
+  warn_old_kustomize
   exit 0
 fi
 
@@ -72,3 +85,4 @@ for tool in promtool prometheus kubectl; do
   fi
 done
 promtool --version 2>/dev/null | head -1
+warn_old_kustomize
