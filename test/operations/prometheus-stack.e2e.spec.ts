@@ -68,7 +68,7 @@ describe('Prometheus on the running product', () => {
       await eventually(async () => (stack.fcm.received().some((m) => m.answer === 200 && JSON.stringify(m.body).includes(challengeId)) ? true : undefined), `the FCM push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
       // The platform long-polls; once the service holds the poll open, the user approves on the phone.
       const longPoll = acme.challengeStatus(challengeId, 20);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await phone.approve(challengeId, numberMatch)).toMatchObject({ status: 200, body: { status: 'approved' } });
       expect((await longPoll).body).toMatchObject({ challengeId, status: 'approved' });
       // The MFA Report calls an approved sign-in a success.
