@@ -26,6 +26,8 @@ fail() {
 
 say "services run on Node $(node --version) ($(command -v node))"
 bash deploy/local/infra.sh up
+# Prometheus (Debian's package) scrapes the services once they run.
+bash deploy/local/prometheus.sh
 
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PGPORT:-5432}/pushmfa}"
@@ -141,6 +143,8 @@ done
 for service in "${SERVICES[@]}"; do
   wait_ready "${service%%:*}" "${service##*:}"
 done
+PROMETHEUS_PORT="$(bash deploy/local/prometheus.sh free-port "${PROMETHEUS_PORT:-9090}")"
+start_child prometheus bash deploy/local/prometheus.sh run "$PROMETHEUS_PORT" "${SERVICES[@]/#*:/127.0.0.1:}"
 
 operator_token="${PUSHMFA_OPERATOR_TOKEN:-dev-operator-token}"
 cat <<EOF
@@ -186,6 +190,7 @@ First steps (copy into a shell):
   echo "\$ADMIN"   # sign in with it at http://127.0.0.1:3003/ to read the report in a browser
 
 EOF
+say "Prometheus http://127.0.0.1:$PROMETHEUS_PORT scrapes the four services with deploy/prometheus/rules loaded (alerts at /alerts)"
 
 # Stay in the foreground; if a child dies on its own, stop the rest rather than run half a system.
 while true; do

@@ -14,6 +14,8 @@ echo "[test] running on $runtime ($(command -v node))"
 bash deploy/local/infra.sh up
 # The e2e tier drives the admin page in Debian's chromium.
 bash deploy/local/chromium.sh
+# The rule tests run promtool, the observability e2e test a real Prometheus, the manifest test kubectl kustomize.
+bash deploy/local/prometheus.sh
 
 # The endpoints infra.sh just brought up; jest's global setup takes them as given instead of probing for Docker.
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"

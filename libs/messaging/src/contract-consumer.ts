@@ -1,8 +1,9 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { type ContractEnvelope, type EventType, parseRecordJson, readRecordJson, TRACEPARENT_HEADER } from '@pushmfa/contracts';
-import { runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
+import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
+import { deadLetterCounter } from './messaging-metrics';
 import { claimedEventType } from './record-event-type';
 
 export interface ConsumedRecord {
@@ -39,6 +40,8 @@ export interface ContractConsumerOptions {
   fetchMinBytes?: number;
   fromBeginning?: boolean;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
+  /** Counts dead-lettered records in `messaging_dead_lettered_total` (messaging-metrics.ts). */
+  metrics?: MetricsService;
 }
 
 /** An error the consumer must retry until it succeeds (a store or the broker is down), never dead-letter. */
@@ -59,8 +62,10 @@ export class ContractConsumer {
   private readonly handledTypes?: ReadonlySet<string>;
   private joined = false;
   private crashed = false;
+  private readonly countDeadLettered?: (topic: string) => void;
 
   constructor(private readonly options: ContractConsumerOptions) {
+    if (options.metrics) this.countDeadLettered = deadLetterCounter(options.metrics, options.groupId, options.topics);
     if (options.handledTypes) this.handledTypes = new Set(options.handledTypes);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -167,6 +172,7 @@ export class ContractConsumer {
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number) {
     this.log('error', 'record dead-lettered', { topic, partition, offset: message.offset, reason });
     await sendToDeadLetter(this.producer, { topic, partition, message, groupId: this.options.groupId, reason, attempts });
+    this.countDeadLettered?.(topic);
   }
 
   private log(level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) {

@@ -1,6 +1,8 @@
 import type { EventStore, RecordedEvent, Subscription } from '@pushmfa/event-store';
 import { type EventType, topicKeyOf, topicName } from '@pushmfa/contracts';
+import type { MetricsService } from '@pushmfa/observability';
 import type { KafkaEventPublisher, OutgoingEvent } from './event-publisher';
+import { relayMetrics } from './messaging-metrics';
 
 /** What a stored domain event becomes on Kafka; `null` keeps it internal to the service. */
 export interface IntegrationMessage {
@@ -23,6 +25,8 @@ export interface RelayOptions {
   batchSize?: number;
   onError?: (error: unknown) => void;
   onPublished?: (count: number) => void;
+  /** Where the relay reports its lag (messaging-metrics.ts). */
+  metrics?: MetricsService;
 }
 
 /**
@@ -33,8 +37,17 @@ export interface RelayOptions {
 export class EventStoreKafkaRelay {
   private subscription?: Subscription;
   private lastPublishedAt = 0;
+  private oldestUnpublishedAt: number | undefined;
+  private readonly observePublished?: (recordedAtMs: readonly number[]) => void;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    if (options.metrics) this.observePublished = relayMetrics(options.metrics, this);
+  }
+
+  /** When the oldest event of the batch now being published was committed; undefined while caught up. */
+  get oldestUnpublishedAtMs(): number | undefined {
+    return this.oldestUnpublishedAt;
+  }
 
   async start(): Promise<void> {
     this.subscription = await this.options.store.subscribeToAll({
@@ -60,13 +73,23 @@ export class EventStoreKafkaRelay {
 
   private async publish(events: RecordedEvent[]): Promise<void> {
     const outgoing: OutgoingEvent[] = [];
+    const recordedAtMs: number[] = [];
     for (const event of events) {
       const message = this.options.map(event);
-      if (message) outgoing.push(toOutgoing(event, message, this.options.topicPrefix ?? ''));
+      if (message) {
+        outgoing.push(toOutgoing(event, message, this.options.topicPrefix ?? ''));
+        recordedAtMs.push(event.recordedAt.getTime());
+      }
     }
+    // A batch that fails is handed back again: the oldest waiting event keeps its age until the broker takes it.
+    if (recordedAtMs.length) this.oldestUnpublishedAt ??= Math.min(...recordedAtMs);
     await this.options.publisher.publish(outgoing);
+    this.oldestUnpublishedAt = undefined;
     this.lastPublishedAt = Date.now();
-    if (outgoing.length) this.options.onPublished?.(outgoing.length);
+    if (outgoing.length) {
+      this.observePublished?.(recordedAtMs);
+      this.options.onPublished?.(outgoing.length);
+    }
   }
 }
 

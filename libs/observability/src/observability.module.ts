@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { HealthHttpController } from './health/health.http.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
+import { ReadinessMetrics } from './health/readiness-metrics';
 import { RequestContextMiddleware } from './http-context/request-context.middleware';
 import { buildPinoHttpOptions } from './logging/logger-options';
 import { HttpMetricsHook } from './metrics/http-metrics.hook';
@@ -43,6 +44,7 @@ export class ObservabilityModule implements NestModule {
       providers: [
         { provide: MetricsService, useValue: new MetricsService(options.serviceName) },
         ReadinessRegistry,
+        ReadinessMetrics,
         HttpMetricsHook,
         ConnectionDrainHook,
       ],

@@ -5,7 +5,7 @@ import { topicName } from '@pushmfa/contracts';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
-import { ReadinessRegistry } from '@pushmfa/observability';
+import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ChallengeConfig } from './config';
 import { mapChallengeEvent } from './publishing/challenge-integration.mapper';
@@ -40,6 +40,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     @Inject(CHALLENGE_CONFIG) readonly config: ChallengeConfig,
     private readonly readiness: ReadinessRegistry,
     private readonly logger: PinoLogger,
+    metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
     this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
@@ -60,6 +61,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       publisher: this.runtime.publisher,
       map: mapChallengeEvent,
       topicPrefix: config.topicPrefix,
+      metrics,
       onError: (error) => this.logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
     });
     this.registryConsumer = new ContractConsumer({
@@ -67,6 +69,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       groupId: `${config.topicPrefix}${REGISTRY_CONSUMER}`,
       topics: [topicName('registry', config.topicPrefix)],
       log,
+      metrics,
       handle: async (envelope) => {
         await this.inbox.handleOnce(REGISTRY_CONSUMER, envelope.id, async (client) => {
           await this.apiKeys.apply(client, envelope);

@@ -14,6 +14,7 @@ import { createDeviceProjectionConsumer } from './consuming/device-projection.co
 import { DeviceDirectory } from './devices/device-directory';
 import { DeliveryEventPublisher } from './dispatching/delivery-event.publisher';
 import { DeliveryMetrics } from './dispatching/delivery-metrics';
+import { dispatchLatencyRecorder } from './dispatching/push-dispatch-latency.metric';
 import { PushDeadLetters } from './dispatching/push-dead-letters';
 import { type CircuitBreakersByName, PushDispatcher, type PushProvidersByName } from './dispatching/push-dispatcher';
 import { PushScheduler } from './dispatching/push-scheduler';
@@ -48,10 +49,18 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
   const events = new DeliveryEventPublisher(publisher, config.topicPrefix, deliveryMetrics.recordOutcome);
   const deadLetters = new PushDeadLetters(kafka, config.topicPrefix);
   const pending = new PendingPushes(pool, config.schema, `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, config.leaseMs);
-  const dispatcher = new PushDispatcher(scheduler, views, devices, { providers, breakers, events, deadLetters, metrics: deliveryMetrics, pending });
+  const dispatcher = new PushDispatcher(scheduler, views, devices, {
+    providers,
+    breakers,
+    events,
+    deadLetters,
+    metrics: deliveryMetrics,
+    pending,
+    recordDispatchLatency: dispatchLatencyRecorder(metrics),
+  });
   const recovery = new PendingPushRecovery(pending, dispatcher, config.leaseMs, config.sweepIntervalMs);
   const consumers = [
-    createDeviceProjectionConsumer(kafka, pool, config.schema, config.topicPrefix, consumerLog('DeviceProjectionConsumer')),
+    createDeviceProjectionConsumer(kafka, pool, config.schema, config.topicPrefix, consumerLog('DeviceProjectionConsumer'), metrics),
     createChallengeDispatchConsumer({
       kafka,
       pool,
@@ -62,6 +71,7 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
       dispatcher,
       pending,
       log: consumerLog('ChallengeDispatchConsumer'),
+      metrics,
     }),
   ];
   const lagSampler = new ConsumerLagSampler(kafka, metrics, `${config.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`, topicName('challenge', config.topicPrefix));

@@ -5,7 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore, type Subscription } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
-import { ReadinessRegistry } from '@pushmfa/observability';
+import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
@@ -34,6 +34,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     @Inject(REGISTRY_CONFIG) readonly config: RegistryConfig,
     private readonly readiness: ReadinessRegistry,
     private readonly logger: PinoLogger,
+    metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
     this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
@@ -54,6 +55,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       publisher: this.runtime.publisher,
       map: mapRegistryEvent,
       topicPrefix: config.topicPrefix,
+      metrics,
       onError: (error) => this.logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
     });
   }

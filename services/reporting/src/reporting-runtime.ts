@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { type ContractConsumer, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
-import { ReadinessRegistry } from '@pushmfa/observability';
+import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ReportingConfig } from './config';
 import { migrateReportingSchema } from './database/reporting-schema.migration';
@@ -23,6 +23,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
     @Inject(REPORTING_CONFIG) config: ReportingConfig,
     private readonly readiness: ReadinessRegistry,
     private readonly logger: PinoLogger,
+    metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
     this.runtime = new ServiceRuntime({
@@ -41,6 +42,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
       apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
       log,
+      metrics,
     });
   }
 

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { type ContractEnvelope, type EventType, topicName } from '@pushmfa/contracts';
 import { ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
+import type { MetricsService } from '@pushmfa/observability';
 import { applyChallengeEvent } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
 import type { PushDispatcher } from '../dispatching/push-dispatcher';
@@ -32,6 +33,7 @@ export interface ChallengeDispatchDeps {
   dispatcher: PushDispatcher;
   pending: PendingPushes;
   log: ConsumerLog;
+  metrics?: MetricsService;
 }
 
 /**
@@ -65,6 +67,7 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
     groupId: `${deps.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`,
     topics: [topicName('challenge', deps.topicPrefix)],
     log: deps.log,
+    metrics: deps.metrics,
     handledTypes: CHALLENGE_DISPATCH_EVENT_TYPES,
     handle,
   });

@@ -2,19 +2,21 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
 import { ContractConsumer, PgInbox } from '@pushmfa/messaging';
+import type { MetricsService } from '@pushmfa/observability';
 import { applyDeviceEvent, DEVICE_EVENT_TYPES } from '../devices/device-projection';
 import type { ConsumerLog } from './consumer-log';
 
 export const DEVICE_PROJECTION_GROUP = 'delivery.device-projection';
 
 /** Keeps `delivery.devices` in step with `pushmfa.registry.v1`, once per event (PgInbox). */
-export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema: string, topicPrefix: string, log: ConsumerLog) {
+export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema: string, topicPrefix: string, log: ConsumerLog, metrics?: MetricsService) {
   const inbox = new PgInbox(pool, schema);
   return new ContractConsumer({
     kafka,
     groupId: `${topicPrefix}${DEVICE_PROJECTION_GROUP}`,
     topics: [topicName('registry', topicPrefix)],
     log,
+    metrics,
     handledTypes: DEVICE_EVENT_TYPES,
     handle: async (envelope) => {
       await inbox.handleOnce(DEVICE_PROJECTION_GROUP, envelope.id, (client) => applyDeviceEvent(client, schema, envelope));

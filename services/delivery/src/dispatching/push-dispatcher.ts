@@ -6,6 +6,7 @@ import type { ProviderCircuitBreaker } from '../providers/provider-circuit-break
 import type { PushProvider } from '../providers/push-provider.port';
 import type { DeliveryEventPublisher } from './delivery-event.publisher';
 import type { DeliveryMetrics } from './delivery-metrics';
+import type { DispatchLatencyRecorder } from './push-dispatch-latency.metric';
 import { pushAttemptNumber } from './delivery-retry-policy';
 import { type DispatchDecision, decideDispatch } from './dispatch-decision';
 import type { PushJob } from './push-job';
@@ -24,6 +25,8 @@ export interface PushDispatcherParts {
   deadLetters: PushDeadLetters;
   metrics: DeliveryMetrics;
   pending: PendingPushes;
+  /** The dispatch latency SLI (push-dispatch-latency.metric.ts). */
+  recordDispatchLatency?: DispatchLatencyRecorder;
   clock?: () => number;
 }
 
@@ -133,6 +136,9 @@ export class PushDispatcher {
     const result = await provider.send(message, { deadlineMs });
     this.parts.metrics.observeAttempt(provider.name, result.outcome, (this.clock() - startedAtMs) / 1000);
     breaker?.record(result.outcome, 'reason' in result ? result.reason : '');
+    if (result.outcome === 'accepted' && job.requestedAtMs !== undefined) {
+      this.parts.recordDispatchLatency?.(provider.name, (this.clock() - job.requestedAtMs) / 1000);
+    }
     const outcome = decidePushOutcome(
       result,
       { provider: provider.name, tryNumber: job.tryNumber, rateLimitRetried: job.rateLimitRetried ?? false },

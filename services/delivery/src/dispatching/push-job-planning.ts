@@ -18,6 +18,7 @@ export function planPushJobs(envelope: ContractEnvelope, view: ChallengeView | n
   if (envelope.type === 'ChallengeIssued') round = 1;
   else if (envelope.type === 'ChallengeResendRequested') round = pushRoundOfResend((envelope.data as { attempt: number }).attempt);
   else return [];
+  const requestedAtMs = Date.parse(envelope.occurredAt);
   return view.targetDevices.map((target) => ({
     workspaceId: view.workspaceId,
     challengeId: view.challengeId,
@@ -29,6 +30,7 @@ export function planPushJobs(envelope: ContractEnvelope, view: ChallengeView | n
     deviceLookups: 0,
     correlationId: envelope.correlationId,
     causationId: envelope.id,
+    ...(Number.isFinite(requestedAtMs) ? { requestedAtMs } : {}),
     traceparent,
   }));
 }

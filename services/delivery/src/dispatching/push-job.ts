@@ -15,6 +15,8 @@ export interface PushJob {
   /** Device look-ups already made while the device was unknown. */
   deviceLookups: number;
   correlationId: string;
+  /** When the challenge event that asked for this push happened (epoch ms; the dispatch latency SLI counts from it). */
+  requestedAtMs?: number;
   /** Id of the challenge event that asked for this push. */
   causationId: string;
   traceparent?: string;

@@ -1,9 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { ContractConsumer } from '@pushmfa/messaging';
+import type { MetricsService } from '@pushmfa/observability';
 import { isReportEvent } from '../mfa-report/mfa-report.events';
 import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
+import { reportFreshnessRecorder } from './report-freshness.metric';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -13,6 +15,8 @@ export interface ReportingConsumersOptions {
   mfaReport: MfaReportProjection;
   apiKeys: ApiKeyProjection;
   log: Log;
+  /** Report freshness and dead letters (absent in tests that build the consumers alone). */
+  metrics?: MetricsService;
 }
 
 /**
@@ -21,15 +25,19 @@ export interface ReportingConsumersOptions {
  * sharing a broker never join each other's groups.
  */
 export function createReportingConsumers(options: ReportingConsumersOptions): ContractConsumer[] {
-  const { kafka, topicPrefix, log } = options;
+  const { kafka, topicPrefix, log, metrics } = options;
+  const recordFreshness = metrics ? reportFreshnessRecorder(metrics) : undefined;
   const mfaReport = new ContractConsumer({
     kafka,
     groupId: topicPrefix + MFA_REPORT_CONSUMER,
     topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
     handle: async (envelope) => {
-      if (isReportEvent(envelope)) await options.mfaReport.apply(envelope);
+      if (!isReportEvent(envelope)) return;
+      await options.mfaReport.apply(envelope);
+      recordFreshness?.(envelope.type, envelope.occurredAt);
     },
     log,
+    metrics,
   });
   const apiKeys = new ContractConsumer({
     kafka,
@@ -37,6 +45,7 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     topics: [topicName('registry', topicPrefix)],
     handle: (envelope) => options.apiKeys.apply(envelope),
     log,
+    metrics,
   });
   return [mfaReport, apiKeys];
 }

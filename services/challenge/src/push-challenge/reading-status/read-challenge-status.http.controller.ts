@@ -2,10 +2,12 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseBody } from '@pushmfa/http';
+import { MetricsService } from '@pushmfa/observability';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { ChallengeRuntime } from '../../challenge-runtime';
 import { ChallengeCommands, type IssuedChallenge } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
+import { type AnswerLatencyRecorder, answerLatencyRecorder } from './answer-latency.metric';
 
 const statusQuery = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(0) });
 
@@ -27,10 +29,15 @@ function settledViewOf(message: string | undefined, challengeId: string): Challe
 @Controller('v1/challenges/:challengeId')
 @UseGuards(ApiKeyGuard)
 export class ReadChallengeStatusHttpController {
+  private readonly recordAnswerLatency: AnswerLatencyRecorder;
+
   constructor(
     private readonly runtime: ChallengeRuntime,
     private readonly challenges: ChallengeCommands,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.recordAnswerLatency = answerLatencyRecorder(metrics);
+  }
 
   @Get()
   @RequireRole('platform')
@@ -50,6 +57,8 @@ export class ReadChallengeStatusHttpController {
     });
     if (!waited) return challengeView(state);
     // The wake-up carries the committed decision; the workspace was checked by the read above.
-    return settledViewOf(message, challengeId) ?? challengeView(await this.challenges.load(challengeId, caller.workspaceId));
+    const view = settledViewOf(message, challengeId) ?? challengeView(await this.challenges.load(challengeId, caller.workspaceId));
+    this.recordAnswerLatency(view.status, view.resolvedAt);
+    return view;
   }
 }

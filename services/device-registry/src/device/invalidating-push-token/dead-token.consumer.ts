@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@
 import { PinoLogger } from 'nestjs-pino';
 import { type ContractEnvelope, isEnvelopeOf, topicName } from '@pushmfa/contracts';
 import { ContractConsumer, PgInbox } from '@pushmfa/messaging';
-import { ReadinessRegistry } from '@pushmfa/observability';
+import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { REGISTRY_SCHEMA, RegistryRuntime } from '../../registry-runtime';
 import { DeviceCommands } from '../device-commands';
 
@@ -19,6 +19,7 @@ export class DeadTokenConsumer implements OnModuleInit, BeforeApplicationShutdow
     private readonly devices: DeviceCommands,
     private readonly readiness: ReadinessRegistry,
     logger: PinoLogger,
+    metrics: MetricsService,
   ) {
     const { config } = runtime;
     this.inbox = new PgInbox(runtime.runtime.pool, REGISTRY_SCHEMA);
@@ -27,6 +28,7 @@ export class DeadTokenConsumer implements OnModuleInit, BeforeApplicationShutdow
       groupId: `${config.topicPrefix}${DEAD_TOKEN_CONSUMER}`,
       topics: [topicName('delivery', config.topicPrefix)],
       log: (level, message, extra) => logger[level](extra ?? {}, message),
+      metrics,
       // The topic is mostly PushDispatched: skipped unvalidated. A dead token may wait a second to be marked, so
       // one fetch takes up to a second's worth of records rather than one round trip per push.
       handledTypes: ['PushRejected'],
