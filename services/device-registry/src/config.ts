@@ -8,6 +8,8 @@ export interface RegistryConfig extends ServiceConfig {
   operatorTokenDefaulted: boolean;
   /** Base URL the app calls to register; goes into the QR code. */
   publicBaseUrl: string;
+  /** How long a write the other services must honour at once waits for the relay to publish it (REGISTRY_PUBLISH_WAIT_MS). */
+  publishWaitMs: number;
 }
 
 export const DEV_OPERATOR_TOKEN = 'dev-operator-token';
@@ -17,6 +19,7 @@ const registryEnvShape = {
   ...redisEnvShape,
   PUSHMFA_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
+  REGISTRY_PUBLISH_WAIT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
 };
 
 /** Validates the environment; throws naming every missing or malformed variable. */
@@ -31,5 +34,6 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
     operatorToken: values.PUSHMFA_OPERATOR_TOKEN ?? DEV_OPERATOR_TOKEN,
     operatorTokenDefaulted: !values.PUSHMFA_OPERATOR_TOKEN,
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ''),
+    publishWaitMs: values.REGISTRY_PUBLISH_WAIT_MS,
   };
 }

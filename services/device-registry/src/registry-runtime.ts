@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
-import { PostgresEventStore, type Subscription } from '@pushmfa/event-store';
+import { type GlobalPosition, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -56,6 +56,16 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       topicPrefix: config.topicPrefix,
       onError: (error) => this.logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
     });
+  }
+
+  /**
+   * A write that other services must honour at once (keys, settings, paired and revoked devices) answers only after
+   * this: the relay has published its event, so a service that reads the registry topic up to its end has it.
+   * Throws `unavailable` (503) when the relay has not published it within `publishWaitMs`; the change is stored and
+   * the registry honours it, and the call may be repeated.
+   */
+  async published(result: { position?: GlobalPosition }): Promise<void> {
+    if (result.position) await this.relay.awaitPublished(result.position, this.config.publishWaitMs);
   }
 
   async onModuleInit(): Promise<void> {

@@ -12,6 +12,8 @@ export interface ReportingConsumersOptions {
   topicPrefix: string;
   mfaReport: MfaReportProjection;
   apiKeys: ApiKeyProjection;
+  /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
+  onRegistrySettled?: (topic: string, partition: number, offset: string) => void;
   log: Log;
 }
 
@@ -36,6 +38,7 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     groupId: topicPrefix + API_KEY_CONSUMER,
     topics: [topicName('registry', topicPrefix)],
     handle: (envelope) => options.apiKeys.apply(envelope),
+    onSettled: options.onRegistrySettled,
     log,
   });
   return [mfaReport, apiKeys];
