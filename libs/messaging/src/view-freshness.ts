@@ -75,7 +75,7 @@ export class ViewFreshness {
     if (this.covers(ends)) return tokenOf(ends);
     const pollMs = this.options.committedPollMs ?? 100;
     for (;;) {
-      await this.beforeDeadline(this.readCommitted(), deadline, 'the broker did not answer with the committed offsets');
+      await this.beforeDeadline(this.readCommitted(), deadline, `not caught up within ${this.options.maxWaitMs} ms (reading the committed offsets)`);
       if (this.covers(ends)) return tokenOf(ends);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new ViewNotCurrentError(this.options.topic, `not caught up within ${this.options.maxWaitMs} ms`);
