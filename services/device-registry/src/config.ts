@@ -10,6 +10,8 @@ export interface RegistryConfig extends ServiceConfig {
   publicBaseUrl: string;
   /** How long a write the other services must honour at once waits for the relay to publish it (REGISTRY_PUBLISH_WAIT_MS). */
   publishWaitMs: number;
+  /** Registrations a minute one client address may make (REGISTER_RATE_LIMIT_PER_MINUTE). */
+  registerRateLimitPerMinute: number;
 }
 
 export const DEV_OPERATOR_TOKEN = 'dev-operator-token';
@@ -19,6 +21,7 @@ const registryEnvShape = {
   ...redisEnvShape,
   PUSHMFA_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
+  REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   REGISTRY_PUBLISH_WAIT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
 };
 
@@ -35,5 +38,6 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
     operatorTokenDefaulted: !values.PUSHMFA_OPERATOR_TOKEN,
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ''),
     publishWaitMs: values.REGISTRY_PUBLISH_WAIT_MS,
+    registerRateLimitPerMinute: values.REGISTER_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -9,6 +9,7 @@ import { ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
+import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -24,6 +25,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly devices: DeviceDirectory;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
+  readonly registrationRateLimit: RegistrationRateLimit;
   private readonly relay: EventStoreKafkaRelay;
   private apiKeyProjection?: Subscription;
   private deviceProjection?: Subscription;
@@ -49,6 +51,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       nonceStore: new RedisNonceStore(this.redis, `pushmfa:${config.topicPrefix}registry:`),
       devices: this.devices,
     });
+    this.registrationRateLimit = new RegistrationRateLimit(this.redis, `pushmfa:${config.topicPrefix}registry:`, config.registerRateLimitPerMinute);
     this.relay = new EventStoreKafkaRelay({
       store: this.store,
       publisher: this.runtime.publisher,
