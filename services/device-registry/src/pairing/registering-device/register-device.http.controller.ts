@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { safeText } from '@pushmfa/contracts';
 import { type DevicePublicKey, importDevicePublicKey, InvalidDeviceKeyError, type RequestHeaders } from '@pushmfa/device-auth';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { RegistryRuntime } from '../../registry-runtime';
@@ -16,9 +17,9 @@ const registerBody = z
     publicKey: z.record(z.string(), z.unknown()),
     platform: z.enum(['android', 'ios']),
     pushProvider: z.enum(['fcm', 'apns']),
-    pushToken: z.string().min(1).max(4096),
-    deviceName: z.string().trim().min(1).max(200).optional(),
-    appVersion: z.string().trim().min(1).max(100).optional(),
+    pushToken: safeText(z.string().min(1).max(4096)),
+    deviceName: safeText(z.string().trim().min(1).max(200)).optional(),
+    appVersion: safeText(z.string().trim().min(1).max(100)).optional(),
   })
   .strict();
 

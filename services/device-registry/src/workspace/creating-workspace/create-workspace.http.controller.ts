@@ -2,12 +2,13 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { safeText } from '@pushmfa/contracts';
 import { parseBody } from '@pushmfa/http';
 import { OperatorGuard } from '@pushmfa/workspace-access';
 import { RegistryRuntime } from '../../registry-runtime';
 import { WorkspaceCommands } from '../workspace-commands';
 
-const createWorkspaceBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const createWorkspaceBody = z.object({ name: safeText(z.string().trim().min(1).max(200)) }).strict();
 
 @ApiTags('workspaces')
 @ApiBearerAuth()

@@ -2,12 +2,13 @@ import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { safeText } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { generateApiKey, hashApiKey, OperatorGuard } from '@pushmfa/workspace-access';
 import { RegistryRuntime } from '../../registry-runtime';
 import { WorkspaceCommands } from '../workspace-commands';
 
-const issueKeyBody = z.object({ role: z.enum(['platform', 'admin']), label: z.string().trim().min(1).max(200).optional() }).strict();
+const issueKeyBody = z.object({ role: z.enum(['platform', 'admin']), label: safeText(z.string().trim().min(1).max(200)).optional() }).strict();
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
