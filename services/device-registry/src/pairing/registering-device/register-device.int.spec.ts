@@ -130,6 +130,22 @@ describe('registering a device: the one unauthenticated write', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('refuses control and bidi override characters in deviceName and pushToken, naming the field, and writes nothing', async () => {
+    const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Free text');
+    const named = await call('POST', '/v1/users/oda/pairings', ws.platform, { deviceName: 'Oda\u202e enohp' });
+    expect(named).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field: 'deviceName' })] } });
+
+    const pairing = await startPairing(ws.platform, 'oda');
+    for (const [field, value] of [['pushToken', 'fcm-\u0000-token'], ['deviceName', 'Oda\u2066s phone'], ['deviceName', 'Oda\u0007']] as const) {
+      const r = registration(pairing);
+      const body = JSON.stringify({ ...JSON.parse(r.body), [field]: value });
+      const answer = await call('POST', r.path, undefined, body, r.headers);
+      expect(answer).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field })] } });
+      expect(await noncesStored(r.nonce)).toBe(0);
+    }
+    expect(await eventsOf(pairing.pairingId)).toEqual(['PairingStarted']);
+  });
+
   describe('rate limited per client address', () => {
     let limitedNs: TestNamespace;
     let limited: { app: NestFastifyApplication; base: string };
