@@ -101,7 +101,8 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     expect(pending.code).toBe(0);
     const row = pending.stdout.split('\n').find((line) => line.startsWith(challengeId));
     expect(row).toMatch(/Payroll\s+Lisbon, PT\s+Firefox on Linux\s+yes$/);
-    expect(pending.stdout).toMatch(/^id\s+created\s+expires\s+application\s+location\s+browser\s+number required/);
+    expect(pending.stdout).toMatch(/^id\s+created\s+expires\s+application\*\s+location\*\s+browser\*\s+number required/);
+    expect(pending.stdout).toContain('* as reported by the sign-in, not checked by pushmfa');
 
     // Without the number the app refuses locally, so the request is not denied by a slip.
     const noNumber = await simulator(['approve', challengeId, ...challengeUrl]);

@@ -123,12 +123,17 @@ describe('user journeys, end to end', () => {
     expect(issued).toMatchObject({ status: 201, body: { status: 'pending', numberMatch: expect.stringMatching(/^\d{6}$/) } });
     const { challengeId, numberMatch } = issued.body;
 
-    // Android gets a data message the app renders; iOS an alert naming the application, place and browser.
+    // Android gets a data message the app renders; iOS an alert with our title and the application, place and browser
+    // labelled as what the sign-in reported.
     const fcmPush = await firstFcmPush(pixelToken, challengeId);
     expect(JSON.stringify(fcmPush.body)).toEqual(expect.stringContaining('"application":"Payroll"'));
     expect(JSON.stringify(fcmPush.body)).toEqual(expect.stringContaining('"location":"Lisbon, PT"'));
     const apnsPush = await firstApnsPush(iphoneToken, challengeId);
-    expect(apnsPush.body).toMatchObject({ aps: { alert: { title: 'Approve sign-in to Payroll?' } }, challengeId, context: SIGN_IN });
+    expect(apnsPush.body).toMatchObject({
+      aps: { alert: { title: 'Sign-in request: was it you?', body: 'Reported by the sign-in: app “Payroll”, from “Lisbon, PT”, IP “203.0.113.7”, browser “Firefox on Linux”.' } },
+      challengeId,
+      context: SIGN_IN,
+    });
     for (const push of [fcmPush.body, apnsPush.body]) {
       expect(JSON.stringify(push)).not.toContain(numberMatch);
       expect(JSON.stringify(push)).not.toMatch(/numberMatch"/);

@@ -3,7 +3,8 @@
 #   bash deploy/local/start-service.sh challenge|device-registry|reporting|delivery
 # Builds first when dist/ has no entry point for it. Does not start infrastructure (npm run infra:up does).
 # Runs on Node 24 (node-runtime.sh: the machine's node when it is 24.11 or newer, otherwise the pinned one).
-# Environment passes through; defaults: PORT per API.md, PUSHMFA_MODE=development, the local endpoints.
+# Environment passes through; defaults: PORT per API.md and the local endpoints. PUSHMFA_MODE is not defaulted:
+# a service runs in production mode unless PUSHMFA_MODE=development is asked for (npm start asks for it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -31,7 +32,6 @@ fi
 entry="$(dist_entry "services/$name/src/main.js")"
 
 export PORT="${PORT:-$default_port}"
-export PUSHMFA_MODE="${PUSHMFA_MODE:-development}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pushmfa}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"

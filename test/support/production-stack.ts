@@ -52,7 +52,8 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
   let started: RunningService[];
   try {
     started = await startServiceProcesses([
-      { name: 'device-registry', env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` } },
+      // Every simulated phone registers from 127.0.0.1: the per-address limit is for real clients, not this one.
+      { name: 'device-registry', env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`, REGISTER_RATE_LIMIT_PER_MINUTE: '100000' } },
       { name: 'challenge', env: { ...common, PORT: String(challengePort) } },
       {
         name: 'delivery',

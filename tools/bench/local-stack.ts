@@ -55,7 +55,8 @@ export class LocalStack {
     const launch = (label: string, name: BenchServiceName, env: Record<string, string>) =>
       launchService({ label, name, env, profileDir: options.profileDir && join(options.profileDir, label), nodeOptions: options.nodeOptions });
     const results = await Promise.allSettled([
-      launch('device-registry', 'device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}` }),
+      // Every simulated phone registers from 127.0.0.1: the per-address limit is for real clients, not this one.
+      launch('device-registry', 'device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`, REGISTER_RATE_LIMIT_PER_MINUTE: '1000000' }),
       launch('challenge', 'challenge', { ...common, PORT: String(challengePort) }),
       launch('reporting', 'reporting', { ...common, PORT: String(reportingPort) }),
     ]);

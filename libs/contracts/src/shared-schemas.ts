@@ -1,11 +1,18 @@
 import { z } from 'zod';
 
-/** The platform's own user identifier: 1 to 256 characters, no control characters. */
-export const userIdSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'must not contain control characters');
+/**
+ * C0 and C1 control characters (NUL included) and the bidirectional embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), which make text read otherwise than it is stored.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Free text a person will read (a name, the sign-in context, a push token): refuses control and bidi characters. */
+export function safeText(schema: z.ZodString = z.string()): z.ZodString {
+  return schema.refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control characters or bidirectional override characters');
+}
+
+/** The platform's own user identifier: 1 to 256 characters, no control or bidi override characters. */
+export const userIdSchema = safeText(z.string().min(1).max(256));
 
 export const idSchema = z.string().min(1).max(100);
 export const isoDateTime = z.iso.datetime({ offset: true });
@@ -14,10 +21,10 @@ export const pushProviderSchema = z.enum(['fcm', 'apns']);
 
 /** What the app shows next to Approve/Deny. */
 export const challengeContextSchema = z.object({
-  ipAddress: z.string().max(64).optional(),
-  location: z.string().max(200).optional(),
-  userAgent: z.string().max(512).optional(),
-  application: z.string().max(200).optional(),
+  ipAddress: safeText(z.string().max(64)).optional(),
+  location: safeText(z.string().max(200)).optional(),
+  userAgent: safeText(z.string().max(512)).optional(),
+  application: safeText(z.string().max(200)).optional(),
 });
 export type ChallengeContext = z.infer<typeof challengeContextSchema>;
 

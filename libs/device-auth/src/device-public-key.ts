@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeBase64urlStrict } from './base64url';
 import { InvalidDeviceKeyError, type DeviceKeyField } from './invalid-device-key.error';
+import { weakEd25519PointReason } from './ed25519-point';
 import { isOnP256Curve } from './p256-curve';
 
 export type DeviceSignatureAlg = 'ES256' | 'EdDSA';
@@ -49,7 +50,10 @@ function toPublicJwk(jwk: Record<string, unknown>): DevicePublicJwk {
   if (jwk.kty === 'OKP') {
     if (jwk.crv !== 'Ed25519') refuse('crv', 'only the Ed25519 curve is accepted for OKP keys');
     checkAlg(jwk, 'EdDSA');
-    return { kty: 'OKP', crv: 'Ed25519', x: readCoordinate(jwk, 'x') };
+    const x = readCoordinate(jwk, 'x');
+    const weak = weakEd25519PointReason(Buffer.from(x, 'base64url'));
+    if (weak) refuse('x', weak);
+    return { kty: 'OKP', crv: 'Ed25519', x };
   }
   return refuse('kty', 'kty must be EC (P-256) or OKP (Ed25519)');
 }

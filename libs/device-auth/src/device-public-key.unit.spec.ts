@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import smallOrder from '../test/fixtures/ed25519-small-order.json';
 import { importDevicePublicKey, jwkThumbprint } from './device-public-key';
 import { InvalidDeviceKeyError } from './invalid-device-key.error';
 
@@ -90,5 +91,25 @@ describe('importDevicePublicKey', () => {
 
   it('refuses coordinates at or above the field prime', () => {
     expect(rejectionOf({ ...P256, x: Buffer.alloc(32, 0xff).toString('base64url') }).field).toBe('key');
+  });
+
+  it('shows why small-order Ed25519 keys are refused: with the identity as key, one fixed signature verifies anything', () => {
+    const identity = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: smallOrder.smallOrder[0]!.x }, format: 'jwk' });
+    const fixed = Buffer.concat([Buffer.from(smallOrder.smallOrder[0]!.hex, 'hex'), Buffer.alloc(32)]);
+    expect(verify(null, Buffer.from('approve challenge A'), identity, fixed)).toBe(true);
+    expect(verify(null, Buffer.from('approve challenge B'), identity, fixed)).toBe(true);
+  });
+
+  it.each([...smallOrder.smallOrder, ...smallOrder.nonCanonical].map((point) => [point.what, point.hex, point.x]))(
+    'refuses the Ed25519 point %s (%s)',
+    (_what, _hex, x) => {
+      const error = rejectionOf({ kty: 'OKP', crv: 'Ed25519', x });
+      expect(error.field).toBe('x');
+      expect(error.code).toBe('validation_failed');
+    },
+  );
+
+  it('still accepts freshly generated Ed25519 keys', () => {
+    for (let i = 0; i < 20; i++) expect(importDevicePublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' })).alg).toBe('EdDSA');
   });
 });

@@ -39,6 +39,8 @@ export interface ContractConsumerOptions {
   fetchMaxWaitMs?: number;
   fetchMinBytes?: number;
   fromBeginning?: boolean;
+  /** Called once a record is settled (its effect committed, or it needed none, or it was dead-lettered), in offset order per partition. */
+  onSettled?: (topic: string, partition: number, offset: string) => void;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
   /** Counts dead-lettered records in `messaging_dead_lettered_total` (messaging-metrics.ts). */
   metrics?: MetricsService;
@@ -115,6 +117,7 @@ export class ContractConsumer {
       const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
       if (!settled) return;
       resolveOffset(message.offset);
+      this.options.onSettled?.(batch.topic, batch.partition, message.offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();

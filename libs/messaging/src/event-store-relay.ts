@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent, Subscription } from '@pushmfa/event-store';
+import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent, type Subscription } from '@pushmfa/event-store';
 import { type EventType, topicKeyOf, topicName } from '@pushmfa/contracts';
 import type { MetricsService } from '@pushmfa/observability';
 import type { KafkaEventPublisher, OutgoingEvent } from './event-publisher';
@@ -29,6 +29,15 @@ export interface RelayOptions {
   metrics?: MetricsService;
 }
 
+/** The relay had not published an event within the wait: the change is stored, but other services may not know it yet. */
+export class NotYetPublishedError extends Error {
+  readonly code = 'unavailable';
+  constructor(waitedMs: number) {
+    super(`the change is recorded but was not published to the other services within ${waitedMs} ms`);
+    this.name = 'NotYetPublishedError';
+  }
+}
+
 /**
  * Publishes a service's committed events to Kafka in commit order. The store's checkpoint moves only after
  * the broker acknowledged the batch, so a crash re-publishes (at least once) and never loses an event;
@@ -39,6 +48,7 @@ export class EventStoreKafkaRelay {
   private lastPublishedAt = 0;
   private oldestUnpublishedAt: number | undefined;
   private readonly observePublished?: (recordedAtMs: readonly number[]) => void;
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly options: RelayOptions) {
     if (options.metrics) this.observePublished = relayMetrics(options.metrics, this);
@@ -71,6 +81,31 @@ export class EventStoreKafkaRelay {
     return this.lastPublishedAt;
   }
 
+  /**
+   * Resolves once the relay, in this process or in whichever instance holds it, has published every event up to
+   * `position` (its stored checkpoint has passed it: the broker acknowledged them). Throws `NotYetPublishedError`
+   * (code `unavailable`) after `timeoutMs`. A write the other services must honour at once answers only after this.
+   */
+  async awaitPublished(position: GlobalPosition, timeoutMs: number, pollMs = 25): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const subscriptionId = this.options.subscriptionId ?? 'kafka-relay';
+    for (;;) {
+      const checkpoint = await this.options.store.readCheckpoint(subscriptionId);
+      if (checkpoint && comparePositions(checkpoint, position) >= 0) return;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new NotYetPublishedError(timeoutMs);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.wakers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(pollMs, remaining));
+        this.wakers.add(done);
+      });
+    }
+  }
+
   private async publish(events: RecordedEvent[]): Promise<void> {
     const outgoing: OutgoingEvent[] = [];
     const recordedAtMs: number[] = [];
@@ -90,6 +125,8 @@ export class EventStoreKafkaRelay {
       this.observePublished?.(recordedAtMs);
       this.options.onPublished?.(outgoing.length);
     }
+    // The checkpoint is stored right after this returns: waiters look again soon.
+    for (const wake of [...this.wakers]) setTimeout(wake, 2);
   }
 }
 

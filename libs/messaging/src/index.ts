@@ -9,3 +9,4 @@ export * from './pg-inbox';
 export * from './service-runtime';
 export * from './pg-schema-migration';
 export * from './messaging-metrics';
+export * from './view-freshness';

@@ -19,12 +19,18 @@ export function serviceEnvShape(defaultPort: number) {
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default(DEFAULT_DATABASE_URL),
     KAFKA_BROKERS: brokersSchema,
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
-    PUSHMFA_MODE: z.enum(['development', 'production']).default('development'),
+    // Fail closed: development (defaulted operator token, local push emulators) only when asked for by name.
+    PUSHMFA_MODE: z.enum(['development', 'production']).default('production'),
   };
 }
 
 export const redisEnvShape = {
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default(DEFAULT_REDIS_URL),
+};
+
+/** For services that trust a view of the registry topic (challenge, reporting): see ViewFreshness in libs/messaging. */
+export const registryViewEnvShape = {
+  REGISTRY_VIEW_MAX_WAIT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
 };
 
 export interface ServiceConfig {

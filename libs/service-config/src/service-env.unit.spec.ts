@@ -1,14 +1,15 @@
 import { parseServiceEnv, serviceConfigOf, serviceEnvShape } from './service-env';
 
 describe('service environment', () => {
-  it('gives the defaults of API.md', () => {
+  it('gives the defaults of API.md, in production mode unless development is asked for', () => {
     expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), {}))).toEqual({
       port: 3009,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
-      mode: 'development',
+      mode: 'production',
     });
+    expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), { PUSHMFA_MODE: 'development' })).mode).toBe('development');
   });
 
   it('splits the broker list', () => {

@@ -10,14 +10,30 @@ export interface ApiKeyCaller {
 
 export const API_KEY_DIRECTORY = Symbol('API_KEY_DIRECTORY');
 
+/**
+ * Shows that a view is current before it is trusted: resolves with a token naming the point of the source the view has
+ * applied (the same token means nothing changed since), or throws an error with `code: 'unavailable'` (503).
+ */
+export interface ViewCurrency {
+  awaitCurrent(): Promise<string>;
+}
+
 interface CachedLookup {
   caller: ApiKeyCaller | null;
-  expiresAt: number;
+  /** The view's currency token the lookup was read under; valid only while the token is unchanged. */
+  token: string;
 }
 
 /**
- * Which key hash belongs to which workspace and role, learned from `ApiKeyIssued` / `ApiKeyRevoked`.
- * Holds hashes only. Lookups are cached briefly; a revocation takes effect within `cacheTtlMs`.
+ * Which key hashes belong to which workspace and role, learned from `ApiKeyIssued` / `ApiKeyRevoked` (or, in the
+ * registry, written by the request itself). Holds hashes only.
+ *
+ * With `currency` (a service that learns keys from Kafka), every lookup first waits until the directory has applied
+ * the registry topic up to its current end, so a key revoked or issued before the request is refused or accepted
+ * accordingly, and a directory that cannot show it is current refuses the request (503). A lookup is cached under the
+ * currency token it was read with and reused only while the token is unchanged: any new registry record makes the next
+ * lookup read the table again, and a lookup racing a revocation can only cache its answer under the older token.
+ * Without `currency` (the registry, which writes the table in the request) nothing is cached.
  */
 export class ApiKeyDirectory {
   private readonly cache = new Map<string, CachedLookup>();
@@ -25,7 +41,7 @@ export class ApiKeyDirectory {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-    private readonly cacheTtlMs = 2000,
+    private readonly currency?: ViewCurrency,
   ) {}
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
@@ -51,24 +67,24 @@ export class ApiKeyDirectory {
     } else if (envelope.type === 'ApiKeyRevoked') {
       const data = envelope.data as EventData<'ApiKeyRevoked'>;
       await client.query(`update ${this.schema}.api_keys set revoked_at = coalesce(revoked_at, now()) where key_id = $1`, [data.keyId]);
-      this.cache.clear();
     }
   }
 
   async findByKey(rawKey: string): Promise<ApiKeyCaller | null> {
     const hash = hashApiKey(rawKey);
-    const cached = this.cache.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached.caller;
+    const token = this.currency ? await this.currency.awaitCurrent() : undefined;
+    const cached = token === undefined ? undefined : this.cache.get(hash);
+    if (cached && cached.token === token) return cached.caller;
     const { rows } = await this.pool.query<{ key_hash: string; key_id: string; workspace_id: string; role: ApiKeyRole }>(
       `select key_hash, key_id, workspace_id, role from ${this.schema}.api_keys where key_hash = $1 and revoked_at is null`,
       [hash],
     );
     const row = rows[0];
     const caller = row && digestsEqual(row.key_hash, hash) ? { workspaceId: row.workspace_id, keyId: row.key_id, role: row.role } : null;
-    // Unknown keys are cached for a shorter time: a key issued a moment ago may still be on its way.
-    const ttl = caller ? this.cacheTtlMs : Math.min(this.cacheTtlMs, 250);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { caller, expiresAt: Date.now() + ttl });
+    if (token !== undefined) {
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(hash, { caller, token });
+    }
     return caller;
   }
 }

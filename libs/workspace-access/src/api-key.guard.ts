@@ -31,7 +31,10 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<ApiKeyRole[] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
-    if (!roles) return true;
+    // Fail closed: a handler behind this guard that forgot to say who may call it is refused, not opened to everyone.
+    if (!roles || roles.length === 0) {
+      throw new ProblemException('forbidden', `${context.getClass().name}.${context.getHandler().name} declares no role (RequireRole): refused`);
+    }
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     const key = bearerToken(request.headers.authorization);
     if (!key) throw new ProblemException('unauthorized', 'send a workspace API key as "Authorization: Bearer <key>"');

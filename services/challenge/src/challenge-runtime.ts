@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { topicName } from '@pushmfa/contracts';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
+import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ChallengeConfig } from './config';
@@ -35,6 +35,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
   private readonly inbox: PgInbox;
   private readonly relay: EventStoreKafkaRelay;
   private readonly registryConsumer: ContractConsumer;
+  /** Shows the registry view is current before a key, a device or a setting is trusted; 503 when it cannot. */
+  readonly registryFreshness: ViewFreshness;
 
   constructor(
     @Inject(CHALLENGE_CONFIG) readonly config: ChallengeConfig,
@@ -46,8 +48,11 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
     const { pool } = this.runtime;
     this.store = new PostgresEventStore({ pool, schema: SCHEMA });
-    this.apiKeys = new ApiKeyDirectory(pool, SCHEMA);
-    this.registry = new RegistryView(pool, SCHEMA);
+    const registryTopic = topicName('registry', config.topicPrefix);
+    const registryGroup = `${config.topicPrefix}${REGISTRY_CONSUMER}`;
+    this.registryFreshness = new ViewFreshness({ kafka: this.runtime.kafka, topic: registryTopic, groupId: registryGroup, maxWaitMs: config.registryViewMaxWaitMs });
+    this.apiKeys = new ApiKeyDirectory(pool, SCHEMA, this.registryFreshness);
+    this.registry = new RegistryView(pool, SCHEMA, this.registryFreshness);
     this.inbox = new PgInbox(pool, SCHEMA);
     const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
     this.redis = new Redis(config.redisUrl, redisOptions);
@@ -66,17 +71,16 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     });
     this.registryConsumer = new ContractConsumer({
       kafka: this.runtime.kafka,
-      groupId: `${config.topicPrefix}${REGISTRY_CONSUMER}`,
-      topics: [topicName('registry', config.topicPrefix)],
+      groupId: registryGroup,
+      topics: [registryTopic],
       log,
       metrics,
+      onSettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       handle: async (envelope) => {
         await this.inbox.handleOnce(REGISTRY_CONSUMER, envelope.id, async (client) => {
           await this.apiKeys.apply(client, envelope);
           await this.registry.apply(client, envelope);
         });
-        // After the commit: emptied earlier, a signed request could cache the key again from the old row.
-        if (RegistryView.revokesDevices(envelope)) this.registry.forgetDeviceKeys();
       },
     });
   }
@@ -93,6 +97,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     await Promise.all([this.redis.connect(), this.subscriber.connect()]);
     await this.runtime.publisher.connect();
     await this.relay.start();
+    await this.registryFreshness.start();
     await this.registryConsumer.start();
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     this.readiness.register('broker', () => this.runtime.publisher.isConnected && this.registryConsumer.isReady);
@@ -107,6 +112,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
   /** After the last request; anything committed but not yet relayed is published by whichever instance runs the relay next. */
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.registryFreshness.stop();
     this.redis.disconnect();
     this.subscriber.disconnect();
     await this.runtime.close();

@@ -84,8 +84,8 @@ export class ChallengeTestWorld {
     return new ChallengeTestWorld(namespace, publisher, new Pool({ connectionString: namespace.databaseUrl, max: 3 }));
   }
 
-  async start(options: { expiryPollIntervalMs?: number } = {}): Promise<ChallengeInstance> {
-    const config = { ...loadChallengeConfig({ ...this.namespace.env, PORT: '0' }), expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100 };
+  async start(options: { expiryPollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
+    const config = { ...loadChallengeConfig({ ...this.namespace.env, PORT: '0', ...options.env }), expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100 };
     const app = await startChallengeService(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const instance = new ChallengeInstance(app as NestFastifyApplication, `http://127.0.0.1:${port}`);
@@ -186,7 +186,8 @@ export class ChallengeTestWorld {
     }
   }
 
-  private async publish(key: string, type: string, data: Record<string, unknown>, workspaceId = key): Promise<void> {
+  /** Publishes one registry event as the registry's relay would, without waiting for any service to apply it. */
+  async publish(key: string, type: string, data: Record<string, unknown>, workspaceId = key): Promise<void> {
     const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), workspaceId, streamId: key, correlationId: randomUUID(), data } as ContractEnvelope;
     await this.publisher.publish([{ topic: topicName('registry', this.namespace.topicPrefix), key, envelope }]);
   }

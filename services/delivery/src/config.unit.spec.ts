@@ -7,7 +7,7 @@ describe('loadDeliveryConfig', () => {
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
-      mode: 'development',
+      mode: 'production',
       concurrency: 64,
       schema: 'delivery',
     });

@@ -25,7 +25,7 @@ describe('device registry over HTTP with the real stack', () => {
     const url = new URL(ns.databaseUrl);
     database = await startTcpFaultProxy(url.hostname, Number(url.port || 5432));
     url.host = database.address;
-    const env = { ...ns.env, DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR };
+    const env = { ...ns.env, DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' };
     app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
     base = await app.getUrl();
   });

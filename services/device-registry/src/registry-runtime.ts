@@ -3,12 +3,13 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
-import { PostgresEventStore, type Subscription } from '@pushmfa/event-store';
+import { type GlobalPosition, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
+import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -24,6 +25,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly devices: DeviceDirectory;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
+  readonly registrationRateLimit: RegistrationRateLimit;
   private readonly relay: EventStoreKafkaRelay;
   private apiKeyProjection?: Subscription;
   private deviceProjection?: Subscription;
@@ -50,6 +52,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       nonceStore: new RedisNonceStore(this.redis, `pushmfa:${config.topicPrefix}registry:`),
       devices: this.devices,
     });
+    this.registrationRateLimit = new RegistrationRateLimit(this.redis, `pushmfa:${config.topicPrefix}registry:`, config.registerRateLimitPerMinute);
     this.relay = new EventStoreKafkaRelay({
       store: this.store,
       publisher: this.runtime.publisher,
@@ -58,6 +61,16 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       metrics,
       onError: (error) => this.logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
     });
+  }
+
+  /**
+   * A write that other services must honour at once (keys, settings, paired and revoked devices) answers only after
+   * this: the relay has published its event, so a service that reads the registry topic up to its end has it.
+   * Throws `unavailable` (503) when the relay has not published it within `publishWaitMs`; the change is stored and
+   * the registry honours it, and the call may be repeated.
+   */
+  async published(result: { position?: GlobalPosition }): Promise<void> {
+    if (result.position) await this.relay.awaitPublished(result.position, this.config.publishWaitMs);
   }
 
   async onModuleInit(): Promise<void> {

@@ -8,7 +8,8 @@ describe('reporting configuration', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
-      mode: 'development',
+      mode: 'production',
+      registryViewMaxWaitMs: 3000,
     });
   });
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { type ContractConsumer, PgInbox, ServiceRuntime } from '@pushmfa/messaging';
+import { type ContractConsumer, PgInbox, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
+import { topicName } from '@pushmfa/contracts';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ReportingConfig } from './config';
 import { migrateReportingSchema } from './database/reporting-schema.migration';
-import { ApiKeyProjection } from './projecting/api-key.projection';
+import { API_KEY_CONSUMER, ApiKeyProjection } from './projecting/api-key.projection';
 import { MfaReportProjection } from './projecting/mfa-report.projection';
 import { createReportingConsumers } from './projecting/reporting-consumers';
 
@@ -18,6 +19,8 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly runtime: ServiceRuntime;
   readonly apiKeys: ApiKeyDirectory;
   private readonly consumers: ContractConsumer[];
+  /** Shows the API-key directory is current before a key is trusted; 503 when it cannot. */
+  private readonly registryFreshness: ViewFreshness;
 
   constructor(
     @Inject(REPORTING_CONFIG) config: ReportingConfig,
@@ -35,12 +38,19 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       log,
     });
     const inbox = new PgInbox(this.runtime.pool, REPORTING_SCHEMA);
-    this.apiKeys = new ApiKeyDirectory(this.runtime.pool, REPORTING_SCHEMA);
+    this.registryFreshness = new ViewFreshness({
+      kafka: this.runtime.kafka,
+      topic: topicName('registry', config.topicPrefix),
+      groupId: config.topicPrefix + API_KEY_CONSUMER,
+      maxWaitMs: config.registryViewMaxWaitMs,
+    });
+    this.apiKeys = new ApiKeyDirectory(this.runtime.pool, REPORTING_SCHEMA, this.registryFreshness);
     this.consumers = createReportingConsumers({
       kafka: this.runtime.kafka,
       topicPrefix: config.topicPrefix,
       mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
       apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
+      onRegistrySettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       log,
       metrics,
     });
@@ -48,6 +58,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await migrateReportingSchema(this.runtime.pool, REPORTING_SCHEMA);
+    await this.registryFreshness.start();
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     this.readiness.register('consumers', () => this.consumers.every((consumer) => consumer.isReady));
@@ -55,6 +66,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop().catch(() => undefined)));
+    await this.registryFreshness.stop();
     await this.runtime.close();
   }
 }

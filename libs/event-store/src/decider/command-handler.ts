@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata, EventStore, ExpectedRevision } from '../event-store.port';
+import type { EventMetadata, EventStore, ExpectedRevision, GlobalPosition } from '../event-store.port';
 import { WrongExpectedRevisionError } from '../event-store.port';
 import { type Decider, type DomainEvent, foldEvents } from './decider';
 
@@ -8,6 +8,8 @@ export interface HandleResult<TState, TEvent> {
   newEvents: TEvent[];
   /** Revision of the stream's last event after the command (-1n: the stream is still empty). */
   revision: bigint;
+  /** Global position of the stream's last event after the command (absent while the stream is empty). */
+  position?: GlobalPosition;
 }
 
 export interface CommandHandlerOptions {
@@ -39,18 +41,19 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
     private readonly options: CommandHandlerOptions = {},
   ) {}
 
-  async load(streamId: string): Promise<{ state: TState; revision: bigint }> {
+  async load(streamId: string): Promise<{ state: TState; revision: bigint; position?: GlobalPosition }> {
     const events = await this.store.readStream(streamId);
     const state = foldEvents(this.decider, events.map((e) => ({ type: e.type, data: e.data }) as TEvent));
-    return { state, revision: BigInt(events.length) - 1n };
+    const last = events[events.length - 1];
+    return { state, revision: BigInt(events.length) - 1n, ...(last ? { position: last.position } : {}) };
   }
 
   async handle(streamId: string, command: TCommand, metadata: EventMetadata): Promise<HandleResult<TState, TEvent>> {
     const maxAttempts = this.options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(streamId);
+      const { state, revision, position } = await this.load(streamId);
       const newEvents = this.decider.decide(command, state);
-      if (newEvents.length === 0) return { state, newEvents, revision };
+      if (newEvents.length === 0) return { state, newEvents, revision, ...(position ? { position } : {}) };
       const expected: ExpectedRevision = revision < 0n ? 'no_stream' : revision;
       try {
         const result = await this.store.appendToStream(
@@ -59,7 +62,7 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
           expected,
         );
         const next = newEvents.reduce((s, e) => this.decider.evolve(s, e), state);
-        return { state: next, newEvents, revision: result.nextExpectedRevision };
+        return { state: next, newEvents, revision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= maxAttempts) throw new StreamContentionError(streamId, attempt, error);

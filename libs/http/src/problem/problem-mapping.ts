@@ -70,10 +70,11 @@ const CONNECTION_FAILURE_MESSAGES = /^(Connection terminated|timeout exceeded wh
 
 /** A store or the broker is down: tagged `code: 'unavailable'`, or a connection failure of pg, ioredis, kafkajs. */
 function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Not `instanceof Error`: a socket error raised by Node itself may come from another realm (a test's VM context).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (code === 'unavailable' || (typeof code === 'string' && CONNECTION_FAILURE_CODES.has(code))) return true;
-  return CONNECTION_FAILURE_NAMES.has(error.name) || CONNECTION_FAILURE_MESSAGES.test(error.message);
+  return (typeof name === 'string' && CONNECTION_FAILURE_NAMES.has(name)) || (typeof message === 'string' && CONNECTION_FAILURE_MESSAGES.test(message));
 }
 
 function fromHttpException(exception: HttpException): ProblemResponse {

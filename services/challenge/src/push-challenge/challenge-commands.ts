@@ -12,7 +12,6 @@ import { ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
-import { challengeView } from './challenge-view';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, type PushChallengeEvent, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
@@ -77,7 +76,7 @@ export class ChallengeCommands {
         continue;
       }
       const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
-      await this.wakeWaiters(challengeId, newEvents, decided);
+      await this.wakeWaiters(challengeId, newEvents);
       return { state: decided, newEvents };
     }
   }
@@ -93,14 +92,10 @@ export class ChallengeCommands {
     await this.runtime.projection.apply(tx.client, workspaceId, events);
   }
 
-  /**
-   * `decided`: the committed state after `events`; its platform view goes with the wake-up, so a long-poll answers
-   * without reading the stream again (without it, long-polls read the challenge).
-   */
-  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[], decided?: PushChallengeState): Promise<void> {
+  /** Wakes long-polls after `events` committed; they read the challenge from the store (the wake-up says nothing else). */
+  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[]): Promise<void> {
     if (!events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) return;
-    const settled = decided && decided.status !== 'absent' ? JSON.stringify(challengeView(decided)) : undefined;
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
-    await this.runtime.notifier.notify(challengeId, settled).catch(() => undefined);
+    await this.runtime.notifier.notify(challengeId).catch(() => undefined);
   }
 }

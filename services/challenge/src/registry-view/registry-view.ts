@@ -1,36 +1,25 @@
 import type { Pool, PoolClient } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type EventData, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
+import type { ViewCurrency } from '@pushmfa/workspace-access';
 
 /**
  * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
  * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
+ *
+ * Before a device's key is trusted, the view shows it is current (`currency`: it has applied the registry topic up
+ * to the end it has now, or the request is refused with 503), so a device revoked or paired before the request is
+ * refused or accepted accordingly. Keys are cached under the currency token they were read with and reused only
+ * while it is unchanged.
  */
 export class RegistryView implements DeviceKeyResolver {
-  /** Active devices' keys, read on every signed request; only active ones, so a device paired a moment ago is never refused. */
-  private readonly activeKeys = new Map<string, { record: DeviceKeyRecord; expiresAt: number }>();
-  /** Bumped whenever the cache is emptied: a read that started before must not put back what it read. */
-  private keysGeneration = 0;
+  private readonly keys = new Map<string, { record: DeviceKeyRecord | null; token: string }>();
 
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-    private readonly keyCacheTtlMs = 2000,
+    private readonly currency: ViewCurrency,
   ) {}
-
-  /** True for events that revoke a device: after they commit, call `forgetDeviceKeys`. */
-  static revokesDevices(envelope: ContractEnvelope): boolean {
-    return envelope.type === 'DeviceRevoked' || envelope.type === 'UserMfaReset' || (envelope.type === 'DevicePaired' && Boolean((envelope.data as EventData<'DevicePaired'>).replacedDeviceId));
-  }
-
-  /**
-   * Empties the device key cache. The instance that applied a revocation calls it once the change has committed,
-   * so it refuses the device from then on; other instances stop accepting it within `keyCacheTtlMs`, as with API keys.
-   */
-  forgetDeviceKeys(): void {
-    this.keysGeneration++;
-    this.activeKeys.clear();
-  }
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
     await client.query(`
@@ -90,20 +79,17 @@ export class RegistryView implements DeviceKeyResolver {
   }
 
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
-    const cached = this.activeKeys.get(deviceId);
-    if (cached && cached.expiresAt > Date.now()) return cached.record;
-    const generation = this.keysGeneration;
+    const token = await this.currency.awaitCurrent();
+    const cached = this.keys.get(deviceId);
+    if (cached && cached.token === token) return cached.record;
     const { rows } = await this.pool.query<{ device_id: string; user_id: string; workspace_id: string; status: 'active' | 'revoked'; public_jwk: unknown }>(
       `select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`,
       [deviceId],
     );
     const row = rows[0];
-    if (!row) return null;
-    const record: DeviceKeyRecord = { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk };
-    if (record.status === 'active' && generation === this.keysGeneration) {
-      if (this.activeKeys.size >= 10_000) this.activeKeys.clear();
-      this.activeKeys.set(deviceId, { record, expiresAt: Date.now() + this.keyCacheTtlMs });
-    }
+    const record: DeviceKeyRecord | null = row ? { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk } : null;
+    if (this.keys.size >= 10_000) this.keys.clear();
+    this.keys.set(deviceId, { record, token });
     return record;
   }
 }

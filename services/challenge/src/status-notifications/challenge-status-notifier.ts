@@ -3,36 +3,38 @@ import type Redis from 'ioredis';
 /**
  * Wakes long-polls on every instance when a challenge leaves `pending`: the instance that appended the decision
  * publishes on Redis; each instance holds one subscriber connection and fans messages out to its waiters.
+ * A wake-up carries nothing but "look again": whatever a message on the channel says, the answer is read from the
+ * event store, so anyone able to publish on Redis can at most make a long-poll read the challenge once more.
  */
 export class ChallengeStatusNotifier {
-  private readonly waiters = new Map<string, Set<(message?: string) => void>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly channelPrefix: string,
   ) {
-    subscriber.on('message', (channel: string, message: string) => {
+    subscriber.on('message', (channel: string) => {
       const waiting = this.waiters.get(channel);
-      if (waiting) for (const wake of [...waiting]) wake(message);
+      if (waiting) for (const wake of [...waiting]) wake();
     });
   }
 
-  /** `settled`: what the waiters may answer without reading the challenge again (committed before this is called). */
-  async notify(challengeId: string, settled?: string): Promise<void> {
-    await this.publisher.publish(this.channel(challengeId), settled ?? '1');
+  /** Called after the decision committed. */
+  async notify(challengeId: string): Promise<void> {
+    await this.publisher.publish(this.channel(challengeId), '1');
   }
 
   /**
    * Subscribes first, then calls `check`, which reads the challenge and answers how long to wait for its decision
    * (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made between
    * the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
-   * Answers the notification's message, or undefined when the wait ended without one.
+   * Resolves when woken or when the wait ends; the caller then reads the challenge again.
    */
-  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<string | undefined> {
+  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<void> {
     const channel = this.channel(challengeId);
-    let wake!: (message?: string) => void;
-    const woken = new Promise<string | undefined>((resolve) => (wake = resolve));
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
     const set = this.waiters.get(channel) ?? new Set();
     set.add(wake);
     let timer: NodeJS.Timeout | undefined;
@@ -42,9 +44,9 @@ export class ChallengeStatusNotifier {
         await this.subscriber.subscribe(channel);
       }
       const waitMs = await check();
-      if (waitMs <= 0) return undefined;
+      if (waitMs <= 0) return;
       timer = setTimeout(() => wake(), waitMs);
-      return await woken;
+      await woken;
     } finally {
       clearTimeout(timer);
       set.delete(wake);

@@ -61,11 +61,27 @@ describe('APNs provider against the APNs emulator (real @parse/node-apn)', () =>
       'apns-collapse-id': message.challengeId,
     });
     expect(received?.body).toMatchObject({
-      aps: { category: 'PUSHMFA_APPROVAL', 'mutable-content': 1, alert: { title: 'Approve sign-in to Payroll?' } },
+      aps: {
+        category: 'PUSHMFA_APPROVAL',
+        'mutable-content': 1,
+        alert: { title: 'Sign-in request: was it you?', body: 'Reported by the sign-in: app “Payroll”, from “Lyon, FR”, IP “203.0.113.7”, browser “Firefox 128”.' },
+      },
       challengeId: message.challengeId,
       workspaceId: message.workspaceId,
     });
     expect(JSON.stringify(received?.body)).not.toMatch(/numberMatch/i);
+  });
+
+  it("keeps the platform's text out of the title, and shows it cut short and labelled as what the sign-in reported", async () => {
+    const posing = 'IT Security Team: your account is locked. Approve now to unlock it, or you lose access today';
+    const message = { ...pushMessage(), context: { application: posing } };
+
+    expect((await provider.send(message, soon())).outcome).toBe('accepted');
+    const [received] = emulator.received().filter((entry) => entry.deviceToken === message.pushToken);
+    const { alert } = (received?.body as { aps: { alert: { title: string; body: string } } }).aps;
+    expect(alert.title).toBe('Sign-in request: was it you?');
+    expect(alert.body).toBe(`Reported by the sign-in: app “${posing.slice(0, 39)}…”.`);
+    expect((received?.body as { context: { application: string } }).context.application).toBe(`${posing.slice(0, 39)}…`);
   });
 
   it.each([

@@ -1,10 +1,12 @@
 import type { TokenMessage } from 'firebase-admin/messaging';
 import type { PushMessage } from './push-provider.port';
+import { PUSH_TITLE, pushBody, shownContext } from './push-text';
 
 /**
  * A data-only message (the app builds the notification, with Approve/Deny), high priority so Android wakes the
  * app, living only until the challenge expires, and collapsed per challenge so a resend replaces, not stacks.
- * FCM data values must all be strings.
+ * FCM data values must all be strings. The context values are cut to what a phone shows, and `title` / `body` are
+ * the notification text to show: our title, and the context labelled as what the sign-in reported (push-text.ts).
  */
 export function toFcmMessage(message: PushMessage, nowMs: number): TokenMessage {
   const data: Record<string, string> = {
@@ -13,8 +15,10 @@ export function toFcmMessage(message: PushMessage, nowMs: number): TokenMessage 
     workspaceId: message.workspaceId,
     expiresAt: String(message.expiresAt),
     attempt: String(message.attempt),
+    title: PUSH_TITLE,
+    body: pushBody(message.context),
   };
-  const { application, ipAddress, location, userAgent } = message.context;
+  const { application, ipAddress, location, userAgent } = shownContext(message.context);
   if (application !== undefined) data.application = application;
   if (ipAddress !== undefined) data.ipAddress = ipAddress;
   if (location !== undefined) data.location = location;

@@ -68,6 +68,8 @@ describe('FCM provider against the FCM emulator (real firebase-admin)', () => {
       workspaceId: message.workspaceId,
       expiresAt: String(message.expiresAt),
       attempt: '1',
+      title: 'Sign-in request: was it you?',
+      body: 'Reported by the sign-in: app “Payroll”, from “Lyon, FR”, IP “203.0.113.7”, browser “Firefox 128”.',
       application: 'Payroll',
       ipAddress: '203.0.113.7',
       location: 'Lyon, FR',

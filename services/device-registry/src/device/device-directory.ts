@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { ProblemException } from '@pushmfa/http';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { RecordedEvent } from '@pushmfa/event-store';
 import type { PairingEvent } from '../pairing/pairing.events';
@@ -21,6 +22,11 @@ export interface DeviceRow {
   lastSeenAt: string | null;
   publicJwk: unknown;
 }
+
+/** One public key backs at most one active device: a request signed for one device is never valid for another. */
+const ACTIVE_KEY_INDEX = 'devices_active_public_key';
+/** The stored JWK has a fixed shape with canonical base64url members, so equal keys have equal members. */
+const KEY_MEMBERS = `(public_jwk->>'kty'), (public_jwk->>'crv'), (public_jwk->>'x'), (coalesce(public_jwk->>'y', ''))`;
 
 const COLUMNS = `device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, status, push_token_status, paired_at, last_seen_at, public_jwk`;
 const DEVICE_EVENTS = new Set<string>(DEVICE_EVENT_TYPES);
@@ -57,6 +63,35 @@ export class DeviceDirectory implements DeviceKeyResolver {
         last_seen_at timestamptz
       )`);
     await client.query(`create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id)`);
+    await client.query(`create unique index if not exists ${ACTIVE_KEY_INDEX} on ${this.schema}.devices (${KEY_MEMBERS}) where status = 'active'`);
+  }
+
+  /** True when an active device (of any workspace) has this public key. */
+  async keyInUse(publicJwk: { kty: string; crv: string; x: string; y?: string }): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `select 1 from ${this.schema}.devices where status = 'active' and (${KEY_MEMBERS}) = ($1, $2, $3, $4) limit 1`,
+      [publicJwk.kty, publicJwk.crv, publicJwk.x, publicJwk.y ?? ''],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Writes the new device's row in the transaction that appends its DevicePaired: the unique index on active keys
+   * then refuses the whole confirmation (nothing is appended) when another active device has the key, however many
+   * confirmations race.
+   */
+  async insertPairedClaimingKey(client: PoolClient, workspaceId: string, data: DevicePairedData): Promise<void> {
+    try {
+      await client.query(
+        `insert into ${this.schema}.devices (device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, public_jwk, status, push_token_status, paired_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 'valid', $9) on conflict (device_id) do nothing`,
+        [data.device.deviceId, workspaceId, data.userId, data.pairingId, data.name, data.device.platform, data.device.pushProvider, JSON.stringify(data.device.publicJwk), data.pairedAt],
+      );
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '23505' && constraint === ACTIVE_KEY_INDEX) throw keyInUseProblem();
+      throw error;
+    }
   }
 
   /** Applies a stored event from the global log; other events are ignored. */
@@ -127,6 +162,12 @@ export class DeviceDirectory implements DeviceKeyResolver {
     const row = await this.find(deviceId);
     return row ? { deviceId: row.deviceId, userId: row.userId, workspaceId: row.workspaceId, status: row.status, publicJwk: row.publicJwk } : null;
   }
+}
+
+export function keyInUseProblem(): ProblemException {
+  return new ProblemException('validation_failed', 'this public key already belongs to an active device; make a new key pair for each device', {
+    errors: [{ field: 'publicKey', message: 'already in use by an active device' }],
+  });
 }
 
 function toRow(row: Record<string, any>): DeviceRow {

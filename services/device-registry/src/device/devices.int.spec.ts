@@ -30,7 +30,7 @@ describe('devices over HTTP and Kafka with the real stack', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('devices');
-    config = loadRegistryConfig({ ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR });
+    config = loadRegistryConfig({ ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' });
     app = await startDeviceRegistry(config, { handleSignals: false });
     base = await app.getUrl();
     kafka = new Kafka({ clientId: 'devices-int-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });

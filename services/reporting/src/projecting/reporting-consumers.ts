@@ -14,6 +14,8 @@ export interface ReportingConsumersOptions {
   topicPrefix: string;
   mfaReport: MfaReportProjection;
   apiKeys: ApiKeyProjection;
+  /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
+  onRegistrySettled?: (topic: string, partition: number, offset: string) => void;
   log: Log;
   /** Report freshness and dead letters (absent in tests that build the consumers alone). */
   metrics?: MetricsService;
@@ -44,6 +46,7 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     groupId: topicPrefix + API_KEY_CONSUMER,
     topics: [topicName('registry', topicPrefix)],
     handle: (envelope) => options.apiKeys.apply(envelope),
+    onSettled: options.onRegistrySettled,
     log,
     metrics,
   });

@@ -11,19 +11,6 @@ import { type AnswerLatencyRecorder, answerLatencyRecorder } from './answer-late
 
 const statusQuery = z.object({ waitSeconds: z.coerce.number().int().min(0).max(30).default(0) });
 
-type ChallengeView = ReturnType<typeof challengeView>;
-
-/** The view a wake-up carried, when it is this challenge's and no longer pending; a bare wake-up carries none. */
-function settledViewOf(message: string | undefined, challengeId: string): ChallengeView | undefined {
-  if (message === undefined || !message.startsWith('{')) return undefined;
-  try {
-    const view = JSON.parse(message) as ChallengeView;
-    return view.challengeId === challengeId && view.status !== 'pending' ? view : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 @ApiTags('challenges')
 @ApiBearerAuth()
 @Controller('v1/challenges/:challengeId')
@@ -46,19 +33,23 @@ export class ReadChallengeStatusHttpController {
   async read(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Query() query: unknown) {
     const { waitSeconds } = parseBody(statusQuery, query);
     if (waitSeconds === 0) return challengeView(await this.challenges.load(challengeId, caller.workspaceId));
-    // Subscribed before the first read: one read decides whether to wait, one more after the wait answers.
-    let state!: IssuedChallenge;
-    let waited = false;
-    const message = await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
-      state = await this.challenges.load(challengeId, caller.workspaceId);
-      const expiresInMs = Date.parse(state.expiresAt) - Date.now();
-      waited = state.status === 'pending' && expiresInMs > 0;
-      return waited ? Math.min(waitSeconds * 1000, expiresInMs) : 0;
-    });
-    if (!waited) return challengeView(state);
-    // The wake-up carries the committed decision; the workspace was checked by the read above.
-    const view = settledViewOf(message, challengeId) ?? challengeView(await this.challenges.load(challengeId, caller.workspaceId));
-    this.recordAnswerLatency(view.status, view.resolvedAt);
-    return view;
+    const deadline = Date.now() + waitSeconds * 1000;
+    // Subscribed before each read, so a decision between the read and the wait is never missed. The answer always
+    // comes from the store: a wake-up (genuine or not) only makes it read again, and a still-pending read waits on.
+    for (let waited = false; ; waited = true) {
+      let state!: IssuedChallenge;
+      let waitMs = 0;
+      await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
+        state = await this.challenges.load(challengeId, caller.workspaceId);
+        const expiresInMs = Date.parse(state.expiresAt) - Date.now();
+        waitMs = state.status === 'pending' && expiresInMs > 0 ? Math.min(deadline - Date.now(), expiresInMs) : 0;
+        return waitMs;
+      });
+      if (waitMs > 0) continue;
+      const view = challengeView(state);
+      // Only a long-poll that was waiting when the decision came measures the answer latency.
+      if (waited) this.recordAnswerLatency(view.status, view.resolvedAt);
+      return view;
+    }
   }
 }

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { safeText } from '@pushmfa/contracts';
 import { type DeviceSignedRequest, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { parseBody } from '@pushmfa/http';
 import { RegistryRuntime } from '../../registry-runtime';
 import { DeviceCommands } from '../device-commands';
 
-const pushTokenBody = z.object({ pushToken: z.string().min(1).max(4096) }).strict();
+const pushTokenBody = z.object({ pushToken: safeText(z.string().min(1).max(4096)) }).strict();
 
 @ApiTags('device')
 @Controller('v1/device/push-token')

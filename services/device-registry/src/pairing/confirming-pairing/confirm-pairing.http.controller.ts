@@ -33,18 +33,21 @@ export class ConfirmPairingHttpController {
     const workspace = await this.workspaces.load(caller.workspaceId);
     if (workspace.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
     const directory = this.runtime.devices;
-    const { state, newEvents } = await directory.whileHoldingUserLock(caller.workspaceId, pairing.userId, async () => {
-      const result = await this.pairings.execute(pairingId, caller.workspaceId, {
-        type: 'ConfirmPairing',
+    const confirmed = await directory.whileHoldingUserLock(caller.workspaceId, pairing.userId, async () => {
+      const command = {
+        type: 'ConfirmPairing' as const,
         codeHash: pairingDigest(pairingId, code),
         now: new Date(),
         activeDeviceIds: await directory.activeDeviceIds(caller.workspaceId, pairing.userId),
         maxDevicesPerUser: workspace.settings.maxDevicesPerUser,
+      };
+      // The device's row is written with its DevicePaired, in one transaction: it is listed, counted and can sign as
+      // soon as this answers, and a key another active device has refuses the whole confirmation.
+      return this.pairings.executeInTransaction(pairingId, caller.workspaceId, command, async (client, events) => {
+        for (const event of events) if (event.type === 'DevicePaired') await directory.insertPairedClaimingKey(client, caller.workspaceId, event.data);
       });
-      // Read-your-writes: the device is listed, counted and can sign as soon as this answers.
-      for (const event of result.newEvents) if (event.type === 'DevicePaired') await directory.applyPaired(this.runtime.runtime.pool, caller.workspaceId, event.data);
-      return result;
     });
+    const { state, newEvents } = confirmed;
     if (newEvents.some((e) => e.type === 'PairingFailed')) throw new ProblemException('pairing_failed', `${MAX_WRONG_CODES} wrong codes: this pairing has failed`);
     if (newEvents.some((e) => e.type === 'ConfirmationCodeRejected')) throw new ProblemException('invalid_confirmation_code', 'the confirmation code is wrong');
     if (state.status !== 'confirmed') throw new ProblemException('pairing_failed', 'the pairing could not be confirmed');
@@ -52,6 +55,8 @@ export class ConfirmPairingHttpController {
     if (paired?.type === 'DevicePaired' && paired.data.replacedDeviceId) {
       await this.replaced.revoke(caller.workspaceId, pairing.userId, paired.data.replacedDeviceId, { kind: caller.role, keyId: caller.keyId });
     }
+    // The challenge service learns of the device (and that it replaces another) from this one event.
+    await this.runtime.published(confirmed);
     return { deviceId: state.device.deviceId, status: 'active' };
   }
 }

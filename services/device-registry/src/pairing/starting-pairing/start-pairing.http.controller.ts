@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { userIdSchema } from '@pushmfa/contracts';
+import { safeText, userIdSchema } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { RegistryRuntime } from '../../registry-runtime';
@@ -10,7 +10,7 @@ import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { PairingCommands, pairingDigest } from '../pairing-commands';
 
 const startPairingBody = z
-  .object({ deviceName: z.string().trim().min(1).max(200).optional(), replaceDeviceId: z.string().uuid().optional() })
+  .object({ deviceName: safeText(z.string().trim().min(1).max(200)).optional(), replaceDeviceId: z.string().uuid().optional() })
   .strict();
 
 @ApiTags('pairings')

@@ -33,7 +33,9 @@ export class ResetMfaHttpController {
       const { newEvents } = await this.devices.execute(device, { type: 'RevokeDevice', reason: 'mfa_reset', revokedBy: resetBy, now });
       if (newEvents.length > 0) revokedDeviceIds.push(device.deviceId);
     }
-    await this.users.execute(caller.workspaceId, { type: 'ResetMfa', userId, revokedDeviceIds, resetBy, now });
+    const result = await this.users.execute(caller.workspaceId, { type: 'ResetMfa', userId, revokedDeviceIds, resetBy, now });
+    // Committed after every revocation above, so published after them too.
+    await this.runtime.published(result);
     return { revokedDevices: revokedDeviceIds.length };
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { settingsSchema } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { RegistryRuntime } from '../../registry-runtime';
 import { WorkspaceCommands } from '../workspace-commands';
 
 const settingsChanges = settingsSchema.partial().strict();
@@ -12,19 +13,24 @@ const settingsChanges = settingsSchema.partial().strict();
 @Controller('v1/workspace/settings')
 @UseGuards(ApiKeyGuard)
 export class ChangeSettingsHttpController {
-  constructor(private readonly workspaces: WorkspaceCommands) {}
+  constructor(
+    private readonly workspaces: WorkspaceCommands,
+    private readonly runtime: RegistryRuntime,
+  ) {}
 
   @Patch()
   @RequireRole('admin')
   @ApiOperation({ summary: 'Change workspace settings (admin); out-of-range values answer validation_failed naming the field' })
   async change(@Caller() caller: ApiKeyCaller, @Body() body: unknown) {
     const changes = parseBody(settingsChanges, body);
-    const { state } = await this.workspaces.execute(caller.workspaceId, {
+    const result = await this.workspaces.execute(caller.workspaceId, {
       type: 'ChangeSettings',
       changes,
       actor: { kind: 'admin', keyId: caller.keyId },
     });
+    const { state } = result;
     if (state.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
+    await this.runtime.published(result);
     return state.settings;
   }
 }

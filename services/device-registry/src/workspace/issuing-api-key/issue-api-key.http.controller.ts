@@ -2,12 +2,13 @@ import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { safeText } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { generateApiKey, hashApiKey, OperatorGuard } from '@pushmfa/workspace-access';
 import { RegistryRuntime } from '../../registry-runtime';
 import { WorkspaceCommands } from '../workspace-commands';
 
-const issueKeyBody = z.object({ role: z.enum(['platform', 'admin']), label: z.string().trim().min(1).max(200).optional() }).strict();
+const issueKeyBody = z.object({ role: z.enum(['platform', 'admin']), label: safeText(z.string().trim().min(1).max(200)).optional() }).strict();
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -28,8 +29,10 @@ export class IssueApiKeyHttpController {
     const key = generateApiKey(role);
     const keyId = randomUUID();
     const keyHash = hashApiKey(key);
-    await this.workspaces.execute(workspaceId, { type: 'IssueApiKey', keyId, role, keyHash, ...(label ? { label } : {}) });
+    const result = await this.workspaces.execute(workspaceId, { type: 'IssueApiKey', keyId, role, keyHash, ...(label ? { label } : {}) });
     await this.runtime.apiKeys.apply(this.runtime.runtime.pool, { type: 'ApiKeyIssued', data: { workspaceId, keyId, role, keyHash } });
+    // Shown only once every service can know it. Should this time out (503), the key was never shown: nobody holds it.
+    await this.runtime.published(result);
     return { id: keyId, role, ...(label ? { label } : {}), key };
   }
 }

@@ -19,10 +19,11 @@ export class RevokeApiKeyHttpController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key (operator); every service refuses it once the revocation reaches it' })
+  @ApiOperation({ summary: 'Revoke an API key (operator); every service refuses it from the moment this answers' })
   async revoke(@Param('workspaceId') workspaceId: string, @Param('keyId') keyId: string): Promise<void> {
     if (!UUID.test(workspaceId) || !UUID.test(keyId)) throw new ProblemException('not_found', 'no such API key');
-    await this.workspaces.execute(workspaceId, { type: 'RevokeApiKey', keyId });
+    const result = await this.workspaces.execute(workspaceId, { type: 'RevokeApiKey', keyId });
     await this.runtime.apiKeys.apply(this.runtime.runtime.pool, { type: 'ApiKeyRevoked', data: { workspaceId, keyId } });
+    await this.runtime.published(result);
   }
 }

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { buildEnvelope, topicName } from '@pushmfa/contracts';
+import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { ContractConsumer } from './contract-consumer';
+import { ServiceRuntime } from './service-runtime';
+import { ViewFreshness, ViewNotCurrentError } from './view-freshness';
+
+/**
+ * A view fed from a topic is current when it has applied every record below the topic's end offsets, whichever
+ * instance of its consumer group applied them. Against the real broker: records applied by this process, records
+ * committed by another member of the group, and a group that applies nothing.
+ */
+describe('ViewFreshness over the real broker', () => {
+  let ns: TestNamespace;
+  let runtime: ServiceRuntime;
+  let topic: string;
+  const started: Array<{ stop(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('freshness');
+    runtime = new ServiceRuntime({ serviceName: 'freshness-test', databaseUrl: ns.databaseUrl, schema: 'fresh', brokers: ns.kafkaBrokers, topicPrefix: ns.topicPrefix });
+    await runtime.publisher.connect();
+    topic = topicName('registry', ns.topicPrefix);
+  });
+
+  afterAll(async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await runtime?.close();
+    await ns?.dispose();
+  });
+
+  const publishRevocations = (count: number) => {
+    const workspaceId = `ws-${randomUUID()}`;
+    return runtime.publisher.publish(
+      Array.from({ length: count }, (_, i) => ({
+        topic,
+        key: `${workspaceId}-${i}`,
+        envelope: buildEnvelope({ id: randomUUID(), type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId, streamId: `workspace-${workspaceId}`, correlationId: 'c', data: { workspaceId, keyId: `k${i}` } }),
+      })),
+    );
+  };
+
+  async function freshness(groupId: string, maxWaitMs: number): Promise<ViewFreshness> {
+    const view = new ViewFreshness({ kafka: runtime.kafka, topic, groupId, maxWaitMs });
+    await view.start();
+    started.push(view);
+    return view;
+  }
+
+  it('waits for records acknowledged before the call, answers the same token while nothing new arrives, and a new one after', async () => {
+    const groupId = `${ns.topicPrefix}fresh-local`;
+    const view = await freshness(groupId, 10_000);
+    const applied: string[] = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId,
+      topics: [topic],
+      // A slow effect: the view must wait for it, not for the broker.
+      handle: async (envelope) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        applied.push(envelope.id);
+      },
+      onSettled: (t, partition, offset) => view.settled(t, partition, offset),
+    });
+    await consumer.start();
+    started.push(consumer);
+
+    await publishRevocations(12);
+    const token = await view.awaitCurrent();
+    expect(applied.length).toBeGreaterThanOrEqual(12);
+    expect(await view.awaitCurrent()).toBe(token);
+
+    await publishRevocations(1);
+    expect(await view.awaitCurrent()).not.toBe(token);
+  });
+
+  it("counts what another instance of the group committed as applied, and refuses a group that applies nothing", async () => {
+    const groupId = `${ns.topicPrefix}fresh-shared`;
+    const consumer = new ContractConsumer({ kafka: runtime.kafka, groupId, topics: [topic], handle: async () => undefined });
+    await consumer.start();
+    started.push(consumer);
+    await publishRevocations(6);
+
+    // This instance applied nothing itself: only the group's committed offsets can show the view is current.
+    const otherInstance = await freshness(groupId, 3_000);
+    await eventually(async () => otherInstance.awaitCurrent().catch(() => undefined), 'the committed offsets to cover the topic', 20_000);
+
+    const nobody = await freshness(`${ns.topicPrefix}fresh-nobody`, 500);
+    await expect(nobody.awaitCurrent()).rejects.toBeInstanceOf(ViewNotCurrentError);
+    await expect(nobody.awaitCurrent()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

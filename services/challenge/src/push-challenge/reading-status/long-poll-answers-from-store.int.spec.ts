@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { type ChallengeInstance, ChallengeTestWorld, type TestWorkspace } from '../../challenge.test-app';
+
+/**
+ * Redis only wakes long-polls; what they answer is read from the event store. Whoever can publish on the wake-up
+ * channel (anyone who reaches Redis) must not be able to make a platform's waiting long-poll say `approved`.
+ */
+describe('long-poll: the answer comes from the store, never from the wake-up', () => {
+  let world: ChallengeTestWorld;
+  let service: ChallengeInstance;
+  let ws: TestWorkspace;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    world = await ChallengeTestWorld.create('longpollstore');
+    service = await world.start();
+    ws = await world.workspace(service, { numberMatching: 'off' });
+    redis = new Redis(world.namespace.redisUrl);
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await world?.dispose();
+  });
+
+  const channelOf = (challengeId: string) => `pushmfa:${world.namespace.topicPrefix}challenge-status:${challengeId}`;
+
+  /** Publishes `message` on the challenge's channel once a long-poll is subscribed to it. */
+  async function forge(challengeId: string, message: string): Promise<void> {
+    await world.eventually(async () => ((await redis.call('PUBSUB', 'NUMSUB', channelOf(challengeId))) as [string, number])[1], (n) => n > 0, 'a long-poll subscribed');
+    await redis.publish(channelOf(challengeId), message);
+  }
+
+  it('answers pending after a forged "approved" wake-up, and approved only once the device approved', async () => {
+    const device = await world.pairDevice(ws, `mo-${randomUUID()}`);
+    const { body: issued } = await service.call('POST', '/v1/challenges', { key: ws.platformKey, body: { userId: device.userId } });
+    const forged = JSON.stringify({ challengeId: issued.challengeId, status: 'approved', decidedAt: new Date().toISOString(), expiresAt: issued.expiresAt });
+
+    const polling = service.call('GET', `/v1/challenges/${issued.challengeId}?waitSeconds=2`, { key: ws.platformKey });
+    await forge(issued.challengeId, forged);
+    const answer = await polling;
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('pending');
+    expect((await world.storedEvents(issued.challengeId)).map((e) => e.type)).toEqual(['ChallengeIssued']);
+
+    const waiting = service.call('GET', `/v1/challenges/${issued.challengeId}?waitSeconds=20`, { key: ws.platformKey });
+    await forge(issued.challengeId, '1');
+    expect((await service.device(device, 'POST', `/v1/device/challenges/${issued.challengeId}/response`, { decision: 'approve' })).status).toBe(200);
+    expect((await waiting).body.status).toBe('approved');
+  });
+});

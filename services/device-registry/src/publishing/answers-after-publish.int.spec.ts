@@ -1,0 +1,57 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { callJson, createTestNamespace, type TestNamespace } from '@pushmfa/testing';
+import { createWorkspaceWithKeys } from '../../test/registry-test-client';
+import { loadRegistryConfig } from '../config';
+import { startDeviceRegistry } from '../main';
+import { RegistryRuntime } from '../registry-runtime';
+
+const OPERATOR = 'registry-publish-operator-token';
+
+/**
+ * A write the other services must honour at once answers only after the relay has published its event: while the
+ * relay cannot publish, the registry answers 503 (the change is recorded and the registry itself honours it), and the
+ * repeated call answers once the event is on Kafka.
+ */
+describe('the registry answers security-relevant writes after they are published', () => {
+  let ns: TestNamespace;
+  let app: NestFastifyApplication;
+  let base: string;
+  let runtime: RegistryRuntime;
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('publishwait');
+    const env = { ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test', REGISTRY_PUBLISH_WAIT_MS: '500' };
+    app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
+    base = await app.getUrl();
+    runtime = app.get(RegistryRuntime);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ns?.dispose();
+  });
+
+  const call = (method: string, path: string, auth?: string, body?: unknown) => callJson(base, method, path, auth, body);
+  // The relay of this instance, stopped and started as an outage of the broker would.
+  const relay = () => (runtime as unknown as { relay: { stop(): Promise<void>; start(): Promise<void> } }).relay;
+
+  it('answers 503 to a revocation the relay could not publish, refuses the key itself at once, and 204 once published', async () => {
+    const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Relay down');
+    const issued = await call('POST', `/v1/workspaces/${ws.id}/api-keys`, OPERATOR, { role: 'admin' });
+    expect(issued.status).toBe(201);
+
+    await relay().stop();
+    try {
+      const revoked = await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, OPERATOR);
+      expect(revoked).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect((await call('GET', '/v1/workspace', issued.body.key)).status).toBe(401);
+
+      const during = await call('POST', `/v1/workspaces/${ws.id}/api-keys`, OPERATOR, { role: 'platform' });
+      expect(during).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect(during.body.key).toBeUndefined();
+    } finally {
+      await relay().start();
+    }
+    expect((await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, OPERATOR)).status).toBe(204);
+  });
+});
