@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { callJson, eventually } from '@pushmfa/testing';
+import { callJson, eventually, testKafkaOptions } from '@pushmfa/testing';
 import { type ProductionStack, startProductionStack } from './support/production-stack';
 
 /**
@@ -23,7 +23,7 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
   }, 60_000);
 
   async function readAllRecords(topics: string[]): Promise<string[]> {
-    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING , ...testKafkaOptions() });
     const admin = kafka.admin();
     await admin.connect();
     const expected = new Map<string, number>();

@@ -2,7 +2,8 @@
 # npm run start:<service>: one service in the foreground, so operators can run, kill and scale them apart.
 #   bash deploy/local/start-service.sh challenge|device-registry|reporting|delivery
 # Builds first when dist/ has no entry point for it. Does not start infrastructure (npm run infra:up does).
-# Environment passes through; defaults: PORT per API.md, PUSHMFA_MODE=development, the local endpoints.
+# Environment passes through; defaults: PORT per API.md, PUSHMFA_MODE=development, the local endpoints, and the
+# service's own Kafka user from .local/kafka/security (what infra.sh generated) when KAFKA_SASL_USERNAME is unset.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -32,5 +33,16 @@ export PUSHMFA_MODE="${PUSHMFA_MODE:-development}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pushmfa}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# Kafka: the service's own SCRAM user and the CA from the local broker's files, unless the environment names a user.
+KAFKA_SECURITY_DIR="${PUSHMFA_KAFKA_SECURITY_DIR:-$ROOT/.local/kafka/security}"
+if [[ -z "${KAFKA_SASL_USERNAME:-}" && -f "$KAFKA_SECURITY_DIR/credentials.env" ]]; then
+  var="PUSHMFA_KAFKA_$(echo "$name" | tr 'a-z-' 'A-Z_')"
+  user_var="${var}_USERNAME" password_var="${var}_PASSWORD"
+  # shellcheck source=/dev/null
+  source "$KAFKA_SECURITY_DIR/credentials.env"
+  export KAFKA_SASL_USERNAME="${!user_var}" KAFKA_SASL_PASSWORD="${!password_var}"
+  export KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-scram-sha-512}"
+  export KAFKA_TLS_CA_FILE="${KAFKA_TLS_CA_FILE:-$KAFKA_SECURITY_DIR/ca.pem}"
+fi
 # exec: SIGTERM and Ctrl-C reach the service itself, which shuts down gracefully.
 exec node --enable-source-maps "$entry"

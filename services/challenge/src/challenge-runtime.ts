@@ -42,7 +42,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     private readonly logger: PinoLogger,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
-    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
+    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
     const { pool } = this.runtime;
     this.store = new PostgresEventStore({ pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(pool, SCHEMA);
