@@ -23,7 +23,7 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
   }, 60_000);
 
   async function readAllRecords(topics: string[]): Promise<string[]> {
-    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING , ...testKafkaOptions() });
+    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     const admin = kafka.admin();
     await admin.connect();
     const expected = new Map<string, number>();

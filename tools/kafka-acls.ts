@@ -83,11 +83,45 @@ export function declaredAcls(topicPrefix = '', env: NodeJS.ProcessEnv = process.
   });
 }
 
-/** Creates the declared ACLs (creating one that exists changes nothing). Needs an admin (super user) client. */
-export async function ensureAcls(admin: Admin, topicPrefix = '', env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * Creates the declared ACLs (creating one that exists changes nothing) and returns once the broker enforces them:
+ * the controller commits ACLs before brokers apply them, and a service that starts in that gap would be refused.
+ * Needs an admin (super user) client.
+ */
+export async function ensureAcls(admin: Admin, topicPrefix = '', env: NodeJS.ProcessEnv = process.env, timeoutMs = 15_000): Promise<number> {
   const acl = declaredAcls(topicPrefix, env);
   await admin.createAcls({ acl });
-  return acl.length;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const missing = await missingAcls(admin, acl);
+    if (missing === 0) return acl.length;
+    if (Date.now() > deadline) throw new Error(`the broker does not show ${missing} of the ${acl.length} ACLs just created`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** How many of `wanted` the broker's authorizer does not hold (DescribeAcls answers from it). */
+async function missingAcls(admin: Admin, wanted: AclEntry[]): Promise<number> {
+  const held = new Set<string>();
+  for (const principal of new Set(wanted.map((entry) => entry.principal))) {
+    const answer = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    for (const resource of answer.resources) {
+      for (const entry of resource.acls) {
+        held.add(aclKey({ ...resource, ...entry } as AclEntry));
+      }
+    }
+  }
+  return wanted.filter((entry) => !held.has(aclKey(entry))).length;
+}
+
+function aclKey(entry: AclEntry): string {
+  return [entry.resourceType, entry.resourceName, entry.resourcePatternType, entry.principal, entry.host, entry.operation, entry.permissionType].join('|');
 }
 
 /**
@@ -112,7 +146,7 @@ export async function deleteAcls(admin: Admin, topicPrefix: string, env: NodeJS.
 function dedupe(entries: AclEntry[]): AclEntry[] {
   const seen = new Set<string>();
   return entries.filter((entry) => {
-    const key = JSON.stringify(entry);
+    const key = aclKey(entry);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -246,9 +246,9 @@ kafka_log_tail() {
 kafka_up() {
   mkdir -p "$KAFKA_LOGS"
   kafka_security
-  if pid_alive "$KAFKA_PID" && ! cmp -s <(kafka_render_config) "$KAFKA_HOME/server.properties"; then
-    # Started by an older checkout of this script (e.g. still plaintext): bring it up again with the current settings.
-    say "kafka: the running broker (pid $(cat "$KAFKA_PID")) has an older configuration: restarting it"
+  if pid_alive "$KAFKA_PID" && ! grep -q '^listeners=SASL_SSL:' "$KAFKA_HOME/server.properties" 2>/dev/null; then
+    # Started by an older checkout of this script (plaintext): bring it up again with authentication on.
+    say "kafka: the running broker (pid $(cat "$KAFKA_PID")) was started without authentication: restarting it"
     kafka_down
   fi
   if pid_alive "$KAFKA_PID"; then

@@ -13,7 +13,7 @@ export class DispatchObserver {
   private constructor(private readonly stopConsumer: () => Promise<void>) {}
 
   static async start(brokers: string[], topicPrefix: string): Promise<DispatchObserver> {
-    const kafka = new Kafka({ clientId: 'pushmfa-bench', brokers, logLevel: logLevel.NOTHING , ...testKafkaOptions() });
+    const kafka = new Kafka({ clientId: 'pushmfa-bench', brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     const consumer = kafka.consumer({ groupId: `pushmfa-bench-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100 });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();

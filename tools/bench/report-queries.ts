@@ -263,7 +263,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 async function deleteTopics(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'pushmfa-bench-reports', brokers: brokers.split(','), logLevel: logLevel.NOTHING , ...testKafkaOptions() }).admin();
+  const admin = new Kafka({ clientId: 'pushmfa-bench-reports', brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...testKafkaOptions() }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

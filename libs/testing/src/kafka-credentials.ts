@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import { kafkaSecurityOptions } from '@pushmfa/messaging';
+// Relative, not @pushmfa/messaging: jest's globalSetup loads this file without the module name mapper.
+import { kafkaSecurityOptions } from '../../messaging/src/kafka-client';
 import type { KafkaSecurityConfig } from '@pushmfa/service-config';
 
 /** Who a test speaks as on Kafka: a service (tests that act as one) or the admin user (tooling, probes). */

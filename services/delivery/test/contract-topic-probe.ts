@@ -17,7 +17,7 @@ export class ContractTopicProbe {
   private consumer: Consumer | undefined;
 
   constructor(brokers: string[]) {
-    this.kafka = new Kafka({ clientId: `delivery-test-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING , ...testKafkaOptions() });
+    this.kafka = new Kafka({ clientId: `delivery-test-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
   }
 

@@ -14,7 +14,7 @@ export class RawTopicProbe {
   private readonly consumer: Consumer;
 
   constructor(brokers: string[]) {
-    const kafka = new Kafka({ clientId: `delivery-raw-probe-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING , ...testKafkaOptions() });
+    const kafka = new Kafka({ clientId: `delivery-raw-probe-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     this.consumer = kafka.consumer({ groupId: `delivery-raw-probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
   }
 
