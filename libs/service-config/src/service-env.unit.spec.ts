@@ -8,6 +8,7 @@ describe('service environment', () => {
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
       mode: 'development',
+      kafka: {},
     });
   });
 
