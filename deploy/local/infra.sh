@@ -6,6 +6,8 @@
 #   bash deploy/local/infra.sh status   each component with its state and address
 #   bash deploy/local/infra.sh down     stop only what this script started
 #   bash deploy/local/infra.sh reset    down, then forget Kafka's data (topics, offsets)
+#   bash deploy/local/infra.sh kafka-secrets [dir]   only the CA, broker certificate and SCRAM passwords, into dir
+#                                       (default ./secrets/kafka), for docker-compose.yml
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_READY_TIMEOUT_SECONDS (90),
 # PGPORT (5432), REDIS_PORT (6379). Everything it writes lives under .local/ (git-ignored).
@@ -351,8 +353,15 @@ case "${1:-}" in
     say "kafka: removing $KAFKA_DATA"
     rm -rf "$KAFKA_DATA" "$KAFKA_HOME/data.security.sha256"
     ;;
+  kafka-secrets)
+    KAFKA_SECURITY="${2:-$ROOT/secrets/kafka}"
+    KAFKA_CREDENTIALS="$KAFKA_SECURITY/credentials.env"
+    mkdir -p "$KAFKA_LOGS"
+    kafka_security
+    say "kafka: CA, broker certificate and SCRAM passwords in $KAFKA_SECURITY (export credentials.env before docker compose up)"
+    ;;
   *)
-    echo "usage: bash deploy/local/infra.sh up|down|status|reset" >&2
+    echo "usage: bash deploy/local/infra.sh up|down|status|reset|kafka-secrets [dir]" >&2
     exit 2
     ;;
 esac
