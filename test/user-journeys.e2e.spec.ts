@@ -3,6 +3,7 @@ import { TEST_APNS_BUNDLE_ID } from '@pushmfa/push-emulators';
 import { eventually, startTcpFaultProxy } from '@pushmfa/testing';
 import { EVENTS_ARRIVE_WITHIN_MS } from './support/events-arrive-within';
 import { type ProductionStack, startProductionStack } from './support/production-stack';
+import { readContractRecords, recordsWithoutTraceparent } from './support/topic-records';
 import { ANDROID, IPHONE, TestPhone } from './support/test-phone';
 import { TestWorkspace } from './support/test-workspace';
 
@@ -403,5 +404,11 @@ describe('user journeys, end to end', () => {
     const colleague = await acme.pairPhone('jon', IPHONE, apnsToken());
     await colleague.untilRecognised();
     expect((await acme.issueChallengeOnceReady('jon', SIGN_IN)).status).toBe(201);
+  });
+
+  it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
+    const records = await readContractRecords(stack.ns);
+    expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(expect.arrayContaining(['DevicePaired', 'DeviceRevoked', 'ChallengeExpired']));
+    expect(recordsWithoutTraceparent(records)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { callJson, eventually } from '@pushmfa/testing';
+import { callJson, eventually, kafkaCredentials, testKafkaOptions } from '@pushmfa/testing';
 import { type ProductionStack, startProductionStack } from './support/production-stack';
 
 /**
@@ -23,7 +23,7 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
   }, 60_000);
 
   async function readAllRecords(topics: string[]): Promise<string[]> {
-    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'skeleton-probe', brokers: stack.ns.kafkaBrokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     const admin = kafka.admin();
     await admin.connect();
     const expected = new Map<string, number>();
@@ -147,8 +147,10 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     expect(fallback.status).toBe(409);
     expect(fallback.body.code).toBe('no_active_device');
 
-    // No secret reached Kafka or a log: not the API keys, not the pairing secret, not the number to match.
-    const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string];
+    // No secret reached Kafka or a log: not the API keys, not the pairing secret, not the number to match, not the
+    // services' Kafka passwords.
+    const kafkaPasswords = (['device-registry', 'challenge', 'delivery', 'reporting'] as const).map((service) => kafkaCredentials(service).password);
+    const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string, ...kafkaPasswords];
     const records = await readAllRecords([topicName('registry', stack.ns.topicPrefix), topicName('challenge', stack.ns.topicPrefix), topicName('delivery', stack.ns.topicPrefix)]);
     expect(records.length).toBeGreaterThanOrEqual(8);
     const published = records.join('\n');

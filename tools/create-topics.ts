@@ -1,7 +1,10 @@
 /**
- * Creates every topic the project declares (libs/contracts topics.ts), idempotently.
+ * Creates every topic the project declares (libs/contracts topics.ts) and every service's ACLs on them
+ * (tools/kafka-acls.ts), idempotently.
  *
- *   node dist/tools/create-topics.js            uses KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX
+ *   node dist/tools/create-topics.js            uses KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX,
+ *                                               and an admin user: KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+ *                                               KAFKA_SASL_MECHANISM, KAFKA_TLS_CA_FILE (as a service reads them)
  *
  * Existing topics are kept; one with fewer partitions than declared gets more (Kafka cannot shrink).
  */
@@ -9,22 +12,29 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { declaredTopics } from '@pushmfa/contracts';
 import type { TopicDeclaration } from '@pushmfa/contracts';
+import { kafkaSecurityOptions } from '@pushmfa/messaging';
+import { type KafkaSecurityConfig, kafkaSecurityEnvShape, kafkaSecurityOf, parseServiceEnv } from '@pushmfa/service-config';
+import { ensureAcls } from './kafka-acls';
 
 export interface EnsureTopicsResult {
   created: string[];
   grown: string[];
   unchanged: string[];
+  /** ACL bindings declared for the services (created or already there). */
+  acls: number;
 }
 
 // The broker may still be electing leaders for a freshly created topic; kafkajs retries with this budget.
 const ADMIN_RETRY = { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 };
 
-export async function ensureTopics(brokers: string | string[], prefix = ''): Promise<EnsureTopicsResult> {
+/** `security` must be an admin user's (a super user on the broker): it creates topics and ACLs. */
+export async function ensureTopics(brokers: string | string[], prefix = '', security?: KafkaSecurityConfig): Promise<EnsureTopicsResult> {
   const kafka = new Kafka({
     clientId: 'pushmfa-create-topics',
     brokers: typeof brokers === 'string' ? brokers.split(',') : brokers,
     logLevel: logLevel.NOTHING,
     retry: ADMIN_RETRY,
+    ...kafkaSecurityOptions(security),
   });
   const admin = kafka.admin();
   await admin.connect();
@@ -34,7 +44,8 @@ export async function ensureTopics(brokers: string | string[], prefix = ''): Pro
       try {
         const result = await ensureWithAdmin(admin, declared);
         await waitUntilEveryPartitionHasALeader(admin, declared);
-        return result;
+        const acls = await ensureAcls(admin, prefix);
+        return { ...result, acls };
       } catch (error) {
         // A broker busy with other callers' topics can answer "does not host this topic-partition" for a moment.
         if (attempt >= 5 || (error as { retriable?: boolean }).retriable !== true) throw error;
@@ -58,7 +69,7 @@ async function waitUntilEveryPartitionHasALeader(admin: Admin, declared: TopicDe
   }
 }
 
-async function ensureWithAdmin(admin: Admin, declared: TopicDeclaration[]): Promise<EnsureTopicsResult> {
+async function ensureWithAdmin(admin: Admin, declared: TopicDeclaration[]): Promise<Omit<EnsureTopicsResult, 'acls'>> {
   const existing = new Set(await admin.listTopics());
   const missing = declared.filter((topic) => !existing.has(topic.name));
   if (missing.length > 0) {
@@ -93,10 +104,14 @@ function toTopicConfig(topic: TopicDeclaration): ITopicConfig {
 async function main(): Promise<void> {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-  const result = await ensureTopics(brokers, prefix);
+  const security = kafkaSecurityOf(parseServiceEnv('create-topics', kafkaSecurityEnvShape, process.env));
+  const result = await ensureTopics(brokers, prefix, security);
   for (const name of result.created) console.log(`created   ${name}`);
   for (const name of result.grown) console.log(`grown     ${name}`);
-  console.log(`topics on ${brokers}: ${result.created.length} created, ${result.grown.length} grown, ${result.unchanged.length} already fine`);
+  console.log(
+    `topics on ${brokers}: ${result.created.length} created, ${result.grown.length} grown, ${result.unchanged.length} already fine; ` +
+      `${result.acls} service ACLs in place`,
+  );
 }
 
 if (require.main === module) {

@@ -2,7 +2,8 @@
 // Readiness probes for deploy/local/*.sh. Plain JavaScript on purpose: infrastructure must come up
 // before (and even when) the TypeScript build does, so this file needs nothing but node_modules.
 //
-//   node deploy/local/probe.js kafka <brokers> <timeoutSeconds>     admin describeCluster answers
+//   node deploy/local/probe.js kafka <brokers> <timeoutSeconds>     admin describeCluster answers, over SASL_SSL as
+//                                                                    the admin user of $PUSHMFA_KAFKA_SECURITY_DIR
 //   node deploy/local/probe.js postgres <url> <timeoutSeconds>       `select 1` answers
 //   node deploy/local/probe.js redis <url> <timeoutSeconds>          PING answers PONG
 //   node deploy/local/probe.js ensure-database <url> <name>          creates database <name> if missing
@@ -24,6 +25,23 @@ async function pollUntil(timeoutSeconds, attempt) {
   }
 }
 
+/** TLS and SCRAM options for the admin user, from the files deploy/local/infra.sh generated. */
+function adminSecurity() {
+  const fs = require('fs');
+  const path = require('path');
+  const dir = process.env.PUSHMFA_KAFKA_SECURITY_DIR;
+  if (!dir) throw new Error('PUSHMFA_KAFKA_SECURITY_DIR is not set');
+  const values = {};
+  for (const line of fs.readFileSync(path.join(dir, 'credentials.env'), 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]] = match[2];
+  }
+  return {
+    ssl: { ca: [fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: values.PUSHMFA_KAFKA_ADMIN_USERNAME, password: values.PUSHMFA_KAFKA_ADMIN_PASSWORD },
+  };
+}
+
 async function kafkaAnswers(brokers) {
   const { Kafka, logLevel } = require('kafkajs');
   const kafka = new Kafka({
@@ -33,6 +51,7 @@ async function kafkaAnswers(brokers) {
     connectionTimeout: 2000,
     requestTimeout: 5000,
     retry: { retries: 0 },
+    ...adminSecurity(),
   });
   const admin = kafka.admin();
   try {

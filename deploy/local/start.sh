@@ -34,13 +34,31 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PGPORT:-543
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
 export PUSHMFA_MODE=development
 
+# Kafka speaks SASL_SSL only: the CA and the SCRAM users infra.sh generated. Each process gets its own user below;
+# the passwords stay shell variables (not exported), so no service sees another's.
+KAFKA_SECURITY_DIR="${PUSHMFA_KAFKA_SECURITY_DIR:-$ROOT/.local/kafka/security}"
+[[ -f "$KAFKA_SECURITY_DIR/credentials.env" ]] || fail "no Kafka credentials in $KAFKA_SECURITY_DIR (infra.sh up writes them)"
+# shellcheck source=/dev/null
+source "$KAFKA_SECURITY_DIR/credentials.env"
+export KAFKA_TLS_CA_FILE="${KAFKA_TLS_CA_FILE:-$KAFKA_SECURITY_DIR/ca.pem}"
+export KAFKA_SASL_MECHANISM=scram-sha-512
+# Runs "$@" as the Kafka user of $1 (admin, device-registry, challenge, delivery, reporting).
+as_kafka_user() {
+  local var
+  var="PUSHMFA_KAFKA_$(echo "$1" | tr 'a-z-' 'A-Z_')"
+  shift
+  local user_var="${var}_USERNAME" password_var="${var}_PASSWORD"
+  KAFKA_SASL_USERNAME="${!user_var}" KAFKA_SASL_PASSWORD="${!password_var}" "$@"
+}
+
 say "building"
 npm run build --silent
 entries=()
 for service in "${SERVICES[@]}"; do
   entries+=("$(dist_entry "services/${service%%:*}/src/main.js")") || exit 1
 done
-node "$(dist_entry tools/create-topics.js)"
+# Topics and every service's ACLs, as the admin user.
+as_kafka_user admin node "$(dist_entry tools/create-topics.js)"
 
 # ------------------------------------------------------------------ children
 
@@ -138,7 +156,7 @@ fi
 
 for i in "${!SERVICES[@]}"; do
   service="${SERVICES[$i]}"
-  PORT="${service##*:}" start_child "${service%%:*}" node --enable-source-maps "${entries[$i]}"
+  PORT="${service##*:}" as_kafka_user "${service%%:*}" start_child "${service%%:*}" node --enable-source-maps "${entries[$i]}"
 done
 for service in "${SERVICES[@]}"; do
   wait_ready "${service%%:*}" "${service##*:}"
@@ -155,7 +173,7 @@ cat <<EOF
 |    device-registry  http://127.0.0.1:3002
 |    reporting        http://127.0.0.1:3003     MFA Report: web page at / and API (admin key)
 |    delivery         http://127.0.0.1:3004     health and metrics only
-|  Kafka $KAFKA_BROKERS   Redis $REDIS_URL
+|  Kafka $KAFKA_BROKERS (SASL_SSL; users in $KAFKA_SECURITY_DIR/credentials.env)   Redis $REDIS_URL
 |  PostgreSQL $DATABASE_URL
 |  Ctrl-C stops the services; npm run infra:down stops Kafka.
 +------------------------------------------------------------------------------

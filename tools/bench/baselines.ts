@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { LatencySamples, type LatencySummary } from './latency-summary';
+import { testKafkaOptions } from '@pushmfa/testing';
 
 const SAMPLES = 200;
 
@@ -9,7 +10,7 @@ const SAMPLES = 200;
  * (idempotent, acks=all, as the services produce) and consumed back by a consumer polling as theirs do.
  */
 export async function measureKafkaRoundTrip(brokers: string[], topicPrefix: string): Promise<LatencySummary> {
-  const kafka = new Kafka({ clientId: 'pushmfa-bench-baseline', brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'pushmfa-bench-baseline', brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
   const topic = `${topicPrefix}bench.round-trip.${Date.now()}`;
   const admin = kafka.admin();
   await admin.connect();

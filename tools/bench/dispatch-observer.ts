@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
+import { testKafkaOptions } from '@pushmfa/testing';
 
 /**
  * Watches `pushmfa.delivery.v1` from its end, as any downstream consumer would, and notes when each challenge's
@@ -12,7 +13,7 @@ export class DispatchObserver {
   private constructor(private readonly stopConsumer: () => Promise<void>) {}
 
   static async start(brokers: string[], topicPrefix: string): Promise<DispatchObserver> {
-    const kafka = new Kafka({ clientId: 'pushmfa-bench', brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'pushmfa-bench', brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     const consumer = kafka.consumer({ groupId: `pushmfa-bench-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100 });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();

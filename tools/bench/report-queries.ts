@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { declaredTopics } from '@pushmfa/contracts';
-import { ensureTopics, freePort } from '@pushmfa/testing';
+import { ensureTopics, freePort, testKafkaOptions } from '@pushmfa/testing';
 import { generateApiKey, hashApiKey } from '@pushmfa/workspace-access';
 import { migrateReportingSchema } from '../../services/reporting/src/database/reporting-schema.migration';
 import { exportReportsQuerySchema } from '../../services/reporting/src/querying/export-reports.query';
@@ -263,7 +263,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 async function deleteTopics(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'pushmfa-bench-reports', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'pushmfa-bench-reports', brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...testKafkaOptions() }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

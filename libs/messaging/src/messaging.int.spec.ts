@@ -26,7 +26,7 @@ describe('messaging over the real broker and database', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('messaging');
-    runtime = new ServiceRuntime({ serviceName: 'messaging-test', databaseUrl: ns.databaseUrl, schema: 'msg', brokers: ns.kafkaBrokers, topicPrefix: ns.topicPrefix });
+    runtime = new ServiceRuntime({ serviceName: 'messaging-test', databaseUrl: ns.databaseUrl, schema: 'msg', brokers: ns.kafkaBrokers, kafka: ns.kafkaSecurity('admin'), topicPrefix: ns.topicPrefix });
     await runtime.migrateSchema();
     await runtime.publisher.connect();
   });

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Kafka } from 'kafkajs';
+import type { KafkaSecurityConfig } from '@pushmfa/service-config';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './event-publisher';
 import { migrateServiceSchema } from './pg-schema-migration';
@@ -10,6 +11,8 @@ export interface ServiceRuntimeOptions {
   /** The service's own PostgreSQL schema. */
   schema: string;
   brokers: string[];
+  /** The service's own Kafka user and TLS settings (config.kafka). */
+  kafka: KafkaSecurityConfig;
   topicPrefix: string;
   poolSize?: number;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
@@ -34,7 +37,7 @@ export class ServiceRuntime {
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.pool.on('error', (error) => options.log?.('warn', 'idle database connection lost', { error: error.message }));
-    this.kafka = createKafka({ brokers: options.brokers, clientId: `pushmfa-${options.serviceName}`, log: options.log });
+    this.kafka = createKafka({ brokers: options.brokers, security: options.kafka, clientId: `pushmfa-${options.serviceName}`, log: options.log });
     this.publisher = new KafkaEventPublisher(this.kafka);
   }
 

@@ -18,7 +18,7 @@ describe('ViewFreshness over the real broker', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('freshness');
-    runtime = new ServiceRuntime({ serviceName: 'freshness-test', databaseUrl: ns.databaseUrl, schema: 'fresh', brokers: ns.kafkaBrokers, topicPrefix: ns.topicPrefix });
+    runtime = new ServiceRuntime({ serviceName: 'freshness-test', databaseUrl: ns.databaseUrl, schema: 'fresh', brokers: ns.kafkaBrokers, kafka: ns.kafkaSecurity('admin'), topicPrefix: ns.topicPrefix });
     await runtime.publisher.connect();
     topic = topicName('registry', ns.topicPrefix);
   });

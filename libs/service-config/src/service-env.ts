@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type KafkaSecurityConfig, kafkaSecurityEnvShape, kafkaSecurityOf, kafkaSecurityProblems } from './kafka-security';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/pushmfa';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -21,6 +22,7 @@ export function serviceEnvShape(defaultPort: number) {
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
     // Fail closed: development (defaulted operator token, local push emulators) only when asked for by name.
     PUSHMFA_MODE: z.enum(['development', 'production']).default('production'),
+    ...kafkaSecurityEnvShape,
   };
 }
 
@@ -39,14 +41,23 @@ export interface ServiceConfig {
   brokers: string[];
   topicPrefix: string;
   mode: 'development' | 'production';
+  /** TLS and SASL for every Kafka connection (KAFKA_SASL_*, KAFKA_TLS_*). Holds a secret: never log it. */
+  kafka: KafkaSecurityConfig;
 }
 
 /** Parses the environment against `shape`; throws one error naming every missing or malformed variable. */
 export function parseServiceEnv<S extends z.ZodRawShape>(serviceName: string, shape: S, env: NodeJS.ProcessEnv): z.output<z.ZodObject<S>> {
   const parsed = z.object(shape).safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success ? crossFieldProblems(parsed.data) : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (parsed.success && problems.length === 0) return parsed.data;
   throw new Error(`${serviceName} configuration is invalid:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** Rules across variables: those of Kafka's authentication when the shape has them (see kafka-security.ts). */
+function crossFieldProblems(values: Record<string, unknown>): string[] {
+  if (!('KAFKA_SASL_MECHANISM' in values)) return [];
+  const mode = values.PUSHMFA_MODE === 'production' ? 'production' : 'development';
+  return kafkaSecurityProblems(values as Parameters<typeof kafkaSecurityProblems>[0], mode);
 }
 
 /** The common part of a service's config, from values parsed with `serviceEnvShape`. */
@@ -57,5 +68,6 @@ export function serviceConfigOf(values: z.output<z.ZodObject<ReturnType<typeof s
     brokers: values.KAFKA_BROKERS,
     topicPrefix: values.KAFKA_TOPIC_PREFIX,
     mode: values.PUSHMFA_MODE,
+    kafka: kafkaSecurityOf(values),
   };
 }

@@ -8,6 +8,7 @@ describe('service environment', () => {
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
       mode: 'production',
+      kafka: {},
     });
     expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), { PUSHMFA_MODE: 'development' })).mode).toBe('development');
   });

@@ -1,9 +1,11 @@
 export * from './infrastructure';
 export * from './infrastructure-endpoints';
 export * from './infrastructure-checks';
+export * from './kafka-credentials';
 export * from './test-namespace';
-export { ensureTopics } from '../../../tools/create-topics';
+export { ensureTopics } from './test-topics';
 export type { EnsureTopicsResult } from '../../../tools/create-topics';
+export { declaredAcls, KAFKA_SERVICES, SERVICE_TOPIC_ACCESS, servicePrincipal } from '../../../tools/kafka-acls';
 export * from './service-process';
 export * from './tcp-fault-proxy';
 export * from './json-http';

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { InfrastructureEndpoints } from './infrastructure-endpoints';
 import { kafkaBrokerList, withoutPassword } from './infrastructure-endpoints';
+import { testKafkaOptions } from './kafka-credentials';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -60,20 +61,31 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   }
 }
 
+/** Connects as the admin user over SASL_SSL (the broker accepts nothing else) and asks for the cluster. */
 export async function checkKafka(kafkaBrokers: string): Promise<void> {
+  let security;
+  try {
+    security = testKafkaOptions('admin');
+  } catch (error) {
+    throw new Error(`Kafka at ${kafkaBrokers}: ${messageOf(error)}`);
+  }
   const kafka = new Kafka({
     clientId: 'pushmfa-test-check',
     brokers: kafkaBrokerList({ kafkaBrokers }),
     logLevel: logLevel.NOTHING,
     connectionTimeout: CONNECT_TIMEOUT_MS,
     retry: { retries: 1 },
+    ...security,
   });
   const admin = kafka.admin();
   try {
     await admin.connect();
     await admin.describeCluster();
   } catch (error) {
-    throw new Error(`Kafka at ${kafkaBrokers} does not answer: ${messageOf(error)}`);
+    throw new Error(
+      `Kafka at ${kafkaBrokers} does not answer as the admin user over SASL_SSL: ${messageOf(error)} ` +
+        '(a broker started before authentication was on speaks PLAINTEXT: restart it with `npm run infra:down && npm run infra:up`)',
+    );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

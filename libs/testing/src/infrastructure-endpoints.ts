@@ -1,3 +1,5 @@
+import { kafkaSecurityDir } from './kafka-credentials';
+
 /** Where tests reach the real infrastructure. Serialised into process.env so jest workers inherit it. */
 export interface InfrastructureEndpoints {
   /** Comma-separated host:port list, as in KAFKA_BROKERS. */
@@ -25,6 +27,8 @@ export function endpointsFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
 }
 
 export function exportEndpoints(endpoints: InfrastructureEndpoints, env: NodeJS.ProcessEnv = process.env): void {
+  // Workers and child processes read the same Kafka CA and users (libs/testing kafka-credentials.ts).
+  env.PUSHMFA_KAFKA_SECURITY_DIR = kafkaSecurityDir(env);
   env.KAFKA_BROKERS = endpoints.kafkaBrokers;
   env.DATABASE_URL = endpoints.databaseUrl;
   env.REDIS_URL = endpoints.redisUrl;

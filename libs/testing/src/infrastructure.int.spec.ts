@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -47,7 +46,7 @@ describe('a test namespace on the real infrastructure', () => {
   });
 
   it('has every declared topic, and a message produced on its challenge topic comes back', async () => {
-    const kafka = new Kafka({ clientId: 'infrastructure-int', brokers: namespace.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = namespace.kafka('infrastructure-int');
     const admin = kafka.admin();
     await admin.connect();
     const topics = await admin.listTopics();
@@ -84,7 +83,7 @@ describe('disposing a test namespace', () => {
     const endpoints = await resolveInfrastructure();
     const namespace = await createTestNamespace('dispose');
     const redis = new Redis(namespace.redisUrl);
-    const admin = new Kafka({ clientId: 'infrastructure-int', brokers: namespace.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = namespace.kafka('infrastructure-int').admin();
     const client = new Client({ connectionString: endpoints.databaseUrl });
     try {
       await redis.set(`${namespace.redisPrefix}left-over`, '1');

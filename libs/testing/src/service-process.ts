@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { kafkaServiceEnv } from './kafka-credentials';
 
 export type ServiceName = 'challenge' | 'delivery' | 'device-registry' | 'reporting';
 
@@ -35,7 +36,8 @@ function repositoryRoot(): string {
 
 /**
  * Starts a built service (dist/) as its own process, as an operator would, and waits for `/health/ready`.
- * e2e tests use it to drive the product from outside.
+ * e2e tests use it to drive the product from outside. The service authenticates to Kafka as its own user
+ * (KAFKA_SASL_* from the broker's credentials) unless `env` names a user itself.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<RunningService> {
   const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY } = options;
@@ -44,8 +46,9 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const port = env.PORT;
   if (!port) throw new Error('startServiceProcess needs env.PORT');
   let output = '';
+  const ownKafkaUser = env.KAFKA_SASL_USERNAME === undefined ? kafkaServiceEnv(name) : {};
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...ownKafkaUser, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { declaredTopics } from '@pushmfa/contracts';
+import type { KafkaSecurityConfig } from '@pushmfa/service-config';
 import { ensureTopics } from '../../../tools/create-topics';
+import { deleteAcls } from '../../../tools/kafka-acls';
 import { resolveInfrastructure } from './infrastructure';
 import { kafkaBrokerList } from './infrastructure-endpoints';
+import { type KafkaPrincipalName, kafkaSecurityAs, kafkaServiceEnv, testKafka } from './kafka-credentials';
 
 /** Everything one test file owns on the shared infrastructure; nothing in it is seen by another file. */
 export interface TestNamespace {
@@ -17,14 +20,20 @@ export interface TestNamespace {
   databaseName: string;
   /** `t_<id>`, already created in that database, for tests that want one schema of their own. */
   schema: string;
-  /** `t<id>.`: every declared topic exists under it (see libs/contracts topics.ts). */
+  /** `t<id>.`: every declared topic exists under it (see libs/contracts topics.ts), with every service's ACLs. */
   topicPrefix: string;
   /** `t<id>:` for every Redis key the test writes. */
   redisPrefix: string;
   kafkaBrokers: string[];
   redisUrl: string;
-  /** The variables a service under test needs to stay inside this namespace. */
+  /** The variables a service under test needs to stay inside this namespace (no Kafka user: see `serviceEnv`). */
   env: { DATABASE_URL: string; REDIS_URL: string; KAFKA_BROKERS: string; KAFKA_TOPIC_PREFIX: string };
+  /** `env` plus the Kafka user of `service` (KAFKA_SASL_*, KAFKA_TLS_CA_FILE): for a test that runs that service. */
+  serviceEnv(service: Exclude<KafkaPrincipalName, 'admin'>): Record<string, string>;
+  /** TLS and SCRAM as `principal`, for createKafka({ security }) in a test that plays that service. */
+  kafkaSecurity(principal: KafkaPrincipalName): KafkaSecurityConfig;
+  /** A quiet kafkajs client as the admin user, for test tooling (probes reading topics, forged records). */
+  kafka(clientId: string): Kafka;
   /** Deletes the topics, drops the database (closing its connections) and deletes the Redis keys. */
   dispose(): Promise<void>;
 }
@@ -46,7 +55,7 @@ export async function createTestNamespace(label: string): Promise<TestNamespace>
 
   await createDatabase(endpoints.databaseUrl, databaseName);
   await createSchema(databaseUrl, schema);
-  await ensureTopics(kafkaBrokers, topicPrefix);
+  await ensureTopics(kafkaBrokers, topicPrefix, kafkaSecurityAs('admin'));
 
   let disposed: Promise<void> | undefined;
   const dispose = (): Promise<void> => {
@@ -58,6 +67,12 @@ export async function createTestNamespace(label: string): Promise<TestNamespace>
     return disposed;
   };
 
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: endpoints.redisUrl,
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+  };
   return {
     id,
     label,
@@ -68,12 +83,10 @@ export async function createTestNamespace(label: string): Promise<TestNamespace>
     redisPrefix,
     kafkaBrokers,
     redisUrl: endpoints.redisUrl,
-    env: {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: endpoints.redisUrl,
-      KAFKA_BROKERS: endpoints.kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-    },
+    env,
+    serviceEnv: (service) => ({ ...env, ...kafkaServiceEnv(service) }),
+    kafkaSecurity: (principal) => kafkaSecurityAs(principal),
+    kafka: (clientId) => testKafka(clientId, kafkaBrokers),
     dispose,
   };
 }
@@ -123,9 +136,10 @@ async function dropDatabase(adminUrl: string, databaseName: string): Promise<voi
 }
 
 async function deleteTopics(brokers: string[], prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'pushmfa-test-namespace', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka('pushmfa-test-namespace', brokers).admin();
   await admin.connect();
   try {
+    await deleteAcls(admin, prefix);
     const existing = new Set(await admin.listTopics());
     const topics = declaredTopics(prefix).map((topic) => topic.name).filter((name) => existing.has(name));
     if (topics.length > 0) await admin.deleteTopics({ topics });

@@ -45,7 +45,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
-    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
+    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
     const { pool } = this.runtime;
     this.store = new PostgresEventStore({ pool, schema: SCHEMA });
     const registryTopic = topicName('registry', config.topicPrefix);

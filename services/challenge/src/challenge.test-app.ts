@@ -1,7 +1,6 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, topicName, type WorkspaceSettings } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
@@ -65,7 +64,7 @@ export class ChallengeInstance {
 
 /**
  * Test-only: a namespace of its own, challenge service instances started in-process on it, and a publisher that
- * plays the device registry by publishing contract events to the namespace's registry topic.
+ * plays the device registry (as the registry's Kafka user) by publishing contract events to the namespace's registry topic.
  */
 export class ChallengeTestWorld {
   private readonly instances = new Set<ChallengeInstance>();
@@ -79,13 +78,13 @@ export class ChallengeTestWorld {
   static async create(label: string): Promise<ChallengeTestWorld> {
     process.env.LOG_LEVEL ??= 'error';
     const namespace = await createTestNamespace(label);
-    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}` }));
+    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('device-registry') }));
     await publisher.connect();
     return new ChallengeTestWorld(namespace, publisher, new Pool({ connectionString: namespace.databaseUrl, max: 3 }));
   }
 
   async start(options: { expiryPollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
-    const config = { ...loadChallengeConfig({ ...this.namespace.env, PORT: '0', ...options.env }), expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100 };
+    const config = { ...loadChallengeConfig({ ...this.namespace.serviceEnv('challenge'), PORT: '0', ...options.env }), expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100 };
     const app = await startChallengeService(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const instance = new ChallengeInstance(app as NestFastifyApplication, `http://127.0.0.1:${port}`);
@@ -166,7 +165,7 @@ export class ChallengeTestWorld {
 
   /** Waits until the challenge topic holds every one of `types` for the challenge, and returns its records' envelopes. */
   async publishedFor(challengeId: string, types: string[]): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
-    const kafka = new Kafka({ clientId: `probe-${this.namespace.id}`, brokers: this.namespace.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = this.namespace.kafka(`probe-${this.namespace.id}`);
     const consumer = kafka.consumer({ groupId: `probe-${this.namespace.id}-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const seen: Array<{ type: string; data: Record<string, unknown> }> = [];
     await consumer.connect();

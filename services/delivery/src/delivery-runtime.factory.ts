@@ -27,7 +27,7 @@ import { DeliveryRuntime } from './delivery-runtime';
 export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProvidersByName, metrics: MetricsService): DeliveryRuntime {
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
   pool.on('error', (error) => new Logger('Postgres').warn(`idle client error: ${error.message}`));
-  const kafka = createKafka({ brokers: config.brokers, clientId: 'pushmfa-delivery', log: consumerLog('Kafka') });
+  const kafka = createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-delivery', log: consumerLog('Kafka') });
   const publisher = new KafkaEventPublisher(kafka);
   const schedulerLogger = new Logger('PushScheduler');
   const scheduler = new PushScheduler(config.concurrency, (error) => schedulerLogger.error(`push failed unexpectedly: ${String(error)}`));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { buildEnvelope, type ContractEnvelope, type Envelope, type EventData, type EventType, parseRecordValue } from '@pushmfa/contracts';
+import { testKafkaOptions } from '@pushmfa/testing';
 
 export interface ReceivedEnvelope {
   envelope: Envelope;
@@ -16,7 +17,7 @@ export class ContractTopicProbe {
   private consumer: Consumer | undefined;
 
   constructor(brokers: string[]) {
-    this.kafka = new Kafka({ clientId: `delivery-test-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ clientId: `delivery-test-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
   }
 

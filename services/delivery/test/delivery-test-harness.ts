@@ -57,7 +57,7 @@ export class DeliveryTestHarness {
 
   /** Starts a delivery app in this process, as main.ts does, and waits until it is ready. */
   async startWorker(extraEnv: Record<string, string> = {}): Promise<DeliveryWorker> {
-    const env = { ...this.ns.env, ...this.providerEnv, PORT: '0', PUSHMFA_MODE: 'production', ...extraEnv };
+    const env = { ...this.ns.serviceEnv('delivery'), ...this.providerEnv, PORT: '0', PUSHMFA_MODE: 'production', ...extraEnv };
     const config = loadDeliveryConfig(env);
     const providers = await setUpPushProviders(config, env);
     @Module({ imports: [DeliveryModule.register({ config, providers })] })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { testKafkaOptions } from '@pushmfa/testing';
 
 export interface RawRecord {
   key: string | undefined;
@@ -13,7 +14,7 @@ export class RawTopicProbe {
   private readonly consumer: Consumer;
 
   constructor(brokers: string[]) {
-    const kafka = new Kafka({ clientId: `delivery-raw-probe-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: `delivery-raw-probe-${randomUUID()}`, brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
     this.consumer = kafka.consumer({ groupId: `delivery-raw-probe-${randomUUID()}`, maxWaitTimeInMs: 100 });
   }
 

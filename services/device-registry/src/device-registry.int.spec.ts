@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { Kafka, logLevel } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig } from './config';
@@ -25,7 +24,7 @@ describe('device registry over HTTP with the real stack', () => {
     const url = new URL(ns.databaseUrl);
     database = await startTcpFaultProxy(url.hostname, Number(url.port || 5432));
     url.host = database.address;
-    const env = { ...ns.env, DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' };
+    const env = { ...ns.serviceEnv('device-registry'), DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' };
     app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
     base = await app.getUrl();
   });
@@ -167,7 +166,7 @@ describe('device registry over HTTP with the real stack', () => {
     expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { pushEnabled: true })).body.pushEnabled).toBe(true);
 
     // The relay lost its connection too; it resumes and publishes the change made after the outage.
-    const kafka = new Kafka({ clientId: 'registry-int-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = ns.kafka('registry-int-probe');
     const consumer = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
     const seen: string[] = [];
     await consumer.connect();

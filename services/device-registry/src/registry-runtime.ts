@@ -39,7 +39,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
-    this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, topicPrefix: config.topicPrefix, log });
+    this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
     this.store = new PostgresEventStore({ pool: this.runtime.pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(this.runtime.pool, SCHEMA);
     this.lockPool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 5000, application_name: 'pushmfa-device-registry-locks' });

@@ -65,6 +65,8 @@ describe('MFA Report rebuild', () => {
       databaseUrl: service.namespace.databaseUrl,
       schema: 'reporting',
       brokers: service.namespace.kafkaBrokers,
+      // The rebuild runs as the reporting service's Kafka user: its own groups only, which it may delete.
+      kafka: service.namespace.kafkaSecurity('reporting'),
       topicPrefix: service.namespace.topicPrefix,
       poolSize: 4,
     });

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     schema: REPORTING_SCHEMA,
     brokers: config.brokers,
+    kafka: config.kafka,
     topicPrefix: config.topicPrefix,
     log,
     poolSize: 4,

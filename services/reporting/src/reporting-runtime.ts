@@ -34,6 +34,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       databaseUrl: config.databaseUrl,
       schema: REPORTING_SCHEMA,
       brokers: config.brokers,
+      kafka: config.kafka,
       topicPrefix: config.topicPrefix,
       log,
     });

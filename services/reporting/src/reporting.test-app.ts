@@ -28,10 +28,10 @@ export class ReportingTestApp {
     // Keep test output readable; a failing test still shows the service's errors.
     process.env.LOG_LEVEL ??= 'error';
     const namespace = await createTestNamespace(label);
-    const config = loadReportingConfig({ ...namespace.env, PORT: '0' });
+    const config = loadReportingConfig({ ...namespace.serviceEnv('reporting'), PORT: '0' });
     const app = await startReporting(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
-    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}` }));
+    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('admin') }));
     await publisher.connect();
     const started = new ReportingTestApp(namespace, app, `http://127.0.0.1:${port}`, publisher);
     await started.eventually(() => started.get('/health/ready'), (answer) => answer.status === 200, 'the service to be ready');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { MetricsService } from '@pushmfa/observability';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
@@ -11,7 +11,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   ns = await createTestNamespace('delivery-lag');
-  kafka = new Kafka({ clientId: `lag-test-${randomUUID()}`, brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+  kafka = ns.kafka(`lag-test-${randomUUID()}`);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestNamespace, eventually, type TestNamespace, callJson } from '@pushmfa/testing';
@@ -30,10 +30,10 @@ describe('devices over HTTP and Kafka with the real stack', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('devices');
-    config = loadRegistryConfig({ ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' });
+    config = loadRegistryConfig({ ...ns.serviceEnv('device-registry'), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' });
     app = await startDeviceRegistry(config, { handleSignals: false });
     base = await app.getUrl();
-    kafka = new Kafka({ clientId: 'devices-int-probe', brokers: ns.kafkaBrokers, logLevel: logLevel.NOTHING });
+    kafka = ns.kafka('devices-int-probe');
     producer = kafka.producer();
     await producer.connect();
     probe = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type ContractEnvelope, type EventData, type EventType, topicKeyOf, topicName } from '@pushmfa/contracts';
 import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
+import { kafkaSecurityAs } from '@pushmfa/testing';
 
 /**
  * Test-only: one workspace's recent sign-in requests, published as contract events to a test namespace's topics,
@@ -23,7 +24,7 @@ export class AdminPageWorkspace {
     brokers: string[],
     private readonly topicPrefix: string,
   ) {
-    this.publisher = new KafkaEventPublisher(createKafka({ brokers, clientId: `admin-page-test-${randomUUID()}` }));
+    this.publisher = new KafkaEventPublisher(createKafka({ brokers, clientId: `admin-page-test-${randomUUID()}`, security: kafkaSecurityAs('admin') }));
   }
 
   async connect(): Promise<void> {

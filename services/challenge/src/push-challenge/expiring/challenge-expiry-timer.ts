@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { DeciderCommandHandler, WrongExpectedRevisionError } from '@pushmfa/event-store';
+import { runInSpan, startSpan } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
 import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider, type PushChallengeCommand, type PushChallengeState } from '../push-challenge.decider';
@@ -81,7 +82,10 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
         const { state, revision } = await this.loader.load(challengeStreamId(row.challenge_id));
         const events = pushChallengeDecider.decide({ type: 'ExpireChallenge', now }, state);
         if (events.length > 0) {
-          await this.commands.append(tx, row.challenge_id, row.workspace_id, events, revision);
+          // A timer is a reaction with no request behind it: a span of its own gives the event its trace context.
+          await runInSpan(startSpan('challenge expiry timer', { 'pushmfa.challenge.id': row.challenge_id }), () =>
+            this.commands.append(tx, row.challenge_id, row.workspace_id, events, revision),
+          );
         } else if (state.status === 'pending') {
           // Not due by the challenge's own deadline: wait for that.
           await tx.client.query(`update ${s}.expiry_timers set due_at = $2 where challenge_id = $1`, [row.challenge_id, state.expiresAt]);

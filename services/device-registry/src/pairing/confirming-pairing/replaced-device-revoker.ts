@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { RecordedEvent, Subscription } from '@pushmfa/event-store';
+import { runInSpan, startSpan, withExtractedContext } from '@pushmfa/observability';
 import { DeviceCommands } from '../../device/device-commands';
 import { RegistryRuntime } from '../../registry-runtime';
 import type { Actor } from '../../workspace/workspace.events';
@@ -8,7 +9,8 @@ import type { Actor } from '../../workspace/workspace.events';
 /**
  * Revokes the device a confirmed re-pairing replaces. The confirming request does it at once; a subscription to
  * the store's log does it again for every `DevicePaired{replacedDeviceId}`, so a crash between the two appends
- * still ends with the old device revoked (revoking a revoked device records nothing).
+ * still ends with the old device revoked (revoking a revoked device records nothing). The reaction runs in a span
+ * that continues the `DevicePaired` event's trace, so the `DeviceRevoked` it records carries trace context too.
  */
 @Injectable()
 export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,6 +47,10 @@ export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicat
     if (event.type !== 'DevicePaired') return;
     const { userId, replacedDeviceId } = event.data as { userId: string; replacedDeviceId?: string };
     if (replacedDeviceId === undefined) return;
-    await this.revoke(String(event.metadata.workspaceId ?? ''), userId, replacedDeviceId, { kind: 'system' });
+    await withExtractedContext(event.metadata.traceparent, () =>
+      runInSpan(startSpan('device-registry revoke replaced device', { 'pushmfa.event.id': event.id }), () =>
+        this.revoke(String(event.metadata.workspaceId ?? ''), userId, replacedDeviceId, { kind: 'system' }),
+      ),
+    );
   }
 }

@@ -29,7 +29,7 @@ function registration(pairing: { pairingId: string; qrUri: string }, keys: { pub
 }
 
 async function startRegistry(ns: TestNamespace, env: Record<string, string> = {}) {
-  const config = loadRegistryConfig({ ...ns.env, PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test', ...env });
+  const config = loadRegistryConfig({ ...ns.serviceEnv('device-registry'), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test', ...env });
   const app: NestFastifyApplication = await startDeviceRegistry(config, { handleSignals: false });
   return { app, base: await app.getUrl() };
 }
