@@ -75,7 +75,7 @@ describe('MFA Report, out of order and duplicated', () => {
       status: 'success',
       fraudReported: true,
       pushLock: { reason: 'fraud_report', lockedUntil: timeAt(909) },
-      timeline: expect.arrayContaining([expect.objectContaining({ type: 'FraudReported', deviceId: 'd2', detail: { lockedUntil: timeAt(909), challengeStatus: 'approved' } })]),
+      timeline: expect.arrayContaining([expect.objectContaining({ type: 'FraudReported', deviceId: 'd2', detail: { lockedUntil: timeAt(909), challengeStatus: 'approved' } })]) as unknown as MfaReportDetail['timeline'],
     });
     given(issued(), denied('d1', 4)).when(fraudReported('d1', 6, 'denied')).then({ status: 'denied', reason: 'user_denied', fraudReported: true });
   });
