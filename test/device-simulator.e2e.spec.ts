@@ -161,6 +161,11 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     }, 'the challenge service to learn bob\'s device');
     expect(bobPending).toMatchObject({ code: 0, stdout: 'No pending requests.\n' });
 
+    // "This wasn't me", after the request was already denied: the report is recorded and push locks for alice.
+    const reported = await simulator(['deny', second.body.challengeId, '--fraud', ...challengeUrl]);
+    expect(reported).toMatchObject({ code: 0, stdout: 'denied (reported as not yours: push is locked for this user)\n' });
+    expect((await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice' })).body.code).toBe('push_locked');
+
     // The push token rotates through the signed registry call.
     const rotated = await simulator(['push-token', `${pushToken}-2`, '--profile', 'alice']);
     expect(rotated.code).toBe(0);

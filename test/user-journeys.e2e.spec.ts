@@ -406,6 +406,55 @@ describe('user journeys, end to end', () => {
     expect((await acme.issueChallengeOnceReady('jon', SIGN_IN)).status).toBe(201);
   });
 
+  it('9b. an attack in progress: a report after the deny still locks push and ends the pending requests, resends spend the budget, wrong numbers in a row lock push; the report says why', async () => {
+    const acme = await TestWorkspace.withPush(stack, { maxChallengesPerUserPer10Min: 4, numberMismatchLockThreshold: 2, fraudLockMinutes: 1 });
+    // The new settings are validated like the others.
+    const tooFar = await acme.changeSettings({ minSecondsBetweenPushes: 601 });
+    expect(tooFar).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field: 'minSecondsBetweenPushes' })] } });
+
+    // Kai denies a push he did not ask for, then, seeing another one arrive, reports the first as "this wasn't me".
+    const kai = await acme.pairPhone('kai', ANDROID, fcmToken());
+    await kai.untilRecognised();
+    const first = await acme.issueChallengeOnceReady('kai', { ...SIGN_IN, location: 'Elsewhere' });
+    expect((await kai.deny(first.body.challengeId)).body).toEqual({ status: 'denied' });
+    const inProgress = await acme.issueChallenge('kai', { ...SIGN_IN, location: 'Elsewhere' });
+    expect(inProgress.status).toBe(201);
+    expect(await kai.deny(first.body.challengeId, { fraud: true })).toMatchObject({ status: 200, body: { status: 'denied' } });
+    // The lock ends the attack in progress: the pending request is cancelled, resends and new requests are refused.
+    expect((await acme.challengeStatus(inProgress.body.challengeId)).body.status).toBe('cancelled');
+    expect(await acme.resend(inProgress.body.challengeId)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+    expect(await kai.approve(inProgress.body.challengeId, inProgress.body.numberMatch)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+    expect(await acme.issueChallenge('kai', SIGN_IN)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+    const reported = await acme.reportOnceStatus(first.body.challengeId, 'denied', (row) => row.fraudReported === true);
+    expect(reported.body).toMatchObject({ reason: 'user_denied', pushLock: { reason: 'fraud_report', lockedUntil: expect.any(String) } });
+    expect(reported.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'FraudReported', deviceId: kai.deviceId, detail: expect.objectContaining({ challengeStatus: 'denied' }) })]));
+    const cancelled = await acme.reportOnceStatus(inProgress.body.challengeId, 'cancelled');
+    expect(cancelled.body).toMatchObject({ reason: 'push_locked', fraudReported: false });
+
+    // Resends are pushes: two requests and two resends spend Lia's budget of four; the next resend is refused.
+    const lia = await acme.pairPhone('lia', IPHONE, apnsToken());
+    await lia.untilRecognised();
+    const one = await acme.issueChallengeOnceReady('lia', SIGN_IN);
+    const two = await acme.issueChallenge('lia', SIGN_IN);
+    expect((await acme.resend(one.body.challengeId)).status).toBe(202);
+    expect((await acme.resend(one.body.challengeId)).status).toBe(202);
+    const overBudget = await acme.resend(two.body.challengeId);
+    expect(overBudget).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
+
+    // Guessing numbers: the second wrong number in a row locks push, and the report says so.
+    const moe = await acme.pairPhone('moe', ANDROID, fcmToken());
+    await moe.untilRecognised();
+    const wrong = (numberMatch: string | undefined) => String((Number(numberMatch) + 1) % 100).padStart(2, '0');
+    const guess1 = await acme.issueChallengeOnceReady('moe', SIGN_IN);
+    expect((await moe.approve(guess1.body.challengeId, wrong(guess1.body.numberMatch))).body.code).toBe('number_mismatch');
+    const guess2 = await acme.issueChallenge('moe', SIGN_IN);
+    expect((await moe.approve(guess2.body.challengeId, wrong(guess2.body.numberMatch))).body.code).toBe('number_mismatch');
+    expect(await acme.issueChallenge('moe', SIGN_IN)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+    const locking = await acme.reportOnceStatus(guess2.body.challengeId, 'denied', (row) => row.pushLock !== undefined);
+    expect(locking.body).toMatchObject({ reason: 'number_mismatch', fraudReported: false, pushLock: { reason: 'number_mismatch' } });
+    expect(locking.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushLocked', detail: expect.objectContaining({ reason: 'number_mismatch', consecutiveMismatches: 2 }) })]));
+  });
+
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
     expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(expect.arrayContaining(['DevicePaired', 'DeviceRevoked', 'ChallengeExpired']));

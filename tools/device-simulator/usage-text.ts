@@ -11,7 +11,7 @@ Usage: npm run device -- <command> [options]
       --force                  replace an existing profile of the same name
   pending                      list the requests waiting for an answer
   approve <challengeId> --number NN
-  deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user)
+  deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user), also after it was answered
   watch                        poll every second and answer new requests as they come
       --auto-approve           approve without asking (demos); with number matching it needs --number-from
       --number-from <file>     a file holding the number the sign-in page shows

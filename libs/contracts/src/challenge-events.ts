@@ -20,7 +20,8 @@ export const challengeEventSchemas = {
     }),
   },
   ChallengeResendRequested: {
-    1: z.object({ challengeId: idSchema, userId: userIdSchema, attempt: z.number().int().positive(), expiresAt: isoDateTime }),
+    /** `requestedAt` was added within v1 (optional: records from before lack it; their envelope's occurredAt says when). */
+    1: z.object({ challengeId: idSchema, userId: userIdSchema, attempt: z.number().int().positive(), expiresAt: isoDateTime, requestedAt: isoDateTime.optional() }),
   },
   ChallengeReceived: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
   ChallengeApproved: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime }) },
@@ -34,8 +35,38 @@ export const challengeEventSchemas = {
     }),
   },
   ChallengeExpired: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, resolvedAt: isoDateTime }) },
-  ChallengeCancelled: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, resolvedAt: isoDateTime }) },
+  ChallengeCancelled: {
+    /**
+     * `reason` was added within v1 (optional: records from before lack it, and were all the platform's):
+     * `platform` (the platform cancelled it) or `push_locked` (push locked for the user while it was pending).
+     */
+    1: z.object({ challengeId: idSchema, userId: userIdSchema, resolvedAt: isoDateTime, reason: z.enum(['platform', 'push_locked']).optional() }),
+  },
   FraudReported: {
-    1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, lockedUntil: isoDateTime }),
+    /**
+     * Recorded whatever state the challenge is in. `challengeStatus` (added within v1, optional) is the status the
+     * challenge already had when the report came after it was decided or over (`approved`, `denied`, `expired`,
+     * `cancelled`); absent when the report itself denied the pending challenge.
+     */
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      deviceId: idSchema,
+      lockedUntil: isoDateTime,
+      challengeStatus: z.enum(['approved', 'denied', 'expired', 'cancelled']).optional(),
+    }),
+  },
+  PushLocked: {
+    /**
+     * Push locked for the user until `lockedUntil` for a reason other than a fraud report (FraudReported is that
+     * lock's event): `number_mismatch` after `consecutiveMismatches` wrong numbers in a row on this challenge's user.
+     */
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      reason: z.enum(['number_mismatch']),
+      lockedUntil: isoDateTime,
+      consecutiveMismatches: z.number().int().positive(),
+    }),
   },
 } as const;

@@ -6,15 +6,15 @@ import {
   platformSchema,
   publicJwkSchema,
   pushProviderSchema,
-  settingsSchema,
+  eventSettingsSchema,
   userIdSchema,
 } from './shared-schemas';
 
 /** Events on `pushmfa.registry.v1`; key: workspace id for workspace events, `<workspaceId>/<userId>` for user events. */
 export const registryEventSchemas = {
-  WorkspaceCreated: { 1: z.object({ workspaceId: idSchema, name: z.string().min(1).max(200), settings: settingsSchema }) },
+  WorkspaceCreated: { 1: z.object({ workspaceId: idSchema, name: z.string().min(1).max(200), settings: eventSettingsSchema }) },
   WorkspaceSettingsChanged: {
-    1: z.object({ workspaceId: idSchema, settings: settingsSchema, changed: z.array(z.string()), changedBy: actorSchema }),
+    1: z.object({ workspaceId: idSchema, settings: eventSettingsSchema, changed: z.array(z.string()), changedBy: actorSchema }),
   },
   ApiKeyIssued: {
     1: z.object({

@@ -41,8 +41,19 @@ export const settingsSchema = z.object({
   maxChallengesPerUserPer10Min: z.number().int().min(1).max(1000),
   fraudLockMinutes: z.number().int().min(1).max(10080),
   maxDevicesPerUser: z.number().int().min(1).max(100),
+  /** Consecutive wrong numbers after which push locks for `fraudLockMinutes`; 0 never locks. */
+  numberMismatchLockThreshold: z.number().int().min(0).max(100),
+  /** Seconds a user's next push (issue or resend) must wait after the previous one; 0 is off. */
+  minSecondsBetweenPushes: z.number().int().min(0).max(600),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
+
+/**
+ * Settings as registry events carry them. Added within v1 (additive): settings introduced after the first
+ * release are optional there, so records written before them stay valid, and readers fill them from
+ * DEFAULT_SETTINGS (`{ ...DEFAULT_SETTINGS, ...settings }`).
+ */
+export const eventSettingsSchema = settingsSchema.partial({ numberMismatchLockThreshold: true, minSecondsBetweenPushes: true });
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   pushEnabled: false,
@@ -52,6 +63,8 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   maxChallengesPerUserPer10Min: 5,
   fraudLockMinutes: 15,
   maxDevicesPerUser: 10,
+  numberMismatchLockThreshold: 3,
+  minSecondsBetweenPushes: 0,
 };
 
 export const actorSchema = z.object({

@@ -83,8 +83,9 @@ export class ChallengeTestWorld {
     return new ChallengeTestWorld(namespace, publisher, new Pool({ connectionString: namespace.databaseUrl, max: 3 }));
   }
 
-  async start(options: { expiryPollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
-    const config = { ...loadChallengeConfig({ ...this.namespace.serviceEnv('challenge'), PORT: '0', ...options.env }), expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100 };
+  async start(options: { expiryPollIntervalMs?: number; maxIssuing?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
+    const loaded = loadChallengeConfig({ ...this.namespace.serviceEnv('challenge'), PORT: '0', ...options.env });
+    const config = { ...loaded, expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100, maxIssuing: options.maxIssuing ?? loaded.maxIssuing };
     const app = await startChallengeService(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const instance = new ChallengeInstance(app as NestFastifyApplication, `http://127.0.0.1:${port}`);

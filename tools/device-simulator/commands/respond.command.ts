@@ -15,6 +15,7 @@ export async function runRespond(command: RespondCommand, store: DeviceProfileSt
   }
   await api.acknowledgeReceipt(command.challengeId);
   const status = await api.respond(command.challengeId, { decision: command.command, numberMatch: command.number, fraud: command.fraud });
-  terminal.out(status);
+  // A fraud report is recorded whatever the request's status (also after it was answered, expired or cancelled).
+  terminal.out(command.command === 'deny' && command.fraud ? `${status} (reported as not yours: push is locked for this user)` : status);
   return EXIT_OK;
 }

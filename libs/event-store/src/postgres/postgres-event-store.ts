@@ -50,6 +50,8 @@ type Queryable = Pick<PoolClient, 'query'>;
 export interface PostgresEventStoreTransaction {
   readonly client: PoolClient;
   appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Reads on the transaction's connection: a command deciding under a lock it holds needs no second connection. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
 }
 
@@ -98,16 +100,19 @@ export class PostgresEventStore implements EventStore {
     return this.append(this.pool, streamId, events, expectedRevision);
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.readStreamWith(this.pool, streamId, options);
+  }
+
+  private async readStreamWith(executor: Queryable, streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = options.fromRevision ?? 0n;
     const limit = options.maxCount ?? null;
-    const rows = await this.query<EventRow>(
-      `${this.schema}-read-stream`,
-      readStreamSql(this.schema),
-      [streamId, from.toString(), limit],
-      'readStream',
-    );
-    return rows.map(toRecordedEvent);
+    try {
+      const result = await executor.query<EventRow>({ name: `${this.schema}-read-stream`, text: readStreamSql(this.schema), values: [streamId, from.toString(), limit] });
+      return result.rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toEventStoreError(error, 'readStream');
+    }
   }
 
   async readAll(after: GlobalPosition, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -169,6 +174,7 @@ export class PostgresEventStore implements EventStore {
       const result = await work({
         client,
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
+        readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
       });
       await client.query('COMMIT');

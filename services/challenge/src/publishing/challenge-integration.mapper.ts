@@ -19,6 +19,7 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
     case 'ChallengeReceived':
     case 'ChallengeResendRequested':
     case 'FraudReported':
+    case 'PushLocked':
       // Each contract shape equals the stored one field for field; none carries the number.
       return { type: event.type, data: { ...event.data }, key: event.data.challengeId, workspaceId };
     default: {

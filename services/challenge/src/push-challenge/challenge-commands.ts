@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   DeciderCommandHandler,
+  DomainError,
   type EventMetadata,
+  foldEvents,
   type ExpectedRevision,
   type PostgresEventStoreTransaction,
   StreamContentionError,
   WrongExpectedRevisionError,
 } from '@pushmfa/event-store';
-import { ProblemException } from '@pushmfa/http';
+import { isProblemCode, ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
+import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
-import { challengeStreamId, type PushChallengeEvent, RESOLVING_EVENT_TYPES } from './push-challenge.events';
+import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
 export type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
@@ -26,6 +29,11 @@ export interface LoadedChallenge {
 export interface CommandResult {
   state: PushChallengeState;
   newEvents: PushChallengeEvent[];
+}
+
+export interface UserCommandResult extends CommandResult {
+  /** The user's other pending challenges this command cancelled because it locked push. */
+  cancelled: string[];
 }
 
 const MAX_ATTEMPTS = 10;
@@ -81,6 +89,79 @@ export class ChallengeCommands {
     }
   }
 
+  /**
+   * A command about the challenge's user (a response, a resend): in one transaction it takes the user's lock (the
+   * one issuing takes), reads the user's push lock, wrong-number streak and push budget, decides, appends and, when
+   * the decision locks push, cancels the user's other pending challenges. So a lock and an approval, a resend or an
+   * issue of the same user are decided one after the other and never both on the state before the other: no
+   * approval slips past a lock committed a moment before, and the push budget is never overrun.
+   * `command`: builds the command from what the transaction read. A domain refusal rolls back and is answered
+   * with its code (and Retry-After where it has one).
+   */
+  async executeForUser(read: LoadedChallenge, workspaceId: string, command: (admission: IssueAdmission, now: Date) => PushChallengeCommand): Promise<UserCommandResult> {
+    const { challengeId, userId } = read.state;
+    const streamId = challengeStreamId(challengeId);
+    for (let attempt = 1; ; attempt++) {
+      let outcome: UserCommandResult & { touched: Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }> };
+      try {
+        outcome = await this.runtime.store.withTransaction(async (tx) => {
+          const now = new Date();
+          const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
+          const { state, revision } = attempt === 1 ? read : await this.loadIn(tx, challengeId);
+          const newEvents = decideOrRefuse(command(admission, now), state);
+          const touched = new Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }>();
+          if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
+          await this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision);
+          const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
+          touched.set(challengeId, { events: newEvents, state: decided });
+          const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type)) ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched) : [];
+          return { state: decided, newEvents, cancelled, touched };
+        }, 'challenge command');
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+        continue;
+      }
+      for (const [id, { events }] of outcome.touched) await this.wakeWaiters(id, events);
+      const { touched: _touched, ...result } = outcome;
+      return result;
+    }
+  }
+
+  /** Cancels, in the locking transaction, every other challenge of the user still pending (reason `push_locked`). */
+  private async cancelPendingOf(
+    tx: PostgresEventStoreTransaction,
+    workspaceId: string,
+    userId: string,
+    lockingChallengeId: string,
+    now: Date,
+    touched: Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }>,
+  ): Promise<string[]> {
+    const { rows } = await tx.client.query<{ challenge_id: string }>(
+      `select challenge_id from ${this.runtime.schema}.challenge_list where workspace_id = $1 and user_id = $2 and status = 'pending' and challenge_id <> $3 order by created_at`,
+      [workspaceId, userId, lockingChallengeId],
+    );
+    const cancelled: string[] = [];
+    for (const { challenge_id: id } of rows) {
+      const { state, revision } = await this.loadIn(tx, id);
+      // Past its deadline it is expired, not cancelled: the expiry timer records that.
+      if (state.status !== 'pending' || Date.parse(state.expiresAt) <= now.getTime()) continue;
+      const events = pushChallengeDecider.decide({ type: 'CancelChallenge', now, reason: 'push_locked' }, state);
+      if (events.length === 0) continue;
+      await this.append(tx, id, workspaceId, events, revision);
+      touched.set(id, { events, state: events.reduce(pushChallengeDecider.evolve, state) });
+      cancelled.push(id);
+    }
+    return cancelled;
+  }
+
+  private async loadIn(tx: PostgresEventStoreTransaction, challengeId: string): Promise<{ state: PushChallengeState; revision: bigint }> {
+    const events = await tx.readStream(challengeStreamId(challengeId));
+    const state = foldEvents(pushChallengeDecider, events.map((e) => ({ type: e.type, data: e.data }) as PushChallengeEvent));
+    return { state, revision: BigInt(events.length) - 1n };
+  }
+
   /** Appends in the caller's transaction, naming the revision expected, and updates the read models with it. */
   async append(tx: PostgresEventStoreTransaction, challengeId: string, workspaceId: string, events: PushChallengeEvent[], expected: ExpectedRevision): Promise<void> {
     const metadata: EventMetadata = { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
@@ -97,5 +178,17 @@ export class ChallengeCommands {
     if (!events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) return;
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
     await this.runtime.notifier.notify(challengeId).catch(() => undefined);
+  }
+}
+
+/** Decides; a domain refusal becomes the problem the caller is answered with, Retry-After included. */
+function decideOrRefuse(command: PushChallengeCommand, state: PushChallengeState): PushChallengeEvent[] {
+  try {
+    return pushChallengeDecider.decide(command, state);
+  } catch (error) {
+    if (error instanceof DomainError && isProblemCode(error.code) && typeof error.extras.retryAfterSeconds === 'number') {
+      throw new ProblemException(error.code, error.message, { retryAfterSeconds: error.extras.retryAfterSeconds });
+    }
+    throw error;
   }
 }

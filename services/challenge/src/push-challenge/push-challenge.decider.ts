@@ -1,6 +1,6 @@
 import type { ChallengeContext } from '@pushmfa/contracts';
 import { type Decider, DomainError } from '@pushmfa/event-store';
-import type { PushChallengeEvent, TargetDevice } from './push-challenge.events';
+import type { CancelReason, PushChallengeEvent, TargetDevice } from './push-challenge.events';
 
 /** API.md: at most 3 resends of one challenge. */
 export const MAX_RESENDS = 3;
@@ -20,7 +20,20 @@ interface Issued {
 interface Progress {
   receivedBy: string[];
   resendAttempts: number;
+  /** Fraud reports recorded on this challenge, whatever its status was then. */
+  fraudReports: { deviceId: string; lockedUntil: string }[];
 }
+
+/** The user's push lock and wrong-number streak, read under the user's lock in the command's own transaction. */
+export interface UserPushGuard {
+  /** Set while push is locked for the user. */
+  lockedUntil?: string;
+  /** Wrong numbers in a row since the user's last approval or lock. */
+  consecutiveMismatches: number;
+}
+
+/** Why one more push to the user is refused now (API.md's order: push_locked, then rate_limited). */
+export type PushRefusal = { code: 'push_locked'; retryAfterSeconds: number } | { code: 'rate_limited'; retryAfterSeconds: number };
 
 type Resolution = { decision: 'approve' | 'deny'; deviceId: string; resolvedAt: string };
 
@@ -34,11 +47,24 @@ export type PushChallengeState =
 
 export type PushChallengeCommand =
   | { type: 'IssueChallenge'; issued: Issued }
-  | { type: 'RespondToChallenge'; deviceId: string; decision: 'approve' | 'deny'; numberMatch?: string; fraud: boolean; fraudLockMinutes: number; now: Date }
-  | { type: 'CancelChallenge'; now: Date }
+  | {
+      type: 'RespondToChallenge';
+      deviceId: string;
+      decision: 'approve' | 'deny';
+      numberMatch?: string;
+      fraud: boolean;
+      fraudLockMinutes: number;
+      /** Wrong numbers in a row that lock push (0 or absent: never). */
+      numberMismatchLockThreshold?: number;
+      /** The user's lock and streak; absent: not locked, no streak. */
+      user?: UserPushGuard;
+      now: Date;
+    }
+  | { type: 'CancelChallenge'; now: Date; reason?: CancelReason }
   | { type: 'ExpireChallenge'; now: Date }
   | { type: 'AcknowledgeReceipt'; deviceId: string; now: Date }
-  | { type: 'ResendChallenge'; now: Date };
+  /** `refusal`: the user's lock or push budget says no to one more push (decided after the challenge's own checks, except the lock). */
+  | { type: 'ResendChallenge'; now: Date; refusal?: PushRefusal | null };
 
 /** Status the caller sees: a pending challenge past its expiry is expired (judged by the server's clock) before the timer records it. */
 export function visibleChallengeStatus(state: PushChallengeState, now: Date): PushChallengeState['status'] {
@@ -50,7 +76,12 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
   initialState: () => ({ status: 'absent' }),
 
   evolve(state, event) {
-    if (event.type === 'ChallengeIssued') return { status: 'pending', ...event.data, receivedBy: [], resendAttempts: 0 };
+    if (event.type === 'ChallengeIssued') return { status: 'pending', ...event.data, receivedBy: [], resendAttempts: 0, fraudReports: [] };
+    if (event.type === 'FraudReported') {
+      // Recorded in any status: a report after the decision is as much a report.
+      if (state.status === 'absent') return state;
+      return { ...state, fraudReports: [...state.fraudReports, { deviceId: event.data.deviceId, lockedUntil: event.data.lockedUntil }] };
+    }
     if (state.status !== 'pending') return state;
     switch (event.type) {
       case 'ChallengeApproved':
@@ -65,7 +96,7 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
         return { ...state, receivedBy: [...state.receivedBy, event.data.deviceId] };
       case 'ChallengeResendRequested':
         return { ...state, resendAttempts: event.data.attempt };
-      case 'FraudReported':
+      case 'PushLocked':
         return state;
       default: {
         const unexpected: never = event;
@@ -84,7 +115,8 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
       case 'CancelChallenge': {
         if (state.status === 'cancelled') return [];
         const pending = requirePending(state, command.now);
-        return [{ type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString() } }];
+        const reason = command.reason ?? 'platform';
+        return [{ type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString(), reason } }];
       }
       case 'ExpireChallenge':
         // The timer may fire for a challenge already resolved, or early on a skewed clock: nothing to record then.
@@ -93,9 +125,14 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
       case 'AcknowledgeReceipt':
         return acknowledgeReceipt(command, state);
       case 'ResendChallenge': {
+        if (state.status === 'absent') throw new DomainError('not_found', 'no such challenge');
+        // While push is locked nothing reaches the user, and the locked challenge itself was cancelled: say why.
+        const { refusal } = command;
+        if (refusal?.code === 'push_locked') throw new DomainError('push_locked', 'push is locked for this user', { retryAfterSeconds: refusal.retryAfterSeconds });
         const pending = requirePending(state, command.now);
         if (pending.resendAttempts >= MAX_RESENDS) throw new DomainError('resend_limit_reached', `a challenge is resent at most ${MAX_RESENDS} times`);
-        const data = { challengeId: pending.challengeId, userId: pending.userId, attempt: pending.resendAttempts + 1, expiresAt: pending.expiresAt };
+        if (refusal) throw new DomainError('rate_limited', 'too many pushes for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
+        const data = { challengeId: pending.challengeId, userId: pending.userId, attempt: pending.resendAttempts + 1, expiresAt: pending.expiresAt, requestedAt: command.now.toISOString() };
         return [{ type: 'ChallengeResendRequested', data }];
       }
       default: {
@@ -107,23 +144,54 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
 };
 
 function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChallenge' }>, state: PushChallengeState): PushChallengeEvent[] {
-  requireTargetDevice(state, command.deviceId);
+  const issued = requireTargetDevice(state, command.deviceId);
+  if (command.decision === 'deny' && command.fraud) return reportFraud(command, issued);
   // First response wins; the same answer repeated (an app retrying) is not an error.
   if ((state.status === 'approved' || state.status === 'denied') && state.decision === command.decision) return [];
+  const lockedUntil = command.user?.lockedUntil;
+  // No approval while push is locked, whatever the challenge: the lock was decided under the same user lock.
+  if (command.decision === 'approve' && lockedUntil !== undefined) {
+    throw new DomainError('push_locked', 'push is locked for this user after a fraud report or repeated wrong numbers', {
+      retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(lockedUntil) - command.now.getTime()) / 1000)),
+    });
+  }
   const pending = requirePending(state, command.now);
   const base = { challengeId: pending.challengeId, userId: pending.userId, deviceId: command.deviceId, resolvedAt: command.now.toISOString() };
-  if (command.decision === 'deny' && command.fraud) {
-    const lockedUntil = new Date(command.now.getTime() + command.fraudLockMinutes * 60_000).toISOString();
-    return [
-      { type: 'ChallengeDenied', data: { ...base, reason: 'fraud' } },
-      { type: 'FraudReported', data: { challengeId: pending.challengeId, userId: pending.userId, deviceId: command.deviceId, lockedUntil } },
-    ];
-  }
   if (command.decision === 'deny') return [{ type: 'ChallengeDenied', data: { ...base, reason: 'user_denied' } }];
   if (pending.numberMatch !== undefined && command.numberMatch !== pending.numberMatch) {
-    return [{ type: 'ChallengeDenied', data: { ...base, reason: 'number_mismatch' } }];
+    const denied: PushChallengeEvent = { type: 'ChallengeDenied', data: { ...base, reason: 'number_mismatch' } };
+    const mismatches = (command.user?.consecutiveMismatches ?? 0) + 1;
+    const threshold = command.numberMismatchLockThreshold ?? 0;
+    if (threshold === 0 || mismatches < threshold) return [denied];
+    const lockedUntil = lockEnd(command);
+    return [denied, { type: 'PushLocked', data: { challengeId: pending.challengeId, userId: pending.userId, reason: 'number_mismatch', lockedUntil, consecutiveMismatches: mismatches } }];
   }
   return [{ type: 'ChallengeApproved', data: base }];
+}
+
+/**
+ * A fraud report is recorded whatever the challenge's status: it denies a pending challenge, and after a decision
+ * (a plain deny, a wrong number, an approval, from this device or another), an expiry or a cancellation it is
+ * recorded beside that outcome. Either way push locks for the user. Only the same device repeating its report
+ * while the lock it set still holds (an app retrying) records nothing new.
+ */
+function reportFraud(command: Extract<PushChallengeCommand, { type: 'RespondToChallenge' }>, state: Exclude<PushChallengeState, { status: 'absent' }>): PushChallengeEvent[] {
+  const stillLocked = command.user?.lockedUntil !== undefined;
+  if (stillLocked && state.fraudReports.some((report) => report.deviceId === command.deviceId)) return [];
+  const lockedUntil = lockEnd(command);
+  const report = { challengeId: state.challengeId, userId: state.userId, deviceId: command.deviceId, lockedUntil };
+  const status = visibleChallengeStatus(state, command.now);
+  if (status === 'pending' || status === 'absent') {
+    return [
+      { type: 'ChallengeDenied', data: { challengeId: state.challengeId, userId: state.userId, deviceId: command.deviceId, resolvedAt: command.now.toISOString(), reason: 'fraud' } },
+      { type: 'FraudReported', data: report },
+    ];
+  }
+  return [{ type: 'FraudReported', data: { ...report, challengeStatus: status } }];
+}
+
+function lockEnd(command: { now: Date; fraudLockMinutes: number }): string {
+  return new Date(command.now.getTime() + command.fraudLockMinutes * 60_000).toISOString();
 }
 
 function acknowledgeReceipt(command: Extract<PushChallengeCommand, { type: 'AcknowledgeReceipt' }>, state: PushChallengeState): PushChallengeEvent[] {

@@ -14,9 +14,14 @@ const stateAfter = (events: PushChallengeEvent[]) => foldEvents(pushChallengeDec
 
 const approved: PushChallengeEvent = { type: 'ChallengeApproved', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString() } };
 const denied: PushChallengeEvent = { type: 'ChallengeDenied', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString(), reason: 'user_denied' } };
-const cancelled: PushChallengeEvent = { type: 'ChallengeCancelled', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString() } };
+const cancelled: PushChallengeEvent = { type: 'ChallengeCancelled', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString(), reason: 'platform' } };
 const expired: PushChallengeEvent = { type: 'ChallengeExpired', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(60_000).toISOString() } };
-const resent = (attempt: number): PushChallengeEvent => ({ type: 'ChallengeResendRequested', data: { challengeId: 'c1', userId: 'alice', attempt, expiresAt: at(60_000).toISOString() } });
+const resent = (attempt: number): PushChallengeEvent => ({ type: 'ChallengeResendRequested', data: { challengeId: 'c1', userId: 'alice', attempt, expiresAt: at(60_000).toISOString(), requestedAt: at(10_000).toISOString() } });
+const lockedFor = (ms: number) => ({ lockedUntil: at(ms).toISOString(), consecutiveMismatches: 0 });
+const fraudReport = (deviceId: string, now: Date, challengeStatus?: string) => ({
+  type: 'FraudReported',
+  data: { challengeId: 'c1', userId: 'alice', deviceId, lockedUntil: new Date(now.getTime() + 15 * 60_000).toISOString(), ...(challengeStatus ? { challengeStatus } : {}) },
+});
 const received = (deviceId: string): PushChallengeEvent => ({ type: 'ChallengeReceived', data: { challengeId: 'c1', userId: 'alice', deviceId, receivedAt: at(2000).toISOString() } });
 
 describe('push challenge decider', () => {
@@ -57,7 +62,6 @@ describe('push challenge decider', () => {
 
     it('lets the first response win and answers a repeated identical one with no new event', () => {
       expect(decide([issued, approved], respond('d2', 'approve', '47'))).toEqual([]);
-      expect(decide([issued, denied], respond('d1', 'deny', undefined, at(6000), true))).toEqual([]);
       expect(() => decide([issued, approved], respond('d2', 'deny'))).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
       expect(() => decide([issued, cancelled], respond('d1', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
     });
@@ -72,6 +76,62 @@ describe('push challenge decider', () => {
     it('answers not_found to a device the challenge was not sent to, or to no challenge', () => {
       expect(() => decide([issued], respond('d9', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'not_found' }));
       expect(() => decide([], respond('d1', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'not_found' }));
+    });
+  });
+
+  describe('fraud reports after the decision', () => {
+    const mismatched: PushChallengeEvent = { type: 'ChallengeDenied', data: { ...denied.data, reason: 'number_mismatch' } };
+    it('records a report after a plain deny, a wrong number, an approval (from the other device), an expiry and a cancellation', () => {
+      expect(decide([issued, denied], respond('d1', 'deny', undefined, at(6000), true))).toEqual([fraudReport('d1', at(6000), 'denied')]);
+      expect(decide([issued, mismatched], respond('d1', 'deny', undefined, at(6000), true))).toEqual([fraudReport('d1', at(6000), 'denied')]);
+      expect(decide([issued, approved], respond('d2', 'deny', undefined, at(6000), true))).toEqual([fraudReport('d2', at(6000), 'approved')]);
+      expect(decide([issued, denied], respond('d2', 'deny', undefined, at(6000), true))).toEqual([fraudReport('d2', at(6000), 'denied')]);
+      expect(decide([issued, expired], respond('d1', 'deny', undefined, at(61_000), true))).toEqual([fraudReport('d1', at(61_000), 'expired')]);
+      expect(decide([issued], respond('d1', 'deny', undefined, at(61_000), true))).toEqual([fraudReport('d1', at(61_000), 'expired')]);
+      expect(decide([issued, cancelled], respond('d1', 'deny', undefined, at(6000), true))).toEqual([fraudReport('d1', at(6000), 'cancelled')]);
+    });
+
+    it('records a repeated report of one device again only once its lock is over', () => {
+      const reported = [issued, denied, fraudReport('d1', at(6000), 'denied') as PushChallengeEvent];
+      const again = (user?: ReturnType<typeof lockedFor>) => ({ ...respond('d1', 'deny', undefined, at(7000), true), ...(user ? { user } : {}) }) as PushChallengeCommand;
+      expect(decide(reported, again(lockedFor(6000 + 15 * 60_000)))).toEqual([]);
+      expect(decide(reported, again())).toEqual([fraudReport('d1', at(7000), 'denied')]);
+      expect(stateAfter(reported)).toMatchObject({ status: 'denied', fraudReports: [{ deviceId: 'd1' }] });
+    });
+
+    it('still refuses a fraud report from a device the challenge was not sent to', () => {
+      expect(() => decide([issued, denied], respond('d9', 'deny', undefined, at(6000), true))).toThrow(expect.objectContaining({ code: 'not_found' }));
+    });
+  });
+
+  describe('push lock', () => {
+    const withUser = (command: PushChallengeCommand, user: { lockedUntil?: string; consecutiveMismatches: number }, threshold = 3) => ({ ...command, user, numberMismatchLockThreshold: threshold }) as PushChallengeCommand;
+
+    it('refuses an approval while push is locked, with the time left; a plain deny still works', () => {
+      expect(() => decide([issued], withUser(respond('d1', 'approve', '47'), lockedFor(65_000)))).toThrow(expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 60 } }));
+      expect(decide([issued], withUser(respond('d1', 'deny'), lockedFor(65_000)))).toEqual([denied]);
+    });
+
+    it('locks push for fraudLockMinutes at the threshold-th wrong number in a row', () => {
+      const wrong = respond('d1', 'approve', '12');
+      expect(decide([issued], withUser(wrong, { consecutiveMismatches: 1 }))).toHaveLength(1);
+      expect(decide([issued], withUser(wrong, { consecutiveMismatches: 2 }))).toEqual([
+        { type: 'ChallengeDenied', data: { ...denied.data, reason: 'number_mismatch' } },
+        { type: 'PushLocked', data: { challengeId: 'c1', userId: 'alice', reason: 'number_mismatch', lockedUntil: at(5000 + 15 * 60_000).toISOString(), consecutiveMismatches: 3 } },
+      ]);
+      expect(decide([issued], withUser(wrong, { consecutiveMismatches: 7 }, 0))).toHaveLength(1);
+    });
+
+    it('answers a resend with push_locked before anything else, and rate_limited after the challenge checks', () => {
+      const locked = { code: 'push_locked' as const, retryAfterSeconds: 30 };
+      const limited = { code: 'rate_limited' as const, retryAfterSeconds: 20 };
+      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(2000), refusal: locked })).toThrow(expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 30 } }));
+      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(expect.objectContaining({ code: 'rate_limited', extras: { retryAfterSeconds: 20 } }));
+    });
+
+    it('cancels a pending challenge with the lock as its reason', () => {
+      expect(decide([issued], { type: 'CancelChallenge', now: at(1000), reason: 'push_locked' })).toEqual([{ ...cancelled, data: { ...cancelled.data, reason: 'push_locked' } }]);
     });
   });
 

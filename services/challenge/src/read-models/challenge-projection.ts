@@ -3,8 +3,10 @@ import type { PushChallengeEvent } from '../push-challenge/push-challenge.events
 
 /**
  * Tables kept from the challenge stream inside the transaction that appends to it, so they never lag the store:
- * `challenge_list` (the app's Pending tab and the per-user rate limit), `expiry_timers` (due challenges for the
- * expiry timer) and `push_locks` (users locked after a fraud report). The number to match is never copied here.
+ * `challenge_list` (the app's Pending tab and, with `challenge_resends`, the per-user push budget and spacing),
+ * `expiry_timers` (due challenges for the expiry timer), `push_locks` (users locked after a fraud report or
+ * repeated wrong numbers, with the reason) and `number_mismatch_streaks` (wrong numbers in a row per user). The
+ * number to match is never copied here.
  */
 export class ChallengeProjection {
   constructor(private readonly schema: string) {}
@@ -30,12 +32,31 @@ export class ChallengeProjection {
         user_id text not null,
         locked_until timestamptz not null,
         primary key (workspace_id, user_id)
+      );
+      alter table ${s}.push_locks add column if not exists reason text not null default 'fraud_report';
+      alter table ${s}.push_locks add column if not exists challenge_id text;
+      create table if not exists ${s}.challenge_resends (
+        challenge_id text not null,
+        attempt int not null,
+        workspace_id text not null,
+        user_id text not null,
+        requested_at timestamptz not null,
+        primary key (challenge_id, attempt)
+      );
+      create index if not exists challenge_resends_by_user on ${s}.challenge_resends (workspace_id, user_id, requested_at desc);
+      create table if not exists ${s}.number_mismatch_streaks (
+        workspace_id text not null,
+        user_id text not null,
+        mismatches int not null,
+        primary key (workspace_id, user_id)
       );`);
   }
 
   /** Drops rows no reader needs: resolved challenges older than the rate-limit window. */
   async purgeResolved(pool: Pool, now: Date): Promise<void> {
-    await pool.query(`delete from ${this.schema}.challenge_list where status <> 'pending' and created_at < $1`, [new Date(now.getTime() - 10 * 60_000)]);
+    const windowStart = new Date(now.getTime() - 10 * 60_000);
+    await pool.query(`delete from ${this.schema}.challenge_list where status <> 'pending' and created_at < $1`, [windowStart]);
+    await pool.query(`delete from ${this.schema}.challenge_resends where requested_at < $1`, [windowStart]);
   }
 
   /** Applies events just appended, in the appending transaction. */
@@ -67,17 +88,32 @@ export class ChallengeProjection {
              delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
             [event.data.challengeId, status],
           );
+          // Wrong numbers in a row per user: a mismatch adds one, the right number starts again from none.
+          if (event.type === 'ChallengeDenied' && event.data.reason === 'number_mismatch') {
+            await client.query(
+              `insert into ${s}.number_mismatch_streaks (workspace_id, user_id, mismatches) values ($1, $2, 1)
+               on conflict (workspace_id, user_id) do update set mismatches = ${s}.number_mismatch_streaks.mismatches + 1`,
+              [workspaceId, event.data.userId],
+            );
+          }
+          if (event.type === 'ChallengeApproved') await this.endStreak(client, workspaceId, event.data.userId);
           break;
         }
         case 'FraudReported':
+          await this.lock(client, workspaceId, event.data.userId, event.data.lockedUntil, 'fraud_report', event.data.challengeId);
+          break;
+        case 'PushLocked':
+          await this.lock(client, workspaceId, event.data.userId, event.data.lockedUntil, event.data.reason, event.data.challengeId);
+          await this.endStreak(client, workspaceId, event.data.userId);
+          break;
+        case 'ChallengeResendRequested':
           await client.query(
-            `insert into ${s}.push_locks (workspace_id, user_id, locked_until) values ($1, $2, $3)
-             on conflict (workspace_id, user_id) do update set locked_until = greatest(${s}.push_locks.locked_until, excluded.locked_until)`,
-            [workspaceId, event.data.userId, event.data.lockedUntil],
+            `insert into ${s}.challenge_resends (challenge_id, attempt, workspace_id, user_id, requested_at) values ($1, $2, $3, $4, coalesce($5::timestamptz, now()))
+             on conflict do nothing`,
+            [event.data.challengeId, event.data.attempt, workspaceId, event.data.userId, event.data.requestedAt ?? null],
           );
           break;
         case 'ChallengeReceived':
-        case 'ChallengeResendRequested':
           break;
         default: {
           const unexpected: never = event;
@@ -85,5 +121,22 @@ export class ChallengeProjection {
         }
       }
     }
+  }
+
+  /** The longer lock wins; its reason and challenge go with it. */
+  private async lock(client: PoolClient, workspaceId: string, userId: string, lockedUntil: string, reason: string, challengeId: string): Promise<void> {
+    const s = this.schema;
+    await client.query(
+      `insert into ${s}.push_locks (workspace_id, user_id, locked_until, reason, challenge_id) values ($1, $2, $3, $4, $5)
+       on conflict (workspace_id, user_id) do update set
+         reason = case when excluded.locked_until > ${s}.push_locks.locked_until then excluded.reason else ${s}.push_locks.reason end,
+         challenge_id = case when excluded.locked_until > ${s}.push_locks.locked_until then excluded.challenge_id else ${s}.push_locks.challenge_id end,
+         locked_until = greatest(${s}.push_locks.locked_until, excluded.locked_until)`,
+      [workspaceId, userId, lockedUntil, reason, challengeId],
+    );
+  }
+
+  private async endStreak(client: PoolClient, workspaceId: string, userId: string): Promise<void> {
+    await client.query(`delete from ${this.schema}.number_mismatch_streaks where workspace_id = $1 and user_id = $2`, [workspaceId, userId]);
   }
 }

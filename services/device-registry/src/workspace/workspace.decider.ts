@@ -18,7 +18,7 @@ export const workspaceDecider: Decider<WorkspaceState, WorkspaceCommand, Workspa
   evolve(state, event) {
     switch (event.type) {
       case 'WorkspaceCreated':
-        return { status: 'active', workspaceId: event.data.workspaceId, name: event.data.name, settings: event.data.settings, keys: new Map() };
+        return { status: 'active', workspaceId: event.data.workspaceId, name: event.data.name, settings: withDefaults(event.data.settings), keys: new Map() };
       case 'ApiKeyIssued':
         if (state.status !== 'active') return state;
         return { ...state, keys: new Map(state.keys).set(event.data.keyId, { role: event.data.role, revoked: false }) };
@@ -28,7 +28,7 @@ export const workspaceDecider: Decider<WorkspaceState, WorkspaceCommand, Workspa
         return key ? { ...state, keys: new Map(state.keys).set(event.data.keyId, { ...key, revoked: true }) } : state;
       }
       case 'WorkspaceSettingsChanged':
-        return state.status === 'active' ? { ...state, settings: event.data.settings } : state;
+        return state.status === 'active' ? { ...state, settings: withDefaults(event.data.settings) } : state;
       default: {
         const unexpected: never = event;
         return unexpected;
@@ -66,6 +66,11 @@ export const workspaceDecider: Decider<WorkspaceState, WorkspaceCommand, Workspa
     }
   },
 };
+
+/** Events stored before a setting existed lack it: it has its default. */
+function withDefaults(settings: Partial<WorkspaceSettings>): WorkspaceSettings {
+  return { ...DEFAULT_SETTINGS, ...settings };
+}
 
 function requireActive(state: WorkspaceState) {
   if (state.status !== 'active') throw new DomainError('not_found', 'no such workspace');

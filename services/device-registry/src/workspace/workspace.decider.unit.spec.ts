@@ -39,6 +39,21 @@ describe('workspace decider', () => {
       .then([{ type: 'WorkspaceSettingsChanged', data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, pushEnabled: true }, changed: ['pushEnabled'], changedBy: actor } }]);
     given([created]).when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor }).then([]);
   });
+  it('gives a workspace created before numberMismatchLockThreshold and minSecondsBetweenPushes existed their defaults, and changes them', () => {
+    const { numberMismatchLockThreshold: _threshold, minSecondsBetweenPushes: _spacing, ...before } = DEFAULT_SETTINGS;
+    const old: WorkspaceEvent = { type: 'WorkspaceCreated', data: { workspaceId: 'ws1', name: 'Acme', settings: before } };
+    expect(foldEvents(workspaceDecider, [old])).toMatchObject({ settings: { numberMismatchLockThreshold: 3, minSecondsBetweenPushes: 0 } });
+    const actor = { kind: 'admin' as const, keyId: 'k1' };
+    given([old])
+      .when({ type: 'ChangeSettings', changes: { numberMismatchLockThreshold: 5, minSecondsBetweenPushes: 30 }, actor })
+      .then([
+        {
+          type: 'WorkspaceSettingsChanged',
+          data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, numberMismatchLockThreshold: 5, minSecondsBetweenPushes: 30 }, changed: ['numberMismatchLockThreshold', 'minSecondsBetweenPushes'], changedBy: actor },
+        },
+      ]);
+  });
+
   it('revokes a key once; an unknown key is not found', () => {
     const issued: WorkspaceEvent = { type: 'ApiKeyIssued', data: { workspaceId: 'ws1', keyId: 'k1', role: 'platform', keyHash: 'b'.repeat(64) } };
     const revoked: WorkspaceEvent = { type: 'ApiKeyRevoked', data: { workspaceId: 'ws1', keyId: 'k1' } };

@@ -3,11 +3,15 @@ import type { WorkspaceSettings } from '@pushmfa/contracts';
 
 export type Actor = { kind: 'operator' | 'admin' | 'platform' | 'system'; keyId?: string };
 
-/** Events of the workspace stream (`workspace-<id>`); stored type names never change. */
+/**
+ * Events of the workspace stream (`workspace-<id>`); stored type names never change. Settings as stored: events
+ * written before a setting existed lack it (the decider fills it from DEFAULT_SETTINGS).
+ */
+type StoredSettings = Partial<WorkspaceSettings> & Omit<WorkspaceSettings, 'numberMismatchLockThreshold' | 'minSecondsBetweenPushes'>;
 export type WorkspaceEvent =
-  | DomainEvent<'WorkspaceCreated', { workspaceId: string; name: string; settings: WorkspaceSettings }>
+  | DomainEvent<'WorkspaceCreated', { workspaceId: string; name: string; settings: StoredSettings }>
   | DomainEvent<'ApiKeyIssued', { workspaceId: string; keyId: string; role: 'platform' | 'admin'; label?: string; keyHash: string }>
   | DomainEvent<'ApiKeyRevoked', { workspaceId: string; keyId: string }>
-  | DomainEvent<'WorkspaceSettingsChanged', { workspaceId: string; settings: WorkspaceSettings; changed: string[]; changedBy: Actor }>;
+  | DomainEvent<'WorkspaceSettingsChanged', { workspaceId: string; settings: StoredSettings; changed: string[]; changedBy: Actor }>;
 
 export const workspaceStreamId = (workspaceId: string) => `workspace-${workspaceId}`;

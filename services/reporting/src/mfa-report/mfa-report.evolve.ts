@@ -1,4 +1,4 @@
-import type { DeviceDeliveryFacts, MfaReportFacts, ResolutionFact } from './mfa-report.facts';
+import type { DeviceDeliveryFacts, MfaReportFacts, PushLockFact, ResolutionFact } from './mfa-report.facts';
 import type { ReportEvent } from './mfa-report.events';
 import { insertTimelineEntry, timelineEntryOf } from './mfa-report.timeline';
 
@@ -29,15 +29,18 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
     case 'ChallengeApproved':
       return withResolution(facts, { outcome: 'success', at: event.data.resolvedAt, deviceId: event.data.deviceId });
     case 'ChallengeDenied': {
-      const denied = withResolution(facts, { outcome: 'denied', at: event.data.resolvedAt, deviceId: event.data.deviceId });
+      const denied = withResolution(facts, { outcome: 'denied', at: event.data.resolvedAt, deviceId: event.data.deviceId, reason: event.data.reason });
       return event.data.reason === 'fraud' ? { ...denied, fraudReported: true } : denied;
     }
     case 'ChallengeExpired':
       return withResolution(facts, { outcome: 'expired', at: event.data.resolvedAt });
     case 'ChallengeCancelled':
-      return withResolution(facts, { outcome: 'cancelled', at: event.data.resolvedAt });
+      return withResolution(facts, { outcome: 'cancelled', at: event.data.resolvedAt, reason: event.data.reason ?? 'platform' });
     case 'FraudReported':
-      return { ...facts, fraudReported: true };
+      // Also after the decision (a deny, a wrong number, an approval, an expiry): the row is flagged either way.
+      return withPushLock({ ...facts, fraudReported: true }, { reason: 'fraud_report', lockedUntil: event.data.lockedUntil });
+    case 'PushLocked':
+      return withPushLock(facts, { reason: event.data.reason, lockedUntil: event.data.lockedUntil });
     case 'PushDispatched':
       return withDeviceFact(facts, event.data.deviceId, 'dispatchedAt', event.occurredAt);
     case 'PushAttemptFailed':
@@ -60,6 +63,13 @@ function withResolution(facts: MfaReportFacts, resolution: ResolutionFact): MfaR
   const byTime = Date.parse(resolution.at) - Date.parse(current.at);
   const earlier = byTime < 0 || (byTime === 0 && resolution.outcome < current.outcome);
   return earlier ? { ...facts, resolution } : facts;
+}
+
+/** The longest lock this challenge caused, whatever order its events arrive in. */
+function withPushLock(facts: MfaReportFacts, lock: PushLockFact): MfaReportFacts {
+  const current = facts.pushLock;
+  if (current && Date.parse(current.lockedUntil) >= Date.parse(lock.lockedUntil)) return facts;
+  return { ...facts, pushLock: lock };
 }
 
 function withDeviceFact(facts: MfaReportFacts, deviceId: string, fact: keyof DeviceDeliveryFacts, at: string): MfaReportFacts {

@@ -5,7 +5,7 @@ import { initialReportFacts, type MfaReportFacts } from './mfa-report.facts';
 import { type MfaReportDetail, reportDetailOf } from './mfa-report.row';
 import {
   approved, attemptFailed, cancelled, CHALLENGE_ID, denied, dispatched, expired, fraudReported, issued, pushFailed,
-  received, rejected, timeAt, WORKSPACE_ID,
+  pushLocked, received, rejected, timeAt, WORKSPACE_ID,
 } from './mfa-report.test-events';
 
 function project(events: ReportEvent[]): MfaReportFacts {
@@ -70,6 +70,33 @@ describe('MFA Report status, derived from facts', () => {
 });
 
 describe('MFA Report, out of order and duplicated', () => {
+  it('flags a fraud report made after the decision, keeps the outcome, and says push locked and why', () => {
+    given(issued(), approved('d1', 4)).when(fraudReported('d2', 9, 'approved')).then({
+      status: 'success',
+      fraudReported: true,
+      pushLock: { reason: 'fraud_report', lockedUntil: timeAt(909) },
+      timeline: expect.arrayContaining([expect.objectContaining({ type: 'FraudReported', deviceId: 'd2', detail: { lockedUntil: timeAt(909), challengeStatus: 'approved' } })]) as unknown as MfaReportDetail['timeline'],
+    });
+    given(issued(), denied('d1', 4)).when(fraudReported('d1', 6, 'denied')).then({ status: 'denied', reason: 'user_denied', fraudReported: true });
+  });
+
+  it('says a wrong number locked push, and which requests the lock cancelled', () => {
+    given(issued()).when(denied('d1', 4, 'number_mismatch'), pushLocked(4)).then({
+      status: 'denied',
+      reason: 'number_mismatch',
+      fraudReported: false,
+      pushLock: { reason: 'number_mismatch', lockedUntil: timeAt(904) },
+      timeline: expect.arrayContaining([expect.objectContaining({ type: 'PushLocked', detail: { reason: 'number_mismatch', lockedUntil: timeAt(904), consecutiveMismatches: 3 } })]) as unknown as MfaReportDetail['timeline'],
+    });
+    given(issued()).when(cancelled(5, 'push_locked')).then({
+      status: 'cancelled',
+      reason: 'push_locked',
+      timeline: expect.arrayContaining([expect.objectContaining({ type: 'ChallengeCancelled', detail: { reason: 'push_locked' } })]) as unknown as MfaReportDetail['timeline'],
+    });
+    // A cancellation recorded before reasons existed was the platform's.
+    given(issued()).when(cancelled(5)).then({ status: 'cancelled', reason: 'platform' });
+  });
+
   it('keeps success when a PushDispatched arrives after the approval', () =>
     given(issued(), received('d1', 2), approved('d1', 3)).when(dispatched('d1', 1)).then({ status: 'success', deliveredAt: timeAt(1) }));
 

@@ -7,6 +7,14 @@ export interface ResolutionFact {
   outcome: ResolutionOutcome;
   at: string;
   deviceId?: string;
+  /** Why: a denial's reason (`user_denied`, `number_mismatch`, `fraud`) or a cancellation's (`platform`, `push_locked`). */
+  reason?: string;
+}
+
+/** Push locked for the user by this challenge: after a fraud report on it, or at its wrong number that hit the threshold. */
+export interface PushLockFact {
+  reason: 'fraud_report' | 'number_mismatch';
+  lockedUntil: string;
 }
 
 /** What ChallengeIssued told us; absent until that event arrives (it may come after delivery events). */
@@ -49,6 +57,7 @@ export interface MfaReportFacts {
   receivedAt?: string;
   resolution?: ResolutionFact;
   fraudReported: boolean;
+  pushLock?: PushLockFact;
   timeline: TimelineEntry[];
 }
 

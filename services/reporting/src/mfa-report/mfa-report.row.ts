@@ -13,6 +13,10 @@ export interface MfaReportRow {
   devices: { deviceId: string; delivery: DeviceDelivery }[];
   context: ChallengeContext;
   fraudReported: boolean;
+  /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`). */
+  reason?: string;
+  /** Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when. */
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string };
 }
 
 export interface MfaReportTimelineItem {
@@ -40,6 +44,8 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     devices: deviceIds.map((deviceId) => ({ deviceId, delivery: deviceDeliveryOf(facts.devices[deviceId]) })),
     context: issued.context,
     fraudReported: facts.fraudReported,
+    ...optional('reason', facts.resolution?.reason),
+    ...optional('pushLock', facts.pushLock),
   };
 }
 

@@ -44,12 +44,15 @@ export function challengeEvents(ids: ChallengeIds) {
     denied: (deviceId: string, second: number, reason: 'user_denied' | 'number_mismatch' | 'fraud' = 'user_denied') =>
       event('ChallengeDenied', { deviceId, resolvedAt: timeAt(second), reason }, second),
     expired: (second: number) => event('ChallengeExpired', { resolvedAt: timeAt(second) }, second),
-    cancelled: (second: number) => event('ChallengeCancelled', { resolvedAt: timeAt(second) }, second),
-    fraudReported: (deviceId: string, second: number) => event('FraudReported', { deviceId, lockedUntil: timeAt(second + 900) }, second),
+    cancelled: (second: number, reason?: 'platform' | 'push_locked') => event('ChallengeCancelled', { resolvedAt: timeAt(second), ...(reason ? { reason } : {}) }, second),
+    fraudReported: (deviceId: string, second: number, challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled') =>
+      event('FraudReported', { deviceId, lockedUntil: timeAt(second + 900), ...(challengeStatus ? { challengeStatus } : {}) }, second),
+    pushLocked: (second: number, consecutiveMismatches = 3) =>
+      event('PushLocked', { reason: 'number_mismatch', lockedUntil: timeAt(second + 900), consecutiveMismatches }, second),
   };
 }
 
 export const WORKSPACE_ID = 'ws-1';
 export const CHALLENGE_ID = 'ch-1';
-export const { issued, dispatched, attemptFailed, pushFailed, rejected, received, approved, denied, expired, cancelled, fraudReported } =
+export const { issued, dispatched, attemptFailed, pushFailed, rejected, received, approved, denied, expired, cancelled, fraudReported, pushLocked } =
   challengeEvents({ workspaceId: WORKSPACE_ID, challengeId: CHALLENGE_ID, userId: 'alice@example.com' });

@@ -16,10 +16,18 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
     case 'ChallengeDenied':
       return { ...base, at: event.data.resolvedAt, deviceId: event.data.deviceId, detail: { reason: event.data.reason } };
     case 'ChallengeExpired':
-    case 'ChallengeCancelled':
       return { ...base, at: event.data.resolvedAt };
+    case 'ChallengeCancelled':
+      return { ...base, at: event.data.resolvedAt, detail: { reason: event.data.reason ?? 'platform' } };
     case 'FraudReported':
-      return { ...base, at: event.occurredAt, deviceId: event.data.deviceId, detail: { lockedUntil: event.data.lockedUntil } };
+      return {
+        ...base,
+        at: event.occurredAt,
+        deviceId: event.data.deviceId,
+        detail: { lockedUntil: event.data.lockedUntil, ...(event.data.challengeStatus ? { challengeStatus: event.data.challengeStatus } : {}) },
+      };
+    case 'PushLocked':
+      return { ...base, at: event.occurredAt, detail: { reason: event.data.reason, lockedUntil: event.data.lockedUntil, consecutiveMismatches: event.data.consecutiveMismatches } };
     case 'PushDispatched':
       return {
         ...base,
@@ -63,6 +71,7 @@ const LIFECYCLE_RANK: Record<string, number> = {
   ChallengeExpired: 4,
   ChallengeCancelled: 4,
   FraudReported: 5,
+  PushLocked: 5,
 };
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {

@@ -14,6 +14,11 @@ export class ChallengeContextDto {
   @ApiPropertyOptional() application?: string;
 }
 
+export class PushLockDto {
+  @ApiProperty({ enum: ['fraud_report', 'number_mismatch'] }) reason!: string;
+  @ApiProperty({ format: 'date-time' }) lockedUntil!: string;
+}
+
 export class MfaReportRowDto {
   @ApiProperty() challengeId!: string;
   @ApiProperty({ description: "The platform's own user identifier" }) userId!: string;
@@ -24,7 +29,10 @@ export class MfaReportRowDto {
   @ApiPropertyOptional({ format: 'date-time' }) resolvedAt?: string;
   @ApiProperty({ type: [ReportDeviceDto] }) devices!: ReportDeviceDto[];
   @ApiProperty({ type: ChallengeContextDto }) context!: ChallengeContextDto;
-  @ApiProperty() fraudReported!: boolean;
+  @ApiProperty({ description: 'A fraud report was made on this request, before or after its decision' }) fraudReported!: boolean;
+  @ApiPropertyOptional({ enum: ['user_denied', 'number_mismatch', 'fraud', 'platform', 'push_locked'], description: 'Why it was denied or cancelled' })
+  reason?: string;
+  @ApiPropertyOptional({ type: PushLockDto, description: 'Push was locked for the user by this request' }) pushLock?: PushLockDto;
 }
 
 export class MfaReportPageDto {

@@ -41,9 +41,10 @@ export class ChallengeIssuer {
 
   issue(request: IssueRequest): Promise<IssuedAnswer> {
     return this.capacity.run(
+      request.workspaceId,
       () => this.issueNow(request),
       () => {
-        throw new ProblemException('unavailable', 'too many challenges are being issued right now; nothing was written, try again shortly', { retryAfterSeconds: 1 });
+        throw new ProblemException('unavailable', 'too many challenges are being issued right now (this workspace has its fair share in flight); nothing was written, try again shortly', { retryAfterSeconds: 1 });
       },
     );
   }

@@ -13,10 +13,13 @@ export class ResendChallengeHttpController {
   @Post()
   @HttpCode(202)
   @RequireRole('platform')
-  @ApiOperation({ summary: 'Push the pending challenge again to its devices (at most 3 times); the deadline stays' })
+  @ApiOperation({
+    summary:
+      "Push the pending challenge again to its devices (at most 3 times); the deadline stays. A resend is a push: push_locked while the user is locked, and it counts toward the user's maxChallengesPerUserPer10Min and minSecondsBetweenPushes (rate_limited with Retry-After)",
+  })
   async resend(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string) {
-    await this.challenges.load(challengeId, caller.workspaceId);
-    const { newEvents } = await this.challenges.execute(challengeId, caller.workspaceId, { type: 'ResendChallenge', now: new Date() });
+    const challenge = await this.challenges.read(challengeId, caller.workspaceId);
+    const { newEvents } = await this.challenges.executeForUser(challenge, caller.workspaceId, (admission, now) => ({ type: 'ResendChallenge', now, refusal: admission.refusal }));
     const resent = newEvents.find((event) => event.type === 'ChallengeResendRequested');
     return { attempt: resent?.type === 'ChallengeResendRequested' ? resent.data.attempt : 0 };
   }

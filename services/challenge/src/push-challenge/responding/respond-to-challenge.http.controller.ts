@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { parseBody, ProblemException } from '@pushmfa/http';
-import { ChallengeRuntime } from '../../challenge-runtime';
 import { ChallengeCommands } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 
@@ -16,37 +15,40 @@ const responseBody = z
 @Controller('v1/device/challenges/:challengeId/response')
 @UseGuards(DeviceSignatureGuard)
 export class RespondToChallengeHttpController {
-  constructor(
-    private readonly runtime: ChallengeRuntime,
-    private readonly challenges: ChallengeCommands,
-  ) {}
+  constructor(private readonly challenges: ChallengeCommands) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'The app approves (typing the number shown on the sign-in page) or denies; the first response wins; a fraud report locks push for the user' })
+  @ApiOperation({
+    summary:
+      'The app approves (typing the number shown on the sign-in page) or denies; the first response wins. A fraud report (deny with fraud: true) is recorded whatever the status and locks push for the user; while push is locked no approval is accepted (push_locked)',
+  })
   async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
     const input = parseBody(responseBody, body);
     const { device } = request;
     const challenge = await this.challenges.read(challengeId, device.workspaceId);
     if (challenge.state.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
-    // Only a fraud report needs the workspace's lock duration: an approval or a plain denial skips that read.
-    const { fraudLockMinutes } = input.fraud === true ? ((await this.runtime.registry.settings(device.workspaceId)) ?? DEFAULT_SETTINGS) : DEFAULT_SETTINGS;
-    const { state, newEvents } = await this.challenges.execute(
-      challengeId,
-      device.workspaceId,
-      {
+    // The user's lock, streak and the workspace's settings are read under the user's lock, in the append's transaction.
+    const { state, newEvents } = await this.challenges.executeForUser(challenge, device.workspaceId, (admission, now) => {
+      const settings = admission.settings ?? DEFAULT_SETTINGS;
+      return {
         type: 'RespondToChallenge',
         deviceId: device.deviceId,
         decision: input.decision,
         fraud: input.fraud === true,
-        fraudLockMinutes,
-        now: new Date(),
+        fraudLockMinutes: settings.fraudLockMinutes,
+        numberMismatchLockThreshold: settings.numberMismatchLockThreshold,
+        user: admission.guard,
+        now,
         ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
-      },
-      challenge,
-    );
+      };
+    });
     if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
-      throw new ProblemException('number_mismatch', 'the number does not match the one on the sign-in page; the request was denied');
+      const locked = newEvents.some((e) => e.type === 'PushLocked');
+      throw new ProblemException(
+        'number_mismatch',
+        `the number does not match the one on the sign-in page; the request was denied${locked ? ', and push is locked for this user after repeated wrong numbers' : ''}`,
+      );
     }
     return { status: challengeView(state as typeof challenge.state).status };
   }

@@ -15,6 +15,10 @@ export interface ReportRow {
   devices: { deviceId: string; delivery: DeviceDelivery }[];
   context: { ipAddress?: string; location?: string; userAgent?: string; application?: string };
   fraudReported: boolean;
+  /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
+  reason?: string;
+  /** Push was locked for the user by this request. */
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string };
 }
 
 export interface ReportPage {

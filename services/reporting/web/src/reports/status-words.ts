@@ -62,10 +62,25 @@ const EVENT_WORDS: Record<string, string> = {
   ChallengeExpired: 'Expired',
   ChallengeCancelled: 'Cancelled',
   FraudReported: 'Fraud reported by the user',
+  PushLocked: 'Push locked for the user',
 };
 
 export function eventWord(type: string): string {
   return EVENT_WORDS[type] ?? type;
+}
+
+/** Why a request was denied or cancelled, and why push was locked, in words. */
+const REASON_WORDS: Record<string, string> = {
+  user_denied: 'denied by the user',
+  number_mismatch: 'wrong number typed',
+  fraud: 'reported as fraud',
+  platform: 'cancelled by the sign-in page',
+  push_locked: 'cancelled: push was locked for the user',
+  fraud_report: 'a fraud report',
+};
+
+export function reasonWord(reason: string): string {
+  return REASON_WORDS[reason] ?? reason;
 }
 
 function capitalized(word: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_STATUSES } from '../api/report-types';
-import { deliveryWord, eventWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
+import { deliveryWord, eventWord, reasonWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
 
 describe('status words', () => {
   it('names every report status in the words admins read', () => {
@@ -31,5 +31,12 @@ describe('status words', () => {
     expect(deliveryWord('retrying')).toBe('Retrying');
     expect(eventWord('PushDispatched')).toBe('Push accepted by provider');
     expect(eventWord('FraudReported')).toBe('Fraud reported by the user');
+    expect(eventWord('PushLocked')).toBe('Push locked for the user');
+    expect(['push_locked', 'number_mismatch', 'fraud_report', 'something_new'].map(reasonWord)).toEqual([
+      'cancelled: push was locked for the user',
+      'wrong number typed',
+      'a fraud report',
+      'something_new',
+    ]);
   });
 });

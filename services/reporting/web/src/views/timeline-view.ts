@@ -1,7 +1,7 @@
 import type { ReportDetail } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDetail, formatOffset } from '../format/time-format';
-import { deliveryWord, eventWord } from '../reports/status-words';
+import { deliveryWord, eventWord, reasonWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 /** One request's timeline in a modal dialog: every event with its time, and each device's delivery outcome. */
@@ -57,6 +57,10 @@ export class TimelineView {
         { class: 'facts' },
         element('dt', {}, 'Status'),
         element('dd', {}, statusChip(report.status), report.fraudReported ? fraudFlag() : null),
+        ...(report.reason ? [element('dt', {}, 'Reason'), element('dd', {}, reasonWord(report.reason))] : []),
+        ...(report.pushLock
+          ? [element('dt', {}, 'Push locked'), element('dd', { class: 'push-lock' }, `after ${reasonWord(report.pushLock.reason)}, until ${formatDateTime(report.pushLock.lockedUntil)}`)]
+          : []),
         element('dt', {}, 'Created'),
         element('dd', {}, formatDateTime(report.createdAt)),
         element('dt', {}, 'Request id'),
