@@ -8,3 +8,4 @@ export * from './contract-consumer';
 export * from './pg-inbox';
 export * from './service-runtime';
 export * from './pg-schema-migration';
+export { guardPoolConnections } from '@pushmfa/event-store';
