@@ -7,3 +7,7 @@ export type { EnsureTopicsResult } from '../../../tools/create-topics';
 export * from './service-process';
 export * from './tcp-fault-proxy';
 export * from './json-http';
+export * from './throwaway/throwaway-postgres';
+export * from './throwaway/throwaway-redis';
+export * from './throwaway/throwaway-kafka';
+// The fault run (libs/testing/src/fault-run) is imported by path: it loads the push emulators, which most tests do not need.

@@ -15,6 +15,8 @@ export interface RunningService {
   stop(): Promise<number | null>;
   /** SIGKILL: a crash, for tests of what survives one. */
   kill(): Promise<void>;
+  /** How the process ended (exit code or signal), or undefined while it runs. */
+  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
 }
 
 export interface ServiceProcessOptions {
@@ -71,6 +73,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
     pid: child.pid ?? 0,
     baseUrl,
     output: () => output,
+    exited: () => (child.exitCode === null && child.signalCode === null ? undefined : { code: child.exitCode, signal: child.signalCode }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
