@@ -43,6 +43,7 @@ export class PostgresSubscription implements Subscription {
   private listener?: PoolClient;
   private isActive = false;
   private healthy = false;
+  private sessionLost = false;
   private loop?: Promise<void>;
 
   constructor(
@@ -80,6 +81,13 @@ export class PostgresSubscription implements Subscription {
           failures = 0;
           await this.idle(this.settings.standbyIntervalMs, false);
           continue;
+        }
+        // After a lost session, read on from the stored checkpoint, not from memory: another instance may have
+        // moved it meanwhile, and after a failover to a standby that had not received the last commits yet,
+        // positions past the checkpoint can be taken again by new commits.
+        if (this.sessionLost) {
+          position = undefined;
+          this.sessionLost = false;
         }
         position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
         this.notified = false;
@@ -142,6 +150,7 @@ export class PostgresSubscription implements Subscription {
     if (!client) return;
     this.listener = undefined;
     this.isActive = false;
+    this.sessionLost = true;
     // Destroying the connection releases its LISTEN and its session advisory lock together.
     client.release(true);
     this.wake();

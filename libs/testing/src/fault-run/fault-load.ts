@@ -156,18 +156,23 @@ export class ChallengeLoad {
   }
 }
 
-/** Reads until `probe` answers something, or the deadline passes (then the last answer). */
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined || Date.now() > deadline) return value;
-    await sleep(250);
-  }
-}
-
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+/** Asks `read` about every item in rounds until it has an answer for each, or the deadline passes; unanswered stay out. */
+async function readAll<T, V>(items: T[], read: (item: T) => Promise<V | undefined>, timeoutMs: number): Promise<Map<T, V>> {
+  const answers = new Map<T, V>();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = items.filter((item) => !answers.has(item));
+    await inBatches(open, 8, async (item) => {
+      const value = await read(item);
+      if (value !== undefined) answers.set(item, value);
+    });
+    if (answers.size === items.length || Date.now() > deadline) return answers;
+    await sleep(500);
+  }
 }
 
 export interface OutcomeCheck {
@@ -175,6 +180,11 @@ export interface OutcomeCheck {
   problems: string[];
   byStatus: Record<string, number>;
 }
+
+const FINAL_STATE_WITHIN_MS = 60_000;
+/** The MFA Report's word for each final challenge status (API.md: an approved challenge is a `success`). */
+const REPORT_STATUS_OF: Record<string, string> = { approved: 'success', denied: 'denied', expired: 'expired', cancelled: 'cancelled' };
+const REPORTED_WITHIN_MS = 30_000;
 
 /**
  * After a fault: every issued challenge reaches a final state, approved where its phone approved it; the MFA Report
@@ -190,23 +200,28 @@ export async function checkOutcomes(
 ): Promise<OutcomeCheck> {
   const problems: string[] = [];
   const byStatus: Record<string, number> = {};
-  await inBatches(challenges, 8, async (challenge) => {
-    const final = await until(async () => {
-      const answer = await call(urls.challenge, 'GET', `/v1/challenges/${challenge.challengeId}`, { bearer: workspace.platformKey });
-      return answer.status === 200 && answer.body.status !== 'pending' ? (answer.body.status as string) : undefined;
-    }, 60_000);
+  const finals = await readAll(challenges, async (challenge) => {
+    const answer = await call(urls.challenge, 'GET', `/v1/challenges/${challenge.challengeId}`, { bearer: workspace.platformKey });
+    return answer.status === 200 && answer.body.status !== 'pending' ? (answer.body.status as string) : undefined;
+  }, FINAL_STATE_WITHIN_MS);
+  for (const challenge of challenges) {
+    const final = finals.get(challenge);
     byStatus[final ?? 'pending'] = (byStatus[final ?? 'pending'] ?? 0) + 1;
-    if (final === undefined) return void problems.push(`challenge ${challenge.challengeId} is still pending`);
-    if (phones.hasApproved(challenge.challengeId) && final !== 'approved') problems.push(`challenge ${challenge.challengeId} was approved by its phone but is ${final}`);
-    if (final !== 'approved') problems.push(`challenge ${challenge.challengeId} ended ${final}, not approved`);
-    let last: FaultAnswer | undefined;
-    const reported = await until(async () => {
-      last = await call(urls.reporting, 'GET', `/v1/reports/mfa/${challenge.challengeId}`, { bearer: workspace.adminKey });
-      return last.status === 200 && last.body.status === final ? true : undefined;
-    }, 30_000);
-    if (!reported) problems.push(`the report shows challenge ${challenge.challengeId} as ${last ? describeAnswer(last) : 'nothing'} ${last?.body.status ?? ''}, the challenge service as ${final}`.trim());
+    if (final === undefined) problems.push(`challenge ${challenge.challengeId} is still pending ${FINAL_STATE_WITHIN_MS / 1000} s after the load stopped (its phone ${phones.hasApproved(challenge.challengeId) ? 'approved it' : 'never saw it approved'})`);
+    else if (phones.hasApproved(challenge.challengeId) && final !== 'approved') problems.push(`challenge ${challenge.challengeId} was approved by its phone but is ${final}`);
+    else if (final !== 'approved') problems.push(`challenge ${challenge.challengeId} ended ${final}, not approved`);
+  }
+  const settled = challenges.filter((challenge) => finals.has(challenge));
+  const lastSeen = new Map<IssuedChallenge, string>();
+  const reported = await readAll(settled, async (challenge) => {
+    const answer = await call(urls.reporting, 'GET', `/v1/reports/mfa/${challenge.challengeId}`, { bearer: workspace.adminKey });
+    lastSeen.set(challenge, answer.status === 200 ? `status ${answer.body.status}` : describeAnswer(answer));
+    return answer.status === 200 && answer.body.status === REPORT_STATUS_OF[finals.get(challenge)!] ? true : undefined;
+  }, REPORTED_WITHIN_MS);
+  for (const challenge of settled) {
+    if (!reported.has(challenge)) problems.push(`the report answers ${lastSeen.get(challenge)} for challenge ${challenge.challengeId}, the challenge service ${finals.get(challenge)} (the report's word: ${REPORT_STATUS_OF[finals.get(challenge)!]})`);
     const sends = sendsOf(challenge.challengeId);
     if (sends > maxSendsPerPush) problems.push(`challenge ${challenge.challengeId} was pushed ${sends} times (bound ${maxSendsPerPush})`);
-  });
+  }
   return { problems, byStatus };
 }

@@ -86,6 +86,8 @@ export interface FaultRunSettings {
   outageMs: number;
   /** Load after every service is ready again. */
   afterMs: number;
+  /** Progress lines, for whoever watches a run or reads why one failed. */
+  log?: (line: string) => void;
 }
 
 export const FAULT_TEST_SETTINGS: FaultRunSettings = { rate: 5, beforeMs: 3_000, outageMs: 5_000, afterMs: 3_000 };
@@ -124,11 +126,14 @@ export function sendsPerChallenge(stack: FaultStack): Map<string, number> {
  */
 export async function runFaultScenario(stack: FaultStack, workspace: FaultWorkspace, phones: PhoneFleet, scenario: FaultScenario, settings: FaultRunSettings): Promise<FaultScenarioResult> {
   const started = Date.now();
+  const log = (line: string) => settings.log?.(`${scenario.name}: ${line}`);
   const problems: string[] = [];
   phones.wrong.clear();
+  const deadLetteredBefore = await stack.deadLettered();
   const load = new ChallengeLoad(stack.urls, workspace, phones, settings.rate, scenario.name);
   load.start();
   await sleep(settings.beforeMs);
+  log(`injecting the fault (${load.issued.length} issued so far)`);
   await scenario.inject(stack);
   const unready = new Set(scenario.notReadyDuring);
   const outageEnds = Date.now() + settings.outageMs;
@@ -138,25 +143,32 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
   }
   for (const name of unready) problems.push(`${name} did not answer 503 on /health/ready while the fault lasted`);
   let readyFrom = Date.now();
+  log('ending the fault');
   await scenario.end(stack);
   if (scenario.readyWindowFrom === 'after-end') readyFrom = Date.now();
   let readyAgainMs: number | undefined;
   try {
     await stack.untilAllReady(READY_AGAIN_WITHIN_MS - (Date.now() - readyFrom));
     readyAgainMs = Date.now() - readyFrom;
+    log(`every service ready ${readyAgainMs} ms after the fault's end`);
   } catch (error) {
     problems.push(`${(error as Error).message} (window counted from the fault's end)`);
     await stack.untilAllReady(60_000).catch(() => undefined);
   }
   await sleep(settings.afterMs);
   await load.stop();
+  log(`load stopped: ${load.issued.length} issued, ${load.gaveUp} given up; checking outcomes`);
   for (const exited of stack.exitedServices()) problems.push(`${exited.name} exited (code ${exited.code}, signal ${exited.signal}):\n${exited.output}`);
+  const deadLettered = (await stack.deadLettered()) - deadLetteredBefore;
+  if (deadLettered > 0) problems.push(`${deadLettered} record(s) were dead-lettered during the fault (an outage must be retried, never dead-lettered)`);
   if (load.gaveUp > 0) problems.push(`${load.gaveUp} challenge(s) were never issued although the platform retried for 90 s`);
   for (const wrong of [...load.wrong.list(), ...phones.wrong.list()]) problems.push(`wrong answer during the fault: ${wrong}`);
   const bound = SENDS_PER_ROUND + scenario.deliveryStalls;
   let counts = sendsPerChallenge(stack);
   const outcomes = await checkOutcomes(stack.urls, workspace, phones, load.issued, (id) => (counts = sendsPerChallenge(stack)).get(id) ?? 0, bound);
   problems.push(...outcomes.problems);
+  log(`checked: ${JSON.stringify(outcomes.byStatus)}, ${problems.length} problem(s)`);
+  for (const problem of problems) log(`  ${problem.split('\n')[0]}`);
   const sends = load.issued.map((challenge) => counts.get(challenge.challengeId) ?? 0);
   return {
     name: scenario.name,

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { declaredTopics } from '@pushmfa/contracts';
+import { DEAD_LETTER_SUFFIX, declaredTopics } from '@pushmfa/contracts';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
 import { ensureTopics } from '../../../../tools/create-topics';
 import { freePort, type RunningService, type ServiceName, startServiceProcess } from '../service-process';
@@ -186,12 +186,49 @@ export class FaultStack {
   /** Waits until every service answers ready; resolves with the milliseconds it took, throws past `timeoutMs`. */
   async untilAllReady(timeoutMs: number): Promise<number> {
     const started = Date.now();
-    const waiting = new Set(SERVICE_NAMES);
+    const waiting = new Map<ServiceName, string>(SERVICE_NAMES.map((name) => [name, 'not asked yet']));
     for (;;) {
-      for (const name of [...waiting]) if ((await this.readiness(name)) === 200) waiting.delete(name);
+      for (const name of [...waiting.keys()]) {
+        const { status, body } = await this.readinessReport(name);
+        if (status === 200) waiting.delete(name);
+        else waiting.set(name, status === 0 ? 'no answer' : `${status} ${body}`);
+      }
       if (waiting.size === 0) return Date.now() - started;
-      if (Date.now() - started > timeoutMs) throw new Error(`not ready ${timeoutMs} ms after the fault ended: ${[...waiting].join(', ')}`);
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(`not ready ${timeoutMs} ms after the fault ended: ${[...waiting].map(([name, why]) => `${name} (${why})`).join(', ')}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** `/health/ready` with the checks that are down, for messages. */
+  private async readinessReport(name: ServiceName): Promise<{ status: number; body: string }> {
+    const service = this.running.get(name);
+    if (!service) return { status: 0, body: '' };
+    try {
+      const response = await fetch(`${service.baseUrl}/health/ready`, { signal: AbortSignal.timeout(3000) });
+      const report = (await response.json().catch(() => ({}))) as { error?: Record<string, unknown> };
+      return { status: response.status, body: JSON.stringify(report.error ?? {}) };
+    } catch {
+      return { status: 0, body: '' };
+    }
+  }
+
+  /**
+   * Records on the run's dead-letter topics so far. An outage must never dead-letter anything: a record that failed
+   * because a store or the broker was away is retried until it succeeds.
+   */
+  async deadLettered(): Promise<number> {
+    const admin = new Kafka({ clientId: 'pushmfa-fault-stack', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      let total = 0;
+      for (const topic of declaredTopics(this.topicPrefix).filter((t) => t.name.endsWith(DEAD_LETTER_SUFFIX))) {
+        for (const partition of await admin.fetchTopicOffsets(topic.name)) total += Number(partition.high) - Number(partition.low);
+      }
+      return total;
+    } finally {
+      await admin.disconnect();
     }
   }
 

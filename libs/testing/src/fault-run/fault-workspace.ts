@@ -37,7 +37,7 @@ export async function setUpFaultWorkspace(urls: StackUrls, operatorToken: string
   const platformKey = await keyOf('platform');
   const adminKey = await keyOf('admin');
   await expect(
-    call(urls.registry, 'PATCH', '/v1/workspace/settings', { bearer: adminKey, body: { pushEnabled: true, maxChallengesPerUserPer10Min: 1000, challengeTtlSeconds: 900 } }),
+    call(urls.registry, 'PATCH', '/v1/workspace/settings', { bearer: adminKey, body: { pushEnabled: true, maxChallengesPerUserPer10Min: 1000, challengeTtlSeconds: 600 } }),
     200,
     'enable push',
   );
