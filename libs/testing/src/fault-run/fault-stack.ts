@@ -184,8 +184,9 @@ export class FaultStack {
   }
 
   /** Waits until every service answers ready; resolves with the milliseconds it took, throws past `timeoutMs`. */
-  async untilAllReady(timeoutMs: number): Promise<number> {
+  async untilAllReady(timeoutMs: number, log?: (line: string) => void): Promise<number> {
     const started = Date.now();
+    let loggedAt = started;
     const waiting = new Map<ServiceName, string>(SERVICE_NAMES.map((name) => [name, 'not asked yet']));
     for (;;) {
       for (const name of [...waiting.keys()]) {
@@ -194,6 +195,10 @@ export class FaultStack {
         else waiting.set(name, status === 0 ? 'no answer' : `${status} ${body}`);
       }
       if (waiting.size === 0) return Date.now() - started;
+      if (log && Date.now() - loggedAt >= 3000) {
+        loggedAt = Date.now();
+        log(`still waiting after ${loggedAt - started} ms: ${[...waiting].map(([name, why]) => `${name} (${why})`).join(', ')}`);
+      }
       if (Date.now() - started > timeoutMs) {
         throw new Error(`not ready ${timeoutMs} ms after the fault ended: ${[...waiting].map(([name, why]) => `${name} (${why})`).join(', ')}`);
       }
@@ -201,12 +206,10 @@ export class FaultStack {
     }
   }
 
-  /** `/health/ready` with the checks that are down, for messages. */
+  /** `/health/ready` with the checks that are down, for messages; asked on the service's port, so also while it boots. */
   private async readinessReport(name: ServiceName): Promise<{ status: number; body: string }> {
-    const service = this.running.get(name);
-    if (!service) return { status: 0, body: '' };
     try {
-      const response = await fetch(`${service.baseUrl}/health/ready`, { signal: AbortSignal.timeout(3000) });
+      const response = await fetch(`http://127.0.0.1:${this.envs.get(name)!.PORT}/health/ready`, { signal: AbortSignal.timeout(3000) });
       const report = (await response.json().catch(() => ({}))) as { error?: Record<string, unknown> };
       return { status: response.status, body: JSON.stringify(report.error ?? {}) };
     } catch {
