@@ -51,7 +51,7 @@ export function describeFaultSuite(label: string, kafka: FaultStackOptions['kafk
       const result = await runFaultScenario(stack, workspace, phones, scenario, { ...FAULT_TEST_SETTINGS, log });
       process.stdout.write(
         `[faults] ${result.name}: ${result.issued} challenges ${JSON.stringify(result.byStatus)}, at most ${result.maxAttempts} POSTs per challenge, ` +
-          `at most ${result.maxSendsPerPush} sends per push, ready again after ${result.readyAgainMs ?? '–'} ms, ${Math.round(result.durationMs / 1000)} s\n`,
+          `at most ${result.maxSendsPerPush} sends per push, back after ${result.backAfterMs} ms, every service ready ${result.readyAgainMs ?? '–'} ms later, ${Math.round(result.durationMs / 1000)} s\n`,
       );
       expect(result.problems).toEqual([]);
       expect(result.issued).toBeGreaterThan(0);

@@ -89,7 +89,8 @@ export class ContractConsumer {
       heartbeatInterval: 2000,
       maxWaitTimeInMs: options.fetchMaxWaitMs ?? 100,
       minBytes: options.fetchMinBytes ?? 1,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+      // Reconnects for ever with capped backoff: after a broker restart a consumer is back within about 2 s of it.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 2000 },
     });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));

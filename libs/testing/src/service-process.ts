@@ -25,6 +25,8 @@ export interface ServiceProcessOptions {
   nodeArgs?: string[];
   /** Keeps only the last this many characters of output (a long benchmark prints a lot). */
   outputKeptChars?: number;
+  /** `ready` (default): resolve once `/health/ready` answers 200; `live`: once the process answers HTTP at all. */
+  waitFor?: 'ready' | 'live';
 }
 
 /** The checkout: found from libs/testing/src and from its compiled copy under dist/ alike. */
@@ -40,7 +42,7 @@ function repositoryRoot(): string {
  * e2e tests use it to drive the product from outside.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<RunningService> {
-  const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY } = options;
+  const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY, waitFor = 'ready' } = options;
   const entry = join(repositoryRoot(), 'dist', 'services', name, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
   const port = env.PORT;
@@ -61,7 +63,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output.slice(-4000)}`);
-    if (await isReady(baseUrl)) break;
+    if (await answers(baseUrl, waitFor === 'ready' ? '/health/ready' : '/health/live')) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${output.slice(-4000)}`);
@@ -85,9 +87,9 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   };
 }
 
-async function isReady(baseUrl: string): Promise<boolean> {
+async function answers(baseUrl: string, path: string): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(2000) });
     return response.status === 200;
   } catch {
     return false;

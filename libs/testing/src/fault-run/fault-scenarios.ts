@@ -16,10 +16,12 @@ export interface FaultScenario {
   /** True when the fault needs a broker of the run's own (it kills it). */
   needsOwnBroker?: boolean;
   inject(stack: FaultStack): Promise<void>;
-  /** Ends the fault: resolves once what was taken away is back (a server answering, a process spawned). */
+  /**
+   * Ends the fault: resolves once what was taken away is back — the server answers again, or the restarted process
+   * answers HTTP (`/health/live`; how long Node takes to boot depends on the machine, not on the service's
+   * recovery). The 15 s readiness window counts from then.
+   */
   end(stack: FaultStack): Promise<void>;
-  /** Whether the 15 s readiness window counts from before `end` (a restarted process boots within it) or after. */
-  readyWindowFrom: 'before-end' | 'after-end';
 }
 
 /** SIGKILL of one service's process mid-load, then the operator (or the orchestrator) starts it again. */
@@ -29,8 +31,7 @@ export function serviceKill(name: ServiceName): FaultScenario {
     notReadyDuring: [],
     deliveryStalls: name === 'delivery' ? 1 : 0,
     inject: (stack) => stack.killService(name),
-    end: async (stack) => void (await stack.startService(name)),
-    readyWindowFrom: 'before-end',
+    end: async (stack) => void (await stack.startService(name, 'live')),
   };
 }
 
@@ -41,7 +42,6 @@ export const POSTGRES_CRASH: FaultScenario = {
   deliveryStalls: 1,
   inject: (stack) => stack.pg.crash(),
   end: (stack) => stack.pg.start(),
-  readyWindowFrom: 'after-end',
 };
 
 export const POSTGRES_CUT: FaultScenario = {
@@ -50,7 +50,6 @@ export const POSTGRES_CUT: FaultScenario = {
   deliveryStalls: 1,
   inject: async (stack) => stack.pgProxy.cut(),
   end: async (stack) => stack.pgProxy.restore(),
-  readyWindowFrom: 'after-end',
 };
 
 export const REDIS_RESTART_EMPTY: FaultScenario = {
@@ -59,7 +58,6 @@ export const REDIS_RESTART_EMPTY: FaultScenario = {
   deliveryStalls: 0,
   inject: (stack) => stack.redis.kill(),
   end: (stack) => stack.redis.start(),
-  readyWindowFrom: 'after-end',
 };
 
 export const BROKER_KILL: FaultScenario = {
@@ -72,7 +70,6 @@ export const BROKER_KILL: FaultScenario = {
     await stack.kafka.kill();
   },
   end: (stack) => stack.kafka!.start(),
-  readyWindowFrom: 'after-end',
 };
 
 export const ALL_FAULT_SCENARIOS: FaultScenario[] = [...SERVICE_NAMES.map(serviceKill), POSTGRES_CRASH, POSTGRES_CUT, REDIS_RESTART_EMPTY, BROKER_KILL];
@@ -103,6 +100,8 @@ export interface FaultScenarioResult {
   maxAttempts: number;
   byStatus: Record<string, number>;
   maxSendsPerPush: number;
+  /** How long bringing back what the fault took took (a store's start, a process's boot until it answers HTTP). */
+  backAfterMs: number;
   /** Time from the fault's end until every service answered ready; undefined when they did not within 15 s. */
   readyAgainMs?: number;
   durationMs: number;
@@ -143,9 +142,10 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
   }
   for (const name of unready) problems.push(`${name} did not answer 503 on /health/ready while the fault lasted`);
   log('ending the fault');
-  // A restarted process boots inside the window; a store's or broker's own start-up does not count.
-  const ending = scenario.end(stack);
-  if (scenario.readyWindowFrom === 'after-end') await ending;
+  const endingAt = Date.now();
+  await scenario.end(stack);
+  const backAfterMs = Date.now() - endingAt;
+  log(`back after ${backAfterMs} ms`);
   let readyAgainMs: number | undefined;
   try {
     readyAgainMs = await stack.untilAllReady(READY_AGAIN_WITHIN_MS, log);
@@ -154,7 +154,6 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
     problems.push((error as Error).message);
     log((error as Error).message);
   }
-  await ending;
   if (readyAgainMs === undefined) await stack.untilAllReady(60_000, log).catch(() => undefined);
   await sleep(settings.afterMs);
   await load.stop();
@@ -177,6 +176,7 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
     maxAttempts: Math.max(0, ...load.issued.map((challenge) => challenge.attempts)),
     byStatus: outcomes.byStatus,
     maxSendsPerPush: Math.max(0, ...sends),
+    backAfterMs,
     readyAgainMs,
     durationMs: Date.now() - started,
     problems,

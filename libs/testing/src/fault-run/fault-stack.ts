@@ -147,9 +147,9 @@ export class FaultStack {
     return service;
   }
 
-  /** Starts the service's process (again) and waits until it reports ready. */
-  async startService(name: ServiceName): Promise<RunningService> {
-    const service = await startServiceProcess(name, this.envs.get(name)!, { readyTimeoutMs: READY_TIMEOUT_MS, outputKeptChars: OUTPUT_KEPT_CHARS });
+  /** Starts the service's process (again) and waits until it reports ready (`live`: until it answers HTTP). */
+  async startService(name: ServiceName, waitFor: 'ready' | 'live' = 'ready'): Promise<RunningService> {
+    const service = await startServiceProcess(name, this.envs.get(name)!, { readyTimeoutMs: READY_TIMEOUT_MS, outputKeptChars: OUTPUT_KEPT_CHARS, waitFor });
     this.running.set(name, service);
     return service;
   }
