@@ -61,6 +61,11 @@ export interface ReadAllOptions {
 
 export interface Subscription {
   stop(): Promise<void>;
+  /**
+   * False while the subscription cannot follow the log (its store is unreachable, or its connection was lost and
+   * is not yet re-established); readiness checks use it. Stores that cannot tell leave it out.
+   */
+  isHealthy?(): boolean;
 }
 
 export interface SubscribeOptions {

@@ -4,10 +4,18 @@ export function fullJitterBackoffMs(attempt: number, baseMs: number, capMs: numb
   return Math.floor(random() * ceiling);
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener on the signal behind. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

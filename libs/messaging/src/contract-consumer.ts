@@ -1,5 +1,6 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { type ContractEnvelope, type EventType, parseRecordJson, readRecordJson, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { isUnavailableError } from '@pushmfa/event-store';
 import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
@@ -46,10 +47,27 @@ export interface ContractConsumerOptions {
   metrics?: MetricsService;
 }
 
-/** An error the consumer must retry until it succeeds (a store or the broker is down), never dead-letter. */
+const BROKER_OR_CACHE_FAILURES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSBrokerNotFound',
+  'MaxRetriesPerRequestError',
+]);
+
+/**
+ * An error the consumer must retry until it succeeds (a store, the cache or the broker is down), never dead-letter:
+ * tagged `code: 'unavailable'`, a PostgreSQL connection failure (a reset socket, `Connection terminated
+ * unexpectedly`, a server shutting down or recovering), a kafkajs connection failure or an ioredis one; also when
+ * it is the `cause` of what the handler threw.
+ */
 export function isRetryableInfrastructureError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'unavailable' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === '57P01';
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if ((current as { code?: unknown }).code === 'unavailable' || isUnavailableError(current)) return true;
+    if (BROKER_OR_CACHE_FAILURES.has(current.name) || current.message === 'Connection is closed.') return true;
+  }
+  return false;
 }
 
 /**
@@ -72,11 +90,14 @@ export class ContractConsumer {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      // A member that died without leaving (SIGKILL, a lost host) holds its partitions until its session times out,
+      // and a restarted instance cannot join before: 10 s bounds both. Handlers heartbeat between records and retries.
+      sessionTimeout: 10000,
+      heartbeatInterval: 2000,
       maxWaitTimeInMs: options.fetchMaxWaitMs ?? 100,
       minBytes: options.fetchMinBytes ?? 1,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+      // Reconnects for ever with capped backoff: after a broker restart a consumer is back within about 2 s of it.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 2000 },
     });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));

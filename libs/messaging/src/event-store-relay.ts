@@ -77,6 +77,12 @@ export class EventStoreKafkaRelay {
     return this.subscription !== undefined;
   }
 
+  /** Running and following the log: false while its store or the broker fails it, until a round trip succeeds again. */
+  get isHealthy(): boolean {
+    const subscription = this.subscription;
+    return subscription !== undefined && (subscription.isHealthy?.() ?? true);
+  }
+
   get lastPublishedAtMs(): number {
     return this.lastPublishedAt;
   }

@@ -10,3 +10,4 @@ export * from './service-runtime';
 export * from './pg-schema-migration';
 export * from './messaging-metrics';
 export * from './view-freshness';
+export { guardPoolConnections } from '@pushmfa/event-store';

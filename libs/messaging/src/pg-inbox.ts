@@ -1,6 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08003', '08006']);
+import { isUnavailableError } from '@pushmfa/event-store';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -61,11 +60,12 @@ export class PgInbox {
   }
 }
 
-/** Marks connection-level failures so consumers retry instead of dead-lettering. */
+/**
+ * Marks connection-level failures (a refused or reset socket, `Connection terminated unexpectedly`, a server
+ * shutting down or starting up, SQLSTATE classes 08, 53 and 57P) so consumers retry instead of dead-lettering.
+ */
 export function asUnavailable(error: unknown): unknown {
-  const code = (error as { code?: string })?.code;
-  if (code && CONNECTION_ERROR_CODES.has(code)) {
-    return Object.assign(new Error(`database unavailable (${code})`, { cause: error }), { code: 'unavailable' });
-  }
-  return error;
+  if ((error as { code?: unknown })?.code === 'unavailable' || !isUnavailableError(error)) return error;
+  const code = (error as { code?: unknown })?.code;
+  return Object.assign(new Error(`database unavailable${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error }), { code: 'unavailable' });
 }

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Kafka } from 'kafkajs';
 import type { KafkaSecurityConfig } from '@pushmfa/service-config';
+import { guardPoolConnections } from '@pushmfa/event-store';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './event-publisher';
 import { migrateServiceSchema } from './pg-schema-migration';
@@ -35,8 +36,8 @@ export class ServiceRuntime {
       idleTimeoutMillis: 30000,
       application_name: `pushmfa-${options.serviceName}`,
     });
-    // An idle client losing its connection must not crash the process; the next query reports it.
-    this.pool.on('error', (error) => options.log?.('warn', 'idle database connection lost', { error: error.message }));
+    // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
+    guardPoolConnections(this.pool, (error) => options.log?.('warn', 'database connection lost', { error: error.message }));
     this.kafka = createKafka({ brokers: options.brokers, security: options.kafka, clientId: `pushmfa-${options.serviceName}`, log: options.log });
     this.publisher = new KafkaEventPublisher(this.kafka);
   }

@@ -23,4 +23,6 @@ export { ReadinessRegistry } from './health/readiness.registry';
 export type { ReadinessCheck, ReadinessReport } from './health/readiness.registry';
 export { installGracefulShutdown, shutDownGracefully, resolveShutdownTimeoutMs } from './shutdown/graceful-shutdown';
 export type { GracefulShutdownOptions } from './shutdown/graceful-shutdown';
+export { installProcessErrorGuard, UNHANDLED_ERRORS_METRIC } from './process/process-error-guard';
+export type { ProcessErrorGuardOptions, UnhandledErrorKind } from './process/process-error-guard';
 export { Logger, PinoLogger, InjectPinoLogger } from 'nestjs-pino';

@@ -9,3 +9,7 @@ export { declaredAcls, KAFKA_SERVICES, SERVICE_TOPIC_ACCESS, servicePrincipal } 
 export * from './service-process';
 export * from './tcp-fault-proxy';
 export * from './json-http';
+export * from './throwaway/throwaway-postgres';
+export * from './throwaway/throwaway-redis';
+export * from './throwaway/throwaway-kafka';
+// The fault run (libs/testing/src/fault-run) is imported by path: it loads the push emulators, which most tests do not need.

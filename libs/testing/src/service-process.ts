@@ -16,6 +16,8 @@ export interface RunningService {
   stop(): Promise<number | null>;
   /** SIGKILL: a crash, for tests of what survives one. */
   kill(): Promise<void>;
+  /** How the process ended (exit code or signal), or undefined while it runs. */
+  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
 }
 
 export interface ServiceProcessOptions {
@@ -24,6 +26,8 @@ export interface ServiceProcessOptions {
   nodeArgs?: string[];
   /** Keeps only the last this many characters of output (a long benchmark prints a lot). */
   outputKeptChars?: number;
+  /** `ready` (default): resolve once `/health/ready` answers 200; `live`: once the process answers HTTP at all. */
+  waitFor?: 'ready' | 'live';
 }
 
 /** The checkout: found from libs/testing/src and from its compiled copy under dist/ alike. */
@@ -40,7 +44,7 @@ function repositoryRoot(): string {
  * (KAFKA_SASL_* from the broker's credentials) unless `env` names a user itself.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<RunningService> {
-  const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY } = options;
+  const { readyTimeoutMs = 60_000, nodeArgs = [], outputKeptChars = Number.POSITIVE_INFINITY, waitFor = 'ready' } = options;
   const entry = join(repositoryRoot(), 'dist', 'services', name, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
   const port = env.PORT;
@@ -62,7 +66,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output.slice(-4000)}`);
-    if (await isReady(baseUrl)) break;
+    if (await answers(baseUrl, waitFor === 'ready' ? '/health/ready' : '/health/live')) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${output.slice(-4000)}`);
@@ -74,6 +78,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
     pid: child.pid ?? 0,
     baseUrl,
     output: () => output,
+    exited: () => (child.exitCode === null && child.signalCode === null ? undefined : { code: child.exitCode, signal: child.signalCode }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
@@ -85,9 +90,9 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   };
 }
 
-async function isReady(baseUrl: string): Promise<boolean> {
+async function answers(baseUrl: string, path: string): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(2000) });
     return response.status === 200;
   } catch {
     return false;

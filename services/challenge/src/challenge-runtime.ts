@@ -100,6 +100,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     await this.registryFreshness.start();
     await this.registryConsumer.start();
     this.readiness.register('database', () => this.runtime.databaseAnswers());
+    // The relay's listening session (LISTEN + its lock) is re-established after a database outage before this is up.
+    this.readiness.register('relay', () => this.relay.isHealthy);
     this.readiness.register('broker', () => this.runtime.publisher.isConnected && this.registryConsumer.isReady);
     this.readiness.register('redis', () => this.redis.status === 'ready' && this.subscriber.status === 'ready');
   }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
-import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
+import { createKafka, guardPoolConnections, KafkaEventPublisher } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { ChallengeViews } from './challenges/challenge-views';
 import type { DeliveryConfig } from './config';
@@ -26,7 +26,8 @@ import { DeliveryRuntime } from './delivery-runtime';
 /** Wires delivery's parts from its configuration and its push providers. Connects nothing yet. */
 export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProvidersByName, metrics: MetricsService): DeliveryRuntime {
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
-  pool.on('error', (error) => new Logger('Postgres').warn(`idle client error: ${error.message}`));
+  // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
+  guardPoolConnections(pool, (error) => new Logger('Postgres').warn(`database connection lost: ${error.message}`));
   const kafka = createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-delivery', log: consumerLog('Kafka') });
   const publisher = new KafkaEventPublisher(kafka);
   const schedulerLogger = new Logger('PushScheduler');

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
-import { type GlobalPosition, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
+import { type GlobalPosition, guardPoolConnections, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -43,7 +43,8 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     this.store = new PostgresEventStore({ pool: this.runtime.pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(this.runtime.pool, SCHEMA);
     this.lockPool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 5000, application_name: 'pushmfa-device-registry-locks' });
-    this.lockPool.on('error', (error) => this.logger.warn({ error: error.message }, 'idle lock connection lost'));
+    // A lock holder losing its connection loses the lock with it; its next query fails and the pool drops it.
+    guardPoolConnections(this.lockPool, (error) => this.logger.warn({ error: error.message }, 'lock connection lost'));
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
@@ -101,6 +102,9 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       onError: (error) => this.logger.warn({ error: String(error) }, 'device directory projection failed; will retry'),
     });
     this.readiness.register('database', () => this.runtime.databaseAnswers());
+    // The relay's and projections' listening sessions are re-established after a database outage before this is up.
+    this.readiness.register('relay', () => this.relay.isHealthy);
+    this.readiness.register('projections', () => [this.apiKeyProjection, this.deviceProjection].every((s) => s?.isHealthy?.() ?? false));
     this.readiness.register('broker', () => this.runtime.publisher.isConnected);
     this.readiness.register('redis', () => this.redis.status === 'ready');
   }

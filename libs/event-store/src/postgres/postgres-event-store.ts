@@ -29,6 +29,7 @@ import {
   streamRevisionSql,
   type AppendMode,
 } from './postgres-event-store.sql';
+import { guardPoolConnections } from './pool-connection-guard';
 import { PostgresSubscription } from './postgres-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -82,9 +83,8 @@ export class PostgresEventStore implements EventStore {
       this.ownsPool = false;
     } else {
       if (!options.connectionString) throw new Error('PostgresEventStore needs a pool or a connectionString');
-      this.pool = new Pool({ connectionTimeoutMillis: 5_000, ...options.poolConfig, connectionString: options.connectionString });
-      // An idle client losing its connection must not crash the process; the next query reports it.
-      this.pool.on('error', () => undefined);
+      // A client losing its connection must not crash the process; the query in flight, or the next one, reports it.
+      this.pool = guardPoolConnections(new Pool({ connectionTimeoutMillis: 5_000, ...options.poolConfig, connectionString: options.connectionString }));
       this.ownsPool = true;
     }
   }
@@ -144,6 +144,7 @@ export class PostgresEventStore implements EventStore {
         this.subscriptions.delete(subscription);
         await subscription.stop();
       },
+      isHealthy: () => subscription.isHealthy(),
     };
   }
 

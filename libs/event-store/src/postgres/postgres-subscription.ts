@@ -7,6 +7,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
+import { isUnavailableError } from './postgres-error-mapping';
 import { DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_MIN_RETRY_DELAY_MS, retryDelayMs } from '../retry-delay';
 
 export interface PostgresSubscriptionStore {
@@ -30,6 +31,10 @@ export interface PostgresSubscriptionSettings {
  * append commits; the poll interval covers lost notifications and transactions that were holding the
  * visibility horizon back. A session advisory lock on the listening connection makes one instance per
  * subscription id the active consumer, so scaled-out services do not process the log twice.
+ *
+ * When the database goes away (a crash, a failover, a cut connection) the listening session errors: it is dropped,
+ * the loop backs off (capped), and once the database answers again it connects a new session, LISTENs and takes
+ * the lock again before it reads on from the checkpoint. `isHealthy` is false from the failure until then.
  */
 export class PostgresSubscription implements Subscription {
   private running = true;
@@ -37,6 +42,8 @@ export class PostgresSubscription implements Subscription {
   private wakeIdle?: () => void;
   private listener?: PoolClient;
   private isActive = false;
+  private healthy = false;
+  private sessionLost = false;
   private loop?: Promise<void>;
 
   constructor(
@@ -46,6 +53,11 @@ export class PostgresSubscription implements Subscription {
 
   start(): void {
     this.loop = this.run();
+  }
+
+  /** True once the listening session is established (active or standby) and the last round trip succeeded. */
+  isHealthy(): boolean {
+    return this.healthy && this.listener !== undefined;
   }
 
   async stop(): Promise<void> {
@@ -65,13 +77,23 @@ export class PostgresSubscription implements Subscription {
     while (this.running) {
       try {
         if (!(await this.ensureActive())) {
+          this.healthy = true;
+          failures = 0;
           await this.idle(this.settings.standbyIntervalMs, false);
           continue;
+        }
+        // After a lost session, read on from the stored checkpoint, not from memory: another instance may have
+        // moved it meanwhile, and after a failover to a standby that had not received the last commits yet,
+        // positions past the checkpoint can be taken again by new commits.
+        if (this.sessionLost) {
+          position = undefined;
+          this.sessionLost = false;
         }
         position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
         this.notified = false;
         const batch = await store.readAll(position, { maxCount: batchSize });
         const last = batch[batch.length - 1];
+        this.healthy = true;
         if (!last) {
           failures = 0;
           await this.idle(this.settings.pollIntervalMs, true);
@@ -82,6 +104,9 @@ export class PostgresSubscription implements Subscription {
         position = last.position;
         failures = 0;
       } catch (error) {
+        this.healthy = false;
+        // A failed round trip may have left the session in an unknown state (e.g. a half-open socket): start anew.
+        if (isUnavailableError(error)) this.dropListener();
         this.options.onError?.(error);
         await this.idle(retryDelayMs(failures, minDelay, maxDelay), false);
         failures += 1;
@@ -93,11 +118,21 @@ export class PostgresSubscription implements Subscription {
   private async ensureActive(): Promise<boolean> {
     if (!this.listener) {
       const client = await this.settings.pool.connect();
-      client.on('error', () => this.dropListener());
+      client.on('error', (error) => {
+        if (this.listener !== client) return;
+        this.healthy = false;
+        this.dropListener();
+        this.options.onError?.(error);
+      });
       client.on('notification', () => this.wake());
       this.listener = client;
       this.isActive = false;
-      await client.query(`LISTEN ${this.settings.channel}`);
+      try {
+        await client.query(`LISTEN ${this.settings.channel}`);
+      } catch (error) {
+        if (this.listener === client) this.dropListener();
+        throw error;
+      }
     }
     if (!this.isActive) {
       const key = `pushmfa-event-store:${this.settings.schema}:${this.options.subscriptionId}`;
@@ -112,10 +147,12 @@ export class PostgresSubscription implements Subscription {
 
   private dropListener(): void {
     const client = this.listener;
+    if (!client) return;
     this.listener = undefined;
     this.isActive = false;
+    this.sessionLost = true;
     // Destroying the connection releases its LISTEN and its session advisory lock together.
-    client?.release(true);
+    client.release(true);
     this.wake();
   }
 
@@ -140,3 +177,4 @@ export class PostgresSubscription implements Subscription {
     });
   }
 }
+

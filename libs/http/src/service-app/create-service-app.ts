@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { installGracefulShutdown, Logger, resolveCorrelationId } from '@pushmfa/observability';
+import { installGracefulShutdown, installProcessErrorGuard, Logger, resolveCorrelationId } from '@pushmfa/observability';
 import type { FastifyInstance } from 'fastify';
 import { ProblemExceptionFilter } from '../problem/problem-exception.filter';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -26,7 +26,10 @@ export interface ServiceAppOptions {
    */
   readonly trustProxy?: boolean | string | string[];
   readonly openApi?: OpenApiOptions;
-  /** Install SIGTERM/SIGINT handling (graceful shutdown, exit 0). Tests pass false. Defaults to true. */
+  /**
+   * Install SIGTERM/SIGINT handling (graceful shutdown, exit 0) and the process error guard (an unhandled error is
+   * logged and counted, not fatal). Tests pass false. Defaults to true.
+   */
   readonly handleSignals?: boolean;
   /** Skip listen(), e.g. to add things before the port opens; the caller then calls app.listen. */
   readonly listen?: boolean;
@@ -59,7 +62,10 @@ export async function createServiceApp(rootModule: Type<unknown>, options: Servi
   app.useGlobalFilters(new ProblemExceptionFilter());
   registerJsonBodyParser(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, BODY_LIMIT_BYTES);
   serveOpenApiDocument(app, options.serviceName, options.openApi);
-  if (options.handleSignals ?? true) installGracefulShutdown(app);
+  if (options.handleSignals ?? true) {
+    installGracefulShutdown(app);
+    installProcessErrorGuard(app);
+  }
   if (options.listen ?? true) await app.listen(port, options.host ?? process.env.HOST ?? '0.0.0.0');
   return app;
 }

@@ -1,0 +1,5 @@
+export * from './fault-http';
+export * from './fault-stack';
+export * from './fault-workspace';
+export * from './fault-load';
+export * from './fault-scenarios';
