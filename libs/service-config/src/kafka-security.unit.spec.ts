@@ -52,6 +52,10 @@ describe('Kafka authentication settings', () => {
   });
 
   it('lets development run without Kafka authentication (a plaintext broker of ones own)', () => {
-    expect(load({}).kafka).toEqual({});
+    expect(load({ PUSHMFA_MODE: 'development' }).kafka).toEqual({});
+  });
+
+  it('applies the production rules when PUSHMFA_MODE is not set', () => {
+    expect(() => load({})).toThrow(/KAFKA_TLS_CA_FILE: production mode talks to Kafka over TLS only/);
   });
 });

@@ -2,19 +2,20 @@ import { parseServiceEnv, serviceConfigOf, serviceEnvShape } from './service-env
 
 describe('service environment', () => {
   it('gives the defaults of API.md, in production mode unless development is asked for', () => {
-    expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), {}))).toEqual({
+    expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), { PUSHMFA_MODE: 'development' }))).toEqual({
       port: 3009,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
       brokers: ['127.0.0.1:9092'],
       topicPrefix: '',
-      mode: 'production',
+      mode: 'development',
       kafka: {},
     });
-    expect(serviceConfigOf(parseServiceEnv('probe', serviceEnvShape(3009), { PUSHMFA_MODE: 'development' })).mode).toBe('development');
+    // Unset is production: it refuses to start without what production needs (here: Kafka over TLS).
+    expect(() => parseServiceEnv('probe', serviceEnvShape(3009), {})).toThrow(/production mode/);
   });
 
   it('splits the broker list', () => {
-    expect(parseServiceEnv('probe', serviceEnvShape(1), { KAFKA_BROKERS: 'a:9092, b:9093' }).KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(parseServiceEnv('probe', serviceEnvShape(1), { KAFKA_BROKERS: 'a:9092, b:9093', PUSHMFA_MODE: 'development' }).KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
   });
 
   it('names every malformed variable at once', () => {

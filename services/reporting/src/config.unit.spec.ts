@@ -1,9 +1,18 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadReportingConfig } from './config';
 
+
+/** What production needs to reach Kafka (TLS and the service's own user); the tests here are about other settings. */
+const caFile = join(mkdtempSync(join(tmpdir(), 'config-spec-')), 'ca.pem');
+writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
+const KAFKA = { KAFKA_TLS_CA_FILE: caFile, KAFKA_SASL_USERNAME: 'pushmfa-test', KAFKA_SASL_PASSWORD: 'test-password' };
+
 describe('reporting configuration', () => {
   it('defaults to port 3003, the local broker and the pushmfa database', () => {
-    expect(loadReportingConfig({})).toEqual({
+    expect(loadReportingConfig({ ...KAFKA })).toMatchObject({
       port: 3003,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/pushmfa',
       brokers: ['127.0.0.1:9092'],
