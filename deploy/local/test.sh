@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: real infrastructure up (Kafka included), the browser for the admin page's test, build, then the admin
-# page's Vitest tests and every jest project (unit, int, e2e), all on Node 24 (node-runtime.sh: the machine's node
-# when it is 24.11 or newer, otherwise the pinned Node fetched once into .local/node/).
+# page's Vitest tests, every jest project (unit, int, e2e) and then the fault suite (npm run test:faults), all on
+# Node 24 (node-runtime.sh: the machine's node when it is 24.11 or newer, otherwise the pinned Node fetched once into
+# .local/node/).
 # Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`. Fails when Vitest or jest fails.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -44,6 +45,15 @@ export NODE_OPTIONS="--experimental-vm-modules${NODE_OPTIONS:+ $NODE_OPTIONS}"
 status=0
 npx jest "${jest_flags[@]}" "$@" || status=$?
 
+# The fault suite (test/faults): the built services under load through crashes and outages of their own PostgreSQL,
+# Redis and Kafka broker, one file at a time after the other tiers. Left out when a part of the suite is asked for.
+fault_results=.local/jest-fault-results.json
+rm -f "$fault_results"
+fault_status=0
+if [[ $# -eq 0 ]]; then
+  PUSHMFA_FAULT_SUITE=1 npx jest --selectProjects faults --runInBand "${jest_flags[@]/#--outputFile=*/--outputFile=$fault_results}" || fault_status=$?
+fi
+
 # One plain summary line per runner that any CI reader understands, whatever their reporters printed above.
 if [[ -f "$vitest_results" ]]; then
   node -e '
@@ -61,5 +71,13 @@ if [[ -f "$results" ]]; then
     if (r.numRuntimeErrorTestSuites > 0) console.log(`jest: ${r.numRuntimeErrorTestSuites} test file(s) failed to run`);
   ' "$results"
 fi
+if [[ -f "$fault_results" ]]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`faults: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    if (r.numRuntimeErrorTestSuites > 0) console.log(`faults: ${r.numRuntimeErrorTestSuites} test file(s) failed to run`);
+  ' "$fault_results"
+fi
+if [[ "$status" -eq 0 && "$fault_status" -ne 0 ]]; then status=$fault_status; fi
 if [[ "$status" -eq 0 && "$vitest_status" -ne 0 ]]; then status=$vitest_status; fi
 exit "$status"

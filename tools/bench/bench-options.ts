@@ -26,6 +26,10 @@ export interface BenchOptions {
   operatorToken?: string;
   emulatorControlUrl?: string;
   skipMain: boolean;
+  /** Run the fault suite's scenarios at `--rate` instead of the load run (a stack with its own stores and broker). */
+  faults: boolean;
+  /** Seconds each fault lasts in the fault run. */
+  faultSeconds: number;
 }
 
 export interface TargetUrls {
@@ -50,6 +54,10 @@ export const USAGE = `npm run bench -- [options]
   --all                   --scaling and --report-rows 1000000
   --profile               start the services with --cpu-prof (profiles under .local/profiles/)
   --service-node-options  extra NODE_OPTIONS for the service processes
+  --faults                the fault suite's scenarios (each service SIGKILLed, the broker SIGKILLed, PostgreSQL
+                          crash-restarted and cut off, Redis restarted empty) under --rate challenges a second,
+                          on a PostgreSQL, Redis and Kafka of the run's own; e.g. half the capacity the bench reports
+  --fault-seconds S       how long each fault lasts in --faults (default 5)
   --target registry=URL,challenge=URL,reporting=URL
                           use a running stack instead of starting one (needs --operator-token or
                           PUSHMFA_OPERATOR_TOKEN, and --emulator-control URL of its push emulators)
@@ -72,6 +80,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     serviceNodeOptions: '',
     operatorToken: env.PUSHMFA_OPERATOR_TOKEN,
     skipMain: false,
+    faults: false,
+    faultSeconds: 5,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -101,6 +111,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       case '--all': options.scaling = true; options.reportRows = 1_000_000; break;
       case '--profile': options.profile = true; break;
       case '--service-node-options': options.serviceNodeOptions = value(); break;
+      case '--faults': options.faults = true; break;
+      case '--fault-seconds': options.faultSeconds = number(1); break;
       case '--target': options.target = parseTarget(value()); break;
       case '--operator-token': options.operatorToken = value(); break;
       case '--emulator-control': options.emulatorControlUrl = value(); break;
@@ -112,6 +124,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   if (options.reportSampleEvery === 0) options.reportSampleEvery = Math.max(1, Math.round(options.rate / 10));
   if (options.target && !options.operatorToken) throw new Error('--target needs --operator-token (or PUSHMFA_OPERATOR_TOKEN)');
   if (options.target && !options.emulatorControlUrl) throw new Error('--target needs --emulator-control, the control API of the emulators its delivery pushes to');
+  if (options.faults && (options.target || options.scaling)) throw new Error('--faults starts a stack of its own; it cannot run with --target or --scaling');
   if (options.target && options.scaling) throw new Error('--scaling starts its own delivery workers; it cannot run against --target');
   return options;
 }

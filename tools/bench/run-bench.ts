@@ -6,6 +6,7 @@ import type { BenchOptions } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
 import { runDeliveryScaling, type ScalingResult } from './delivery-scaling-run';
 import { DispatchObserver } from './dispatch-observer';
+import { runFaultBench } from './fault-bench';
 import { judgeGoals } from './goals';
 import { KeepAliveHttpClient } from './keep-alive-http.client';
 import type { LatencySummary } from './latency-summary';
@@ -25,6 +26,7 @@ const CHALLENGES_PER_USER = 900;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 export async function runBench(options: BenchOptions): Promise<void> {
+  if (options.faults) return runFaultBench(options);
   const startedAt = new Date().toISOString();
   const runLabel = startedAt.replace(/[^0-9]/g, '').slice(0, 14);
   const loadBefore = loadavg();

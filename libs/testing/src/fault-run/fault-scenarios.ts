@@ -159,6 +159,7 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
   await load.stop();
   log(`load stopped: ${load.issued.length} issued, ${load.gaveUp} given up; checking outcomes`);
   for (const exited of stack.exitedServices()) problems.push(`${exited.name} exited (code ${exited.code}, signal ${exited.signal}):\n${exited.output}`);
+  for (const { name, count } of await stack.unhandledErrors()) problems.push(`${name} counted ${count} unhandled error(s) (pushmfa_unhandled_errors_total): see its log`);
   const deadLettered = (await stack.deadLettered()) - deadLetteredBefore;
   if (deadLettered > 0) problems.push(`${deadLettered} record(s) were dead-lettered during the fault (an outage must be retried, never dead-lettered)`);
   if (load.gaveUp > 0) problems.push(`${load.gaveUp} challenge(s) were never issued although the platform retried for 90 s`);

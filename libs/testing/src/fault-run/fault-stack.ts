@@ -218,6 +218,24 @@ export class FaultStack {
   }
 
   /**
+   * `pushmfa_unhandled_errors_total` of each running service (its `/metrics`): the process error guard kept it alive
+   * through an error nothing handled, a bug the run must report, not hide.
+   */
+  async unhandledErrors(): Promise<Array<{ name: ServiceName; count: number }>> {
+    const counts = await Promise.all(
+      [...this.running.values()].map(async (service) => {
+        const text = await fetch(`${service.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).catch(() => '');
+        const count = text
+          .split('\n')
+          .filter((line) => line.startsWith('pushmfa_unhandled_errors_total'))
+          .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+        return { name: service.name, count };
+      }),
+    );
+    return counts.filter((entry) => entry.count > 0);
+  }
+
+  /**
    * Records on the run's dead-letter topics so far. An outage must never dead-letter anything: a record that failed
    * because a store or the broker was away is retried until it succeeds.
    */
