@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { DEAD_LETTER_SUFFIX, declaredTopics } from '@pushmfa/contracts';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
 import { ensureTopics } from '../../../../tools/create-topics';
+import { deleteAcls } from '../../../../tools/kafka-acls';
+import { kafkaSecurityAs, testKafka } from '../kafka-credentials';
 import { freePort, type RunningService, type ServiceName, startServiceProcess } from '../service-process';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../tcp-fault-proxy';
 import { startThrowawayKafka, type ThrowawayKafka } from '../throwaway/throwaway-kafka';
@@ -82,7 +83,7 @@ export class FaultStack {
         brokers = options.kafka.brokers;
       }
       const topicPrefix = `f${options.label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}${randomBytes(4).toString('hex')}.`;
-      await ensureTopics(brokers, topicPrefix);
+      await ensureTopics(brokers, topicPrefix, kafkaSecurityAs('admin'));
       if (!kafka) cleanups.push(() => deleteTopics(brokers, topicPrefix));
 
       const account = createTestServiceAccount('pushmfa-faults');
@@ -240,7 +241,7 @@ export class FaultStack {
    * because a store or the broker was away is retried until it succeeds.
    */
   async deadLettered(): Promise<number> {
-    const admin = new Kafka({ clientId: 'pushmfa-fault-stack', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = testKafka('pushmfa-fault-stack', this.brokers.split(',')).admin();
     await admin.connect();
     try {
       let total = 0;
@@ -276,9 +277,10 @@ export class FaultStack {
 }
 
 async function deleteTopics(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'pushmfa-fault-stack', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka('pushmfa-fault-stack', brokers.split(',')).admin();
   await admin.connect();
   try {
+    await deleteAcls(admin, prefix);
     const existing = new Set(await admin.listTopics());
     const topics = declaredTopics(prefix).map((topic) => topic.name).filter((name) => existing.has(name));
     if (topics.length > 0) await admin.deleteTopics({ topics });

@@ -5,11 +5,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSecurityDir, testKafkaOptions } from '../kafka-credentials';
 import { freePort } from '../service-process';
 
 const run = promisify(execFile);
 
-/** A single-node KRaft broker of a test's own, on free ports with its own data directory, so it may be killed. */
+/**
+ * A single-node KRaft broker of a test's own, on free ports with its own data directory, so it may be killed. It is
+ * secured like the local one (deploy/local/infra.sh): SASL_SSL only, with that broker's certificate and SCRAM users
+ * (from the checkout's `.local/kafka/security`, or PUSHMFA_KAFKA_SECURITY_DIR) and StandardAuthorizer, so the services
+ * authenticate to it exactly as they do elsewhere and the ACLs `ensureTopics` creates are in force.
+ */
 export interface ThrowawayKafka {
   brokers: string;
   /** SIGKILL of the broker's JVM; its data directory stays, as after a machine crash. */
@@ -41,8 +47,33 @@ function clusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** The SCRAM users of the local broker's credentials.env: the admin user first, then one per service. */
+function scramUsers(securityDir: string): { admin: { name: string; password: string }; all: Array<{ name: string; password: string }> } {
+  const file = join(securityDir, 'credentials.env');
+  if (!existsSync(file) || !existsSync(join(securityDir, 'broker-keystore.pem'))) {
+    throw new Error(`throwaway Kafka: no broker certificate or credentials in ${securityDir}; run "bash deploy/local/infra.sh up" once (it makes them), or set PUSHMFA_KAFKA_SECURITY_DIR`);
+  }
+  const values = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values.set(match[1] as string, match[2] as string);
+  }
+  const all: Array<{ name: string; password: string }> = [];
+  for (const [key, name] of values) {
+    const prefix = key.endsWith('_USERNAME') ? key.slice(0, -'_USERNAME'.length) : undefined;
+    const password = prefix ? values.get(`${prefix}_PASSWORD`) : undefined;
+    if (prefix && password) all.push({ name, password });
+  }
+  const adminName = values.get('PUSHMFA_KAFKA_ADMIN_USERNAME');
+  const admin = all.find((user) => user.name === adminName);
+  if (!admin) throw new Error(`throwaway Kafka: ${file} names no admin user`);
+  return { admin, all };
+}
+
 export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka> {
   const libs = kafkaLibs();
+  const security = kafkaSecurityDir();
+  const users = scramUsers(security);
   const dir = mkdtempSync(join(tmpdir(), `pushmfa-kafka-${label}-`));
   const data = join(dir, 'data');
   const logs = join(dir, 'logs');
@@ -55,11 +86,22 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `listeners=SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      'listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
       'controller.listener.names=CONTROLLER',
-      'inter.broker.listener.name=PLAINTEXT',
+      'inter.broker.listener.name=SASL_SSL',
+      'sasl.enabled.mechanisms=SCRAM-SHA-512',
+      'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+      `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${users.admin.name}" password="${users.admin.password}";`,
+      'ssl.keystore.type=PEM',
+      `ssl.keystore.location=${join(security, 'broker-keystore.pem')}`,
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${join(security, 'ca.pem')}`,
+      'ssl.endpoint.identification.algorithm=https',
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'allow.everyone.if.no.acl.found=false',
+      `super.users=User:${users.admin.name};User:ANONYMOUS`,
       `log.dirs=${data}`,
       'default.replication.factor=1',
       'min.insync.replicas=1',
@@ -87,7 +129,8 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
   );
   const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, `-Dkafka.logs.dir=${logs}`, '-cp', `${libs}/*`];
   try {
-    await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties], { timeout: 90_000 });
+    const scram = users.all.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
+    await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties, ...scram], { timeout: 90_000 });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`throwaway Kafka: formatting the storage failed (is Java 17+ installed?): ${String(error)}`);
@@ -101,7 +144,7 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
     started.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));
     started.stderr?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));
     const deadline = Date.now() + 90_000;
-    const admin = new Kafka({ clientId: 'pushmfa-throwaway-kafka', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
+    const admin = new Kafka({ clientId: 'pushmfa-throwaway-kafka', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, ...testKafkaOptions('admin') }).admin();
     for (;;) {
       if (started.exitCode !== null) throw new Error(`throwaway Kafka exited with ${started.exitCode}:\n${stdout}\n${readLog()}`);
       try {
