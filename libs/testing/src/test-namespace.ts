@@ -135,7 +135,8 @@ async function dropDatabase(adminUrl: string, databaseName: string): Promise<voi
   await withPostgres(adminUrl, (client) => client.query(`drop database if exists "${databaseName}" with (force)`));
 }
 
-async function deleteTopics(brokers: string[], prefix: string): Promise<void> {
+/** Deletes a topic prefix's declared topics and its ACLs, and waits until the broker has removed the topics. */
+export async function deleteTopics(brokers: string[], prefix: string): Promise<void> {
   const admin = testKafka('pushmfa-test-namespace', brokers).admin();
   await admin.connect();
   try {

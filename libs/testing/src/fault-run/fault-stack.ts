@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { DEAD_LETTER_SUFFIX, declaredTopics } from '@pushmfa/contracts';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
 import { ensureTopics } from '../../../../tools/create-topics';
-import { deleteAcls } from '../../../../tools/kafka-acls';
 import { kafkaSecurityAs, testKafka } from '../kafka-credentials';
+import { deleteTopics } from '../test-namespace';
 import { freePort, type RunningService, type ServiceName, startServiceProcess } from '../service-process';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../tcp-fault-proxy';
 import { startThrowawayKafka, type ThrowawayKafka } from '../throwaway/throwaway-kafka';
@@ -84,7 +84,7 @@ export class FaultStack {
       }
       const topicPrefix = `f${options.label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}${randomBytes(4).toString('hex')}.`;
       await ensureTopics(brokers, topicPrefix, kafkaSecurityAs('admin'));
-      if (!kafka) cleanups.push(() => deleteTopics(brokers, topicPrefix));
+      if (!kafka) cleanups.push(() => deleteTopics(brokers.split(','), topicPrefix));
 
       const account = createTestServiceAccount('pushmfa-faults');
       const fcm = await startFcmEmulator({ serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }] });
@@ -273,18 +273,5 @@ export class FaultStack {
     }
     this.running.clear();
     for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
-  }
-}
-
-async function deleteTopics(brokers: string, prefix: string): Promise<void> {
-  const admin = testKafka('pushmfa-fault-stack', brokers.split(',')).admin();
-  await admin.connect();
-  try {
-    await deleteAcls(admin, prefix);
-    const existing = new Set(await admin.listTopics());
-    const topics = declaredTopics(prefix).map((topic) => topic.name).filter((name) => existing.has(name));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
   }
 }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaSecurityDir, testKafkaOptions } from '../kafka-credentials';
 import { freePort } from '../service-process';
+import { killChild } from './kill-child';
 
 const run = promisify(execFile);
 
@@ -172,10 +173,7 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
   const kill = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    await killChild(running);
   };
   try {
     await start();

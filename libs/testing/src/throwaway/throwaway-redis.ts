@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../service-process';
+import { killChild } from './kill-child';
 
 /** A Redis server of a test's own on a free port, with no persistence, so a restart brings it back empty. */
 export interface ThrowawayRedis {
@@ -44,10 +45,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   const kill = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    await killChild(running);
   };
   await start();
   return { port, url: `redis://127.0.0.1:${port}`, kill, start, destroy: kill };
