@@ -43,9 +43,15 @@ function kafkaLibs(): string {
   return libs;
 }
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding; like Kafka's own Uuid.randomUuid, one
+ * starting with "-" is drawn again, since the storage tool would read it as an option.
+ */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** The SCRAM users of the local broker's credentials.env: the admin user first, then one per service. */
@@ -134,7 +140,9 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
     await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties, ...scram], { timeout: 90_000 });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`throwaway Kafka: formatting the storage failed (is Java 17+ installed?): ${String(error)}`);
+    // Not the error itself: its message repeats the command line, and with it the SCRAM passwords.
+    const output = (error as { stderr?: string; stdout?: string }).stderr || (error as { stdout?: string }).stdout || (error as Error).name;
+    throw new Error(`throwaway Kafka: formatting the storage failed (is Java 17+ installed?): ${output}`);
   }
   const brokers = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
