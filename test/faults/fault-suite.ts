@@ -8,11 +8,23 @@ import { type FaultWorkspace, setUpFaultWorkspace } from '../../libs/testing/src
 const LOG_DIR = join(__dirname, '..', '..', '.local', 'fault-logs');
 const USERS = 8;
 
+/** What a fault run answers a spec file, which asserts on it. */
+export interface FaultRun {
+  /** The warm-up challenges' outcome, before any fault: every one approved and reported. */
+  warmUpOutcome(): Promise<{ problems: string[]; byStatus: Record<string, number> }>;
+  /** Runs one scenario under the steady load, prints its one-line summary, and answers its result. */
+  run(scenario: FaultScenario): ReturnType<typeof runFaultScenario>;
+}
+
+export const WARM_UP_USERS = USERS;
+export const SCENARIO_TIMEOUT_MS = 240_000;
+
 /**
- * One stack per file, started once; its scenarios run in sequence under the same steady load, each checked on its
- * own. A scenario's failure message lists every broken promise.
+ * One stack per file, started once (beforeAll) and stopped once (afterAll); the file's scenarios run in sequence
+ * under the same steady load, each checked on its own by the spec file. A result's `problems` lists every broken
+ * promise.
  */
-export function describeFaultSuite(label: string, kafka: FaultStackOptions['kafka'], scenarios: FaultScenario[]): void {
+export function useFaultStack(label: string, kafka: FaultStackOptions['kafka']): FaultRun {
   let stack: FaultStack;
   let workspace: FaultWorkspace;
   let phones: PhoneFleet;
@@ -40,22 +52,15 @@ export function describeFaultSuite(label: string, kafka: FaultStackOptions['kafk
     await stack?.close();
   }, 120_000);
 
-  it('answers and reports every challenge before any fault', async () => {
-    const outcome = await checkOutcomes(stack.urls, workspace, phones, warmUps, (id) => sendsPerChallenge(stack).get(id) ?? 0, 3);
-    expect(outcome.problems).toEqual([]);
-    expect(outcome.byStatus).toEqual({ approved: USERS });
-  }, 120_000);
-
-  for (const scenario of scenarios) {
-    it(`keeps every promise through: ${scenario.name}`, async () => {
+  return {
+    warmUpOutcome: () => checkOutcomes(stack.urls, workspace, phones, warmUps, (id) => sendsPerChallenge(stack).get(id) ?? 0, 3),
+    run: async (scenario) => {
       const result = await runFaultScenario(stack, workspace, phones, scenario, { ...FAULT_TEST_SETTINGS, log });
       process.stdout.write(
         `[faults] ${result.name}: ${result.issued} challenges ${JSON.stringify(result.byStatus)}, at most ${result.maxAttempts} POSTs per challenge, ` +
           `at most ${result.maxSendsPerPush} sends per push, back after ${result.backAfterMs} ms, every service ready ${result.readyAgainMs ?? '–'} ms later, ${Math.round(result.durationMs / 1000)} s\n`,
       );
-      expect(result.problems).toEqual([]);
-      expect(result.issued).toBeGreaterThan(0);
-      expect(result.byStatus).toEqual({ approved: result.issued });
-    }, 240_000);
-  }
+      return result;
+    },
+  };
 }
