@@ -71,7 +71,10 @@ describe('a lost PostgreSQL connection', () => {
       // LISTEN (or the read it does on coming back) delivers it within the wait below.
       await store.appendToStream(streamId, eventsOf(1), 0n);
       await waitFor('the subscription to be healthy again', () => subscription.isHealthy?.() === true);
-      await waitFor('the event appended during the loss', () => seen.length === 2);
+      // Usually the read on coming back delivers it at once; but the global log is read only below the oldest running
+      // transaction anywhere in the cluster (pg_snapshot_xmin), and other test files' transactions may hold that back,
+      // so the event may only be readable at the next poll (10 s): wait past two of them.
+      await waitFor('the event appended during the loss', () => seen.length === 2, 25_000);
       // The new session holds the subscription's advisory lock again (the old one's died with its backend).
       const { rows } = await admin.query<{ count: string }>(
         "select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and l.granted and a.application_name = $1",
