@@ -4,7 +4,8 @@ import { eventsOf, uniqueStreamId, waitFor } from '../event-store.contract';
 import type { RecordedEvent } from '../event-store.port';
 import { guardPoolConnections } from './pool-connection-guard';
 import { PostgresEventStore } from './postgres-event-store';
-import { connectTestPool, dropSchema, testDatabaseUrl, uniqueSchemaName } from './postgres-test-database';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../../testing/src/throwaway/throwaway-postgres';
+import { connectTestPool, testDatabaseUrl, uniqueSchemaName } from './postgres-test-database';
 
 /** Ends every backend of `applicationName` from outside, as a database restart or failover would. */
 async function terminateBackends(admin: Pool, applicationName: string): Promise<number> {
@@ -13,7 +14,7 @@ async function terminateBackends(admin: Pool, applicationName: string): Promise<
 }
 
 describe('a lost PostgreSQL connection', () => {
-  jest.setTimeout(30_000);
+  jest.setTimeout(60_000);
   let admin: Pool;
 
   beforeAll(async () => {
@@ -46,9 +47,14 @@ describe('a lost PostgreSQL connection', () => {
   });
 
   it('makes a subscription unhealthy until it has listened and locked again, then it delivers what was appended meanwhile', async () => {
+    // A PostgreSQL of its own: the global log is read only below the oldest transaction running anywhere in the
+    // cluster (pg_snapshot_xmin), and other test files' long transactions on the shared one would hold it back.
+    const own: ThrowawayPostgres = await startThrowawayPostgres('loss');
+    await own.createDatabase('loss');
+    const ownAdmin = new Pool({ connectionString: own.url('loss'), max: 2 });
     const applicationName = `sub-${uniqueSchemaName('t')}`;
     const schema = uniqueSchemaName('es_loss');
-    const pool = guardPoolConnections(new Pool({ connectionString: testDatabaseUrl(), max: 4, application_name: applicationName }));
+    const pool = guardPoolConnections(new Pool({ connectionString: own.url('loss'), max: 4, application_name: applicationName }));
     const store = new PostgresEventStore({ pool, schema, pollIntervalMs: 10_000 });
     const seen: RecordedEvent[] = [];
     const errors: unknown[] = [];
@@ -65,18 +71,15 @@ describe('a lost PostgreSQL connection', () => {
       await store.appendToStream(streamId, eventsOf(1), 'no_stream');
       await waitFor('the first event', () => seen.length === 1);
 
-      expect(await terminateBackends(admin, applicationName)).toBeGreaterThan(0);
+      expect(await terminateBackends(ownAdmin, applicationName)).toBeGreaterThan(0);
       await waitFor('the subscription to notice', () => errors.length > 0);
       // Appended while the subscription re-establishes its session: a poll interval of 10 s means only a new
       // LISTEN (or the read it does on coming back) delivers it within the wait below.
       await store.appendToStream(streamId, eventsOf(1), 0n);
       await waitFor('the subscription to be healthy again', () => subscription.isHealthy?.() === true);
-      // Usually the read on coming back delivers it at once; but the global log is read only below the oldest running
-      // transaction anywhere in the cluster (pg_snapshot_xmin), and other test files' transactions may hold that back,
-      // so the event may only be readable at the next poll (10 s): wait past two of them.
-      await waitFor('the event appended during the loss', () => seen.length === 2, 25_000);
+      await waitFor('the event appended during the loss', () => seen.length === 2);
       // The new session holds the subscription's advisory lock again (the old one's died with its backend).
-      const { rows } = await admin.query<{ count: string }>(
+      const { rows } = await ownAdmin.query<{ count: string }>(
         "select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and l.granted and a.application_name = $1",
         [applicationName],
       );
@@ -84,8 +87,9 @@ describe('a lost PostgreSQL connection', () => {
       await subscription.stop();
     } finally {
       await store.close();
-      await dropSchema(admin, schema);
       await pool.end();
+      await ownAdmin.end();
+      await own.destroy();
     }
   });
 });
