@@ -8,6 +8,7 @@ import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadChallengeConfig } from './config';
 import { startChallengeService } from './main';
+import { guardPoolConnections } from '@pushmfa/event-store';
 
 export interface HttpAnswer {
   status: number;
@@ -80,7 +81,7 @@ export class ChallengeTestWorld {
     const namespace = await createTestNamespace(label);
     const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('device-registry') }));
     await publisher.connect();
-    return new ChallengeTestWorld(namespace, publisher, new Pool({ connectionString: namespace.databaseUrl, max: 3 }));
+    return new ChallengeTestWorld(namespace, publisher, guardPoolConnections(new Pool({ connectionString: namespace.databaseUrl, max: 3 })));
   }
 
   async start(options: { expiryPollIntervalMs?: number; maxIssuing?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
