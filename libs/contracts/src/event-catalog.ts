@@ -17,7 +17,14 @@ export type EventType = keyof Catalog;
 type Latest<T extends EventType> = Catalog[T][keyof Catalog[T] & 1];
 /** The data of an event type at its current version. */
 export type EventData<T extends EventType> = z.infer<Latest<T>>;
-export type ContractEnvelope<T extends EventType = EventType> = Envelope<EventData<T>> & { type: T };
+/**
+ * A contract envelope, discriminated on `type` over the whole catalogue: `switch (envelope.type)` narrows `data`.
+ * A new event type in EVENT_SCHEMAS joins the union (and every exhaustive switch) with nothing else to write.
+ */
+export type ContractEnvelope<T extends EventType = EventType> = { [K in T]: Envelope<EventData<K>> & { type: K } }[T];
+
+/** An event of the catalogue without its envelope (what a mapper produces), discriminated on `type` the same way. */
+export type ContractEvent<T extends EventType = EventType> = { [K in T]: { type: K; data: EventData<K> } }[T];
 
 export const REGISTRY_EVENT_TYPES = Object.keys(registryEventSchemas) as (keyof typeof registryEventSchemas)[];
 export const CHALLENGE_EVENT_TYPES = Object.keys(challengeEventSchemas) as (keyof typeof challengeEventSchemas)[];
@@ -119,8 +126,11 @@ export function parseRecordJson(json: unknown): ParsedRecord {
   }
 }
 
+/** What a producer gives `buildEnvelope`: the envelope of one event type, its version defaulting to the current one. */
+export type EnvelopeInput<T extends EventType> = Omit<Envelope<EventData<T>>, 'type' | 'version'> & { type: T; version?: number };
+
 /** Builds a validated envelope for producing; throws ContractViolationError on bad data. */
-export function buildEnvelope<T extends EventType>(input: Omit<ContractEnvelope<T>, 'version'> & { version?: number }): ContractEnvelope<T> {
+export function buildEnvelope<T extends EventType>(input: EnvelopeInput<T>): ContractEnvelope<T> {
   const version = input.version ?? currentVersion(input.type);
   const data = validateEventData(input.type, version, input.data);
   const envelope = { ...input, version, data };
@@ -130,6 +140,6 @@ export function buildEnvelope<T extends EventType>(input: Omit<ContractEnvelope<
 }
 
 /** Narrowing helper for consumers: `if (isEnvelopeOf(e, 'ChallengeIssued')) e.data.devices`. */
-export function isEnvelopeOf<T extends EventType>(envelope: ContractEnvelope, type: T): envelope is ContractEnvelope<T> {
+export function isEnvelopeOf<T extends EventType>(envelope: ContractEnvelope, type: T): envelope is Extract<ContractEnvelope, { type: T }> {
   return envelope.type === type;
 }

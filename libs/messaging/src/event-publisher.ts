@@ -1,10 +1,11 @@
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { buildEnvelope, type ContractEnvelope, type EventType, TRACEPARENT_HEADER } from '@pushmfa/contracts';
+import { buildEnvelope, type EnvelopeInput, type EventType, TRACEPARENT_HEADER } from '@pushmfa/contracts';
 
 export interface OutgoingEvent {
   topic: string;
   key: string;
-  envelope: ContractEnvelope;
+  /** Validated and completed (its version) by `buildEnvelope` before it is produced. */
+  envelope: EnvelopeInput<EventType>;
   traceparent?: string;
 }
 
@@ -95,7 +96,7 @@ export class KafkaEventPublisher {
 }
 
 function toMessage(event: OutgoingEvent): Message {
-  const envelope = buildEnvelope(event.envelope as ContractEnvelope<EventType>);
+  const envelope = buildEnvelope(event.envelope);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'event-type': envelope.type };
   if (event.traceparent) headers[TRACEPARENT_HEADER] = event.traceparent;
   return { key: event.key, value: JSON.stringify(envelope), headers };

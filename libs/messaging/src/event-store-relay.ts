@@ -1,17 +1,18 @@
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent, type Subscription } from '@pushmfa/event-store';
-import { type EventType, topicKeyOf, topicName } from '@pushmfa/contracts';
+import { type ContractEvent, topicKeyOf, topicName } from '@pushmfa/contracts';
 import type { MetricsService } from '@pushmfa/observability';
 import type { KafkaEventPublisher, OutgoingEvent } from './event-publisher';
 import { relayMetrics } from './messaging-metrics';
 
-/** What a stored domain event becomes on Kafka; `null` keeps it internal to the service. */
-export interface IntegrationMessage {
-  type: EventType;
-  data: Record<string, unknown>;
+/**
+ * What a stored domain event becomes on Kafka (`null` keeps it internal to the service): a contract event, its data
+ * checked against the catalogue's type for `type`.
+ */
+export type IntegrationMessage = ContractEvent & {
   /** Kafka key: the aggregate whose events must stay in order (a challenge, or a user). */
   key: string;
   workspaceId: string;
-}
+};
 
 export type IntegrationMapper = (event: RecordedEvent) => IntegrationMessage | null;
 
@@ -153,6 +154,6 @@ function toOutgoing(event: RecordedEvent, message: IntegrationMessage, prefix: s
       correlationId: metadata.correlationId ?? event.id,
       ...(metadata.causationId ? { causationId: metadata.causationId } : {}),
       data: message.data,
-    } as OutgoingEvent['envelope'],
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { buildEnvelope, type ContractEnvelope, topicName } from '@pushmfa/contracts';
+import { buildEnvelope, type ContractEnvelope, topicName, validateEventData } from '@pushmfa/contracts';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
@@ -74,7 +74,7 @@ describe('messaging over the real broker and database', () => {
     await store.appendToStream(stream, [{ id: randomUUID(), type: 'ChallengeIssued', data: challengeData(challengeId), metadata: { workspaceId: 'ws1', correlationId: 'corr-1', traceparent } }], 'no_stream');
     await store.appendToStream(stream, [{ id: randomUUID(), type: 'InternalOnly', data: {}, metadata: { workspaceId: 'ws1' } }], 0n);
     const map = (e: { type: string; data: Record<string, unknown>; streamId: string }) =>
-      e.type === 'ChallengeIssued' ? { type: 'ChallengeIssued' as const, data: e.data, key: String(e.data.challengeId), workspaceId: 'ws1' } : null;
+      e.type === 'ChallengeIssued' ? { type: 'ChallengeIssued' as const, data: validateEventData('ChallengeIssued', 1, e.data), key: String(e.data.challengeId), workspaceId: 'ws1' } : null;
     const received = await collect(topicName('challenge', ns.topicPrefix));
     const relay = new EventStoreKafkaRelay({ store, publisher: runtime.publisher, map, topicPrefix: ns.topicPrefix });
     await relay.start();

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EventData } from '@pushmfa/contracts';
+import type { ContractEvent } from '@pushmfa/contracts';
 import { type ApiKeyRole, digestsEqual, hashApiKey } from './api-key-hash';
 
 export interface ApiKeyCaller {
@@ -56,16 +56,16 @@ export class ApiKeyDirectory {
   }
 
   /** Applies a registry envelope inside the caller's transaction; other types are ignored. */
-  async apply(client: Pool | PoolClient, envelope: { type: string; data: Record<string, unknown> }): Promise<void> {
+  async apply(client: Pool | PoolClient, envelope: ContractEvent): Promise<void> {
     if (envelope.type === 'ApiKeyIssued') {
-      const data = envelope.data as EventData<'ApiKeyIssued'>;
+      const data = envelope.data;
       await client.query(
         `insert into ${this.schema}.api_keys (key_hash, key_id, workspace_id, role) values ($1, $2, $3, $4)
          on conflict do nothing`,
         [data.keyHash, data.keyId, data.workspaceId, data.role],
       );
     } else if (envelope.type === 'ApiKeyRevoked') {
-      const data = envelope.data as EventData<'ApiKeyRevoked'>;
+      const data = envelope.data;
       await client.query(`update ${this.schema}.api_keys set revoked_at = coalesce(revoked_at, now()) where key_id = $1`, [data.keyId]);
     }
   }

@@ -50,7 +50,7 @@ export class ContractTopicProbe {
       streamId: meta.streamId,
       correlationId: `corr-${randomUUID()}`,
       data,
-    } as ContractEnvelope<T>);
+    });
     const headers: Record<string, string> = meta.traceparent ? { traceparent: meta.traceparent } : {};
     await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(envelope), headers }] });
     return envelope;

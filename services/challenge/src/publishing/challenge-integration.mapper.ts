@@ -21,7 +21,7 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
     case 'FraudReported':
     case 'PushLocked':
       // Each contract shape equals the stored one field for field; none carries the number.
-      return { type: event.type, data: { ...event.data }, key: event.data.challengeId, workspaceId };
+      return { ...event, key: event.data.challengeId, workspaceId };
     default: {
       // Exhaustive over the stored union; a type stored by a newer version is not published by this one.
       const unknownType: never = event;

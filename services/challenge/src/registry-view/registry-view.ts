@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { type ContractEnvelope, DEFAULT_SETTINGS, type EventData, type WorkspaceSettings } from '@pushmfa/contracts';
+import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { ViewCurrency } from '@pushmfa/workspace-access';
 
@@ -43,12 +43,12 @@ export class RegistryView implements DeviceKeyResolver {
     switch (envelope.type) {
       case 'WorkspaceCreated':
       case 'WorkspaceSettingsChanged': {
-        const data = envelope.data as EventData<'WorkspaceCreated'>;
+        const data = envelope.data;
         await client.query(`insert into ${s}.workspaces (workspace_id, settings) values ($1, $2) on conflict (workspace_id) do update set settings = excluded.settings`, [data.workspaceId, data.settings]);
         return;
       }
       case 'DevicePaired': {
-        const d = envelope.data as EventData<'DevicePaired'>;
+        const d = envelope.data;
         await client.query(
           `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at)
            values ($1, $2, $3, 'active', $4, $5, $6, $7) on conflict (device_id) do nothing`,
@@ -58,12 +58,12 @@ export class RegistryView implements DeviceKeyResolver {
         return;
       }
       case 'DeviceRevoked': {
-        const d = envelope.data as EventData<'DeviceRevoked'>;
+        const d = envelope.data;
         await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [d.deviceId, envelope.workspaceId]);
         return;
       }
       case 'UserMfaReset': {
-        const d = envelope.data as EventData<'UserMfaReset'>;
+        const d = envelope.data;
         await client.query(`update ${s}.devices set status = 'revoked' where workspace_id = $1 and user_id = $2`, [envelope.workspaceId, d.userId]);
         return;
       }

@@ -1,13 +1,15 @@
 import type { PoolClient } from 'pg';
-import type { ContractEnvelope } from '@pushmfa/contracts';
+import type { ContractEnvelope, EventType } from '@pushmfa/contracts';
 import type { ChallengeViewStatus } from './challenge-view';
 
-const RESOLVED_STATUS: Partial<Record<string, ChallengeViewStatus>> = {
+const RESOLVED_STATUS = {
   ChallengeApproved: 'approved',
   ChallengeDenied: 'denied',
   ChallengeExpired: 'expired',
   ChallengeCancelled: 'cancelled',
-};
+} as const satisfies Partial<Record<EventType, ChallengeViewStatus>>;
+
+const isResolution = (envelope: ContractEnvelope): envelope is ContractEnvelope<keyof typeof RESOLVED_STATUS> => Object.hasOwn(RESOLVED_STATUS, envelope.type);
 
 /**
  * Applies one challenge event to `<schema>.challenges` inside the caller's (inbox) transaction.
@@ -16,7 +18,7 @@ const RESOLVED_STATUS: Partial<Record<string, ChallengeViewStatus>> = {
 export async function applyChallengeEvent(client: PoolClient, schema: string, envelope: ContractEnvelope): Promise<void> {
   const workspaceId = envelope.workspaceId;
   if (envelope.type === 'ChallengeIssued') {
-    const d = envelope.data as ContractEnvelope<'ChallengeIssued'>['data'];
+    const d = envelope.data;
     const targets = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
     await client.query(
       `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
@@ -28,7 +30,7 @@ export async function applyChallengeEvent(client: PoolClient, schema: string, en
     return;
   }
   if (envelope.type === 'ChallengeResendRequested') {
-    const d = envelope.data as ContractEnvelope<'ChallengeResendRequested'>['data'];
+    const d = envelope.data;
     await client.query(
       `update ${schema}.challenges set expires_at = $3, updated_at = now()
        where workspace_id = $1 and challenge_id = $2 and status = 'pending'`,
@@ -36,9 +38,9 @@ export async function applyChallengeEvent(client: PoolClient, schema: string, en
     );
     return;
   }
-  const resolved = RESOLVED_STATUS[envelope.type];
-  if (resolved) {
-    const d = envelope.data as { challengeId: string; userId: string };
+  if (isResolution(envelope)) {
+    const resolved = RESOLVED_STATUS[envelope.type];
+    const d = envelope.data;
     // An upsert, so a resolution that overtakes its ChallengeIssued still blocks the push that follows.
     await client.query(
       `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)

@@ -52,7 +52,7 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
       await applyChallengeEvent(client, deps.schema, envelope);
       // Approvals, receipts and the like only update the view: no need to read it back.
       if (!mayRequestPushes(envelope)) return;
-      const challengeId = (envelope.data as { challengeId: string }).challengeId;
+      const challengeId = envelope.data.challengeId;
       const view = await deps.views.find(envelope.workspaceId, challengeId, client);
       jobs = planPushJobs(envelope, view, traceparent);
       if (view && jobs.length > 0) await deps.pending.insert(client, jobs, view.expiresAtMs);

@@ -26,7 +26,7 @@ function envelope<T extends EventType>(type: T, data: EventData<T>): ContractEnv
     streamId: `user-${userId}`,
     correlationId: 'corr',
     data,
-  } as ContractEnvelope<T>);
+  });
 }
 
 async function apply(event: ContractEnvelope): Promise<boolean> {

@@ -12,7 +12,7 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
   const workspaceId = envelope.workspaceId;
   switch (envelope.type) {
     case 'DevicePaired': {
-      const d = envelope.data as ContractEnvelope<'DevicePaired'>['data'];
+      const d = envelope.data;
       await client.query(
         `insert into ${schema}.devices (workspace_id, device_id, user_id, push_provider, push_token, token_valid, revoked)
          values ($1, $2, $3, $4, $5, true, false)
@@ -24,7 +24,7 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
       return;
     }
     case 'PushTokenRotated': {
-      const d = envelope.data as ContractEnvelope<'PushTokenRotated'>['data'];
+      const d = envelope.data;
       await client.query(
         `update ${schema}.devices set push_token = $3, token_valid = true, updated_at = now()
          where workspace_id = $1 and device_id = $2`,
@@ -33,7 +33,7 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
       return;
     }
     case 'PushTokenInvalidated': {
-      const d = envelope.data as ContractEnvelope<'PushTokenInvalidated'>['data'];
+      const d = envelope.data;
       await client.query(
         `update ${schema}.devices set token_valid = false, updated_at = now() where workspace_id = $1 and device_id = $2`,
         [workspaceId, d.deviceId],
@@ -41,12 +41,12 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
       return;
     }
     case 'DeviceRevoked': {
-      const d = envelope.data as ContractEnvelope<'DeviceRevoked'>['data'];
+      const d = envelope.data;
       await revokeDevice(client, schema, workspaceId, d.deviceId);
       return;
     }
     case 'UserMfaReset': {
-      const d = envelope.data as ContractEnvelope<'UserMfaReset'>['data'];
+      const d = envelope.data;
       await client.query(
         `update ${schema}.devices set revoked = true, updated_at = now()
          where workspace_id = $1 and (user_id = $2 or device_id = any($3::text[]))`,

@@ -1,4 +1,4 @@
-import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
+import { topicName } from '@pushmfa/contracts';
 import type { KafkaEventPublisher } from '@pushmfa/messaging';
 import { pushEventId } from './push-event-id';
 import type { PushOutcomeRecorder } from './delivery-metrics';
@@ -29,7 +29,7 @@ export class DeliveryEventPublisher {
       correlationId: job.correlationId,
       causationId: job.causationId,
       data: { challengeId: job.challengeId, userId: job.userId, deviceId: job.deviceId, provider, attempt, ...fields },
-    } as ContractEnvelope;
+    };
     await this.publisher.publish([{ topic: this.topic, key: job.challengeId, envelope, traceparent: job.traceparent }]);
     this.recordOutcome(provider, type);
   }

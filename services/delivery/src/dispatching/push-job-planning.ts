@@ -4,7 +4,7 @@ import { pushRoundOfResend } from './delivery-retry-policy';
 import type { PushJob } from './push-job';
 
 /** The only challenge events that can ask for pushes; for any other, planning needs no view. */
-export function mayRequestPushes(envelope: ContractEnvelope): boolean {
+export function mayRequestPushes(envelope: ContractEnvelope): envelope is ContractEnvelope<'ChallengeIssued' | 'ChallengeResendRequested'> {
   return envelope.type === 'ChallengeIssued' || envelope.type === 'ChallengeResendRequested';
 }
 
@@ -16,7 +16,7 @@ export function planPushJobs(envelope: ContractEnvelope, view: ChallengeView | n
   if (!view || view.status !== 'pending') return [];
   let round: number;
   if (envelope.type === 'ChallengeIssued') round = 1;
-  else if (envelope.type === 'ChallengeResendRequested') round = pushRoundOfResend((envelope.data as { attempt: number }).attempt);
+  else if (envelope.type === 'ChallengeResendRequested') round = pushRoundOfResend(envelope.data.attempt);
   else return [];
   const requestedAtMs = Date.parse(envelope.occurredAt);
   return view.targetDevices.map((target) => ({

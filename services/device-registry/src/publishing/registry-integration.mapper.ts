@@ -19,7 +19,7 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
     case 'ApiKeyIssued':
     case 'ApiKeyRevoked':
     case 'WorkspaceSettingsChanged':
-      return { type: event.type, data: event.data, key: event.data.workspaceId, workspaceId: event.data.workspaceId };
+      return { ...event, key: event.data.workspaceId, workspaceId: event.data.workspaceId };
     case 'PairingStarted': {
       const { pairingId, userId, expiresAt, deviceName, replaceDeviceId } = event.data;
       const data = { pairingId, userId, expiresAt, ...(deviceName ? { deviceName } : {}), ...(replaceDeviceId ? { replaceDeviceId } : {}) };
