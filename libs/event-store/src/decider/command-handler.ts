@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata, EventStore, ExpectedRevision, GlobalPosition } from '../event-store.port';
 import { WrongExpectedRevisionError } from '../event-store.port';
+import type { StoredEventReader } from '../stored-events';
 import { type Decider, type DomainEvent, foldEvents } from './decider';
 
 export interface HandleResult<TState, TEvent> {
@@ -12,9 +13,11 @@ export interface HandleResult<TState, TEvent> {
   position?: GlobalPosition;
 }
 
-export interface CommandHandlerOptions {
+export interface CommandHandlerOptions<TEvent extends DomainEvent = DomainEvent> {
   /** Attempts when another writer appended first; each attempt re-reads the stream. */
   maxAttempts?: number;
+  /** Reads the stream's stored events as today's shapes (upcasting); without it they are folded as stored. */
+  events?: StoredEventReader<TEvent>;
 }
 
 /** Writers kept winning the race for one stream; the caller may retry (HTTP answers 503 with Retry-After). */
@@ -38,12 +41,16 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
   constructor(
     private readonly store: EventStore,
     private readonly decider: Decider<TState, TCommand, TEvent>,
-    private readonly options: CommandHandlerOptions = {},
+    private readonly options: CommandHandlerOptions<TEvent> = {},
   ) {}
 
   async load(streamId: string): Promise<{ state: TState; revision: bigint; position?: GlobalPosition }> {
     const events = await this.store.readStream(streamId);
-    const state = foldEvents(this.decider, events.map((e) => ({ type: e.type, data: e.data }) as TEvent));
+    const reader = this.options.events;
+    const domainEvents = reader
+      ? events.flatMap((e) => reader.readDomainEvent(e) ?? [])
+      : events.map((e) => ({ type: e.type, data: e.data }) as TEvent);
+    const state = foldEvents(this.decider, domainEvents);
     const last = events[events.length - 1];
     return { state, revision: BigInt(events.length) - 1n, ...(last ? { position: last.position } : {}) };
   }

@@ -1,10 +1,12 @@
 import type { RecordedEvent } from '@pushmfa/event-store';
 import type { IntegrationMessage } from '@pushmfa/messaging';
-import type { PushChallengeEvent } from '../push-challenge/push-challenge.events';
+import { pushChallengeEvents } from '../push-challenge/push-challenge.events';
 
 /** Maps stored challenge events to contract messages keyed by challenge id; the number to match is left behind. */
 export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage | null {
-  const event = { type: recorded.type, data: recorded.data } as PushChallengeEvent;
+  const event = pushChallengeEvents.readDomainEvent(recorded);
+  // A type stored by a newer version is not published by this one.
+  if (event === null) return null;
   const workspaceId = String(recorded.metadata.workspaceId);
   switch (event.type) {
     case 'ChallengeIssued': {
@@ -23,7 +25,7 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
       // Each contract shape equals the stored one field for field; none carries the number.
       return { ...event, key: event.data.challengeId, workspaceId };
     default: {
-      // Exhaustive over the stored union; a type stored by a newer version is not published by this one.
+      // Exhaustive over the stored union.
       const unknownType: never = event;
       void unknownType;
       return null;

@@ -26,11 +26,11 @@ describe('challenge integration mapper', () => {
   it.each([
     ['ChallengeExpired', { ...base, resolvedAt: when }],
     ['FraudReported', { ...base, deviceId: 'd1', lockedUntil: when }],
-    ['ChallengeResendRequested', { ...base, attempt: 1, expiresAt: when }],
+    ['ChallengeResendRequested', { ...base, attempt: 1, expiresAt: when, requestedAt: when }],
     ['ChallengeReceived', { ...base, deviceId: 'd1', receivedAt: when }],
     ['ChallengeApproved', { ...base, deviceId: 'd1', resolvedAt: when }],
     ['ChallengeDenied', { ...base, deviceId: 'd1', resolvedAt: when, reason: 'fraud' }],
-    ['ChallengeCancelled', { ...base, resolvedAt: when }],
+    ['ChallengeCancelled', { ...base, resolvedAt: when, reason: 'push_locked' }],
   ] as const)('publishes %s in its contract shape, keyed by challenge', (type, data) => {
     const message = mapChallengeEvent(recorded(type, data));
     expect(message).toEqual({ type, data, key: 'c1', workspaceId: 'ws1' });

@@ -16,7 +16,7 @@ import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
 import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
-import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, RESOLVING_EVENT_TYPES } from './push-challenge.events';
+import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
 export type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
@@ -48,7 +48,7 @@ export class ChallengeCommands {
   private readonly loader: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
 
   constructor(private readonly runtime: ChallengeRuntime) {
-    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider);
+    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents });
   }
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
@@ -158,7 +158,7 @@ export class ChallengeCommands {
 
   private async loadIn(tx: PostgresEventStoreTransaction, challengeId: string): Promise<{ state: PushChallengeState; revision: bigint }> {
     const events = await tx.readStream(challengeStreamId(challengeId));
-    const state = foldEvents(pushChallengeDecider, events.map((e) => ({ type: e.type, data: e.data }) as PushChallengeEvent));
+    const state = foldEvents(pushChallengeDecider, events.flatMap((e) => pushChallengeEvents.readDomainEvent(e) ?? []));
     return { state, revision: BigInt(events.length) - 1n };
   }
 

@@ -1,5 +1,5 @@
 import type { ChallengeContext } from '@pushmfa/contracts';
-import type { DomainEvent } from '@pushmfa/event-store';
+import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 
 export interface TargetDevice {
   deviceId: string;
@@ -15,12 +15,38 @@ export type PushChallengeEvent =
   | DomainEvent<'ChallengeIssued', { challengeId: string; workspaceId: string; userId: string; createdAt: string; expiresAt: string; numberMatch?: string; context: ChallengeContext; devices: TargetDevice[] }>
   | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
   | DomainEvent<'ChallengeDenied', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }>
-  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string; reason?: CancelReason }>
+  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string; reason: CancelReason }>
   | DomainEvent<'ChallengeExpired', { challengeId: string; userId: string; resolvedAt: string }>
   | DomainEvent<'ChallengeReceived', { challengeId: string; userId: string; deviceId: string; receivedAt: string }>
-  | DomainEvent<'ChallengeResendRequested', { challengeId: string; userId: string; attempt: number; expiresAt: string; requestedAt?: string }>
+  | DomainEvent<'ChallengeResendRequested', { challengeId: string; userId: string; attempt: number; expiresAt: string; requestedAt: string }>
   | DomainEvent<'FraudReported', { challengeId: string; userId: string; deviceId: string; lockedUntil: string; challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled' }>
   | DomainEvent<'PushLocked', { challengeId: string; userId: string; reason: 'number_mismatch'; lockedUntil: string; consecutiveMismatches: number }>;
+
+/**
+ * Reads the challenge stream's stored events as today's shapes. The first version stored ChallengeCancelled without
+ * `reason` (every cancellation then was the platform's) and ChallengeResendRequested without `requestedAt` (the
+ * event was recorded when it was requested).
+ */
+export const pushChallengeEvents = new StoredEventReader<PushChallengeEvent>({
+  ChallengeIssued: true,
+  ChallengeApproved: true,
+  ChallengeDenied: true,
+  ChallengeCancelled: (stored) => {
+    const data = stored as Omit<CancelledData, 'reason'> & Partial<Pick<CancelledData, 'reason'>>;
+    return { ...data, reason: data.reason ?? 'platform' };
+  },
+  ChallengeExpired: true,
+  ChallengeReceived: true,
+  ChallengeResendRequested: (stored, recorded) => {
+    const data = stored as Omit<ResendData, 'requestedAt'> & Partial<Pick<ResendData, 'requestedAt'>>;
+    return { ...data, requestedAt: data.requestedAt ?? recorded.recordedAt.toISOString() };
+  },
+  FraudReported: true,
+  PushLocked: true,
+});
+
+type CancelledData = Extract<PushChallengeEvent, { type: 'ChallengeCancelled' }>['data'];
+type ResendData = Extract<PushChallengeEvent, { type: 'ChallengeResendRequested' }>['data'];
 
 /** Why a challenge was cancelled: the platform asked, or push locked for the user while it was pending. */
 export type CancelReason = 'platform' | 'push_locked';

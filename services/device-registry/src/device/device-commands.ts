@@ -3,11 +3,10 @@ import { DeciderCommandHandler } from '@pushmfa/event-store';
 import { ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import type { PairingEvent } from '../pairing/pairing.events';
-import { pairingStreamId } from '../pairing/pairing.events';
+import { type PairingEvent, pairingEvents, pairingStreamId } from '../pairing/pairing.events';
 import { RegistryRuntime } from '../registry-runtime';
 import { type DeviceCommand, deviceBornFrom, deviceDecider } from './device.decider';
-import { deviceStreamId } from './device.events';
+import { deviceEvents, deviceStreamId } from './device.events';
 import type { DeviceRow } from './device-directory';
 
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
@@ -29,7 +28,7 @@ export class DeviceCommands {
 
   async execute(device: DeviceRow, command: DeviceCommand) {
     const birth = deviceBornFrom(await this.pairedEventOf(device));
-    const handler = new DeciderCommandHandler(this.runtime.store, { ...deviceDecider, initialState: () => birth });
+    const handler = new DeciderCommandHandler(this.runtime.store, { ...deviceDecider, initialState: () => birth }, { events: deviceEvents });
     const result = await handler.handle(deviceStreamId(device.deviceId), command, {
       workspaceId: device.workspaceId,
       correlationId: currentCorrelationId(),
@@ -45,8 +44,10 @@ export class DeviceCommands {
 
   private async pairedEventOf(device: DeviceRow): Promise<DevicePairedData> {
     const events = await this.runtime.store.readStream(pairingStreamId(device.pairingId));
-    const paired = events.find((e) => e.type === 'DevicePaired');
-    if (!paired) throw new Error(`device ${device.deviceId}: its pairing holds no DevicePaired event`);
-    return paired.data as unknown as DevicePairedData;
+    for (const event of events) {
+      const paired = pairingEvents.read(event);
+      if (paired?.type === 'DevicePaired') return paired.data;
+    }
+    throw new Error(`device ${device.deviceId}: its pairing holds no DevicePaired event`);
   }
 }

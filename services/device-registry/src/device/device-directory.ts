@@ -2,8 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import { ProblemException } from '@pushmfa/http';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { RecordedEvent } from '@pushmfa/event-store';
-import type { PairingEvent } from '../pairing/pairing.events';
-import { DEVICE_EVENT_TYPES, type DeviceEvent } from './device.events';
+import { type PairingEvent, pairingEvents } from '../pairing/pairing.events';
+import { type DeviceEvent, deviceEvents } from './device.events';
 
 type Queryable = Pool | PoolClient;
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
@@ -29,7 +29,6 @@ const ACTIVE_KEY_INDEX = 'devices_active_public_key';
 const KEY_MEMBERS = `(public_jwk->>'kty'), (public_jwk->>'crv'), (public_jwk->>'x'), (coalesce(public_jwk->>'y', ''))`;
 
 const COLUMNS = `device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, status, push_token_status, paired_at, last_seen_at, public_jwk`;
-const DEVICE_EVENTS = new Set<string>(DEVICE_EVENT_TYPES);
 
 /**
  * `registry.devices`: one row per paired device, fed by DevicePaired and the device stream. Each column group
@@ -96,10 +95,12 @@ export class DeviceDirectory implements DeviceKeyResolver {
 
   /** Applies a stored event from the global log; other events are ignored. */
   async applyRecorded(client: Queryable, event: RecordedEvent): Promise<void> {
-    if (event.type === 'DevicePaired') {
-      await this.applyPaired(client, String(event.metadata.workspaceId ?? ''), event.data as unknown as DevicePairedData);
-    } else if (DEVICE_EVENTS.has(event.type) && event.streamId.startsWith('device-')) {
-      await this.applyDeviceEvent(client, { type: event.type, data: event.data } as DeviceEvent, event.streamRevision);
+    const paired = pairingEvents.read(event);
+    const change = event.streamId.startsWith('device-') ? deviceEvents.readDomainEvent(event) : null;
+    if (paired?.type === 'DevicePaired') {
+      await this.applyPaired(client, String(event.metadata.workspaceId ?? ''), paired.data);
+    } else if (change) {
+      await this.applyDeviceEvent(client, change, event.streamRevision);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pushmfa/event-store';
+import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
 
 export type DeviceRevocationReason = 'revoked' | 'replaced' | 'mfa_reset';
@@ -13,5 +13,8 @@ export type DeviceEvent =
   | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>;
 
 export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked'];
+
+/** Reads the device stream's stored events (each type still has its first shape). */
+export const deviceEvents = new StoredEventReader<DeviceEvent>({ PushTokenRotated: true, PushTokenInvalidated: true, DeviceRevoked: true });
 
 export const deviceStreamId = (deviceId: string) => `device-${deviceId}`;

@@ -8,7 +8,7 @@ import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { RegistryRuntime } from '../registry-runtime';
 import { type PairingCommand, pairingDecider, type PairingState } from './pairing.decider';
-import { type PairingEvent, pairingStreamId } from './pairing.events';
+import { type PairingEvent, pairingEvents, pairingStreamId } from './pairing.events';
 
 /** SHA-256 of a secret bound to its pairing, so equal secrets never hash alike across pairings. */
 export function pairingDigest(pairingId: string, secret: string): string {
@@ -27,7 +27,7 @@ export class PairingCommands {
   private readonly handler: DeciderCommandHandler<PairingState, PairingCommand, PairingEvent>;
 
   constructor(private readonly runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, pairingDecider);
+    this.handler = new DeciderCommandHandler(runtime.store, pairingDecider, { events: pairingEvents });
   }
 
   /** Loads a pairing; `workspaceId` undefined is the device (registration), which has no workspace key. */

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pushmfa/event-store';
+import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 
 export type DevicePlatform = 'android' | 'ios';
 export type PushProviderName = 'fcm' | 'apns';
@@ -24,5 +24,14 @@ export type PairingEvent =
   | DomainEvent<'ConfirmationCodeRejected', { pairingId: string; wrongAttempts: number }>
   | DomainEvent<'DevicePaired', { pairingId: string; userId: string; device: RegisteredDevice; name: string; pairedAt: string; replacedDeviceId?: string }>
   | DomainEvent<'PairingFailed', { pairingId: string; userId: string; reason: 'too_many_wrong_codes' }>;
+
+/** Reads the pairing stream's stored events (each type still has its first shape). */
+export const pairingEvents = new StoredEventReader<PairingEvent>({
+  PairingStarted: true,
+  DeviceRegistered: true,
+  ConfirmationCodeRejected: true,
+  DevicePaired: true,
+  PairingFailed: true,
+});
 
 export const pairingStreamId = (pairingId: string) => `pairing-${pairingId}`;

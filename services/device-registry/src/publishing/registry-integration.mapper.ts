@@ -1,9 +1,12 @@
 import type { RecordedEvent } from '@pushmfa/event-store';
 import type { IntegrationMessage } from '@pushmfa/messaging';
-import type { DeviceEvent } from '../device/device.events';
-import type { PairingEvent } from '../pairing/pairing.events';
-import type { UserEvent } from '../user/user.events';
-import type { WorkspaceEvent } from '../workspace/workspace.events';
+import { StoredEventReader } from '@pushmfa/event-store';
+import { deviceEvents } from '../device/device.events';
+import { pairingEvents } from '../pairing/pairing.events';
+import { userEvents } from '../user/user.events';
+import { workspaceEvents } from '../workspace/workspace.events';
+
+const registryEvents = StoredEventReader.union(workspaceEvents, pairingEvents, deviceEvents, userEvents);
 
 const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userId}`;
 
@@ -13,8 +16,8 @@ const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userI
  */
 export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | null {
   const workspaceId = String(recorded.metadata.workspaceId ?? '');
-  const event = { type: recorded.type, data: recorded.data } as WorkspaceEvent | PairingEvent | DeviceEvent | UserEvent;
-  switch (event.type) {
+  const event = registryEvents.readDomainEvent(recorded);
+  switch (event?.type) {
     case 'WorkspaceCreated':
     case 'ApiKeyIssued':
     case 'ApiKeyRevoked':

@@ -4,7 +4,7 @@ import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { RegistryRuntime } from '../registry-runtime';
 import { type UserCommand, userDecider, type UserState } from './user.decider';
-import { type UserEvent, userStreamId } from './user.events';
+import { type UserEvent, userEvents, userStreamId } from './user.events';
 
 /** Runs user commands against the user stream of one workspace. */
 @Injectable()
@@ -12,7 +12,7 @@ export class UserCommands {
   private readonly handler: DeciderCommandHandler<UserState, UserCommand, UserEvent>;
 
   constructor(runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, userDecider);
+    this.handler = new DeciderCommandHandler(runtime.store, userDecider, { events: userEvents });
   }
 
   execute(workspaceId: string, command: UserCommand) {

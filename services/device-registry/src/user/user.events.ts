@@ -1,7 +1,10 @@
-import type { DomainEvent } from '@pushmfa/event-store';
+import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
 
 /** Events of the user stream (`user-<workspaceId>/<userId>`): what happens to a user's MFA as a whole. */
 export type UserEvent = DomainEvent<'UserMfaReset', { userId: string; revokedDeviceIds: string[]; resetBy: Actor; resetAt: string }>;
+
+/** Reads the user stream's stored events (each type still has its first shape). */
+export const userEvents = new StoredEventReader<UserEvent>({ UserMfaReset: true });
 
 export const userStreamId = (workspaceId: string, userId: string) => `user-${workspaceId}/${userId}`;

@@ -4,7 +4,7 @@ import { currentCorrelationId } from '@pushmfa/observability';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { RegistryRuntime } from '../registry-runtime';
 import { type WorkspaceCommand, workspaceDecider, type WorkspaceState } from './workspace.decider';
-import { type WorkspaceEvent, workspaceStreamId } from './workspace.events';
+import { type WorkspaceEvent, workspaceEvents, workspaceStreamId } from './workspace.events';
 
 /** Runs workspace commands against the workspace stream, with the request's correlation and trace ids. */
 @Injectable()
@@ -12,7 +12,7 @@ export class WorkspaceCommands {
   private readonly handler: DeciderCommandHandler<WorkspaceState, WorkspaceCommand, WorkspaceEvent>;
 
   constructor(runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, workspaceDecider);
+    this.handler = new DeciderCommandHandler(runtime.store, workspaceDecider, { events: workspaceEvents });
   }
 
   execute(workspaceId: string, command: WorkspaceCommand) {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pushmfa/event-store';
+import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { WorkspaceSettings } from '@pushmfa/contracts';
 
 export type Actor = { kind: 'operator' | 'admin' | 'platform' | 'system'; keyId?: string };
@@ -13,5 +13,8 @@ export type WorkspaceEvent =
   | DomainEvent<'ApiKeyIssued', { workspaceId: string; keyId: string; role: 'platform' | 'admin'; label?: string; keyHash: string }>
   | DomainEvent<'ApiKeyRevoked', { workspaceId: string; keyId: string }>
   | DomainEvent<'WorkspaceSettingsChanged', { workspaceId: string; settings: StoredSettings; changed: string[]; changedBy: Actor }>;
+
+/** Reads the workspace stream's stored events (each type still has its first shape). */
+export const workspaceEvents = new StoredEventReader<WorkspaceEvent>({ WorkspaceCreated: true, ApiKeyIssued: true, ApiKeyRevoked: true, WorkspaceSettingsChanged: true });
 
 export const workspaceStreamId = (workspaceId: string) => `workspace-${workspaceId}`;

@@ -5,7 +5,7 @@ import { runInSpan, startSpan } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
 import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider, type PushChallengeCommand, type PushChallengeState } from '../push-challenge.decider';
-import { challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
+import { challengeStreamId, type PushChallengeEvent, pushChallengeEvents } from '../push-challenge.events';
 
 const MAX_FIRINGS_PER_TICK = 200;
 const MAX_BACKOFF_MS = 5_000;
@@ -31,7 +31,7 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
     private readonly commands: ChallengeCommands,
     private readonly logger: PinoLogger,
   ) {
-    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider);
+    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents });
   }
 
   onApplicationBootstrap(): void {

@@ -5,6 +5,7 @@ import { runInSpan, startSpan, withExtractedContext } from '@pushmfa/observabili
 import { DeviceCommands } from '../../device/device-commands';
 import { RegistryRuntime } from '../../registry-runtime';
 import type { Actor } from '../../workspace/workspace.events';
+import { pairingEvents } from '../pairing.events';
 
 /**
  * Revokes the device a confirmed re-pairing replaces. The confirming request does it at once; a subscription to
@@ -44,8 +45,9 @@ export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicat
   }
 
   private async repair(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'DevicePaired') return;
-    const { userId, replacedDeviceId } = event.data as { userId: string; replacedDeviceId?: string };
+    const paired = pairingEvents.read(event);
+    if (paired?.type !== 'DevicePaired') return;
+    const { userId, replacedDeviceId } = paired.data;
     if (replacedDeviceId === undefined) return;
     await withExtractedContext(event.metadata.traceparent, () =>
       runInSpan(startSpan('device-registry revoke replaced device', { 'pushmfa.event.id': event.id }), () =>
