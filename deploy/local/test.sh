@@ -23,8 +23,11 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PGPORT:-5432}/pushmfa}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
 
-echo "[test] type-checking, checking layer rules and building"
+echo "[test] type-checking, linting, checking layer rules and building"
 npm run typecheck --silent
+# eslint (eslint.config.mjs). `npm run lint` is eslint and `prettier --check` together: it takes this line's place
+# once the tree has been formatted with prettier.
+npm run lint:code --silent
 npm run check:architecture --silent
 npm run build --silent
 

@@ -7,7 +7,7 @@ const K8S = join(ROOT, 'deploy', 'k8s');
 // Every directory of deploy/k8s with a kustomization is an overlay an operator may apply.
 const OVERLAYS = readdirSync(K8S).filter((dir) => statSync(join(K8S, dir)).isDirectory() && readdirSync(join(K8S, dir)).includes('kustomization.yaml'));
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 /** The apiVersion each kind must have, and what a cluster would refuse it without. */
 const KINDS: Record<string, { apiVersion: string; namespaced: boolean; check: (o: Obj) => string[] }> = {

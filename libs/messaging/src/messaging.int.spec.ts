@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import type { PoolClient } from 'pg';
 import { buildEnvelope, type ContractEnvelope, topicName, validateEventData } from '@pushmfa/contracts';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
@@ -205,11 +206,11 @@ describe('messaging over the real broker and database', () => {
     await inbox.migrate();
     await runtime.pool.query('create table if not exists msg.inbox_effects (message_id text)');
     const oddId = `it's \\ "odd" ${randomUUID()}`;
-    const effectFor = (id: string) => async (client: import('pg').PoolClient) => void (await client.query('insert into msg.inbox_effects values ($1)', [id]));
+    const effectFor = (id: string) => async (client: PoolClient) => void (await client.query('insert into msg.inbox_effects values ($1)', [id]));
     await expect(inbox.handleOnce('odd-consumer', oddId, effectFor(oddId))).resolves.toBe(true);
     await expect(inbox.handleOnce('odd-consumer', oddId, effectFor(oddId))).resolves.toBe(false);
     const failingId = randomUUID();
-    const failing = async (client: import('pg').PoolClient) => {
+    const failing = async (client: PoolClient) => {
       await effectFor(failingId)(client);
       throw new Error('effect failed');
     };

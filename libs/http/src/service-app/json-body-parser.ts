@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemException } from '../problem/problem.exception';
 
 declare module 'fastify' {
@@ -16,7 +16,8 @@ const JSON_CONTENT_TYPE = 'application/json';
  */
 export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimitBytes: number): void {
   // Refuses `__proto__` and `constructor.prototype` keys, like fastify's own parser.
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  // fastify's default JSON parser is the callback form of a body parser: it answers through `done` and returns nothing.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error') as Exclude<FastifyBodyParser<string>, (...args: never[]) => Promise<unknown>>;
   if (fastify.hasContentTypeParser(JSON_CONTENT_TYPE)) fastify.removeContentTypeParser(JSON_CONTENT_TYPE);
   fastify.addContentTypeParser(
     JSON_CONTENT_TYPE,

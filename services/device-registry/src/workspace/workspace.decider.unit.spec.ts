@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
-import { DomainError, foldEvents } from '@pushmfa/event-store';
+import { type DomainError, foldEvents } from '@pushmfa/event-store';
 import { type WorkspaceCommand, workspaceDecider } from './workspace.decider';
 import type { WorkspaceEvent } from './workspace.events';
 
