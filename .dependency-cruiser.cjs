@@ -29,6 +29,31 @@ module.exports = {
       to: { path: ['@nestjs', 'node_modules/(pg|kafkajs|ioredis)/', '^node:(fs|net|http|crypto)'] },
     },
     {
+      name: 'libs-never-import-tools',
+      comment: 'Tools (bench, device simulator, topic and ACL set-up) build on the libs, never the other way round.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      // The exception goes when topic and ACL creation move into libs/messaging.
+      to: { path: '^tools/', pathNot: '^tools/(create-topics|kafka-acls)\\.ts$' },
+    },
+    {
+      name: 'use-cases-know-no-http',
+      comment:
+        'A use-case handler (`<use case>.handler.ts`: execute(command) returns a result or throws a domain error) and a ' +
+        'decider know nothing of HTTP: no @pushmfa/http (problems), no Nest HTTP platform, no fastify. A controller ' +
+        'translates between HTTP and the command.',
+      severity: 'error',
+      from: { path: '\\.(handler|decider)\\.ts$' },
+      to: { path: ['^libs/http/', 'node_modules/@nestjs/(platform-[^/]+|swagger)/', 'node_modules/fastify/'] },
+    },
+    {
+      name: 'controllers-never-import-pg',
+      comment: 'A controller runs no SQL: what it needs from the database comes through a handler or a query its folder offers.',
+      severity: 'error',
+      from: { path: '\\.controller\\.ts$' },
+      to: { path: 'node_modules/(pg|pg-[^/]+|@types/pg)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
