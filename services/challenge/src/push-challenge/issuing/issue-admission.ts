@@ -1,5 +1,7 @@
 import type { PoolClient, QueryResult } from 'pg';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
+import { userPushHistorySql } from '../../read-models/user-push-history.query';
+import { registryViewSql } from '../../registry-view/registry-view.query';
 import type { PushRefusal, UserPushGuard } from '../push-challenge.decider';
 import type { TargetDevice } from '../push-challenge.events';
 
@@ -39,7 +41,8 @@ interface AdmissionRow {
  * seen; one decided after waits for this transaction). The lock and the read go in one round trip (the simple
  * protocol, so values are escaped literals): each statement of the batch reads with a snapshot taken after the
  * previous one ran, so the read sees every push committed before the lock was granted. The workspace settings and
- * devices come from the registry view's tables in the same read. Pushes are issued challenges and resends; refused
+ * devices come from the registry view in the same read; each folder owns its tables and hands out the SQL that
+ * reads them (userPushHistorySql, registryViewSql). Pushes are issued challenges and resends; refused
  * requests never count.
  */
 export async function admitIssue(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): Promise<IssueAdmission> {
@@ -47,22 +50,15 @@ export async function admitIssue(client: PoolClient, schema: string, request: { 
   const workspaceId = client.escapeLiteral(request.workspaceId);
   const userId = client.escapeLiteral(request.userId);
   const windowStart = `'${new Date(now.getTime() - RATE_WINDOW_MS).toISOString()}'::timestamptz`;
+  const history = userPushHistorySql(schema, { workspaceId, userId }, windowStart, `'${now.toISOString()}'::timestamptz`);
   const results = (await client.query(
     `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(`${request.workspaceId}/${request.userId}`)}));
-     with pushes as (
-       select created_at as pushed_at from ${schema}.challenge_list
-       where workspace_id = ${workspaceId} and user_id = ${userId} and created_at > ${windowStart}
-       union all
-       select requested_at from ${schema}.challenge_resends
-       where workspace_id = ${workspaceId} and user_id = ${userId} and requested_at > ${windowStart}
-     )
-     select (select settings from ${schema}.workspaces where workspace_id = ${workspaceId}) as settings,
-            (select locked_until from ${schema}.push_locks where workspace_id = ${workspaceId} and user_id = ${userId}
-              and locked_until > '${now.toISOString()}'::timestamptz) as locked_until,
-            (select mismatches from ${schema}.number_mismatch_streaks where workspace_id = ${workspaceId} and user_id = ${userId}) as mismatches,
+     with pushes as (${history.pushesSince})
+     select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
+            ${history.lockedUntil} as locked_until,
+            ${history.mismatches} as mismatches,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
-            (select coalesce(json_agg(json_build_object('deviceId', device_id, 'pushProvider', push_provider, 'platform', platform) order by paired_at), '[]')
-             from ${schema}.devices where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'active') as devices
+            ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices
      from pushes`,
   )) as unknown as [QueryResult, QueryResult<AdmissionRow>];
   const row = results[1].rows[0];

@@ -1,0 +1,27 @@
+/**
+ * What the challenge read models know of one user's pushes, as SQL for a caller that reads it in a statement of its
+ * own (the push admission batches it with the user's lock in one round trip). The tables are this folder's
+ * (ChallengeProjection); no other folder names them. Values arrive as escaped literals (`client.escapeLiteral`).
+ */
+export interface UserPushHistorySql {
+  /** Rows `(pushed_at)`: issued challenges and resends since the window's start. */
+  pushesSince: string;
+  /** Scalar: the user's push lock when it lasts past `now`, else null. */
+  lockedUntil: string;
+  /** Scalar: the user's wrong numbers in a row, null when there are none. */
+  mismatches: string;
+}
+
+export function userPushHistorySql(schema: string, user: { workspaceId: string; userId: string }, windowStart: string, now: string): UserPushHistorySql {
+  const { workspaceId, userId } = user;
+  return {
+    pushesSince: `select created_at as pushed_at from ${schema}.challenge_list
+       where workspace_id = ${workspaceId} and user_id = ${userId} and created_at > ${windowStart}
+       union all
+       select requested_at from ${schema}.challenge_resends
+       where workspace_id = ${workspaceId} and user_id = ${userId} and requested_at > ${windowStart}`,
+    lockedUntil: `(select locked_until from ${schema}.push_locks where workspace_id = ${workspaceId} and user_id = ${userId}
+              and locked_until > ${now})`,
+    mismatches: `(select mismatches from ${schema}.number_mismatch_streaks where workspace_id = ${workspaceId} and user_id = ${userId})`,
+  };
+}
