@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, type RunningService, startServiceProcess } from '@pushmfa/testing';
-import { DeliveryTestHarness, type DeliveryWorker } from '../test/delivery-test-harness';
-import { metricValue } from '../test/prometheus-text';
+import { DeliveryTestHarness, type DeliveryWorker } from './delivery.test-harness';
+import { metricValue } from './prometheus-text.test-metrics';
 
 jest.setTimeout(150_000);
 

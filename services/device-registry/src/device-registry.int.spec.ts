@@ -5,7 +5,7 @@ import { topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace, callJson } from '@pushmfa/testing';
 import { loadRegistryConfig } from './config';
 import { startDeviceRegistry } from './main';
-import { registerWithNewKey, createWorkspaceWithKeys } from '../test/registry-test-client';
+import { registerWithNewKey, createWorkspaceWithKeys } from './registry.test-client';
 import { pairingDigest } from './pairing/pairing-commands';
 import { pairingStreamId } from './pairing/pairing.events';
 import { RegistryRuntime } from './registry-runtime';

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { MetricsService } from '@pushmfa/observability';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
-import { metricValue } from '../../test/prometheus-text';
+import { metricValue } from '../prometheus-text.test-metrics';
 import { ConsumerLagSampler } from './consumer-lag.sampler';
 
 let ns: TestNamespace;

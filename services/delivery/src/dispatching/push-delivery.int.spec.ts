@@ -9,7 +9,7 @@ import { createServiceApp } from '@pushmfa/http';
 import { shutdownTracing, startTracing } from '@pushmfa/observability';
 import { assertJestCanRunFirebaseAdmin, createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
-import { ContractTopicProbe } from '../../test/contract-topic-probe';
+import { ContractTopicProbe } from '../contract-topic.test-probe';
 import { loadDeliveryConfig } from '../config';
 import { DeliveryModule } from '../delivery.module';
 import { FcmPushProvider } from '../providers/fcm.provider';

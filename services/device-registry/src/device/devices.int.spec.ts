@@ -7,7 +7,7 @@ import { createTestNamespace, eventually, type TestNamespace, callJson } from '@
 import { loadRegistryConfig, type RegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
 import { PairingCommands, pairingDigest } from '../pairing/pairing-commands';
-import { registerWithNewKey, createWorkspaceWithKeys } from '../../test/registry-test-client';
+import { registerWithNewKey, createWorkspaceWithKeys } from '../registry.test-client';
 
 const OPERATOR = 'devices-int-operator-token';
 

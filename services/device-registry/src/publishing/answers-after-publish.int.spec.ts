@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { callJson, createTestNamespace, type TestNamespace } from '@pushmfa/testing';
-import { createWorkspaceWithKeys } from '../../test/registry-test-client';
+import { createWorkspaceWithKeys } from '../registry.test-client';
 import { loadRegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
 import { RegistryRuntime } from '../registry-runtime';

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { callJson, createTestNamespace, type JsonAnswer, type TestNamespace } from '@pushmfa/testing';
 import smallOrder from '../../../../../libs/device-auth/test/fixtures/ed25519-small-order.json';
-import { createWorkspaceWithKeys } from '../../../test/registry-test-client';
+import { createWorkspaceWithKeys } from '../../registry.test-client';
 import { loadRegistryConfig } from '../../config';
 import { startDeviceRegistry } from '../../main';
 

@@ -5,11 +5,11 @@ import { DEAD_LETTER_SUFFIX, topicName } from '@pushmfa/contracts';
 import { createServiceApp } from '@pushmfa/http';
 import { type ApnsEmulator, assertJestCanRunFirebaseAdmin, type CheckedPushEmulators, type FcmEmulator, startCheckedPushEmulators } from '@pushmfa/push-emulators';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
-import { loadDeliveryConfig } from '../src/config';
-import { DeliveryModule } from '../src/delivery.module';
-import { setUpPushProviders } from '../src/push-provider-setup';
-import { ContractTopicProbe, type ReceivedEnvelope } from './contract-topic-probe';
-import { RawTopicProbe } from './raw-topic-probe';
+import { loadDeliveryConfig } from './config';
+import { DeliveryModule } from './delivery.module';
+import { setUpPushProviders } from './push-provider-setup';
+import { ContractTopicProbe, type ReceivedEnvelope } from './contract-topic.test-probe';
+import { RawTopicProbe } from './raw-topic.test-probe';
 
 export type ProviderName = 'fcm' | 'apns';
 
