@@ -15,6 +15,13 @@ module.exports = {
       to: { path: '^services/' },
     },
     {
+      name: 'libs-never-import-tools',
+      comment: 'Tools (the bench, the device simulator, CLIs) build on the libs, never the other way round.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^tools/' },
+    },
+    {
       name: 'contracts-stay-framework-free',
       comment: 'libs/contracts is what every service and external consumer shares: no Nest, no I/O clients.',
       severity: 'error',

@@ -1,6 +1,6 @@
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { type ContractEnvelope, type EventType, parseRecordJson, readRecordJson, TRACEPARENT_HEADER } from '@pushmfa/contracts';
-import { isUnavailableError } from '@pushmfa/event-store';
+import { isDatabaseUnavailable } from '@pushmfa/postgres';
 import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
@@ -58,13 +58,13 @@ const BROKER_OR_CACHE_FAILURES = new Set([
 
 /**
  * An error the consumer must retry until it succeeds (a store, the cache or the broker is down), never dead-letter:
- * tagged `code: 'unavailable'`, a PostgreSQL connection failure (a reset socket, `Connection terminated
- * unexpectedly`, a server shutting down or recovering), a kafkajs connection failure or an ioredis one; also when
- * it is the `cause` of what the handler threw.
+ * tagged `code: 'unavailable'` (EventStoreUnavailableError is), the database unavailable (@pushmfa/postgres'
+ * isDatabaseUnavailable, the one classification), a kafkajs connection failure or an ioredis one; also when it is
+ * the `cause` of what the handler threw.
  */
 export function isRetryableInfrastructureError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if ((current as { code?: unknown }).code === 'unavailable' || isUnavailableError(current)) return true;
+    if ((current as { code?: unknown }).code === 'unavailable' || isDatabaseUnavailable(current)) return true;
     if (BROKER_OR_CACHE_FAILURES.has(current.name) || current.message === 'Connection is closed.') return true;
   }
   return false;

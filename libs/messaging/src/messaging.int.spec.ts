@@ -6,7 +6,7 @@ import { PostgresEventStore } from '@pushmfa/event-store';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
 import { EventStoreKafkaRelay } from './event-store-relay';
-import { PgInbox } from './pg-inbox';
+import { PgInbox } from '@pushmfa/postgres';
 import { ServiceRuntime } from './service-runtime';
 
 const challengeData = (challengeId: string) => ({

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { topicName } from '@pushmfa/contracts';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
+import { ContractConsumer, EventStoreKafkaRelay, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ChallengeConfig } from './config';
@@ -13,6 +13,7 @@ import { IdempotencyKeys } from './push-challenge/issuing/idempotency-keys';
 import { ChallengeProjection } from './read-models/challenge-projection';
 import { RegistryView } from './registry-view/registry-view';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const CHALLENGE_CONFIG = Symbol('CHALLENGE_CONFIG');
 const SCHEMA = 'challenge';

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { type ContractEnvelope, type EventType, topicName } from '@pushmfa/contracts';
-import { ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
+import { ContractConsumer, currentTraceparent } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { applyChallengeEvent } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
@@ -11,6 +11,7 @@ import { mayRequestPushes, planPushJobs } from '../dispatching/push-job-planning
 import type { PushScheduler } from '../dispatching/push-scheduler';
 import type { PendingPushes } from '../pending/pending-pushes';
 import type { ConsumerLog } from './consumer-log';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const CHALLENGE_DISPATCH_GROUP = 'delivery.push-dispatch';
 /** The events that change the challenge view or ask for pushes; a ChallengeReceived does neither, so it is skipped. */

@@ -1,10 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
-import { ContractConsumer, PgInbox } from '@pushmfa/messaging';
+import { ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { applyDeviceEvent, DEVICE_EVENT_TYPES } from '../devices/device-projection';
 import type { ConsumerLog } from './consumer-log';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const DEVICE_PROJECTION_GROUP = 'delivery.device-projection';
 

@@ -1,6 +1,6 @@
 import type { ContractEnvelope } from '@pushmfa/contracts';
-import type { PgInbox } from '@pushmfa/messaging';
 import type { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import type { PgInbox } from '@pushmfa/postgres';
 
 export const API_KEY_CONSUMER = 'reporting.api-keys';
 

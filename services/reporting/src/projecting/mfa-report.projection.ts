@@ -1,9 +1,9 @@
 import type { PoolClient, QueryResult } from 'pg';
-import type { PgInbox } from '@pushmfa/messaging';
 import { REPORT_TABLES_POINTER, REPORT_VIEW, reportTablesLockKey } from '../database/mfa-report-tables';
 import type { ReportEvent } from '../mfa-report/mfa-report.events';
 import type { MfaReportFacts } from '../mfa-report/mfa-report.facts';
 import { applyToReportTable } from './report-table.writer';
+import type { PgInbox } from '@pushmfa/postgres';
 
 export const MFA_REPORT_CONSUMER = 'reporting.mfa-report';
 

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { isUnavailableError } from '@pushmfa/event-store';
+import { asUnavailable } from './database-unavailable';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -58,14 +58,4 @@ export class PgInbox {
     );
     return result.rowCount ?? 0;
   }
-}
-
-/**
- * Marks connection-level failures (a refused or reset socket, `Connection terminated unexpectedly`, a server
- * shutting down or starting up, SQLSTATE classes 08, 53 and 57P) so consumers retry instead of dead-lettering.
- */
-export function asUnavailable(error: unknown): unknown {
-  if ((error as { code?: unknown })?.code === 'unavailable' || !isUnavailableError(error)) return error;
-  const code = (error as { code?: unknown })?.code;
-  return Object.assign(new Error(`database unavailable${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error }), { code: 'unavailable' });
 }
