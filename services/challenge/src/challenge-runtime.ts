@@ -77,10 +77,13 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       log,
       metrics,
       onSettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
-      handle: async (envelope) => {
-        await this.inbox.handleOnce(REGISTRY_CONSUMER, envelope.id, async (client) => {
-          await this.apiKeys.apply(client, envelope);
-          await this.registry.apply(client, envelope);
+      // A fetched batch in one transaction, each event once and in offset order.
+      handleBatch: async (items) => {
+        await this.inbox.handleBatchOnce(REGISTRY_CONSUMER, items, (item) => item.envelope.id, async (client, fresh) => {
+          for (const { envelope } of fresh) {
+            await this.apiKeys.apply(client, envelope);
+            await this.registry.apply(client, envelope);
+          }
         });
       },
     });
