@@ -1,7 +1,5 @@
 export * from './event-store.port';
-export { guardPoolConnections } from './postgres/pool-connection-guard';
 export { isUnavailableError } from './postgres/postgres-error-mapping';
-export type { ConnectionErrorListener } from './postgres/pool-connection-guard';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresEventStoreTransaction } from './postgres/postgres-event-store';
 export * from './decider';

@@ -1,11 +1,13 @@
+import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { type ContractEnvelope, type EventType, parseRecordJson, readRecordJson, TRACEPARENT_HEADER } from '@pushmfa/contracts';
-import { isUnavailableError } from '@pushmfa/event-store';
+import { isDatabaseUnavailable } from '@pushmfa/postgres';
 import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan } from '@pushmfa/observability';
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
 import { deadLetterCounter } from './messaging-metrics';
 import { claimedEventType } from './record-event-type';
+import { currentTraceparent } from './trace-context';
 
 export interface ConsumedRecord {
   topic: string;
@@ -16,11 +18,31 @@ export interface ConsumedRecord {
 
 export type ContractHandler = (envelope: ContractEnvelope, record: ConsumedRecord) => Promise<void>;
 
+/** One valid record of a fetched batch, in offset order. */
+export interface ConsumedBatchItem {
+  envelope: ContractEnvelope;
+  record: ConsumedRecord;
+  /** The traceparent of this record's CONSUMER span (a child of the producer's): for work it starts, such as a push. */
+  traceparent?: string;
+}
+
+/**
+ * Applies records of one partition, in offset order, all or nothing (one transaction). Called with the valid records
+ * of a fetched batch; when it fails for a reason other than the infrastructure, each record is retried on its own,
+ * so one poison record is dead-lettered alone. Must be idempotent per envelope id (an inbox in the same transaction).
+ */
+export type ContractBatchHandler = (items: readonly ConsumedBatchItem[]) => Promise<void>;
+
 export interface ContractConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topics: string[];
-  handle: ContractHandler;
+  /** One record at a time. Give this or `handleBatch`. */
+  handle?: ContractHandler;
+  /** The fetched batch at once (up to `maxBatchSize` records of one partition): one transaction instead of one per record. */
+  handleBatch?: ContractBatchHandler;
+  /** The most records `handleBatch` gets at once (default 500). */
+  maxBatchSize?: number;
   /**
    * The event types `handle` acts on. Records of any other type are skipped (their offset resolved) before
    * schema validation, a span or a transaction; an invalid record of one of these types is still dead-lettered.
@@ -58,13 +80,13 @@ const BROKER_OR_CACHE_FAILURES = new Set([
 
 /**
  * An error the consumer must retry until it succeeds (a store, the cache or the broker is down), never dead-letter:
- * tagged `code: 'unavailable'`, a PostgreSQL connection failure (a reset socket, `Connection terminated
- * unexpectedly`, a server shutting down or recovering), a kafkajs connection failure or an ioredis one; also when
- * it is the `cause` of what the handler threw.
+ * tagged `code: 'unavailable'` (EventStoreUnavailableError is), the database unavailable (@pushmfa/postgres'
+ * isDatabaseUnavailable, the one classification), a kafkajs connection failure or an ioredis one; also when it is
+ * the `cause` of what the handler threw.
  */
 export function isRetryableInfrastructureError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if ((current as { code?: unknown }).code === 'unavailable' || isUnavailableError(current)) return true;
+    if ((current as { code?: unknown }).code === 'unavailable' || isDatabaseUnavailable(current)) return true;
     if (BROKER_OR_CACHE_FAILURES.has(current.name) || current.message === 'Connection is closed.') return true;
   }
   return false;
@@ -85,6 +107,7 @@ export class ContractConsumer {
   private readonly countDeadLettered?: (topic: string) => void;
 
   constructor(private readonly options: ContractConsumerOptions) {
+    if (!options.handle === !options.handleBatch) throw new Error('ContractConsumer needs exactly one of handle and handleBatch');
     if (options.metrics) this.countDeadLettered = deadLetterCounter(options.metrics, options.groupId, options.topics);
     if (options.handledTypes) this.handledTypes = new Set(options.handledTypes);
     this.consumer = options.kafka.consumer({
@@ -132,7 +155,9 @@ export class ContractConsumer {
     await this.producer.disconnect();
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async processBatch(payload: EachBatchPayload) {
+    if (this.options.handleBatch) return this.processInBatches(payload, this.options.handleBatch);
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
@@ -142,6 +167,89 @@ export class ContractConsumer {
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Batch mode: the fetched records of one partition go to `handle` together, in chunks of `maxBatchSize`; the offset
+   * of a chunk is resolved once all its records are settled, then committed. Invalid records are dead-lettered as in
+   * record mode, records of unwanted types are skipped.
+   */
+  private async processInBatches({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload, handle: ContractBatchHandler) {
+    const size = Math.max(1, this.options.maxBatchSize ?? 500);
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      const settled = await this.processChunk(batch.topic, batch.partition, chunk, heartbeat, handle);
+      if (!settled) return;
+      const last = chunk[chunk.length - 1]!;
+      resolveOffset(last.offset);
+      if (this.options.onSettled) for (const message of chunk) this.options.onSettled(batch.topic, batch.partition, message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /** Returns false when stopping before the chunk was settled (it will be consumed again). */
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>, handle: ContractBatchHandler) {
+    const items: Array<ConsumedBatchItem & { message: KafkaMessage; span: Span }> = [];
+    for (const message of messages) {
+      const read = readRecordJson(message.value);
+      if (read.kind === 'json' && !this.wantsType(claimedEventType(read.json))) continue;
+      const parsed = read.kind === 'invalid' ? read : parseRecordJson(read.json);
+      if (parsed.kind === 'unknown_type') continue;
+      if (parsed.kind === 'invalid') {
+        const reason = `${parsed.reason}${parsed.issues.length ? ': ' + JSON.stringify(parsed.issues.slice(0, 5)) : ''}`;
+        await this.deadLetter(topic, partition, message, reason, 0);
+        continue;
+      }
+      const record: ConsumedRecord = { topic, partition, offset: message.offset, traceparent: message.headers?.[TRACEPARENT_HEADER]?.toString() };
+      const span = this.startSpan(parsed.envelope, record);
+      items.push({ envelope: parsed.envelope, record, traceparent: traceparentOf(span), message, span });
+    }
+    if (items.length === 0) return true;
+    try {
+      // The whole chunk first; on a failure that is not the infrastructure's, record by record (poison isolation).
+      const applied = await this.applyWithRetry(items, heartbeat, handle, items.length === 1);
+      if (applied === 'stopped') return false;
+      if (applied === 'applied') return true;
+      for (const item of items) {
+        const one = await this.applyWithRetry([item], heartbeat, handle, true);
+        if (one === 'stopped') return false;
+        if (one === 'failed') {
+          item.span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+        }
+      }
+      return true;
+    } finally {
+      for (const item of items) item.span.end();
+    }
+  }
+
+  /**
+   * Applies `items` with the record-mode retry policy: infrastructure errors are retried until they pass; other errors
+   * are retried up to `maxAttempts` and then, for a single record (`deadLetterOnFailure`), dead-lettered ('failed'),
+   * or for several, reported at once ('split': the caller retries them one by one).
+   */
+  private async applyWithRetry(items: ReadonlyArray<ConsumedBatchItem & { message: KafkaMessage }>, heartbeat: () => Promise<void>, handle: ContractBatchHandler, deadLetterOnFailure: boolean): Promise<'applied' | 'failed' | 'split' | 'stopped'> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const first = items[0]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle(items);
+        return 'applied';
+      } catch (error) {
+        const retryable = isRetryableInfrastructureError(error);
+        if (!retryable && !deadLetterOnFailure) return 'split';
+        if (!retryable && attempt >= maxAttempts) {
+          await this.deadLetter(first.record.topic, first.record.partition, first.message, describe(error), attempt);
+          return 'failed';
+        }
+        this.log('warn', 'handler failed; retrying', { topic: first.record.topic, partition: first.record.partition, offset: first.record.offset, records: items.length, attempt, error: describe(error) });
+        await sleep(fullJitterBackoffMs(attempt, this.options.backoffBaseMs ?? 100, this.options.backoffCapMs ?? 5000), this.stopping.signal);
+        if (this.stopping.signal.aborted) return 'stopped';
+        await heartbeat();
+      }
+    }
   }
 
   /** Returns false when stopping before the record was settled (it will be consumed again). */
@@ -184,13 +292,17 @@ export class ContractConsumer {
 
   /** Each attempt runs in a CONSUMER span continuing the producer's trace, with the envelope's correlation id. */
   private handleInSpan(envelope: ContractEnvelope, record: ConsumedRecord): Promise<void> {
-    const span = startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
+    const handle = this.options.handle!;
+    return runInSpan(this.startSpan(envelope, record), () => runWithCorrelationId(envelope.correlationId, () => handle(envelope, record)));
+  }
+
+  private startSpan(envelope: ContractEnvelope, record: ConsumedRecord): Span {
+    return startConsumerSpan(`${record.topic} ${envelope.type}`, record.traceparent, {
       'messaging.system': 'kafka',
       'messaging.destination.name': record.topic,
       'messaging.message.id': envelope.id,
       'messaging.consumer.group.name': this.options.groupId,
     });
-    return runInSpan(span, () => runWithCorrelationId(envelope.correlationId, () => this.options.handle(envelope, record)));
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number) {
@@ -202,6 +314,11 @@ export class ContractConsumer {
   private log(level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) {
     this.options.log?.(level, message, { groupId: this.options.groupId, ...extra });
   }
+}
+
+/** The traceparent of `span` itself (undefined when tracing records nothing). */
+function traceparentOf(span: Span): string | undefined {
+  return context.with(trace.setSpan(context.active(), span), currentTraceparent);
 }
 
 function describe(error: unknown): string {

@@ -7,7 +7,7 @@ import { PostgresEventStore } from '@pushmfa/event-store';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
 import { EventStoreKafkaRelay } from './event-store-relay';
-import { PgInbox } from './pg-inbox';
+import { PgInbox } from '@pushmfa/postgres';
 import { ServiceRuntime } from './service-runtime';
 
 const challengeData = (challengeId: string) => ({
@@ -149,6 +149,65 @@ describe('messaging over the real broker and database', () => {
     // The duplicate delivery changed nothing: one effect per message id.
     const { rows } = await runtime.pool.query<{ n: string }>(`select count(*) as n from msg.effects where message_id = $1`, [duplicateId]);
     expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('in batch mode applies a fetched batch in one call, once per message id, and still dead-letters a poison record alone', async () => {
+    const topic = topicName('delivery', ns.topicPrefix);
+    const inbox = new PgInbox(runtime.pool, 'msg');
+    await inbox.migrate();
+    await runtime.pool.query('create table if not exists msg.batch_effects (message_id text, challenge_id text)');
+    const batchSizes: number[] = [];
+    const key = `batch-${randomUUID()}`;
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      maxAttempts: 2,
+      backoffBaseMs: 10,
+      handleBatch: async (items) => {
+        // Records of earlier tests on this topic may share the batch: count this test's own.
+        const mine = items.filter((item) => (item.envelope.data as { challengeId: string }).challengeId.includes(key)).length;
+        if (mine > 0) batchSizes.push(mine);
+        await inbox.handleBatchOnce('batch-test', items, (item) => item.envelope.id, async (client, fresh) => {
+          for (const { envelope } of fresh) {
+            const { challengeId } = envelope.data as { challengeId: string };
+            if (challengeId.startsWith('always-fails')) throw new Error('handler bug');
+            await client.query('insert into msg.batch_effects values ($1, $2)', [envelope.id, challengeId]);
+          }
+        });
+      },
+    });
+    const dlq = await collect(`${topic}.dlq`);
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const envelope = (challengeId: string, id = randomUUID()) =>
+      JSON.stringify(buildEnvelope({ id, type: 'PushDispatched', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 } }));
+    const duplicateId = randomUUID();
+    // Sent before the consumer starts, so its first fetch holds them all.
+    await producer.send({
+      topic,
+      messages: [
+        { key, value: envelope(`${key}-ok-0`) },
+        { key, value: '{this is not json' },
+        { key, value: envelope(`always-fails-${key}`) },
+        { key, value: envelope(`${key}-ok-1`, duplicateId) },
+        { key, value: envelope(`${key}-ok-1`, duplicateId) },
+        { key, value: envelope(`${key}-ok-2`) },
+      ],
+    });
+    await producer.disconnect();
+    await consumer.start();
+
+    const effects = async () => (await runtime.pool.query<{ challenge_id: string }>(`select challenge_id from msg.batch_effects where challenge_id like $1 order by challenge_id`, [`${key}%`])).rows.map((row) => row.challenge_id);
+    await eventually(async () => ((await effects()).includes(`${key}-ok-2`) ? true : undefined), 'the records around the poison one');
+    await eventually(async () => (dlq.filter((m) => m.key?.toString() === key).length >= 2 ? true : undefined), 'two dead letters');
+    await consumer.stop();
+
+    expect(await effects()).toEqual([`${key}-ok-0`, `${key}-ok-1`, `${key}-ok-2`]);
+    expect(dlq.filter((m) => m.key?.toString() === key).map((m) => m.headers?.['dlq-reason']?.toString())).toEqual(['record value is not JSON', 'Error: handler bug']);
+    // The first call had the whole fetch (five valid records of this test); after its failure each record went on its own.
+    expect(batchSizes[0]).toBe(5);
+    expect(Math.max(...batchSizes.slice(1))).toBe(1);
   });
 
   it('skips records of a type no handler wants without validating them or touching the database, and still dead-letters a bad handled one', async () => {

@@ -1,10 +1,9 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Kafka } from 'kafkajs';
 import type { KafkaSecurityConfig } from '@pushmfa/service-config';
-import { guardPoolConnections } from '@pushmfa/event-store';
+import { createServicePool, migrateServiceSchema } from '@pushmfa/postgres';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './event-publisher';
-import { migrateServiceSchema } from './pg-schema-migration';
 
 export interface ServiceRuntimeOptions {
   serviceName: string;
@@ -29,15 +28,13 @@ export class ServiceRuntime {
   readonly publisher: KafkaEventPublisher;
 
   constructor(readonly options: ServiceRuntimeOptions) {
-    this.pool = new Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 20,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30000,
-      application_name: `pushmfa-${options.serviceName}`,
-    });
     // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
-    guardPoolConnections(this.pool, (error) => options.log?.('warn', 'database connection lost', { error: error.message }));
+    this.pool = createServicePool({
+      connectionString: options.databaseUrl,
+      applicationName: `pushmfa-${options.serviceName}`,
+      max: options.poolSize,
+      onConnectionLost: (error) => options.log?.('warn', 'database connection lost', { error: error.message }),
+    });
     this.kafka = createKafka({ brokers: options.brokers, security: options.kafka, clientId: `pushmfa-${options.serviceName}`, log: options.log });
     this.publisher = new KafkaEventPublisher(this.kafka);
   }

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { topicName } from '@pushmfa/contracts';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { ContractConsumer, EventStoreKafkaRelay, PgInbox, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
+import { ContractConsumer, EventStoreKafkaRelay, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ChallengeConfig } from './config';
@@ -13,6 +13,7 @@ import { IdempotencyKeys } from './push-challenge/issuing/idempotency-keys';
 import { ChallengeProjection } from './read-models/challenge-projection';
 import { RegistryView } from './registry-view/registry-view';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const CHALLENGE_CONFIG = Symbol('CHALLENGE_CONFIG');
 const SCHEMA = 'challenge';
@@ -76,10 +77,13 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       log,
       metrics,
       onSettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
-      handle: async (envelope) => {
-        await this.inbox.handleOnce(REGISTRY_CONSUMER, envelope.id, async (client) => {
-          await this.apiKeys.apply(client, envelope);
-          await this.registry.apply(client, envelope);
+      // A fetched batch in one transaction, each event once and in offset order.
+      handleBatch: async (items) => {
+        await this.inbox.handleBatchOnce(REGISTRY_CONSUMER, items, (item) => item.envelope.id, async (client, fresh) => {
+          for (const { envelope } of fresh) {
+            await this.apiKeys.apply(client, envelope);
+            await this.registry.apply(client, envelope);
+          }
         });
       },
     });

@@ -8,7 +8,7 @@ import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadChallengeConfig } from './config';
 import { startChallengeService } from './main';
-import { guardPoolConnections } from '@pushmfa/event-store';
+import { guardPoolConnections } from '@pushmfa/postgres';
 
 export interface HttpAnswer {
   status: number;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
-import { createKafka, guardPoolConnections, KafkaEventPublisher } from '@pushmfa/messaging';
+import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { ChallengeViews } from './challenges/challenge-views';
 import type { DeliveryConfig } from './config';
@@ -22,12 +21,17 @@ import { PendingPushRecovery } from './pending/pending-push-recovery';
 import { PendingPushes } from './pending/pending-pushes';
 import { ProviderCircuitBreaker } from './providers/provider-circuit-breaker';
 import { DeliveryRuntime } from './delivery-runtime';
+import { createServicePool } from '@pushmfa/postgres';
 
 /** Wires delivery's parts from its configuration and its push providers. Connects nothing yet. */
 export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProvidersByName, metrics: MetricsService): DeliveryRuntime {
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
   // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
-  guardPoolConnections(pool, (error) => new Logger('Postgres').warn(`database connection lost: ${error.message}`));
+  const pool = createServicePool({
+    connectionString: config.databaseUrl,
+    applicationName: 'pushmfa-delivery',
+    max: 10,
+    onConnectionLost: (error) => new Logger('Postgres').warn(`database connection lost: ${error.message}`),
+  });
   const kafka = createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-delivery', log: consumerLog('Kafka') });
   const publisher = new KafkaEventPublisher(kafka);
   const schedulerLogger = new Logger('PushScheduler');

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { type ContractConsumer, type KafkaEventPublisher, PgInbox } from '@pushmfa/messaging';
+import type { ContractConsumer, KafkaEventPublisher } from '@pushmfa/messaging';
 import type { ReadinessRegistry } from '@pushmfa/observability';
 import type { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
 import { migrateDeliverySchema } from './database/delivery-schema.migration';
@@ -8,6 +8,7 @@ import type { PushDeadLetters } from './dispatching/push-dead-letters';
 import type { PendingPushRecovery } from './pending/pending-push-recovery';
 import type { PushProvidersByName } from './dispatching/push-dispatcher';
 import type { PushScheduler } from './dispatching/push-scheduler';
+import { PgInbox } from '@pushmfa/postgres';
 
 const INBOX_PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
-import { type GlobalPosition, guardPoolConnections, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
+import { type GlobalPosition, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -11,6 +11,7 @@ import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
 import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
+import { createServicePool } from '@pushmfa/postgres';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 export const REGISTRY_SCHEMA = 'registry';
@@ -42,9 +43,13 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
     this.store = new PostgresEventStore({ pool: this.runtime.pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(this.runtime.pool, SCHEMA);
-    this.lockPool = new Pool({ connectionString: config.databaseUrl, max: 5, connectionTimeoutMillis: 5000, application_name: 'pushmfa-device-registry-locks' });
     // A lock holder losing its connection loses the lock with it; its next query fails and the pool drops it.
-    guardPoolConnections(this.lockPool, (error) => this.logger.warn({ error: error.message }, 'lock connection lost'));
+    this.lockPool = createServicePool({
+      connectionString: config.databaseUrl,
+      applicationName: 'pushmfa-device-registry-locks',
+      max: 5,
+      onConnectionLost: (error) => this.logger.warn({ error: error.message }, 'lock connection lost'),
+    });
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));

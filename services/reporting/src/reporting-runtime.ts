@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { type ContractConsumer, PgInbox, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
+import { type ContractConsumer, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
 import { topicName } from '@pushmfa/contracts';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -9,6 +9,7 @@ import { migrateReportingSchema } from './database/reporting-schema.migration';
 import { API_KEY_CONSUMER, ApiKeyProjection } from './projecting/api-key.projection';
 import { MfaReportProjection } from './projecting/mfa-report.projection';
 import { createReportingConsumers } from './projecting/reporting-consumers';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
 export const REPORTING_SCHEMA = 'reporting';

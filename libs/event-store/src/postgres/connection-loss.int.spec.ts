@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Pool } from 'pg';
 import { eventsOf, uniqueStreamId, waitFor } from '../event-store.contract';
 import type { RecordedEvent } from '../event-store.port';
-import { guardPoolConnections } from './pool-connection-guard';
+import { guardPoolConnections } from '@pushmfa/postgres';
 import { PostgresEventStore } from './postgres-event-store';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../../testing/src/throwaway/throwaway-postgres';
 import { connectTestPool, testDatabaseUrl, uniqueSchemaName } from './postgres-test-database';

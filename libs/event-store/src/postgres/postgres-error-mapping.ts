@@ -1,46 +1,13 @@
+import { isDatabaseUnavailable } from '@pushmfa/postgres';
 import { EventStoreUnavailableError } from '../event-store.port';
 
-/** SQLSTATE classes and codes that mean "the database is not usable right now", not "your request is wrong". */
-const UNAVAILABLE_SQLSTATE_PREFIXES = ['08', '53', '57P'];
-// 57014: statement timeout or cancel; 25006: a read-only server (a standby after failover).
-const UNAVAILABLE_SQLSTATES = new Set(['57014', '25006']);
-const UNAVAILABLE_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-]);
-/** node-postgres reports these as plain Errors without a code. */
-const UNAVAILABLE_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'Client has encountered a connection error',
-  'Cannot use a pool after calling end',
-  'Query read timeout',
-  'connection timeout',
-];
+export { sqlStateOf } from '@pushmfa/postgres';
 
 export const UNIQUE_VIOLATION = '23505';
 
-export function sqlStateOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
+/** The event store's own error, or what @pushmfa/postgres classifies as "the database is unavailable". */
 export function isUnavailableError(error: unknown): boolean {
-  if (error instanceof EventStoreUnavailableError) return true;
-  if (error instanceof AggregateError) return error.errors.some(isUnavailableError);
-  const code = sqlStateOf(error);
-  if (code !== undefined) {
-    if (UNAVAILABLE_NODE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
-    if (UNAVAILABLE_SQLSTATE_PREFIXES.some((prefix) => code.startsWith(prefix))) return true;
-  }
-  const message = error instanceof Error ? error.message : '';
-  return UNAVAILABLE_MESSAGES.some((fragment) => message.includes(fragment));
+  return error instanceof EventStoreUnavailableError || isDatabaseUnavailable(error);
 }
 
 /** Turns infrastructure failures into the port's error; anything else (a bug, a conflict) passes through. */

@@ -29,7 +29,7 @@ import {
   streamRevisionSql,
   type AppendMode,
 } from './postgres-event-store.sql';
-import { guardPoolConnections } from './pool-connection-guard';
+import { guardPoolConnections } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
 
 export interface PostgresEventStoreOptions {

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@pushmfa/postgres';
 import { DEFAULT_RETRY_AFTER_SECONDS, isProblemCode, PROBLEM_CODES, PROBLEM_TYPE_BASE } from './problem-codes';
 import type { ProblemCode } from './problem-codes';
 import { ProblemException } from './problem.exception';
@@ -63,17 +64,16 @@ function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] }
   return error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues);
 }
 
-// Connection-level failures of PostgreSQL (SQLSTATE class 08, shutdown 57P0x, too many connections 53300), Redis (ioredis) or a socket.
-const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+// The database's unavailability is classified once, in @pushmfa/postgres; these are the cache's and the broker's clients.
 const CONNECTION_FAILURE_NAMES = new Set(['EventStoreUnavailableError', 'MaxRetriesPerRequestError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded']);
-const CONNECTION_FAILURE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Connection is closed)/;
+const CONNECTION_FAILURE_MESSAGES = /^Connection is closed/;
 
-/** A store or the broker is down: tagged `code: 'unavailable'`, or a connection failure of pg, ioredis, kafkajs. */
+/** A store or the broker is down: tagged `code: 'unavailable'`, the database unavailable, a connection failure of ioredis or kafkajs. */
 function isUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: a socket error raised by Node itself may come from another realm (a test's VM context).
   if (typeof error !== 'object' || error === null) return false;
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  if (code === 'unavailable' || (typeof code === 'string' && CONNECTION_FAILURE_CODES.has(code))) return true;
+  if (code === 'unavailable' || isDatabaseUnavailable(error)) return true;
   return (typeof name === 'string' && CONNECTION_FAILURE_NAMES.has(name)) || (typeof message === 'string' && CONNECTION_FAILURE_MESSAGES.test(message));
 }
 

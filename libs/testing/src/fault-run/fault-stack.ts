@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEAD_LETTER_SUFFIX, declaredTopics } from '@pushmfa/contracts';
 import { createTestServiceAccount, type FcmEmulator, startFcmEmulator } from '@pushmfa/push-emulators';
-import { ensureTopics } from '../../../../tools/create-topics';
+import { ensureTopics } from '@pushmfa/messaging';
 import { kafkaSecurityAs, testKafka } from '../kafka-credentials';
 import { deleteTopics } from '../test-namespace';
 import { freePort, type RunningService, type ServiceName, startServiceProcess } from '../service-process';

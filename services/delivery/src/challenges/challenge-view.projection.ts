@@ -1,15 +1,13 @@
 import type { PoolClient } from 'pg';
-import type { ContractEnvelope, EventType } from '@pushmfa/contracts';
-import type { ChallengeViewStatus } from './challenge-view';
+import type { ChallengeContext, ContractEnvelope } from '@pushmfa/contracts';
+import type { ChallengeView, ChallengeViewStatus, TargetDevice } from './challenge-view';
 
-const RESOLVED_STATUS = {
+const RESOLVED_STATUS: Partial<Record<string, ChallengeViewStatus>> = {
   ChallengeApproved: 'approved',
   ChallengeDenied: 'denied',
   ChallengeExpired: 'expired',
   ChallengeCancelled: 'cancelled',
-} as const satisfies Partial<Record<EventType, ChallengeViewStatus>>;
-
-const isResolution = (envelope: ContractEnvelope): envelope is ContractEnvelope<keyof typeof RESOLVED_STATUS> => Object.hasOwn(RESOLVED_STATUS, envelope.type);
+};
 
 /**
  * Applies one challenge event to `<schema>.challenges` inside the caller's (inbox) transaction.
@@ -18,7 +16,7 @@ const isResolution = (envelope: ContractEnvelope): envelope is ContractEnvelope<
 export async function applyChallengeEvent(client: PoolClient, schema: string, envelope: ContractEnvelope): Promise<void> {
   const workspaceId = envelope.workspaceId;
   if (envelope.type === 'ChallengeIssued') {
-    const d = envelope.data;
+    const d = envelope.data as ContractEnvelope<'ChallengeIssued'>['data'];
     const targets = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
     await client.query(
       `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
@@ -30,7 +28,7 @@ export async function applyChallengeEvent(client: PoolClient, schema: string, en
     return;
   }
   if (envelope.type === 'ChallengeResendRequested') {
-    const d = envelope.data;
+    const d = envelope.data as ContractEnvelope<'ChallengeResendRequested'>['data'];
     await client.query(
       `update ${schema}.challenges set expires_at = $3, updated_at = now()
        where workspace_id = $1 and challenge_id = $2 and status = 'pending'`,
@@ -38,9 +36,9 @@ export async function applyChallengeEvent(client: PoolClient, schema: string, en
     );
     return;
   }
-  if (isResolution(envelope)) {
-    const resolved = RESOLVED_STATUS[envelope.type];
-    const d = envelope.data;
+  const resolved = RESOLVED_STATUS[envelope.type];
+  if (resolved) {
+    const d = envelope.data as { challengeId: string; userId: string };
     // An upsert, so a resolution that overtakes its ChallengeIssued still blocks the push that follows.
     await client.query(
       `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
@@ -50,4 +48,144 @@ export async function applyChallengeEvent(client: PoolClient, schema: string, en
       [workspaceId, d.challengeId, d.userId, resolved],
     );
   }
+}
+
+type ViewKey = string;
+
+function viewKey(workspaceId: string, challengeId: string): ViewKey {
+  return JSON.stringify([workspaceId, challengeId]);
+}
+
+/**
+ * Applies a batch of challenge events (offset order) to `<schema>.challenges` inside the caller's (inbox)
+ * transaction, set-based: one statement locks the rows the batch touches, the events are folded in memory with the
+ * same rules as `applyChallengeEvent`, one statement updates the rows that changed and one inserts the new ones.
+ * Returns, per event, the challenge's view right after that event (what a push plan reads), null when it has none.
+ *
+ * A challenge's events share its partition (keyed by challenge id); should another transaction still insert a row
+ * this one found missing, that row is locked and its events are folded again from what it holds.
+ */
+export async function applyChallengeEvents(client: PoolClient, schema: string, envelopes: readonly ContractEnvelope[]): Promise<Array<ChallengeView | null>> {
+  const keys = [...new Set(envelopes.map((envelope) => viewKey(envelope.workspaceId, challengeIdOf(envelope))))].sort();
+  const locked = await lockViews(client, schema, keys);
+  const state = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, locked.get(key) ?? null]));
+  const after = foldEvents(state, envelopes);
+  const created = keys.filter((key) => !locked.has(key) && state.get(key));
+  const inserted = await insertViews(client, schema, created.map((key) => state.get(key)!));
+  const raced = created.filter((key) => !inserted.has(key));
+  if (raced.length === 0) {
+    await updateViews(client, schema, keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!));
+    return after;
+  }
+  // Rare: fold everything again from the rows as they are now, all of them locked.
+  const relocked = await lockViews(client, schema, keys);
+  const again = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, relocked.get(key) ?? null]));
+  const afterAgain = foldEvents(again, envelopes);
+  await updateViews(client, schema, keys.filter((key) => relocked.has(key) && again.get(key) !== relocked.get(key)).map((key) => again.get(key)!));
+  const stillMissing = keys.filter((key) => !relocked.has(key) && again.get(key));
+  if (stillMissing.length > 0) await insertViews(client, schema, stillMissing.map((key) => again.get(key)!));
+  return afterAgain;
+}
+
+/** Folds `envelopes` into `state` (changed views are replaced, never mutated); returns the view after each event. */
+function foldEvents(state: Map<ViewKey, ChallengeView | null>, envelopes: readonly ContractEnvelope[]): Array<ChallengeView | null> {
+  return envelopes.map((envelope) => {
+    const key = viewKey(envelope.workspaceId, challengeIdOf(envelope));
+    const next = evolveView(state.get(key) ?? null, envelope);
+    state.set(key, next);
+    return next;
+  });
+}
+
+/** The rules of `applyChallengeEvent`, in memory. */
+function evolveView(view: ChallengeView | null, envelope: ContractEnvelope): ChallengeView | null {
+  if (envelope.type === 'ChallengeIssued') {
+    const d = envelope.data as ContractEnvelope<'ChallengeIssued'>['data'];
+    const targetDevices = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
+    if (view) return { ...view, targetDevices, context: d.context };
+    return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: 'pending', expiresAtMs: Date.parse(d.expiresAt), targetDevices, context: d.context };
+  }
+  if (envelope.type === 'ChallengeResendRequested') {
+    const d = envelope.data as ContractEnvelope<'ChallengeResendRequested'>['data'];
+    return view && view.status === 'pending' ? { ...view, expiresAtMs: Date.parse(d.expiresAt) } : view;
+  }
+  const resolved = RESOLVED_STATUS[envelope.type];
+  if (!resolved) return view;
+  const d = envelope.data as { challengeId: string; userId: string };
+  // A resolution that overtakes its ChallengeIssued still blocks the push that follows.
+  if (!view) return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: resolved, expiresAtMs: Date.now(), targetDevices: [], context: {} };
+  return view.status === 'pending' ? { ...view, status: resolved } : view;
+}
+
+function challengeIdOf(envelope: ContractEnvelope): string {
+  return (envelope.data as { challengeId: string }).challengeId;
+}
+
+interface ViewRow {
+  workspace_id: string;
+  challenge_id: string;
+  user_id: string;
+  status: ChallengeViewStatus;
+  expires_at: Date;
+  target_devices: TargetDevice[];
+  context: ChallengeContext;
+}
+
+async function lockViews(client: PoolClient, schema: string, keys: readonly ViewKey[]): Promise<Map<ViewKey, ChallengeView>> {
+  const refs = keys.map((key) => JSON.parse(key) as [string, string]);
+  const { rows } = await client.query<ViewRow>(
+    `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context
+       from ${schema}.challenges c
+       join unnest($1::text[], $2::text[]) with ordinality as k(workspace_id, challenge_id, n)
+         on c.workspace_id = k.workspace_id and c.challenge_id = k.challenge_id
+      order by k.n for update of c`,
+    [refs.map((ref) => ref[0]), refs.map((ref) => ref[1])],
+  );
+  return new Map(
+    rows.map((row) => [
+      viewKey(row.workspace_id, row.challenge_id),
+      { workspaceId: row.workspace_id, challengeId: row.challenge_id, userId: row.user_id, status: row.status, expiresAtMs: row.expires_at.getTime(), targetDevices: row.target_devices, context: row.context },
+    ]),
+  );
+}
+
+const VIEW_RECORD = `jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb)`;
+
+function rowsParameter(views: readonly ChallengeView[]): string {
+  return JSON.stringify(
+    views.map((view) => ({
+      workspace_id: view.workspaceId,
+      challenge_id: view.challengeId,
+      user_id: view.userId,
+      status: view.status,
+      expires_at: new Date(view.expiresAtMs).toISOString(),
+      target_devices: view.targetDevices,
+      context: view.context,
+    })),
+  );
+}
+
+/** Inserts views of challenges not seen before; returns the keys inserted (a concurrent insert wins the others). */
+async function insertViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<Set<ViewKey>> {
+  if (views.length === 0) return new Set();
+  const { rows } = await client.query<{ workspace_id: string; challenge_id: string }>(
+    `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
+     select r.workspace_id, r.challenge_id, r.user_id, r.status, r.expires_at, r.target_devices, r.context from ${VIEW_RECORD}
+     on conflict (workspace_id, challenge_id) do nothing
+     returning workspace_id, challenge_id`,
+    [rowsParameter(views)],
+  );
+  return new Set(rows.map((row) => viewKey(row.workspace_id, row.challenge_id)));
+}
+
+async function updateViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<void> {
+  if (views.length === 0) return;
+  await client.query(
+    `update ${schema}.challenges c
+        set user_id = r.user_id, status = r.status, expires_at = r.expires_at, target_devices = r.target_devices,
+            context = r.context, updated_at = now()
+       from ${VIEW_RECORD}
+      where c.workspace_id = r.workspace_id and c.challenge_id = r.challenge_id`,
+    [rowsParameter(views)],
+  );
 }

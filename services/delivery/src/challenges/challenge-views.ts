@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ChallengeContext } from '@pushmfa/contracts';
-import { asUnavailable } from '@pushmfa/messaging';
 import type { ChallengeView, ChallengeViewStatus, TargetDevice } from './challenge-view';
+import { asUnavailable } from '@pushmfa/postgres';
 
 interface ChallengeRow {
   workspace_id: string;

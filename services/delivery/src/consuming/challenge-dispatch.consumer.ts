@@ -1,9 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { type ContractEnvelope, type EventType, topicName } from '@pushmfa/contracts';
-import { ContractConsumer, currentTraceparent, PgInbox } from '@pushmfa/messaging';
+import { type ConsumedBatchItem, ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
-import { applyChallengeEvent } from '../challenges/challenge-view.projection';
+import { applyChallengeEvents } from '../challenges/challenge-view.projection';
 import type { ChallengeViews } from '../challenges/challenge-views';
 import type { PushDispatcher } from '../dispatching/push-dispatcher';
 import type { PushJob } from '../dispatching/push-job';
@@ -11,6 +11,7 @@ import { mayRequestPushes, planPushJobs } from '../dispatching/push-job-planning
 import type { PushScheduler } from '../dispatching/push-scheduler';
 import type { PendingPushes } from '../pending/pending-pushes';
 import type { ConsumerLog } from './consumer-log';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const CHALLENGE_DISPATCH_GROUP = 'delivery.push-dispatch';
 /** The events that change the challenge view or ask for pushes; a ChallengeReceived does neither, so it is skipped. */
@@ -37,25 +38,27 @@ export interface ChallengeDispatchDeps {
 }
 
 /**
- * Applies `pushmfa.challenge.v1` to the challenge view and, for an issue or a resend, hands one push per
- * target device to the scheduler. The view update, the pending-push rows and the inbox mark commit together;
+ * Applies `pushmfa.challenge.v1` to the challenge view a fetched batch at a time and, for an issue or a resend,
+ * hands one push per target device to the scheduler. The view updates, the pending-push rows (one per push, each
+ * with its own lease) and the inbox marks of the batch commit together;
  * the pushes are scheduled only after that, without being awaited: the partition moves on while they run,
  * and a worker that dies leaves their rows for another worker to take over.
  */
 export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): ContractConsumer {
   const inbox = new PgInbox(deps.pool, deps.schema);
-  // ContractConsumer runs this in the consumer span, so the pushes carry the producer's trace.
-  const handle = async (envelope: ContractEnvelope): Promise<void> => {
+  const handleBatch = async (items: readonly ConsumedBatchItem[]): Promise<void> => {
     let jobs: PushJob[] = [];
-    const traceparent = currentTraceparent();
-    await inbox.handleOnce(CHALLENGE_DISPATCH_GROUP, envelope.id, async (client) => {
-      await applyChallengeEvent(client, deps.schema, envelope);
-      // Approvals, receipts and the like only update the view: no need to read it back.
-      if (!mayRequestPushes(envelope)) return;
-      const challengeId = envelope.data.challengeId;
-      const view = await deps.views.find(envelope.workspaceId, challengeId, client);
-      jobs = planPushJobs(envelope, view, traceparent);
-      if (view && jobs.length > 0) await deps.pending.insert(client, jobs, view.expiresAtMs);
+    await inbox.handleBatchOnce(CHALLENGE_DISPATCH_GROUP, items, (item) => item.envelope.id, async (client, fresh) => {
+      const views = await applyChallengeEvents(client, deps.schema, fresh.map((item) => item.envelope));
+      // Each issue or resend is planned from the view right after it, and its pushes carry its record's trace.
+      const planned: Array<{ job: PushJob; expiresAtMs: number }> = [];
+      fresh.forEach((item, i) => {
+        const view = views[i] ?? null;
+        if (!view || !mayRequestPushes(item.envelope)) return;
+        for (const job of planPushJobs(item.envelope, view, item.traceparent)) planned.push({ job, expiresAtMs: view.expiresAtMs });
+      });
+      await deps.pending.insertMany(client, planned);
+      jobs = planned.map((push) => push.job);
     });
     if (jobs.length === 0) return;
     // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.
@@ -69,6 +72,9 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
     log: deps.log,
     metrics: deps.metrics,
     handledTypes: CHALLENGE_DISPATCH_EVENT_TYPES,
-    handle,
+    handleBatch,
+    // A batch leases its pushes to this worker: no more at once than the scheduler lets wait, so a worker never takes
+    // far more pushes than it can run while another worker idles (the lease stays per push, and so does the scaling).
+    maxBatchSize: deps.scheduler.capacity,
   });
 }

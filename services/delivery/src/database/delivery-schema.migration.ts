@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
 import { PendingPushes } from '../pending/pending-pushes';
+import { migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
 
 /** Creates the `delivery` schema and its tables; idempotent and safe when two instances start at once. */
 export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void> {

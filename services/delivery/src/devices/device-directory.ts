@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { asUnavailable } from '@pushmfa/messaging';
 import type { KnownDevice } from './known-device';
+import { asUnavailable } from '@pushmfa/postgres';
 
 interface DeviceRow {
   workspace_id: string;

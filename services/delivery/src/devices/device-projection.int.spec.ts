@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { buildEnvelope, type ContractEnvelope, type EventData, type EventType } from '@pushmfa/contracts';
-import { PgInbox } from '@pushmfa/messaging';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { migrateDeliverySchema } from '../database/delivery-schema.migration';
 import { DeviceDirectory } from './device-directory';
 import { applyDeviceEvent } from './device-projection';
+import { PgInbox } from '@pushmfa/postgres';
 
 jest.setTimeout(60_000);
 

@@ -37,6 +37,11 @@ export class PushScheduler {
     this.timers.add(timer);
   }
 
+  /** How many tasks may be queued or started before `waitForCapacity` holds the caller back. */
+  get capacity(): number {
+    return this.maxWaiting;
+  }
+
   /** Resolves once fewer than `maxWaiting` tasks are queued or started. */
   async waitForCapacity(): Promise<void> {
     while (this.runningCount + this.ready.length >= this.maxWaiting) {

@@ -37,15 +37,33 @@ export class PendingPushes {
 
   /** Inside the inbox transaction: the pushes exist durably as soon as the challenge event counts as processed. */
   async insert(client: PoolClient, jobs: PushJob[], expiresAtMs: number): Promise<void> {
-    for (const job of jobs) {
-      await client.query(
-        `insert into ${this.schema}.pending_pushes
-           (workspace_id, challenge_id, device_id, round, job, expires_at, lease_owner, lease_until)
-         values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
-         on conflict do nothing`,
-        [job.workspaceId, job.challengeId, job.deviceId, job.round, JSON.stringify(job), new Date(expiresAtMs), this.owner, this.leaseMs / 1000],
-      );
-    }
+    await this.insertMany(client, jobs.map((job) => ({ job, expiresAtMs })));
+  }
+
+  /** Many pushes in one statement, each leased to this worker (a lease per push, whichever batch asked for it). */
+  async insertMany(client: PoolClient, pushes: ReadonlyArray<{ job: PushJob; expiresAtMs: number }>): Promise<void> {
+    if (pushes.length === 0) return;
+    await client.query(
+      `insert into ${this.schema}.pending_pushes
+         (workspace_id, challenge_id, device_id, round, job, expires_at, lease_owner, lease_until)
+       select p.workspace_id, p.challenge_id, p.device_id, p.round, p.job, p.expires_at, $2, now() + make_interval(secs => $3)
+         from jsonb_to_recordset($1::jsonb) as p(workspace_id text, challenge_id text, device_id text, round int, job jsonb, expires_at timestamptz)
+       on conflict do nothing`,
+      [
+        JSON.stringify(
+          pushes.map(({ job, expiresAtMs }) => ({
+            workspace_id: job.workspaceId,
+            challenge_id: job.challengeId,
+            device_id: job.deviceId,
+            round: job.round,
+            job,
+            expires_at: new Date(expiresAtMs).toISOString(),
+          })),
+        ),
+        this.owner,
+        this.leaseMs / 1000,
+      ],
+    );
   }
 
   /** This worker runs the push now: keep its lease alive. */

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import { migrateServiceSchema, PgInbox } from '@pushmfa/messaging';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { createReportTable, FIRST_REPORT_TABLE, pointReportViewAt, REPORT_TABLES_POINTER, reportTablesLockKey } from './mfa-report-tables';
+import { migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
 
 /**
  * Creates the reporting schema: the MFA Report read model (versioned tables, the pointer to the active one and

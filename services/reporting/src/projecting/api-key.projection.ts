@@ -1,6 +1,6 @@
 import type { ContractEnvelope } from '@pushmfa/contracts';
-import type { PgInbox } from '@pushmfa/messaging';
 import type { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import type { PgInbox } from '@pushmfa/postgres';
 
 export const API_KEY_CONSUMER = 'reporting.api-keys';
 
@@ -12,7 +12,14 @@ export class ApiKeyProjection {
   ) {}
 
   async apply(envelope: ContractEnvelope): Promise<void> {
-    if (envelope.type !== 'ApiKeyIssued' && envelope.type !== 'ApiKeyRevoked') return;
-    await this.inbox.handleOnce(API_KEY_CONSUMER, envelope.id, (client) => this.directory.apply(client, envelope));
+    await this.applyBatch([envelope]);
+  }
+
+  /** The key events of a fetched batch, once each, in one transaction. */
+  async applyBatch(envelopes: readonly ContractEnvelope[]): Promise<void> {
+    const keyEvents = envelopes.filter((envelope) => envelope.type === 'ApiKeyIssued' || envelope.type === 'ApiKeyRevoked');
+    await this.inbox.handleBatchOnce(API_KEY_CONSUMER, keyEvents, (envelope) => envelope.id, async (client, fresh) => {
+      for (const envelope of fresh) await this.directory.apply(client, envelope);
+    });
   }
 }

@@ -4,49 +4,113 @@ import type { ReportEvent } from '../mfa-report/mfa-report.events';
 import { initialReportFacts, type MfaReportFacts } from '../mfa-report/mfa-report.facts';
 import { reportStatusOf } from '../mfa-report/mfa-report.status';
 
-/** The challenge's row as read `for update`; null when the table has none yet. */
-export type LockedReportRow = { facts: MfaReportFacts } | null;
+type RowKey = string;
+interface ChallengeRef {
+  workspaceId: string;
+  challengeId: string;
+}
 
 /**
- * Folds one event into its challenge's row of one read-model table. The row is locked while its facts are
- * merged, so events of one challenge applied from two partitions at once never lose a fact; applying the same
- * event twice changes nothing (evolve ignores an envelope id already on the timeline).
+ * Folds a batch of events into their challenges' rows of one read-model table, set-based: one statement locks the
+ * rows the batch touches, the facts are folded in memory (evolve is pure and order-independent, and ignores an
+ * envelope id already on the timeline, so applying an event twice changes nothing), one statement updates the rows
+ * that changed and one inserts the challenges seen for the first time.
  *
- * `locked`: the row the caller already read `for update` in this transaction, which saves that round trip.
- * A challenge's first event inserts its row with the folded facts in one statement; when another transaction
- * inserted it first, the insert does nothing and the row is locked and merged like any other.
+ * Rows are locked while their facts are merged, so events of one challenge applied from two partitions at once
+ * (challenge and delivery topics) never lose a fact: when another transaction inserted a new challenge's row first,
+ * the insert skips it, and that row is locked, folded again from what it holds and updated like any other.
  */
-export async function applyToReportTable(client: PoolClient, schema: string, table: string, event: ReportEvent, locked?: LockedReportRow): Promise<void> {
-  const workspaceId = event.workspaceId;
-  const challengeId = event.data.challengeId;
-  let row = locked !== undefined ? locked : await lockReportRow(client, schema, table, workspaceId, challengeId);
-  if (row === null) {
-    const facts = evolveReportFacts(initialReportFacts(workspaceId, challengeId), event);
-    const inserted = await client.query(
-      `insert into ${schema}.${table} (workspace_id, challenge_id, status, facts, user_id, created_at) values ($1, $2, $3, $4, $5, $6)
-       on conflict do nothing`,
-      [workspaceId, challengeId, reportStatusOf(facts), facts, ...derivedColumns(facts)],
-    );
-    if (inserted.rowCount === 1) return;
-    row = await lockReportRow(client, schema, table, workspaceId, challengeId);
+export async function applyToReportTableBatch(client: PoolClient, schema: string, table: string, events: readonly ReportEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const byChallenge = new Map<RowKey, { ref: ChallengeRef; events: ReportEvent[] }>();
+  for (const event of events) {
+    const ref = { workspaceId: event.workspaceId, challengeId: event.data.challengeId };
+    const key = rowKey(ref);
+    const entry = byChallenge.get(key);
+    if (entry) entry.events.push(event);
+    else byChallenge.set(key, { ref, events: [event] });
   }
-  const current = row?.facts ?? initialReportFacts(workspaceId, challengeId);
-  const facts = evolveReportFacts(current, event);
-  if (facts === current) return;
+  const locked = await lockReportRows(client, schema, table, [...byChallenge.values()].map((entry) => entry.ref));
+  const updates: MfaReportFacts[] = [];
+  const inserts: MfaReportFacts[] = [];
+  for (const [key, { ref, events: ofChallenge }] of byChallenge) {
+    const current = locked.get(key);
+    const facts = fold(current ?? initialReportFacts(ref.workspaceId, ref.challengeId), ofChallenge);
+    if (current === undefined) inserts.push(facts);
+    else if (facts !== current) updates.push(facts);
+  }
+  // Inserted in key order too: two transactions inserting the same new challenges wait for each other in one order.
+  inserts.sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1));
+  const inserted = await insertReportRows(client, schema, table, inserts);
+  const raced = inserts.filter((facts) => !inserted.has(rowKey(facts)));
+  if (raced.length > 0) {
+    const lockedNow = await lockReportRows(client, schema, table, raced);
+    for (const facts of raced) {
+      const key = rowKey(facts);
+      const current = lockedNow.get(key);
+      if (!current) throw new Error(`MFA Report row ${key} was neither inserted nor found`);
+      const merged = fold(current, byChallenge.get(key)!.events);
+      if (merged !== current) updates.push(merged);
+    }
+  }
+  await updateReportRows(client, schema, table, updates);
+}
+
+/** One event (the rebuild's replay and tests): the batch of one. */
+export function applyToReportTable(client: PoolClient, schema: string, table: string, event: ReportEvent): Promise<void> {
+  return applyToReportTableBatch(client, schema, table, [event]);
+}
+
+function fold(facts: MfaReportFacts, events: readonly ReportEvent[]): MfaReportFacts {
+  return events.reduce(evolveReportFacts, facts);
+}
+
+function rowKey(ref: ChallengeRef): RowKey {
+  return JSON.stringify([ref.workspaceId, ref.challengeId]);
+}
+
+async function lockReportRows(client: PoolClient, schema: string, table: string, refs: readonly ChallengeRef[]): Promise<Map<RowKey, MfaReportFacts>> {
+  // Locked in key order, so two transactions locking overlapping sets cannot deadlock.
+  const sorted = [...refs].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1));
+  const { rows } = await client.query<{ facts: MfaReportFacts }>(
+    `select t.facts from ${schema}.${table} t
+       join unnest($1::text[], $2::text[]) with ordinality as k(workspace_id, challenge_id, n)
+         on t.workspace_id = k.workspace_id and t.challenge_id = k.challenge_id
+      order by k.n for update of t`,
+    [sorted.map((ref) => ref.workspaceId), sorted.map((ref) => ref.challengeId)],
+  );
+  return new Map(rows.map((row) => [rowKey(row.facts), row.facts]));
+}
+
+/** Inserts the rows of challenges not seen before; returns the keys it inserted (a concurrent insert wins the others). */
+async function insertReportRows(client: PoolClient, schema: string, table: string, rows: readonly MfaReportFacts[]): Promise<Set<RowKey>> {
+  if (rows.length === 0) return new Set();
+  const { rows: inserted } = await client.query<{ workspace_id: string; challenge_id: string }>(
+    `insert into ${schema}.${table} (workspace_id, challenge_id, status, facts, user_id, created_at)
+     select r.workspace_id, r.challenge_id, r.status, r.facts, r.user_id, r.created_at
+       from jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, status text, facts jsonb, user_id text, created_at timestamptz)
+     on conflict do nothing
+     returning workspace_id, challenge_id`,
+    [JSON.stringify(rows.map(reportRowOf))],
+  );
+  return new Set(inserted.map((row) => rowKey({ workspaceId: row.workspace_id, challengeId: row.challenge_id })));
+}
+
+async function updateReportRows(client: PoolClient, schema: string, table: string, rows: readonly MfaReportFacts[]): Promise<void> {
+  if (rows.length === 0) return;
   await client.query(
-    `update ${schema}.${table}
-     set facts = $3, status = $4, user_id = $5, created_at = $6, updated_at = now()
-     where workspace_id = $1 and challenge_id = $2`,
-    [workspaceId, challengeId, facts, reportStatusOf(facts), ...derivedColumns(facts)],
+    `update ${schema}.${table} t
+        set facts = r.facts, status = r.status, user_id = r.user_id, created_at = r.created_at, updated_at = now()
+       from jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, status text, facts jsonb, user_id text, created_at timestamptz)
+      where t.workspace_id = r.workspace_id and t.challenge_id = r.challenge_id`,
+    [JSON.stringify(rows.map(reportRowOf))],
   );
 }
 
-async function lockReportRow(client: PoolClient, schema: string, table: string, workspaceId: string, challengeId: string): Promise<LockedReportRow> {
-  const { rows } = await client.query<{ facts: MfaReportFacts }>(
-    `select facts from ${schema}.${table} where workspace_id = $1 and challenge_id = $2 for update`,
-    [workspaceId, challengeId],
-  );
-  return rows[0] ?? null;
+/** A row's columns: the facts and what is derived from them for filtering and paging. */
+function reportRowOf(facts: MfaReportFacts) {
+  const [userId, createdAt] = derivedColumns(facts);
+  return { workspace_id: facts.workspaceId, challenge_id: facts.challengeId, status: reportStatusOf(facts), facts, user_id: userId, created_at: createdAt };
 }
 
 /** user_id and created_at, kept beside the facts for filtering and paging. */

@@ -33,10 +33,11 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     kafka,
     groupId: topicPrefix + MFA_REPORT_CONSUMER,
     topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
-    handle: async (envelope) => {
-      if (!isReportEvent(envelope)) return;
-      await options.mfaReport.apply(envelope);
-      recordFreshness?.(envelope.type, envelope.occurredAt);
+    // A fetched batch in one transaction (set-based upserts of the rows it touches).
+    handleBatch: async (items) => {
+      const events = items.map((item) => item.envelope).filter(isReportEvent);
+      const applied = await options.mfaReport.applyBatch(events);
+      if (recordFreshness) for (const event of applied) recordFreshness(event.type, event.occurredAt);
     },
     log,
     metrics,
@@ -45,7 +46,7 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     kafka,
     groupId: topicPrefix + API_KEY_CONSUMER,
     topics: [topicName('registry', topicPrefix)],
-    handle: (envelope) => options.apiKeys.apply(envelope),
+    handleBatch: (items) => options.apiKeys.applyBatch(items.map((item) => item.envelope)),
     onSettled: options.onRegistrySettled,
     log,
     metrics,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { parseRecordValue } from '@pushmfa/contracts';
-import { isReportEvent } from '../mfa-report/mfa-report.events';
-import { applyToReportTable } from '../projecting/report-table.writer';
+import { isReportEvent, type ReportEvent } from '../mfa-report/mfa-report.events';
+import { applyToReportTableBatch } from '../projecting/report-table.writer';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -79,12 +79,13 @@ async function applyBatch(options: ReportReplayOptions, values: (Buffer | null)[
   let applied = 0;
   try {
     await client.query('begin');
+    const events: ReportEvent[] = [];
     for (const value of values) {
       const parsed = parseRecordValue(value);
-      if (parsed.kind !== 'event' || !isReportEvent(parsed.envelope)) continue;
-      await applyToReportTable(client, options.schema, options.table, parsed.envelope);
-      applied += 1;
+      if (parsed.kind === 'event' && isReportEvent(parsed.envelope)) events.push(parsed.envelope);
     }
+    await applyToReportTableBatch(client, options.schema, options.table, events);
+    applied = events.length;
     await client.query('commit');
     return applied;
   } catch (error) {

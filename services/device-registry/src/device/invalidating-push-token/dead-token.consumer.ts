@@ -1,10 +1,11 @@
 import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { type ContractEnvelope, isEnvelopeOf, topicName } from '@pushmfa/contracts';
-import { ContractConsumer, PgInbox } from '@pushmfa/messaging';
+import { ContractConsumer } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { REGISTRY_SCHEMA, RegistryRuntime } from '../../registry-runtime';
 import { DeviceCommands } from '../device-commands';
+import { PgInbox } from '@pushmfa/postgres';
 
 export const DEAD_TOKEN_CONSUMER = 'device-registry.dead-tokens';
 

@@ -6,7 +6,7 @@ import { createTestNamespace, kafkaCaFile, kafkaCredentials, type KafkaPrincipal
 
 /**
  * The broker's trust boundary, asked of the real broker: nobody talks to it without TLS and a SCRAM user, and each
- * service's user may do only what tools/kafka-acls.ts grants it. Each refusal below is the broker's own answer.
+ * service's user may do only what kafka-acls.ts grants it. Each refusal below is the broker's own answer.
  */
 /** The broker's TOPIC_AUTHORIZATION_FAILED, as kafkajs reports it from a produce or from the metadata before it. */
 const TOPIC_REFUSED = /not authorized to access topics|topic authorization failed/i;

@@ -1,6 +1,6 @@
 /**
  * Who may do what on the broker: one Kafka user per service, each allowed exactly what docs/ARCHITECTURE.md says it
- * does. The broker denies everything else (`allow.everyone.if.no.acl.found=false`). tools/create-topics.ts creates
+ * does. The broker denies everything else (`allow.everyone.if.no.acl.found=false`). ensureTopics (topic-admin.ts) creates
  * these ACLs next to the topics, for the same KAFKA_TOPIC_PREFIX (tests get their own per namespace).
  *
  *   device-registry  writes pushmfa.registry.v1            reads pushmfa.delivery.v1

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { isUnavailableError } from '@pushmfa/event-store';
+import { asUnavailable } from './database-unavailable';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -50,6 +50,40 @@ export class PgInbox {
     }
   }
 
+  /**
+   * Runs `effect` once for a batch of messages, in one transaction: the statement that records their ids returns the
+   * ones not processed before, and `effect` gets those items only (the first of any id repeated in the batch), in
+   * order. Returns what it handed to `effect`; nothing is recorded when `effect` throws.
+   */
+  async handleBatchOnce<T>(consumer: string, items: readonly T[], idOf: (item: T) => string, effect: (client: PoolClient, fresh: T[]) => Promise<void>): Promise<T[]> {
+    if (items.length === 0) return [];
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+    try {
+      await client.query('begin');
+      const ids = items.map(idOf);
+      const { rows } = await client.query<{ message_id: string }>(
+        `insert into ${this.schema}.processed_messages (consumer, message_id) select $1, id from unnest($2::text[]) as m(id)
+         on conflict do nothing returning message_id`,
+        [consumer, ids],
+      );
+      const unseen = new Set(rows.map((row) => row.message_id));
+      const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
+      if (fresh.length > 0) await effect(client, fresh);
+      await client.query('commit');
+      return fresh;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw asUnavailable(error);
+    } finally {
+      client.release();
+    }
+  }
+
   /** Forgets processed ids older than the broker could still redeliver. */
   async prune(olderThanDays = 14): Promise<number> {
     const result = await this.pool.query(
@@ -58,14 +92,4 @@ export class PgInbox {
     );
     return result.rowCount ?? 0;
   }
-}
-
-/**
- * Marks connection-level failures (a refused or reset socket, `Connection terminated unexpectedly`, a server
- * shutting down or starting up, SQLSTATE classes 08, 53 and 57P) so consumers retry instead of dead-lettering.
- */
-export function asUnavailable(error: unknown): unknown {
-  if ((error as { code?: unknown })?.code === 'unavailable' || !isUnavailableError(error)) return error;
-  const code = (error as { code?: unknown })?.code;
-  return Object.assign(new Error(`database unavailable${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error }), { code: 'unavailable' });
 }
