@@ -30,6 +30,25 @@ export interface BenchOptions {
   faults: boolean;
   /** Seconds each fault lasts in the fault run. */
   faultSeconds: number;
+  /** Step the rate up (then bisect) until the latency objective fails; the highest passing rate is the capacity. */
+  findCapacity: boolean;
+  /** Seconds of load per --find-capacity step. */
+  stepSeconds: number;
+  /** The first rate --find-capacity tries, and the highest it may try. */
+  startRate: number;
+  maxRate: number;
+  /** --overload F: F × capacity for 30 s, then half the capacity for 30 s. */
+  overloadFactor?: number;
+  /** The capacity --overload scales from; found first (as --find-capacity) when not given. */
+  capacity?: number;
+  /** Seconds of the overload and of the recovery after it. */
+  overloadSeconds: number;
+  /** --idle S: whole-box CPU with the stack up and no load for S seconds; 0 leaves it out. */
+  idleSeconds: number;
+  /** Seconds the floor baseline is driven; 0 leaves it out. */
+  floorSeconds: number;
+  /** Requests the floor baseline keeps in flight. */
+  floorConcurrency: number;
 }
 
 export interface TargetUrls {
@@ -58,6 +77,21 @@ export const USAGE = `npm run bench -- [options]
                           crash-restarted and cut off, Redis restarted empty) under --rate challenges a second,
                           on a PostgreSQL, Redis and Kafka of the run's own; e.g. half the capacity the bench reports
   --fault-seconds S       how long each fault lasts in --faults (default 5)
+  --find-capacity         step the offered rate up (doubling from --start-rate, then bisecting) on one running
+                          stack until the objective fails: createToDispatchedMs p99 ≤ 100 ms, approveToAnswerMs
+                          p99 ≤ 30 ms, createToReportMs p99 ≤ 1000 ms, every challenge approved; prints the highest
+                          rate that met it (instead of the --rate/--duration run)
+  --step-seconds S        seconds of load per capacity step (default 10)
+  --start-rate R          the first rate --find-capacity tries (default 25)
+  --max-rate R            the highest rate --find-capacity tries (default 4000)
+  --overload F            F × the capacity for 30 s, then half the capacity for 30 s: goodput during the overload,
+                          how fast refusals are answered, errors by kind, seconds until latencies are normal again
+  --capacity N            the capacity --overload scales from (default: found first, as --find-capacity does)
+  --overload-seconds S    length of the overload and of the recovery (default 30)
+  --idle S                whole-box CPU (% of one core) with the stack up and no load for S seconds
+  --floor-seconds S       seconds the floor baseline (one process: HTTP, one PostgreSQL commit, one Kafka produce
+                          and consume, one HTTP/2 FCM call, answer) is driven; 0 leaves it out (default 5)
+  --floor-concurrency N   requests the floor baseline keeps in flight (default 64)
   --target registry=URL,challenge=URL,reporting=URL
                           use a running stack instead of starting one (needs --operator-token or
                           PUSHMFA_OPERATOR_TOKEN, and --emulator-control URL of its push emulators)
@@ -82,6 +116,14 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     skipMain: false,
     faults: false,
     faultSeconds: 5,
+    findCapacity: false,
+    stepSeconds: 10,
+    startRate: 25,
+    maxRate: 4000,
+    overloadSeconds: 30,
+    idleSeconds: 0,
+    floorSeconds: 5,
+    floorConcurrency: 64,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -113,6 +155,16 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       case '--service-node-options': options.serviceNodeOptions = value(); break;
       case '--faults': options.faults = true; break;
       case '--fault-seconds': options.faultSeconds = number(1); break;
+      case '--find-capacity': options.findCapacity = true; break;
+      case '--step-seconds': options.stepSeconds = number(1); break;
+      case '--start-rate': options.startRate = number(1); break;
+      case '--max-rate': options.maxRate = number(1); break;
+      case '--overload': options.overloadFactor = number(1); break;
+      case '--capacity': options.capacity = number(1); break;
+      case '--overload-seconds': options.overloadSeconds = number(1); break;
+      case '--idle': options.idleSeconds = number(1); break;
+      case '--floor-seconds': options.floorSeconds = number(0); break;
+      case '--floor-concurrency': options.floorConcurrency = Math.floor(number(1)); break;
       case '--target': options.target = parseTarget(value()); break;
       case '--operator-token': options.operatorToken = value(); break;
       case '--emulator-control': options.emulatorControlUrl = value(); break;
@@ -125,6 +177,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   if (options.target && !options.operatorToken) throw new Error('--target needs --operator-token (or PUSHMFA_OPERATOR_TOKEN)');
   if (options.target && !options.emulatorControlUrl) throw new Error('--target needs --emulator-control, the control API of the emulators its delivery pushes to');
   if (options.faults && (options.target || options.scaling)) throw new Error('--faults starts a stack of its own; it cannot run with --target or --scaling');
+  if (options.faults && (options.findCapacity || options.overloadFactor !== undefined || options.idleSeconds > 0)) throw new Error('--faults cannot run with --find-capacity, --overload or --idle');
+  if (options.capacity !== undefined && options.overloadFactor === undefined) throw new Error('--capacity is the capacity --overload scales from; give --overload too');
+  if (options.startRate > options.maxRate) throw new Error('--start-rate must not be above --max-rate');
   if (options.target && options.scaling) throw new Error('--scaling starts its own delivery workers; it cannot run against --target');
   return options;
 }

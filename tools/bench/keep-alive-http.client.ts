@@ -7,6 +7,18 @@ export interface HttpAnswer {
 }
 
 /**
+ * What went wrong with a call, by kind: the connection reset by the server (ECONNRESET, EPIPE, "socket hang up"),
+ * the client's own time-out, a refused connection, or the error's message.
+ */
+export function errorKind(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'ECONNRESET' || code === 'EPIPE' || message === 'socket hang up') return 'connection reset';
+  if (code === 'BENCH_TIMEOUT') return 'client timeout';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  return `bench: ${typeof message === 'string' ? message : String(error)}`;
+}
+
+/**
  * JSON over node:http with kept-alive sockets. Lighter on the CPU than fetch, which matters on a small machine
  * where the load generator shares the cores with the services it measures.
  */
@@ -41,7 +53,7 @@ export class KeepAliveHttpClient {
           response.on('error', reject);
         },
       );
-      outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
+      outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('timeout'), { code: 'BENCH_TIMEOUT' })));
       outgoing.on('error', reject);
       outgoing.end(raw);
     });

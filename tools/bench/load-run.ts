@@ -1,7 +1,7 @@
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import type { BenchUser, BenchWorkspace } from './bench-setup';
 import type { DispatchObserver } from './dispatch-observer';
-import type { KeepAliveHttpClient } from './keep-alive-http.client';
+import { errorKind, type KeepAliveHttpClient } from './keep-alive-http.client';
 import { LatencySamples, type LatencySummary } from './latency-summary';
 import type { StackUrls } from './local-stack';
 import { ProgressLine } from './progress-line';
@@ -11,6 +11,29 @@ export interface LoadRunSettings {
   durationSeconds: number;
   rate: number;
   reportSampleEvery: number;
+  /** Rates one after the other (e.g. an overload then a recovery); when given, `rate` and `durationSeconds` are ignored. */
+  phases?: LoadPhase[];
+  /** Where in the user list the run starts, so that consecutive runs on one stack spread over the per-user limit. */
+  firstUserIndex?: number;
+  /** Keep one record per challenge in `timeline` (the overload summary reads it; never written to the results file). */
+  keepTimeline?: boolean;
+}
+
+export interface LoadPhase {
+  rate: number;
+  durationSeconds: number;
+}
+
+/** What became of one offered challenge, on the bench's clock (ms since the epoch). */
+export interface ChallengeRecord {
+  phase: number;
+  intendedAt: number;
+  /** approved: the long-poll answered approved; refused: the create answered 503; reset / timeout: the create's connection. */
+  outcome: 'approved' | 'refused' | 'connection reset' | 'client timeout' | 'failed';
+  /** Intended send → the create answered (or failed). */
+  createMs?: number;
+  createToDispatchedMs?: number;
+  approveToAnswerMs?: number;
 }
 
 export interface LoadRunResult {
@@ -31,10 +54,12 @@ export interface LoadRunResult {
     createToReportMs: LatencySummary;
   };
   errors: Record<string, number>;
+  timeline?: ChallengeRecord[];
 }
 
 /** One challenge from intended send to the platform's answer. */
 interface Flight {
+  record: ChallengeRecord;
   intendedAt: number;
   user: BenchUser;
   challengeId?: string;
@@ -49,6 +74,8 @@ const DRAIN_TIMEOUT_MS = 30_000;
 const REPORT_POLL_MS = 100;
 const REPORT_TIMEOUT_MS = 20_000;
 const LONG_POLL_SECONDS = 30;
+/** A sign-in page does not wait longer than this for its challenge; past it the create counts as a client timeout. */
+const CREATE_TIMEOUT_MS = 10_000;
 const DISPATCH_TAIL_MS = 5_000;
 
 /**
@@ -76,7 +103,36 @@ export async function runOpenLoopLoad(
   const pushedAt = new Map<string, number>();
   const earlyPushes = new Map<string, ReceivedPush>();
   const usersByToken = new Map(workspace.users.map((user) => [user.pushToken, user]));
-  const offered = Math.round(settings.durationSeconds * settings.rate);
+  const phases = settings.phases ?? [{ rate: settings.rate, durationSeconds: settings.durationSeconds }];
+  const phaseStarts: { firstIndex: number; atMs: number }[] = [];
+  let offered = 0;
+  let phaseStartMs = 0;
+  for (const phase of phases) {
+    phaseStarts.push({ firstIndex: offered, atMs: phaseStartMs });
+    offered += Math.round(phase.durationSeconds * phase.rate);
+    phaseStartMs += phase.durationSeconds * 1000;
+  }
+  const totalSeconds = phaseStartMs / 1000;
+  /** Which phase challenge i belongs to and when it is due, relative to the start. */
+  const scheduleOf = (index: number): { phase: number; offsetMs: number } => {
+    let phase = phaseStarts.length - 1;
+    while (phase > 0 && phaseStarts[phase]!.firstIndex > index) phase--;
+    const start = phaseStarts[phase]!;
+    return { phase, offsetMs: start.atMs + ((index - start.firstIndex) * 1000) / phases[phase]!.rate };
+  };
+  /** How many challenges are due by `elapsedMs` after the start. */
+  const dueBy = (elapsedMs: number): number => {
+    let due = 0;
+    for (let phase = 0; phase < phases.length; phase++) {
+      const start = phaseStarts[phase]!;
+      const count = Math.round(phases[phase]!.durationSeconds * phases[phase]!.rate);
+      if (elapsedMs < start.atMs) break;
+      due = start.firstIndex + Math.min(count, Math.floor(((elapsedMs - start.atMs) * phases[phase]!.rate) / 1000) + 1);
+    }
+    return Math.min(offered, due);
+  };
+  const timeline: ChallengeRecord[] = [];
+  const firstUser = settings.firstUserIndex ?? 0;
   let sent = 0;
   let created = 0;
   let completed = 0;
@@ -85,7 +141,7 @@ export async function runOpenLoopLoad(
   let maxSendLagMs = 0;
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
-    const tracked = work.catch((error: unknown) => fail(`bench: ${error instanceof Error ? error.message : String(error)}`)).finally(() => inFlight.delete(tracked));
+    const tracked = work.catch((error: unknown) => fail(errorKind(error))).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
 
@@ -112,7 +168,7 @@ export async function runOpenLoopLoad(
   };
 
   const longPoll = async (flight: Flight, challengeId: string) => {
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS + settings.durationSeconds * 1000;
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS + totalSeconds * 1000;
     for (;;) {
       const answer = await http.call(urls.challenge, 'GET', `/v1/challenges/${challengeId}?waitSeconds=${LONG_POLL_SECONDS}`, { bearer: workspace.platformKey });
       const answeredAt = Date.now();
@@ -124,6 +180,8 @@ export async function runOpenLoopLoad(
       if (answer.body.status !== 'approved') return void fail(`answered ${answer.body.status}`);
       if (flight.approveSentAt === undefined) return void fail('approved before the phone approved');
       approveToAnswer.add(answeredAt - flight.approveSentAt);
+      flight.record.approveToAnswerMs = answeredAt - flight.approveSentAt;
+      flight.record.outcome = 'approved';
       completed++;
       lastCompletedAt = Math.max(lastCompletedAt, answeredAt);
       return;
@@ -141,12 +199,28 @@ export async function runOpenLoopLoad(
     }
   };
 
-  const issue = async (index: number, intendedAt: number) => {
-    const user = workspace.users[index % workspace.users.length] as BenchUser;
-    const flight: Flight = { intendedAt, user };
+  const issue = async (index: number, intendedAt: number, phase: number) => {
+    const user = workspace.users[(firstUser + index) % workspace.users.length] as BenchUser;
+    const record: ChallengeRecord = { phase, intendedAt, outcome: 'failed' };
+    if (settings.keepTimeline) timeline.push(record);
+    const flight: Flight = { record, intendedAt, user };
     try {
-      const answer = await http.call(urls.challenge, 'POST', '/v1/challenges', { bearer: workspace.platformKey, body: { userId: user.userId, context: { application: 'bench', ipAddress: '203.0.113.9' } } });
-      apiCreate.add(Date.now() - intendedAt);
+      let answer;
+      try {
+        answer = await http.call(urls.challenge, 'POST', '/v1/challenges', {
+          bearer: workspace.platformKey,
+          body: { userId: user.userId, context: { application: 'bench', ipAddress: '203.0.113.9' } },
+          timeoutMs: CREATE_TIMEOUT_MS,
+        });
+      } catch (error) {
+        record.createMs = Date.now() - intendedAt;
+        const kind = errorKind(error);
+        if (kind === 'connection reset' || kind === 'client timeout') record.outcome = kind;
+        return void fail(`create: ${kind}`);
+      }
+      record.createMs = Date.now() - intendedAt;
+      apiCreate.add(record.createMs);
+      if (answer.status === 503) record.outcome = 'refused';
       if (answer.status !== 201) return void fail(`create ${answer.status} ${answer.body.code ?? ''}`.trim());
       created++;
       const challengeId = answer.body.challengeId as string;
@@ -174,16 +248,17 @@ export async function runOpenLoopLoad(
   })();
 
   const startedAt = Date.now();
-  const progress = new ProgressLine(settings.durationSeconds, () => `sent ${sent}/${offered} answered ${completed} in flight ${sent - finished} errors ${Object.values(errors).reduce((a, b) => a + b, 0)}`);
+  const progress = new ProgressLine(totalSeconds, () => `sent ${sent}/${offered} answered ${completed} in flight ${sent - finished} errors ${Object.values(errors).reduce((a, b) => a + b, 0)}`);
   progress.start(startedAt);
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = Date.now();
-      const due = Math.min(offered, Math.floor(((now - startedAt) * settings.rate) / 1000) + 1);
+      const due = dueBy(now - startedAt);
       while (sent < due) {
-        const intendedAt = startedAt + (sent * 1000) / settings.rate;
+        const { phase, offsetMs } = scheduleOf(sent);
+        const intendedAt = startedAt + offsetMs;
         maxSendLagMs = Math.max(maxSendLagMs, now - intendedAt);
-        track(issue(sent, intendedAt));
+        track(issue(sent, intendedAt, phase));
         sent++;
       }
       if (sent >= offered) return resolve();
@@ -209,8 +284,10 @@ export async function runOpenLoopLoad(
     const provider = pushedAt.get(challengeId);
     if (provider !== undefined) createToProvider.add(provider - flight.intendedAt);
     const dispatched = dispatches.at(challengeId);
-    if (dispatched !== undefined) createToDispatched.add(dispatched - flight.intendedAt);
-    else fail('no PushDispatched seen');
+    if (dispatched !== undefined) {
+      createToDispatched.add(dispatched - flight.intendedAt);
+      flight.record.createToDispatchedMs = dispatched - flight.intendedAt;
+    } else fail('no PushDispatched seen');
   }
   const spanSeconds = Math.max(0.001, (lastCompletedAt - startedAt) / 1000);
   return {
@@ -218,7 +295,7 @@ export async function runOpenLoopLoad(
     created,
     completed,
     allCompleted: completed === offered,
-    offeredPerSecond: settings.rate,
+    offeredPerSecond: Math.round((offered / Math.max(0.001, totalSeconds)) * 10) / 10,
     challengesPerSecond: Math.round((completed / spanSeconds) * 10) / 10,
     maxSendLagMs: Math.round(maxSendLagMs),
     latencies: {
@@ -229,5 +306,6 @@ export async function runOpenLoopLoad(
       createToReportMs: createToReport.summary(),
     },
     errors,
+    ...(settings.keepTimeline ? { timeline } : {}),
   };
 }

@@ -72,6 +72,11 @@ export class LocalStack {
     return stack;
   }
 
+  /** The service-account file delivery signs its FCM token requests with (the floor baseline uses it too). */
+  get fcmServiceAccountFile(): string {
+    return this.deliveryEnv.FCM_SERVICE_ACCOUNT_FILE as string;
+  }
+
   /** Every service process running now, delivery workers included. */
   get running(): BenchService[] {
     return [...this.services, ...this.deliveryWorkers];

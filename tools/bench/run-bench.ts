@@ -4,6 +4,10 @@ import { EmulatorControlClient } from '@pushmfa/push-emulators';
 import { measureKafkaRoundTrip, measurePgAppend } from './baselines';
 import type { BenchOptions } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
+import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses } from './capacity-search';
+import { cpuBetween, cpuMsPerChallenge, percentOfOneCore, snapshotCpu, stackClassifier, type ProcessClassifier } from './cpu-accounting';
+import { measureFloor, type FloorResult } from './floor-baseline';
+import { summarizeOverload, type OverloadSummary } from './overload-summary';
 import { runDeliveryScaling, type ScalingResult } from './delivery-scaling-run';
 import { DispatchObserver } from './dispatch-observer';
 import { runFaultBench } from './fault-bench';
@@ -12,7 +16,7 @@ import { KeepAliveHttpClient } from './keep-alive-http.client';
 import type { LatencySummary } from './latency-summary';
 import { runOpenLoopLoad, type LoadRunResult } from './load-run';
 import { LocalStack, type StackUrls } from './local-stack';
-import { cpuSeconds, peakRssMb } from './peak-memory';
+import { peakRssMb } from './peak-memory';
 import { controlApiInbox, inProcessInbox, type PushInbox } from './push-inbox';
 import { measureReportQueries, type ReportQueryResults } from './report-queries';
 import { writeResults } from './results-file';
@@ -22,6 +26,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 const SCALING_PROVIDER_LATENCY_MS = 50;
 /** Below the per-user limit of 1000 challenges in 10 minutes the bench sets, with room for warm-up. */
 const CHALLENGES_PER_USER = 900;
+/** Between two load runs on one stack: the stragglers of the last one land, and the next starts on a quiet stack. */
+const SETTLE_MS = 3000;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -62,6 +68,23 @@ export async function runBench(options: BenchOptions): Promise<void> {
       databaseUrl = stack.namespace.databaseUrl;
     }
 
+    let floor: FloorResult | undefined;
+    if (stack && options.floorSeconds > 0) {
+      log(`floor baseline: one process doing HTTP → PostgreSQL commit → Kafka produce and consume → HTTP/2 FCM → answer, ${options.floorConcurrency} in flight for ${options.floorSeconds} s`);
+      floor = await measureFloor(http, {
+        databaseUrl: stack.namespace.databaseUrl,
+        brokers: stack.namespace.kafkaBrokers,
+        topicPrefix: stack.namespace.topicPrefix,
+        fcmUrl: stack.fcm.url,
+        fcmCaFile: stack.fcm.caPemPath,
+        fcmServiceAccountFile: stack.fcmServiceAccountFile,
+        concurrency: options.floorConcurrency,
+        seconds: options.floorSeconds,
+      });
+      stack.fcm.clear();
+      log(`floor baseline: ${floor.challengesPerSecond} challenges/s, p50 ${floor.latencyMs.p50} ms, p99 ${floor.latencyMs.p99} ms, ${floor.errors} errors`);
+    }
+
     log('measuring the baselines: bare Kafka round trip and PostgreSQL append');
     const baselines: { kafkaRoundTripMs?: LatencySummary; pgAppendMs?: LatencySummary } = {};
     if (brokers) baselines.kafkaRoundTripMs = await measureKafkaRoundTrip(brokers, topicPrefix);
@@ -69,7 +92,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
     if (!brokers) throw new Error('the bench needs KAFKA_BROKERS (and KAFKA_TOPIC_PREFIX if the stack uses one) to watch PushDispatched');
     dispatches = await DispatchObserver.start(brokers, topicPrefix);
 
-    const planned = (options.skipMain ? 0 : Math.round(options.durationSeconds * options.rate)) + (options.scaling ? 3 * options.scalingBacklog : 0);
+    const mainRun = !options.skipMain && !options.findCapacity && options.overloadFactor === undefined && options.idleSeconds === 0;
+    const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
+    // The per-user limit counts 10 minutes: a capacity search and an overload offer many challenges in that time.
+    const searchBudget = searching ? options.stepSeconds * Math.min(options.maxRate, 1000) * 5 : 0;
+    const overloadBudget = options.overloadFactor === undefined ? 0 : options.overloadSeconds * (options.overloadFactor + 0.5) * (options.capacity ?? Math.min(options.maxRate, 1000));
+    const planned = (mainRun ? Math.round(options.durationSeconds * options.rate) : 0) + searchBudget + overloadBudget + (options.scaling ? 3 * options.scalingBacklog : 0);
     const users = Math.max(options.users, Math.ceil(planned / CHALLENGES_PER_USER));
     log(`pairing ${users} simulated phones`);
     const workspace = await setUpWorkspace(http, urls, operatorToken, users, runLabel);
@@ -77,20 +105,88 @@ export async function runBench(options: BenchOptions): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await inbox.take();
 
-    let run: LoadRunResult | undefined;
-    const cpuBefore = new Map((stack?.running ?? []).map((service) => [service.label, cpuSeconds(service.pid)]));
-    if (!options.skipMain) {
-      log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
-      run = await runOpenLoopLoad(http, urls, workspace, inbox, dispatches, { durationSeconds: options.durationSeconds, rate: options.rate, reportSampleEvery: options.reportSampleEvery });
+    // Every process a challenge costs on this box, the services by pid and the shared stores by name and database.
+    const classify: ProcessClassifier | undefined = stack
+      ? stackClassifier(new Map(stack.running.map((service) => [service.pid, service.label])), [databaseNameOf(stack.namespace.databaseUrl)])
+      : undefined;
+    const withCpu = async <T>(work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> => {
+      const before = classify ? snapshotCpu(classify) : undefined;
+      const result = await work();
+      return { result, cpu: before && classify ? cpuBetween(before, snapshotCpu(classify)) : {} };
+    };
+    let usersUsed = 0;
+    const load = async (settings: { rate: number; durationSeconds: number; phases?: { rate: number; durationSeconds: number }[]; keepTimeline?: boolean }) => {
+      const peak = Math.max(settings.rate, ...(settings.phases ?? []).map((p) => p.rate));
+      const run = await runOpenLoopLoad(http, urls, workspace, inbox, dispatches as DispatchObserver, {
+        ...settings,
+        reportSampleEvery: options.findCapacity || options.overloadFactor !== undefined ? Math.max(1, Math.round(peak / 10)) : options.reportSampleEvery,
+        firstUserIndex: usersUsed,
+      });
+      usersUsed += run.offered;
+      return run;
+    };
+
+    let idle: { cpuPercentOfOneCore: number; cpuSeconds: Record<string, number> } | undefined;
+    if (options.idleSeconds > 0 && classify) {
+      log(`idle: the stack up and no load for ${options.idleSeconds} s`);
+      const { cpu } = await withCpu(() => new Promise((resolve) => setTimeout(resolve, options.idleSeconds * 1000)));
+      idle = { cpuPercentOfOneCore: percentOfOneCore(cpu, options.idleSeconds), cpuSeconds: cpu };
+      log(`idle: ${idle.cpuPercentOfOneCore} % of one core across ${Object.keys(cpu).join(', ')}`);
     }
+
+    let run: LoadRunResult | undefined;
+    let runCpu: Record<string, number> = {};
+    if (mainRun) {
+      log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
+      ({ result: run, cpu: runCpu } = await withCpu(() => load({ rate: options.rate, durationSeconds: options.durationSeconds })));
+    }
+
+    let capacity: number | undefined;
+    const capacitySteps: { rate: number; passed: boolean; sustained: number; dispatchedP99: number | null; answerP99: number | null; reportP99: number | null; misses: string }[] = [];
+    if (searching) {
+      const search = new CapacitySearch({ ...DEFAULT_CAPACITY_SEARCH, startRate: options.startRate, maxRate: options.maxRate });
+      for (let rate = search.next(); rate !== null; rate = search.next()) {
+        log(`capacity step ${search.history.length + 1}: ${rate} challenges/s for ${options.stepSeconds} s`);
+        const step = await withCpu(() => load({ rate, durationSeconds: options.stepSeconds }));
+        const misses = objectiveMisses(step.result);
+        search.record(rate, misses.length === 0);
+        const l = step.result.latencies;
+        capacitySteps.push({ rate, passed: misses.length === 0, sustained: step.result.challengesPerSecond, dispatchedP99: l.createToDispatchedMs.p99, answerP99: l.approveToAnswerMs.p99, reportP99: l.createToReportMs.p99, misses: misses.join('; ') });
+        log(`capacity step at ${rate}/s: ${misses.length === 0 ? 'met the objective' : `missed it (${misses.join('; ')})`}`);
+        // The run at the capacity is the one the latencies and CPU figures are reported for.
+        if (misses.length === 0 && rate === search.capacity) ({ result: run, cpu: runCpu } = step);
+        await settle(inbox);
+      }
+      capacity = search.capacity;
+      log(`capacity: ${capacity} challenges/s`);
+    }
+
+    let overload: OverloadSummary | undefined;
+    let overloadRun: LoadRunResult | undefined;
+    const overloadBase = options.capacity ?? capacity ?? 0;
+    if (options.overloadFactor !== undefined && overloadBase <= 0) log('overload left out: no capacity step met the objective, so there is no capacity to overload (give --capacity N)');
+    if (options.overloadFactor !== undefined && overloadBase > 0) {
+      const base = overloadBase;
+      const phases = [
+        { rate: Math.round(base * options.overloadFactor), durationSeconds: options.overloadSeconds },
+        { rate: Math.max(1, Math.round(base / 2)), durationSeconds: options.overloadSeconds },
+      ];
+      if (searching) await settle(inbox);
+      log(`overload: ${phases[0]!.rate} challenges/s (${options.overloadFactor} × ${base}) for ${options.overloadSeconds} s, then ${phases[1]!.rate}/s for ${options.overloadSeconds} s`);
+      overloadRun = await load({ rate: phases[0]!.rate, durationSeconds: options.overloadSeconds * 2, phases, keepTimeline: true });
+      overload = summarizeOverload({ factor: options.overloadFactor, capacity: base, overloadSeconds: options.overloadSeconds, timeline: overloadRun.timeline ?? [], errors: overloadRun.errors });
+      delete overloadRun.timeline;
+    }
+
     const peakRss: Record<string, number | null> = {};
     const cpuDuringRun: Record<string, number | null> = {};
     for (const service of stack?.running ?? []) {
       peakRss[service.label] = peakRssMb(service.pid);
-      const before = cpuBefore.get(service.label);
-      const after = cpuSeconds(service.pid);
-      cpuDuringRun[service.label] = before === null || before === undefined || after === null ? null : Math.round((after - before) * 100) / 100;
+      cpuDuringRun[service.label] = run ? (runCpu[service.label] ?? null) : null;
     }
+    // The shared stores and the bench itself, apart, beside the services.
+    if (run) for (const [group, seconds] of Object.entries(runCpu)) if (!(group in cpuDuringRun)) cpuDuringRun[group] = seconds;
+    const perChallenge = run ? cpuMsPerChallenge(runCpu, run.completed) : { services: null, wholeBox: null };
 
     let scaling: ScalingResult | undefined;
     if (options.scaling && stack) {
@@ -123,7 +219,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
         createToReportMs: `intended create → the report row answered 200 (one in ${options.reportSampleEvery} challenges, polled every 100 ms)`,
         challengesPerSecond: 'approved challenges over the time from the first intended send to the last answer',
         peakRssMb: 'VmHWM of each service process after the main run',
-        cpuSecondsDuringRun: 'user + system CPU seconds each service used during the main run (load and drain)',
+        cpuSecondsDuringRun: 'user + system CPU seconds each process used during the main run, or the capacity step at the capacity (load and drain), from /proc/<pid>/stat: the services, kafka (the broker), postgresql (postmaster, background processes and this run\'s backends), redis and the bench itself; kafka, redis and the postgresql background processes are shared with any other work on the box',
+        capacity: `--find-capacity: the highest offered rate (challenges/s, ${options.stepSeconds} s steps on one stack) meeting createToDispatchedMs p99 ≤ 100, approveToAnswerMs p99 ≤ 30, createToReportMs p99 ≤ 1000 with every challenge approved`,
+        overload: 'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective',
+        floor: 'one process: HTTP → one PostgreSQL commit → one Kafka produce and consume → one HTTP/2 FCM emulator call → answer, closed loop',
+        cpuMsPerChallenge: 'CPU ms per approved challenge during `run`: services = the four services, wholeBox = every accounted process',
+        idle: 'whole-box CPU with the stack up and no load, % of one core',
       },
       baselines,
       run,
@@ -131,20 +232,48 @@ export async function runBench(options: BenchOptions): Promise<void> {
       cpuSecondsDuringRun: cpuDuringRun,
       scaling,
       reportQueries,
+      capacity: { challengesPerSecond: capacity ?? null },
+      overload: {
+        factor: overload?.factor ?? null,
+        goodputRatio: overload?.goodputRatio ?? null,
+        refusedAnswerMsP99: overload?.refusedAnswerMsP99 ?? null,
+        connectionResets: overload?.connectionResets ?? null,
+        clientTimeouts: overload?.clientTimeouts ?? null,
+        recoverySeconds: overload?.recoverySeconds ?? null,
+      },
+      floor: { challengesPerSecond: floor?.challengesPerSecond ?? null },
+      cpuMsPerChallenge: perChallenge,
+      idle: { cpuPercentOfOneCore: idle?.cpuPercentOfOneCore ?? null },
       goals: judgeGoals(run, baselines, scaling, peakRss),
     };
     const path = writeResults(results);
 
     console.log(`\npushmfa bench ${startedAt}: ${availableParallelism()} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after`);
+    if (capacitySteps.length > 0) {
+      console.table(capacitySteps);
+      console.log(`capacity: ${capacity} challenges/s met the objective (the run below is the step at that rate)`);
+    }
     if (run) {
-      console.log(`offered ${run.offeredPerSecond}/s for ${options.durationSeconds} s: ${run.completed}/${run.offered} approved, ${run.challengesPerSecond} challenges/s sustained, scheduler lag max ${run.maxSendLagMs} ms`);
+      console.log(`offered ${run.offeredPerSecond}/s for ${Math.round(run.offered / run.offeredPerSecond)} s: ${run.completed}/${run.offered} approved, ${run.challengesPerSecond} challenges/s sustained, scheduler lag max ${run.maxSendLagMs} ms`);
     }
     console.table(latencyRows({ ...(run?.latencies ?? {}), ...baselines }));
     if (run && Object.keys(run.errors).length > 0) console.table(run.errors);
-    if (Object.keys(peakRss).length > 0) {
-      const perChallenge = (cpu: number | null | undefined) => (cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10);
-      console.table(Object.fromEntries(Object.entries(peakRss).map(([name, mb]) => [name, { peakRssMb: mb, cpuSeconds: cpuDuringRun[name], cpuMsPerChallenge: perChallenge(cpuDuringRun[name]) }])));
+    if (Object.keys(cpuDuringRun).length > 0) {
+      const msPer = (cpu: number | null | undefined) => (cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10);
+      console.table(Object.fromEntries(Object.entries(cpuDuringRun).map(([name, cpu]) => [name, { peakRssMb: peakRss[name] ?? null, cpuSeconds: cpu, cpuMsPerChallenge: msPer(cpu) }])));
+      console.log(`CPU ms per challenge: services ${perChallenge.services}, whole box ${perChallenge.wholeBox}`);
     }
+    if (overloadRun && overload) {
+      console.log(`overload ${overload.factor} ×: ${overloadRun.completed}/${overloadRun.offered} approved over both phases`);
+      console.table(latencyRows(overloadRun.latencies));
+      if (Object.keys(overloadRun.errors).length > 0) console.table(overloadRun.errors);
+      console.table({ overload });
+    }
+    if (floor) {
+      const ours = capacity ?? run?.challengesPerSecond;
+      console.log(`floor baseline: ${floor.challengesPerSecond} challenges/s${ours !== undefined && floor.challengesPerSecond > 0 ? `; pushmfa ${ours}/s is ${Math.round((ours / floor.challengesPerSecond) * 1000) / 10} % of it` : ''}`);
+    }
+    if (idle) console.log(`idle: ${idle.cpuPercentOfOneCore} % of one core (${Object.entries(idle.cpuSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')} over ${options.idleSeconds} s)`);
     if (scaling) console.table(scaling.steps);
     if (reportQueries) console.table(Object.fromEntries(reportQueries.queries.map((q) => [q.name, { p50: q.p50, p95: q.p95, p99: q.p99, max: q.max }])));
     console.table(results.goals);
@@ -157,4 +286,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
     }
     http.close();
   }
+}
+
+async function settle(inbox: PushInbox): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await inbox.take();
+}
+
+function databaseNameOf(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
 }

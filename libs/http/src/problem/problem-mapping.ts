@@ -41,8 +41,8 @@ const STATUS_CODES: Record<number, ProblemCode> = {
 
 export function problemBody(code: ProblemCode, detail: string | undefined, extras: ProblemExtras = {}): ProblemBody {
   const { status, title } = PROBLEM_CODES[code];
-  const { retryAfterSeconds: _retryAfter, ...members } = extras;
-  return { ...members, type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail: detail ?? title, code };
+  const { retryAfterSeconds: _retryAfter, retryAfterMs, ...members } = extras;
+  return { ...members, ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }), type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail: detail ?? title, code };
 }
 
 export function fieldErrorsFromZodIssues(issues: readonly ZodLikeIssue[]): FieldError[] {
@@ -55,8 +55,10 @@ export function fieldErrorsFromZodIssues(issues: readonly ZodLikeIssue[]): Field
 function respond(code: ProblemCode, detail: string | undefined, extras: ProblemExtras = {}, isServerFault = false): ProblemResponse {
   const body = problemBody(code, detail, extras);
   const headers: Record<string, string> = {};
-  const retryAfterSeconds = extras.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[code];
+  const retryAfterMs = extras.retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(extras.retryAfterMs));
+  const retryAfterSeconds = extras.retryAfterSeconds ?? (retryAfterMs === undefined ? DEFAULT_RETRY_AFTER_SECONDS[code] : retryAfterMs / 1000);
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfterSeconds)));
+  if (retryAfterMs !== undefined) headers['retry-after-ms'] = String(retryAfterMs);
   return { status: body.status, body, headers, isServerFault };
 }
 

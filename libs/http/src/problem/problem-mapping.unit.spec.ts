@@ -29,6 +29,12 @@ describe('toProblem', () => {
     expect(problem.body).not.toHaveProperty('retryAfterSeconds');
   });
 
+  it('sends a millisecond retry hint as Retry-After-Ms and retryAfterMs, with Retry-After in whole seconds rounded up', () => {
+    const problem = toProblem(new ProblemException('unavailable', 'shed', { retryAfterMs: 250.4 }));
+    expect(problem.headers).toEqual({ 'retry-after': '1', 'retry-after-ms': '251' });
+    expect(problem.body).toMatchObject({ code: 'unavailable', retryAfterMs: 251 });
+  });
+
   it('defaults Retry-After for rate_limited and unavailable only', () => {
     expect(toProblem(new ProblemException('rate_limited')).headers['retry-after']).toBe('60');
     expect(toProblem(new ProblemException('unavailable')).headers['retry-after']).toBe('5');

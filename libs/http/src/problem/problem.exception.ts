@@ -13,6 +13,11 @@ export interface ProblemExtras {
   readonly errors?: readonly FieldError[];
   /** Sent as the Retry-After header (not in the body); rate_limited and unavailable default it. */
   readonly retryAfterSeconds?: number;
+  /**
+   * A retry hint finer than Retry-After's whole seconds (load shedding answers within a second): sent as the
+   * `Retry-After-Ms` header and the `retryAfterMs` body member, with Retry-After rounded up to whole seconds.
+   */
+  readonly retryAfterMs?: number;
   /** Any other member is added to the problem body as is: never put a secret here. */
   readonly [member: string]: unknown;
 }

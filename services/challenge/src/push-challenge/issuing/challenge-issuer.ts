@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ChallengeContext } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
 import { ChallengeRuntime } from '../../challenge-runtime';
@@ -7,7 +7,7 @@ import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { admitIssue } from './issue-admission';
 import { IdempotencyKeys } from './idempotency-keys';
-import { IssuingCapacity } from './issuing-capacity';
+import { EventLoopDelayGuard, IssuingCapacity, type IssuingRefusal } from './issuing-capacity';
 
 export interface IssueRequest {
   workspaceId: string;
@@ -29,24 +29,31 @@ export interface IssuedAnswer {
  * connection: requests waiting on the per-user lock must not starve the lock holder of pool connections.
  */
 @Injectable()
-export class ChallengeIssuer {
+export class ChallengeIssuer implements OnModuleDestroy {
   private readonly capacity: IssuingCapacity;
+  private readonly loopDelay?: EventLoopDelayGuard;
 
   constructor(
     private readonly runtime: ChallengeRuntime,
     private readonly commands: ChallengeCommands,
   ) {
-    this.capacity = new IssuingCapacity(runtime.config.maxIssuing);
+    const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = runtime.config;
+    const loopDelay = admissionLoopDelayMs > 0 ? new EventLoopDelayGuard(admissionLoopDelayMs) : undefined;
+    this.loopDelay = loopDelay;
+    this.capacity = new IssuingCapacity({
+      limit: maxIssuing,
+      queueTargetMs: admissionQueueTargetMs,
+      queueIntervalMs: admissionQueueIntervalMs,
+      overloaded: loopDelay ? () => loopDelay.overloaded : undefined,
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.loopDelay?.stop();
   }
 
   issue(request: IssueRequest): Promise<IssuedAnswer> {
-    return this.capacity.run(
-      request.workspaceId,
-      () => this.issueNow(request),
-      () => {
-        throw new ProblemException('unavailable', 'too many challenges are being issued right now (this workspace has its fair share in flight); nothing was written, try again shortly', { retryAfterSeconds: 1 });
-      },
-    );
+    return this.capacity.run(request.workspaceId, () => this.issueNow(request), refuse);
   }
 
   private issueNow(request: IssueRequest): Promise<IssuedAnswer> {
@@ -78,4 +85,16 @@ export class ChallengeIssuer {
       return answer;
     }, 'issue challenge');
   }
+}
+
+const REFUSAL_DETAIL: Record<IssuingRefusal['reason'], string> = {
+  overloaded: 'the service is behind on the challenges it already issued',
+  fair_share: 'this workspace has its fair share of the challenges being issued in flight',
+  queue_timeout: 'no place to issue it came free in time',
+};
+
+function refuse(refusal: IssuingRefusal): never {
+  throw new ProblemException('unavailable', `too many challenges right now (${REFUSAL_DETAIL[refusal.reason]}); nothing was written, try again shortly`, {
+    retryAfterMs: refusal.retryAfterMs,
+  });
 }

@@ -1,39 +1,85 @@
-/** How long a request within its workspace's fair share waits for a place before it is refused. */
-const DEFAULT_MAX_WAIT_MS = 2000;
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+type IntervalHistogram = ReturnType<typeof monitorEventLoopDelay>;
+
+/** Why a request was refused, and when the caller should try again. */
+export interface IssuingRefusal {
+  reason: 'fair_share' | 'queue_timeout' | 'overloaded';
+  retryAfterMs: number;
+}
+
+export interface IssuingCapacityOptions {
+  /** Challenges being issued at once (CHALLENGE_MAX_ISSUING). */
+  limit: number;
+  /** CoDel's target: how long a request may wait for a place while a queue has been standing (ms). */
+  queueTargetMs?: number;
+  /** CoDel's interval: a queue not empty for this long is a standing queue, not a burst (ms). */
+  queueIntervalMs?: number;
+  /** How long a request may wait for a place during a burst, when the queue was empty within the interval (ms). */
+  maxWaitMs?: number;
+  /** True while the process cannot serve what it has already accepted in time (see EventLoopDelayGuard). */
+  overloaded?: () => boolean;
+  now?: () => number;
+}
+
+const DEFAULT_QUEUE_TARGET_MS = 10;
+const DEFAULT_QUEUE_INTERVAL_MS = 100;
+const DEFAULT_MAX_WAIT_MS = 100;
 
 interface Waiter {
   workspaceId: string;
+  enqueuedAt: number;
   admit: () => void;
   timer: NodeJS.Timeout;
 }
 
 /**
- * How many challenges may be in the middle of being issued at once, shared fairly between workspaces. Past the
- * limit, a new request is refused at once (503 `unavailable` with Retry-After) instead of queueing without bound:
- * an overloaded service then keeps answering the challenges already issued (the approvals and the platform's
- * long-polls) within seconds, rather than letting every request wait in one growing queue until all time out.
+ * Admission to issuing: how many challenges may be in the middle of being issued at once, shared fairly between
+ * workspaces, with a queue whose waiting time is controlled the way CoDel controls a packet queue, and served LIFO
+ * while it stands (Facebook's "adaptive LIFO"). A challenge is worth something only while the user waits at the
+ * sign-in page, so what cannot be served in time is refused at once with 503 `unavailable` and a retry hint rather
+ * than queued: the service then keeps answering the challenges already issued (approvals, long-polls) within
+ * their objective, and goodput stays at capacity however much more arrives.
  *
- * Fairness: each workspace with requests in flight or waiting has an equal share of the limit
- * (`floor(limit / busy workspaces)`, at least 1). A request of a workspace already at its share is refused at
- * once; a request within its share takes a free place, or, when the places are all taken (by a workspace that
- * took them while it was alone), waits a bounded time for the next one to free up. Freed places go to the
- * waiting workspace with the fewest in flight. So one workspace flooding the API gets 503s for its excess while
- * another workspace's requests, within their share, are issued.
+ * - **Overload**: while `overloaded()` says the process is behind on work it already accepted (its event loop has
+ *   had a standing delay), every new issue is refused before it costs anything.
+ * - **Fairness**: each workspace with requests in flight or waiting has an equal share of the limit
+ *   (`floor(limit / busy workspaces)`, at least 1); a request of a workspace at its share is refused at once, so one
+ *   tenant's storm gets 503s for its excess while another tenant's requests, within their share, are issued. Freed
+ *   places go to the waiting workspace with the fewest in flight.
+ * - **Queue age (CoDel)**: a request within its share that finds every place taken waits for one, at most
+ *   `maxWaitMs` when the queue was empty at some point in the last `queueIntervalMs` (a burst, which a queue is for),
+ *   but only `queueTargetMs` once the queue has been standing for longer (overload, which a queue only turns into
+ *   latency).
+ * - **Adaptive LIFO**: while the queue stands, the newest waiter is admitted first: it is the one whose user is
+ *   still surely waiting, and the oldest ones are the ones that time out. During a burst the order is FIFO.
  */
 export class IssuingCapacity {
   private total = 0;
   private readonly inFlight = new Map<string, number>();
   private readonly waiting: Waiter[] = [];
+  private lastEmptyAt: number;
+  private readonly limit: number;
+  private readonly queueTargetMs: number;
+  private readonly queueIntervalMs: number;
+  private readonly maxWaitMs: number;
+  private readonly overloaded: () => boolean;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly limit: number,
-    private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
-  ) {}
+  constructor(options: IssuingCapacityOptions) {
+    this.limit = options.limit;
+    this.queueTargetMs = options.queueTargetMs ?? DEFAULT_QUEUE_TARGET_MS;
+    this.queueIntervalMs = options.queueIntervalMs ?? DEFAULT_QUEUE_INTERVAL_MS;
+    this.maxWaitMs = Math.max(this.queueTargetMs, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+    this.overloaded = options.overloaded ?? (() => false);
+    this.now = options.now ?? (() => performance.now());
+    this.lastEmptyAt = this.now();
+  }
 
-  /** Runs `issue` for `workspaceId` if it gets a place; otherwise returns `refused` without running it. */
-  async run<T, R>(workspaceId: string, issue: () => Promise<T>, refused: () => R): Promise<T | R> {
+  /** Runs `issue` for `workspaceId` if it gets a place; otherwise returns `refused(why)` without running it. */
+  async run<T, R>(workspaceId: string, issue: () => Promise<T>, refused: (refusal: IssuingRefusal) => R): Promise<T | R> {
     const admitted = await this.admit(workspaceId);
-    if (!admitted) return refused();
+    if (admitted !== true) return refused(admitted);
     try {
       return await issue();
     } finally {
@@ -46,25 +92,40 @@ export class IssuingCapacity {
     return this.inFlight.get(workspaceId) ?? 0;
   }
 
-  private admit(workspaceId: string): Promise<boolean> | boolean {
+  /** Requests waiting for a place now. */
+  get queueLength(): number {
+    return this.waiting.length;
+  }
+
+  /** True while the queue has not been empty for a whole interval: waits are short and the order is LIFO. */
+  get standing(): boolean {
+    if (this.waiting.length === 0) return false;
+    return this.now() - this.lastEmptyAt > this.queueIntervalMs;
+  }
+
+  private admit(workspaceId: string): Promise<true | IssuingRefusal> | true | IssuingRefusal {
+    if (this.overloaded()) return { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) };
     const mine = this.inFlightOf(workspaceId) + this.waitingOf(workspaceId);
-    if (mine >= this.shareOf(workspaceId)) return false;
+    if (mine >= this.shareOf(workspaceId)) return { reason: 'fair_share', retryAfterMs: this.retryAfterMs(2) };
     if (this.total < this.limit && this.waiting.length === 0) {
       this.take(workspaceId);
       return true;
     }
-    return new Promise<boolean>((resolve) => {
+    if (this.waiting.length === 0) this.lastEmptyAt = this.now();
+    const waitMs = this.standing ? this.queueTargetMs : this.maxWaitMs;
+    return new Promise<true | IssuingRefusal>((resolve) => {
       const waiter: Waiter = {
         workspaceId,
+        enqueuedAt: this.now(),
         admit: () => {
           clearTimeout(waiter.timer);
           this.take(workspaceId);
           resolve(true);
         },
         timer: setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(waiter), 1);
-          resolve(false);
-        }, this.maxWaitMs),
+          this.remove(waiter);
+          resolve({ reason: 'queue_timeout', retryAfterMs: this.retryAfterMs(1) });
+        }, waitMs),
       };
       this.waiting.push(waiter);
       this.admitWaiters();
@@ -84,27 +145,94 @@ export class IssuingCapacity {
     this.inFlight.set(workspaceId, this.inFlightOf(workspaceId) + 1);
   }
 
-  /** Hands free places to waiters: the workspace with the fewest in flight first, oldest request first among equals. */
+  /**
+   * Hands free places to waiters: the workspace with the fewest in flight first; among its waiters the oldest
+   * (FIFO) during a burst, the newest (LIFO) while the queue stands.
+   */
   private admitWaiters(): void {
     while (this.total < this.limit && this.waiting.length > 0) {
-      let next = 0;
-      for (let i = 1; i < this.waiting.length; i++) {
-        if (this.inFlightOf(this.waiting[i]!.workspaceId) < this.inFlightOf(this.waiting[next]!.workspaceId)) next = i;
+      const lifo = this.standing;
+      let next = lifo ? this.waiting.length - 1 : 0;
+      for (let i = 0; i < this.waiting.length; i++) {
+        const candidate = lifo ? this.waiting.length - 1 - i : i;
+        if (this.inFlightOf(this.waiting[candidate]!.workspaceId) < this.inFlightOf(this.waiting[next]!.workspaceId)) next = candidate;
       }
       const [waiter] = this.waiting.splice(next, 1);
+      if (this.waiting.length === 0) this.lastEmptyAt = this.now();
       waiter!.admit();
     }
   }
 
+  private remove(waiter: Waiter): void {
+    const index = this.waiting.indexOf(waiter);
+    if (index >= 0) this.waiting.splice(index, 1);
+    if (this.waiting.length === 0) this.lastEmptyAt = this.now();
+  }
+
+  /**
+   * A retry hint of a few intervals, jittered so that refused callers do not come back together: long enough for
+   * the queue to drain, short enough for a sign-in page to retry while the user still waits.
+   */
+  private retryAfterMs(intervals: number): number {
+    const base = this.queueIntervalMs * intervals;
+    return Math.round(base + Math.random() * base);
+  }
+
   /** An equal part of the limit for each workspace with requests in flight or waiting, this one included. */
   private shareOf(workspaceId: string): number {
-    const busy = new Set([...this.inFlight.keys(), ...this.waiting.map((w) => w.workspaceId), workspaceId]);
-    return Math.max(1, Math.floor(this.limit / busy.size));
+    let busy = this.inFlight.size + (this.inFlight.has(workspaceId) ? 0 : 1);
+    const counted = new Set<string>();
+    for (const waiter of this.waiting) {
+      if (!this.inFlight.has(waiter.workspaceId) && waiter.workspaceId !== workspaceId && !counted.has(waiter.workspaceId)) {
+        counted.add(waiter.workspaceId);
+        busy++;
+      }
+    }
+    return Math.max(1, Math.floor(this.limit / busy));
   }
 
   private waitingOf(workspaceId: string): number {
     let count = 0;
     for (const waiter of this.waiting) if (waiter.workspaceId === workspaceId) count++;
     return count;
+  }
+}
+
+/**
+ * CoDel applied to the process's own run queue: the event loop's delay is how long work that is ready waits for
+ * the CPU (requests already read, approvals, long-poll answers, consumed records). When even the smallest delay
+ * seen over a whole interval is above the target, the delay is standing (the process is behind on what it already
+ * accepted, not in a burst), and `overloaded` is true until an interval passes with a delay under the target. The
+ * histogram is read once an interval (a timer per process, not per request).
+ */
+export class EventLoopDelayGuard {
+  private readonly histogram: IntervalHistogram;
+  private readonly timer: NodeJS.Timeout;
+  private standing = false;
+
+  constructor(
+    private readonly targetMs: number,
+    intervalMs = 200,
+  ) {
+    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram.enable();
+    this.timer = setInterval(() => this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  get overloaded(): boolean {
+    return this.standing;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.histogram.disable();
+  }
+
+  private check(): void {
+    // Nanoseconds; a histogram without samples (the loop was blocked the whole interval) reads as overloaded too.
+    const minMs = this.histogram.count === 0 ? Number.POSITIVE_INFINITY : this.histogram.min / 1e6;
+    this.standing = minMs > this.targetMs;
+    this.histogram.reset();
   }
 }
