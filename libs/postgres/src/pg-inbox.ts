@@ -22,14 +22,8 @@ export class PgInbox {
   }
 
   /** Runs `effect` once per (consumer, messageId); returns false when it had already run. */
-  async handleOnce(consumer: string, messageId: string, effect: (client: PoolClient) => Promise<void>): Promise<boolean> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw asUnavailable(error);
-    }
-    try {
+  handleOnce(consumer: string, messageId: string, effect: (client: PoolClient) => Promise<void>): Promise<boolean> {
+    return this.withConnection(async (client) => {
       // One round trip for both: a consumer pays this per record. Values go in as escaped literals, because
       // only the simple query protocol carries two statements.
       const opened = (await client.query(
@@ -42,12 +36,7 @@ export class PgInbox {
       await effect(client);
       await client.query('commit');
       return true;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw asUnavailable(error);
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
@@ -57,13 +46,7 @@ export class PgInbox {
    */
   async handleBatchOnce<T>(consumer: string, items: readonly T[], idOf: (item: T) => string, effect: (client: PoolClient, fresh: T[]) => Promise<void>): Promise<T[]> {
     if (items.length === 0) return [];
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw asUnavailable(error);
-    }
-    try {
+    return this.withConnection(async (client) => {
       await client.query('begin');
       const ids = items.map(idOf);
       const { rows } = await client.query<{ message_id: string }>(
@@ -76,6 +59,19 @@ export class PgInbox {
       if (fresh.length > 0) await effect(client, fresh);
       await client.query('commit');
       return fresh;
+    });
+  }
+
+  /** Runs `work` on a connection of its own, which opens and commits its transaction; rolled back when it throws. */
+  private async withConnection<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+    try {
+      return await work(client);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw asUnavailable(error);

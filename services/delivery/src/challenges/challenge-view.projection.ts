@@ -1,54 +1,21 @@
 import type { PoolClient } from 'pg';
-import type { ChallengeContext, ContractEnvelope } from '@pushmfa/contracts';
-import type { ChallengeView, ChallengeViewStatus, TargetDevice } from './challenge-view';
+import type { ContractEnvelope, EventType } from '@pushmfa/contracts';
+import type { ChallengeView, ChallengeViewStatus } from './challenge-view';
+import { type ChallengeRow, toChallengeView } from './challenge-views';
 
-const RESOLVED_STATUS: Partial<Record<string, ChallengeViewStatus>> = {
+const RESOLVED_STATUS = {
   ChallengeApproved: 'approved',
   ChallengeDenied: 'denied',
   ChallengeExpired: 'expired',
   ChallengeCancelled: 'cancelled',
-};
+} as const satisfies Partial<Record<EventType, ChallengeViewStatus>>;
 
-/**
- * Applies one challenge event to `<schema>.challenges` inside the caller's (inbox) transaction.
- * A resolution is final: a late `ChallengeIssued` or resend never makes a resolved challenge pending again.
- */
-export async function applyChallengeEvent(client: PoolClient, schema: string, envelope: ContractEnvelope): Promise<void> {
-  const workspaceId = envelope.workspaceId;
-  if (envelope.type === 'ChallengeIssued') {
-    const d = envelope.data as ContractEnvelope<'ChallengeIssued'>['data'];
-    const targets = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
-    await client.query(
-      `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
-       values ($1, $2, $3, 'pending', $4, $5, $6)
-       on conflict (workspace_id, challenge_id) do update set target_devices = excluded.target_devices,
-         context = excluded.context, updated_at = now()`,
-      [workspaceId, d.challengeId, d.userId, d.expiresAt, JSON.stringify(targets), JSON.stringify(d.context)],
-    );
-    return;
-  }
-  if (envelope.type === 'ChallengeResendRequested') {
-    const d = envelope.data as ContractEnvelope<'ChallengeResendRequested'>['data'];
-    await client.query(
-      `update ${schema}.challenges set expires_at = $3, updated_at = now()
-       where workspace_id = $1 and challenge_id = $2 and status = 'pending'`,
-      [workspaceId, d.challengeId, d.expiresAt],
-    );
-    return;
-  }
-  const resolved = RESOLVED_STATUS[envelope.type];
-  if (resolved) {
-    const d = envelope.data as { challengeId: string; userId: string };
-    // An upsert, so a resolution that overtakes its ChallengeIssued still blocks the push that follows.
-    await client.query(
-      `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
-       values ($1, $2, $3, $4, now(), '[]', '{}')
-       on conflict (workspace_id, challenge_id) do update set status = excluded.status, updated_at = now()
-       where ${schema}.challenges.status = 'pending'`,
-      [workspaceId, d.challengeId, d.userId, resolved],
-    );
-  }
-}
+/** The events that change a challenge's view. */
+type ViewEvent = ContractEnvelope<'ChallengeIssued' | 'ChallengeResendRequested' | keyof typeof RESOLVED_STATUS>;
+
+const isResolution = (envelope: ContractEnvelope): envelope is ContractEnvelope<keyof typeof RESOLVED_STATUS> => Object.hasOwn(RESOLVED_STATUS, envelope.type);
+const isViewEvent = (envelope: ContractEnvelope): envelope is ViewEvent =>
+  envelope.type === 'ChallengeIssued' || envelope.type === 'ChallengeResendRequested' || isResolution(envelope);
 
 type ViewKey = string;
 
@@ -59,14 +26,14 @@ function viewKey(workspaceId: string, challengeId: string): ViewKey {
 /**
  * Applies a batch of challenge events (offset order) to `<schema>.challenges` inside the caller's (inbox)
  * transaction, set-based: one statement locks the rows the batch touches, the events are folded in memory with the
- * same rules as `applyChallengeEvent`, one statement updates the rows that changed and one inserts the new ones.
+ * rules of `evolveView`, one statement updates the rows that changed and one inserts the new ones.
  * Returns, per event, the challenge's view right after that event (what a push plan reads), null when it has none.
  *
  * A challenge's events share its partition (keyed by challenge id); should another transaction still insert a row
  * this one found missing, that row is locked and its events are folded again from what it holds.
  */
 export async function applyChallengeEvents(client: PoolClient, schema: string, envelopes: readonly ContractEnvelope[]): Promise<Array<ChallengeView | null>> {
-  const keys = [...new Set(envelopes.map((envelope) => viewKey(envelope.workspaceId, challengeIdOf(envelope))))].sort();
+  const keys = [...new Set(envelopes.filter(isViewEvent).map((envelope) => viewKey(envelope.workspaceId, envelope.data.challengeId)))].sort();
   const locked = await lockViews(client, schema, keys);
   const state = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, locked.get(key) ?? null]));
   const after = foldEvents(state, envelopes);
@@ -87,53 +54,42 @@ export async function applyChallengeEvents(client: PoolClient, schema: string, e
   return afterAgain;
 }
 
-/** Folds `envelopes` into `state` (changed views are replaced, never mutated); returns the view after each event. */
+/**
+ * Folds `envelopes` into `state` (changed views are replaced, never mutated); returns the view after each event, null
+ * for an event that is not about a challenge's view.
+ */
 function foldEvents(state: Map<ViewKey, ChallengeView | null>, envelopes: readonly ContractEnvelope[]): Array<ChallengeView | null> {
   return envelopes.map((envelope) => {
-    const key = viewKey(envelope.workspaceId, challengeIdOf(envelope));
+    if (!isViewEvent(envelope)) return null;
+    const key = viewKey(envelope.workspaceId, envelope.data.challengeId);
     const next = evolveView(state.get(key) ?? null, envelope);
     state.set(key, next);
     return next;
   });
 }
 
-/** The rules of `applyChallengeEvent`, in memory. */
-function evolveView(view: ChallengeView | null, envelope: ContractEnvelope): ChallengeView | null {
+/** A resolution is final: a late `ChallengeIssued` or resend never makes a resolved challenge pending again. */
+function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeView | null {
   if (envelope.type === 'ChallengeIssued') {
-    const d = envelope.data as ContractEnvelope<'ChallengeIssued'>['data'];
+    const d = envelope.data;
     const targetDevices = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
     if (view) return { ...view, targetDevices, context: d.context };
     return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: 'pending', expiresAtMs: Date.parse(d.expiresAt), targetDevices, context: d.context };
   }
   if (envelope.type === 'ChallengeResendRequested') {
-    const d = envelope.data as ContractEnvelope<'ChallengeResendRequested'>['data'];
+    const d = envelope.data;
     return view && view.status === 'pending' ? { ...view, expiresAtMs: Date.parse(d.expiresAt) } : view;
   }
   const resolved = RESOLVED_STATUS[envelope.type];
-  if (!resolved) return view;
-  const d = envelope.data as { challengeId: string; userId: string };
+  const d = envelope.data;
   // A resolution that overtakes its ChallengeIssued still blocks the push that follows.
   if (!view) return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: resolved, expiresAtMs: Date.now(), targetDevices: [], context: {} };
   return view.status === 'pending' ? { ...view, status: resolved } : view;
 }
 
-function challengeIdOf(envelope: ContractEnvelope): string {
-  return (envelope.data as { challengeId: string }).challengeId;
-}
-
-interface ViewRow {
-  workspace_id: string;
-  challenge_id: string;
-  user_id: string;
-  status: ChallengeViewStatus;
-  expires_at: Date;
-  target_devices: TargetDevice[];
-  context: ChallengeContext;
-}
-
 async function lockViews(client: PoolClient, schema: string, keys: readonly ViewKey[]): Promise<Map<ViewKey, ChallengeView>> {
   const refs = keys.map((key) => JSON.parse(key) as [string, string]);
-  const { rows } = await client.query<ViewRow>(
+  const { rows } = await client.query<ChallengeRow>(
     `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context
        from ${schema}.challenges c
        join unnest($1::text[], $2::text[]) with ordinality as k(workspace_id, challenge_id, n)
@@ -142,10 +98,7 @@ async function lockViews(client: PoolClient, schema: string, keys: readonly View
     [refs.map((ref) => ref[0]), refs.map((ref) => ref[1])],
   );
   return new Map(
-    rows.map((row) => [
-      viewKey(row.workspace_id, row.challenge_id),
-      { workspaceId: row.workspace_id, challengeId: row.challenge_id, userId: row.user_id, status: row.status, expiresAtMs: row.expires_at.getTime(), targetDevices: row.target_devices, context: row.context },
-    ]),
+    rows.map((row) => [viewKey(row.workspace_id, row.challenge_id), toChallengeView(row)]),
   );
 }
 

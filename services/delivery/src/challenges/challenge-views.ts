@@ -3,7 +3,8 @@ import type { ChallengeContext } from '@pushmfa/contracts';
 import type { ChallengeView, ChallengeViewStatus, TargetDevice } from './challenge-view';
 import { asUnavailable } from '@pushmfa/postgres';
 
-interface ChallengeRow {
+/** A row of `<schema>.challenges`. */
+export interface ChallengeRow {
   workspace_id: string;
   challenge_id: string;
   user_id: string;
@@ -11,6 +12,18 @@ interface ChallengeRow {
   expires_at: Date;
   target_devices: TargetDevice[];
   context: ChallengeContext;
+}
+
+export function toChallengeView(row: ChallengeRow): ChallengeView {
+  return {
+    workspaceId: row.workspace_id,
+    challengeId: row.challenge_id,
+    userId: row.user_id,
+    status: row.status,
+    expiresAtMs: row.expires_at.getTime(),
+    targetDevices: row.target_devices,
+    context: row.context,
+  };
 }
 
 /** Reads delivery's challenge view; checked again before every push and every retry. */
@@ -28,16 +41,7 @@ export class ChallengeViews {
         [workspaceId, challengeId],
       );
       const row = result.rows[0];
-      if (!row) return null;
-      return {
-        workspaceId: row.workspace_id,
-        challengeId: row.challenge_id,
-        userId: row.user_id,
-        status: row.status,
-        expiresAtMs: row.expires_at.getTime(),
-        targetDevices: row.target_devices,
-        context: row.context,
-      };
+      return row ? toChallengeView(row) : null;
     } catch (error) {
       throw asUnavailable(error);
     }
