@@ -41,18 +41,20 @@ interface Waiter {
  * than queued: the service then keeps answering the challenges already issued (approvals, long-polls) within
  * their objective, and goodput stays at capacity however much more arrives.
  *
- * - **Overload**: while `overloaded()` says the process is behind on work it already accepted (its event loop has
- *   had a standing delay), every new issue is refused before it costs anything.
  * - **Fairness**: each workspace with requests in flight or waiting has an equal share of the limit
- *   (`floor(limit / busy workspaces)`, at least 1); a request of a workspace at its share is refused at once, so one
- *   tenant's storm gets 503s for its excess while another tenant's requests, within their share, are issued. Freed
- *   places go to the waiting workspace with the fewest in flight.
- * - **Queue age (CoDel)**: a request within its share that finds every place taken waits for one, at most
- *   `maxWaitMs` when the queue was empty at some point in the last `queueIntervalMs` (a burst, which a queue is for),
- *   but only `queueTargetMs` once the queue has been standing for longer (overload, which a queue only turns into
- *   latency).
+ *   (`floor(limit / busy workspaces)`, at least 1). A request of a workspace below its share is admitted at once,
+ *   even when every place is taken: the places it borrows are held by workspaces over their share, which get no
+ *   new place until they are back under it, so the total in flight returns to the limit and never exceeds twice
+ *   it. One tenant's storm therefore never makes another tenant's sign-ins wait behind it.
+ * - **Queue age (CoDel)**: a request at or over its workspace's share (a burst of one tenant) waits for a free
+ *   place, at most `maxWaitMs` when the queue was empty at some point in the last `queueIntervalMs` (a burst, which
+ *   a queue is for), but only `queueTargetMs` once the queue has been standing for longer (overload, which a queue
+ *   only turns into latency); then it is refused with a retry hint.
  * - **Adaptive LIFO**: while the queue stands, the newest waiter is admitted first: it is the one whose user is
  *   still surely waiting, and the oldest ones are the ones that time out. During a burst the order is FIFO.
+ * - **Overload**: while `overloaded()` says the process is behind on work it already accepted (its event loop has
+ *   had a standing delay), nothing waits, and a workspace may have one issue in flight at most: the rest is refused
+ *   before it costs anything, while every tenant can still sign a user in.
  */
 export class IssuingCapacity {
   private total = 0;
@@ -104,9 +106,20 @@ export class IssuingCapacity {
   }
 
   private admit(workspaceId: string): Promise<true | IssuingRefusal> | true | IssuingRefusal {
-    if (this.overloaded()) return { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) };
-    const mine = this.inFlightOf(workspaceId) + this.waitingOf(workspaceId);
-    if (mine >= this.shareOf(workspaceId)) return { reason: 'fair_share', retryAfterMs: this.retryAfterMs(2) };
+    const inFlight = this.inFlightOf(workspaceId);
+    if (this.overloaded()) {
+      if (inFlight > 0 || this.waitingOf(workspaceId) > 0) return { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) };
+      this.take(workspaceId);
+      return true;
+    }
+    const share = this.shareOf(workspaceId);
+    // Below its share: admitted now, borrowing if need be a place that a workspace over its share holds.
+    if (inFlight < share && (this.total < this.limit || this.heldOverShare(workspaceId))) {
+      this.take(workspaceId);
+      return true;
+    }
+    // Twice the share in flight and waiting is as much as one workspace may ask for at once.
+    if (inFlight + this.waitingOf(workspaceId) >= 2 * share) return { reason: 'fair_share', retryAfterMs: this.retryAfterMs(2) };
     if (this.total < this.limit && this.waiting.length === 0) {
       this.take(workspaceId);
       return true;
@@ -189,6 +202,13 @@ export class IssuingCapacity {
       }
     }
     return Math.max(1, Math.floor(this.limit / busy));
+  }
+
+  /** True when another workspace holds more places than the share `workspaceId` would have now. */
+  private heldOverShare(workspaceId: string): boolean {
+    const share = this.shareOf(workspaceId);
+    for (const [other, count] of this.inFlight) if (other !== workspaceId && count > share) return true;
+    return false;
   }
 
   private waitingOf(workspaceId: string): number {

@@ -9,15 +9,18 @@ function held() {
 const refusedAs = (refusal: IssuingRefusal) => `refused: ${refusal.reason}`;
 
 describe('issuing capacity', () => {
-  it('refuses at once past the fair share and has room again when an issue finishes', async () => {
-    const capacity = new IssuingCapacity({ limit: 2 });
+  it('queues a burst past the share, refuses past twice the share, and has room again when an issue finishes', async () => {
+    const capacity = new IssuingCapacity({ limit: 2, maxWaitMs: 2000 });
     const { promise, release } = held();
     const first = capacity.run('ws-a', () => promise.then(() => 'issued 1'), refusedAs);
     const second = capacity.run('ws-a', () => promise.then(() => 'issued 2'), refusedAs);
-    await expect(capacity.run('ws-a', async () => 'issued 3', refusedAs)).resolves.toBe('refused: fair_share');
+    const third = capacity.run('ws-a', async () => 'issued 3', refusedAs);
+    const fourth = capacity.run('ws-a', async () => 'issued 4', refusedAs);
+    expect(capacity.queueLength).toBe(2);
+    await expect(capacity.run('ws-a', async () => 'issued 5', refusedAs)).resolves.toBe('refused: fair_share');
     release();
-    await expect(Promise.all([first, second])).resolves.toEqual(['issued 1', 'issued 2']);
-    await expect(capacity.run('ws-a', async () => 'issued 4', refusedAs)).resolves.toBe('issued 4');
+    await expect(Promise.all([first, second, third, fourth])).resolves.toEqual(['issued 1', 'issued 2', 'issued 3', 'issued 4']);
+    await expect(capacity.run('ws-a', async () => 'issued 6', refusedAs)).resolves.toBe('issued 6');
   });
 
   it('frees the place of an issue that failed', async () => {
@@ -26,20 +29,27 @@ describe('issuing capacity', () => {
     await expect(capacity.run('ws-a', async () => 'issued', refusedAs)).resolves.toBe('issued');
   });
 
-  it("gives a second workspace the places the first one frees, and refuses the first one's excess meanwhile", async () => {
+  it("admits a second workspace within its share at once, borrowing the first one's places, and queues the first one's excess", async () => {
     const capacity = new IssuingCapacity({ limit: 4, maxWaitMs: 2000 });
     const flood = held();
     const floodRuns = Array.from({ length: 4 }, (_, i) => capacity.run('ws-a', () => flood.promise.then(() => `a${i}`), refusedAs));
     expect(capacity.inFlightOf('ws-a')).toBe(4);
-    // B waits for a place within its share (2 of 4, with two workspaces busy); A is over its share: refused at once.
-    const b1 = capacity.run('ws-b', async () => 'b1', refusedAs);
-    const b2 = capacity.run('ws-b', async () => 'b2', refusedAs);
+    // B is within its share (2 of 4, with two workspaces busy): admitted at once although A holds every place.
+    const bHeld = held();
+    const b1 = capacity.run('ws-b', () => bHeld.promise.then(() => 'b1'), refusedAs);
+    const b2 = capacity.run('ws-b', () => bHeld.promise.then(() => 'b2'), refusedAs);
+    expect(capacity.inFlightOf('ws-b')).toBe(2);
+    expect(capacity.queueLength).toBe(0);
+    // A is over its share now: its next request is refused at once (4 in flight is twice its share of 2).
     await expect(capacity.run('ws-a', async () => 'a-more', refusedAs)).resolves.toBe('refused: fair_share');
-    // B's third request would be over its share.
-    await expect(capacity.run('ws-b', async () => 'b3', refusedAs)).resolves.toBe('refused: fair_share');
-    flood.release();
+    // B's third request, at its share, waits for a free place.
+    const b3 = capacity.run('ws-b', async () => 'b3', refusedAs);
+    expect(capacity.queueLength).toBe(1);
+    bHeld.release();
     await expect(Promise.all([b1, b2])).resolves.toEqual(['b1', 'b2']);
+    flood.release();
     await expect(Promise.all(floodRuns)).resolves.toEqual(['a0', 'a1', 'a2', 'a3']);
+    await expect(b3).resolves.toBe('b3');
   });
 
   it('refuses a waiting request once its wait is over, with a retry hint in milliseconds', async () => {
@@ -47,60 +57,69 @@ describe('issuing capacity', () => {
     const flood = held();
     const floodRuns = [capacity.run('ws-a', () => flood.promise, refusedAs), capacity.run('ws-a', () => flood.promise, refusedAs)];
     let refusal: IssuingRefusal | undefined;
-    await expect(capacity.run('ws-b', async () => 'b', (why) => ((refusal = why), 'refused'))).resolves.toBe('refused');
+    await expect(capacity.run('ws-a', async () => 'a', (why) => ((refusal = why), 'refused'))).resolves.toBe('refused');
     expect(refusal?.reason).toBe('queue_timeout');
     expect(refusal?.retryAfterMs).toBeGreaterThanOrEqual(100);
     expect(refusal?.retryAfterMs).toBeLessThanOrEqual(200);
     flood.release();
     await Promise.all(floodRuns);
-    await expect(capacity.run('ws-b', async () => 'b', refusedAs)).resolves.toBe('b');
+    await expect(capacity.run('ws-a', async () => 'a', refusedAs)).resolves.toBe('a');
   });
 
   it('waits the long time during a burst but only the target once the queue has stood for an interval (CoDel)', async () => {
     let now = 0;
-    const capacity = new IssuingCapacity({ limit: 1, maxWaitMs: 60_000, queueTargetMs: 1, queueIntervalMs: 100, now: () => now });
+    const capacity = new IssuingCapacity({ limit: 2, maxWaitMs: 60_000, queueTargetMs: 1, queueIntervalMs: 100, now: () => now });
     const busy = held();
-    const holder = capacity.run('ws-a', () => busy.promise.then(() => 'held'), refusedAs);
+    const holders = [1, 2].map((i) => capacity.run('ws-a', () => busy.promise.then(() => `held ${i}`), refusedAs));
     // A burst: the queue was empty just now, so this request may wait long.
-    const burst = capacity.run('ws-b', async () => 'burst', refusedAs);
+    const burst = capacity.run('ws-a', async () => 'burst', refusedAs);
     expect(capacity.standing).toBe(false);
     // The queue has not been empty for longer than the interval: a newcomer waits only the target, and is refused.
     now = 150;
     expect(capacity.standing).toBe(true);
-    await expect(capacity.run('ws-c', async () => 'late', refusedAs)).resolves.toBe('refused: queue_timeout');
+    await expect(capacity.run('ws-a', async () => 'late', refusedAs)).resolves.toBe('refused: queue_timeout');
     busy.release();
-    await expect(Promise.all([holder, burst])).resolves.toEqual(['held', 'burst']);
+    await expect(Promise.all([...holders, burst])).resolves.toEqual(['held 1', 'held 2', 'burst']);
     expect(capacity.standing).toBe(false);
   });
 
   it('admits the newest waiter first while the queue stands (adaptive LIFO), the oldest during a burst', async () => {
     let now = 0;
-    const capacity = new IssuingCapacity({ limit: 1, maxWaitMs: 60_000, queueTargetMs: 60_000, queueIntervalMs: 100, now: () => now });
+    const capacity = new IssuingCapacity({ limit: 3, maxWaitMs: 60_000, queueTargetMs: 60_000, queueIntervalMs: 100, now: () => now });
     const order: string[] = [];
     const step = held();
-    const first = capacity.run('ws-a', () => step.promise.then(() => void order.push('a')), refusedAs);
-    const waiters = ['b', 'c', 'd'].map((ws) => capacity.run(`ws-${ws}`, async () => void order.push(ws), refusedAs));
+    const holders = [1, 2, 3].map(() => capacity.run('ws-a', () => step.promise.then(() => void order.push('held')), refusedAs));
+    const waiters = ['b', 'c', 'd'].map((name) => capacity.run('ws-a', async () => void order.push(name), refusedAs));
+    expect(capacity.queueLength).toBe(3);
     now = 500; // standing
     step.release();
-    await Promise.all([first, ...waiters]);
-    expect(order).toEqual(['a', 'd', 'c', 'b']);
+    await Promise.all([...holders, ...waiters]);
+    expect(order).toEqual(['held', 'held', 'held', 'd', 'c', 'b']);
 
     now = 10_000;
     const fifo: string[] = [];
     const again = held();
-    const holder = capacity.run('ws-a', () => again.promise, refusedAs);
-    const queued = ['b', 'c'].map((ws) => capacity.run(`ws-${ws}`, async () => void fifo.push(ws), refusedAs));
+    const holding = [1, 2, 3].map(() => capacity.run('ws-a', () => again.promise, refusedAs));
+    const queued = ['b', 'c'].map((name) => capacity.run('ws-a', async () => void fifo.push(name), refusedAs));
     again.release();
-    await Promise.all([holder, ...queued]);
+    await Promise.all([...holding, ...queued]);
     expect(fifo).toEqual(['b', 'c']);
   });
 
-  it('refuses every new issue at once while the process is overloaded', async () => {
+  it('while the process is overloaded, queues nothing and lets each workspace have one issue in flight', async () => {
     let overloaded = true;
     const capacity = new IssuingCapacity({ limit: 10, overloaded: () => overloaded });
-    await expect(capacity.run('ws-a', async () => 'issued', refusedAs)).resolves.toBe('refused: overloaded');
+    const busy = held();
+    const first = capacity.run('ws-a', () => busy.promise.then(() => 'a issued'), refusedAs);
+    await expect(capacity.run('ws-a', async () => 'a again', refusedAs)).resolves.toBe('refused: overloaded');
+    // Another tenant still signs its user in.
+    await expect(capacity.run('ws-b', async () => 'b issued', refusedAs)).resolves.toBe('b issued');
+    expect(capacity.queueLength).toBe(0);
+    busy.release();
+    await expect(first).resolves.toBe('a issued');
     overloaded = false;
-    await expect(capacity.run('ws-a', async () => 'issued', refusedAs)).resolves.toBe('issued');
+    const many = await Promise.all([1, 2, 3].map((i) => capacity.run('ws-a', async () => `a${i}`, refusedAs)));
+    expect(many).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('sees a standing event-loop delay as overload, and its end', async () => {
