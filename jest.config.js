@@ -8,20 +8,30 @@ if (!`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes(
       "jest's VM): run npm test, npm run test:unit|int|e2e, or NODE_OPTIONS=--experimental-vm-modules npx jest ...",
   );
 }
-const swc = ['@swc/jest', {
-  swcrc: false,
-  jsc: {
-    target: 'es2024',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      target: 'es2024',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 const moduleNameMapper = {
   '^@pushmfa/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
-const base = { rootDir: __dirname, setupFiles: ['<rootDir>/libs/testing/src/jest-quiet-logs.ts'], transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'] };
+const base = {
+  rootDir: __dirname,
+  setupFiles: ['<rootDir>/libs/testing/src/jest-quiet-logs.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/services', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'],
+};
 module.exports = {
   // A global option: jest ignores it inside a project entry.
   testTimeout: 60000,
@@ -34,7 +44,14 @@ module.exports = {
     // broker crash, a Kafka of their own. Only `npm run test:faults` (PUSHMFA_FAULT_SUITE=1) includes them: they run
     // after the other tiers, one file at a time, not beside them (deploy/local/test.sh).
     ...(process.env.PUSHMFA_FAULT_SUITE === '1'
-      ? [{ ...base, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault.spec.ts'], globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts' }]
+      ? [
+          {
+            ...base,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.fault.spec.ts'],
+            globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+          },
+        ]
       : []),
   ],
 };

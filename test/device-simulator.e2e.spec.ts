@@ -41,7 +41,11 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        onOutput?.(stdout, () => child.kill('SIGINT'), (line) => child.stdin.write(`${line}\n`));
+        onOutput?.(
+          stdout,
+          () => child.kill('SIGINT'),
+          (line) => child.stdin.write(`${line}\n`),
+        );
       });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.once('error', reject);
@@ -61,7 +65,8 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
 
     const workspace = await call(registry, 'POST', '/v1/workspaces', stack.operatorToken, { name: 'Acme Sim' });
     expect(workspace.status).toBe(201);
-    const platformKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role: 'platform' })).body.key as string;
+    const platformKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role: 'platform' })).body
+      .key as string;
     const adminKey = (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role: 'admin' })).body.key as string;
     expect((await call(registry, 'PATCH', '/v1/workspace/settings', adminKey, { pushEnabled: true })).status).toBe(200);
 
@@ -86,7 +91,10 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
 
     const issue = () =>
       eventually(async () => {
-        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice', context: { application: 'Payroll', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' } });
+        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, {
+          userId: 'alice',
+          context: { application: 'Payroll', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' },
+        });
         return r.status === 401 || r.body.code === 'no_active_device' || r.body.code === 'push_disabled' ? undefined : r;
       }, 'the challenge service to learn the key, the settings and the device');
     const issued = await issue();
@@ -158,7 +166,7 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     const bobPending = await eventually(async () => {
       const run = await simulator(['pending', '--challenge-url', challenge, '--profile', 'bob']);
       return run.stderr.includes('unauthorized') ? undefined : run;
-    }, 'the challenge service to learn bob\'s device');
+    }, "the challenge service to learn bob's device");
     expect(bobPending).toMatchObject({ code: 0, stdout: 'No pending requests.\n' });
 
     // "This wasn't me", after the request was already denied: the report is recorded and push locks for alice.

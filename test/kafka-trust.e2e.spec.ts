@@ -63,7 +63,11 @@ describe('a forged ApiKeyIssued cannot be injected into pushmfa.registry.v1', ()
     const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     try {
       await producer.connect();
-      await producer.send({ topic: topicName('registry', ns.topicPrefix), acks: -1, messages: [{ key: (envelope as { workspaceId: string }).workspaceId, value: JSON.stringify(envelope) }] });
+      await producer.send({
+        topic: topicName('registry', ns.topicPrefix),
+        acks: -1,
+        messages: [{ key: (envelope as { workspaceId: string }).workspaceId, value: JSON.stringify(envelope) }],
+      });
     } catch (error) {
       return error as Error;
     } finally {
@@ -111,8 +115,13 @@ describe('a forged ApiKeyIssued cannot be injected into pushmfa.registry.v1', ()
 
     // Keys the operator issues after the attempts: once the services accept them, they have read past any forgery.
     const adminKey = (await callJson(registry.baseUrl, 'POST', `/v1/workspaces/${workspaceId}/api-keys`, operatorToken, { role: 'admin' })).body.key as string;
-    const platformKey = (await callJson(registry.baseUrl, 'POST', `/v1/workspaces/${workspaceId}/api-keys`, operatorToken, { role: 'platform' })).body.key as string;
-    await eventually(async () => ((await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', adminKey)).status === 200 ? true : undefined), 'the real admin key at reporting', 30_000);
+    const platformKey = (await callJson(registry.baseUrl, 'POST', `/v1/workspaces/${workspaceId}/api-keys`, operatorToken, { role: 'platform' })).body
+      .key as string;
+    await eventually(
+      async () => ((await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', adminKey)).status === 200 ? true : undefined),
+      'the real admin key at reporting',
+      30_000,
+    );
     await eventually(
       async () => ((await callJson(challenge.baseUrl, 'GET', `/v1/challenges/${randomUUID()}`, platformKey)).status === 404 ? true : undefined),
       'the real platform key at challenge',
@@ -121,10 +130,15 @@ describe('a forged ApiKeyIssued cannot be injected into pushmfa.registry.v1', ()
 
     const forgedAdmin = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', adminForgery.key);
     expect(forgedAdmin.status).toBe(401);
-    const forgedPlatform = await callJson(challenge.baseUrl, 'POST', '/v1/challenges', platformForgery.key, { userId: 'victim', context: { application: 'Payroll' } });
+    const forgedPlatform = await callJson(challenge.baseUrl, 'POST', '/v1/challenges', platformForgery.key, {
+      userId: 'victim',
+      context: { application: 'Payroll' },
+    });
     expect(forgedPlatform.status).toBe(401);
     // And the topic holds the operator's keys only.
-    const issued = (await readContractRecords(ns)).map((record) => JSON.parse(record.value) as { type: string; data: { keyId?: string } }).filter((e) => e.type === 'ApiKeyIssued');
+    const issued = (await readContractRecords(ns))
+      .map((record) => JSON.parse(record.value) as { type: string; data: { keyId?: string } })
+      .filter((e) => e.type === 'ApiKeyIssued');
     expect(issued.map((e) => e.data.keyId)).not.toEqual(expect.arrayContaining([adminForgery.keyId]));
     expect(issued.map((e) => e.data.keyId)).not.toEqual(expect.arrayContaining([platformForgery.keyId]));
     expect(issued).toHaveLength(2);

@@ -39,33 +39,53 @@ describe('user journeys, end to end', () => {
     return stack.apns.received().filter((n) => n.deviceToken === token && JSON.stringify(n.body).includes(challengeId));
   }
 
-  const firstFcmPush = (token: string, challengeId: string) => eventually(async () => fcmPushes(token, challengeId).find((m) => m.answer === 200), `an FCM push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
-  const firstApnsPush = (token: string, challengeId: string) => eventually(async () => apnsPushes(token, challengeId).find((n) => n.answer === 200), `an APNs push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
+  const firstFcmPush = (token: string, challengeId: string) =>
+    eventually(async () => fcmPushes(token, challengeId).find((m) => m.answer === 200), `an FCM push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
+  const firstApnsPush = (token: string, challengeId: string) =>
+    eventually(async () => apnsPushes(token, challengeId).find((n) => n.answer === 200), `an APNs push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
 
   it('1. an admin enables push: until then the platform is told push_disabled, and nothing is reported', async () => {
     const acme = await TestWorkspace.create(stack);
-    const refused = await eventually(async () => {
-      const answer = await acme.issueChallenge('ana', SIGN_IN);
-      return answer.status === 401 ? undefined : answer;
-    }, 'the challenge service to learn the platform key', EVENTS_ARRIVE_WITHIN_MS);
+    const refused = await eventually(
+      async () => {
+        const answer = await acme.issueChallenge('ana', SIGN_IN);
+        return answer.status === 401 ? undefined : answer;
+      },
+      'the challenge service to learn the platform key',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
     expect(refused).toMatchObject({ status: 403, body: { code: 'push_disabled' } });
     expect(refused.contentType).toContain(PROBLEM_JSON);
 
     const settings = await acme.changeSettings({ pushEnabled: true });
     expect(settings.status).toBe(200);
-    expect(settings.body).toMatchObject({ pushEnabled: true, numberMatching: 'always', numberMatchingDigits: 2, challengeTtlSeconds: 60, maxChallengesPerUserPer10Min: 5 });
+    expect(settings.body).toMatchObject({
+      pushEnabled: true,
+      numberMatching: 'always',
+      numberMatchingDigits: 2,
+      challengeTtlSeconds: 60,
+      maxChallengesPerUserPer10Min: 5,
+    });
 
     // With push on, the platform hears the next thing in the way: ana has no phone yet, so it falls back to a password.
-    const noPhone = await eventually(async () => {
-      const answer = await acme.issueChallenge('ana', SIGN_IN);
-      return answer.body.code === 'push_disabled' ? undefined : answer;
-    }, 'the challenge service to learn that push is enabled', EVENTS_ARRIVE_WITHIN_MS);
+    const noPhone = await eventually(
+      async () => {
+        const answer = await acme.issueChallenge('ana', SIGN_IN);
+        return answer.body.code === 'push_disabled' ? undefined : answer;
+      },
+      'the challenge service to learn that push is enabled',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
     expect(noPhone).toMatchObject({ status: 409, body: { code: 'no_active_device' } });
 
-    const report = await eventually(async () => {
-      const answer = await acme.reportsOf('ana');
-      return answer.status === 200 ? answer : undefined;
-    }, 'the reporting service to learn the admin key', EVENTS_ARRIVE_WITHIN_MS);
+    const report = await eventually(
+      async () => {
+        const answer = await acme.reportsOf('ana');
+        return answer.status === 200 ? answer : undefined;
+      },
+      'the reporting service to learn the admin key',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
     expect(report.body.items).toEqual([]);
   });
 
@@ -107,9 +127,16 @@ describe('user journeys, end to end', () => {
     await firstFcmPush(pixelToken, issued.body.challengeId);
     const apnsPush = await firstApnsPush(iphoneToken, issued.body.challengeId);
     expect(apnsPush.headers['apns-topic']).toBe(TEST_APNS_BUNDLE_ID);
-    const report = await acme.reportOnceStatus(issued.body.challengeId, 'delivered', (row) => row.devices.every((d: { delivery: string }) => d.delivery === 'delivered'));
+    const report = await acme.reportOnceStatus(issued.body.challengeId, 'delivered', (row) =>
+      row.devices.every((d: { delivery: string }) => d.delivery === 'delivered'),
+    );
     expect(report.body.devices).toHaveLength(2);
-    expect(report.body.devices).toEqual(expect.arrayContaining([{ deviceId: pixel.deviceId, delivery: 'delivered' }, { deviceId: iphone.deviceId, delivery: 'delivered' }]));
+    expect(report.body.devices).toEqual(
+      expect.arrayContaining([
+        { deviceId: pixel.deviceId, delivery: 'delivered' },
+        { deviceId: iphone.deviceId, delivery: 'delivered' },
+      ]),
+    );
   });
 
   it('3. sign in: the phones show the request but not the number; the user types it and approves; deny ends denied', async () => {
@@ -131,7 +158,12 @@ describe('user journeys, end to end', () => {
     expect(JSON.stringify(fcmPush.body)).toEqual(expect.stringContaining('"location":"Lisbon, PT"'));
     const apnsPush = await firstApnsPush(iphoneToken, challengeId);
     expect(apnsPush.body).toMatchObject({
-      aps: { alert: { title: 'Sign-in request: was it you?', body: 'Reported by the sign-in: app “Payroll”, from “Lisbon, PT”, IP “203.0.113.7”, browser “Firefox on Linux”.' } },
+      aps: {
+        alert: {
+          title: 'Sign-in request: was it you?',
+          body: 'Reported by the sign-in: app “Payroll”, from “Lisbon, PT”, IP “203.0.113.7”, browser “Firefox on Linux”.',
+        },
+      },
       challengeId,
       context: SIGN_IN,
     });
@@ -155,7 +187,13 @@ describe('user journeys, end to end', () => {
     expect(await pixel.deny(challengeId)).toMatchObject({ status: 409, body: { code: 'challenge_not_pending' } });
 
     const success = await acme.reportOnceStatus(challengeId, 'success');
-    expect(success.body).toMatchObject({ userId: 'caio', context: SIGN_IN, fraudReported: false, deliveredAt: expect.any(String), resolvedAt: expect.any(String) });
+    expect(success.body).toMatchObject({
+      userId: 'caio',
+      context: SIGN_IN,
+      fraudReported: false,
+      deliveredAt: expect.any(String),
+      resolvedAt: expect.any(String),
+    });
     expect(success.body.devices).toHaveLength(2);
     expect(success.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ChallengeApproved', deviceId: iphone.deviceId })]));
 
@@ -223,7 +261,9 @@ describe('user journeys, end to end', () => {
 
     const pending = await phone.pending();
     expect(pending.status).toBe(200);
-    expect(pending.body.items).toEqual([{ challengeId, createdAt: expect.any(String), expiresAt: issued.body.expiresAt, context: SIGN_IN, numberMatchRequired: true }]);
+    expect(pending.body.items).toEqual([
+      { challengeId, createdAt: expect.any(String), expiresAt: issued.body.expiresAt, context: SIGN_IN, numberMatchRequired: true },
+    ]);
     expect(JSON.stringify(pending.body)).not.toMatch(/numberMatch"/);
 
     expect((await phone.approve(challengeId, numberMatch)).body).toEqual({ status: 'approved' });
@@ -282,20 +322,31 @@ describe('user journeys, end to end', () => {
     );
     expect(failed.body.deliveredAt).toBeUndefined();
     // The help desk sees why: both phones' push tokens are marked dead until the app sends a new one.
-    await eventually(async () => {
-      const devices = (await acme.devices('gus')).body.items as { pushTokenStatus: string }[];
-      return devices.length === 2 && devices.every((device) => device.pushTokenStatus === 'invalid') ? true : undefined;
-    }, "gus's push tokens to read invalid", EVENTS_ARRIVE_WITHIN_MS);
+    await eventually(
+      async () => {
+        const devices = (await acme.devices('gus')).body.items as { pushTokenStatus: string }[];
+        return devices.length === 2 && devices.every((device) => device.pushTokenStatus === 'invalid') ? true : undefined;
+      },
+      "gus's push tokens to read invalid",
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
 
     // Expired: the unanswered one ran out of time, and the phone can no longer approve it.
-    const expired = await eventually(async () => {
-      const answer = await hurried.challengeStatus(unanswered.body.challengeId);
-      return answer.body.status === 'expired' ? answer : undefined;
-    }, 'the unanswered challenge to expire', EVENTS_ARRIVE_WITHIN_MS);
+    const expired = await eventually(
+      async () => {
+        const answer = await hurried.challengeStatus(unanswered.body.challengeId);
+        return answer.body.status === 'expired' ? answer : undefined;
+      },
+      'the unanswered challenge to expire',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
     expect(expired.body.challengeId).toBe(unanswered.body.challengeId);
     const expiredRow = await hurried.reportOnceStatus(unanswered.body.challengeId, 'expired');
     expect(expiredRow.body.resolvedAt).toBe(unanswered.body.expiresAt);
-    expect(await hurriedPhone.approve(unanswered.body.challengeId, unanswered.body.numberMatch)).toMatchObject({ status: 410, body: { code: 'challenge_expired' } });
+    expect(await hurriedPhone.approve(unanswered.body.challengeId, unanswered.body.numberMatch)).toMatchObject({
+      status: 410,
+      body: { code: 'challenge_expired' },
+    });
   });
 
   it('7. reconfigure the account: pairing again with replaceDeviceId revokes the old phone; the new one gets the next push', async () => {
@@ -427,7 +478,11 @@ describe('user journeys, end to end', () => {
     expect(await acme.issueChallenge('kai', SIGN_IN)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
     const reported = await acme.reportOnceStatus(first.body.challengeId, 'denied', (row) => row.fraudReported === true);
     expect(reported.body).toMatchObject({ reason: 'user_denied', pushLock: { reason: 'fraud_report', lockedUntil: expect.any(String) } });
-    expect(reported.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'FraudReported', deviceId: kai.deviceId, detail: expect.objectContaining({ challengeStatus: 'denied' }) })]));
+    expect(reported.body.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'FraudReported', deviceId: kai.deviceId, detail: expect.objectContaining({ challengeStatus: 'denied' }) }),
+      ]),
+    );
     const cancelled = await acme.reportOnceStatus(inProgress.body.challengeId, 'cancelled');
     expect(cancelled.body).toMatchObject({ reason: 'push_locked', fraudReported: false });
 
@@ -452,12 +507,18 @@ describe('user journeys, end to end', () => {
     expect(await acme.issueChallenge('moe', SIGN_IN)).toMatchObject({ status: 423, body: { code: 'push_locked' } });
     const locking = await acme.reportOnceStatus(guess2.body.challengeId, 'denied', (row) => row.pushLock !== undefined);
     expect(locking.body).toMatchObject({ reason: 'number_mismatch', fraudReported: false, pushLock: { reason: 'number_mismatch' } });
-    expect(locking.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushLocked', detail: expect.objectContaining({ reason: 'number_mismatch', consecutiveMismatches: 2 }) })]));
+    expect(locking.body.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'PushLocked', detail: expect.objectContaining({ reason: 'number_mismatch', consecutiveMismatches: 2 }) }),
+      ]),
+    );
   });
 
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
-    expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(expect.arrayContaining(['DevicePaired', 'DeviceRevoked', 'ChallengeExpired']));
+    expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(
+      expect.arrayContaining(['DevicePaired', 'DeviceRevoked', 'ChallengeExpired']),
+    );
     expect(recordsWithoutTraceparent(records)).toEqual([]);
   });
 });

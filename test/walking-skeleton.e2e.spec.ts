@@ -78,8 +78,16 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
     const publicJwk = keys.publicKey.export({ format: 'jwk' });
     const registerPath = `/v1/pairings/${pairing.body.pairingId}/register`;
-    const registerBody = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: publicJwk, platform: 'android', pushProvider: 'fcm', pushToken: 'fcm-token-alice-1' });
-    const registered = await call(registry, 'POST', registerPath, undefined, registerBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: registerPath, body: registerBody }) } as Record<string, string>);
+    const registerBody = JSON.stringify({
+      secret: qr.searchParams.get('s'),
+      publicKey: publicJwk,
+      platform: 'android',
+      pushProvider: 'fcm',
+      pushToken: 'fcm-token-alice-1',
+    });
+    const registered = await call(registry, 'POST', registerPath, undefined, registerBody, {
+      ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: registerPath, body: registerBody }),
+    } as Record<string, string>);
     expect(registered.status).toBe(201);
     expect(registered.body.confirmationCode).toMatch(/^\d{6}$/);
     const confirmed = await call(registry, 'POST', `/v1/pairings/${pairing.body.pairingId}/confirm`, platformKey, { code: registered.body.confirmationCode });
@@ -88,7 +96,10 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
 
     // The platform issues a challenge once the challenge service has learned of the device.
     const issued = await eventually(async () => {
-      const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice', context: { application: 'Payroll', ipAddress: '203.0.113.7', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' } });
+      const r = await call(challenge, 'POST', '/v1/challenges', platformKey, {
+        userId: 'alice',
+        context: { application: 'Payroll', ipAddress: '203.0.113.7', location: 'Lisbon, PT', userAgent: 'Firefox on Linux' },
+      });
       return r.body.code === 'no_active_device' || r.body.code === 'push_disabled' ? undefined : r;
     }, 'the challenge service to learn the device and the settings');
     expect(issued.status).toBe(201);
@@ -111,7 +122,9 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     const longPoll = call(challenge, 'GET', `/v1/challenges/${challengeId}?waitSeconds=20`, platformKey);
     const responsePath = `/v1/device/challenges/${challengeId}/response`;
     const responseBody = JSON.stringify({ decision: 'approve', numberMatch: issued.body.numberMatch });
-    const approved = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }) } as Record<string, string>);
+    const approved = await call(challenge, 'POST', responsePath, undefined, responseBody, {
+      ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }),
+    } as Record<string, string>);
     expect(approved.body).toEqual({ status: 'approved' });
     const answer = await longPoll;
     expect(answer.body).toMatchObject({ challengeId, userId: 'alice', status: 'approved' });
@@ -122,12 +135,18 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
       return r.body.status === 'success' ? r : undefined;
     }, 'the report row to read success');
     expect(report.body).toMatchObject({ challengeId, userId: 'alice', status: 'success', fraudReported: false });
-    expect(report.body.timeline.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['ChallengeIssued', 'PushDispatched', 'ChallengeApproved']));
+    expect(report.body.timeline.map((t: { type: string }) => t.type)).toEqual(
+      expect.arrayContaining(['ChallengeIssued', 'PushDispatched', 'ChallengeApproved']),
+    );
 
     // A signed request replayed is refused.
-    const replay = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }) } as Record<string, string>);
+    const replay = await call(challenge, 'POST', responsePath, undefined, responseBody, {
+      ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }),
+    } as Record<string, string>);
     expect(replay.status).toBe(200);
-    const replayAgain = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }) } as Record<string, string>);
+    const replayAgain = await call(challenge, 'POST', responsePath, undefined, responseBody, {
+      ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId, nonce: 'fixed-nonce-0123456789' }),
+    } as Record<string, string>);
     expect(replayAgain.status).toBe(401);
     expect(replayAgain.contentType).toContain('application/problem+json');
 
@@ -139,7 +158,9 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     // The revoked phone being refused tells when the challenge service has learned of the reset; polling with
     // challenges instead would spend alice's rate limit and end at rate_limited.
     const revokedSigns = await eventually(async () => {
-      const r = await call(challenge, 'POST', responsePath, undefined, responseBody, { ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }) } as Record<string, string>);
+      const r = await call(challenge, 'POST', responsePath, undefined, responseBody, {
+        ...signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: responsePath, body: responseBody, deviceId }),
+      } as Record<string, string>);
       return r.status === 401 ? r : undefined;
     }, 'the challenge service to learn of the reset');
     expect(revokedSigns.body.code).toBe('unauthorized');
@@ -151,13 +172,20 @@ describe('walking skeleton: pair, enable push, challenge, push, approve, report'
     // services' Kafka passwords.
     const kafkaPasswords = (['device-registry', 'challenge', 'delivery', 'reporting'] as const).map((service) => kafkaCredentials(service).password);
     const secrets = [platformKey, adminKey, qr.searchParams.get('s')!, privateJwk.d as string, ...kafkaPasswords];
-    const records = await readAllRecords([topicName('registry', stack.ns.topicPrefix), topicName('challenge', stack.ns.topicPrefix), topicName('delivery', stack.ns.topicPrefix)]);
+    const records = await readAllRecords([
+      topicName('registry', stack.ns.topicPrefix),
+      topicName('challenge', stack.ns.topicPrefix),
+      topicName('delivery', stack.ns.topicPrefix),
+    ]);
     expect(records.length).toBeGreaterThanOrEqual(8);
     const published = records.join('\n');
     for (const secret of secrets) expect(published).not.toContain(secret);
     expect(published).not.toContain('"numberMatch"');
     expect(published).not.toMatch(/secretHash|confirmationCodeHash/);
-    const logs = stack.services().map((service) => service.output()).join('\n');
+    const logs = stack
+      .services()
+      .map((service) => service.output())
+      .join('\n');
     for (const secret of secrets) expect(logs).not.toContain(secret);
     expect(logs).not.toContain('fcm-token-alice-1');
   }, 120_000);

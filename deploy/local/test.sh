@@ -25,9 +25,8 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
 
 echo "[test] type-checking, linting, checking layer rules and building"
 npm run typecheck --silent
-# eslint (eslint.config.mjs). `npm run lint` is eslint and `prettier --check` together: it takes this line's place
-# once the tree has been formatted with prettier.
-npm run lint:code --silent
+# eslint (eslint.config.mjs) and prettier's check (.prettierrc.json): a lint error or an unformatted file fails the run.
+npm run lint --silent
 npm run check:architecture --silent
 npm run build --silent
 

@@ -5,7 +5,15 @@ import { alertRules, DASHBOARD_FILE, recordingRules, ROOT, ruleFiles, ruleTestFi
 
 const RUNBOOK = readFileSync(join(ROOT, 'docs', 'RUNBOOK.md'), 'utf8');
 // GitHub's heading anchors: lower case, spaces to dashes, punctuation dropped.
-const runbookAnchors = new Set([...RUNBOOK.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+const runbookAnchors = new Set(
+  [...RUNBOOK.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+    m[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\w\- ]/g, '')
+      .replace(/ /g, '-'),
+  ),
+);
 const IDENTIFYING_LABELS = /\b(user_?id|device_?id|challenge_?id|workspace_?id|push_?token)\b/i;
 
 describe('Prometheus rules (deploy/prometheus)', () => {
@@ -49,7 +57,11 @@ describe('Prometheus rules (deploy/prometheus)', () => {
   });
 
   it('follow the level:metric:operations naming for recorded series', () => {
-    expect(recordingRules().map((r) => r.record).filter((name) => !/^pushmfa:[a-z0-9_]+:[a-z0-9_]+$/.test(name))).toEqual([]);
+    expect(
+      recordingRules()
+        .map((r) => r.record)
+        .filter((name) => !/^pushmfa:[a-z0-9_]+:[a-z0-9_]+$/.test(name)),
+    ).toEqual([]);
   });
 });
 
@@ -57,19 +69,33 @@ describe('the observability profile of docker-compose.yml', () => {
   const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[]; volumes?: string[] }> };
 
   it('runs Prometheus and Grafana, and only in that profile', () => {
-    expect(Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('observability')).map(([name]) => name).sort()).toEqual(['grafana', 'prometheus']);
+    expect(
+      Object.entries(compose.services)
+        .filter(([, s]) => s.profiles?.includes('observability'))
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['grafana', 'prometheus']);
   });
 
   it('mounts files and folders of the checkout that exist: the Prometheus config, the rules, the provisioning and the dashboard', () => {
-    const mounts = ['prometheus', 'grafana'].flatMap((name) => (compose.services[name]?.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':')[0]!));
-    expect(mounts.sort()).toEqual(['./deploy/grafana/dashboards', './deploy/grafana/provisioning', './deploy/prometheus/prometheus.compose.yml', './deploy/prometheus/rules']);
+    const mounts = ['prometheus', 'grafana'].flatMap((name) =>
+      (compose.services[name]?.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':')[0]!),
+    );
+    expect(mounts.sort()).toEqual([
+      './deploy/grafana/dashboards',
+      './deploy/grafana/provisioning',
+      './deploy/prometheus/prometheus.compose.yml',
+      './deploy/prometheus/rules',
+    ]);
     expect(mounts.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
     const config = runTool('promtool', ['check', 'config', join(ROOT, 'deploy', 'prometheus', 'prometheus.compose.yml')]);
     expect(config.status).toBe(0);
   });
 
   it('provisions the data source the dashboard queries', () => {
-    const datasources = parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    const datasources = parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; url: string }[];
+    };
     const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { panels: { type: string; datasource?: { uid: string } }[] };
     const used = new Set(dashboard.panels.filter((p) => p.type !== 'row').map((p) => p.datasource?.uid));
     expect([...used]).toEqual([datasources.datasources[0]!.uid]);

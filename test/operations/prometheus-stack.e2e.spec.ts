@@ -35,10 +35,15 @@ describe('Prometheus on the running product', () => {
 
   /** Waits for `expr` to return at least one sample; the failure says what Prometheus answered last. */
   const samplesOf = (expr: string) =>
-    eventually(async () => {
-      const samples = await prometheus.query(expr);
-      return samples.length > 0 ? samples : undefined;
-    }, `Prometheus to return data for ${expr}`, SERIES_APPEAR_WITHIN_MS, 500);
+    eventually(
+      async () => {
+        const samples = await prometheus.query(expr);
+        return samples.length > 0 ? samples : undefined;
+      },
+      `Prometheus to return data for ${expr}`,
+      SERIES_APPEAR_WITHIN_MS,
+      500,
+    );
 
   /** Every expression that never returned data (or did not parse), with Prometheus's message; [] when all did. */
   async function withoutData(exprs: { name: string; expr: string }[]): Promise<string[]> {
@@ -47,10 +52,15 @@ describe('Prometheus on the running product', () => {
   }
 
   it('scrapes the four services, each labelling its metrics with its name', async () => {
-    const up = await eventually(async () => {
-      const samples = await prometheus.query('up{job="pushmfa"}');
-      return samples.length === 4 && samples.every((s) => s.value[1] === '1') ? samples : undefined;
-    }, 'Prometheus to scrape the four services', SERIES_APPEAR_WITHIN_MS, 500);
+    const up = await eventually(
+      async () => {
+        const samples = await prometheus.query('up{job="pushmfa"}');
+        return samples.length === 4 && samples.every((s) => s.value[1] === '1') ? samples : undefined;
+      },
+      'Prometheus to scrape the four services',
+      SERIES_APPEAR_WITHIN_MS,
+      500,
+    );
     expect(up).toHaveLength(4);
     const services = await samplesOf('count by (service) (service_ready == 1)');
     expect(services.map((s) => s.metric.service).sort()).toEqual(['challenge', 'delivery', 'device-registry', 'reporting']);
@@ -65,7 +75,11 @@ describe('Prometheus on the running product', () => {
       const issued = await acme.issueChallengeOnceReady('dora', SIGN_IN);
       expect(issued.status).toBe(201);
       const { challengeId, numberMatch } = issued.body;
-      await eventually(async () => (stack.fcm.received().some((m) => m.answer === 200 && JSON.stringify(m.body).includes(challengeId)) ? true : undefined), `the FCM push of ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
+      await eventually(
+        async () => (stack.fcm.received().some((m) => m.answer === 200 && JSON.stringify(m.body).includes(challengeId)) ? true : undefined),
+        `the FCM push of ${challengeId}`,
+        EVENTS_ARRIVE_WITHIN_MS,
+      );
       // The platform long-polls; once the service holds the poll open, the user approves on the phone.
       const longPoll = acme.challengeStatus(challengeId, 20);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -96,11 +110,20 @@ describe('Prometheus on the running product', () => {
     stack.fcm.script(token, { fail: 'THIRD_PARTY_AUTH_ERROR' });
     expect((await acme.issueChallengeOnceReady('emil', SIGN_IN)).status).toBe(201);
 
-    await eventually(async () => ((await prometheus.query('delivery_provider_circuit_state{provider="fcm"} == 2')).length ? true : undefined), 'the FCM breaker to be scraped open', SERIES_APPEAR_WITHIN_MS, 250);
+    await eventually(
+      async () => ((await prometheus.query('delivery_provider_circuit_state{provider="fcm"} == 2')).length ? true : undefined),
+      'the FCM breaker to be scraped open',
+      SERIES_APPEAR_WITHIN_MS,
+      250,
+    );
     const [alert] = await samplesOf('ALERTS{alertname="ProviderCircuitOpen"}');
     // `for: 1m`: the alert is pending from the first evaluation that sees the breaker open, firing a minute later.
     expect(alert!.metric).toMatchObject({ alertname: 'ProviderCircuitOpen', alertstate: 'pending', provider: 'fcm', severity: 'page' });
-    expect(await prometheus.query('ALERTS{alertname=~"ServiceDown|ServiceNotReady|PostgresUnavailable|RedisUnavailable|KafkaUnavailable|OutboxRelayLagging|RecordsDeadLettered"}')).toEqual([]);
+    expect(
+      await prometheus.query(
+        'ALERTS{alertname=~"ServiceDown|ServiceNotReady|PostgresUnavailable|RedisUnavailable|KafkaUnavailable|OutboxRelayLagging|RecordsDeadLettered"}',
+      ),
+    ).toEqual([]);
     stack.fcm.clearScripts();
   }, 120_000);
 

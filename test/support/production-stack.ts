@@ -53,7 +53,10 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
   try {
     started = await startServiceProcesses([
       // Every simulated phone registers from 127.0.0.1: the per-address limit is for real clients, not this one.
-      { name: 'device-registry', env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`, REGISTER_RATE_LIMIT_PER_MINUTE: '100000' } },
+      {
+        name: 'device-registry',
+        env: { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`, REGISTER_RATE_LIMIT_PER_MINUTE: '100000' },
+      },
       { name: 'challenge', env: { ...common, PORT: String(challengePort) } },
       {
         name: 'delivery',

@@ -21,8 +21,14 @@ export interface AlertRule {
 }
 type Rule = RecordingRule | AlertRule;
 
-export const ruleFiles = (): string[] => readdirSync(RULES_DIR).filter((f) => f.endsWith('.rules.yml')).map((f) => join(RULES_DIR, f));
-export const ruleTestFiles = (): string[] => readdirSync(RULE_TESTS_DIR).filter((f) => f.endsWith('.test.yml')).map((f) => join(RULE_TESTS_DIR, f));
+export const ruleFiles = (): string[] =>
+  readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.rules.yml'))
+    .map((f) => join(RULES_DIR, f));
+export const ruleTestFiles = (): string[] =>
+  readdirSync(RULE_TESTS_DIR)
+    .filter((f) => f.endsWith('.test.yml'))
+    .map((f) => join(RULE_TESTS_DIR, f));
 
 function rules(): Rule[] {
   return ruleFiles().flatMap((file) => (parse(readFileSync(file, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules));

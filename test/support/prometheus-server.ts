@@ -36,14 +36,25 @@ export async function startPrometheus(targets: string[]): Promise<PrometheusServ
   let output = '';
   let child: ChildProcess;
   try {
-    child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     throw new Error(`prometheus cannot start (${(error as Error).message}): install it with "bash deploy/local/prometheus.sh" (npm test does)`);
   }
   const spawnFailed = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(new Error(`prometheus cannot start (${error.message}): install it with "bash deploy/local/prometheus.sh" (npm test does)`))),
+    child.once('error', (error) =>
+      reject(new Error(`prometheus cannot start (${error.message}): install it with "bash deploy/local/prometheus.sh" (npm test does)`)),
+    ),
   );
   spawnFailed.catch(() => undefined);
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -54,7 +65,13 @@ export async function startPrometheus(targets: string[]): Promise<PrometheusServ
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
-    const ready = await Promise.race([fetch(`${url}/-/ready`).then((r) => r.ok, () => false), spawnFailed]);
+    const ready = await Promise.race([
+      fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+      spawnFailed,
+    ]);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

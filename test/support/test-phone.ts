@@ -41,8 +41,21 @@ export class TestPhone {
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
     const path = `/v1/pairings/${qr.searchParams.get('pid')}/register`;
-    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), ...kind, pushToken, appVersion: '1.0.0' });
-    const answer = await callJson(registryUrl, 'POST', path, undefined, body, headersOf(signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body })));
+    const body = JSON.stringify({
+      secret: qr.searchParams.get('s'),
+      publicKey: keys.publicKey.export({ format: 'jwk' }),
+      ...kind,
+      pushToken,
+      appVersion: '1.0.0',
+    });
+    const answer = await callJson(
+      registryUrl,
+      'POST',
+      path,
+      undefined,
+      body,
+      headersOf(signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body })),
+    );
     if (answer.status !== 201) throw new Error(`register answered ${answer.status} ${JSON.stringify(answer.body)}`);
     return { phone: new TestPhone(answer.body.deviceId, kind, pushToken, privateJwk, challengeUrl), confirmationCode: answer.body.confirmationCode };
   }
@@ -54,15 +67,23 @@ export class TestPhone {
 
   /** Waits until the challenge service has learned of this phone (its signed requests are accepted there). */
   async untilRecognised(): Promise<void> {
-    await eventually(async () => ((await this.pending()).status === 200 ? true : undefined), `the challenge service to recognise device ${this.deviceId}`, EVENTS_ARRIVE_WITHIN_MS);
+    await eventually(
+      async () => ((await this.pending()).status === 200 ? true : undefined),
+      `the challenge service to recognise device ${this.deviceId}`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
   }
 
   /** Waits until the challenge service refuses this phone (revoked, or its user's MFA reset). */
   async untilRefused(): Promise<JsonAnswer> {
-    return eventually(async () => {
-      const answer = await this.pending();
-      return answer.status === 401 ? answer : undefined;
-    }, `the challenge service to refuse device ${this.deviceId}`, EVENTS_ARRIVE_WITHIN_MS);
+    return eventually(
+      async () => {
+        const answer = await this.pending();
+        return answer.status === 401 ? answer : undefined;
+      },
+      `the challenge service to refuse device ${this.deviceId}`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
   }
 
   /** The app tells the server the request reached it. */

@@ -8,7 +8,6 @@ import { type PhoneKind, TestPhone } from './test-phone';
 // What a service answers while the events that would change its mind are still on their way over Kafka.
 const NOT_YET_LEARNED = new Set(['unauthorized', 'push_disabled', 'no_active_device']);
 
-
 /**
  * One workspace seen from its two callers: the identity platform (platform key) and its admin (admin key).
  * Every journey gets its own, so journeys never see each other's users, limits or locks.
@@ -25,7 +24,8 @@ export class TestWorkspace {
   static async create(stack: ProductionStack, name = `acme-${randomUUID().slice(0, 8)}`): Promise<TestWorkspace> {
     const created = await callJson(stack.registry.baseUrl, 'POST', '/v1/workspaces', stack.operatorToken, { name });
     if (created.status !== 201) throw new Error(`workspace creation answered ${created.status}`);
-    const keyOf = async (role: string) => (await callJson(stack.registry.baseUrl, 'POST', `/v1/workspaces/${created.body.id}/api-keys`, stack.operatorToken, { role })).body.key as string;
+    const keyOf = async (role: string) =>
+      (await callJson(stack.registry.baseUrl, 'POST', `/v1/workspaces/${created.body.id}/api-keys`, stack.operatorToken, { role })).body.key as string;
     return new TestWorkspace(stack, created.body.id, await keyOf('platform'), await keyOf('admin'));
   }
 
@@ -81,10 +81,14 @@ export class TestWorkspace {
 
   /** Issues a challenge once the challenge service has learned the key, the settings and the user's devices. */
   async issueChallengeOnceReady(userId: string, context?: ChallengeContext): Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }> {
-    return eventually(async () => {
-      const answer = await this.issueChallenge(userId, context);
-      return NOT_YET_LEARNED.has(answer.body.code) ? undefined : answer;
-    }, `the challenge service to accept a challenge for ${userId}`, EVENTS_ARRIVE_WITHIN_MS) as Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }>;
+    return eventually(
+      async () => {
+        const answer = await this.issueChallenge(userId, context);
+        return NOT_YET_LEARNED.has(answer.body.code) ? undefined : answer;
+      },
+      `the challenge service to accept a challenge for ${userId}`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    ) as Promise<JsonAnswer & { body: { challengeId: string; numberMatch?: string } }>;
   }
 
   /** The platform reads (or, with waitSeconds, long-polls) the status. */
@@ -109,11 +113,15 @@ export class TestWorkspace {
 
   /** The report row and timeline of one challenge, once it reads `status` (and whatever else `also` asks). */
   reportOnceStatus(challengeId: string, status: string, also: (row: JsonAnswer['body']) => boolean = () => true): Promise<JsonAnswer> {
-    return eventually(async () => {
-      const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, this.adminKey);
-      if (answer.status === 200 && answer.body.status === status && also(answer.body)) return answer;
-      // Thrown, not returned: a timeout then says where the report stopped.
-      throw new Error(`it answered ${answer.status} ${JSON.stringify(answer.body)}`);
-    }, `the MFA Report to read ${status} for ${challengeId}`, EVENTS_ARRIVE_WITHIN_MS);
+    return eventually(
+      async () => {
+        const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, this.adminKey);
+        if (answer.status === 200 && answer.body.status === status && also(answer.body)) return answer;
+        // Thrown, not returned: a timeout then says where the report stopped.
+        throw new Error(`it answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      },
+      `the MFA Report to read ${status} for ${challengeId}`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
   }
 }

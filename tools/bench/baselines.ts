@@ -15,7 +15,12 @@ export async function measureKafkaRoundTrip(brokers: string[], topicPrefix: stri
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId: `${topic}.probe`, maxWaitTimeInMs: 100 });
   const samples = new LatencySamples();
   try {
@@ -52,7 +57,9 @@ export async function measurePgAppend(databaseUrl: string): Promise<LatencySumma
   const table = `bench_append_${Date.now()}`;
   const samples = new LatencySamples();
   try {
-    await client.query(`create table ${table} (id bigserial primary key, stream_id text not null, data jsonb not null, recorded_at timestamptz not null default now())`);
+    await client.query(
+      `create table ${table} (id bigserial primary key, stream_id text not null, data jsonb not null, recorded_at timestamptz not null default now())`,
+    );
     for (let i = 0; i < SAMPLES + 10; i++) {
       const started = performance.now();
       await client.query('begin');

@@ -139,56 +139,130 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       return parsed;
     };
     switch (arg) {
-      case '--duration': options.durationSeconds = number(1); break;
-      case '--rate': options.rate = number(1); break;
-      case '--workers': options.workers = Math.floor(number(1)); break;
-      case '--users': options.users = Math.floor(number(1)); break;
-      case '--provider-latency': options.providerLatencyMs = number(0); break;
-      case '--scaling': options.scaling = true; break;
-      case '--scaling-only': options.scaling = true; options.skipMain = true; break;
-      case '--scaling-backlog': options.scalingBacklog = Math.floor(number(10)); break;
-      case '--scaling-concurrency': options.scalingConcurrency = Math.floor(number(1)); break;
-      case '--report-sample': options.reportSampleEvery = Math.floor(number(1)); break;
-      case '--report-rows': options.reportRows = Math.floor(number(0)); break;
-      case '--all': options.scaling = true; options.reportRows = 1_000_000; break;
-      case '--profile': options.profile = true; break;
-      case '--service-node-options': options.serviceNodeOptions = value(); break;
-      case '--faults': options.faults = true; break;
-      case '--fault-seconds': options.faultSeconds = number(1); break;
-      case '--find-capacity': options.findCapacity = true; break;
-      case '--step-seconds': options.stepSeconds = number(1); break;
-      case '--start-rate': options.startRate = number(1); break;
-      case '--max-rate': options.maxRate = number(1); break;
-      case '--overload': options.overloadFactor = number(1); break;
-      case '--capacity': options.capacity = number(1); break;
-      case '--overload-seconds': options.overloadSeconds = number(1); break;
-      case '--idle': options.idleSeconds = number(1); break;
-      case '--floor-seconds': options.floorSeconds = number(0); break;
-      case '--floor-concurrency': options.floorConcurrency = Math.floor(number(1)); break;
-      case '--target': options.target = parseTarget(value()); break;
-      case '--operator-token': options.operatorToken = value(); break;
-      case '--emulator-control': options.emulatorControlUrl = value(); break;
-      case '--help': case '-h': throw new Error(USAGE);
-      default: throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
+      case '--duration':
+        options.durationSeconds = number(1);
+        break;
+      case '--rate':
+        options.rate = number(1);
+        break;
+      case '--workers':
+        options.workers = Math.floor(number(1));
+        break;
+      case '--users':
+        options.users = Math.floor(number(1));
+        break;
+      case '--provider-latency':
+        options.providerLatencyMs = number(0);
+        break;
+      case '--scaling':
+        options.scaling = true;
+        break;
+      case '--scaling-only':
+        options.scaling = true;
+        options.skipMain = true;
+        break;
+      case '--scaling-backlog':
+        options.scalingBacklog = Math.floor(number(10));
+        break;
+      case '--scaling-concurrency':
+        options.scalingConcurrency = Math.floor(number(1));
+        break;
+      case '--report-sample':
+        options.reportSampleEvery = Math.floor(number(1));
+        break;
+      case '--report-rows':
+        options.reportRows = Math.floor(number(0));
+        break;
+      case '--all':
+        options.scaling = true;
+        options.reportRows = 1_000_000;
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--service-node-options':
+        options.serviceNodeOptions = value();
+        break;
+      case '--faults':
+        options.faults = true;
+        break;
+      case '--fault-seconds':
+        options.faultSeconds = number(1);
+        break;
+      case '--find-capacity':
+        options.findCapacity = true;
+        break;
+      case '--step-seconds':
+        options.stepSeconds = number(1);
+        break;
+      case '--start-rate':
+        options.startRate = number(1);
+        break;
+      case '--max-rate':
+        options.maxRate = number(1);
+        break;
+      case '--overload':
+        options.overloadFactor = number(1);
+        break;
+      case '--capacity':
+        options.capacity = number(1);
+        break;
+      case '--overload-seconds':
+        options.overloadSeconds = number(1);
+        break;
+      case '--idle':
+        options.idleSeconds = number(1);
+        break;
+      case '--floor-seconds':
+        options.floorSeconds = number(0);
+        break;
+      case '--floor-concurrency':
+        options.floorConcurrency = Math.floor(number(1));
+        break;
+      case '--target':
+        options.target = parseTarget(value());
+        break;
+      case '--operator-token':
+        options.operatorToken = value();
+        break;
+      case '--emulator-control':
+        options.emulatorControlUrl = value();
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown option "${arg}"\n\n${USAGE}`);
     }
   }
   // About ten followed challenges a second: each is polled until its row appears, and the polls load the service.
   if (options.reportSampleEvery === 0) options.reportSampleEvery = Math.max(1, Math.round(options.rate / 10));
   if (options.target && !options.operatorToken) throw new Error('--target needs --operator-token (or PUSHMFA_OPERATOR_TOKEN)');
-  if (options.target && !options.emulatorControlUrl) throw new Error('--target needs --emulator-control, the control API of the emulators its delivery pushes to');
+  if (options.target && !options.emulatorControlUrl)
+    throw new Error('--target needs --emulator-control, the control API of the emulators its delivery pushes to');
   if (options.faults && (options.target || options.scaling)) throw new Error('--faults starts a stack of its own; it cannot run with --target or --scaling');
-  if (options.faults && (options.findCapacity || options.overloadFactor !== undefined || options.idleSeconds > 0)) throw new Error('--faults cannot run with --find-capacity, --overload or --idle');
-  if (options.capacity !== undefined && options.overloadFactor === undefined) throw new Error('--capacity is the capacity --overload scales from; give --overload too');
+  if (options.faults && (options.findCapacity || options.overloadFactor !== undefined || options.idleSeconds > 0))
+    throw new Error('--faults cannot run with --find-capacity, --overload or --idle');
+  if (options.capacity !== undefined && options.overloadFactor === undefined)
+    throw new Error('--capacity is the capacity --overload scales from; give --overload too');
   if (options.startRate > options.maxRate) throw new Error('--start-rate must not be above --max-rate');
   if (options.target && options.scaling) throw new Error('--scaling starts its own delivery workers; it cannot run against --target');
   return options;
 }
 
 function parseTarget(value: string): TargetUrls {
-  const entries = new Map(value.split(',').map((part) => {
-    const at = part.indexOf('=');
-    return [part.slice(0, at).trim(), part.slice(at + 1).trim().replace(/\/+$/, '')] as const;
-  }));
+  const entries = new Map(
+    value.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return [
+        part.slice(0, at).trim(),
+        part
+          .slice(at + 1)
+          .trim()
+          .replace(/\/+$/, ''),
+      ] as const;
+    }),
+  );
   const url = (name: string): string => {
     const found = entries.get(name);
     if (!found || !/^https?:\/\//.test(found)) throw new Error(`--target needs ${name}=http://host:port`);

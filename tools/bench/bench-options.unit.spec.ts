@@ -21,9 +21,11 @@ describe('bench options', () => {
 
   it('reads the fault run and refuses it beside a running stack', () => {
     expect(parseBenchOptions(['--faults', '--rate', '40', '--fault-seconds', '8'], {})).toMatchObject({ faults: true, rate: 40, faultSeconds: 8 });
-    expect(() => parseBenchOptions(['--faults', '--target', 'registry=http://h:1,challenge=http://h:2,reporting=http://h:3', '--emulator-control', 'http://h:4'], { PUSHMFA_OPERATOR_TOKEN: 'op' })).toThrow(
-      '--faults starts a stack of its own',
-    );
+    expect(() =>
+      parseBenchOptions(['--faults', '--target', 'registry=http://h:1,challenge=http://h:2,reporting=http://h:3', '--emulator-control', 'http://h:4'], {
+        PUSHMFA_OPERATOR_TOKEN: 'op',
+      }),
+    ).toThrow('--faults starts a stack of its own');
   });
 
   it('refuses an unknown option or a malformed number, naming it', () => {

@@ -10,7 +10,10 @@ export interface CapacityObjective {
 export const CAPACITY_OBJECTIVE: CapacityObjective = { createToDispatchedP99Ms: 100, approveToAnswerP99Ms: 30, createToReportP99Ms: 1000 };
 
 /** Why a step failed the objective; empty when it met it. */
-export function objectiveMisses(run: Pick<LoadRunResult, 'allCompleted' | 'latencies' | 'completed' | 'offered'>, objective: CapacityObjective = CAPACITY_OBJECTIVE): string[] {
+export function objectiveMisses(
+  run: Pick<LoadRunResult, 'allCompleted' | 'latencies' | 'completed' | 'offered'>,
+  objective: CapacityObjective = CAPACITY_OBJECTIVE,
+): string[] {
   const misses: string[] = [];
   if (!run.allCompleted) misses.push(`${run.completed}/${run.offered} approved`);
   const over = (name: string, p99: number | null, limit: number) => {

@@ -38,7 +38,13 @@ describe('capacity search', () => {
       allCompleted: completed === 100,
       completed,
       offered: 100,
-      latencies: { apiCreateMs: summary(5), createToProviderMs: summary(5), createToDispatchedMs: summary(dispatched), approveToAnswerMs: summary(answer), createToReportMs: report === null ? summary(null, 0) : summary(report) },
+      latencies: {
+        apiCreateMs: summary(5),
+        createToProviderMs: summary(5),
+        createToDispatchedMs: summary(dispatched),
+        approveToAnswerMs: summary(answer),
+        createToReportMs: report === null ? summary(null, 0) : summary(report),
+      },
     });
     expect(objectiveMisses(step(100, 30, 1000))).toEqual([]);
     expect(objectiveMisses(step(101, 30, 400))).toEqual(['createToDispatchedMs p99 101 > 100 ms']);

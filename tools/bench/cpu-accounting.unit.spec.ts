@@ -8,7 +8,14 @@ describe('cpu accounting', () => {
   });
 
   it("tells the stack's processes apart: services by pid, the broker, PostgreSQL of this run's database, Redis, the bench", () => {
-    const classify = stackClassifier(new Map([[100, 'challenge'], [101, 'delivery-1']]), ['bench_ns'], 7);
+    const classify = stackClassifier(
+      new Map([
+        [100, 'challenge'],
+        [101, 'delivery-1'],
+      ]),
+      ['bench_ns'],
+      7,
+    );
     expect(classify(100, 'node\0dist/services/challenge/src/main.js\0')).toBe('challenge');
     expect(classify(7, 'node\0dist/tools/bench/main.js\0')).toBe('bench');
     expect(classify(5, 'java\0-Xmx768m\0kafka.Kafka\0config/server.properties\0')).toBe('kafka');
@@ -23,11 +30,24 @@ describe('cpu accounting', () => {
   it('sums the CPU used between two snapshots by group; a process started in between counts in full', () => {
     const before: CpuSnapshot = new Map([
       ['challenge', new Map([['100@1', 10]])],
-      ['postgresql', new Map([['8@1', 5], ['10@2', 1]])],
+      [
+        'postgresql',
+        new Map([
+          ['8@1', 5],
+          ['10@2', 1],
+        ]),
+      ],
     ]);
     const after: CpuSnapshot = new Map([
       ['challenge', new Map([['100@1', 12.5]])],
-      ['postgresql', new Map([['8@1', 5.5], ['10@2', 1.25], ['13@9', 0.25]])],
+      [
+        'postgresql',
+        new Map([
+          ['8@1', 5.5],
+          ['10@2', 1.25],
+          ['13@9', 0.25],
+        ]),
+      ],
       ['bench', new Map([['7@1', 1]])],
     ]);
     const used = cpuBetween(before, after);

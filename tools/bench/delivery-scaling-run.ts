@@ -58,7 +58,12 @@ export async function runDeliveryScaling(
     const high = times[Math.floor(times.length * 0.9)] ?? 0;
     const pushesPerSecond = high > low ? Math.round(((times.length * 0.8) / ((high - low) / 1000)) * 10) / 10 : 0;
     const previous = steps[steps.length - 1];
-    steps.push({ workers, pushes: times.length, pushesPerSecond, ratioToPrevious: previous && previous.pushesPerSecond > 0 ? Math.round((pushesPerSecond / previous.pushesPerSecond) * 100) / 100 : null });
+    steps.push({
+      workers,
+      pushes: times.length,
+      pushesPerSecond,
+      ratioToPrevious: previous && previous.pushesPerSecond > 0 ? Math.round((pushesPerSecond / previous.pushesPerSecond) * 100) / 100 : null,
+    });
     settings.log(`scaling: ${workers} worker(s): ${pushesPerSecond} pushes/s${waiting.size ? `, ${waiting.size} never dispatched` : ''}`);
   }
   await stack.stopDeliveryWorkers(settings.logDir);
@@ -72,7 +77,10 @@ async function issueBacklog(http: KeepAliveHttpClient, stack: LocalStack, worksp
     while (next < count) {
       const index = next++;
       const user = workspace.users[index % workspace.users.length]!;
-      const answer = await http.call(stack.urls.challenge, 'POST', '/v1/challenges', { bearer: workspace.platformKey, body: { userId: user.userId, context: { application: 'bench scaling' } } });
+      const answer = await http.call(stack.urls.challenge, 'POST', '/v1/challenges', {
+        bearer: workspace.platformKey,
+        body: { userId: user.userId, context: { application: 'bench scaling' } },
+      });
       if (answer.status === 201) ids.push(answer.body.challengeId as string);
     }
   };

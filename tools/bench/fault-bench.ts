@@ -47,7 +47,12 @@ export async function runFaultBench(options: BenchOptions): Promise<void> {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `faults-${startedAt.replace(/:/g, '-')}.json`);
-  writeFileSync(path, JSON.stringify({ startedAt, kind: 'faults', options: { rate: options.rate, faultSeconds: options.faultSeconds }, scenarios: results }, null, 2) + '\n');
-  process.stdout.write(`\n${results.map((r) => `${r.problems.length === 0 ? 'kept' : 'BROKE'}  ${r.name}  (${r.issued} challenges, ready ${r.readyAgainMs ?? '–'} ms after the fault)`).join('\n')}\n\nresults: ${path}\n`);
+  writeFileSync(
+    path,
+    JSON.stringify({ startedAt, kind: 'faults', options: { rate: options.rate, faultSeconds: options.faultSeconds }, scenarios: results }, null, 2) + '\n',
+  );
+  process.stdout.write(
+    `\n${results.map((r) => `${r.problems.length === 0 ? 'kept' : 'BROKE'}  ${r.name}  (${r.issued} challenges, ready ${r.readyAgainMs ?? '–'} ms after the fault)`).join('\n')}\n\nresults: ${path}\n`,
+  );
   if (results.some((result) => result.problems.length > 0)) process.exitCode = 1;
 }

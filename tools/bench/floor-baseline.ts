@@ -66,7 +66,9 @@ export async function measureFloor(http: KeepAliveHttpClient, settings: FloorSet
     let errors = 0;
     let completed = 0;
     // A short warm-up: connections, the producer's first metadata, the pool.
-    await Promise.all(Array.from({ length: settings.concurrency }, (_, i) => http.call(url, 'POST', '/floor', { body: { userId: `warm-${i}` } }).catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: settings.concurrency }, (_, i) => http.call(url, 'POST', '/floor', { body: { userId: `warm-${i}` } }).catch(() => undefined)),
+    );
     const startedAt = performance.now();
     const endAt = startedAt + settings.seconds * 1000;
     const worker = async (index: number) => {

@@ -24,14 +24,23 @@ async function main(): Promise<void> {
   const brokers = env('FLOOR_KAFKA_BROKERS').split(',');
   const topic = env('FLOOR_TOPIC');
   const fcmUrl = env('FLOOR_FCM_URL');
-  const serviceAccount = JSON.parse(readFileSync(env('FLOOR_FCM_SERVICE_ACCOUNT_FILE'), 'utf8')) as { client_email: string; private_key: string; project_id: string };
+  const serviceAccount = JSON.parse(readFileSync(env('FLOOR_FCM_SERVICE_ACCOUNT_FILE'), 'utf8')) as {
+    client_email: string;
+    private_key: string;
+    project_id: string;
+  };
   const ca = readFileSync(env('FLOOR_FCM_CA_FILE'), 'utf8');
 
   const pool = new Pool({ connectionString: databaseUrl, max: 16 });
   await pool.query('create table if not exists floor_challenges (id uuid primary key, user_id text not null, created_at timestamptz not null default now())');
 
   const kafka = new Kafka({ clientId: 'pushmfa-floor', brokers, logLevel: logLevel.NOTHING, ...testKafkaOptions() });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId: `${topic}.floor`, maxWaitTimeInMs: 100 });
   const arrived = new Map<string, () => void>();
   await producer.connect();

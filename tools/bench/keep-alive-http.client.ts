@@ -25,7 +25,12 @@ export function errorKind(error: unknown): string {
 export class KeepAliveHttpClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 2048, maxFreeSockets: 512 });
 
-  call(baseUrl: string, method: string, path: string, options: { bearer?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+  call(
+    baseUrl: string,
+    method: string,
+    path: string,
+    options: { bearer?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<HttpAnswer> {
     const url = new URL(baseUrl + path);
     const raw = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { ...options.headers };

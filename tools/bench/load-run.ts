@@ -149,7 +149,10 @@ export async function runOpenLoopLoad(
     if (flight.approveSentAt !== undefined) return;
     const path = `/v1/device/challenges/${challengeId}/response`;
     const body = JSON.stringify({ decision: 'approve', numberMatch: flight.numberMatch });
-    const headers = { ...signDeviceRequest(flight.user.privateJwk, { method: 'POST', pathWithQuery: path, body, deviceId: flight.user.deviceId }) } as Record<string, string>;
+    const headers = { ...signDeviceRequest(flight.user.privateJwk, { method: 'POST', pathWithQuery: path, body, deviceId: flight.user.deviceId }) } as Record<
+      string,
+      string
+    >;
     flight.approveSentAt = Date.now();
     const answer = await http.call(urls.challenge, 'POST', path, { body, headers });
     if (answer.status !== 200 || answer.body.status !== 'approved') fail(`approve ${answer.status} ${answer.body.code ?? answer.body.status ?? ''}`.trim());
@@ -170,7 +173,9 @@ export async function runOpenLoopLoad(
   const longPoll = async (flight: Flight, challengeId: string) => {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS + totalSeconds * 1000;
     for (;;) {
-      const answer = await http.call(urls.challenge, 'GET', `/v1/challenges/${challengeId}?waitSeconds=${LONG_POLL_SECONDS}`, { bearer: workspace.platformKey });
+      const answer = await http.call(urls.challenge, 'GET', `/v1/challenges/${challengeId}?waitSeconds=${LONG_POLL_SECONDS}`, {
+        bearer: workspace.platformKey,
+      });
       const answeredAt = Date.now();
       if (answer.status !== 200) return void fail(`long-poll ${answer.status} ${answer.body.code ?? ''}`.trim());
       if (answer.body.status === 'pending') {
@@ -248,7 +253,10 @@ export async function runOpenLoopLoad(
   })();
 
   const startedAt = Date.now();
-  const progress = new ProgressLine(totalSeconds, () => `sent ${sent}/${offered} answered ${completed} in flight ${sent - finished} errors ${Object.values(errors).reduce((a, b) => a + b, 0)}`);
+  const progress = new ProgressLine(
+    totalSeconds,
+    () => `sent ${sent}/${offered} answered ${completed} in flight ${sent - finished} errors ${Object.values(errors).reduce((a, b) => a + b, 0)}`,
+  );
   progress.start(startedAt);
   await new Promise<void>((resolve) => {
     const tick = () => {

@@ -45,7 +45,10 @@ export class LocalStack {
     process.env.PUSHMFA_TEST_INFRA ??= process.env.KAFKA_BROKERS && process.env.DATABASE_URL && process.env.REDIS_URL ? 'environment' : 'local';
     const namespace = await createTestNamespace('bench');
     const account = createTestServiceAccount('pushmfa-bench');
-    const fcm = await startFcmEmulator({ latencyMs: options.providerLatencyMs, serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }] });
+    const fcm = await startFcmEmulator({
+      latencyMs: options.providerLatencyMs,
+      serviceAccounts: [{ clientEmail: account.serviceAccount.client_email, publicKeyPem: account.publicKeyPem }],
+    });
     const dir = mkdtempSync(join(tmpdir(), 'pushmfa-bench-'));
     const serviceAccountFile = join(dir, 'service-account.json');
     writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
@@ -56,13 +59,22 @@ export class LocalStack {
       launchService({ label, name, env, profileDir: options.profileDir && join(options.profileDir, label), nodeOptions: options.nodeOptions });
     const results = await Promise.allSettled([
       // Every simulated phone registers from 127.0.0.1: the per-address limit is for real clients, not this one.
-      launch('device-registry', 'device-registry', { ...common, PORT: String(registryPort), PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`, REGISTER_RATE_LIMIT_PER_MINUTE: '1000000' }),
+      launch('device-registry', 'device-registry', {
+        ...common,
+        PORT: String(registryPort),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${registryPort}`,
+        REGISTER_RATE_LIMIT_PER_MINUTE: '1000000',
+      }),
       launch('challenge', 'challenge', { ...common, PORT: String(challengePort) }),
       launch('reporting', 'reporting', { ...common, PORT: String(reportingPort) }),
     ]);
     const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const urls = { registry: `http://127.0.0.1:${registryPort}`, challenge: `http://127.0.0.1:${challengePort}`, reporting: `http://127.0.0.1:${reportingPort}` };
+    const urls = {
+      registry: `http://127.0.0.1:${registryPort}`,
+      challenge: `http://127.0.0.1:${challengePort}`,
+      reporting: `http://127.0.0.1:${reportingPort}`,
+    };
     const stack = new LocalStack(namespace, fcm, started, urls, deliveryEnv, options);
     if (failed) {
       await stack.stop();

@@ -38,14 +38,18 @@ export function summarizeOverload(input: OverloadInput): OverloadSummary {
   const useful = overload.filter((r) => r.outcome === 'approved' && r.createToDispatchedMs !== undefined && r.createToDispatchedMs <= usefulWithinMs).length;
   const goodput = input.overloadSeconds > 0 ? useful / input.overloadSeconds : 0;
   const refused = input.timeline.filter((r) => r.outcome === 'refused' && r.createMs !== undefined).map((r) => r.createMs as number);
-  const countOf = (kind: string) => Object.entries(input.errors).reduce((sum, [name, count]) => (name === kind || name.endsWith(`: ${kind}`) ? sum + count : sum), 0);
+  const countOf = (kind: string) =>
+    Object.entries(input.errors).reduce((sum, [name, count]) => (name === kind || name.endsWith(`: ${kind}`) ? sum + count : sum), 0);
   return {
     factor: input.factor,
     goodputRatio: input.capacity > 0 ? Math.round((goodput / input.capacity) * 1000) / 1000 : 0,
     refusedAnswerMsP99: summarizeLatencies(refused).p99,
     connectionResets: countOf('connection reset'),
     clientTimeouts: countOf('client timeout'),
-    recoverySeconds: recoverySeconds(input.timeline.filter((r) => r.phase === 1), objective),
+    recoverySeconds: recoverySeconds(
+      input.timeline.filter((r) => r.phase === 1),
+      objective,
+    ),
   };
 }
 

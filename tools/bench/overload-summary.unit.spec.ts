@@ -23,7 +23,13 @@ describe('overload summary', () => {
       at(10),
       at(11),
     ];
-    const summary = summarizeOverload({ factor: 3, capacity: 2, overloadSeconds: 10, timeline, errors: { 'create: connection reset': 1, 'connection reset': 2, 'create: client timeout': 4, 'create 503 unavailable': 100 } });
+    const summary = summarizeOverload({
+      factor: 3,
+      capacity: 2,
+      overloadSeconds: 10,
+      timeline,
+      errors: { 'create: connection reset': 1, 'connection reset': 2, 'create: client timeout': 4, 'create 503 unavailable': 100 },
+    });
     expect(summary).toEqual({ factor: 3, goodputRatio: 0.9, refusedAnswerMsP99: 3, connectionResets: 3, clientTimeouts: 4, recoverySeconds: 0 });
   });
 

@@ -26,7 +26,9 @@ interface CpuProfile {
 
 function profilesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).flatMap((entry) => profilesUnder(join(path, entry))).filter((file) => file.endsWith('.cpuprofile'));
+  return readdirSync(path)
+    .flatMap((entry) => profilesUnder(join(path, entry)))
+    .filter((file) => file.endsWith('.cpuprofile'));
 }
 
 /** `node_modules/@scope/name`, `dist/libs/x`, `node:internal` or the bare V8 entry ((garbage collector), (program)). */
@@ -64,9 +66,12 @@ for (const file of args.flatMap(profilesUnder)) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const totals = selfTimes(profile, byPackageAt >= 0);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  const idle = (totals.get('(idle)') ?? 0);
+  const idle = totals.get('(idle)') ?? 0;
   process.stdout.write(`\n${file}: ${(all / 1000).toFixed(1)} s sampled, ${((all - idle) / 1000).toFixed(1)} s busy\n`);
-  for (const [name, ms] of [...totals].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [name, ms] of [...totals]
+    .filter(([key]) => key !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     process.stdout.write(`${ms.toFixed(0).padStart(8)} ms ${((ms / Math.max(1, all - idle)) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
   }
 }

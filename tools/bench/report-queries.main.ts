@@ -34,7 +34,8 @@ function printTable(results: ReportQueryResults): void {
   const header = ['query', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'sql ms', 'seq scans'];
   const rows = results.queries.map((q) => [q.name, q.samples, q.p50, q.p95, q.p99, q.max, q.plan?.executionMs ?? '', q.plan?.sequentialScans.length ?? '']);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells: (string | number)[]) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column] ?? 0) : String(cell).padStart(widths[column] ?? 0))).join('  ');
+  const line = (cells: (string | number)[]) =>
+    cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column] ?? 0) : String(cell).padStart(widths[column] ?? 0))).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   const e = results.export;

@@ -101,9 +101,9 @@ function seedSql(schema: string, table: string): string {
       select *, 'dev-' || left(md5(workspace_id || user_id), 16) as device_id,
              ${iso('created_at')} as created_text,
              ${iso("created_at + interval '2 minutes'")} as expires_text,
-             ${iso('created_at + dispatch_ms * interval \'1 millisecond\'')} as dispatched_text,
-             ${iso('created_at + (dispatch_ms + answer_ms / 2) * interval \'1 millisecond\'')} as received_text,
-             ${iso('created_at + (dispatch_ms + answer_ms) * interval \'1 millisecond\'')} as answered_text,
+             ${iso("created_at + dispatch_ms * interval '1 millisecond'")} as dispatched_text,
+             ${iso("created_at + (dispatch_ms + answer_ms / 2) * interval '1 millisecond'")} as received_text,
+             ${iso("created_at + (dispatch_ms + answer_ms) * interval '1 millisecond'")} as answered_text,
              status in ('success', 'denied', 'expired', 'cancelled', 'delivered', 'received') as dispatched,
              status in ('success', 'denied', 'received') as received,
              status = 'denied' and c < 0.1 as fraud

@@ -120,7 +120,11 @@ export async function measureReportQueries(options: ReportQueryOptions): Promise
     const facts = await workspaceFacts(client, seed.table, options.exportRows ?? 100_000);
     await ensureTopics(brokers, topicPrefix);
     const port = await freePort();
-    service = await launchService({ label: 'reporting', name: 'reporting', env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: topicPrefix, PORT: String(port) } });
+    service = await launchService({
+      label: 'reporting',
+      name: 'reporting',
+      env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: topicPrefix, PORT: String(port) },
+    });
     const servicePid = service.pid;
     log(`reporting service ${servicePid} on ${service.baseUrl}`);
 
@@ -133,9 +137,19 @@ export async function measureReportQueries(options: ReportQueryOptions): Promise
       { name: 'by status (denied)', kind: 'list', repetitions, params: () => ({ status: 'denied', limit: String(PAGE) }) },
       { name: 'by status (pending, rare)', kind: 'list', repetitions, params: () => ({ status: 'pending', limit: String(PAGE) }) },
       { name: 'time window (6 h, 10 days ago)', kind: 'list', repetitions, params: () => ({ from: hours(246), to: hours(240), limit: String(PAGE) }) },
-      { name: 'user + status', kind: 'list', repetitions, params: (round) => ({ userId: facts.users[round % facts.users.length] ?? 'user-1', status: 'success', limit: String(PAGE) }) },
+      {
+        name: 'user + status',
+        kind: 'list',
+        repetitions,
+        params: (round) => ({ userId: facts.users[round % facts.users.length] ?? 'user-1', status: 'success', limit: String(PAGE) }),
+      },
       { name: `page ${DEEP_PAGE} (cursor)`, kind: 'list', repetitions, params: () => ({ limit: String(PAGE), cursor: deepCursor }) },
-      { name: 'single row + timeline', kind: 'read', repetitions, params: (round) => ({ challengeId: facts.challenges[round % facts.challenges.length] ?? 'none' }) },
+      {
+        name: 'single row + timeline',
+        kind: 'read',
+        repetitions,
+        params: (round) => ({ challengeId: facts.challenges[round % facts.challenges.length] ?? 'none' }),
+      },
       { name: 'summary 24 h', kind: 'summary', repetitions, params: () => ({ from: hours(24), to: seed.now }) },
       { name: 'summary 30 days', kind: 'summary', repetitions: Math.max(5, Math.round(repetitions / 4)), params: () => ({ from: hours(24 * 30 + 1) }) },
     ];
@@ -241,7 +255,11 @@ async function explainAll(client: Client, queries: MeasuredQuery[], figures: Rep
     if (figure) figure.plan = plans[0];
   }
   const plans: PlanSummary[] = [];
-  const batches = new MfaReportQueries(explainingPool(client, plans), REPORTING_SCHEMA).batches(BIG_WORKSPACE, exportReportsQuerySchema.parse({ from: exportFrom }), EXPORT_BATCH_ROWS);
+  const batches = new MfaReportQueries(explainingPool(client, plans), REPORTING_SCHEMA).batches(
+    BIG_WORKSPACE,
+    exportReportsQuerySchema.parse({ from: exportFrom }),
+    EXPORT_BATCH_ROWS,
+  );
   await batches.next();
   exportFigures.plan = plans[0];
 }
@@ -267,7 +285,9 @@ async function deleteTopics(brokers: string, prefix: string): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const topics = declaredTopics(prefix).map((topic) => topic.name).filter((name) => existing.has(name));
+    const topics = declaredTopics(prefix)
+      .map((topic) => topic.name)
+      .filter((name) => existing.has(name));
     if (topics.length > 0) await admin.deleteTopics({ topics });
   } finally {
     await admin.disconnect();

@@ -59,7 +59,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
       databaseUrl = process.env.DATABASE_URL;
     } else {
       log(`starting the stack in production mode (${options.workers} delivery worker(s))${profileDir ? `, CPU profiles in ${profileDir}` : ''}`);
-      stack = await LocalStack.start({ deliveryWorkers: options.workers, providerLatencyMs: options.providerLatencyMs, profileDir, nodeOptions: options.serviceNodeOptions });
+      stack = await LocalStack.start({
+        deliveryWorkers: options.workers,
+        providerLatencyMs: options.providerLatencyMs,
+        profileDir,
+        nodeOptions: options.serviceNodeOptions,
+      });
       urls = stack.urls;
       operatorToken = stack.operatorToken;
       inbox = inProcessInbox(stack.fcm);
@@ -70,7 +75,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
 
     let floor: FloorResult | undefined;
     if (stack && options.floorSeconds > 0) {
-      log(`floor baseline: one process doing HTTP → PostgreSQL commit → Kafka produce and consume → HTTP/2 FCM → answer, ${options.floorConcurrency} in flight for ${options.floorSeconds} s`);
+      log(
+        `floor baseline: one process doing HTTP → PostgreSQL commit → Kafka produce and consume → HTTP/2 FCM → answer, ${options.floorConcurrency} in flight for ${options.floorSeconds} s`,
+      );
       floor = await measureFloor(http, {
         databaseUrl: stack.namespace.databaseUrl,
         brokers: stack.namespace.kafkaBrokers,
@@ -96,8 +103,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
     // The per-user limit counts 10 minutes: a capacity search and an overload offer many challenges in that time.
     const searchBudget = searching ? options.stepSeconds * Math.min(options.maxRate, 1000) * 5 : 0;
-    const overloadBudget = options.overloadFactor === undefined ? 0 : options.overloadSeconds * (options.overloadFactor + 0.5) * (options.capacity ?? Math.min(options.maxRate, 1000));
-    const planned = (mainRun ? Math.round(options.durationSeconds * options.rate) : 0) + searchBudget + overloadBudget + (options.scaling ? 3 * options.scalingBacklog : 0);
+    const overloadBudget =
+      options.overloadFactor === undefined
+        ? 0
+        : options.overloadSeconds * (options.overloadFactor + 0.5) * (options.capacity ?? Math.min(options.maxRate, 1000));
+    const planned =
+      (mainRun ? Math.round(options.durationSeconds * options.rate) : 0) + searchBudget + overloadBudget + (options.scaling ? 3 * options.scalingBacklog : 0);
     const users = Math.max(options.users, Math.ceil(planned / CHALLENGES_PER_USER));
     log(`pairing ${users} simulated phones`);
     const workspace = await setUpWorkspace(http, urls, operatorToken, users, runLabel);
@@ -142,7 +153,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
     }
 
     let capacity: number | undefined;
-    const capacitySteps: { rate: number; passed: boolean; sustained: number; dispatchedP99: number | null; answerP99: number | null; reportP99: number | null; misses: string }[] = [];
+    const capacitySteps: {
+      rate: number;
+      passed: boolean;
+      sustained: number;
+      dispatchedP99: number | null;
+      answerP99: number | null;
+      reportP99: number | null;
+      misses: string;
+    }[] = [];
     if (searching) {
       const search = new CapacitySearch({ ...DEFAULT_CAPACITY_SEARCH, startRate: options.startRate, maxRate: options.maxRate });
       for (let rate = search.next(); rate !== null; rate = search.next()) {
@@ -151,7 +170,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
         const misses = objectiveMisses(step.result);
         search.record(rate, misses.length === 0);
         const l = step.result.latencies;
-        capacitySteps.push({ rate, passed: misses.length === 0, sustained: step.result.challengesPerSecond, dispatchedP99: l.createToDispatchedMs.p99, answerP99: l.approveToAnswerMs.p99, reportP99: l.createToReportMs.p99, misses: misses.join('; ') });
+        capacitySteps.push({
+          rate,
+          passed: misses.length === 0,
+          sustained: step.result.challengesPerSecond,
+          dispatchedP99: l.createToDispatchedMs.p99,
+          answerP99: l.approveToAnswerMs.p99,
+          reportP99: l.createToReportMs.p99,
+          misses: misses.join('; '),
+        });
         log(`capacity step at ${rate}/s: ${misses.length === 0 ? 'met the objective' : `missed it (${misses.join('; ')})`}`);
         // The run at the capacity is the one the latencies and CPU figures are reported for.
         if (misses.length === 0 && rate === search.capacity) ({ result: run, cpu: runCpu } = step);
@@ -164,7 +191,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
     let overload: OverloadSummary | undefined;
     let overloadRun: LoadRunResult | undefined;
     const overloadBase = options.capacity ?? capacity ?? 0;
-    if (options.overloadFactor !== undefined && overloadBase <= 0) log('overload left out: no capacity step met the objective, so there is no capacity to overload (give --capacity N)');
+    if (options.overloadFactor !== undefined && overloadBase <= 0)
+      log('overload left out: no capacity step met the objective, so there is no capacity to overload (give --capacity N)');
     if (options.overloadFactor !== undefined && overloadBase > 0) {
       const base = overloadBase;
       const phases = [
@@ -172,9 +200,17 @@ export async function runBench(options: BenchOptions): Promise<void> {
         { rate: Math.max(1, Math.round(base / 2)), durationSeconds: options.overloadSeconds },
       ];
       if (searching) await settle(inbox);
-      log(`overload: ${phases[0]!.rate} challenges/s (${options.overloadFactor} × ${base}) for ${options.overloadSeconds} s, then ${phases[1]!.rate}/s for ${options.overloadSeconds} s`);
+      log(
+        `overload: ${phases[0]!.rate} challenges/s (${options.overloadFactor} × ${base}) for ${options.overloadSeconds} s, then ${phases[1]!.rate}/s for ${options.overloadSeconds} s`,
+      );
       overloadRun = await load({ rate: phases[0]!.rate, durationSeconds: options.overloadSeconds * 2, phases, keepTimeline: true });
-      overload = summarizeOverload({ factor: options.overloadFactor, capacity: base, overloadSeconds: options.overloadSeconds, timeline: overloadRun.timeline ?? [], errors: overloadRun.errors });
+      overload = summarizeOverload({
+        factor: options.overloadFactor,
+        capacity: base,
+        overloadSeconds: options.overloadSeconds,
+        timeline: overloadRun.timeline ?? [],
+        errors: overloadRun.errors,
+      });
       delete overloadRun.timeline;
     }
 
@@ -204,12 +240,23 @@ export async function runBench(options: BenchOptions): Promise<void> {
       const serverUrl = process.env.DATABASE_URL ?? databaseUrl;
       if (!serverUrl) throw new Error('--report-rows needs DATABASE_URL: a PostgreSQL server where the bench may create a database');
       log(`report queries on ${options.reportRows} rows (seeding takes a while)`);
-      reportQueries = await measureReportQueries({ rows: options.reportRows, databaseUrl: serverUrl, kafkaBrokers: brokers.join(','), log: (line) => log(`report queries: ${line}`) });
+      reportQueries = await measureReportQueries({
+        rows: options.reportRows,
+        databaseUrl: serverUrl,
+        kafkaBrokers: brokers.join(','),
+        log: (line) => log(`report queries: ${line}`),
+      });
     }
 
     const results = {
       startedAt,
-      machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 1048576), loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+      machine: {
+        cores: availableParallelism(),
+        cpu: cpus()[0]?.model,
+        memoryMb: Math.round(totalmem() / 1048576),
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg(),
+      },
       settings: { ...options, users, operatorToken: undefined, stack: options.target ? 'target' : 'local production-mode processes' },
       notes: {
         latencies: 'milliseconds, nearest-rank percentiles over every sample; create-based latencies count from the intended send time (open loop)',
@@ -219,9 +266,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
         createToReportMs: `intended create → the report row answered 200 (one in ${options.reportSampleEvery} challenges, polled every 100 ms)`,
         challengesPerSecond: 'approved challenges over the time from the first intended send to the last answer',
         peakRssMb: 'VmHWM of each service process after the main run',
-        cpuSecondsDuringRun: 'user + system CPU seconds each process used during the main run, or the capacity step at the capacity (load and drain), from /proc/<pid>/stat: the services, kafka (the broker), postgresql (postmaster, background processes and this run\'s backends), redis and the bench itself; kafka, redis and the postgresql background processes are shared with any other work on the box',
+        cpuSecondsDuringRun:
+          "user + system CPU seconds each process used during the main run, or the capacity step at the capacity (load and drain), from /proc/<pid>/stat: the services, kafka (the broker), postgresql (postmaster, background processes and this run's backends), redis and the bench itself; kafka, redis and the postgresql background processes are shared with any other work on the box",
         capacity: `--find-capacity: the highest offered rate (challenges/s, ${options.stepSeconds} s steps on one stack) meeting createToDispatchedMs p99 ≤ 100, approveToAnswerMs p99 ≤ 30, createToReportMs p99 ≤ 1000 with every challenge approved`,
-        overload: 'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective',
+        overload:
+          'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective',
         floor: 'one process: HTTP → one PostgreSQL commit → one Kafka produce and consume → one HTTP/2 FCM emulator call → answer, closed loop',
         cpuMsPerChallenge: 'CPU ms per approved challenge during `run`: services = the four services, wholeBox = every accounted process',
         idle: 'whole-box CPU with the stack up and no load, % of one core',
@@ -248,19 +297,30 @@ export async function runBench(options: BenchOptions): Promise<void> {
     };
     const path = writeResults(results);
 
-    console.log(`\npushmfa bench ${startedAt}: ${availableParallelism()} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after`);
+    console.log(
+      `\npushmfa bench ${startedAt}: ${availableParallelism()} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} after`,
+    );
     if (capacitySteps.length > 0) {
       console.table(capacitySteps);
       console.log(`capacity: ${capacity} challenges/s met the objective (the run below is the step at that rate)`);
     }
     if (run) {
-      console.log(`offered ${run.offeredPerSecond}/s for ${Math.round(run.offered / run.offeredPerSecond)} s: ${run.completed}/${run.offered} approved, ${run.challengesPerSecond} challenges/s sustained, scheduler lag max ${run.maxSendLagMs} ms`);
+      console.log(
+        `offered ${run.offeredPerSecond}/s for ${Math.round(run.offered / run.offeredPerSecond)} s: ${run.completed}/${run.offered} approved, ${run.challengesPerSecond} challenges/s sustained, scheduler lag max ${run.maxSendLagMs} ms`,
+      );
     }
     console.table(latencyRows({ ...(run?.latencies ?? {}), ...baselines }));
     if (run && Object.keys(run.errors).length > 0) console.table(run.errors);
     if (Object.keys(cpuDuringRun).length > 0) {
-      const msPer = (cpu: number | null | undefined) => (cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10);
-      console.table(Object.fromEntries(Object.entries(cpuDuringRun).map(([name, cpu]) => [name, { peakRssMb: peakRss[name] ?? null, cpuSeconds: cpu, cpuMsPerChallenge: msPer(cpu) }])));
+      const msPer = (cpu: number | null | undefined) =>
+        cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10;
+      console.table(
+        Object.fromEntries(
+          Object.entries(cpuDuringRun).map(([name, cpu]) => [name, { peakRssMb: peakRss[name] ?? null, cpuSeconds: cpu, cpuMsPerChallenge: msPer(cpu) }]),
+        ),
+      );
       console.log(`CPU ms per challenge: services ${perChallenge.services}, whole box ${perChallenge.wholeBox}`);
     }
     if (overloadRun && overload) {
@@ -271,9 +331,16 @@ export async function runBench(options: BenchOptions): Promise<void> {
     }
     if (floor) {
       const ours = capacity ?? run?.challengesPerSecond;
-      console.log(`floor baseline: ${floor.challengesPerSecond} challenges/s${ours !== undefined && floor.challengesPerSecond > 0 ? `; pushmfa ${ours}/s is ${Math.round((ours / floor.challengesPerSecond) * 1000) / 10} % of it` : ''}`);
+      console.log(
+        `floor baseline: ${floor.challengesPerSecond} challenges/s${ours !== undefined && floor.challengesPerSecond > 0 ? `; pushmfa ${ours}/s is ${Math.round((ours / floor.challengesPerSecond) * 1000) / 10} % of it` : ''}`,
+      );
     }
-    if (idle) console.log(`idle: ${idle.cpuPercentOfOneCore} % of one core (${Object.entries(idle.cpuSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')} over ${options.idleSeconds} s)`);
+    if (idle)
+      console.log(
+        `idle: ${idle.cpuPercentOfOneCore} % of one core (${Object.entries(idle.cpuSeconds)
+          .map(([k, v]) => `${k} ${v} s`)
+          .join(', ')} over ${options.idleSeconds} s)`,
+      );
     if (scaling) console.table(scaling.steps);
     if (reportQueries) console.table(Object.fromEntries(reportQueries.queries.map((q) => [q.name, { p50: q.p50, p95: q.p95, p99: q.p99, max: q.max }])));
     console.table(results.goals);

@@ -34,11 +34,15 @@ export async function launchService(spec: LaunchSpec): Promise<BenchService> {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${spec.profileDir}`);
   }
   const nodeOptions = [process.env.NODE_OPTIONS, spec.nodeOptions].filter(Boolean).join(' ');
-  const service = await startServiceProcess(spec.name, { ...spec.env, NODE_OPTIONS: nodeOptions }, {
-    readyTimeoutMs: READY_TIMEOUT_MS,
-    nodeArgs,
-    outputKeptChars: OUTPUT_KEPT_CHARS,
-  });
+  const service = await startServiceProcess(
+    spec.name,
+    { ...spec.env, NODE_OPTIONS: nodeOptions },
+    {
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      nodeArgs,
+      outputKeptChars: OUTPUT_KEPT_CHARS,
+    },
+  );
   return {
     label: spec.label,
     name: spec.name,

@@ -10,7 +10,10 @@ export type AutoAnswerPlan = { kind: 'answer'; answer: ChallengeAnswer } | { kin
 export function planAutoAnswer(item: PendingChallenge, numberFromFile: { path: string; content: string | undefined } | undefined): AutoAnswerPlan {
   if (!item.numberMatchRequired) return { kind: 'answer', answer: { decision: 'approve' } };
   if (numberFromFile === undefined) {
-    return { kind: 'skip', reason: 'number matching is on and this app cannot know the number: run watch with --number-from <file>, or answer with approve <id> --number NN' };
+    return {
+      kind: 'skip',
+      reason: 'number matching is on and this app cannot know the number: run watch with --number-from <file>, or answer with approve <id> --number NN',
+    };
   }
   if (numberFromFile.content === undefined) return { kind: 'skip', reason: `number matching is on and ${numberFromFile.path} cannot be read` };
   try {

@@ -1,7 +1,13 @@
 import { planAutoAnswer, readTypedAnswer } from './auto-answer.plan';
 import type { PendingChallenge } from './device-challenge.api';
 
-const item = (numberMatchRequired: boolean): PendingChallenge => ({ challengeId: 'ch_1', createdAt: '', expiresAt: '', context: undefined, numberMatchRequired });
+const item = (numberMatchRequired: boolean): PendingChallenge => ({
+  challengeId: 'ch_1',
+  createdAt: '',
+  expiresAt: '',
+  context: undefined,
+  numberMatchRequired,
+});
 
 describe('planAutoAnswer', () => {
   it('approves without a number when none is required', () => {

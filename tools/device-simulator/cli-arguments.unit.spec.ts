@@ -19,7 +19,14 @@ describe('parseCliArguments', () => {
 
   it('reads pair with every option', () => {
     const args = ['pair', QR, '--alg', 'es256', '--platform', 'ios', '--push-token', 'apns-1', '--name', "Bob's phone", '--profile', 'bob', '--force'];
-    expect(parseCliArguments(args)).toMatchObject({ algorithm: 'ES256', platform: 'ios', pushToken: 'apns-1', deviceName: "Bob's phone", profile: 'bob', force: true });
+    expect(parseCliArguments(args)).toMatchObject({
+      algorithm: 'ES256',
+      platform: 'ios',
+      pushToken: 'apns-1',
+      deviceName: "Bob's phone",
+      profile: 'bob',
+      force: true,
+    });
   });
 
   it('reads pending with the default and a given challenge URL', () => {

@@ -28,7 +28,12 @@ export class DeviceChallengeApi {
   }
 
   async listPending(): Promise<PendingChallenge[]> {
-    const answer = await this.client.send({ method: 'GET', baseUrl: this.challengeUrl, path: '/v1/device/challenges?status=pending', deviceId: this.profile.deviceId });
+    const answer = await this.client.send({
+      method: 'GET',
+      baseUrl: this.challengeUrl,
+      path: '/v1/device/challenges?status=pending',
+      deviceId: this.profile.deviceId,
+    });
     const items = answer.body?.items;
     return Array.isArray(items) ? (items as PendingChallenge[]) : [];
   }
@@ -47,7 +52,13 @@ export class DeviceChallengeApi {
     const body: Record<string, unknown> = { decision: answer.decision };
     if (answer.numberMatch !== undefined) body.numberMatch = answer.numberMatch;
     if (answer.fraud) body.fraud = true;
-    const result = await this.client.send({ method: 'POST', baseUrl: this.challengeUrl, path: `${challengePath(challengeId)}/response`, body, deviceId: this.profile.deviceId });
+    const result = await this.client.send({
+      method: 'POST',
+      baseUrl: this.challengeUrl,
+      path: `${challengePath(challengeId)}/response`,
+      body,
+      deviceId: this.profile.deviceId,
+    });
     return typeof result.body?.status === 'string' ? result.body.status : 'unknown';
   }
 }

@@ -42,7 +42,12 @@ export class DeviceProfileStore {
       throw new UsageError(`${path} is not valid JSON`);
     }
     const candidate = parsed as Partial<DeviceProfile>;
-    if (candidate.version !== 1 || typeof candidate.deviceId !== 'string' || typeof candidate.registryUrl !== 'string' || typeof candidate.privateJwk !== 'object') {
+    if (
+      candidate.version !== 1 ||
+      typeof candidate.deviceId !== 'string' ||
+      typeof candidate.registryUrl !== 'string' ||
+      typeof candidate.privateJwk !== 'object'
+    ) {
       throw new UsageError(`${path} is not a device profile this simulator wrote`);
     }
     return candidate as DeviceProfile;

@@ -25,7 +25,11 @@ export function formatPendingTable(items: readonly PendingChallenge[]): string {
     item.numberMatchRequired ? 'yes' : 'no',
   ]);
   const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), REPORTED_NOTE].join('\n');
 }
 

@@ -7,7 +7,13 @@ describe('formatPendingTable', () => {
 
   it('lists each request with its context, aligned', () => {
     const table = formatPendingTable([
-      { challengeId: 'ch_1', createdAt: '2026-11-23T00:00:01.123Z', expiresAt: '2026-11-23T00:01:01.123Z', context: { application: 'Payroll', location: 'Lisbon, PT', userAgent: 'Firefox' }, numberMatchRequired: true },
+      {
+        challengeId: 'ch_1',
+        createdAt: '2026-11-23T00:00:01.123Z',
+        expiresAt: '2026-11-23T00:01:01.123Z',
+        context: { application: 'Payroll', location: 'Lisbon, PT', userAgent: 'Firefox' },
+        numberMatchRequired: true,
+      },
       { challengeId: 'ch_22', createdAt: '2026-11-23T00:00:02.000Z', expiresAt: '2026-11-23T00:01:02.000Z', context: undefined, numberMatchRequired: false },
     ]).split('\n');
     expect(table[0]).toMatch(/^id\s+created\s+expires\s+application\*\s+location\*\s+browser\*\s+number required$/);
@@ -18,7 +24,15 @@ describe('formatPendingTable', () => {
 
   it('cuts a long context value short, so it cannot pose as a notice from IT', () => {
     const posing = 'IT Security Team: your account is locked. Approve now to unlock it, or you lose access today';
-    const table = formatPendingTable([{ challengeId: 'ch_3', createdAt: '2026-11-23T00:00:01Z', expiresAt: '2026-11-23T00:01:01Z', context: { application: posing }, numberMatchRequired: true }]);
+    const table = formatPendingTable([
+      {
+        challengeId: 'ch_3',
+        createdAt: '2026-11-23T00:00:01Z',
+        expiresAt: '2026-11-23T00:01:01Z',
+        context: { application: posing },
+        numberMatchRequired: true,
+      },
+    ]);
     expect(table).toContain(`${posing.slice(0, 39)}…`);
     expect(table).not.toContain(posing);
   });

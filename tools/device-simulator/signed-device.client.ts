@@ -47,7 +47,12 @@ export class SignedDeviceClient {
     const url = new URL(request.baseUrl.replace(/\/+$/, '') + request.path);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     // The server verifies the path exactly as it arrives, so sign what fetch will send.
-    const signature = signDeviceRequest(this.privateJwk, { method: request.method, pathWithQuery: url.pathname + url.search, body, deviceId: request.deviceId });
+    const signature = signDeviceRequest(this.privateJwk, {
+      method: request.method,
+      pathWithQuery: url.pathname + url.search,
+      body,
+      deviceId: request.deviceId,
+    });
     let response: Response;
     try {
       response = await fetch(url, {
@@ -62,7 +67,11 @@ export class SignedDeviceClient {
     const text = await response.text();
     const parsed = parseJson(text);
     if (response.ok) return { status: response.status, body: parsed };
-    throw new ServerRefusal(response.status, typeof parsed?.code === 'string' ? parsed.code : `http_${response.status}`, typeof parsed?.detail === 'string' ? parsed.detail : text.slice(0, 300));
+    throw new ServerRefusal(
+      response.status,
+      typeof parsed?.code === 'string' ? parsed.code : `http_${response.status}`,
+      typeof parsed?.detail === 'string' ? parsed.detail : text.slice(0, 300),
+    );
   }
 }
 

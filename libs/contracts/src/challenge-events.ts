@@ -21,7 +21,13 @@ export const challengeEventSchemas = {
   },
   ChallengeResendRequested: {
     /** `requestedAt` was added within v1 (optional: records from before lack it; their envelope's occurredAt says when). */
-    1: z.object({ challengeId: idSchema, userId: userIdSchema, attempt: z.number().int().positive(), expiresAt: isoDateTime, requestedAt: isoDateTime.optional() }),
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      attempt: z.number().int().positive(),
+      expiresAt: isoDateTime,
+      requestedAt: isoDateTime.optional(),
+    }),
   },
   ChallengeReceived: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
   ChallengeApproved: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime }) },

@@ -70,7 +70,15 @@ describe('contract envelope types', () => {
       workspaceId: 'ws1',
       streamId: 'challenge-c1',
       correlationId: 'corr-1',
-      data: { challengeId: 'c1', userId: 'alice', createdAt: '2026-11-22T10:00:00.000Z', expiresAt: '2026-11-22T10:01:00.000Z', numberMatchRequired: false, context: {}, devices: [] },
+      data: {
+        challengeId: 'c1',
+        userId: 'alice',
+        createdAt: '2026-11-22T10:00:00.000Z',
+        expiresAt: '2026-11-22T10:01:00.000Z',
+        numberMatchRequired: false,
+        context: {},
+        devices: [],
+      },
     });
     assertType<Equal<typeof issued, ContractEnvelope<'ChallengeIssued'>>>();
     expect(describeEnvelope(issued)).toBe('0 devices');

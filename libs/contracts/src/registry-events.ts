@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  actorSchema,
-  idSchema,
-  isoDateTime,
-  platformSchema,
-  publicJwkSchema,
-  pushProviderSchema,
-  eventSettingsSchema,
-  userIdSchema,
-} from './shared-schemas';
+import { actorSchema, idSchema, isoDateTime, platformSchema, publicJwkSchema, pushProviderSchema, eventSettingsSchema, userIdSchema } from './shared-schemas';
 
 /** Events on `pushmfa.registry.v1`; key: workspace id for workspace events, `<workspaceId>/<userId>` for user events. */
 export const registryEventSchemas = {

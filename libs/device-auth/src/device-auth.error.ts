@@ -1,12 +1,5 @@
 export type DeviceAuthFailureReason =
-  | 'missing_headers'
-  | 'bad_timestamp'
-  | 'clock_skew'
-  | 'bad_nonce'
-  | 'unknown_device'
-  | 'revoked_device'
-  | 'bad_signature'
-  | 'replayed_nonce';
+  'missing_headers' | 'bad_timestamp' | 'clock_skew' | 'bad_nonce' | 'unknown_device' | 'revoked_device' | 'bad_signature' | 'replayed_nonce';
 
 /**
  * Every reason answers 401 `unauthorized`: the caller must not tell an attacker which check failed,

@@ -6,9 +6,7 @@ import { isOnP256Curve } from './p256-curve';
 
 export type DeviceSignatureAlg = 'ES256' | 'EdDSA';
 
-export type DevicePublicJwk =
-  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
-  | { kty: 'OKP'; crv: 'Ed25519'; x: string };
+export type DevicePublicJwk = { kty: 'EC'; crv: 'P-256'; x: string; y: string } | { kty: 'OKP'; crv: 'Ed25519'; x: string };
 
 export interface DevicePublicKey {
   alg: DeviceSignatureAlg;
@@ -60,9 +58,8 @@ function toPublicJwk(jwk: Record<string, unknown>): DevicePublicJwk {
 
 export function jwkThumbprint(jwk: DevicePublicJwk): string {
   // Members in lexicographic order, no whitespace (RFC 7638 section 3.2; RFC 8037 for OKP).
-  const canonical = jwk.kty === 'EC'
-    ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })
-    : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  const canonical =
+    jwk.kty === 'EC' ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }) : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
   return createHash('sha256').update(canonical).digest('base64url');
 }
 

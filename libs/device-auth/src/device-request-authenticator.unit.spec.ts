@@ -24,8 +24,13 @@ const ed25519 = generateKeyPairSync('ed25519');
 const privateEs256 = es256.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
 const privateEd25519 = ed25519.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
 
-const device = (deviceId: string, publicJwk: unknown, status: 'active' | 'revoked' = 'active'): DeviceKeyRecord =>
-  ({ deviceId, userId: `user-of-${deviceId}`, workspaceId: 'ws-1', status, publicJwk });
+const device = (deviceId: string, publicJwk: unknown, status: 'active' | 'revoked' = 'active'): DeviceKeyRecord => ({
+  deviceId,
+  userId: `user-of-${deviceId}`,
+  workspaceId: 'ws-1',
+  status,
+  publicJwk,
+});
 
 const devices = new Map<string, DeviceKeyRecord>([
   ['phone-ec', device('phone-ec', es256.publicKey.export({ format: 'jwk' }))],
@@ -46,7 +51,12 @@ function signedRequest(options: { deviceId?: string; key?: Record<string, unknow
   const body = options.body ?? '{"decision":"approve"}';
   const pathWithQuery = '/v1/device/challenges/c-1/response?x=1';
   const headers = signDeviceRequest(options.key ?? privateEs256, {
-    method: 'POST', pathWithQuery, body, deviceId: options.deviceId ?? 'phone-ec', timestampMs: options.timestampMs ?? NOW, nonce: options.nonce,
+    method: 'POST',
+    pathWithQuery,
+    body,
+    deviceId: options.deviceId ?? 'phone-ec',
+    timestampMs: options.timestampMs ?? NOW,
+    nonce: options.nonce,
   });
   return { method: 'POST', pathWithQuery, headers: { ...headers }, rawBody: Buffer.from(body) };
 }
@@ -56,7 +66,10 @@ function withHeaders(request: DeviceRequest, changes: Record<string, string | un
 }
 
 async function refusal(attempt: Promise<unknown>): Promise<DeviceAuthFailureReason> {
-  const error = await attempt.then(() => null, (caught: unknown) => caught);
+  const error = await attempt.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof DeviceAuthError)) throw new Error(`expected a DeviceAuthError, got ${String(error)}`);
   expect(error.code).toBe('unauthorized');
   expect(error.status).toBe(401);
@@ -156,7 +169,9 @@ describe('DeviceRequestAuthenticator.authenticate', () => {
 
   it('keeps each device nonces apart', async () => {
     await authenticator.authenticate(signedRequest({ nonce: 'shared-nonce-000000' }));
-    await expect(authenticator.authenticate(signedRequest({ deviceId: 'phone-ed', key: privateEd25519, nonce: 'shared-nonce-000000' }))).resolves.toMatchObject({ deviceId: 'phone-ed' });
+    await expect(authenticator.authenticate(signedRequest({ deviceId: 'phone-ed', key: privateEd25519, nonce: 'shared-nonce-000000' }))).resolves.toMatchObject(
+      { deviceId: 'phone-ed' },
+    );
   });
 
   it('checks the clock before the device', async () => {
@@ -165,7 +180,11 @@ describe('DeviceRequestAuthenticator.authenticate', () => {
   });
 
   it('reports a down nonce store as unavailable, never as a valid request', async () => {
-    const failing: NonceStore = { claim: async () => { throw new NonceStoreUnavailableError('down'); } };
+    const failing: NonceStore = {
+      claim: async () => {
+        throw new NonceStoreUnavailableError('down');
+      },
+    };
     const withFailingStore = new DeviceRequestAuthenticator({ clock: () => NOW, nonceStore: failing, devices: resolver });
     await expect(withFailingStore.authenticate(signedRequest())).rejects.toMatchObject({ code: 'unavailable' });
   });

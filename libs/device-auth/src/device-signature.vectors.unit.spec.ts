@@ -6,10 +6,23 @@ import { importDevicePublicKey } from './device-public-key';
 import { verifyDeviceSignature } from './device-signature';
 import { signDeviceRequest } from './device-request-signer';
 
-interface VectorKey { name: string; alg: string; publicJwk: Record<string, unknown>; privateJwk: Record<string, unknown> }
+interface VectorKey {
+  name: string;
+  alg: string;
+  publicJwk: Record<string, unknown>;
+  privateJwk: Record<string, unknown>;
+}
 interface VectorCase {
-  key: string; valid: boolean; why?: string; method: string; path: string;
-  timestamp: number; nonce: string; body: string; signedText?: string; signature: string;
+  key: string;
+  valid: boolean;
+  why?: string;
+  method: string;
+  path: string;
+  timestamp: number;
+  nonce: string;
+  body: string;
+  signedText?: string;
+  signature: string;
 }
 
 const vectors = JSON.parse(readFileSync(join(__dirname, '../test/fixtures/device-signature.json'), 'utf8')) as { keys: VectorKey[]; cases: VectorCase[] };
@@ -37,29 +50,53 @@ describe('device signature vectors', () => {
   });
 
   const valid = vectors.cases.filter((vector) => vector.valid);
-  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))('valid %s: signed text matches and verifies', (_label, vector) => {
-    const signedText = signedTextOf(vector);
-    expect(signedText).toBe(vector.signedText);
-    expect(verifyDeviceSignature(importDevicePublicKey(keyNamed(vector.key).publicJwk), signedText, vector.signature)).toBe(true);
-  });
+  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))(
+    'valid %s: signed text matches and verifies',
+    (_label, vector) => {
+      const signedText = signedTextOf(vector);
+      expect(signedText).toBe(vector.signedText);
+      expect(verifyDeviceSignature(importDevicePublicKey(keyNamed(vector.key).publicJwk), signedText, vector.signature)).toBe(true);
+    },
+  );
 
-  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))('valid %s: body given as bytes verifies too', (_label, vector) => {
-    const signedText = buildSignedText({ method: vector.method.toLowerCase(), pathWithQuery: vector.path, timestampMs: vector.timestamp, nonce: vector.nonce, body: Buffer.from(vector.body, 'utf8') });
-    expect(signedText).toBe(vector.signedText);
-  });
+  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))(
+    'valid %s: body given as bytes verifies too',
+    (_label, vector) => {
+      const signedText = buildSignedText({
+        method: vector.method.toLowerCase(),
+        pathWithQuery: vector.path,
+        timestampMs: vector.timestamp,
+        nonce: vector.nonce,
+        body: Buffer.from(vector.body, 'utf8'),
+      });
+      expect(signedText).toBe(vector.signedText);
+    },
+  );
 
   const tampered = vectors.cases.filter((vector) => !vector.valid);
-  it.each(tampered.map((vector) => [`${vector.key} ${vector.method} ${vector.path} (${vector.why})`, vector] as const))('tampered %s: refused', (_label, vector) => {
-    expect(verifyDeviceSignature(importDevicePublicKey(keyNamed(vector.key).publicJwk), signedTextOf(vector), vector.signature)).toBe(false);
-  });
+  it.each(tampered.map((vector) => [`${vector.key} ${vector.method} ${vector.path} (${vector.why})`, vector] as const))(
+    'tampered %s: refused',
+    (_label, vector) => {
+      expect(verifyDeviceSignature(importDevicePublicKey(keyNamed(vector.key).publicJwk), signedTextOf(vector), vector.signature)).toBe(false);
+    },
+  );
 
-  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))('valid %s: refused under the other key', (_label, vector) => {
-    const otherKey = vectors.keys.find((key) => key.name !== vector.key)!;
-    expect(verifyDeviceSignature(importDevicePublicKey(otherKey.publicJwk), signedTextOf(vector), vector.signature)).toBe(false);
-  });
+  it.each(valid.map((vector) => [`${vector.key} ${vector.method} ${vector.path}`, vector] as const))(
+    'valid %s: refused under the other key',
+    (_label, vector) => {
+      const otherKey = vectors.keys.find((key) => key.name !== vector.key)!;
+      expect(verifyDeviceSignature(importDevicePublicKey(otherKey.publicJwk), signedTextOf(vector), vector.signature)).toBe(false);
+    },
+  );
 
   it.each(vectors.keys.map((key) => [key.name, key] as const))('signDeviceRequest with %s produces headers that verify', (_name, key) => {
-    const request = { method: 'post', pathWithQuery: '/v1/device/push-token?x=1', body: '{"pushToken":"t"}', deviceId: 'device-1', timestampMs: 1_795_392_000_000 };
+    const request = {
+      method: 'post',
+      pathWithQuery: '/v1/device/push-token?x=1',
+      body: '{"pushToken":"t"}',
+      deviceId: 'device-1',
+      timestampMs: 1_795_392_000_000,
+    };
     const headers = signDeviceRequest(key.privateJwk, request);
     expect(headers['X-Device-Id']).toBe('device-1');
     expect(headers['X-Timestamp']).toBe('1795392000000');

@@ -62,7 +62,9 @@ describe('RedisNonceStore', () => {
     // One connection each, so the claims really race instead of queueing on one socket.
     const connections = Array.from({ length: 20 }, () => redis.duplicate());
     try {
-      const answers = await Promise.all(connections.map((connection) => new RedisNonceStore(connection, prefix).claim('device-race', 'nonce-race00000000', 60_000)));
+      const answers = await Promise.all(
+        connections.map((connection) => new RedisNonceStore(connection, prefix).claim('device-race', 'nonce-race00000000', 60_000)),
+      );
       expect(answers.filter(Boolean)).toHaveLength(1);
     } finally {
       await Promise.all(connections.map((connection) => connection.quit()));
@@ -86,7 +88,9 @@ describe('RedisNonceStore', () => {
     reconnecting.on('error', () => undefined);
     try {
       const started = Date.now();
-      const error = await new RedisNonceStore(reconnecting, prefix, { commandTimeoutMs: 300 }).claim('device-1', 'nonce-eeeeeeeeeeee', 60_000).catch((caught: unknown) => caught);
+      const error = await new RedisNonceStore(reconnecting, prefix, { commandTimeoutMs: 300 })
+        .claim('device-1', 'nonce-eeeeeeeeeeee', 60_000)
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'unavailable' });
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {

@@ -3,7 +3,13 @@ import { buildSignedText, sha256Base64url } from './signed-text';
 
 describe('buildSignedText', () => {
   it('joins the six lines with the upper-cased method and the path as sent', () => {
-    const text = buildSignedText({ method: 'get', pathWithQuery: '/v1/device/challenges?status=pending&b=%2F', timestampMs: 1_000, nonce: 'abcdefghijklmnop', body: undefined });
+    const text = buildSignedText({
+      method: 'get',
+      pathWithQuery: '/v1/device/challenges?status=pending&b=%2F',
+      timestampMs: 1_000,
+      nonce: 'abcdefghijklmnop',
+      body: undefined,
+    });
     expect(text.split('\n')).toEqual([
       'PUSHMFA-V1',
       'GET',

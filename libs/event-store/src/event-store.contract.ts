@@ -47,13 +47,7 @@ export async function waitFor(description: string, condition: () => boolean | Pr
  * The events of `streams` after `after`, read page by page until `count` of them are seen. It waits rather
  * than stopping at the first empty page: a store may hold events back while an older transaction runs.
  */
-export async function readAllOf(
-  store: EventStore,
-  after: GlobalPosition,
-  streams: Set<string>,
-  count: number,
-  timeoutMs = 10_000,
-): Promise<RecordedEvent[]> {
+export async function readAllOf(store: EventStore, after: GlobalPosition, streams: Set<string>, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
   const seen: RecordedEvent[] = [];
   const deadline = Date.now() + timeoutMs;
   let position = after;
@@ -129,9 +123,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         await store.appendToStream(streamId, eventsOf(1), 'no_stream');
 
         await expect(store.appendToStream(streamId, eventsOf(1), 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        await expect(store.appendToStream(uniqueStreamId('absent'), eventsOf(1), 'stream_exists')).rejects.toBeInstanceOf(
-          WrongExpectedRevisionError,
-        );
+        await expect(store.appendToStream(uniqueStreamId('absent'), eventsOf(1), 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
         await expect(store.appendToStream(streamId, eventsOf(1), 5n)).rejects.toMatchObject({
           name: 'WrongExpectedRevisionError',
           streamId,
@@ -167,9 +159,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         const streamId = uniqueStreamId('race');
         await store.appendToStream(streamId, eventsOf(1), 'no_stream');
         for (let revision = 0n; revision < 5n; revision += 1n) {
-          const outcomes = await Promise.allSettled(
-            Array.from({ length: 20 }, () => store.appendToStream(streamId, eventsOf(1), revision)),
-          );
+          const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => store.appendToStream(streamId, eventsOf(1), revision)));
           const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
           const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
           expect(winners).toHaveLength(1);
@@ -182,9 +172,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
 
       it('lets exactly one of concurrent no_stream writers create a stream', async () => {
         const streamId = uniqueStreamId('create-race');
-        const outcomes = await Promise.allSettled(
-          Array.from({ length: 10 }, () => store.appendToStream(streamId, eventsOf(2), 'no_stream')),
-        );
+        const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => store.appendToStream(streamId, eventsOf(2), 'no_stream')));
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
         expect(await store.readStream(streamId)).toHaveLength(2);
       });
@@ -351,9 +339,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
       it('throws EventStoreUnavailableError and answers ping with false', async () => {
         const unreachable = fixture.createUnreachableStore();
         try {
-          await expect(unreachable.appendToStream(uniqueStreamId('down'), eventsOf(1), 'any')).rejects.toBeInstanceOf(
-            EventStoreUnavailableError,
-          );
+          await expect(unreachable.appendToStream(uniqueStreamId('down'), eventsOf(1), 'any')).rejects.toBeInstanceOf(EventStoreUnavailableError);
           await expect(unreachable.readStream(uniqueStreamId('down'))).rejects.toBeInstanceOf(EventStoreUnavailableError);
           await expect(unreachable.readAll({ major: -1n, minor: -1n })).rejects.toBeInstanceOf(EventStoreUnavailableError);
           await expect(unreachable.ping()).resolves.toBe(false);

@@ -29,8 +29,6 @@ describe('global positions', () => {
 
 describe('retry delay', () => {
   it('doubles from the minimum and stops at the maximum', () => {
-    expect([0, 1, 2, 3, 10, 1000].map((failures) => retryDelayMs(failures, 100, 1_000))).toEqual([
-      100, 200, 400, 800, 1_000, 1_000,
-    ]);
+    expect([0, 1, 2, 3, 10, 1000].map((failures) => retryDelayMs(failures, 100, 1_000))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
   });
 });

@@ -122,7 +122,12 @@ export class ContractConsumer {
       // Reconnects for ever with capped backoff: after a broker restart a consumer is back within about 2 s of it.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 2000 },
     });
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.crashed = !event.payload.restart;
@@ -174,7 +179,10 @@ export class ContractConsumer {
    * of a chunk is resolved once all its records are settled, then committed. Invalid records are dead-lettered as in
    * record mode, records of unwanted types are skipped.
    */
-  private async processInBatches({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload, handle: ContractBatchHandler) {
+  private async processInBatches(
+    { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload,
+    handle: ContractBatchHandler,
+  ) {
     const size = Math.max(1, this.options.maxBatchSize ?? 500);
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
@@ -230,7 +238,12 @@ export class ContractConsumer {
    * are retried up to `maxAttempts` and then, for a single record (`deadLetterOnFailure`), dead-lettered ('failed'),
    * or for several, reported at once ('split': the caller retries them one by one).
    */
-  private async applyWithRetry(items: ReadonlyArray<ConsumedBatchItem & { message: KafkaMessage }>, heartbeat: () => Promise<void>, handle: ContractBatchHandler, deadLetterOnFailure: boolean): Promise<'applied' | 'failed' | 'split' | 'stopped'> {
+  private async applyWithRetry(
+    items: ReadonlyArray<ConsumedBatchItem & { message: KafkaMessage }>,
+    heartbeat: () => Promise<void>,
+    handle: ContractBatchHandler,
+    deadLetterOnFailure: boolean,
+  ): Promise<'applied' | 'failed' | 'split' | 'stopped'> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const first = items[0]!;
     for (let attempt = 1; ; attempt++) {
@@ -244,7 +257,14 @@ export class ContractConsumer {
           await this.deadLetter(first.record.topic, first.record.partition, first.message, describe(error), attempt);
           return 'failed';
         }
-        this.log('warn', 'handler failed; retrying', { topic: first.record.topic, partition: first.record.partition, offset: first.record.offset, records: items.length, attempt, error: describe(error) });
+        this.log('warn', 'handler failed; retrying', {
+          topic: first.record.topic,
+          partition: first.record.partition,
+          offset: first.record.offset,
+          records: items.length,
+          attempt,
+          error: describe(error),
+        });
         await sleep(fullJitterBackoffMs(attempt, this.options.backoffBaseMs ?? 100, this.options.backoffCapMs ?? 5000), this.stopping.signal);
         if (this.stopping.signal.aborted) return 'stopped';
         await heartbeat();

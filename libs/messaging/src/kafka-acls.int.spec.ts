@@ -42,7 +42,13 @@ describe('Kafka authentication and per-service ACLs', () => {
   const as = (principal: KafkaPrincipalName) => client(testKafkaOptions(principal));
 
   async function produce(kafka: Kafka, topic: string): Promise<void> {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1 } });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 1 },
+    });
     clients.push(producer);
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: [{ key: 'ws-forged', value: JSON.stringify({ type: 'ApiKeyIssued', forged: true }) }] });
@@ -126,9 +132,9 @@ describe('Kafka authentication and per-service ACLs', () => {
     const admin = delivery.admin();
     clients.push(admin);
     await admin.connect();
-    await expect(admin.fetchOffsets({ groupId: `${ns.topicPrefix}device-registry.dead-tokens`, topics: [topicName('delivery', ns.topicPrefix)] })).rejects.toThrow(
-      /group coordinator|group authorization/i,
-    );
+    await expect(
+      admin.fetchOffsets({ groupId: `${ns.topicPrefix}device-registry.dead-tokens`, topics: [topicName('delivery', ns.topicPrefix)] }),
+    ).rejects.toThrow(/group coordinator|group authorization/i);
     expect(answers).toContain('GROUP_AUTHORIZATION_FAILED');
     // The same user in its own group is let in: the refusal above is about the group, not the user.
     await joinAndRead(delivery, `${ns.topicPrefix}delivery.device-projection`, registryTopic());

@@ -12,7 +12,10 @@ export interface KafkaClientOptions {
 
 /** Parses `KAFKA_BROKERS` ("host:port,host:port"). */
 export function parseBrokers(value: string | undefined, fallback = '127.0.0.1:9092'): string[] {
-  const brokers = (value ?? fallback).split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (value ?? fallback)
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   for (const broker of brokers) {
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(broker)) throw new Error(`KAFKA_BROKERS: "${broker}" is not host:port`);
   }

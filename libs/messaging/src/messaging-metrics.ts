@@ -8,7 +8,7 @@ import type { MetricsService } from '@pushmfa/observability';
 export function deadLetterCounter(metrics: MetricsService, groupId: string, topics: readonly string[]) {
   const counter = metrics.counter({
     name: 'messaging_dead_lettered_total',
-    help: 'Records a consumer could not use and copied to the topic\'s .dlq topic, by source topic and consumer group',
+    help: "Records a consumer could not use and copied to the topic's .dlq topic, by source topic and consumer group",
     labelNames: ['topic', 'group'],
   });
   for (const topic of topics) counter.inc({ topic, group: groupId }, 0);
@@ -41,7 +41,7 @@ export function relayMetrics(metrics: MetricsService, progress: RelayProgress) {
   });
   const delay = metrics.histogram({
     name: 'messaging_relay_publish_delay_seconds',
-    help: 'Time from an event\'s commit in the event store to the broker acknowledging it',
+    help: "Time from an event's commit in the event store to the broker acknowledging it",
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   });
   return (recordedAtMs: readonly number[]) => {

@@ -27,7 +27,14 @@ describe('messaging over the real broker and database', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('messaging');
-    runtime = new ServiceRuntime({ serviceName: 'messaging-test', databaseUrl: ns.databaseUrl, schema: 'msg', brokers: ns.kafkaBrokers, kafka: ns.kafkaSecurity('admin'), topicPrefix: ns.topicPrefix });
+    runtime = new ServiceRuntime({
+      serviceName: 'messaging-test',
+      databaseUrl: ns.databaseUrl,
+      schema: 'msg',
+      brokers: ns.kafkaBrokers,
+      kafka: ns.kafkaSecurity('admin'),
+      topicPrefix: ns.topicPrefix,
+    });
     await runtime.migrateSchema();
     await runtime.publisher.connect();
   });
@@ -52,7 +59,15 @@ describe('messaging over the real broker and database', () => {
     const topic = topicName('registry', ns.topicPrefix);
     const received = await collect(topic);
     const revoked = (workspaceId: string, keyId: string) =>
-      buildEnvelope({ id: randomUUID(), type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId, streamId: `workspace-${workspaceId}`, correlationId: 'c', data: { workspaceId, keyId } });
+      buildEnvelope({
+        id: randomUUID(),
+        type: 'ApiKeyRevoked',
+        occurredAt: new Date().toISOString(),
+        workspaceId,
+        streamId: `workspace-${workspaceId}`,
+        correlationId: 'c',
+        data: { workspaceId, keyId },
+      });
     const workspace = `ws-${randomUUID()}`;
     const calls = Array.from({ length: 300 }, (_, i) => runtime.publisher.publish([{ topic, key: workspace, envelope: revoked(workspace, `k${i}`) }]));
     // The expectation is attached at once, so the rejection is never unhandled while the other calls run.
@@ -72,10 +87,16 @@ describe('messaging over the real broker and database', () => {
     const challengeId = randomUUID();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const stream = `challenge-${challengeId}`;
-    await store.appendToStream(stream, [{ id: randomUUID(), type: 'ChallengeIssued', data: challengeData(challengeId), metadata: { workspaceId: 'ws1', correlationId: 'corr-1', traceparent } }], 'no_stream');
+    await store.appendToStream(
+      stream,
+      [{ id: randomUUID(), type: 'ChallengeIssued', data: challengeData(challengeId), metadata: { workspaceId: 'ws1', correlationId: 'corr-1', traceparent } }],
+      'no_stream',
+    );
     await store.appendToStream(stream, [{ id: randomUUID(), type: 'InternalOnly', data: {}, metadata: { workspaceId: 'ws1' } }], 0n);
     const map = (e: { type: string; data: Record<string, unknown>; streamId: string }) =>
-      e.type === 'ChallengeIssued' ? { type: 'ChallengeIssued' as const, data: validateEventData('ChallengeIssued', 1, e.data), key: String(e.data.challengeId), workspaceId: 'ws1' } : null;
+      e.type === 'ChallengeIssued'
+        ? { type: 'ChallengeIssued' as const, data: validateEventData('ChallengeIssued', 1, e.data), key: String(e.data.challengeId), workspaceId: 'ws1' }
+        : null;
     const received = await collect(topicName('challenge', ns.topicPrefix));
     const relay = new EventStoreKafkaRelay({ store, publisher: runtime.publisher, map, topicPrefix: ns.topicPrefix });
     await relay.start();
@@ -125,7 +146,17 @@ describe('messaging over the real broker and database', () => {
     const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const envelope = (challengeId: string, id = randomUUID()) =>
-      JSON.stringify(buildEnvelope({ id, type: 'PushDispatched', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 } }));
+      JSON.stringify(
+        buildEnvelope({
+          id,
+          type: 'PushDispatched',
+          occurredAt: new Date().toISOString(),
+          workspaceId: 'ws1',
+          streamId: 'push',
+          correlationId: 'c',
+          data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
+        }),
+      );
     const duplicateId = randomUUID();
     await producer.send({
       topic,
@@ -168,20 +199,35 @@ describe('messaging over the real broker and database', () => {
         // Records of earlier tests on this topic may share the batch: count this test's own.
         const mine = items.filter((item) => (item.envelope.data as { challengeId: string }).challengeId.includes(key)).length;
         if (mine > 0) batchSizes.push(mine);
-        await inbox.handleBatchOnce('batch-test', items, (item) => item.envelope.id, async (client, fresh) => {
-          for (const { envelope } of fresh) {
-            const { challengeId } = envelope.data as { challengeId: string };
-            if (challengeId.startsWith('always-fails')) throw new Error('handler bug');
-            await client.query('insert into msg.batch_effects values ($1, $2)', [envelope.id, challengeId]);
-          }
-        });
+        await inbox.handleBatchOnce(
+          'batch-test',
+          items,
+          (item) => item.envelope.id,
+          async (client, fresh) => {
+            for (const { envelope } of fresh) {
+              const { challengeId } = envelope.data as { challengeId: string };
+              if (challengeId.startsWith('always-fails')) throw new Error('handler bug');
+              await client.query('insert into msg.batch_effects values ($1, $2)', [envelope.id, challengeId]);
+            }
+          },
+        );
       },
     });
     const dlq = await collect(`${topic}.dlq`);
     const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const envelope = (challengeId: string, id = randomUUID()) =>
-      JSON.stringify(buildEnvelope({ id, type: 'PushDispatched', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'push', correlationId: 'c', data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 } }));
+      JSON.stringify(
+        buildEnvelope({
+          id,
+          type: 'PushDispatched',
+          occurredAt: new Date().toISOString(),
+          workspaceId: 'ws1',
+          streamId: 'push',
+          correlationId: 'c',
+          data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
+        }),
+      );
     const duplicateId = randomUUID();
     // Sent before the consumer starts, so its first fetch holds them all.
     await producer.send({
@@ -198,13 +244,21 @@ describe('messaging over the real broker and database', () => {
     await producer.disconnect();
     await consumer.start();
 
-    const effects = async () => (await runtime.pool.query<{ challenge_id: string }>(`select challenge_id from msg.batch_effects where challenge_id like $1 order by challenge_id`, [`${key}%`])).rows.map((row) => row.challenge_id);
+    const effects = async () =>
+      (
+        await runtime.pool.query<{ challenge_id: string }>(`select challenge_id from msg.batch_effects where challenge_id like $1 order by challenge_id`, [
+          `${key}%`,
+        ])
+      ).rows.map((row) => row.challenge_id);
     await eventually(async () => ((await effects()).includes(`${key}-ok-2`) ? true : undefined), 'the records around the poison one');
     await eventually(async () => (dlq.filter((m) => m.key?.toString() === key).length >= 2 ? true : undefined), 'two dead letters');
     await consumer.stop();
 
     expect(await effects()).toEqual([`${key}-ok-0`, `${key}-ok-1`, `${key}-ok-2`]);
-    expect(dlq.filter((m) => m.key?.toString() === key).map((m) => m.headers?.['dlq-reason']?.toString())).toEqual(['record value is not JSON', 'Error: handler bug']);
+    expect(dlq.filter((m) => m.key?.toString() === key).map((m) => m.headers?.['dlq-reason']?.toString())).toEqual([
+      'record value is not JSON',
+      'Error: handler bug',
+    ]);
     // The first call had the whole fetch (five valid records of this test); after its failure each record went on its own.
     expect(batchSizes[0]).toBe(5);
     expect(Math.max(...batchSizes.slice(1))).toBe(1);
@@ -276,7 +330,12 @@ describe('messaging over the real broker and database', () => {
     await expect(inbox.handleOnce('odd-consumer', failingId, failing)).rejects.toThrow('effect failed');
     await expect(inbox.handleOnce('odd-consumer', failingId, effectFor(failingId))).resolves.toBe(true);
     const effects = await runtime.pool.query('select message_id, count(*)::int as n from msg.inbox_effects group by message_id order by message_id');
-    expect(effects.rows).toEqual(expect.arrayContaining([{ message_id: oddId, n: 1 }, { message_id: failingId, n: 1 }]));
+    expect(effects.rows).toEqual(
+      expect.arrayContaining([
+        { message_id: oddId, n: 1 },
+        { message_id: failingId, n: 1 },
+      ]),
+    );
   });
 
   it('retries a handler while the database is unavailable instead of dead-lettering', async () => {
@@ -298,7 +357,21 @@ describe('messaging over the real broker and database', () => {
     const dlq = await collect(`${topic}.dlq`);
     await consumer.start();
     const id = randomUUID();
-    await runtime.publisher.publish([{ topic, key: 'ws1', envelope: buildEnvelope({ id, type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId: 'ws1', streamId: 'workspace-ws1', correlationId: 'c', data: { workspaceId: 'ws1', keyId: 'k1' } }) }]);
+    await runtime.publisher.publish([
+      {
+        topic,
+        key: 'ws1',
+        envelope: buildEnvelope({
+          id,
+          type: 'ApiKeyRevoked',
+          occurredAt: new Date().toISOString(),
+          workspaceId: 'ws1',
+          streamId: 'workspace-ws1',
+          correlationId: 'c',
+          data: { workspaceId: 'ws1', keyId: 'k1' },
+        }),
+      },
+    ]);
     await eventually(async () => (seen.includes(id) ? true : undefined), 'the record after the outage');
     await consumer.stop();
     expect(dlq).toHaveLength(0);

@@ -18,7 +18,14 @@ describe('ViewFreshness over the real broker', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('freshness');
-    runtime = new ServiceRuntime({ serviceName: 'freshness-test', databaseUrl: ns.databaseUrl, schema: 'fresh', brokers: ns.kafkaBrokers, kafka: ns.kafkaSecurity('admin'), topicPrefix: ns.topicPrefix });
+    runtime = new ServiceRuntime({
+      serviceName: 'freshness-test',
+      databaseUrl: ns.databaseUrl,
+      schema: 'fresh',
+      brokers: ns.kafkaBrokers,
+      kafka: ns.kafkaSecurity('admin'),
+      topicPrefix: ns.topicPrefix,
+    });
     await runtime.publisher.connect();
     topic = topicName('registry', ns.topicPrefix);
   });
@@ -35,7 +42,15 @@ describe('ViewFreshness over the real broker', () => {
       Array.from({ length: count }, (_, i) => ({
         topic,
         key: `${workspaceId}-${i}`,
-        envelope: buildEnvelope({ id: randomUUID(), type: 'ApiKeyRevoked', occurredAt: new Date().toISOString(), workspaceId, streamId: `workspace-${workspaceId}`, correlationId: 'c', data: { workspaceId, keyId: `k${i}` } }),
+        envelope: buildEnvelope({
+          id: randomUUID(),
+          type: 'ApiKeyRevoked',
+          occurredAt: new Date().toISOString(),
+          workspaceId,
+          streamId: `workspace-${workspaceId}`,
+          correlationId: 'c',
+          data: { workspaceId, keyId: `k${i}` },
+        }),
       })),
     );
   };
@@ -74,7 +89,7 @@ describe('ViewFreshness over the real broker', () => {
     expect(await view.awaitCurrent()).not.toBe(token);
   });
 
-  it("counts what another instance of the group committed as applied, and refuses a group that applies nothing", async () => {
+  it('counts what another instance of the group committed as applied, and refuses a group that applies nothing', async () => {
     const groupId = `${ns.topicPrefix}fresh-shared`;
     const consumer = new ContractConsumer({ kafka: runtime.kafka, groupId, topics: [topic], handle: async () => undefined });
     await consumer.start();

@@ -3,7 +3,10 @@ import type { Admin, Kafka } from 'kafkajs';
 /** The view could not show that it has caught up with its topic in time: the caller must refuse (503), never trust it. */
 export class ViewNotCurrentError extends Error {
   readonly code = 'unavailable';
-  constructor(readonly topic: string, reason: string) {
+  constructor(
+    readonly topic: string,
+    reason: string,
+  ) {
     super(`the view of ${topic} may be stale: ${reason}`);
     this.name = 'ViewNotCurrentError';
   }
@@ -99,9 +102,11 @@ export class ViewFreshness {
     if (!this.endsInFlight) {
       const request = this.fetchEnds();
       this.endsInFlight = request;
-      void request.catch(() => undefined).then(() => {
-        if (this.endsInFlight === request) this.endsInFlight = undefined;
-      });
+      void request
+        .catch(() => undefined)
+        .then(() => {
+          if (this.endsInFlight === request) this.endsInFlight = undefined;
+        });
       return request;
     }
     this.endsQueued ??= this.endsInFlight

@@ -10,16 +10,7 @@ const UNAVAILABLE_SQLSTATE_PREFIXES = ['08', '53', '57P'];
 // 57014: statement timeout or cancel; 25006: a read-only server (a standby after failover).
 const UNAVAILABLE_SQLSTATES = new Set(['57014', '25006']);
 /** Socket errors, raised by Node for the pg client (and for any other TCP client). */
-const UNAVAILABLE_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-]);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 /** node-postgres reports these as plain Errors without a code. */
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
@@ -42,7 +33,11 @@ export function sqlStateOf(error: unknown): string | undefined {
  * from another realm (a test's VM context).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
     const code = sqlStateOf(current);
     if (code !== undefined) {

@@ -44,7 +44,12 @@ export class PgInbox {
    * ones not processed before, and `effect` gets those items only (the first of any id repeated in the batch), in
    * order. Returns what it handed to `effect`; nothing is recorded when `effect` throws.
    */
-  async handleBatchOnce<T>(consumer: string, items: readonly T[], idOf: (item: T) => string, effect: (client: PoolClient, fresh: T[]) => Promise<void>): Promise<T[]> {
+  async handleBatchOnce<T>(
+    consumer: string,
+    items: readonly T[],
+    idOf: (item: T) => string,
+    effect: (client: PoolClient, fresh: T[]) => Promise<void>,
+  ): Promise<T[]> {
     if (items.length === 0) return [];
     return this.withConnection(async (client) => {
       await client.query('begin');
@@ -82,10 +87,9 @@ export class PgInbox {
 
   /** Forgets processed ids older than the broker could still redeliver. */
   async prune(olderThanDays = 14): Promise<number> {
-    const result = await this.pool.query(
-      `delete from ${this.schema}.processed_messages where processed_at < now() - make_interval(days => $1)`,
-      [olderThanDays],
-    );
+    const result = await this.pool.query(`delete from ${this.schema}.processed_messages where processed_at < now() - make_interval(days => $1)`, [
+      olderThanDays,
+    ]);
     return result.rowCount ?? 0;
   }
 }

@@ -46,7 +46,9 @@ export class EmulatorControlClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new Error(`push emulators' control API is not reachable at ${this.baseUrl} (start them with node dist/libs/push-emulators/src/main.js): ${(error as Error).message}`);
+      throw new Error(
+        `push emulators' control API is not reachable at ${this.baseUrl} (start them with node dist/libs/push-emulators/src/main.js): ${(error as Error).message}`,
+      );
     }
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
     return (response.status === 204 ? undefined : await response.json()) as T;

@@ -30,11 +30,7 @@ const LOCK_POLL_MS = 50;
  * Runs `create` under a cross-process lock (an atomic mkdir) unless `load` already finds the files: parallel jest
  * workers must all end up with the same CA, not each overwrite the other's.
  */
-export async function loadOrCreateUnderLock<T>(
-  lockPath: string,
-  load: () => Promise<T | undefined>,
-  create: () => Promise<T>,
-): Promise<T> {
+export async function loadOrCreateUnderLock<T>(lockPath: string, load: () => Promise<T | undefined>, create: () => Promise<T>): Promise<T> {
   const existing = await load();
   if (existing !== undefined) return existing;
   await mkdir(path.dirname(lockPath), { recursive: true });

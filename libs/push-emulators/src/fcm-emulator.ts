@@ -149,21 +149,18 @@ export async function startFcmEmulator(options: FcmEmulatorOptions = {}): Promis
     answer(200, { name: record.messageName });
   }
 
-  const secure = await listenSecureEmulator(
-    { key: testCa.serverKeyPem, cert: testCa.serverCertPem, allowHTTP1: true },
-    options.port ?? 0,
-    (server) =>
-      server.on('request', (request: AnyRequest, response: AnyResponse) => {
-        const path = (request.url ?? '').split('?')[0] ?? '';
-        const sendMatch = SEND_PATH.exec(path);
-        let handled: Promise<void>;
-        if (request.method === 'POST' && path === '/token') handled = handleToken(request, response);
-        else if (request.method === 'POST' && sendMatch !== null) handled = handleSend(request, response, decodeURIComponent(sendMatch[1] ?? ''));
-        else handled = Promise.resolve(sendJson(response, 404, googleRpcError(404, 'NOT_FOUND', `No route for ${request.method} ${path}`).body));
-        handled.catch(() => {
-          if (!response.headersSent) sendJson(response, 500, googleRpcError(500, 'INTERNAL', 'emulator failure').body);
-        });
-      }),
+  const secure = await listenSecureEmulator({ key: testCa.serverKeyPem, cert: testCa.serverCertPem, allowHTTP1: true }, options.port ?? 0, (server) =>
+    server.on('request', (request: AnyRequest, response: AnyResponse) => {
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const sendMatch = SEND_PATH.exec(path);
+      let handled: Promise<void>;
+      if (request.method === 'POST' && path === '/token') handled = handleToken(request, response);
+      else if (request.method === 'POST' && sendMatch !== null) handled = handleSend(request, response, decodeURIComponent(sendMatch[1] ?? ''));
+      else handled = Promise.resolve(sendJson(response, 404, googleRpcError(404, 'NOT_FOUND', `No route for ${request.method} ${path}`).body));
+      handled.catch(() => {
+        if (!response.headersSent) sendJson(response, 500, googleRpcError(500, 'INTERNAL', 'emulator failure').body);
+      });
+    }),
   );
 
   return {

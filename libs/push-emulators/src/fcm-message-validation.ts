@@ -6,8 +6,16 @@ export interface FieldViolation {
 
 const MESSAGE_FIELDS = new Set(['name', 'data', 'notification', 'android', 'webpush', 'apns', 'fcm_options', 'token', 'topic', 'condition']);
 const ANDROID_FIELDS = new Set([
-  'collapse_key', 'priority', 'ttl', 'restricted_package_name', 'data', 'notification', 'fcm_options',
-  'direct_boot_ok', 'bandwidth_constrained_ok', 'restricted_satellite_ok',
+  'collapse_key',
+  'priority',
+  'ttl',
+  'restricted_package_name',
+  'data',
+  'notification',
+  'fcm_options',
+  'direct_boot_ok',
+  'bandwidth_constrained_ok',
+  'restricted_satellite_ok',
 ]);
 const RESERVED_DATA_KEYS = new Set(['from', 'notification', 'message_type']);
 const MAX_TTL_SECONDS = 28 * 24 * 60 * 60;

@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     EMULATOR_CONTROL_URL: control.url,
   };
   const envFile = path.join(dir, 'emulators.env');
-  await writeFileAtomically(envFile, Object.entries(env).map(([name, value]) => `${name}=${value}`).join('\n') + '\n', 0o644);
+  await writeFileAtomically(
+    envFile,
+    Object.entries(env)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\n') + '\n',
+    0o644,
+  );
 
   console.log(`push-emulators: FCM  ${fcm.url} (project ${serviceAccount.serviceAccount.project_id})`);
   console.log(`push-emulators: APNs ${apns.url} (key ${apnsKey.keyId}, team ${apnsKey.teamId})`);

@@ -4,13 +4,7 @@ import { generate } from 'selfsigned';
 import { emulatorFilesDir, loadOrCreateUnderLock, readTextIfPresent, writeFileAtomically } from './emulator-files';
 
 /** Every name the emulators answer for: the SDKs keep their real hostnames and only the socket is redirected. */
-export const EMULATED_HOSTNAMES = [
-  'localhost',
-  'fcm.googleapis.com',
-  'oauth2.googleapis.com',
-  'api.push.apple.com',
-  'api.sandbox.push.apple.com',
-] as const;
+export const EMULATED_HOSTNAMES = ['localhost', 'fcm.googleapis.com', 'oauth2.googleapis.com', 'api.push.apple.com', 'api.sandbox.push.apple.com'] as const;
 const EMULATED_IPS = ['127.0.0.1'] as const;
 
 export interface TestCa {
@@ -96,10 +90,7 @@ async function generateBundle(): Promise<StoredBundle> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          ...EMULATED_HOSTNAMES.map((value) => ({ type: 2 as const, value })),
-          ...EMULATED_IPS.map((ip) => ({ type: 7 as const, ip })),
-        ],
+        altNames: [...EMULATED_HOSTNAMES.map((value) => ({ type: 2 as const, value })), ...EMULATED_IPS.map((ip) => ({ type: 7 as const, ip }))],
       },
     ],
   });

@@ -58,9 +58,7 @@ export const DEV_FCM_PROJECT_ID = 'pushmfa-dev';
 export const DEV_APNS_TEAM_ID = 'PUSHMFADEV';
 
 /** The development-mode service account, written once to `fcm-service-account.json` and reused after. */
-export async function loadOrCreateDevServiceAccount(
-  dir = emulatorFilesDir(),
-): Promise<TestServiceAccount & { filePath: string }> {
+export async function loadOrCreateDevServiceAccount(dir = emulatorFilesDir()): Promise<TestServiceAccount & { filePath: string }> {
   const filePath = path.join(dir, 'fcm-service-account.json');
   const load = async () => {
     const text = await readTextIfPresent(filePath);

@@ -60,9 +60,12 @@ export function kafkaSecurityProblems(values: KafkaSecurityValues, mode: 'develo
     }
   }
   if (mode === 'production') {
-    if (!tlsOn(values)) problems.push('KAFKA_TLS_CA_FILE: production mode talks to Kafka over TLS only (set KAFKA_TLS_CA_FILE, or KAFKA_TLS=true for the default CAs)');
+    if (!tlsOn(values))
+      problems.push('KAFKA_TLS_CA_FILE: production mode talks to Kafka over TLS only (set KAFKA_TLS_CA_FILE, or KAFKA_TLS=true for the default CAs)');
     if (!values.KAFKA_SASL_USERNAME && !values.KAFKA_TLS_CERT_FILE) {
-      problems.push('KAFKA_SASL_USERNAME: production mode authenticates to Kafka (set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE)');
+      problems.push(
+        'KAFKA_SASL_USERNAME: production mode authenticates to Kafka (set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE)',
+      );
     }
   }
   return problems;

@@ -12,7 +12,9 @@ describe('Kafka authentication settings', () => {
   const authenticated = { KAFKA_SASL_USERNAME: 'pushmfa-challenge', KAFKA_SASL_PASSWORD: 'secret-password', KAFKA_TLS_CA_FILE: caFile };
 
   it('refuses to start in production without TLS and a Kafka user (fail closed)', () => {
-    expect(() => load({ PUSHMFA_MODE: 'production' })).toThrow(/KAFKA_TLS_CA_FILE: production mode talks to Kafka over TLS only[\s\S]*KAFKA_SASL_USERNAME: production mode authenticates/);
+    expect(() => load({ PUSHMFA_MODE: 'production' })).toThrow(
+      /KAFKA_TLS_CA_FILE: production mode talks to Kafka over TLS only[\s\S]*KAFKA_SASL_USERNAME: production mode authenticates/,
+    );
     expect(() => load({ PUSHMFA_MODE: 'production', KAFKA_TLS_CA_FILE: caFile })).toThrow(/KAFKA_SASL_USERNAME: production mode authenticates/);
     expect(() => load({ PUSHMFA_MODE: 'production', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(/KAFKA_TLS_CA_FILE/);
     expect(() => load({ PUSHMFA_MODE: 'production', ...authenticated, KAFKA_TLS: 'false' })).toThrow(/KAFKA_TLS/);
@@ -30,7 +32,9 @@ describe('Kafka authentication settings', () => {
     const keyFile = join(dir, 'client.key');
     writeFileSync(certFile, 'CERT');
     writeFileSync(keyFile, 'KEY');
-    expect(load({ PUSHMFA_MODE: 'production', KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: certFile, KAFKA_TLS_KEY_FILE: keyFile }).kafka).toEqual({ tls: { cert: 'CERT', key: 'KEY' } });
+    expect(load({ PUSHMFA_MODE: 'production', KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: certFile, KAFKA_TLS_KEY_FILE: keyFile }).kafka).toEqual({
+      tls: { cert: 'CERT', key: 'KEY' },
+    });
   });
 
   it('names a half-given user, a missing key and an unreadable file, in any mode', () => {

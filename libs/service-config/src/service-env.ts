@@ -10,16 +10,27 @@ const BROKER = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 const brokersSchema = z
   .string()
   .default('127.0.0.1:9092')
-  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .refine((brokers) => brokers.length > 0 && brokers.every((b) => BROKER.test(b)), 'must be host:port[,host:port...]');
 
 /** The variables every service reads (API.md, "Running it"). */
 export function serviceEnvShape(defaultPort: number) {
   return {
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default(DEFAULT_DATABASE_URL),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .default(DEFAULT_DATABASE_URL),
     KAFKA_BROKERS: brokersSchema,
-    KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"')
+      .default(''),
     // Fail closed: development (defaulted operator token, local push emulators) only when asked for by name.
     PUSHMFA_MODE: z.enum(['development', 'production']).default('production'),
     ...kafkaSecurityEnvShape,
@@ -27,7 +38,10 @@ export function serviceEnvShape(defaultPort: number) {
 }
 
 export const redisEnvShape = {
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default(DEFAULT_REDIS_URL),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default(DEFAULT_REDIS_URL),
 };
 
 /** For services that trust a view of the registry topic (challenge, reporting): see ViewFreshness in libs/messaging. */

@@ -15,11 +15,15 @@ describe('service environment', () => {
   });
 
   it('splits the broker list', () => {
-    expect(parseServiceEnv('probe', serviceEnvShape(1), { KAFKA_BROKERS: 'a:9092, b:9093', PUSHMFA_MODE: 'development' }).KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(parseServiceEnv('probe', serviceEnvShape(1), { KAFKA_BROKERS: 'a:9092, b:9093', PUSHMFA_MODE: 'development' }).KAFKA_BROKERS).toEqual([
+      'a:9092',
+      'b:9093',
+    ]);
   });
 
   it('names every malformed variable at once', () => {
-    const run = () => parseServiceEnv('probe', serviceEnvShape(1), { PORT: 'eighty', KAFKA_BROKERS: 'no-port', PUSHMFA_MODE: 'staging', DATABASE_URL: 'mysql://x' });
+    const run = () =>
+      parseServiceEnv('probe', serviceEnvShape(1), { PORT: 'eighty', KAFKA_BROKERS: 'no-port', PUSHMFA_MODE: 'staging', DATABASE_URL: 'mysql://x' });
     expect(run).toThrow(/probe configuration is invalid[\s\S]*PORT[\s\S]*DATABASE_URL[\s\S]*KAFKA_BROKERS[\s\S]*PUSHMFA_MODE/);
   });
 });

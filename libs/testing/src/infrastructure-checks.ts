@@ -8,21 +8,15 @@ import { testKafkaOptions } from './kafka-credentials';
 const CONNECT_TIMEOUT_MS = 3000;
 
 const HOW_TO_START =
-  'Start the local infrastructure with `npm run infra:up` (Kafka from Maven, the machine\'s PostgreSQL and Redis), ' +
+  "Start the local infrastructure with `npm run infra:up` (Kafka from Maven, the machine's PostgreSQL and Redis), " +
   'or set KAFKA_BROKERS, DATABASE_URL and REDIS_URL to running servers.';
 
 /** Asks each endpoint a real question; throws one error naming every component that did not answer. */
 export async function assertInfrastructureAnswers(endpoints: InfrastructureEndpoints): Promise<void> {
-  const results = await Promise.allSettled([
-    checkPostgres(endpoints.databaseUrl),
-    checkRedis(endpoints.redisUrl),
-    checkKafka(endpoints.kafkaBrokers),
-  ]);
+  const results = await Promise.allSettled([checkPostgres(endpoints.databaseUrl), checkRedis(endpoints.redisUrl), checkKafka(endpoints.kafkaBrokers)]);
   const problems = results.flatMap((result) => (result.status === 'rejected' ? [messageOf(result.reason)] : []));
   if (problems.length > 0) {
-    throw new Error(
-      `Test infrastructure (from ${endpoints.source}) is not usable:\n  - ${problems.join('\n  - ')}\n${HOW_TO_START}`,
-    );
+    throw new Error(`Test infrastructure (from ${endpoints.source}) is not usable:\n  - ${problems.join('\n  - ')}\n${HOW_TO_START}`);
   }
 }
 

@@ -36,7 +36,10 @@ export function exportEndpoints(endpoints: InfrastructureEndpoints, env: NodeJS.
 }
 
 export function kafkaBrokerList(endpoints: Pick<InfrastructureEndpoints, 'kafkaBrokers'>): string[] {
-  return endpoints.kafkaBrokers.split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0);
+  return endpoints.kafkaBrokers
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
 }
 
 /** A URL fit for an error message: the password, if any, is replaced. */

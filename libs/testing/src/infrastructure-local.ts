@@ -18,9 +18,7 @@ export function startLocalInfrastructure(): InfrastructureEndpoints {
   });
   if (result.error || result.status !== 0) {
     const why = result.error ? result.error.message : `exit code ${String(result.status)}`;
-    throw new Error(
-      `The local infrastructure launcher (${LAUNCHER} up) failed (${why}); its output above says what is missing.`,
-    );
+    throw new Error(`The local infrastructure launcher (${LAUNCHER} up) failed (${why}); its output above says what is missing.`);
   }
   const kafkaPort = process.env.KAFKA_PORT ?? '9092';
   const pgPort = process.env.PGPORT ?? '5432';

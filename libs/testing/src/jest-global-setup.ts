@@ -7,7 +7,6 @@ import { resolveInfrastructure } from './infrastructure';
 export default async function globalSetup(): Promise<void> {
   const endpoints = await resolveInfrastructure();
   process.stderr.write(
-    `\n[testing] infrastructure from ${endpoints.source}: KAFKA_BROKERS=${endpoints.kafkaBrokers} ` +
-      `REDIS_URL=${endpoints.redisUrl} (PostgreSQL ready)\n`,
+    `\n[testing] infrastructure from ${endpoints.source}: KAFKA_BROKERS=${endpoints.kafkaBrokers} ` + `REDIS_URL=${endpoints.redisUrl} (PostgreSQL ready)\n`,
   );
 }

@@ -9,7 +9,14 @@ export interface JsonAnswer {
  * One HTTP call as a client of the public API makes it: optional bearer key, a JSON body (or the exact raw text a
  * signature was computed over), extra headers such as a device signature.
  */
-export async function callJson(baseUrl: string, method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer> {
+export async function callJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  auth?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: {

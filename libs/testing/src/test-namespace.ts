@@ -91,7 +91,10 @@ export async function createTestNamespace(label: string): Promise<TestNamespace>
 }
 
 function namespaceId(label: string): string {
-  const slug = label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, LABEL_CHARS);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, LABEL_CHARS);
   return `${slug}${randomBytes(ID_RANDOM_BYTES).toString('hex')}`;
 }
 
@@ -141,7 +144,9 @@ export async function deleteTopics(brokers: string[], prefix: string): Promise<v
   try {
     await deleteAcls(admin, prefix);
     const existing = new Set(await admin.listTopics());
-    const topics = declaredTopics(prefix).map((topic) => topic.name).filter((name) => existing.has(name));
+    const topics = declaredTopics(prefix)
+      .map((topic) => topic.name)
+      .filter((name) => existing.has(name));
     if (topics.length > 0) await admin.deleteTopics({ topics });
     // Deletion finishes asynchronously on the broker; wait so "disposed" means the topics are gone.
     const deadline = Date.now() + TOPIC_DELETION_WAIT_MS;

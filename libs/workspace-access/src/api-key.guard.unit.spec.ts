@@ -16,7 +16,9 @@ class Controller {
 }
 
 /** A directory that knows one admin key; the guard's decision is what is under test. */
-const directory = { findByKey: async (key: string) => (hashApiKey(key) === hashApiKey(KEY) ? { workspaceId: 'ws', keyId: 'k', role: 'admin' as const } : null) } as unknown as ApiKeyDirectory;
+const directory = {
+  findByKey: async (key: string) => (hashApiKey(key) === hashApiKey(KEY) ? { workspaceId: 'ws', keyId: 'k', role: 'admin' as const } : null),
+} as unknown as ApiKeyDirectory;
 
 function contextFor(handler: keyof Controller, request: { headers: Record<string, string> }): ExecutionContext {
   return {

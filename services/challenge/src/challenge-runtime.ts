@@ -46,12 +46,25 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
-    this.runtime = new ServiceRuntime({ serviceName: 'challenge', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
+    this.runtime = new ServiceRuntime({
+      serviceName: 'challenge',
+      databaseUrl: config.databaseUrl,
+      schema: SCHEMA,
+      brokers: config.brokers,
+      kafka: config.kafka,
+      topicPrefix: config.topicPrefix,
+      log,
+    });
     const { pool } = this.runtime;
     this.store = new PostgresEventStore({ pool, schema: SCHEMA });
     const registryTopic = topicName('registry', config.topicPrefix);
     const registryGroup = `${config.topicPrefix}${REGISTRY_CONSUMER}`;
-    this.registryFreshness = new ViewFreshness({ kafka: this.runtime.kafka, topic: registryTopic, groupId: registryGroup, maxWaitMs: config.registryViewMaxWaitMs });
+    this.registryFreshness = new ViewFreshness({
+      kafka: this.runtime.kafka,
+      topic: registryTopic,
+      groupId: registryGroup,
+      maxWaitMs: config.registryViewMaxWaitMs,
+    });
     this.apiKeys = new ApiKeyDirectory(pool, SCHEMA, this.registryFreshness);
     this.registry = new RegistryView(pool, SCHEMA, this.registryFreshness);
     this.inbox = new PgInbox(pool, SCHEMA);
@@ -61,7 +74,11 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     for (const client of [this.redis, this.subscriber]) client.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     const redisPrefix = `pushmfa:${config.topicPrefix}`;
     this.notifier = new ChallengeStatusNotifier(this.redis, this.subscriber, redisPrefix);
-    this.deviceAuth = new DeviceRequestAuthenticator({ clock: Date.now, nonceStore: new RedisNonceStore(this.redis, `${redisPrefix}challenge:`), devices: this.registry });
+    this.deviceAuth = new DeviceRequestAuthenticator({
+      clock: Date.now,
+      nonceStore: new RedisNonceStore(this.redis, `${redisPrefix}challenge:`),
+      devices: this.registry,
+    });
     this.relay = new EventStoreKafkaRelay({
       store: this.store,
       publisher: this.runtime.publisher,
@@ -79,12 +96,17 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       onSettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       // A fetched batch in one transaction, each event once and in offset order.
       handleBatch: async (items) => {
-        await this.inbox.handleBatchOnce(REGISTRY_CONSUMER, items, (item) => item.envelope.id, async (client, fresh) => {
-          for (const { envelope } of fresh) {
-            await this.apiKeys.apply(client, envelope);
-            await this.registry.apply(client, envelope);
-          }
-        });
+        await this.inbox.handleBatchOnce(
+          REGISTRY_CONSUMER,
+          items,
+          (item) => item.envelope.id,
+          async (client, fresh) => {
+            for (const { envelope } of fresh) {
+              await this.apiKeys.apply(client, envelope);
+              await this.registry.apply(client, envelope);
+            }
+          },
+        );
       },
     });
   }

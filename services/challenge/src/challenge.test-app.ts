@@ -38,7 +38,11 @@ export class ChallengeInstance {
     const text = options.body === undefined ? undefined : JSON.stringify(options.body);
     const response = await fetch(this.baseUrl + path, {
       method,
-      headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...options.headers },
+      headers: {
+        ...(text ? { 'content-type': 'application/json' } : {}),
+        ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+        ...options.headers,
+      },
       ...(text ? { body: text } : {}),
     });
     const answer = await response.text();
@@ -53,7 +57,11 @@ export class ChallengeInstance {
   }
 
   private async callRaw(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<HttpAnswer> {
-    const response = await fetch(this.baseUrl + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body } : {}) });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body ? { body } : {}),
+    });
     const answer = await response.text();
     return { status: response.status, body: answer ? JSON.parse(answer) : undefined, headers: response.headers };
   }
@@ -79,7 +87,9 @@ export class ChallengeTestWorld {
   static async create(label: string): Promise<ChallengeTestWorld> {
     process.env.LOG_LEVEL ??= 'error';
     const namespace = await createTestNamespace(label);
-    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('device-registry') }));
+    const publisher = new KafkaEventPublisher(
+      createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('device-registry') }),
+    );
     await publisher.connect();
     return new ChallengeTestWorld(namespace, publisher, guardPoolConnections(new Pool({ connectionString: namespace.databaseUrl, max: 3 })));
   }
@@ -92,7 +102,11 @@ export class ChallengeTestWorld {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const instance = new ChallengeInstance(app as NestFastifyApplication, `http://127.0.0.1:${port}`);
     this.instances.add(instance);
-    await this.eventually(() => instance.call('GET', '/health/ready'), (answer) => answer.status === 200, 'the service to be ready');
+    await this.eventually(
+      () => instance.call('GET', '/health/ready'),
+      (answer) => answer.status === 200,
+      'the service to be ready',
+    );
     return instance;
   }
 
@@ -112,9 +126,22 @@ export class ChallengeTestWorld {
   async workspace(instance: ChallengeInstance, settings: Partial<WorkspaceSettings> = {}): Promise<TestWorkspace> {
     const workspaceId = `ws-${randomUUID()}`;
     const platformKey = `pmk_plt_${randomBytes(24).toString('base64url')}`;
-    await this.publish(workspaceId, 'WorkspaceCreated', { workspaceId, name: 'Test workspace', settings: { ...DEFAULT_SETTINGS, pushEnabled: true, ...settings } });
-    await this.publish(workspaceId, 'ApiKeyIssued', { workspaceId, keyId: randomUUID(), role: 'platform', keyHash: createHash('sha256').update(platformKey).digest('hex') });
-    await this.eventually(() => this.db.query('select 1 from challenge.workspaces where workspace_id = $1', [workspaceId]), (r) => r.rowCount === 1, `workspace ${workspaceId}`);
+    await this.publish(workspaceId, 'WorkspaceCreated', {
+      workspaceId,
+      name: 'Test workspace',
+      settings: { ...DEFAULT_SETTINGS, pushEnabled: true, ...settings },
+    });
+    await this.publish(workspaceId, 'ApiKeyIssued', {
+      workspaceId,
+      keyId: randomUUID(),
+      role: 'platform',
+      keyHash: createHash('sha256').update(platformKey).digest('hex'),
+    });
+    await this.eventually(
+      () => this.db.query('select 1 from challenge.workspaces where workspace_id = $1', [workspaceId]),
+      (r) => r.rowCount === 1,
+      `workspace ${workspaceId}`,
+    );
     await this.eventually(
       () => instance.call('GET', `/v1/challenges/${randomUUID()}`, { key: platformKey }),
       (answer) => answer.status === 404,
@@ -127,29 +154,43 @@ export class ChallengeTestWorld {
   async pairDevice(workspace: TestWorkspace, userId: string): Promise<TestDevice> {
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const deviceId = randomUUID();
-    await this.publish(`${workspace.workspaceId}/${userId}`, 'DevicePaired', {
-      pairingId: randomUUID(),
-      deviceId,
-      userId,
-      name: 'Test phone',
-      platform: 'android',
-      pushProvider: 'fcm',
-      pushToken: `fcm-token-${deviceId}`,
-      publicJwk: keys.publicKey.export({ format: 'jwk' }),
-      pairedAt: new Date().toISOString(),
-    }, workspace.workspaceId);
-    await this.eventually(() => this.db.query('select 1 from challenge.devices where device_id = $1', [deviceId]), (r) => r.rowCount === 1, `device ${deviceId}`);
+    await this.publish(
+      `${workspace.workspaceId}/${userId}`,
+      'DevicePaired',
+      {
+        pairingId: randomUUID(),
+        deviceId,
+        userId,
+        name: 'Test phone',
+        platform: 'android',
+        pushProvider: 'fcm',
+        pushToken: `fcm-token-${deviceId}`,
+        publicJwk: keys.publicKey.export({ format: 'jwk' }),
+        pairedAt: new Date().toISOString(),
+      },
+      workspace.workspaceId,
+    );
+    await this.eventually(
+      () => this.db.query('select 1 from challenge.devices where device_id = $1', [deviceId]),
+      (r) => r.rowCount === 1,
+      `device ${deviceId}`,
+    );
     return { deviceId, userId, privateJwk: keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
   }
 
   /** Revokes a device the way the registry does and waits until the service has applied it. */
   async revokeDevice(workspace: TestWorkspace, device: TestDevice): Promise<void> {
-    await this.publish(`${workspace.workspaceId}/${device.userId}`, 'DeviceRevoked', {
-      deviceId: device.deviceId,
-      userId: device.userId,
-      reason: 'revoked',
-      revokedBy: { kind: 'admin' },
-    }, workspace.workspaceId);
+    await this.publish(
+      `${workspace.workspaceId}/${device.userId}`,
+      'DeviceRevoked',
+      {
+        deviceId: device.deviceId,
+        userId: device.userId,
+        reason: 'revoked',
+        revokedBy: { kind: 'admin' },
+      },
+      workspace.workspaceId,
+    );
     await this.eventually(
       () => this.db.query<{ status: string }>('select status from challenge.devices where device_id = $1', [device.deviceId]),
       (r) => r.rows[0]?.status === 'revoked',
@@ -181,7 +222,11 @@ export class ChallengeTestWorld {
           seen.push({ type: envelope.type, data: envelope.data });
         },
       });
-      await this.eventually(async () => seen.map((e) => e.type), (got) => types.every((type) => got.includes(type)), `${types.join(', ')} on the challenge topic`);
+      await this.eventually(
+        async () => seen.map((e) => e.type),
+        (got) => types.every((type) => got.includes(type)),
+        `${types.join(', ')} on the challenge topic`,
+      );
       return seen;
     } finally {
       await consumer.disconnect();
@@ -190,7 +235,16 @@ export class ChallengeTestWorld {
 
   /** Publishes one registry event as the registry's relay would, without waiting for any service to apply it. */
   async publish(key: string, type: string, data: Record<string, unknown>, workspaceId = key): Promise<void> {
-    const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), workspaceId, streamId: key, correlationId: randomUUID(), data } as ContractEnvelope;
+    const envelope = {
+      id: randomUUID(),
+      type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      workspaceId,
+      streamId: key,
+      correlationId: randomUUID(),
+      data,
+    } as ContractEnvelope;
     await this.publisher.publish([{ topic: topicName('registry', this.namespace.topicPrefix), key, envelope }]);
   }
 

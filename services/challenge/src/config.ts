@@ -20,16 +20,24 @@ export interface ChallengeConfig extends ServiceConfig {
 export function loadChallengeConfig(env: NodeJS.ProcessEnv = process.env): ChallengeConfig {
   const values = parseServiceEnv(
     'challenge',
-    { ...serviceEnvShape(3001), ...redisEnvShape, ...registryViewEnvShape, CHALLENGE_MAX_ISSUING: z.coerce.number().int().min(1).max(100000).default(64),
+    {
+      ...serviceEnvShape(3001),
+      ...redisEnvShape,
+      ...registryViewEnvShape,
+      CHALLENGE_MAX_ISSUING: z.coerce.number().int().min(1).max(100000).default(64),
       CHALLENGE_ADMISSION_QUEUE_TARGET_MS: z.coerce.number().int().min(1).max(10000).default(10),
       CHALLENGE_ADMISSION_QUEUE_INTERVAL_MS: z.coerce.number().int().min(1).max(60000).default(100),
       CHALLENGE_ADMISSION_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60000).default(50),
     },
     env,
   );
-  return { ...serviceConfigOf(values), redisUrl: values.REDIS_URL, maxIssuing: values.CHALLENGE_MAX_ISSUING,
+  return {
+    ...serviceConfigOf(values),
+    redisUrl: values.REDIS_URL,
+    maxIssuing: values.CHALLENGE_MAX_ISSUING,
     admissionQueueTargetMs: values.CHALLENGE_ADMISSION_QUEUE_TARGET_MS,
     admissionQueueIntervalMs: values.CHALLENGE_ADMISSION_QUEUE_INTERVAL_MS,
     admissionLoopDelayMs: values.CHALLENGE_ADMISSION_LOOP_DELAY_MS,
-    registryViewMaxWaitMs: values.REGISTRY_VIEW_MAX_WAIT_MS };
+    registryViewMaxWaitMs: values.REGISTRY_VIEW_MAX_WAIT_MS,
+  };
 }

@@ -3,7 +3,13 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEAD_LETTER_SUFFIX, topicName } from '@pushmfa/contracts';
 import { createServiceApp } from '@pushmfa/http';
-import { type ApnsEmulator, assertJestCanRunFirebaseAdmin, type CheckedPushEmulators, type FcmEmulator, startCheckedPushEmulators } from '@pushmfa/push-emulators';
+import {
+  type ApnsEmulator,
+  assertJestCanRunFirebaseAdmin,
+  type CheckedPushEmulators,
+  type FcmEmulator,
+  startCheckedPushEmulators,
+} from '@pushmfa/push-emulators';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadDeliveryConfig } from './config';
 import { DeliveryModule } from './delivery.module';
@@ -89,29 +95,45 @@ export class DeliveryTestHarness {
   }
 
   async pairDevice(provider: ProviderName, deviceId: string, pushToken: string): Promise<void> {
-    await this.probe.publish(topicName('registry', this.ns.topicPrefix), `${this.workspaceId}/${this.userId}`, 'DevicePaired', {
-      pairingId: `pair-${deviceId}`,
-      deviceId,
-      userId: this.userId,
-      name: provider === 'fcm' ? 'Pixel' : 'iPhone',
-      platform: provider === 'fcm' ? 'android' : 'ios',
-      pushProvider: provider,
-      pushToken,
-      publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
-      pairedAt: new Date().toISOString(),
-    }, { workspaceId: this.workspaceId, streamId: `device-${deviceId}` });
+    await this.probe.publish(
+      topicName('registry', this.ns.topicPrefix),
+      `${this.workspaceId}/${this.userId}`,
+      'DevicePaired',
+      {
+        pairingId: `pair-${deviceId}`,
+        deviceId,
+        userId: this.userId,
+        name: provider === 'fcm' ? 'Pixel' : 'iPhone',
+        platform: provider === 'fcm' ? 'android' : 'ios',
+        pushProvider: provider,
+        pushToken,
+        publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        pairedAt: new Date().toISOString(),
+      },
+      { workspaceId: this.workspaceId, streamId: `device-${deviceId}` },
+    );
   }
 
   async issueChallenge(challengeId: string, devices: { deviceId: string; provider: ProviderName }[], expiresAt: Date) {
-    return this.probe.publish(topicName('challenge', this.ns.topicPrefix), challengeId, 'ChallengeIssued', {
+    return this.probe.publish(
+      topicName('challenge', this.ns.topicPrefix),
       challengeId,
-      userId: this.userId,
-      createdAt: new Date().toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      numberMatchRequired: true,
-      context: { application: 'Payroll', ipAddress: '203.0.113.7' },
-      devices: devices.map(({ deviceId, provider }) => ({ deviceId, pushProvider: provider, platform: provider === 'fcm' ? ('android' as const) : ('ios' as const) })),
-    }, { workspaceId: this.workspaceId, streamId: `challenge-${challengeId}` });
+      'ChallengeIssued',
+      {
+        challengeId,
+        userId: this.userId,
+        createdAt: new Date().toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        numberMatchRequired: true,
+        context: { application: 'Payroll', ipAddress: '203.0.113.7' },
+        devices: devices.map(({ deviceId, provider }) => ({
+          deviceId,
+          pushProvider: provider,
+          platform: provider === 'fcm' ? ('android' as const) : ('ios' as const),
+        })),
+      },
+      { workspaceId: this.workspaceId, streamId: `challenge-${challengeId}` },
+    );
   }
 
   /** Outcome events of one push (challenge, device), in arrival order. */

@@ -6,7 +6,6 @@ import { loadRegistryConfig } from './config';
 
 const TOKEN = 'an-operator-token-of-some-length';
 
-
 /** What production needs to reach Kafka (TLS and the service's own user); the tests here are about other settings. */
 const caFile = join(mkdtempSync(join(tmpdir(), 'config-spec-')), 'ca.pem');
 writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
@@ -14,14 +13,21 @@ const KAFKA = { KAFKA_TLS_CA_FILE: caFile, KAFKA_SASL_USERNAME: 'pushmfa-test', 
 
 describe('registry configuration', () => {
   it('runs in production mode when PUSHMFA_MODE is not set, and then needs the operator token and an https PUBLIC_BASE_URL', () => {
-    expect(() => loadRegistryConfig({ ...KAFKA })).toThrow(/PUSHMFA_OPERATOR_TOKEN: required in production mode[\s\S]*PUBLIC_BASE_URL: required in production mode/);
+    expect(() => loadRegistryConfig({ ...KAFKA })).toThrow(
+      /PUSHMFA_OPERATOR_TOKEN: required in production mode[\s\S]*PUBLIC_BASE_URL: required in production mode/,
+    );
     const config = loadRegistryConfig({ ...KAFKA, PUSHMFA_OPERATOR_TOKEN: TOKEN, PUBLIC_BASE_URL: 'https://mfa.example.com/' });
     expect(config).toMatchObject({ mode: 'production', publicBaseUrl: 'https://mfa.example.com', operatorTokenDefaulted: false });
   });
 
-  it.each(['http://mfa.example.com', 'http://10.0.0.7:3002', 'http://192.168.1.20'])('refuses to start in production with PUBLIC_BASE_URL=%s, saying why', (url) => {
-    expect(() => loadRegistryConfig({ ...KAFKA, PUSHMFA_OPERATOR_TOKEN: TOKEN, PUBLIC_BASE_URL: url })).toThrow(/PUBLIC_BASE_URL: must be https in production mode .*pairing secret/);
-  });
+  it.each(['http://mfa.example.com', 'http://10.0.0.7:3002', 'http://192.168.1.20'])(
+    'refuses to start in production with PUBLIC_BASE_URL=%s, saying why',
+    (url) => {
+      expect(() => loadRegistryConfig({ ...KAFKA, PUSHMFA_OPERATOR_TOKEN: TOKEN, PUBLIC_BASE_URL: url })).toThrow(
+        /PUBLIC_BASE_URL: must be https in production mode .*pairing secret/,
+      );
+    },
+  );
 
   it.each(['ftp://mfa.example.com', 'javascript:alert(1)'])('refuses a PUBLIC_BASE_URL that is not http(s): %s', (url) => {
     expect(() => loadRegistryConfig({ PUSHMFA_MODE: 'development', PUBLIC_BASE_URL: url })).toThrow(/PUBLIC_BASE_URL/);
@@ -32,6 +38,10 @@ describe('registry configuration', () => {
   });
 
   it('uses the development defaults only when development mode is asked for', () => {
-    expect(loadRegistryConfig({ PUSHMFA_MODE: 'development' })).toMatchObject({ mode: 'development', operatorTokenDefaulted: true, publicBaseUrl: 'http://127.0.0.1:3002' });
+    expect(loadRegistryConfig({ PUSHMFA_MODE: 'development' })).toMatchObject({
+      mode: 'development',
+      operatorTokenDefaulted: true,
+      publicBaseUrl: 'http://127.0.0.1:3002',
+    });
   });
 });

@@ -24,7 +24,14 @@ describe('device registry over HTTP with the real stack', () => {
     const url = new URL(ns.databaseUrl);
     database = await startTcpFaultProxy(url.hostname, Number(url.port || 5432));
     url.host = database.address;
-    const env = { ...ns.serviceEnv('device-registry'), DATABASE_URL: url.toString(), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' };
+    const env = {
+      ...ns.serviceEnv('device-registry'),
+      DATABASE_URL: url.toString(),
+      PORT: '0',
+      PUSHMFA_MODE: 'production',
+      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
+      PUBLIC_BASE_URL: 'https://registry.example.test',
+    };
     app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
     base = await app.getUrl();
   });
@@ -35,7 +42,8 @@ describe('device registry over HTTP with the real stack', () => {
     await ns?.dispose();
   });
 
-  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
+  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callJson(base, method, path, auth, body, headers);
 
   const workspaceWithKeys = (name: string) => createWorkspaceWithKeys(base, OPERATOR, name);
   const registerDevice = async (pairing: Record<string, any>) => (await registerWithNewKey(base, pairing)).answer;
@@ -49,7 +57,9 @@ describe('device registry over HTTP with the real stack', () => {
 
   it('issues many keys at once: every one answers 201 and works at once', async () => {
     const ws = await call('POST', '/v1/workspaces', OPERATOR, { name: 'Busy' });
-    const issued = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: i % 2 ? 'admin' : 'platform' })));
+    const issued = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => call('POST', `/v1/workspaces/${ws.body.id}/api-keys`, OPERATOR, { role: i % 2 ? 'admin' : 'platform' })),
+    );
     expect(issued.map((r) => r.status)).toEqual(Array(12).fill(201));
     const reads = await Promise.all(issued.map((r) => call('GET', '/v1/workspace', r.body.key)));
     expect(reads.every((r) => r.status === 200 && r.body.id === ws.body.id)).toBe(true);
@@ -87,7 +97,10 @@ describe('device registry over HTTP with the real stack', () => {
     const answers = await Promise.all([1, 2, 3].map(() => call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'pairing_failed')).toBe(true);
-    expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body).toMatchObject({ status: 'confirmed', deviceId: registered.body.deviceId });
+    expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body).toMatchObject({
+      status: 'confirmed',
+      deviceId: registered.body.deviceId,
+    });
   });
 
   it('fails a pairing after five wrong codes, and a pairing is used once', async () => {
@@ -97,8 +110,16 @@ describe('device registry over HTTP with the real stack', () => {
     const wrong = registered.body.confirmationCode === '000000' ? '111111' : '000000';
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: wrong })).body.code);
-    expect(codes).toEqual(['invalid_confirmation_code', 'invalid_confirmation_code', 'invalid_confirmation_code', 'invalid_confirmation_code', 'pairing_failed']);
-    expect((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: registered.body.confirmationCode })).body.code).toBe('pairing_failed');
+    expect(codes).toEqual([
+      'invalid_confirmation_code',
+      'invalid_confirmation_code',
+      'invalid_confirmation_code',
+      'invalid_confirmation_code',
+      'pairing_failed',
+    ]);
+    expect((await call('POST', `/v1/pairings/${pairing.pairingId}/confirm`, ws.platform, { code: registered.body.confirmationCode })).body.code).toBe(
+      'pairing_failed',
+    );
     expect((await call('GET', `/v1/pairings/${pairing.pairingId}`, ws.platform)).body.status).toBe('failed');
     expect((await registerDevice(pairing)).body.code).toBe('pairing_failed');
   });
@@ -110,7 +131,20 @@ describe('device registry over HTTP with the real stack', () => {
     const secret = 'an-old-pairing-secret-0123456789';
     await app.get(RegistryRuntime).store.appendToStream(
       pairingStreamId(pairingId),
-      [{ id: randomUUID(), type: 'PairingStarted', data: { pairingId, workspaceId: ws.id, userId: 'frank', secretHash: pairingDigest(pairingId, secret), expiresAt: new Date(Date.now() - 60_000).toISOString() }, metadata: { workspaceId: ws.id } }],
+      [
+        {
+          id: randomUUID(),
+          type: 'PairingStarted',
+          data: {
+            pairingId,
+            workspaceId: ws.id,
+            userId: 'frank',
+            secretHash: pairingDigest(pairingId, secret),
+            expiresAt: new Date(Date.now() - 60_000).toISOString(),
+          },
+          metadata: { workspaceId: ws.id },
+        },
+      ],
       'no_stream',
     );
     expect((await call('GET', `/v1/pairings/${pairingId}`, ws.platform)).body.status).toBe('expired');
@@ -135,14 +169,26 @@ describe('device registry over HTTP with the real stack', () => {
     const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const path = `/v1/pairings/${pairing.pairingId}/register`;
-    const rsaBody = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: rsa.publicKey.export({ format: 'jwk' }), platform: 'android', pushProvider: 'fcm', pushToken: 't' });
+    const rsaBody = JSON.stringify({
+      secret: qr.searchParams.get('s'),
+      publicKey: rsa.publicKey.export({ format: 'jwk' }),
+      platform: 'android',
+      pushProvider: 'fcm',
+      pushToken: 't',
+    });
     const rsaAnswer = await call('POST', path, undefined, rsaBody);
     expect(rsaAnswer.body.code).toBe('validation_failed');
     expect(rsaAnswer.body.errors[0].field).toMatch(/^publicKey/);
 
     const claimed = generateKeyPairSync('ed25519');
     const signer = generateKeyPairSync('ed25519');
-    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: claimed.publicKey.export({ format: 'jwk' }), platform: 'android', pushProvider: 'fcm', pushToken: 't' });
+    const body = JSON.stringify({
+      secret: qr.searchParams.get('s'),
+      publicKey: claimed.publicKey.export({ format: 'jwk' }),
+      platform: 'android',
+      pushProvider: 'fcm',
+      pushToken: 't',
+    });
     const headers = signDeviceRequest(signer.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'POST', pathWithQuery: path, body });
     const forged = await call('POST', path, undefined, body, headers as unknown as Record<string, string>);
     expect(forged.status).toBe(401);
@@ -173,7 +219,11 @@ describe('device registry over HTTP with the real stack', () => {
     try {
       await consumer.subscribe({ topic: topicName('registry', ns.topicPrefix), fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
-      await eventually(async () => (seen.some((v) => v.includes('WorkspaceSettingsChanged') && v.includes(ws.id)) ? true : undefined), 'the settings change on Kafka', 20_000);
+      await eventually(
+        async () => (seen.some((v) => v.includes('WorkspaceSettingsChanged') && v.includes(ws.id)) ? true : undefined),
+        'the settings change on Kafka',
+        20_000,
+      );
     } finally {
       await consumer.disconnect();
     }

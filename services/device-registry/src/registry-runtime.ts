@@ -40,7 +40,15 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     metrics: MetricsService,
   ) {
     const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => this.logger[level](extra ?? {}, message);
-    this.runtime = new ServiceRuntime({ serviceName: 'device-registry', databaseUrl: config.databaseUrl, schema: SCHEMA, brokers: config.brokers, kafka: config.kafka, topicPrefix: config.topicPrefix, log });
+    this.runtime = new ServiceRuntime({
+      serviceName: 'device-registry',
+      databaseUrl: config.databaseUrl,
+      schema: SCHEMA,
+      brokers: config.brokers,
+      kafka: config.kafka,
+      topicPrefix: config.topicPrefix,
+      log,
+    });
     this.store = new PostgresEventStore({ pool: this.runtime.pool, schema: SCHEMA });
     this.apiKeys = new ApiKeyDirectory(this.runtime.pool, SCHEMA);
     // A lock holder losing its connection loses the lock with it; its next query fails and the pool drops it.

@@ -11,12 +11,21 @@ export async function createWorkspaceWithKeys(baseUrl: string, operatorToken: st
 }
 
 /** The app's side of pairing: a new P-256 key registered with the QR code's secret, signed with that key. */
-export async function registerWithNewKey(baseUrl: string, pairing: { pairingId?: unknown; qrUri?: unknown }): Promise<{ answer: JsonAnswer; privateJwk: Record<string, unknown> }> {
+export async function registerWithNewKey(
+  baseUrl: string,
+  pairing: { pairingId?: unknown; qrUri?: unknown },
+): Promise<{ answer: JsonAnswer; privateJwk: Record<string, unknown> }> {
   const qr = new URL(String(pairing.qrUri).replace('pushmfa://', 'https://'));
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const privateJwk = keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const path = `/v1/pairings/${String(pairing.pairingId)}/register`;
-  const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'ios', pushProvider: 'apns', pushToken: 'apns-token-1' });
+  const body = JSON.stringify({
+    secret: qr.searchParams.get('s'),
+    publicKey: keys.publicKey.export({ format: 'jwk' }),
+    platform: 'ios',
+    pushProvider: 'apns',
+    pushToken: 'apns-token-1',
+  });
   const headers = signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body }) as unknown as Record<string, string>;
   return { answer: await callJson(baseUrl, 'POST', path, undefined, body, headers), privateJwk };
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadReportingConfig } from './config';
 
-
 /** What production needs to reach Kafka (TLS and the service's own user); the tests here are about other settings. */
 const caFile = join(mkdtempSync(join(tmpdir(), 'config-spec-')), 'ca.pem');
 writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');

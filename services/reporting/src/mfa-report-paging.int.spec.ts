@@ -42,7 +42,11 @@ describe('MFA Report paging', () => {
   }
 
   const countIs = (expected: number) =>
-    service.eventually(() => walk(200), (rows) => rows.length === expected, `${expected} rows in the report`);
+    service.eventually(
+      () => walk(200),
+      (rows) => rows.length === expected,
+      `${expected} rows in the report`,
+    );
 
   it('returns every row exactly once, newest first, while rows are being added', async () => {
     const original = Array.from({ length: 40 }, (_, i) => issuedAt(2 * i));

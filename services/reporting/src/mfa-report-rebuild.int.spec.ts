@@ -94,7 +94,13 @@ describe('MFA Report rebuild', () => {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     })();
-    const rebuild = rebuildMfaReport({ pool: rebuilder.pool, kafka: rebuilder.kafka, schema: 'reporting', topicPrefix: service.namespace.topicPrefix, log: () => undefined });
+    const rebuild = rebuildMfaReport({
+      pool: rebuilder.pool,
+      kafka: rebuilder.kafka,
+      schema: 'reporting',
+      topicPrefix: service.namespace.topicPrefix,
+      log: () => undefined,
+    });
     // Published while the rebuild runs, before and after the replay's end: every one must survive the switch.
     const during: string[] = [];
     const publishing = (async () => {
@@ -145,7 +151,8 @@ describe('MFA Report rebuild', () => {
   }, 120_000);
 
   it('refuses a second rebuild while one runs, and a later rebuild moves on to the next version', async () => {
-    const rebuild = () => rebuildMfaReport({ pool: rebuilder.pool, kafka: rebuilder.kafka, schema: 'reporting', topicPrefix: service.namespace.topicPrefix, log: () => undefined });
+    const rebuild = () =>
+      rebuildMfaReport({ pool: rebuilder.pool, kafka: rebuilder.kafka, schema: 'reporting', topicPrefix: service.namespace.topicPrefix, log: () => undefined });
     const before = await readModel();
     const [first, second] = await Promise.allSettled([rebuild(), rebuild()]);
     const outcomes = [first, second].map((outcome) => outcome.status);

@@ -19,21 +19,36 @@ describe('MFA Report summary', () => {
     const other = challenge(otherWorkspaceId);
     await service.publish(
       // Delivered after 1 s, 2 s, 3 s and 4 s; answered after 5 s (success) and 4 s (denied).
-      a!.issued(['d1'], 0), a!.dispatched('d1', 1), a!.received('d1', 2), a!.approved('d1', 5),
-      b!.issued(['d1'], 10), b!.dispatched('d1', 12), b!.denied('d1', 14),
-      c!.issued(['d1'], 20), c!.dispatched('d1', 23), c!.expired(80),
-      d!.issued(['d1'], 30), d!.dispatched('d1', 34),
-      e!.issued(['d1'], 40), e!.pushFailed('d1', 41),
+      a!.issued(['d1'], 0),
+      a!.dispatched('d1', 1),
+      a!.received('d1', 2),
+      a!.approved('d1', 5),
+      b!.issued(['d1'], 10),
+      b!.dispatched('d1', 12),
+      b!.denied('d1', 14),
+      c!.issued(['d1'], 20),
+      c!.dispatched('d1', 23),
+      c!.expired(80),
+      d!.issued(['d1'], 30),
+      d!.dispatched('d1', 34),
+      e!.issued(['d1'], 40),
+      e!.pushFailed('d1', 41),
       f!.issued(['d1'], 50),
-      other.issued(['d1'], 5), other.dispatched('d1', 65), other.approved('d1', 70),
+      other.issued(['d1'], 5),
+      other.dispatched('d1', 65),
+      other.approved('d1', 70),
     );
     await service.eventually(
       () => service.get('/v1/reports/mfa/summary', admin),
       // Challenge and delivery events travel on two topics: wait until both have been applied in full.
       (answer) =>
-        answer.status === 200 && answer.body.total === 6 && answer.body.counts.pending === 1 &&
-        answer.body.latencyMs.issueToDelivered.count === 4 && answer.body.latencyMs.issueToResolved.count === 2 &&
-        answer.body.counts.failed === 1 && answer.body.counts.expired === 1,
+        answer.status === 200 &&
+        answer.body.total === 6 &&
+        answer.body.counts.pending === 1 &&
+        answer.body.latencyMs.issueToDelivered.count === 4 &&
+        answer.body.latencyMs.issueToResolved.count === 2 &&
+        answer.body.counts.failed === 1 &&
+        answer.body.counts.expired === 1,
       'every event of the six challenges',
     );
   });

@@ -53,9 +53,7 @@ describe('MFA Report over Kafka and HTTP', () => {
       context: { ipAddress: '203.0.113.7', application: 'VPN' },
       fraudReported: false,
     });
-    expect(body.timeline.map((entry: { type: string }) => entry.type)).toEqual([
-      'ChallengeIssued', 'PushDispatched', 'ChallengeReceived', 'ChallengeApproved',
-    ]);
+    expect(body.timeline.map((entry: { type: string }) => entry.type)).toEqual(['ChallengeIssued', 'PushDispatched', 'ChallengeReceived', 'ChallengeApproved']);
   });
 
   it('reports failed, denied with fraud, expired and cancelled', async () => {
@@ -64,14 +62,25 @@ describe('MFA Report over Kafka and HTTP', () => {
     const expired = challengeOf();
     const cancelled = challengeOf();
     await service.publish(
-      failed.rejected('d2', 2), failed.issued(['d1', 'd2']), failed.pushFailed('d1', 3),
-      denied.issued(), denied.fraudReported('d1', 4), denied.denied('d1', 4, 'fraud'), denied.dispatched('d1', 1),
-      expired.expired(60), expired.issued(), expired.attemptFailed('d1', 1),
-      cancelled.issued(), cancelled.cancelled(5),
+      failed.rejected('d2', 2),
+      failed.issued(['d1', 'd2']),
+      failed.pushFailed('d1', 3),
+      denied.issued(),
+      denied.fraudReported('d1', 4),
+      denied.denied('d1', 4, 'fraud'),
+      denied.dispatched('d1', 1),
+      expired.expired(60),
+      expired.issued(),
+      expired.attemptFailed('d1', 1),
+      cancelled.issued(),
+      cancelled.cancelled(5),
     );
 
     const failedReport = await reportShows(failed.challengeId, 'failed');
-    expect(failedReport.body.devices).toEqual([{ deviceId: 'd1', delivery: 'failed' }, { deviceId: 'd2', delivery: 'rejected' }]);
+    expect(failedReport.body.devices).toEqual([
+      { deviceId: 'd1', delivery: 'failed' },
+      { deviceId: 'd2', delivery: 'rejected' },
+    ]);
     expect((await reportShows(denied.challengeId, 'denied')).body.fraudReported).toBe(true);
     expect((await reportShows(expired.challengeId, 'expired')).body.devices).toEqual([{ deviceId: 'd1', delivery: 'retrying' }]);
     await reportShows(cancelled.challengeId, 'cancelled');
@@ -103,11 +112,18 @@ describe('MFA Report over Kafka and HTTP', () => {
     const partly = challengeOf();
     const received = challengeOf();
     await service.publish(
-      partly.issued(['d1', 'd2']), partly.pushFailed('d1', 1), partly.dispatched('d2', 1),
-      received.issued(['d1']), received.received('d1', 1), received.pushFailed('d1', 2),
+      partly.issued(['d1', 'd2']),
+      partly.pushFailed('d1', 1),
+      partly.dispatched('d2', 1),
+      received.issued(['d1']),
+      received.received('d1', 1),
+      received.pushFailed('d1', 2),
     );
 
-    expect((await reportShows(partly.challengeId, 'delivered')).body.devices).toEqual([{ deviceId: 'd1', delivery: 'failed' }, { deviceId: 'd2', delivery: 'delivered' }]);
+    expect((await reportShows(partly.challengeId, 'delivered')).body.devices).toEqual([
+      { deviceId: 'd1', delivery: 'failed' },
+      { deviceId: 'd2', delivery: 'delivered' },
+    ]);
     await reportShows(received.challengeId, 'received');
   });
 

@@ -18,7 +18,13 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: [ObservabilityModule.forService({ serviceName: 'reporting' })],
-      controllers: [ExportReportsHttpController, ListReportsHttpController, SummarizeReportsHttpController, SummarizeSeriesHttpController, ReadReportHttpController],
+      controllers: [
+        ExportReportsHttpController,
+        ListReportsHttpController,
+        SummarizeReportsHttpController,
+        SummarizeSeriesHttpController,
+        ReadReportHttpController,
+      ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
         ReportingRuntime,

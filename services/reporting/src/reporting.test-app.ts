@@ -31,10 +31,16 @@ export class ReportingTestApp {
     const config = loadReportingConfig({ ...namespace.serviceEnv('reporting'), PORT: '0' });
     const app = await startReporting(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
-    const publisher = new KafkaEventPublisher(createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('admin') }));
+    const publisher = new KafkaEventPublisher(
+      createKafka({ brokers: namespace.kafkaBrokers, clientId: `test-${namespace.id}`, security: namespace.kafkaSecurity('admin') }),
+    );
     await publisher.connect();
     const started = new ReportingTestApp(namespace, app, `http://127.0.0.1:${port}`, publisher);
-    await started.eventually(() => started.get('/health/ready'), (answer) => answer.status === 200, 'the service to be ready');
+    await started.eventually(
+      () => started.get('/health/ready'),
+      (answer) => answer.status === 200,
+      'the service to be ready',
+    );
     return started;
   }
 
@@ -69,7 +75,11 @@ export class ReportingTestApp {
       correlationId: randomUUID(),
       data: { workspaceId, keyId: randomUUID(), role, keyHash },
     } as ContractEnvelope);
-    await this.eventually(() => this.get('/v1/reports/mfa?limit=1', key), (answer) => answer.status !== 401, `the ${role} key of ${workspaceId}`);
+    await this.eventually(
+      () => this.get('/v1/reports/mfa?limit=1', key),
+      (answer) => answer.status !== 401,
+      `the ${role} key of ${workspaceId}`,
+    );
     return key;
   }
 

@@ -14,12 +14,21 @@ const APP_VERSION = 'pushmfa-device-simulator/0.1';
 export async function runPair(command: PairCommand, store: DeviceProfileStore, terminal: Terminal): Promise<ExitCode> {
   const invitation = parsePairingUri(command.qrUri);
   if (store.exists(command.profile) && !command.force) {
-    throw new UsageError(`profile "${command.profile}" already holds a paired device (${store.pathOf(command.profile)}): choose another --profile, or --force to replace it`);
+    throw new UsageError(
+      `profile "${command.profile}" already holds a paired device (${store.pathOf(command.profile)}): choose another --profile, or --force to replace it`,
+    );
   }
   const keys = generateDeviceKeyPair(command.algorithm);
   const pushProvider = command.platform === 'ios' ? 'apns' : 'fcm';
   const pushToken = command.pushToken ?? `sim-${pushProvider}-${randomBytes(12).toString('hex')}`;
-  const body: Record<string, unknown> = { secret: invitation.secret, publicKey: keys.publicJwk, platform: command.platform, pushProvider, pushToken, appVersion: APP_VERSION };
+  const body: Record<string, unknown> = {
+    secret: invitation.secret,
+    publicKey: keys.publicJwk,
+    platform: command.platform,
+    pushProvider,
+    pushToken,
+    appVersion: APP_VERSION,
+  };
   if (command.deviceName !== undefined) body.deviceName = command.deviceName;
 
   // No X-Device-Id: the device has none yet, and the signature proves it holds the key it registers.

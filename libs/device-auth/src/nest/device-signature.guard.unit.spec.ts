@@ -23,7 +23,13 @@ function contextFor(request: DeviceSignedRequest): ExecutionContext {
 
 function signedRequest(body: string): DeviceSignedRequest {
   const url = '/v1/device/push-token?v=1';
-  const headers = signDeviceRequest(keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'PUT', pathWithQuery: url, body, deviceId: 'phone-1', timestampMs: NOW });
+  const headers = signDeviceRequest(keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, {
+    method: 'PUT',
+    pathWithQuery: url,
+    body,
+    deviceId: 'phone-1',
+    timestampMs: NOW,
+  });
   const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   return { method: 'PUT', url, headers: lowerCased, rawBody: Buffer.from(body) };
 }
@@ -45,7 +51,11 @@ describe('DeviceSignatureGuard', () => {
   });
 
   it('lets a down nonce store through as an unavailable error', async () => {
-    const downStore: NonceStore = { claim: async () => { throw new NonceStoreUnavailableError('down'); } };
+    const downStore: NonceStore = {
+      claim: async () => {
+        throw new NonceStoreUnavailableError('down');
+      },
+    };
     const withDownStore = new DeviceSignatureGuard(new DeviceRequestAuthenticator({ clock: () => NOW, nonceStore: downStore, devices }));
     await expect(withDownStore.canActivate(contextFor(signedRequest('{}')))).rejects.toMatchObject({ code: 'unavailable' });
   });

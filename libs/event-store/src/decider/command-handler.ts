@@ -47,9 +47,7 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
   async load(streamId: string): Promise<{ state: TState; revision: bigint; position?: GlobalPosition }> {
     const events = await this.store.readStream(streamId);
     const reader = this.options.events;
-    const domainEvents = reader
-      ? events.flatMap((e) => reader.readDomainEvent(e) ?? [])
-      : events.map((e) => ({ type: e.type, data: e.data }) as TEvent);
+    const domainEvents = reader ? events.flatMap((e) => reader.readDomainEvent(e) ?? []) : events.map((e) => ({ type: e.type, data: e.data }) as TEvent);
     const state = foldEvents(this.decider, domainEvents);
     const last = events[events.length - 1];
     return { state, revision: BigInt(events.length) - 1n, ...(last ? { position: last.position } : {}) };

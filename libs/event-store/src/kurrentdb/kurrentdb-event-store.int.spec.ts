@@ -37,9 +37,7 @@ if (connectionString) {
       const store: EventStore = unreachableStore(await closedLoopbackPort());
       try {
         expect(store).toBeInstanceOf(KurrentDBEventStore);
-        await expect(store.appendToStream(uniqueStreamId('down'), eventsOf(1), 'no_stream')).rejects.toBeInstanceOf(
-          EventStoreUnavailableError,
-        );
+        await expect(store.appendToStream(uniqueStreamId('down'), eventsOf(1), 'no_stream')).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.readStream(uniqueStreamId('down'))).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.readAll({ major: -1n, minor: -1n })).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.readCheckpoint('relay')).rejects.toBeInstanceOf(EventStoreUnavailableError);

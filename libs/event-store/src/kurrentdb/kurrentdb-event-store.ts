@@ -1,14 +1,4 @@
-import {
-  ANY,
-  BACKWARDS,
-  END,
-  KurrentDBClient,
-  eventTypeFilter,
-  jsonEvent,
-  streamNameFilter,
-  type Filter,
-  type JSONType,
-} from '@kurrent/kurrentdb-client';
+import { ANY, BACKWARDS, END, KurrentDBClient, eventTypeFilter, jsonEvent, streamNameFilter, type Filter, type JSONType } from '@kurrent/kurrentdb-client';
 import {
   WrongExpectedRevisionError,
   comparePositions,
@@ -68,16 +58,12 @@ export class KurrentDBEventStore implements EventStore {
     }
     this.namespace = new StreamNamespace(options.namespace);
     this.filter =
-      options.namespace === undefined
-        ? eventTypeFilter({ regex: GLOBAL_LOG_EVENT_TYPE_REGEX })
-        : streamNameFilter({ prefixes: [this.namespace.prefix] });
+      options.namespace === undefined ? eventTypeFilter({ regex: GLOBAL_LOG_EVENT_TYPE_REGEX }) : streamNameFilter({ prefixes: [this.namespace.prefix] });
   }
 
   async appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`appendToStream(${streamId}) needs at least one event`);
-    const records = events.map(({ id, type, data, metadata }) =>
-      jsonEvent({ id, type, data: data as JSONType, metadata: (metadata ?? {}) as JSONType }),
-    );
+    const records = events.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data: data as JSONType, metadata: (metadata ?? {}) as JSONType }));
     let result;
     try {
       result = await this.client.appendToStream(this.namespace.stored(streamId), records, {
@@ -153,10 +139,11 @@ export class KurrentDBEventStore implements EventStore {
 
   async readCheckpoint(subscriptionId: string): Promise<GlobalPosition | null> {
     try {
-      const reader = this.client.readStream<{ type: typeof CHECKPOINT_EVENT_TYPE; data: CheckpointData }>(
-        this.namespace.checkpointStream(subscriptionId),
-        { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
-      );
+      const reader = this.client.readStream<{ type: typeof CHECKPOINT_EVENT_TYPE; data: CheckpointData }>(this.namespace.checkpointStream(subscriptionId), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      });
       for await (const resolved of reader) {
         const data = resolved.event?.data;
         if (data) return { major: BigInt(data.commit), minor: BigInt(data.prepare) };

@@ -73,9 +73,7 @@ export class StreamNamespace {
 }
 
 function toMetadata(metadata: unknown): EventMetadata {
-  return typeof metadata === 'object' && metadata !== null && !(metadata instanceof Uint8Array) && !Array.isArray(metadata)
-    ? (metadata as EventMetadata)
-    : {};
+  return typeof metadata === 'object' && metadata !== null && !(metadata instanceof Uint8Array) && !Array.isArray(metadata) ? (metadata as EventMetadata) : {};
 }
 
 function toData(data: unknown): Record<string, unknown> {
@@ -131,11 +129,7 @@ export function toEventStoreError(error: unknown, operation: string, streamId?: 
   const shape = (error ?? {}) as ClientErrorShape;
   if (shape.type === 'wrong-expected-version' && streamId !== undefined && expected !== undefined) {
     const actual = shape.actualState;
-    return new WrongExpectedRevisionError(
-      streamId,
-      expected,
-      typeof actual === 'bigint' ? actual : actual === NO_STREAM ? 'no_stream' : 'unknown',
-    );
+    return new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : actual === NO_STREAM ? 'no_stream' : 'unknown');
   }
   if (error instanceof EventStoreUnavailableError || !isUnavailableError(error)) return error;
   return new EventStoreUnavailableError(`KurrentDB event store unavailable during ${operation}`, { cause: error });

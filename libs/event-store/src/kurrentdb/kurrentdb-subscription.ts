@@ -1,12 +1,5 @@
 import type { AllStreamSubscription, Filter, KurrentDBClient } from '@kurrent/kurrentdb-client';
-import {
-  START_POSITION,
-  comparePositions,
-  type GlobalPosition,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-} from '../event-store.port';
+import { START_POSITION, comparePositions, type GlobalPosition, type RecordedEvent, type SubscribeOptions, type Subscription } from '../event-store.port';
 import { DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_MIN_RETRY_DELAY_MS, retryDelayMs } from '../retry-delay';
 import { toReadPosition, toRecordedEvent, type StreamNamespace } from './kurrentdb-mapping';
 
@@ -109,11 +102,7 @@ export class KurrentDBSubscription implements Subscription {
   }
 
   private retryDelay(failures: number): number {
-    return retryDelayMs(
-      failures,
-      this.options.minRetryDelayMs ?? DEFAULT_MIN_RETRY_DELAY_MS,
-      this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
-    );
+    return retryDelayMs(failures, this.options.minRetryDelayMs ?? DEFAULT_MIN_RETRY_DELAY_MS, this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS);
   }
 
   private sleep(ms: number): Promise<void> {

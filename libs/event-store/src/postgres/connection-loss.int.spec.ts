@@ -9,7 +9,9 @@ import { connectTestPool, testDatabaseUrl, uniqueSchemaName } from './postgres-t
 
 /** Ends every backend of `applicationName` from outside, as a database restart or failover would. */
 async function terminateBackends(admin: Pool, applicationName: string): Promise<number> {
-  const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [applicationName]);
+  const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [
+    applicationName,
+  ]);
   return rowCount ?? 0;
 }
 
@@ -28,7 +30,9 @@ describe('a lost PostgreSQL connection', () => {
   it('fails the checked-out client’s query, reports the error and is dropped by the pool, without an unhandled error', async () => {
     const applicationName = `guard-${uniqueSchemaName('t')}`;
     const reported: string[] = [];
-    const pool = guardPoolConnections(new Pool({ connectionString: testDatabaseUrl(), max: 2, application_name: applicationName }), (error) => reported.push(error.message));
+    const pool = guardPoolConnections(new Pool({ connectionString: testDatabaseUrl(), max: 2, application_name: applicationName }), (error) =>
+      reported.push(error.message),
+    );
     try {
       const client = await pool.connect();
       // Checked out and idle inside a transaction: pg-pool has no listener on it now.

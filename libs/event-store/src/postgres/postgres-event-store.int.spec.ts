@@ -137,9 +137,7 @@ describe('PostgresEventStore specifics', () => {
     await store.appendToStream(uniqueStreamId('first'), events, 'no_stream');
     const second = uniqueStreamId('second');
 
-    await expect(store.appendToStream(second, [...eventsOf(1), ...events], 'no_stream')).rejects.toBeInstanceOf(
-      DuplicateEventIdError,
-    );
+    await expect(store.appendToStream(second, [...eventsOf(1), ...events], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
     expect(await store.readStream(second)).toEqual([]);
     await expect(store.appendToStream(second, eventsOf(1), 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
   });

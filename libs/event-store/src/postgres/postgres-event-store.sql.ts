@@ -101,13 +101,7 @@ export function appendSql(schema: string, mode: AppendMode): string {
     FROM appended a ORDER BY a.global_position DESC LIMIT 1`;
 }
 
-export function appendParameters(
-  streamId: string,
-  count: number,
-  expected: ExpectedRevision,
-  batchJson: string,
-  channel: string,
-): unknown[] {
+export function appendParameters(streamId: string, count: number, expected: ExpectedRevision, batchJson: string, channel: string): unknown[] {
   const parameters: unknown[] = [streamId, count, batchJson, channel];
   if (typeof expected === 'bigint') parameters.push(expected.toString());
   return parameters;

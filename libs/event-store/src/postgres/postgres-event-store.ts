@@ -108,7 +108,11 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromRevision ?? 0n;
     const limit = options.maxCount ?? null;
     try {
-      const result = await executor.query<EventRow>({ name: `${this.schema}-read-stream`, text: readStreamSql(this.schema), values: [streamId, from.toString(), limit] });
+      const result = await executor.query<EventRow>({
+        name: `${this.schema}-read-stream`,
+        text: readStreamSql(this.schema),
+        values: [streamId, from.toString(), limit],
+      });
       return result.rows.map(toRecordedEvent);
     } catch (error) {
       throw toEventStoreError(error, 'readStream');
@@ -164,10 +168,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
-  async withTransaction<T>(
-    work: (transaction: PostgresEventStoreTransaction) => Promise<T>,
-    operation = 'transaction',
-  ): Promise<T> {
+  async withTransaction<T>(work: (transaction: PostgresEventStoreTransaction) => Promise<T>, operation = 'transaction'): Promise<T> {
     const client = await this.connect(operation);
     let broken = false;
     try {
@@ -205,17 +206,10 @@ export class PostgresEventStore implements EventStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  private async append(
-    executor: Queryable,
-    streamId: string,
-    events: EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  private async append(executor: Queryable, streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`appendToStream(${streamId}) needs at least one event`);
     const mode = appendModeOf(expected);
-    const batch = JSON.stringify(
-      events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
-    );
+    const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
     let rows: AppendRow[];
     try {
       const result = await executor.query<AppendRow>({

@@ -1,12 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import {
-  START_POSITION,
-  type GlobalPosition,
-  type ReadAllOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-} from '../event-store.port';
+import { START_POSITION, type GlobalPosition, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '../event-store.port';
 import { isUnavailableError } from './postgres-error-mapping';
 import { DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_MIN_RETRY_DELAY_MS, retryDelayMs } from '../retry-delay';
 
@@ -136,10 +129,7 @@ export class PostgresSubscription implements Subscription {
     }
     if (!this.isActive) {
       const key = `pushmfa-event-store:${this.settings.schema}:${this.options.subscriptionId}`;
-      const result = await this.listener.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
-        [key],
-      );
+      const result = await this.listener.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [key]);
       this.isActive = result.rows[0]?.locked === true;
     }
     return this.isActive;
@@ -177,4 +167,3 @@ export class PostgresSubscription implements Subscription {
     });
   }
 }
-

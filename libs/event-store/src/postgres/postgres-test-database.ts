@@ -22,9 +22,7 @@ export async function connectTestPool(max = 12): Promise<Pool> {
   } catch (error) {
     await pool.end();
     const where = url.replace(/\/\/[^@/]*@/, '//');
-    throw new Error(
-      `PostgreSQL is required for this test and is not reachable at ${where} (set DATABASE_URL): ${String(error)}`,
-    );
+    throw new Error(`PostgreSQL is required for this test and is not reachable at ${where} (set DATABASE_URL): ${String(error)}`);
   }
   return pool;
 }

@@ -30,7 +30,10 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const body = JSON.stringify({ ...problem.body, correlationId });
     if (isFastifyReply(response)) {
       if (response.sent) return;
-      void response.code(problem.status).headers({ ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE }).send(body);
+      void response
+        .code(problem.status)
+        .headers({ ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE })
+        .send(body);
       return;
     }
     // A Nest middleware failed: it only has the raw Node response.

@@ -42,7 +42,15 @@ const STATUS_CODES: Record<number, ProblemCode> = {
 export function problemBody(code: ProblemCode, detail: string | undefined, extras: ProblemExtras = {}): ProblemBody {
   const { status, title } = PROBLEM_CODES[code];
   const { retryAfterSeconds: _retryAfter, retryAfterMs, ...members } = extras;
-  return { ...members, ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }), type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail: detail ?? title, code };
+  return {
+    ...members,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) }),
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title,
+    status,
+    detail: detail ?? title,
+    code,
+  };
 }
 
 export function fieldErrorsFromZodIssues(issues: readonly ZodLikeIssue[]): FieldError[] {
@@ -67,7 +75,12 @@ function isZodError(error: unknown): error is Error & { issues: ZodLikeIssue[] }
 }
 
 // The database's unavailability is classified once, in @pushmfa/postgres; these are the cache's and the broker's clients.
-const CONNECTION_FAILURE_NAMES = new Set(['EventStoreUnavailableError', 'MaxRetriesPerRequestError', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded']);
+const CONNECTION_FAILURE_NAMES = new Set([
+  'EventStoreUnavailableError',
+  'MaxRetriesPerRequestError',
+  'KafkaJSConnectionError',
+  'KafkaJSNumberOfRetriesExceeded',
+]);
 const CONNECTION_FAILURE_MESSAGES = /^Connection is closed/;
 
 /** A store or the broker is down: tagged `code: 'unavailable'`, the database unavailable, a connection failure of ioredis or kafkajs. */

@@ -3,7 +3,10 @@ import { ReadinessMetrics } from './readiness-metrics';
 import { ReadinessRegistry } from './readiness.registry';
 
 function sampleOf(text: string, series: string): string | undefined {
-  return text.split('\n').find((line) => line.startsWith(series + ' '))?.split(' ')[1];
+  return text
+    .split('\n')
+    .find((line) => line.startsWith(series + ' '))
+    ?.split(' ')[1];
 }
 
 describe('readiness metrics', () => {

@@ -49,8 +49,12 @@ describe('redactSecrets', () => {
 
 describe('sanitizeHeaders', () => {
   it('hides credentials and signatures whatever their case', () => {
-    expect(
-      sanitizeHeaders({ Authorization: 'Bearer x', 'x-signature': 'sig', cookie: 'c', 'x-device-id': 'd', 'x-api-key': 'k' }),
-    ).toEqual({ Authorization: '[Redacted]', 'x-signature': '[Redacted]', cookie: '[Redacted]', 'x-device-id': 'd', 'x-api-key': '[Redacted]' });
+    expect(sanitizeHeaders({ Authorization: 'Bearer x', 'x-signature': 'sig', cookie: 'c', 'x-device-id': 'd', 'x-api-key': 'k' })).toEqual({
+      Authorization: '[Redacted]',
+      'x-signature': '[Redacted]',
+      cookie: '[Redacted]',
+      'x-device-id': 'd',
+      'x-api-key': '[Redacted]',
+    });
   });
 });

@@ -35,7 +35,10 @@ export function installProcessErrorGuard(app: INestApplication, options: Process
   const log =
     options.log ??
     ((kind: UnhandledErrorKind, error: unknown) =>
-      logger.error({ err: error, kind }, `unhandled ${kind === 'uncaught_exception' ? 'error' : 'promise rejection'} (a bug; the process keeps running): ${describe(error)}`));
+      logger.error(
+        { err: error, kind },
+        `unhandled ${kind === 'uncaught_exception' ? 'error' : 'promise rejection'} (a bug; the process keeps running): ${describe(error)}`,
+      ));
   const onException = (error: unknown): void => {
     count('uncaught_exception');
     log('uncaught_exception', error);

@@ -2,7 +2,9 @@ import { installProcessErrorGuard, type UnhandledErrorKind } from './process-err
 
 /** The listener the guard added for `event` (called directly: emitting on jest's own process would reach jest too). */
 function addedListener(event: 'uncaughtException' | 'unhandledRejection', before: unknown[]): (error: unknown) => void {
-  const added = (event === 'uncaughtException' ? process.listeners('uncaughtException') : process.listeners('unhandledRejection')).filter((listener) => !before.includes(listener));
+  const added = (event === 'uncaughtException' ? process.listeners('uncaughtException') : process.listeners('unhandledRejection')).filter(
+    (listener) => !before.includes(listener),
+  );
   expect(added).toHaveLength(1);
   return added[0] as (error: unknown) => void;
 }
@@ -13,7 +15,10 @@ describe('the process error guard', () => {
     const logged: Array<[UnhandledErrorKind, unknown]> = [];
     const exceptionsBefore = process.listeners('uncaughtException');
     const rejectionsBefore = process.listeners('unhandledRejection');
-    const uninstall = installProcessErrorGuard({ get: () => undefined } as never, { count: (kind) => counted.push(kind), log: (kind, error) => logged.push([kind, error]) });
+    const uninstall = installProcessErrorGuard({ get: () => undefined } as never, {
+      count: (kind) => counted.push(kind),
+      log: (kind, error) => logged.push([kind, error]),
+    });
     const onException = addedListener('uncaughtException', exceptionsBefore);
     const onRejection = addedListener('unhandledRejection', rejectionsBefore);
     uninstall();

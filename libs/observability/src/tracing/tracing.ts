@@ -15,9 +15,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   if (sdk) return;
   const exportEnabled = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   // A no-op processor still makes the SDK install a real tracer provider, so ids are generated.
-  const spanProcessor: SpanProcessor = exportEnabled
-    ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })
-    : new NoopSpanProcessor();
+  const spanProcessor: SpanProcessor = exportEnabled ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }) : new NoopSpanProcessor();
   sdk = new NodeSDK({
     serviceName,
     textMapPropagator: new W3CTraceContextPropagator(),

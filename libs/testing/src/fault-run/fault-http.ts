@@ -7,7 +7,12 @@ export interface FaultAnswer {
 
 const REQUEST_TIMEOUT_MS = 35_000;
 
-export async function call(baseUrl: string, method: string, path: string, options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<FaultAnswer> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<FaultAnswer> {
   try {
     const response = await fetch(baseUrl + path, {
       method,

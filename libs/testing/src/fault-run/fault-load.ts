@@ -74,7 +74,10 @@ export class PhoneFleet {
         for (const item of (pending.body.items ?? []) as Array<{ challengeId: string }>) {
           if (!this.numbers.has(item.challengeId) || this.approved.has(item.challengeId)) continue;
           const numberMatch = this.numbers.get(item.challengeId);
-          const answer = await callAsPhone(this.urls, user, 'POST', `/v1/device/challenges/${item.challengeId}/response`, { decision: 'approve', ...(numberMatch ? { numberMatch } : {}) });
+          const answer = await callAsPhone(this.urls, user, 'POST', `/v1/device/challenges/${item.challengeId}/response`, {
+            decision: 'approve',
+            ...(numberMatch ? { numberMatch } : {}),
+          });
           if (answer.status === 200 && answer.body.status === 'approved') this.approved.add(item.challengeId);
           else if (!isAllowedOutageAnswer(answer)) this.wrong.add('phone approve', answer);
         }
@@ -138,9 +141,18 @@ export class ChallengeLoad {
     const body = { userId: user.userId, context: { application: `faults ${this.label} #${index}`, ipAddress: '203.0.113.7' } };
     const giveUpAt = Date.now() + ISSUE_GIVE_UP_MS;
     for (let attempt = 1; ; attempt++) {
-      const answer = await call(this.urls.challenge, 'POST', '/v1/challenges', { bearer: this.workspace.platformKey, body, headers: { 'idempotency-key': key } });
+      const answer = await call(this.urls.challenge, 'POST', '/v1/challenges', {
+        bearer: this.workspace.platformKey,
+        body,
+        headers: { 'idempotency-key': key },
+      });
       if (answer.status === 201) {
-        const challenge = { challengeId: answer.body.challengeId as string, userId: user.userId, numberMatch: answer.body.numberMatch as string | undefined, attempts: attempt };
+        const challenge = {
+          challengeId: answer.body.challengeId as string,
+          userId: user.userId,
+          numberMatch: answer.body.numberMatch as string | undefined,
+          attempts: attempt,
+        };
         this.phones.expect(challenge.challengeId, challenge.numberMatch);
         this.issued.push(challenge);
         return;
@@ -200,26 +212,41 @@ export async function checkOutcomes(
 ): Promise<OutcomeCheck> {
   const problems: string[] = [];
   const byStatus: Record<string, number> = {};
-  const finals = await readAll(challenges, async (challenge) => {
-    const answer = await call(urls.challenge, 'GET', `/v1/challenges/${challenge.challengeId}`, { bearer: workspace.platformKey });
-    return answer.status === 200 && answer.body.status !== 'pending' ? (answer.body.status as string) : undefined;
-  }, FINAL_STATE_WITHIN_MS);
+  const finals = await readAll(
+    challenges,
+    async (challenge) => {
+      const answer = await call(urls.challenge, 'GET', `/v1/challenges/${challenge.challengeId}`, { bearer: workspace.platformKey });
+      return answer.status === 200 && answer.body.status !== 'pending' ? (answer.body.status as string) : undefined;
+    },
+    FINAL_STATE_WITHIN_MS,
+  );
   for (const challenge of challenges) {
     const final = finals.get(challenge);
     byStatus[final ?? 'pending'] = (byStatus[final ?? 'pending'] ?? 0) + 1;
-    if (final === undefined) problems.push(`challenge ${challenge.challengeId} is still pending ${FINAL_STATE_WITHIN_MS / 1000} s after the load stopped (its phone ${phones.hasApproved(challenge.challengeId) ? 'approved it' : 'never saw it approved'})`);
-    else if (phones.hasApproved(challenge.challengeId) && final !== 'approved') problems.push(`challenge ${challenge.challengeId} was approved by its phone but is ${final}`);
+    if (final === undefined)
+      problems.push(
+        `challenge ${challenge.challengeId} is still pending ${FINAL_STATE_WITHIN_MS / 1000} s after the load stopped (its phone ${phones.hasApproved(challenge.challengeId) ? 'approved it' : 'never saw it approved'})`,
+      );
+    else if (phones.hasApproved(challenge.challengeId) && final !== 'approved')
+      problems.push(`challenge ${challenge.challengeId} was approved by its phone but is ${final}`);
     else if (final !== 'approved') problems.push(`challenge ${challenge.challengeId} ended ${final}, not approved`);
   }
   const settled = challenges.filter((challenge) => finals.has(challenge));
   const lastSeen = new Map<IssuedChallenge, string>();
-  const reported = await readAll(settled, async (challenge) => {
-    const answer = await call(urls.reporting, 'GET', `/v1/reports/mfa/${challenge.challengeId}`, { bearer: workspace.adminKey });
-    lastSeen.set(challenge, answer.status === 200 ? `status ${answer.body.status}` : describeAnswer(answer));
-    return answer.status === 200 && answer.body.status === REPORT_STATUS_OF[finals.get(challenge)!] ? true : undefined;
-  }, REPORTED_WITHIN_MS);
+  const reported = await readAll(
+    settled,
+    async (challenge) => {
+      const answer = await call(urls.reporting, 'GET', `/v1/reports/mfa/${challenge.challengeId}`, { bearer: workspace.adminKey });
+      lastSeen.set(challenge, answer.status === 200 ? `status ${answer.body.status}` : describeAnswer(answer));
+      return answer.status === 200 && answer.body.status === REPORT_STATUS_OF[finals.get(challenge)!] ? true : undefined;
+    },
+    REPORTED_WITHIN_MS,
+  );
   for (const challenge of settled) {
-    if (!reported.has(challenge)) problems.push(`the report answers ${lastSeen.get(challenge)} for challenge ${challenge.challengeId}, the challenge service ${finals.get(challenge)} (the report's word: ${REPORT_STATUS_OF[finals.get(challenge)!]})`);
+    if (!reported.has(challenge))
+      problems.push(
+        `the report answers ${lastSeen.get(challenge)} for challenge ${challenge.challengeId}, the challenge service ${finals.get(challenge)} (the report's word: ${REPORT_STATUS_OF[finals.get(challenge)!]})`,
+      );
     const sends = sendsOf(challenge.challengeId);
     if (sends > maxSendsPerPush) problems.push(`challenge ${challenge.challengeId} was pushed ${sends} times (bound ${maxSendsPerPush})`);
   }

@@ -123,7 +123,13 @@ export function sendsPerChallenge(stack: FaultStack): Map<string, number> {
  * One fault under steady load: load for `beforeMs`, inject, watch readiness for `outageMs`, end the fault, wait for
  * every service to be ready (at most 15 s), load for `afterMs`, stop asking and check every promise.
  */
-export async function runFaultScenario(stack: FaultStack, workspace: FaultWorkspace, phones: PhoneFleet, scenario: FaultScenario, settings: FaultRunSettings): Promise<FaultScenarioResult> {
+export async function runFaultScenario(
+  stack: FaultStack,
+  workspace: FaultWorkspace,
+  phones: PhoneFleet,
+  scenario: FaultScenario,
+  settings: FaultRunSettings,
+): Promise<FaultScenarioResult> {
   const started = Date.now();
   const log = (line: string) => settings.log?.(`${scenario.name}: ${line}`);
   const problems: string[] = [];
@@ -159,7 +165,8 @@ export async function runFaultScenario(stack: FaultStack, workspace: FaultWorksp
   await load.stop();
   log(`load stopped: ${load.issued.length} issued, ${load.gaveUp} given up; checking outcomes`);
   for (const exited of stack.exitedServices()) problems.push(`${exited.name} exited (code ${exited.code}, signal ${exited.signal}):\n${exited.output}`);
-  for (const { name, count } of await stack.unhandledErrors()) problems.push(`${name} counted ${count} unhandled error(s) (pushmfa_unhandled_errors_total): see its log`);
+  for (const { name, count } of await stack.unhandledErrors())
+    problems.push(`${name} counted ${count} unhandled error(s) (pushmfa_unhandled_errors_total): see its log`);
   const deadLettered = (await stack.deadLettered()) - deadLetteredBefore;
   if (deadLettered > 0) problems.push(`${deadLettered} record(s) were dead-lettered during the fault (an outage must be retried, never dead-lettered)`);
   if (load.gaveUp > 0) problems.push(`${load.gaveUp} challenge(s) were never issued although the platform retried for 90 s`);

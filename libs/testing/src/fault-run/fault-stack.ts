@@ -82,7 +82,10 @@ export class FaultStack {
       } else {
         brokers = options.kafka.brokers;
       }
-      const topicPrefix = `f${options.label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12)}${randomBytes(4).toString('hex')}.`;
+      const topicPrefix = `f${options.label
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 12)}${randomBytes(4).toString('hex')}.`;
       await ensureTopics(brokers, topicPrefix, kafkaSecurityAs('admin'));
       if (!kafka) cleanups.push(() => deleteTopics(brokers.split(','), topicPrefix));
 
@@ -225,7 +228,9 @@ export class FaultStack {
   async unhandledErrors(): Promise<Array<{ name: ServiceName; count: number }>> {
     const counts = await Promise.all(
       [...this.running.values()].map(async (service) => {
-        const text = await fetch(`${service.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).catch(() => '');
+        const text = await fetch(`${service.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })
+          .then((r) => r.text())
+          .catch(() => '');
         const count = text
           .split('\n')
           .filter((line) => line.startsWith('pushmfa_unhandled_errors_total'))
@@ -267,7 +272,9 @@ export class FaultStack {
     if (this.options.logDir) {
       mkdirSync(this.options.logDir, { recursive: true });
       for (const service of services) writeFileSync(join(this.options.logDir, `${this.options.label}.${service.name}.log`), service.output());
-      this.previousOutputs.forEach(({ name, output }, index) => writeFileSync(join(this.options.logDir!, `${this.options.label}.${name}.killed-${index + 1}.log`), output));
+      this.previousOutputs.forEach(({ name, output }, index) =>
+        writeFileSync(join(this.options.logDir!, `${this.options.label}.${name}.killed-${index + 1}.log`), output),
+      );
       writeFileSync(join(this.options.logDir, `${this.options.label}.postgres.log`), this.pg.log());
       if (this.kafka) writeFileSync(join(this.options.logDir, `${this.options.label}.kafka.log`), this.kafka.log());
     }

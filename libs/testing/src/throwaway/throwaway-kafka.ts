@@ -58,7 +58,9 @@ function clusterId(): string {
 function scramUsers(securityDir: string): { admin: { name: string; password: string }; all: Array<{ name: string; password: string }> } {
   const file = join(securityDir, 'credentials.env');
   if (!existsSync(file) || !existsSync(join(securityDir, 'broker-keystore.pem'))) {
-    throw new Error(`throwaway Kafka: no broker certificate or credentials in ${securityDir}; run "bash deploy/local/infra.sh up" once (it makes them), or set PUSHMFA_KAFKA_SECURITY_DIR`);
+    throw new Error(
+      `throwaway Kafka: no broker certificate or credentials in ${securityDir}; run "bash deploy/local/infra.sh up" once (it makes them), or set PUSHMFA_KAFKA_SECURITY_DIR`,
+    );
   }
   const values = new Map<string, string>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -134,7 +136,17 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
 </Configuration>
 `,
   );
-  const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, `-Dkafka.logs.dir=${logs}`, '-cp', `${libs}/*`];
+  const jvm = [
+    '-Xms256m',
+    '-Xmx512m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`,
+    `-Dkafka.logs.dir=${logs}`,
+    '-cp',
+    `${libs}/*`,
+  ];
   try {
     const scram = users.all.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
     await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', properties, ...scram], { timeout: 90_000 });
@@ -153,7 +165,14 @@ export async function startThrowawayKafka(label: string): Promise<ThrowawayKafka
     started.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));
     started.stderr?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));
     const deadline = Date.now() + 90_000;
-    const admin = new Kafka({ clientId: 'pushmfa-throwaway-kafka', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, ...testKafkaOptions('admin') }).admin();
+    const admin = new Kafka({
+      clientId: 'pushmfa-throwaway-kafka',
+      brokers: [brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 1000,
+      ...testKafkaOptions('admin'),
+    }).admin();
     for (;;) {
       if (started.exitCode !== null) throw new Error(`throwaway Kafka exited with ${started.exitCode}:\n${stdout}\n${readLog()}`);
       try {

@@ -33,7 +33,9 @@ function asServerUser(dir: string): { command: (binary: string, args: string[]) 
   let uid: number;
   let gid: number;
   try {
-    const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith(`${user}:`));
+    const passwd = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith(`${user}:`));
     const fields = passwd?.split(':') ?? [];
     uid = Number(fields[2]);
     gid = Number(fields[3]);

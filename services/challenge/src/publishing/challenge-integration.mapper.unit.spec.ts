@@ -17,7 +17,9 @@ const when = '2026-11-22T10:00:00.000Z';
 
 describe('challenge integration mapper', () => {
   it('publishes ChallengeIssued without the number to match', () => {
-    const message = mapChallengeEvent(recorded('ChallengeIssued', { ...base, workspaceId: 'ws1', createdAt: when, expiresAt: when, numberMatch: '47', context: {}, devices: [] }));
+    const message = mapChallengeEvent(
+      recorded('ChallengeIssued', { ...base, workspaceId: 'ws1', createdAt: when, expiresAt: when, numberMatch: '47', context: {}, devices: [] }),
+    );
     expect(message).toMatchObject({ type: 'ChallengeIssued', key: 'c1', workspaceId: 'ws1', data: { numberMatchRequired: true } });
     expect(JSON.stringify(message)).not.toContain('47');
     expect(challengeEventSchemas.ChallengeIssued[1].strict().parse(message!.data)).toBeTruthy();

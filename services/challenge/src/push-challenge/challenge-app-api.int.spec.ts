@@ -67,11 +67,19 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
       expect(tab.body).toEqual({
         items: [
           { challengeId: second.challengeId, createdAt: expect.any(String), expiresAt: second.expiresAt, context: {}, numberMatchRequired: true },
-          { challengeId: first.challengeId, createdAt: expect.any(String), expiresAt: first.expiresAt, context: { application: 'VPN' }, numberMatchRequired: true },
+          {
+            challengeId: first.challengeId,
+            createdAt: expect.any(String),
+            expiresAt: first.expiresAt,
+            context: { application: 'VPN' },
+            numberMatchRequired: true,
+          },
         ],
       });
       expect(JSON.stringify(tab.body)).not.toContain('numberMatch"');
-      expect((await service.device(alice, 'GET', '/v1/device/challenges?status=pending')).body.items.map((i: { challengeId: string }) => i.challengeId)).not.toContain(first.challengeId);
+      expect(
+        (await service.device(alice, 'GET', '/v1/device/challenges?status=pending')).body.items.map((i: { challengeId: string }) => i.challengeId),
+      ).not.toContain(first.challengeId);
     });
 
     it('refuses another status filter, naming the field', async () => {
@@ -94,7 +102,12 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
       expect(lockedUntil).toBeGreaterThanOrEqual(before + 60_000 - 1000);
       expect(lockedUntil).toBeLessThanOrEqual(Date.now() + 60_000);
       const published = await world.publishedFor(body.challengeId, ['ChallengeIssued', 'ChallengeDenied', 'FraudReported']);
-      expect(published.find((e) => e.type === 'FraudReported')?.data).toEqual({ challengeId: body.challengeId, userId: dave.userId, deviceId: dave.deviceId, lockedUntil: events[2]!.data.lockedUntil });
+      expect(published.find((e) => e.type === 'FraudReported')?.data).toEqual({
+        challengeId: body.challengeId,
+        userId: dave.userId,
+        deviceId: dave.deviceId,
+        lockedUntil: events[2]!.data.lockedUntil,
+      });
 
       const locked = await issue(lockable, dave.userId);
       expect(locked).toMatchObject({ status: 423, body: { code: 'push_locked' } });
@@ -159,7 +172,10 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
 
       const other = (await issue(ws, ivan.userId)).body;
       await service.device(ivan, 'POST', `/v1/device/challenges/${other.challengeId}/response`, { decision: 'deny' });
-      expect(await service.call('POST', `/v1/challenges/${other.challengeId}/resend`, { key: ws.platformKey })).toMatchObject({ status: 409, body: { code: 'challenge_not_pending' } });
+      expect(await service.call('POST', `/v1/challenges/${other.challengeId}/resend`, { key: ws.platformKey })).toMatchObject({
+        status: 409,
+        body: { code: 'challenge_not_pending' },
+      });
       expect((await service.call('POST', `/v1/challenges/${randomUUID()}/resend`, { key: ws.platformKey })).status).toBe(404);
     });
   });
@@ -169,7 +185,10 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
       const judy = await world.pairDevice(ws, userOf('judy'));
       const key = { 'idempotency-key': `sign-in-${randomUUID()}` };
       const body = { context: { application: 'Mail', ipAddress: '203.0.113.9' } };
-      const [first, second] = await Promise.all([issue(ws, judy.userId, body, key), issue(ws, judy.userId, { context: { ipAddress: '203.0.113.9', application: 'Mail' } }, key)]);
+      const [first, second] = await Promise.all([
+        issue(ws, judy.userId, body, key),
+        issue(ws, judy.userId, { context: { ipAddress: '203.0.113.9', application: 'Mail' } }, key),
+      ]);
       expect(first.status).toBe(201);
       expect(second).toEqual(expect.objectContaining({ status: 201, body: first.body }));
       const third = await issue(ws, judy.userId, body, key);
@@ -190,7 +209,9 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
       const inOther = await issue(lockable, other.userId, {}, key);
       expect(inOther.body.challengeId).not.toBe(inWs.body.challengeId);
 
-      await world.db.query(`update challenge.idempotency_keys set created_at = now() - interval '25 hours' where idempotency_key = $1`, [key['idempotency-key']]);
+      await world.db.query(`update challenge.idempotency_keys set created_at = now() - interval '25 hours' where idempotency_key = $1`, [
+        key['idempotency-key'],
+      ]);
       const later = await issue(ws, user.userId, { context: { application: 'other' } }, key);
       expect(later.status).toBe(201);
       expect(later.body.challengeId).not.toBe(inWs.body.challengeId);

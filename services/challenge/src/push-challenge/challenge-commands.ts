@@ -75,7 +75,10 @@ export class ChallengeCommands {
       const newEvents = pushChallengeDecider.decide(command, state);
       if (newEvents.length === 0) return { state, newEvents };
       try {
-        await this.runtime.store.withTransaction((tx) => this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision), 'challenge command');
+        await this.runtime.store.withTransaction(
+          (tx) => this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision),
+          'challenge command',
+        );
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt, error);
@@ -98,7 +101,11 @@ export class ChallengeCommands {
    * `command`: builds the command from what the transaction read. A domain refusal rolls back and is answered
    * with its code (and Retry-After where it has one).
    */
-  async executeForUser(read: LoadedChallenge, workspaceId: string, command: (admission: IssueAdmission, now: Date) => PushChallengeCommand): Promise<UserCommandResult> {
+  async executeForUser(
+    read: LoadedChallenge,
+    workspaceId: string,
+    command: (admission: IssueAdmission, now: Date) => PushChallengeCommand,
+  ): Promise<UserCommandResult> {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
     for (let attempt = 1; ; attempt++) {
@@ -114,7 +121,9 @@ export class ChallengeCommands {
           await this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision);
           const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
           touched.set(challengeId, { events: newEvents, state: decided });
-          const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type)) ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched) : [];
+          const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type))
+            ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched)
+            : [];
           return { state: decided, newEvents, cancelled, touched };
         }, 'challenge command');
       } catch (error) {
@@ -158,13 +167,27 @@ export class ChallengeCommands {
 
   private async loadIn(tx: PostgresEventStoreTransaction, challengeId: string): Promise<{ state: PushChallengeState; revision: bigint }> {
     const events = await tx.readStream(challengeStreamId(challengeId));
-    const state = foldEvents(pushChallengeDecider, events.flatMap((e) => pushChallengeEvents.readDomainEvent(e) ?? []));
+    const state = foldEvents(
+      pushChallengeDecider,
+      events.flatMap((e) => pushChallengeEvents.readDomainEvent(e) ?? []),
+    );
     return { state, revision: BigInt(events.length) - 1n };
   }
 
   /** Appends in the caller's transaction, naming the revision expected, and updates the read models with it. */
-  async append(tx: PostgresEventStoreTransaction, challengeId: string, workspaceId: string, events: PushChallengeEvent[], expected: ExpectedRevision): Promise<void> {
-    const metadata: EventMetadata = { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
+  async append(
+    tx: PostgresEventStoreTransaction,
+    challengeId: string,
+    workspaceId: string,
+    events: PushChallengeEvent[],
+    expected: ExpectedRevision,
+  ): Promise<void> {
+    const metadata: EventMetadata = {
+      workspaceId,
+      correlationId: currentCorrelationId(),
+      traceparent: currentTraceparent(),
+      occurredAt: new Date().toISOString(),
+    };
     await tx.appendToStream(
       challengeStreamId(challengeId),
       events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),

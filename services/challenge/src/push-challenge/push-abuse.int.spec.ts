@@ -25,7 +25,11 @@ describe('fraud reports, push locks and push bombing limits', () => {
       world.workspace(service, { minSecondsBetweenPushes: 60, numberMatching: 'off' }),
       world.workspace(service, { numberMismatchLockThreshold: 3, fraudLockMinutes: 1, maxChallengesPerUserPer10Min: 50 }),
     ]);
-    await world.eventually(() => other.call('GET', `/v1/challenges/${randomUUID()}`, { key: lockable.platformKey }), (a) => a.status === 404, 'the second instance to know the keys');
+    await world.eventually(
+      () => other.call('GET', `/v1/challenges/${randomUUID()}`, { key: lockable.platformKey }),
+      (a) => a.status === 404,
+      'the second instance to know the keys',
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -33,14 +37,18 @@ describe('fraud reports, push locks and push bombing limits', () => {
   });
 
   const userOf = (name: string) => `${name}-${randomUUID()}`;
-  const issue = (workspace: TestWorkspace, userId: string, via = service) => via.call('POST', '/v1/challenges', { key: workspace.platformKey, body: { userId } });
-  const resend = (workspace: TestWorkspace, challengeId: string, via = service) => via.call('POST', `/v1/challenges/${challengeId}/resend`, { key: workspace.platformKey });
-  const respond = (device: TestDevice, challengeId: string, body: Record<string, unknown>, via = service) => via.device(device, 'POST', `/v1/device/challenges/${challengeId}/response`, body);
+  const issue = (workspace: TestWorkspace, userId: string, via = service) =>
+    via.call('POST', '/v1/challenges', { key: workspace.platformKey, body: { userId } });
+  const resend = (workspace: TestWorkspace, challengeId: string, via = service) =>
+    via.call('POST', `/v1/challenges/${challengeId}/resend`, { key: workspace.platformKey });
+  const respond = (device: TestDevice, challengeId: string, body: Record<string, unknown>, via = service) =>
+    via.device(device, 'POST', `/v1/device/challenges/${challengeId}/response`, body);
   const fraud = (device: TestDevice, challengeId: string, via = service) => respond(device, challengeId, { decision: 'deny', fraud: true }, via);
   const wrongNumberOf = (numberMatch: string) => String((Number(numberMatch) + 1) % 100).padStart(2, '0');
   const types = async (challengeId: string) => (await world.storedEvents(challengeId)).map((e) => e.type);
   const lockOf = async (userId: string) =>
-    (await world.db.query<{ reason: string; locked_until: Date }>('select reason, locked_until from challenge.push_locks where user_id = $1', [userId])).rows[0];
+    (await world.db.query<{ reason: string; locked_until: Date }>('select reason, locked_until from challenge.push_locks where user_id = $1', [userId]))
+      .rows[0];
 
   async function expectLocked(workspace: TestWorkspace, userId: string): Promise<void> {
     const locked = await issue(workspace, userId);
@@ -59,7 +67,11 @@ describe('fraud reports, push locks and push bombing limits', () => {
       expect(stored.map((e) => e.type)).toEqual(['ChallengeIssued', 'ChallengeDenied', 'FraudReported']);
       expect(stored[2]!.data).toMatchObject({ deviceId: phone.deviceId, challengeStatus: 'denied' });
       const published = await world.publishedFor(body.challengeId, ['FraudReported']);
-      expect(published.find((e) => e.type === 'FraudReported')?.data).toMatchObject({ deviceId: phone.deviceId, challengeStatus: 'denied', lockedUntil: stored[2]!.data.lockedUntil });
+      expect(published.find((e) => e.type === 'FraudReported')?.data).toMatchObject({
+        deviceId: phone.deviceId,
+        challengeStatus: 'denied',
+        lockedUntil: stored[2]!.data.lockedUntil,
+      });
       await expectLocked(lockable, phone.userId);
       expect(await lockOf(phone.userId)).toMatchObject({ reason: 'fraud_report' });
       // The app retrying the same report records nothing more.
@@ -90,7 +102,10 @@ describe('fraud reports, push locks and push bombing limits', () => {
       const approvedEvents = await world.storedEvents(approvedOne.challengeId);
       expect(approvedEvents.map((e) => e.type)).toEqual(['ChallengeIssued', 'ChallengeApproved', 'FraudReported']);
       expect(approvedEvents[2]!.data).toMatchObject({ deviceId: tablet.deviceId, challengeStatus: 'approved' });
-      expect((await world.storedEvents(deniedOne.challengeId)).find((e) => e.type === 'FraudReported')?.data).toMatchObject({ deviceId: tablet.deviceId, challengeStatus: 'denied' });
+      expect((await world.storedEvents(deniedOne.challengeId)).find((e) => e.type === 'FraudReported')?.data).toMatchObject({
+        deviceId: tablet.deviceId,
+        challengeStatus: 'denied',
+      });
       await expectLocked(lockable, userId);
     });
 
@@ -126,7 +141,10 @@ describe('fraud reports, push locks and push bombing limits', () => {
         const resent = await resend(lockable, challenge.challengeId, other);
         expect(resent).toMatchObject({ status: 423, body: { code: 'push_locked' } });
         expect(Number(resent.headers.get('retry-after'))).toBeGreaterThan(0);
-        expect(await respond(phone, challenge.challengeId, { decision: 'approve', numberMatch: challenge.numberMatch })).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+        expect(await respond(phone, challenge.challengeId, { decision: 'approve', numberMatch: challenge.numberMatch })).toMatchObject({
+          status: 423,
+          body: { code: 'push_locked' },
+        });
       }
       expect((await longPoll).body.status).toBe('cancelled');
       const published = await world.publishedFor(second.challengeId, ['ChallengeCancelled']);
@@ -160,7 +178,9 @@ describe('fraud reports, push locks and push bombing limits', () => {
         } else {
           expect([423, 409]).toContain(approval.status);
           expect(rows.some((r) => r.type === 'ChallengeApproved')).toBe(false);
-          expect(rows.find((r) => r.stream_id === `challenge-${target.challengeId}` && r.type === 'ChallengeCancelled')?.data).toMatchObject({ reason: 'push_locked' });
+          expect(rows.find((r) => r.stream_id === `challenge-${target.challengeId}` && r.type === 'ChallengeCancelled')?.data).toMatchObject({
+            reason: 'push_locked',
+          });
         }
       }
     });
@@ -221,7 +241,9 @@ describe('fraud reports, push locks and push bombing limits', () => {
       const phone = await world.pairDevice(guessing, userId);
       const guessWrong = async () => {
         const { body } = await issue(guessing, userId);
-        expect((await respond(phone, body.challengeId, { decision: 'approve', numberMatch: wrongNumberOf(body.numberMatch) })).body.code).toBe('number_mismatch');
+        expect((await respond(phone, body.challengeId, { decision: 'approve', numberMatch: wrongNumberOf(body.numberMatch) })).body.code).toBe(
+          'number_mismatch',
+        );
         return body;
       };
       await guessWrong();
@@ -237,7 +259,10 @@ describe('fraud reports, push locks and push bombing limits', () => {
       expect(stored.map((e) => e.type)).toEqual(['ChallengeIssued', 'ChallengeDenied', 'PushLocked']);
       expect(stored[2]!.data).toMatchObject({ reason: 'number_mismatch', consecutiveMismatches: 3, userId });
       expect(Date.parse(stored[2]!.data.lockedUntil as string)).toBeGreaterThan(Date.now() + 50_000);
-      expect((await world.publishedFor(third.challengeId, ['PushLocked'])).find((e) => e.type === 'PushLocked')?.data).toMatchObject({ reason: 'number_mismatch', consecutiveMismatches: 3 });
+      expect((await world.publishedFor(third.challengeId, ['PushLocked'])).find((e) => e.type === 'PushLocked')?.data).toMatchObject({
+        reason: 'number_mismatch',
+        consecutiveMismatches: 3,
+      });
       expect((await world.storedEvents(pending.challengeId)).map((e) => [e.type, e.data.reason])).toContainEqual(['ChallengeCancelled', 'push_locked']);
       await expectLocked(guessing, userId);
       expect(await lockOf(userId)).toMatchObject({ reason: 'number_mismatch' });
@@ -246,9 +271,16 @@ describe('fraud reports, push locks and push bombing limits', () => {
     it('locks exactly once when the threshold-th wrong numbers arrive at the same moment on two instances', async () => {
       const userId = userOf('jay');
       const phones = [await world.pairDevice(guessing, userId), await world.pairDevice(guessing, userId), await world.pairDevice(guessing, userId)];
-      const challenges = [(await issue(guessing, userId)).body, (await issue(guessing, userId)).body, (await issue(guessing, userId)).body, (await issue(guessing, userId)).body];
+      const challenges = [
+        (await issue(guessing, userId)).body,
+        (await issue(guessing, userId)).body,
+        (await issue(guessing, userId)).body,
+        (await issue(guessing, userId)).body,
+      ];
       const answers = await Promise.all(
-        challenges.slice(0, 3).map((c, i) => respond(phones[i]!, c.challengeId, { decision: 'approve', numberMatch: wrongNumberOf(c.numberMatch) }, i % 2 ? other : service)),
+        challenges
+          .slice(0, 3)
+          .map((c, i) => respond(phones[i]!, c.challengeId, { decision: 'approve', numberMatch: wrongNumberOf(c.numberMatch) }, i % 2 ? other : service)),
       );
       expect(answers.map((a) => a.body.code)).toEqual(['number_mismatch', 'number_mismatch', 'number_mismatch']);
       const locks = (await Promise.all(challenges.slice(0, 3).map((c) => types(c.challengeId)))).flat().filter((type) => type === 'PushLocked');

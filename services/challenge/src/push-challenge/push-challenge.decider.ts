@@ -116,7 +116,9 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
         if (state.status === 'cancelled') return [];
         const pending = requirePending(state, command.now);
         const reason = command.reason ?? 'platform';
-        return [{ type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString(), reason } }];
+        return [
+          { type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString(), reason } },
+        ];
       }
       case 'ExpireChallenge':
         // The timer may fire for a challenge already resolved, or early on a skewed clock: nothing to record then.
@@ -128,11 +130,18 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
         if (state.status === 'absent') throw new DomainError('not_found', 'no such challenge');
         // While push is locked nothing reaches the user, and the locked challenge itself was cancelled: say why.
         const { refusal } = command;
-        if (refusal?.code === 'push_locked') throw new DomainError('push_locked', 'push is locked for this user', { retryAfterSeconds: refusal.retryAfterSeconds });
+        if (refusal?.code === 'push_locked')
+          throw new DomainError('push_locked', 'push is locked for this user', { retryAfterSeconds: refusal.retryAfterSeconds });
         const pending = requirePending(state, command.now);
         if (pending.resendAttempts >= MAX_RESENDS) throw new DomainError('resend_limit_reached', `a challenge is resent at most ${MAX_RESENDS} times`);
         if (refusal) throw new DomainError('rate_limited', 'too many pushes for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
-        const data = { challengeId: pending.challengeId, userId: pending.userId, attempt: pending.resendAttempts + 1, expiresAt: pending.expiresAt, requestedAt: command.now.toISOString() };
+        const data = {
+          challengeId: pending.challengeId,
+          userId: pending.userId,
+          attempt: pending.resendAttempts + 1,
+          expiresAt: pending.expiresAt,
+          requestedAt: command.now.toISOString(),
+        };
         return [{ type: 'ChallengeResendRequested', data }];
       }
       default: {
@@ -164,7 +173,13 @@ function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChalle
     const threshold = command.numberMismatchLockThreshold ?? 0;
     if (threshold === 0 || mismatches < threshold) return [denied];
     const lockedUntil = lockEnd(command);
-    return [denied, { type: 'PushLocked', data: { challengeId: pending.challengeId, userId: pending.userId, reason: 'number_mismatch', lockedUntil, consecutiveMismatches: mismatches } }];
+    return [
+      denied,
+      {
+        type: 'PushLocked',
+        data: { challengeId: pending.challengeId, userId: pending.userId, reason: 'number_mismatch', lockedUntil, consecutiveMismatches: mismatches },
+      },
+    ];
   }
   return [{ type: 'ChallengeApproved', data: base }];
 }
@@ -175,7 +190,10 @@ function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChalle
  * recorded beside that outcome. Either way push locks for the user. Only the same device repeating its report
  * while the lock it set still holds (an app retrying) records nothing new.
  */
-function reportFraud(command: Extract<PushChallengeCommand, { type: 'RespondToChallenge' }>, state: Exclude<PushChallengeState, { status: 'absent' }>): PushChallengeEvent[] {
+function reportFraud(
+  command: Extract<PushChallengeCommand, { type: 'RespondToChallenge' }>,
+  state: Exclude<PushChallengeState, { status: 'absent' }>,
+): PushChallengeEvent[] {
   const stillLocked = command.user?.lockedUntil !== undefined;
   if (stillLocked && state.fraudReports.some((report) => report.deviceId === command.deviceId)) return [];
   const lockedUntil = lockEnd(command);
@@ -183,7 +201,10 @@ function reportFraud(command: Extract<PushChallengeCommand, { type: 'RespondToCh
   const status = visibleChallengeStatus(state, command.now);
   if (status === 'pending' || status === 'absent') {
     return [
-      { type: 'ChallengeDenied', data: { challengeId: state.challengeId, userId: state.userId, deviceId: command.deviceId, resolvedAt: command.now.toISOString(), reason: 'fraud' } },
+      {
+        type: 'ChallengeDenied',
+        data: { challengeId: state.challengeId, userId: state.userId, deviceId: command.deviceId, resolvedAt: command.now.toISOString(), reason: 'fraud' },
+      },
       { type: 'FraudReported', data: report },
     ];
   }
@@ -198,7 +219,12 @@ function acknowledgeReceipt(command: Extract<PushChallengeCommand, { type: 'Ackn
   const issued = requireTargetDevice(state, command.deviceId);
   // Idempotent: a receipt is recorded once per device, and only while the challenge can still be answered.
   if (issued.receivedBy.includes(command.deviceId) || visibleChallengeStatus(issued, command.now) !== 'pending') return [];
-  return [{ type: 'ChallengeReceived', data: { challengeId: issued.challengeId, userId: issued.userId, deviceId: command.deviceId, receivedAt: command.now.toISOString() } }];
+  return [
+    {
+      type: 'ChallengeReceived',
+      data: { challengeId: issued.challengeId, userId: issued.userId, deviceId: command.deviceId, receivedAt: command.now.toISOString() },
+    },
+  ];
 }
 
 function requireTargetDevice(state: PushChallengeState, deviceId: string) {

@@ -6,23 +6,64 @@ const t0 = new Date('2026-11-22T10:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const issued: PushChallengeEvent = {
   type: 'ChallengeIssued',
-  data: { challengeId: 'c1', workspaceId: 'ws1', userId: 'alice', createdAt: t0.toISOString(), expiresAt: at(60_000).toISOString(), numberMatch: '47', context: {}, devices: [{ deviceId: 'd1', pushProvider: 'fcm', platform: 'android' }, { deviceId: 'd2', pushProvider: 'apns', platform: 'ios' }] },
+  data: {
+    challengeId: 'c1',
+    workspaceId: 'ws1',
+    userId: 'alice',
+    createdAt: t0.toISOString(),
+    expiresAt: at(60_000).toISOString(),
+    numberMatch: '47',
+    context: {},
+    devices: [
+      { deviceId: 'd1', pushProvider: 'fcm', platform: 'android' },
+      { deviceId: 'd2', pushProvider: 'apns', platform: 'ios' },
+    ],
+  },
 };
-const respond = (deviceId: string, decision: 'approve' | 'deny', numberMatch?: string, now = at(5000), fraud = false): PushChallengeCommand => ({ type: 'RespondToChallenge', deviceId, decision, fraud, fraudLockMinutes: 15, now, ...(numberMatch ? { numberMatch } : {}) });
+const respond = (deviceId: string, decision: 'approve' | 'deny', numberMatch?: string, now = at(5000), fraud = false): PushChallengeCommand => ({
+  type: 'RespondToChallenge',
+  deviceId,
+  decision,
+  fraud,
+  fraudLockMinutes: 15,
+  now,
+  ...(numberMatch ? { numberMatch } : {}),
+});
 const decide = (events: PushChallengeEvent[], command: PushChallengeCommand) => pushChallengeDecider.decide(command, foldEvents(pushChallengeDecider, events));
 const stateAfter = (events: PushChallengeEvent[]) => foldEvents(pushChallengeDecider, events);
 
-const approved: PushChallengeEvent = { type: 'ChallengeApproved', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString() } };
-const denied: PushChallengeEvent = { type: 'ChallengeDenied', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString(), reason: 'user_denied' } };
-const cancelled: PushChallengeEvent = { type: 'ChallengeCancelled', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString(), reason: 'platform' } };
+const approved: PushChallengeEvent = {
+  type: 'ChallengeApproved',
+  data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString() },
+};
+const denied: PushChallengeEvent = {
+  type: 'ChallengeDenied',
+  data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString(), reason: 'user_denied' },
+};
+const cancelled: PushChallengeEvent = {
+  type: 'ChallengeCancelled',
+  data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(1000).toISOString(), reason: 'platform' },
+};
 const expired: PushChallengeEvent = { type: 'ChallengeExpired', data: { challengeId: 'c1', userId: 'alice', resolvedAt: at(60_000).toISOString() } };
-const resent = (attempt: number): PushChallengeEvent => ({ type: 'ChallengeResendRequested', data: { challengeId: 'c1', userId: 'alice', attempt, expiresAt: at(60_000).toISOString(), requestedAt: at(10_000).toISOString() } });
+const resent = (attempt: number): PushChallengeEvent => ({
+  type: 'ChallengeResendRequested',
+  data: { challengeId: 'c1', userId: 'alice', attempt, expiresAt: at(60_000).toISOString(), requestedAt: at(10_000).toISOString() },
+});
 const lockedFor = (ms: number) => ({ lockedUntil: at(ms).toISOString(), consecutiveMismatches: 0 });
 const fraudReport = (deviceId: string, now: Date, challengeStatus?: string) => ({
   type: 'FraudReported',
-  data: { challengeId: 'c1', userId: 'alice', deviceId, lockedUntil: new Date(now.getTime() + 15 * 60_000).toISOString(), ...(challengeStatus ? { challengeStatus } : {}) },
+  data: {
+    challengeId: 'c1',
+    userId: 'alice',
+    deviceId,
+    lockedUntil: new Date(now.getTime() + 15 * 60_000).toISOString(),
+    ...(challengeStatus ? { challengeStatus } : {}),
+  },
 });
-const received = (deviceId: string): PushChallengeEvent => ({ type: 'ChallengeReceived', data: { challengeId: 'c1', userId: 'alice', deviceId, receivedAt: at(2000).toISOString() } });
+const received = (deviceId: string): PushChallengeEvent => ({
+  type: 'ChallengeReceived',
+  data: { challengeId: 'c1', userId: 'alice', deviceId, receivedAt: at(2000).toISOString() },
+});
 
 describe('push challenge decider', () => {
   describe('issuing', () => {
@@ -31,7 +72,9 @@ describe('push challenge decider', () => {
     });
 
     it('refuses to issue over an existing stream', () => {
-      expect(() => decide([issued], { type: 'IssueChallenge', issued: issued.data as never })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued], { type: 'IssueChallenge', issued: issued.data as never })).toThrow(
+        expect.objectContaining({ code: 'challenge_not_pending' }),
+      );
     });
   });
 
@@ -93,7 +136,8 @@ describe('push challenge decider', () => {
 
     it('records a repeated report of one device again only once its lock is over', () => {
       const reported = [issued, denied, fraudReport('d1', at(6000), 'denied') as PushChallengeEvent];
-      const again = (user?: ReturnType<typeof lockedFor>) => ({ ...respond('d1', 'deny', undefined, at(7000), true), ...(user ? { user } : {}) }) as PushChallengeCommand;
+      const again = (user?: ReturnType<typeof lockedFor>) =>
+        ({ ...respond('d1', 'deny', undefined, at(7000), true), ...(user ? { user } : {}) }) as PushChallengeCommand;
       expect(decide(reported, again(lockedFor(6000 + 15 * 60_000)))).toEqual([]);
       expect(decide(reported, again())).toEqual([fraudReport('d1', at(7000), 'denied')]);
       expect(stateAfter(reported)).toMatchObject({ status: 'denied', fraudReports: [{ deviceId: 'd1' }] });
@@ -105,10 +149,13 @@ describe('push challenge decider', () => {
   });
 
   describe('push lock', () => {
-    const withUser = (command: PushChallengeCommand, user: { lockedUntil?: string; consecutiveMismatches: number }, threshold = 3) => ({ ...command, user, numberMismatchLockThreshold: threshold }) as PushChallengeCommand;
+    const withUser = (command: PushChallengeCommand, user: { lockedUntil?: string; consecutiveMismatches: number }, threshold = 3) =>
+      ({ ...command, user, numberMismatchLockThreshold: threshold }) as PushChallengeCommand;
 
     it('refuses an approval while push is locked, with the time left; a plain deny still works', () => {
-      expect(() => decide([issued], withUser(respond('d1', 'approve', '47'), lockedFor(65_000)))).toThrow(expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 60 } }));
+      expect(() => decide([issued], withUser(respond('d1', 'approve', '47'), lockedFor(65_000)))).toThrow(
+        expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 60 } }),
+      );
       expect(decide([issued], withUser(respond('d1', 'deny'), lockedFor(65_000)))).toEqual([denied]);
     });
 
@@ -117,7 +164,10 @@ describe('push challenge decider', () => {
       expect(decide([issued], withUser(wrong, { consecutiveMismatches: 1 }))).toHaveLength(1);
       expect(decide([issued], withUser(wrong, { consecutiveMismatches: 2 }))).toEqual([
         { type: 'ChallengeDenied', data: { ...denied.data, reason: 'number_mismatch' } },
-        { type: 'PushLocked', data: { challengeId: 'c1', userId: 'alice', reason: 'number_mismatch', lockedUntil: at(5000 + 15 * 60_000).toISOString(), consecutiveMismatches: 3 } },
+        {
+          type: 'PushLocked',
+          data: { challengeId: 'c1', userId: 'alice', reason: 'number_mismatch', lockedUntil: at(5000 + 15 * 60_000).toISOString(), consecutiveMismatches: 3 },
+        },
       ]);
       expect(decide([issued], withUser(wrong, { consecutiveMismatches: 7 }, 0))).toHaveLength(1);
     });
@@ -125,13 +175,21 @@ describe('push challenge decider', () => {
     it('answers a resend with push_locked before anything else, and rate_limited after the challenge checks', () => {
       const locked = { code: 'push_locked' as const, retryAfterSeconds: 30 };
       const limited = { code: 'rate_limited' as const, retryAfterSeconds: 20 };
-      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(2000), refusal: locked })).toThrow(expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 30 } }));
-      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
-      expect(() => decide([issued], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(expect.objectContaining({ code: 'rate_limited', extras: { retryAfterSeconds: 20 } }));
+      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(2000), refusal: locked })).toThrow(
+        expect.objectContaining({ code: 'push_locked', extras: { retryAfterSeconds: 30 } }),
+      );
+      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(
+        expect.objectContaining({ code: 'challenge_not_pending' }),
+      );
+      expect(() => decide([issued], { type: 'ResendChallenge', now: at(6000), refusal: limited })).toThrow(
+        expect.objectContaining({ code: 'rate_limited', extras: { retryAfterSeconds: 20 } }),
+      );
     });
 
     it('cancels a pending challenge with the lock as its reason', () => {
-      expect(decide([issued], { type: 'CancelChallenge', now: at(1000), reason: 'push_locked' })).toEqual([{ ...cancelled, data: { ...cancelled.data, reason: 'push_locked' } }]);
+      expect(decide([issued], { type: 'CancelChallenge', now: at(1000), reason: 'push_locked' })).toEqual([
+        { ...cancelled, data: { ...cancelled.data, reason: 'push_locked' } },
+      ]);
     });
   });
 
@@ -188,12 +246,18 @@ describe('push challenge decider', () => {
     it(`resends up to ${MAX_RESENDS} times, keeping the deadline`, () => {
       expect(decide([issued], { type: 'ResendChallenge', now: at(10_000) })).toEqual([resent(1)]);
       expect(decide([issued, resent(1), resent(2)], { type: 'ResendChallenge', now: at(10_000) })).toEqual([resent(3)]);
-      expect(() => decide([issued, resent(1), resent(2), resent(3)], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'resend_limit_reached' }));
+      expect(() => decide([issued, resent(1), resent(2), resent(3)], { type: 'ResendChallenge', now: at(10_000) })).toThrow(
+        expect.objectContaining({ code: 'resend_limit_reached' }),
+      );
     });
 
     it('refuses to resend a resolved or expired challenge', () => {
-      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
-      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(10_000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
+      expect(() => decide([issued, approved], { type: 'ResendChallenge', now: at(10_000) })).toThrow(
+        expect.objectContaining({ code: 'challenge_not_pending' }),
+      );
+      expect(() => decide([issued, cancelled], { type: 'ResendChallenge', now: at(10_000) })).toThrow(
+        expect.objectContaining({ code: 'challenge_not_pending' }),
+      );
       expect(() => decide([issued], { type: 'ResendChallenge', now: at(60_000) })).toThrow(expect.objectContaining({ code: 'challenge_expired' }));
       expect(() => decide([], { type: 'ResendChallenge', now: at(1000) })).toThrow(expect.objectContaining({ code: 'not_found' }));
     });

@@ -12,14 +12,32 @@ export interface TargetDevice {
  * leaves it out, and no read model outside this service ever sees it.
  */
 export type PushChallengeEvent =
-  | DomainEvent<'ChallengeIssued', { challengeId: string; workspaceId: string; userId: string; createdAt: string; expiresAt: string; numberMatch?: string; context: ChallengeContext; devices: TargetDevice[] }>
+  | DomainEvent<
+      'ChallengeIssued',
+      {
+        challengeId: string;
+        workspaceId: string;
+        userId: string;
+        createdAt: string;
+        expiresAt: string;
+        numberMatch?: string;
+        context: ChallengeContext;
+        devices: TargetDevice[];
+      }
+    >
   | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
-  | DomainEvent<'ChallengeDenied', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }>
+  | DomainEvent<
+      'ChallengeDenied',
+      { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }
+    >
   | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string; reason: CancelReason }>
   | DomainEvent<'ChallengeExpired', { challengeId: string; userId: string; resolvedAt: string }>
   | DomainEvent<'ChallengeReceived', { challengeId: string; userId: string; deviceId: string; receivedAt: string }>
   | DomainEvent<'ChallengeResendRequested', { challengeId: string; userId: string; attempt: number; expiresAt: string; requestedAt: string }>
-  | DomainEvent<'FraudReported', { challengeId: string; userId: string; deviceId: string; lockedUntil: string; challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled' }>
+  | DomainEvent<
+      'FraudReported',
+      { challengeId: string; userId: string; deviceId: string; lockedUntil: string; challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled' }
+    >
   | DomainEvent<'PushLocked', { challengeId: string; userId: string; reason: 'number_mismatch'; lockedUntil: string; consecutiveMismatches: number }>;
 
 /**
@@ -55,6 +73,11 @@ export type CancelReason = 'platform' | 'push_locked';
 export const LOCKING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = new Set(['FraudReported', 'PushLocked']);
 
 /** Events after which a challenge is no longer pending. */
-export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = new Set(['ChallengeApproved', 'ChallengeDenied', 'ChallengeCancelled', 'ChallengeExpired']);
+export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = new Set([
+  'ChallengeApproved',
+  'ChallengeDenied',
+  'ChallengeCancelled',
+  'ChallengeExpired',
+]);
 
 export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;

@@ -4,7 +4,16 @@ import { type PushChallengeEvent, pushChallengeEvents } from './push-challenge.e
 const recordedAt = new Date('2026-11-22T10:00:30.000Z');
 
 function recorded(type: string, data: Record<string, unknown>): RecordedEvent {
-  return { id: 'e1', type, streamId: 'challenge-c1', streamRevision: 1n, position: { major: 7n, minor: 3n }, data, metadata: { workspaceId: 'ws1' }, recordedAt };
+  return {
+    id: 'e1',
+    type,
+    streamId: 'challenge-c1',
+    streamRevision: 1n,
+    position: { major: 7n, minor: 3n },
+    data,
+    metadata: { workspaceId: 'ws1' },
+    recordedAt,
+  };
 }
 
 describe('stored challenge events', () => {

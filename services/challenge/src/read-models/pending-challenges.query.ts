@@ -10,7 +10,13 @@ export interface PendingChallengeItem {
 
 /** The app's Pending tab: open challenges of one user, newest first, read from `challenge_list`. */
 export async function pendingChallengesOf(pool: Pool, schema: string, workspaceId: string, userId: string, now: Date): Promise<PendingChallengeItem[]> {
-  const { rows } = await pool.query<{ challenge_id: string; created_at: Date; expires_at: Date; context: Record<string, unknown>; number_match_required: boolean }>(
+  const { rows } = await pool.query<{
+    challenge_id: string;
+    created_at: Date;
+    expires_at: Date;
+    context: Record<string, unknown>;
+    number_match_required: boolean;
+  }>(
     `select challenge_id, created_at, expires_at, context, number_match_required from ${schema}.challenge_list
      where workspace_id = $1 and user_id = $2 and status = 'pending' and expires_at > $3
      order by created_at desc, challenge_id limit 100`,

@@ -37,7 +37,10 @@ describe('registry view: current before trusted', () => {
     expect((await service.device(device, 'GET', '/v1/device/challenges?status=pending')).status).toBe(200);
 
     await world.publish(`${ws.workspaceId}/${device.userId}`, 'DeviceRevoked', revoked(device), ws.workspaceId);
-    const answers = await Promise.all([approve(service, device, challenge.challengeId), ...Array.from({ length: 4 }, () => service.device(device, 'GET', '/v1/device/challenges?status=pending'))]);
+    const answers = await Promise.all([
+      approve(service, device, challenge.challengeId),
+      ...Array.from({ length: 4 }, () => service.device(device, 'GET', '/v1/device/challenges?status=pending')),
+    ]);
     expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
     expect((await world.storedEvents(challenge.challengeId)).map((e) => e.type)).not.toContain('ChallengeApproved');
   });
@@ -50,24 +53,39 @@ describe('registry view: current before trusted', () => {
     const device: TestDevice = { deviceId: randomUUID(), userId, privateJwk: keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
 
     await world.publish(workspaceId, 'WorkspaceCreated', { workspaceId, name: 'New', settings: DEFAULT_SETTINGS });
-    await world.publish(workspaceId, 'ApiKeyIssued', { workspaceId, keyId: randomUUID(), role: 'platform', keyHash: createHash('sha256').update(platformKey).digest('hex') });
+    await world.publish(workspaceId, 'ApiKeyIssued', {
+      workspaceId,
+      keyId: randomUUID(),
+      role: 'platform',
+      keyHash: createHash('sha256').update(platformKey).digest('hex'),
+    });
     // Push is still off: the key is in force at once, and so is the setting.
     expect((await issue({ workspaceId, platformKey }, userId)).body.code).toBe('push_disabled');
 
-    await world.publish(workspaceId, 'WorkspaceSettingsChanged', { workspaceId, settings: { ...DEFAULT_SETTINGS, pushEnabled: true, numberMatching: 'off' }, changed: ['pushEnabled', 'numberMatching'], changedBy: { kind: 'admin', keyId: randomUUID() } });
+    await world.publish(workspaceId, 'WorkspaceSettingsChanged', {
+      workspaceId,
+      settings: { ...DEFAULT_SETTINGS, pushEnabled: true, numberMatching: 'off' },
+      changed: ['pushEnabled', 'numberMatching'],
+      changedBy: { kind: 'admin', keyId: randomUUID() },
+    });
     expect((await issue({ workspaceId, platformKey }, userId)).body.code).toBe('no_active_device');
 
-    await world.publish(`${workspaceId}/${userId}`, 'DevicePaired', {
-      pairingId: randomUUID(),
-      deviceId: device.deviceId,
-      userId,
-      name: 'New phone',
-      platform: 'android',
-      pushProvider: 'fcm',
-      pushToken: `fcm-token-${device.deviceId}`,
-      publicJwk: keys.publicKey.export({ format: 'jwk' }),
-      pairedAt: new Date().toISOString(),
-    }, workspaceId);
+    await world.publish(
+      `${workspaceId}/${userId}`,
+      'DevicePaired',
+      {
+        pairingId: randomUUID(),
+        deviceId: device.deviceId,
+        userId,
+        name: 'New phone',
+        platform: 'android',
+        pushProvider: 'fcm',
+        pushToken: `fcm-token-${device.deviceId}`,
+        publicJwk: keys.publicKey.export({ format: 'jwk' }),
+        pairedAt: new Date().toISOString(),
+      },
+      workspaceId,
+    );
     const issued = await issue({ workspaceId, platformKey }, userId);
     expect(issued.status).toBe(201);
     expect((await approve(service, device, issued.body.challengeId)).status).toBe(200);
@@ -77,7 +95,12 @@ describe('registry view: current before trusted', () => {
     const workspace = await world.workspace(service);
     const keyId = randomUUID();
     const platformKey = `pmk_plt_${randomBytes(24).toString('base64url')}`;
-    await world.publish(workspace.workspaceId, 'ApiKeyIssued', { workspaceId: workspace.workspaceId, keyId, role: 'platform', keyHash: createHash('sha256').update(platformKey).digest('hex') });
+    await world.publish(workspace.workspaceId, 'ApiKeyIssued', {
+      workspaceId: workspace.workspaceId,
+      keyId,
+      role: 'platform',
+      keyHash: createHash('sha256').update(platformKey).digest('hex'),
+    });
     expect((await service.call('GET', `/v1/challenges/${randomUUID()}`, { key: platformKey })).status).toBe(404);
 
     await world.publish(workspace.workspaceId, 'ApiKeyRevoked', { workspaceId: workspace.workspaceId, keyId });

@@ -44,7 +44,10 @@ export class RegistryView implements DeviceKeyResolver {
       case 'WorkspaceCreated':
       case 'WorkspaceSettingsChanged': {
         const data = envelope.data;
-        await client.query(`insert into ${s}.workspaces (workspace_id, settings) values ($1, $2) on conflict (workspace_id) do update set settings = excluded.settings`, [data.workspaceId, data.settings]);
+        await client.query(
+          `insert into ${s}.workspaces (workspace_id, settings) values ($1, $2) on conflict (workspace_id) do update set settings = excluded.settings`,
+          [data.workspaceId, data.settings],
+        );
         return;
       }
       case 'DevicePaired': {
@@ -54,7 +57,11 @@ export class RegistryView implements DeviceKeyResolver {
            values ($1, $2, $3, 'active', $4, $5, $6, $7) on conflict (device_id) do nothing`,
           [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt],
         );
-        if (d.replacedDeviceId) await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [d.replacedDeviceId, envelope.workspaceId]);
+        if (d.replacedDeviceId)
+          await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [
+            d.replacedDeviceId,
+            envelope.workspaceId,
+          ]);
         return;
       }
       case 'DeviceRevoked': {
@@ -74,7 +81,9 @@ export class RegistryView implements DeviceKeyResolver {
 
   /** Settings of a workspace; null while its WorkspaceCreated has not arrived yet. */
   async settings(workspaceId: string, client: Pool | PoolClient = this.pool): Promise<WorkspaceSettings | null> {
-    const { rows } = await client.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [workspaceId]);
+    const { rows } = await client.query<{ settings: WorkspaceSettings }>(`select settings from ${this.schema}.workspaces where workspace_id = $1`, [
+      workspaceId,
+    ]);
     return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
   }
 
@@ -87,7 +96,9 @@ export class RegistryView implements DeviceKeyResolver {
       [deviceId],
     );
     const row = rows[0];
-    const record: DeviceKeyRecord | null = row ? { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk } : null;
+    const record: DeviceKeyRecord | null = row
+      ? { deviceId: row.device_id, userId: row.user_id, workspaceId: row.workspace_id, status: row.status, publicJwk: row.public_jwk }
+      : null;
     if (this.keys.size >= 10_000) this.keys.clear();
     this.keys.set(deviceId, { record, token });
     return record;

@@ -38,19 +38,36 @@ export async function applyChallengeEvents(client: PoolClient, schema: string, e
   const state = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, locked.get(key) ?? null]));
   const after = foldEvents(state, envelopes);
   const created = keys.filter((key) => !locked.has(key) && state.get(key));
-  const inserted = await insertViews(client, schema, created.map((key) => state.get(key)!));
+  const inserted = await insertViews(
+    client,
+    schema,
+    created.map((key) => state.get(key)!),
+  );
   const raced = created.filter((key) => !inserted.has(key));
   if (raced.length === 0) {
-    await updateViews(client, schema, keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!));
+    await updateViews(
+      client,
+      schema,
+      keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!),
+    );
     return after;
   }
   // Rare: fold everything again from the rows as they are now, all of them locked.
   const relocked = await lockViews(client, schema, keys);
   const again = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, relocked.get(key) ?? null]));
   const afterAgain = foldEvents(again, envelopes);
-  await updateViews(client, schema, keys.filter((key) => relocked.has(key) && again.get(key) !== relocked.get(key)).map((key) => again.get(key)!));
+  await updateViews(
+    client,
+    schema,
+    keys.filter((key) => relocked.has(key) && again.get(key) !== relocked.get(key)).map((key) => again.get(key)!),
+  );
   const stillMissing = keys.filter((key) => !relocked.has(key) && again.get(key));
-  if (stillMissing.length > 0) await insertViews(client, schema, stillMissing.map((key) => again.get(key)!));
+  if (stillMissing.length > 0)
+    await insertViews(
+      client,
+      schema,
+      stillMissing.map((key) => again.get(key)!),
+    );
   return afterAgain;
 }
 
@@ -74,7 +91,15 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
     const d = envelope.data;
     const targetDevices = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
     if (view) return { ...view, targetDevices, context: d.context };
-    return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: 'pending', expiresAtMs: Date.parse(d.expiresAt), targetDevices, context: d.context };
+    return {
+      workspaceId: envelope.workspaceId,
+      challengeId: d.challengeId,
+      userId: d.userId,
+      status: 'pending',
+      expiresAtMs: Date.parse(d.expiresAt),
+      targetDevices,
+      context: d.context,
+    };
   }
   if (envelope.type === 'ChallengeResendRequested') {
     const d = envelope.data;
@@ -83,7 +108,16 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
   const resolved = RESOLVED_STATUS[envelope.type];
   const d = envelope.data;
   // A resolution that overtakes its ChallengeIssued still blocks the push that follows.
-  if (!view) return { workspaceId: envelope.workspaceId, challengeId: d.challengeId, userId: d.userId, status: resolved, expiresAtMs: Date.now(), targetDevices: [], context: {} };
+  if (!view)
+    return {
+      workspaceId: envelope.workspaceId,
+      challengeId: d.challengeId,
+      userId: d.userId,
+      status: resolved,
+      expiresAtMs: Date.now(),
+      targetDevices: [],
+      context: {},
+    };
   return view.status === 'pending' ? { ...view, status: resolved } : view;
 }
 
@@ -97,9 +131,7 @@ async function lockViews(client: PoolClient, schema: string, keys: readonly View
       order by k.n for update of c`,
     [refs.map((ref) => ref[0]), refs.map((ref) => ref[1])],
   );
-  return new Map(
-    rows.map((row) => [viewKey(row.workspace_id, row.challenge_id), toChallengeView(row)]),
-  );
+  return new Map(rows.map((row) => [viewKey(row.workspace_id, row.challenge_id), toChallengeView(row)]));
 }
 
 const VIEW_RECORD = `jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb)`;

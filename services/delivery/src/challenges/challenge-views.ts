@@ -36,10 +36,10 @@ export class ChallengeViews {
   /** `db` lets a consumer read inside its own transaction. */
   async find(workspaceId: string, challengeId: string, db: Pool | PoolClient = this.pool): Promise<ChallengeView | null> {
     try {
-      const result = await db.query<ChallengeRow>(
-        `select * from ${this.schema}.challenges where workspace_id = $1 and challenge_id = $2`,
-        [workspaceId, challengeId],
-      );
+      const result = await db.query<ChallengeRow>(`select * from ${this.schema}.challenges where workspace_id = $1 and challenge_id = $2`, [
+        workspaceId,
+        challengeId,
+      ]);
       const row = result.rows[0];
       return row ? toChallengeView(row) : null;
     } catch (error) {

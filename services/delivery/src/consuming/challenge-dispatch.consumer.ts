@@ -48,18 +48,27 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
   const inbox = new PgInbox(deps.pool, deps.schema);
   const handleBatch = async (items: readonly ConsumedBatchItem[]): Promise<void> => {
     let jobs: PushJob[] = [];
-    await inbox.handleBatchOnce(CHALLENGE_DISPATCH_GROUP, items, (item) => item.envelope.id, async (client, fresh) => {
-      const views = await applyChallengeEvents(client, deps.schema, fresh.map((item) => item.envelope));
-      // Each issue or resend is planned from the view right after it, and its pushes carry its record's trace.
-      const planned: Array<{ job: PushJob; expiresAtMs: number }> = [];
-      fresh.forEach((item, i) => {
-        const view = views[i] ?? null;
-        if (!view || !mayRequestPushes(item.envelope)) return;
-        for (const job of planPushJobs(item.envelope, view, item.traceparent)) planned.push({ job, expiresAtMs: view.expiresAtMs });
-      });
-      await deps.pending.insertMany(client, planned);
-      jobs = planned.map((push) => push.job);
-    });
+    await inbox.handleBatchOnce(
+      CHALLENGE_DISPATCH_GROUP,
+      items,
+      (item) => item.envelope.id,
+      async (client, fresh) => {
+        const views = await applyChallengeEvents(
+          client,
+          deps.schema,
+          fresh.map((item) => item.envelope),
+        );
+        // Each issue or resend is planned from the view right after it, and its pushes carry its record's trace.
+        const planned: Array<{ job: PushJob; expiresAtMs: number }> = [];
+        fresh.forEach((item, i) => {
+          const view = views[i] ?? null;
+          if (!view || !mayRequestPushes(item.envelope)) return;
+          for (const job of planPushJobs(item.envelope, view, item.traceparent)) planned.push({ job, expiresAtMs: view.expiresAtMs });
+        });
+        await deps.pending.insertMany(client, planned);
+        jobs = planned.map((push) => push.job);
+      },
+    );
     if (jobs.length === 0) return;
     // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.
     await deps.scheduler.waitForCapacity();

@@ -21,9 +21,14 @@ export function createDeviceProjectionConsumer(kafka: Kafka, pool: Pool, schema:
     handledTypes: DEVICE_EVENT_TYPES,
     // A fetched batch in one transaction, each event once (in offset order: a pairing before its revocation).
     handleBatch: async (items) => {
-      await inbox.handleBatchOnce(DEVICE_PROJECTION_GROUP, items, (item) => item.envelope.id, async (client, fresh) => {
-        for (const item of fresh) await applyDeviceEvent(client, schema, item.envelope);
-      });
+      await inbox.handleBatchOnce(
+        DEVICE_PROJECTION_GROUP,
+        items,
+        (item) => item.envelope.id,
+        async (client, fresh) => {
+          for (const item of fresh) await applyDeviceEvent(client, schema, item.envelope);
+        },
+      );
     },
   });
 }

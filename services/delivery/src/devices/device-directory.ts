@@ -21,10 +21,10 @@ export class DeviceDirectory {
 
   async find(workspaceId: string, deviceId: string): Promise<KnownDevice | null> {
     try {
-      const result = await this.pool.query<DeviceRow>(
-        `select * from ${this.schema}.devices where workspace_id = $1 and device_id = $2`,
-        [workspaceId, deviceId],
-      );
+      const result = await this.pool.query<DeviceRow>(`select * from ${this.schema}.devices where workspace_id = $1 and device_id = $2`, [
+        workspaceId,
+        deviceId,
+      ]);
       const row = result.rows[0];
       if (!row) return null;
       return {

@@ -34,10 +34,10 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
     }
     case 'PushTokenInvalidated': {
       const d = envelope.data;
-      await client.query(
-        `update ${schema}.devices set token_valid = false, updated_at = now() where workspace_id = $1 and device_id = $2`,
-        [workspaceId, d.deviceId],
-      );
+      await client.query(`update ${schema}.devices set token_valid = false, updated_at = now() where workspace_id = $1 and device_id = $2`, [
+        workspaceId,
+        d.deviceId,
+      ]);
       return;
     }
     case 'DeviceRevoked': {
@@ -60,8 +60,5 @@ export async function applyDeviceEvent(client: PoolClient, schema: string, envel
 }
 
 async function revokeDevice(client: PoolClient, schema: string, workspaceId: string, deviceId: string): Promise<void> {
-  await client.query(`update ${schema}.devices set revoked = true, updated_at = now() where workspace_id = $1 and device_id = $2`, [
-    workspaceId,
-    deviceId,
-  ]);
+  await client.query(`update ${schema}.devices set revoked = true, updated_at = now() where workspace_id = $1 and device_id = $2`, [workspaceId, deviceId]);
 }

@@ -28,29 +28,41 @@ let probe: ContractTopicProbe;
 const credentialsDir = mkdtempSync(path.join(tmpdir(), 'delivery-int-'));
 
 async function pairDevice(deviceId: string, pushToken: string): Promise<void> {
-  await probe.publish(topicName('registry', ns.topicPrefix), `${workspaceId}/${userId}`, 'DevicePaired', {
-    pairingId: `pair-${deviceId}`,
-    deviceId,
-    userId,
-    name: 'Pixel',
-    platform: 'android',
-    pushProvider: 'fcm',
-    pushToken,
-    publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
-    pairedAt: new Date().toISOString(),
-  }, { workspaceId, streamId: `device-${deviceId}` });
+  await probe.publish(
+    topicName('registry', ns.topicPrefix),
+    `${workspaceId}/${userId}`,
+    'DevicePaired',
+    {
+      pairingId: `pair-${deviceId}`,
+      deviceId,
+      userId,
+      name: 'Pixel',
+      platform: 'android',
+      pushProvider: 'fcm',
+      pushToken,
+      publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      pairedAt: new Date().toISOString(),
+    },
+    { workspaceId, streamId: `device-${deviceId}` },
+  );
 }
 
 async function issueChallenge(challengeId: string, deviceIds: string[], expiresAt: Date) {
-  return probe.publish(topicName('challenge', ns.topicPrefix), challengeId, 'ChallengeIssued', {
+  return probe.publish(
+    topicName('challenge', ns.topicPrefix),
     challengeId,
-    userId,
-    createdAt: new Date().toISOString(),
-    expiresAt: expiresAt.toISOString(),
-    numberMatchRequired: true,
-    context: { application: 'Payroll', ipAddress: '203.0.113.7' },
-    devices: deviceIds.map((deviceId) => ({ deviceId, pushProvider: 'fcm' as const, platform: 'android' as const })),
-  }, { workspaceId, streamId: `challenge-${challengeId}`, traceparent: TRACEPARENT });
+    'ChallengeIssued',
+    {
+      challengeId,
+      userId,
+      createdAt: new Date().toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      numberMatchRequired: true,
+      context: { application: 'Payroll', ipAddress: '203.0.113.7' },
+      devices: deviceIds.map((deviceId) => ({ deviceId, pushProvider: 'fcm' as const, platform: 'android' as const })),
+    },
+    { workspaceId, streamId: `challenge-${challengeId}`, traceparent: TRACEPARENT },
+  );
 }
 
 async function publishChallengeEvent(challengeId: string, type: 'ChallengeResendRequested' | 'ChallengeApproved', data: Record<string, unknown>) {
@@ -135,7 +147,7 @@ describe('delivery pushes issued challenges through the provider and reports the
     expect(JSON.stringify(push?.body)).not.toMatch(/numberMatch|"number"/i);
   });
 
-  it('reports a dead token as PushRejected while the same user\'s other device still gets its push', async () => {
+  it("reports a dead token as PushRejected while the same user's other device still gets its push", async () => {
     const deadDevice = `dev-${randomUUID()}`;
     const deadToken = `dead-${randomUUID()}`;
     const liveDevice = `dev-${randomUUID()}`;
@@ -188,7 +200,10 @@ describe('delivery pushes issued challenges through the provider and reports the
     await probe.waitFor('the first PushDispatched', eventFor('PushDispatched', challengeId, deviceId));
 
     await publishChallengeEvent(challengeId, 'ChallengeResendRequested', { attempt: 1, expiresAt: expiresAt.toISOString() });
-    const resent = await probe.waitFor('the resend PushDispatched', (r) => eventFor('PushDispatched', challengeId, deviceId)(r) && r.envelope.data.attempt !== 1);
+    const resent = await probe.waitFor(
+      'the resend PushDispatched',
+      (r) => eventFor('PushDispatched', challengeId, deviceId)(r) && r.envelope.data.attempt !== 1,
+    );
     expect(resent.envelope.data).toMatchObject({ attempt: 4 });
 
     await publishChallengeEvent(challengeId, 'ChallengeApproved', { deviceId, resolvedAt: new Date().toISOString() });

@@ -88,10 +88,7 @@ export class PushDispatcher {
   private async runTry(job: PushJob, storeFailures: number): Promise<void> {
     let decision: DispatchDecision;
     try {
-      const [view, device] = await Promise.all([
-        this.views.find(job.workspaceId, job.challengeId),
-        this.devices.find(job.workspaceId, job.deviceId),
-      ]);
+      const [view, device] = await Promise.all([this.views.find(job.workspaceId, job.challengeId), this.devices.find(job.workspaceId, job.deviceId)]);
       decision = decideDispatch(view, device, job, this.clock());
     } catch (error) {
       if (storeFailures + 1 >= MAX_STORE_FAILURES) {

@@ -73,7 +73,10 @@ describe('every provider answer is classified through the real SDKs (firebase-ad
     for (const push of [flaky, apns]) {
       expect((await harness.waitForEvent('PushDispatched', push.challengeId, push.deviceId)).envelope.data.attempt).toBe(2);
     }
-    const retryIn = harness.eventsOf(internal.challengeId, internal.deviceId).map((r) => r.envelope.data.retryInMs).filter((ms) => ms !== undefined);
+    const retryIn = harness
+      .eventsOf(internal.challengeId, internal.deviceId)
+      .map((r) => r.envelope.data.retryInMs)
+      .filter((ms) => ms !== undefined);
     // Full jitter: try 1 waits in [0, 1 s), try 2 in [0, 2 s); never above the cap.
     expect(retryIn[0]).toBeLessThan(1_000);
     expect(retryIn[1]).toBeLessThan(2_000);
@@ -166,7 +169,7 @@ describe('every provider answer is classified through the real SDKs (firebase-ad
     expect(metricValue(await worker.metrics(), 'delivery_push_dead_lettered_total', { provider: 'fcm' })).toBe(1);
   });
 
-  it('fans out to one user\'s Android and iPhones independently: a dead token is rejected, the live phones get their push', async () => {
+  it("fans out to one user's Android and iPhones independently: a dead token is rejected, the live phones get their push", async () => {
     const android = { deviceId: `dev-${randomUUID()}`, provider: 'fcm' as const, token: fcmToken() };
     const iphone = { deviceId: `dev-${randomUUID()}`, provider: 'apns' as const, token: apnsToken() };
     const oldIphone = { deviceId: `dev-${randomUUID()}`, provider: 'apns' as const, token: apnsToken() };
@@ -248,7 +251,9 @@ describe('every provider answer is classified through the real SDKs (firebase-ad
     const invalid = apnsToken();
     harness.apns.script(invalid, { fail: 'InvalidProviderToken', times: 1 });
     const first = await pushTo('apns', invalid);
-    expect((await harness.waitForEvent('PushFailed', first.challengeId, first.deviceId)).envelope.data.reason).toBe('provider_auth_error: InvalidProviderToken');
+    expect((await harness.waitForEvent('PushFailed', first.challengeId, first.deviceId)).envelope.data.reason).toBe(
+      'provider_auth_error: InvalidProviderToken',
+    );
     const refused = await pushTo('apns', apnsToken());
     expect((await harness.waitForEvent('PushFailed', refused.challengeId, refused.deviceId)).envelope.data.reason).toBe('provider_unavailable');
     expect(metricValue(await worker.metrics(), 'delivery_provider_circuit_state', { provider: 'apns' })).toBe(2);

@@ -16,7 +16,16 @@ const view: ChallengeView = {
 };
 
 const envelope = (type: string, data: Record<string, unknown> = {}) =>
-  ({ id: 'evt-9', type, version: 1, occurredAt: '2025-01-01T12:00:00Z', workspaceId: 'ws-1', streamId: 's', correlationId: 'corr-1', data: { challengeId: 'ch-1', ...data } }) as unknown as ContractEnvelope;
+  ({
+    id: 'evt-9',
+    type,
+    version: 1,
+    occurredAt: '2025-01-01T12:00:00Z',
+    workspaceId: 'ws-1',
+    streamId: 's',
+    correlationId: 'corr-1',
+    data: { challengeId: 'ch-1', ...data },
+  }) as unknown as ContractEnvelope;
 
 describe('planPushJobs', () => {
   it('plans one independent push per target device for an issued challenge', () => {

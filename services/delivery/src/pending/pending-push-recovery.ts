@@ -22,9 +22,12 @@ export class PendingPushRecovery {
   async start(): Promise<void> {
     await this.sweep();
     // Renewing three times per lease survives two missed renewals (a slow database) without losing a lease.
-    this.renewTimer = setInterval(() => {
-      this.pending.renewLeases().catch((error: unknown) => this.logger.warn(`lease renewal failed: ${String(error)}`));
-    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.renewTimer = setInterval(
+      () => {
+        this.pending.renewLeases().catch((error: unknown) => this.logger.warn(`lease renewal failed: ${String(error)}`));
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
     this.sweepTimer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
     this.renewTimer.unref();
     this.sweepTimer.unref();

@@ -37,7 +37,10 @@ export class PendingPushes {
 
   /** Inside the inbox transaction: the pushes exist durably as soon as the challenge event counts as processed. */
   async insert(client: PoolClient, jobs: PushJob[], expiresAtMs: number): Promise<void> {
-    await this.insertMany(client, jobs.map((job) => ({ job, expiresAtMs })));
+    await this.insertMany(
+      client,
+      jobs.map((job) => ({ job, expiresAtMs })),
+    );
   }
 
   /** Many pushes in one statement, each leased to this worker (a lease per push, whichever batch asked for it). */
@@ -77,19 +80,24 @@ export class PendingPushes {
 
   /** Records the next try (a takeover continues from it, with the same attempt numbers and event ids). */
   async update(job: PushJob): Promise<void> {
-    await this.pool.query(
-      `update ${this.schema}.pending_pushes set job = $5 where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`,
-      [job.workspaceId, job.challengeId, job.deviceId, job.round, JSON.stringify(job)],
-    );
+    await this.pool.query(`update ${this.schema}.pending_pushes set job = $5 where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`, [
+      job.workspaceId,
+      job.challengeId,
+      job.deviceId,
+      job.round,
+      JSON.stringify(job),
+    ]);
   }
 
   /** The push's final outcome is published (or nothing is left to send): forget it. */
   async remove(job: PushJob): Promise<void> {
     this.held.delete(keyOf(job));
-    await this.pool.query(
-      `delete from ${this.schema}.pending_pushes where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`,
-      [job.workspaceId, job.challengeId, job.deviceId, job.round],
-    );
+    await this.pool.query(`delete from ${this.schema}.pending_pushes where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`, [
+      job.workspaceId,
+      job.challengeId,
+      job.deviceId,
+      job.round,
+    ]);
   }
 
   /** Extends the leases of the pushes this worker runs; returns how many rows were extended. */

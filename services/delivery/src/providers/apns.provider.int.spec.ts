@@ -64,7 +64,10 @@ describe('APNs provider against the APNs emulator (real @parse/node-apn)', () =>
       aps: {
         category: 'PUSHMFA_APPROVAL',
         'mutable-content': 1,
-        alert: { title: 'Sign-in request: was it you?', body: 'Reported by the sign-in: app “Payroll”, from “Lyon, FR”, IP “203.0.113.7”, browser “Firefox 128”.' },
+        alert: {
+          title: 'Sign-in request: was it you?',
+          body: 'Reported by the sign-in: app “Payroll”, from “Lyon, FR”, IP “203.0.113.7”, browser “Firefox 128”.',
+        },
       },
       challengeId: message.challengeId,
       workspaceId: message.workspaceId,

@@ -11,9 +11,7 @@ const DEFAULT_MAX_SOCKETS = 64;
  * burst of pushes reuses TLS connections instead of opening one per message.
  */
 export function createFcmHttpsAgent(route: EmulatorRoute | undefined, maxSockets = DEFAULT_MAX_SOCKETS): https.Agent {
-  return route === undefined
-    ? new https.Agent({ keepAlive: true, maxSockets })
-    : new EmulatorRoutedAgent(route, { keepAlive: true, maxSockets });
+  return route === undefined ? new https.Agent({ keepAlive: true, maxSockets }) : new EmulatorRoutedAgent(route, { keepAlive: true, maxSockets });
 }
 
 /** Sends every connection to the emulator while TLS verifies the original hostname against the test CA. */

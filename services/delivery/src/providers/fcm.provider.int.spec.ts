@@ -138,7 +138,12 @@ describe('FCM provider against the FCM emulator (real firebase-admin)', () => {
 
     expect((await provider.send(message, soon())).outcome).toBe('transient');
     expect((await provider.send(message, soon())).outcome).toBe('accepted');
-    expect(emulator.received().filter((entry) => entry.token === message.pushToken).map((entry) => entry.answer)).toEqual([503, 200]);
+    expect(
+      emulator
+        .received()
+        .filter((entry) => entry.token === message.pushToken)
+        .map((entry) => entry.answer),
+    ).toEqual([503, 200]);
   });
 
   it('reports auth_error when the token endpoint refuses the service account', async () => {

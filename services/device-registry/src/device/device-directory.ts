@@ -67,10 +67,12 @@ export class DeviceDirectory implements DeviceKeyResolver {
 
   /** True when an active device (of any workspace) has this public key. */
   async keyInUse(publicJwk: { kty: string; crv: string; x: string; y?: string }): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `select 1 from ${this.schema}.devices where status = 'active' and (${KEY_MEMBERS}) = ($1, $2, $3, $4) limit 1`,
-      [publicJwk.kty, publicJwk.crv, publicJwk.x, publicJwk.y ?? ''],
-    );
+    const { rowCount } = await this.pool.query(`select 1 from ${this.schema}.devices where status = 'active' and (${KEY_MEMBERS}) = ($1, $2, $3, $4) limit 1`, [
+      publicJwk.kty,
+      publicJwk.crv,
+      publicJwk.x,
+      publicJwk.y ?? '',
+    ]);
     return (rowCount ?? 0) > 0;
   }
 
@@ -84,7 +86,17 @@ export class DeviceDirectory implements DeviceKeyResolver {
       await client.query(
         `insert into ${this.schema}.devices (device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, public_jwk, status, push_token_status, paired_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 'valid', $9) on conflict (device_id) do nothing`,
-        [data.device.deviceId, workspaceId, data.userId, data.pairingId, data.name, data.device.platform, data.device.pushProvider, JSON.stringify(data.device.publicJwk), data.pairedAt],
+        [
+          data.device.deviceId,
+          workspaceId,
+          data.userId,
+          data.pairingId,
+          data.name,
+          data.device.platform,
+          data.device.pushProvider,
+          JSON.stringify(data.device.publicJwk),
+          data.pairedAt,
+        ],
       );
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
@@ -108,15 +120,30 @@ export class DeviceDirectory implements DeviceKeyResolver {
     await client.query(
       `insert into ${this.schema}.devices (device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, public_jwk, status, push_token_status, paired_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 'valid', $9) on conflict do nothing`,
-      [data.device.deviceId, workspaceId, data.userId, data.pairingId, data.name, data.device.platform, data.device.pushProvider, JSON.stringify(data.device.publicJwk), data.pairedAt],
+      [
+        data.device.deviceId,
+        workspaceId,
+        data.userId,
+        data.pairingId,
+        data.name,
+        data.device.platform,
+        data.device.pushProvider,
+        JSON.stringify(data.device.publicJwk),
+        data.pairedAt,
+      ],
     );
   }
 
   /** `revision` is the event's revision in the device stream. */
   async applyDeviceEvent(client: Queryable, event: DeviceEvent, revision: bigint): Promise<void> {
-    const [column, value] = event.type === 'DeviceRevoked' ? ['status', 'revoked'] : ['push_token_status', event.type === 'PushTokenRotated' ? 'valid' : 'invalid'];
+    const [column, value] =
+      event.type === 'DeviceRevoked' ? ['status', 'revoked'] : ['push_token_status', event.type === 'PushTokenRotated' ? 'valid' : 'invalid'];
     const guard = column === 'status' ? 'status_revision' : 'push_token_revision';
-    await client.query(`update ${this.schema}.devices set ${column} = $2, ${guard} = $3 where device_id = $1 and ${guard} < $3`, [event.data.deviceId, value, revision.toString()]);
+    await client.query(`update ${this.schema}.devices set ${column} = $2, ${guard} = $3 where device_id = $1 and ${guard} < $3`, [
+      event.data.deviceId,
+      value,
+      revision.toString(),
+    ]);
   }
 
   async touch(deviceId: string, at: Date): Promise<void> {
@@ -129,7 +156,10 @@ export class DeviceDirectory implements DeviceKeyResolver {
   }
 
   async listForUser(workspaceId: string, userId: string): Promise<DeviceRow[]> {
-    const { rows } = await this.pool.query(`select ${COLUMNS} from ${this.schema}.devices where workspace_id = $1 and user_id = $2 order by paired_at, device_id`, [workspaceId, userId]);
+    const { rows } = await this.pool.query(
+      `select ${COLUMNS} from ${this.schema}.devices where workspace_id = $1 and user_id = $2 order by paired_at, device_id`,
+      [workspaceId, userId],
+    );
     return rows.map(toRow);
   }
 

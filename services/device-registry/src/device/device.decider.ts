@@ -64,7 +64,9 @@ export const deviceDecider: Decider<DeviceState, DeviceCommand, DeviceEvent> = {
         return [{ type: 'PushTokenInvalidated', data: { deviceId, userId, reason: command.reason, reportedAt: command.rejectedAt } }];
       case 'RevokeDevice':
         if (state.status === 'revoked') return [];
-        return [{ type: 'DeviceRevoked', data: { deviceId, userId, reason: command.reason, revokedBy: command.revokedBy, revokedAt: command.now.toISOString() } }];
+        return [
+          { type: 'DeviceRevoked', data: { deviceId, userId, reason: command.reason, revokedBy: command.revokedBy, revokedAt: command.now.toISOString() } },
+        ];
       default: {
         const unexpected: never = command;
         return unexpected;

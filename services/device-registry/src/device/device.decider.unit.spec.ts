@@ -7,14 +7,27 @@ const later = new Date('2026-11-22T11:00:00.000Z');
 const born = deviceBornFrom({ userId: 'alice', pairedAt, device: { deviceId: 'd1', pushToken: 'tok-1' } });
 const admin = { kind: 'admin' as const, keyId: 'k1' };
 const rotated: DeviceEvent = { type: 'PushTokenRotated', data: { deviceId: 'd1', userId: 'alice', pushToken: 'tok-2', rotatedAt: later.toISOString() } };
-const invalidated: DeviceEvent = { type: 'PushTokenInvalidated', data: { deviceId: 'd1', userId: 'alice', reason: 'UNREGISTERED', reportedAt: '2026-11-22T10:30:00.000Z' } };
-const revoked: DeviceEvent = { type: 'DeviceRevoked', data: { deviceId: 'd1', userId: 'alice', reason: 'revoked', revokedBy: admin, revokedAt: later.toISOString() } };
+const invalidated: DeviceEvent = {
+  type: 'PushTokenInvalidated',
+  data: { deviceId: 'd1', userId: 'alice', reason: 'UNREGISTERED', reportedAt: '2026-11-22T10:30:00.000Z' },
+};
+const revoked: DeviceEvent = {
+  type: 'DeviceRevoked',
+  data: { deviceId: 'd1', userId: 'alice', reason: 'revoked', revokedBy: admin, revokedAt: later.toISOString() },
+};
 
 function given(events: DeviceEvent[], start: DeviceState = born) {
   return {
     when: (command: DeviceCommand) => {
-      const run = () => deviceDecider.decide(command, events.reduce((s, e) => deviceDecider.evolve(s, e), start));
-      return { then: (expected: DeviceEvent[]) => expect(run()).toEqual(expected), thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError) };
+      const run = () =>
+        deviceDecider.decide(
+          command,
+          events.reduce((s, e) => deviceDecider.evolve(s, e), start),
+        );
+      return {
+        then: (expected: DeviceEvent[]) => expect(run()).toEqual(expected),
+        thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError),
+      };
     },
   };
 }
@@ -26,7 +39,9 @@ describe('device decider', () => {
   });
 
   it('makes an invalid token valid again when the app sends one, even the same string', () => {
-    given([invalidated]).when({ type: 'RotatePushToken', pushToken: 'tok-1', now: later }).then([{ ...rotated, data: { ...rotated.data, pushToken: 'tok-1' } }]);
+    given([invalidated])
+      .when({ type: 'RotatePushToken', pushToken: 'tok-1', now: later })
+      .then([{ ...rotated, data: { ...rotated.data, pushToken: 'tok-1' } }]);
   });
 
   it('invalidates a dead token once', () => {

@@ -30,7 +30,13 @@ describe('devices over HTTP and Kafka with the real stack', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('devices');
-    config = loadRegistryConfig({ ...ns.serviceEnv('device-registry'), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test' });
+    config = loadRegistryConfig({
+      ...ns.serviceEnv('device-registry'),
+      PORT: '0',
+      PUSHMFA_MODE: 'production',
+      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
+      PUBLIC_BASE_URL: 'https://registry.example.test',
+    });
     app = await startDeviceRegistry(config, { handleSignals: false });
     base = await app.getUrl();
     kafka = ns.kafka('devices-int-probe');
@@ -49,7 +55,8 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     await ns?.dispose();
   });
 
-  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
+  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callJson(base, method, path, auth, body, headers);
 
   const workspaceWithKeys = (name: string) => createWorkspaceWithKeys(base, OPERATOR, name);
 
@@ -82,7 +89,16 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     expect(device.confirmed.status).toBe(200);
     const items = await devicesOf(ws.admin, 'alice');
     expect(items).toEqual([
-      { deviceId: device.deviceId, name: 'ios device', platform: 'ios', pushProvider: 'apns', status: 'active', pairedAt: expect.any(String), lastSeenAt: null, pushTokenStatus: 'valid' },
+      {
+        deviceId: device.deviceId,
+        name: 'ios device',
+        platform: 'ios',
+        pushProvider: 'apns',
+        status: 'active',
+        pairedAt: expect.any(String),
+        lastSeenAt: null,
+        pushTokenStatus: 'valid',
+      },
     ]);
     expect(await devicesOf(ws.platform, 'alice')).toHaveLength(1);
     expect(await devicesOf(ws.admin, 'nobody')).toEqual([]);
@@ -92,16 +108,18 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     const ws = await workspaceWithKeys('Tokens');
     const device = await pairDevice(ws, 'bob');
     const rejectedAt = new Date().toISOString();
-    const rejectedOnce = (id: string) => buildEnvelope({
-      id,
-      type: 'PushRejected',
-      occurredAt: rejectedAt,
-      workspaceId: ws.id,
-      streamId: `push-challenge-${randomUUID()}`,
-      correlationId: randomUUID(),
-      data: { challengeId: 'c1', userId: 'bob', deviceId: device.deviceId, provider: 'apns', attempt: 1, reason: 'BadDeviceToken' },
-    });
-    const send = (envelope: ReturnType<typeof rejectedOnce>) => producer.send({ topic: topicName('delivery', ns.topicPrefix), messages: [{ key: 'c1', value: JSON.stringify(envelope) }] });
+    const rejectedOnce = (id: string) =>
+      buildEnvelope({
+        id,
+        type: 'PushRejected',
+        occurredAt: rejectedAt,
+        workspaceId: ws.id,
+        streamId: `push-challenge-${randomUUID()}`,
+        correlationId: randomUUID(),
+        data: { challengeId: 'c1', userId: 'bob', deviceId: device.deviceId, provider: 'apns', attempt: 1, reason: 'BadDeviceToken' },
+      });
+    const send = (envelope: ReturnType<typeof rejectedOnce>) =>
+      producer.send({ topic: topicName('delivery', ns.topicPrefix), messages: [{ key: 'c1', value: JSON.stringify(envelope) }] });
     const rejected = rejectedOnce(randomUUID());
     await send(rejected);
     await eventually(async () => ((await devicesOf(ws.admin, 'bob'))[0]?.pushTokenStatus === 'invalid' ? true : undefined), 'the token marked invalid', 30_000);
@@ -158,9 +176,16 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     expect((await devicesOf(ws.admin, 'erin')).map((d) => d.status)).toEqual(['revoked', 'revoked']);
     expect((await putPushToken(first, 'x')).status).toBe(401);
     const event = await waitForPublished('UserMfaReset', (e) => e.type === 'UserMfaReset' && e.workspaceId === ws.id);
-    expect(event.data).toEqual({ userId: 'erin', revokedDeviceIds: expect.arrayContaining([first.deviceId, second.deviceId]), resetBy: { kind: 'admin', keyId: expect.any(String) } });
+    expect(event.data).toEqual({
+      userId: 'erin',
+      revokedDeviceIds: expect.arrayContaining([first.deviceId, second.deviceId]),
+      resetBy: { kind: 'admin', keyId: expect.any(String) },
+    });
     for (const device of [first, second]) {
-      await waitForPublished('DeviceRevoked for mfa_reset', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === device.deviceId && e.data.reason === 'mfa_reset');
+      await waitForPublished(
+        'DeviceRevoked for mfa_reset',
+        (e) => e.type === 'DeviceRevoked' && e.data.deviceId === device.deviceId && e.data.reason === 'mfa_reset',
+      );
     }
   });
 
@@ -194,7 +219,11 @@ describe('devices over HTTP and Kafka with the real stack', () => {
       maxDevicesPerUser: 10,
     });
 
-    await eventually(async () => ((await devicesOf(ws.admin, 'fay')).find((d) => d.deviceId === old.deviceId)?.status === 'revoked' ? true : undefined), 'the old device revoked', 20_000);
+    await eventually(
+      async () => ((await devicesOf(ws.admin, 'fay')).find((d) => d.deviceId === old.deviceId)?.status === 'revoked' ? true : undefined),
+      'the old device revoked',
+      20_000,
+    );
     const revoked = await waitForPublished('DeviceRevoked replaced', (e) => e.type === 'DeviceRevoked' && e.data.deviceId === old.deviceId);
     expect(revoked.data).toMatchObject({ reason: 'replaced', revokedBy: { kind: 'system' } });
     expect((await devicesOf(ws.admin, 'fay')).find((d) => d.deviceId === fresh.deviceId)?.status).toBe('active');
@@ -224,7 +253,9 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { maxDevicesPerUser: 1 })).status).toBe(200);
     const pairings = await Promise.all([1, 2].map(() => call('POST', '/v1/users/ivan/pairings', ws.platform, {})));
     const registered = await Promise.all(pairings.map((p) => register(p.body)));
-    const answers = await Promise.all(pairings.map((p, i) => call('POST', `/v1/pairings/${p.body.pairingId}/confirm`, ws.platform, { code: registered[i]?.code })));
+    const answers = await Promise.all(
+      pairings.map((p, i) => call('POST', `/v1/pairings/${p.body.pairingId}/confirm`, ws.platform, { code: registered[i]?.code })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect((await devicesOf(ws.admin, 'ivan')).filter((d) => d.status === 'active')).toHaveLength(1);
   });

@@ -62,7 +62,11 @@ export class PairingCommands {
       const metadata = this.metadata(workspaceId);
       try {
         const appended = await this.runtime.store.withTransaction(async (tx) => {
-          const result = await tx.appendToStream(streamId, newEvents.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })), revision < 0n ? 'no_stream' : revision);
+          const result = await tx.appendToStream(
+            streamId,
+            newEvents.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
+            revision < 0n ? 'no_stream' : revision,
+          );
           await alsoWrite(tx.client, newEvents);
           return result;
         }, 'pairing command');

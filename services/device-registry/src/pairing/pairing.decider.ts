@@ -22,7 +22,16 @@ export type PairingState =
   | ({ status: 'failed' } & PairingBase);
 
 export type PairingCommand =
-  | { type: 'StartPairing'; pairingId: string; workspaceId: string; userId: string; secretHash: string; now: Date; deviceName?: string; replaceDeviceId?: string }
+  | {
+      type: 'StartPairing';
+      pairingId: string;
+      workspaceId: string;
+      userId: string;
+      secretHash: string;
+      now: Date;
+      deviceName?: string;
+      replaceDeviceId?: string;
+    }
   | { type: 'RegisterDevice'; secretMatches: boolean; device: RegisteredDevice; confirmationCodeHash: string; now: Date }
   | {
       type: 'ConfirmPairing';
@@ -48,7 +57,13 @@ export const pairingDecider: Decider<PairingState, PairingCommand, PairingEvent>
         return { status: 'pending', ...event.data };
       case 'DeviceRegistered':
         if (state.status !== 'pending') return state;
-        return { ...state, status: 'awaiting_confirmation', device: event.data.device, confirmationCodeHash: event.data.confirmationCodeHash, wrongAttempts: 0 };
+        return {
+          ...state,
+          status: 'awaiting_confirmation',
+          device: event.data.device,
+          confirmationCodeHash: event.data.confirmationCodeHash,
+          wrongAttempts: 0,
+        };
       case 'ConfirmationCodeRejected':
         return state.status === 'awaiting_confirmation' ? { ...state, wrongAttempts: event.data.wrongAttempts } : state;
       case 'DevicePaired':
@@ -73,7 +88,18 @@ export const pairingDecider: Decider<PairingState, PairingCommand, PairingEvent>
         const pairing = requireOpen(state, command.now);
         if (!command.secretMatches) throw new DomainError('unauthorized', 'the pairing secret does not match');
         if (pairing.status !== 'pending') throw new DomainError('pairing_failed', 'this pairing was used already');
-        return [{ type: 'DeviceRegistered', data: { pairingId: pairing.pairingId, userId: pairing.userId, device: command.device, confirmationCodeHash: command.confirmationCodeHash, registeredAt: command.now.toISOString() } }];
+        return [
+          {
+            type: 'DeviceRegistered',
+            data: {
+              pairingId: pairing.pairingId,
+              userId: pairing.userId,
+              device: command.device,
+              confirmationCodeHash: command.confirmationCodeHash,
+              registeredAt: command.now.toISOString(),
+            },
+          },
+        ];
       }
       case 'ConfirmPairing': {
         const pairing = requireOpen(state, command.now);
@@ -87,11 +113,19 @@ export const pairingDecider: Decider<PairingState, PairingCommand, PairingEvent>
         // The device being replaced is revoked by this confirmation, so it does not count toward the limit.
         const staying = command.activeDeviceIds.filter((id) => id !== pairing.replaceDeviceId).length;
         if (staying >= command.maxDevicesPerUser) {
-          throw new DomainError('pairing_failed', `the user has ${staying} active devices, the most this workspace allows (maxDevicesPerUser); revoke one, or pair with replaceDeviceId`);
+          throw new DomainError(
+            'pairing_failed',
+            `the user has ${staying} active devices, the most this workspace allows (maxDevicesPerUser); revoke one, or pair with replaceDeviceId`,
+          );
         }
         const replaced = pairing.replaceDeviceId ? { replacedDeviceId: pairing.replaceDeviceId } : {};
         const name = pairing.device.deviceName ?? pairing.deviceName ?? `${pairing.device.platform} device`;
-        return [{ type: 'DevicePaired', data: { pairingId: pairing.pairingId, userId: pairing.userId, device: pairing.device, name, pairedAt: command.now.toISOString(), ...replaced } }];
+        return [
+          {
+            type: 'DevicePaired',
+            data: { pairingId: pairing.pairingId, userId: pairing.userId, device: pairing.device, name, pairedAt: command.now.toISOString(), ...replaced },
+          },
+        ];
       }
       default: {
         const unexpected: never = command;

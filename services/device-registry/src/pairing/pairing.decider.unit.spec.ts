@@ -4,11 +4,29 @@ import type { PairingEvent, RegisteredDevice } from './pairing.events';
 
 const t0 = new Date('2026-11-22T10:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
-const device: RegisteredDevice = { deviceId: 'd1', platform: 'android', pushProvider: 'fcm', pushToken: 'tok', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' } };
-const started: PairingEvent = { type: 'PairingStarted', data: { pairingId: 'p1', workspaceId: 'ws1', userId: 'alice', secretHash: 'sh', expiresAt: at(600_000).toISOString() } };
-const registered: PairingEvent = { type: 'DeviceRegistered', data: { pairingId: 'p1', userId: 'alice', device, confirmationCodeHash: 'ch', registeredAt: at(1000).toISOString() } };
+const device: RegisteredDevice = {
+  deviceId: 'd1',
+  platform: 'android',
+  pushProvider: 'fcm',
+  pushToken: 'tok',
+  publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' },
+};
+const started: PairingEvent = {
+  type: 'PairingStarted',
+  data: { pairingId: 'p1', workspaceId: 'ws1', userId: 'alice', secretHash: 'sh', expiresAt: at(600_000).toISOString() },
+};
+const registered: PairingEvent = {
+  type: 'DeviceRegistered',
+  data: { pairingId: 'p1', userId: 'alice', device, confirmationCodeHash: 'ch', registeredAt: at(1000).toISOString() },
+};
 const register = (now: Date, secretMatches = true): PairingCommand => ({ type: 'RegisterDevice', secretMatches, device, confirmationCodeHash: 'ch', now });
-const confirm = (codeHash: string, now = at(2000), activeDeviceIds: string[] = [], maxDevicesPerUser = 10): PairingCommand => ({ type: 'ConfirmPairing', codeHash, now, activeDeviceIds, maxDevicesPerUser });
+const confirm = (codeHash: string, now = at(2000), activeDeviceIds: string[] = [], maxDevicesPerUser = 10): PairingCommand => ({
+  type: 'ConfirmPairing',
+  codeHash,
+  now,
+  activeDeviceIds,
+  maxDevicesPerUser,
+});
 
 const decide = (events: PairingEvent[], command: PairingCommand) => pairingDecider.decide(command, foldEvents(pairingDecider, events));
 

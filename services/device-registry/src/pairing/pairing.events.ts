@@ -19,7 +19,10 @@ export interface RegisteredDevice {
  * pairing secret and confirmation code stay in this store and are never published.
  */
 export type PairingEvent =
-  | DomainEvent<'PairingStarted', { pairingId: string; workspaceId: string; userId: string; secretHash: string; expiresAt: string; deviceName?: string; replaceDeviceId?: string }>
+  | DomainEvent<
+      'PairingStarted',
+      { pairingId: string; workspaceId: string; userId: string; secretHash: string; expiresAt: string; deviceName?: string; replaceDeviceId?: string }
+    >
   | DomainEvent<'DeviceRegistered', { pairingId: string; userId: string; device: RegisteredDevice; confirmationCodeHash: string; registeredAt: string }>
   | DomainEvent<'ConfirmationCodeRejected', { pairingId: string; wrongAttempts: number }>
   | DomainEvent<'DevicePaired', { pairingId: string; userId: string; device: RegisteredDevice; name: string; pairedAt: string; replacedDeviceId?: string }>

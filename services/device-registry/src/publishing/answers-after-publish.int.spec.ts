@@ -20,7 +20,14 @@ describe('the registry answers security-relevant writes after they are published
 
   beforeAll(async () => {
     ns = await createTestNamespace('publishwait');
-    const env = { ...ns.serviceEnv('device-registry'), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test', REGISTRY_PUBLISH_WAIT_MS: '500' };
+    const env = {
+      ...ns.serviceEnv('device-registry'),
+      PORT: '0',
+      PUSHMFA_MODE: 'production',
+      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
+      PUBLIC_BASE_URL: 'https://registry.example.test',
+      REGISTRY_PUBLISH_WAIT_MS: '500',
+    };
     app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
     base = await app.getUrl();
     runtime = app.get(RegistryRuntime);

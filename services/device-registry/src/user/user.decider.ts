@@ -27,7 +27,12 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
   decide(command) {
     switch (command.type) {
       case 'ResetMfa':
-        return [{ type: 'UserMfaReset', data: { userId: command.userId, revokedDeviceIds: command.revokedDeviceIds, resetBy: command.resetBy, resetAt: command.now.toISOString() } }];
+        return [
+          {
+            type: 'UserMfaReset',
+            data: { userId: command.userId, revokedDeviceIds: command.revokedDeviceIds, resetBy: command.resetBy, resetAt: command.now.toISOString() },
+          },
+        ];
       default: {
         const unexpected: never = command.type;
         return unexpected;

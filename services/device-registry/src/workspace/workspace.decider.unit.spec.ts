@@ -9,7 +9,10 @@ function given(events: WorkspaceEvent[]) {
   return {
     when: (command: WorkspaceCommand) => {
       const run = () => workspaceDecider.decide(command, foldEvents(workspaceDecider, events));
-      return { then: (expected: WorkspaceEvent[]) => expect(run()).toEqual(expected), thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError) };
+      return {
+        then: (expected: WorkspaceEvent[]) => expect(run()).toEqual(expected),
+        thenFails: (code: string) => expect(run).toThrow(expect.objectContaining({ code }) as unknown as DomainError),
+      };
     },
   };
 }
@@ -36,8 +39,15 @@ describe('workspace decider', () => {
     const actor = { kind: 'admin' as const, keyId: 'k1' };
     given([created])
       .when({ type: 'ChangeSettings', changes: { pushEnabled: true, numberMatching: 'always' }, actor })
-      .then([{ type: 'WorkspaceSettingsChanged', data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, pushEnabled: true }, changed: ['pushEnabled'], changedBy: actor } }]);
-    given([created]).when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor }).then([]);
+      .then([
+        {
+          type: 'WorkspaceSettingsChanged',
+          data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, pushEnabled: true }, changed: ['pushEnabled'], changedBy: actor },
+        },
+      ]);
+    given([created])
+      .when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor })
+      .then([]);
   });
   it('gives a workspace created before numberMismatchLockThreshold and minSecondsBetweenPushes existed their defaults, and changes them', () => {
     const { numberMismatchLockThreshold: _threshold, minSecondsBetweenPushes: _spacing, ...before } = DEFAULT_SETTINGS;
@@ -49,7 +59,12 @@ describe('workspace decider', () => {
       .then([
         {
           type: 'WorkspaceSettingsChanged',
-          data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, numberMismatchLockThreshold: 5, minSecondsBetweenPushes: 30 }, changed: ['numberMismatchLockThreshold', 'minSecondsBetweenPushes'], changedBy: actor },
+          data: {
+            workspaceId: 'ws1',
+            settings: { ...DEFAULT_SETTINGS, numberMismatchLockThreshold: 5, minSecondsBetweenPushes: 30 },
+            changed: ['numberMismatchLockThreshold', 'minSecondsBetweenPushes'],
+            changedBy: actor,
+          },
         },
       ]);
   });

@@ -15,6 +15,11 @@ export type WorkspaceEvent =
   | DomainEvent<'WorkspaceSettingsChanged', { workspaceId: string; settings: StoredSettings; changed: string[]; changedBy: Actor }>;
 
 /** Reads the workspace stream's stored events (each type still has its first shape). */
-export const workspaceEvents = new StoredEventReader<WorkspaceEvent>({ WorkspaceCreated: true, ApiKeyIssued: true, ApiKeyRevoked: true, WorkspaceSettingsChanged: true });
+export const workspaceEvents = new StoredEventReader<WorkspaceEvent>({
+  WorkspaceCreated: true,
+  ApiKeyIssued: true,
+  ApiKeyRevoked: true,
+  WorkspaceSettingsChanged: true,
+});
 
 export const workspaceStreamId = (workspaceId: string) => `workspace-${workspaceId}`;

@@ -28,7 +28,8 @@ describe('the MFA Report admin page, in a real browser', () => {
   const storedKeys = () => page.evaluate<string[]>('Object.keys(sessionStorage)');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "bash deploy/local/chromium.sh" (npm test does), or install Debian's chromium package`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run "bash deploy/local/chromium.sh" (npm test does), or install Debian's chromium package`);
     namespace = await createTestNamespace('adminpage');
     reporting = await startServiceProcess('reporting', { ...namespace.env, PORT: String(await freePort()) });
     workspace = new AdminPageWorkspace(namespace.kafkaBrokers, namespace.topicPrefix);
@@ -39,21 +40,38 @@ describe('the MFA Report admin page, in a real browser', () => {
     await busyWorkspace.connect();
     await busyWorkspace.issueKeys();
     await busyWorkspace.seedPendingRequests(BUSY_REQUESTS, Date.now());
-    await eventually(async () => {
-      const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', workspace.adminKey);
-      const page_ = body as { items?: { userId: string; status: string; fraudReported: boolean }[] };
-      const statuses = new Map((page_.items ?? []).map((row) => [row.userId, row.status]));
-      const complete = status === 200 && seeded.every((challenge) => statuses.get(challenge.userId) === challenge.status) && page_.items?.some((row) => row.fraudReported);
-      return complete ? true : undefined;
-    }, 'every seeded request in the MFA Report with its final status', 30_000);
-    await eventually(async () => {
-      const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa?limit=200', busyWorkspace.adminKey);
-      return status === 200 && (body as { items: unknown[] }).items.length === BUSY_REQUESTS ? true : undefined;
-    }, `the ${BUSY_REQUESTS} requests of the busy workspace`, 30_000);
+    await eventually(
+      async () => {
+        const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa', workspace.adminKey);
+        const page_ = body as { items?: { userId: string; status: string; fraudReported: boolean }[] };
+        const statuses = new Map((page_.items ?? []).map((row) => [row.userId, row.status]));
+        const complete =
+          status === 200 && seeded.every((challenge) => statuses.get(challenge.userId) === challenge.status) && page_.items?.some((row) => row.fraudReported);
+        return complete ? true : undefined;
+      },
+      'every seeded request in the MFA Report with its final status',
+      30_000,
+    );
+    await eventually(
+      async () => {
+        const { status, body } = await callJson(reporting.baseUrl, 'GET', '/v1/reports/mfa?limit=200', busyWorkspace.adminKey);
+        return status === 200 && (body as { items: unknown[] }).items.length === BUSY_REQUESTS ? true : undefined;
+      },
+      `the ${BUSY_REQUESTS} requests of the busy workspace`,
+      30_000,
+    );
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     // A Content-Security-Policy violation or a script error shows up here, and fails the test at the end.
@@ -108,7 +126,9 @@ describe('the MFA Report admin page, in a real browser', () => {
     await rowCountIs(seeded.length);
     const users = await rows().locator('td.user').allTextContents();
     expect(users).toEqual([...seeded].reverse().map((challenge) => challenge.userId));
-    const chips = Object.fromEntries(await Promise.all(seeded.map(async (challenge) => [challenge.userId, await rowOf(challenge.userId).locator('.chip[data-status]').textContent()])));
+    const chips = Object.fromEntries(
+      await Promise.all(seeded.map(async (challenge) => [challenge.userId, await rowOf(challenge.userId).locator('.chip[data-status]').textContent()])),
+    );
     expect(chips).toEqual({
       'alice@acme.example': 'Success',
       'bob@acme.example': 'Denied',

@@ -37,8 +37,18 @@ export class AdminPageWorkspace {
 
   async issueKeys(): Promise<void> {
     await this.publish(
-      this.envelope('ApiKeyIssued', this.workspaceId, { workspaceId: this.workspaceId, keyId: this.adminKeyId, role: 'admin', keyHash: sha256(this.adminKey) }, new Date()),
-      this.envelope('ApiKeyIssued', this.workspaceId, { workspaceId: this.workspaceId, keyId: randomUUID(), role: 'platform', keyHash: sha256(this.platformKey) }, new Date()),
+      this.envelope(
+        'ApiKeyIssued',
+        this.workspaceId,
+        { workspaceId: this.workspaceId, keyId: this.adminKeyId, role: 'admin', keyHash: sha256(this.adminKey) },
+        new Date(),
+      ),
+      this.envelope(
+        'ApiKeyIssued',
+        this.workspaceId,
+        { workspaceId: this.workspaceId, keyId: randomUUID(), role: 'platform', keyHash: sha256(this.platformKey) },
+        new Date(),
+      ),
     );
   }
 
@@ -57,10 +67,23 @@ export class AdminPageWorkspace {
       seeded.push({ challengeId, userId, status });
     };
     story('frank@acme.example', 'expired', 240, ['frank-phone'], (c) => [c.dispatched('frank-phone', 0.3), c.expired(60)]);
-    story('alice@acme.example', 'success', 180, ['alice-phone'], (c) => [c.dispatched('alice-phone', 0.4), c.received('alice-phone', 1.1), c.approved('alice-phone', 3.2)]);
-    story('bob@acme.example', 'denied', 150, ['bob-phone'], (c) => [c.dispatched('bob-phone', 0.5), c.received('bob-phone', 1.5), c.denied('bob-phone', 4, 'fraud'), c.fraudReported('bob-phone', 4)]);
+    story('alice@acme.example', 'success', 180, ['alice-phone'], (c) => [
+      c.dispatched('alice-phone', 0.4),
+      c.received('alice-phone', 1.1),
+      c.approved('alice-phone', 3.2),
+    ]);
+    story('bob@acme.example', 'denied', 150, ['bob-phone'], (c) => [
+      c.dispatched('bob-phone', 0.5),
+      c.received('bob-phone', 1.5),
+      c.denied('bob-phone', 4, 'fraud'),
+      c.fraudReported('bob-phone', 4),
+    ]);
     story('carol@acme.example', 'delivered', 120, ['carol-phone'], (c) => [c.dispatched('carol-phone', 0.6)]);
-    story('dave@acme.example', 'failed', 90, ['dave-phone', 'dave-tablet'], (c) => [c.attemptFailed('dave-phone', 0.5), c.pushFailed('dave-phone', 2), c.rejected('dave-tablet', 0.7)]);
+    story('dave@acme.example', 'failed', 90, ['dave-phone', 'dave-tablet'], (c) => [
+      c.attemptFailed('dave-phone', 0.5),
+      c.pushFailed('dave-phone', 2),
+      c.rejected('dave-tablet', 0.7),
+    ]);
     story('erin@acme.example', 'pending', 30, ['erin-phone'], () => []);
     await this.publish(...events);
     return seeded;
@@ -76,7 +99,16 @@ export class AdminPageWorkspace {
   }
 
   envelope<T extends EventType>(type: T, streamId: string, data: EventData<T>, at: Date): ContractEnvelope {
-    return { id: randomUUID(), type, version: 1, occurredAt: at.toISOString(), workspaceId: this.workspaceId, streamId, correlationId: randomUUID(), data } as ContractEnvelope;
+    return {
+      id: randomUUID(),
+      type,
+      version: 1,
+      occurredAt: at.toISOString(),
+      workspaceId: this.workspaceId,
+      streamId,
+      correlationId: randomUUID(),
+      data,
+    } as ContractEnvelope;
   }
 
   private async publish(...envelopes: ContractEnvelope[]): Promise<void> {
@@ -109,9 +141,12 @@ class ChallengeSteps {
     });
   }
 
-  dispatched = (deviceId: string, second: number) => this.event('PushDispatched', second, { deviceId, provider: 'fcm', attempt: 1, providerMessageId: `m-${randomUUID()}`, latencyMs: 40 });
-  attemptFailed = (deviceId: string, second: number) => this.event('PushAttemptFailed', second, { deviceId, provider: 'fcm', attempt: 1, reason: 'unavailable', retryInMs: 500 });
-  pushFailed = (deviceId: string, second: number) => this.event('PushFailed', second, { deviceId, provider: 'fcm', attempt: 3, reason: 'provider unavailable' });
+  dispatched = (deviceId: string, second: number) =>
+    this.event('PushDispatched', second, { deviceId, provider: 'fcm', attempt: 1, providerMessageId: `m-${randomUUID()}`, latencyMs: 40 });
+  attemptFailed = (deviceId: string, second: number) =>
+    this.event('PushAttemptFailed', second, { deviceId, provider: 'fcm', attempt: 1, reason: 'unavailable', retryInMs: 500 });
+  pushFailed = (deviceId: string, second: number) =>
+    this.event('PushFailed', second, { deviceId, provider: 'fcm', attempt: 3, reason: 'provider unavailable' });
   rejected = (deviceId: string, second: number) => this.event('PushRejected', second, { deviceId, provider: 'fcm', attempt: 1, reason: 'unregistered' });
   received = (deviceId: string, second: number) => this.event('ChallengeReceived', second, { deviceId, receivedAt: this.at(second).toISOString() });
   approved = (deviceId: string, second: number) => this.event('ChallengeApproved', second, { deviceId, resolvedAt: this.at(second).toISOString() });
@@ -121,7 +156,12 @@ class ChallengeSteps {
   fraudReported = (deviceId: string, second: number) => this.event('FraudReported', second, { deviceId, lockedUntil: this.at(second + 900).toISOString() });
 
   private event<T extends EventType>(type: T, second: number, data: Omit<EventData<T>, 'challengeId' | 'userId'>): ContractEnvelope {
-    return this.workspace.envelope(type, this.challengeId, { challengeId: this.challengeId, userId: this.userId, ...data } as unknown as EventData<T>, this.at(second));
+    return this.workspace.envelope(
+      type,
+      this.challengeId,
+      { challengeId: this.challengeId, userId: this.userId, ...data } as unknown as EventData<T>,
+      this.at(second),
+    );
   }
 
   private at(second: number): Date {

@@ -1,9 +1,4 @@
-import {
-  CHALLENGE_EVENT_TYPES,
-  type ContractEnvelope,
-  DELIVERY_EVENT_TYPES,
-  type EventType,
-} from '@pushmfa/contracts';
+import { CHALLENGE_EVENT_TYPES, type ContractEnvelope, DELIVERY_EVENT_TYPES, type EventType } from '@pushmfa/contracts';
 
 /** The contract events the MFA Report is projected from: all of the challenge and delivery topics. */
 export type ReportEventType = (typeof CHALLENGE_EVENT_TYPES)[number] | (typeof DELIVERY_EVENT_TYPES)[number];

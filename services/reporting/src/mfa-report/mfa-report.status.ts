@@ -32,8 +32,11 @@ export function deviceDeliveryOf(device: DeviceDeliveryFacts | undefined): Devic
 /** Only known once ChallengeIssued names the targeted devices. */
 function allTargetsUnreachable(facts: MfaReportFacts): boolean {
   const targets = facts.issued?.targetDeviceIds ?? [];
-  return targets.length > 0 && targets.every((deviceId) => {
-    const delivery = deviceDeliveryOf(facts.devices[deviceId]);
-    return delivery === 'failed' || delivery === 'rejected';
-  });
+  return (
+    targets.length > 0 &&
+    targets.every((deviceId) => {
+      const delivery = deviceDeliveryOf(facts.devices[deviceId]);
+      return delivery === 'failed' || delivery === 'rejected';
+    })
+  );
 }

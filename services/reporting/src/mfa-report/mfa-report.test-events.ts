@@ -26,17 +26,19 @@ export function challengeEvents(ids: ChallengeIds) {
   const push = { provider: 'fcm' as const, attempt: 1 };
   return {
     issued: (deviceIds: string[] = ['d1'], second = 0) =>
-      event('ChallengeIssued', {
-        createdAt: timeAt(second),
-        expiresAt: timeAt(second + 59),
-        numberMatchRequired: true,
-        context: { ipAddress: '203.0.113.7', application: 'VPN' },
-        devices: deviceIds.map((deviceId) => ({ deviceId, pushProvider: 'fcm' as const, platform: 'android' as const })),
-      }, second),
-    dispatched: (deviceId: string, second: number) =>
-      event('PushDispatched', { ...push, deviceId, providerMessageId: 'm-1', latencyMs: 40 }, second),
-    attemptFailed: (deviceId: string, second: number) =>
-      event('PushAttemptFailed', { ...push, deviceId, reason: 'unavailable', retryInMs: 500 }, second),
+      event(
+        'ChallengeIssued',
+        {
+          createdAt: timeAt(second),
+          expiresAt: timeAt(second + 59),
+          numberMatchRequired: true,
+          context: { ipAddress: '203.0.113.7', application: 'VPN' },
+          devices: deviceIds.map((deviceId) => ({ deviceId, pushProvider: 'fcm' as const, platform: 'android' as const })),
+        },
+        second,
+      ),
+    dispatched: (deviceId: string, second: number) => event('PushDispatched', { ...push, deviceId, providerMessageId: 'm-1', latencyMs: 40 }, second),
+    attemptFailed: (deviceId: string, second: number) => event('PushAttemptFailed', { ...push, deviceId, reason: 'unavailable', retryInMs: 500 }, second),
     pushFailed: (deviceId: string, second: number) => event('PushFailed', { ...push, deviceId, reason: 'gave up' }, second),
     rejected: (deviceId: string, second: number) => event('PushRejected', { ...push, deviceId, reason: 'unregistered' }, second),
     received: (deviceId: string, second: number) => event('ChallengeReceived', { deviceId, receivedAt: timeAt(second) }, second),
@@ -44,7 +46,8 @@ export function challengeEvents(ids: ChallengeIds) {
     denied: (deviceId: string, second: number, reason: 'user_denied' | 'number_mismatch' | 'fraud' = 'user_denied') =>
       event('ChallengeDenied', { deviceId, resolvedAt: timeAt(second), reason }, second),
     expired: (second: number) => event('ChallengeExpired', { resolvedAt: timeAt(second) }, second),
-    cancelled: (second: number, reason?: 'platform' | 'push_locked') => event('ChallengeCancelled', { resolvedAt: timeAt(second), ...(reason ? { reason } : {}) }, second),
+    cancelled: (second: number, reason?: 'platform' | 'push_locked') =>
+      event('ChallengeCancelled', { resolvedAt: timeAt(second), ...(reason ? { reason } : {}) }, second),
     fraudReported: (deviceId: string, second: number, challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled') =>
       event('FraudReported', { deviceId, lockedUntil: timeAt(second + 900), ...(challengeStatus ? { challengeStatus } : {}) }, second),
     pushLocked: (second: number, consecutiveMismatches = 3) =>

@@ -27,7 +27,11 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
         detail: { lockedUntil: event.data.lockedUntil, ...(event.data.challengeStatus ? { challengeStatus: event.data.challengeStatus } : {}) },
       };
     case 'PushLocked':
-      return { ...base, at: event.occurredAt, detail: { reason: event.data.reason, lockedUntil: event.data.lockedUntil, consecutiveMismatches: event.data.consecutiveMismatches } };
+      return {
+        ...base,
+        at: event.occurredAt,
+        detail: { reason: event.data.reason, lockedUntil: event.data.lockedUntil, consecutiveMismatches: event.data.consecutiveMismatches },
+      };
     case 'PushDispatched':
       return {
         ...base,

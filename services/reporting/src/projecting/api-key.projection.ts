@@ -18,8 +18,13 @@ export class ApiKeyProjection {
   /** The key events of a fetched batch, once each, in one transaction. */
   async applyBatch(envelopes: readonly ContractEnvelope[]): Promise<void> {
     const keyEvents = envelopes.filter((envelope) => envelope.type === 'ApiKeyIssued' || envelope.type === 'ApiKeyRevoked');
-    await this.inbox.handleBatchOnce(API_KEY_CONSUMER, keyEvents, (envelope) => envelope.id, async (client, fresh) => {
-      for (const envelope of fresh) await this.directory.apply(client, envelope);
-    });
+    await this.inbox.handleBatchOnce(
+      API_KEY_CONSUMER,
+      keyEvents,
+      (envelope) => envelope.id,
+      async (client, fresh) => {
+        for (const envelope of fresh) await this.directory.apply(client, envelope);
+      },
+    );
   }
 }

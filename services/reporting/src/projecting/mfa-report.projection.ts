@@ -28,16 +28,20 @@ export class MfaReportProjection {
 
   /** Applies the events not applied before, in one transaction; returns those. */
   async applyBatch(events: readonly ReportEvent[]): Promise<ReportEvent[]> {
-    return this.inbox.handleBatchOnce(MFA_REPORT_CONSUMER, events, (event) => event.id, (client, fresh) => this.applyLocked(client, fresh));
+    return this.inbox.handleBatchOnce(
+      MFA_REPORT_CONSUMER,
+      events,
+      (event) => event.id,
+      (client, fresh) => this.applyLocked(client, fresh),
+    );
   }
 
   private async applyLocked(client: PoolClient, events: ReportEvent[]): Promise<void> {
     // Shared lock first: a rebuild's pointer change waits for this transaction, and this one for a change in progress;
     // the pointer is read after the lock is granted (one round trip, the simple protocol runs both in order).
-    const results = (await client.query(`${this.lockStatement}; select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`)) as unknown as [
-      unknown,
-      { rows: Array<{ active_table: string; building_table: string | null }> },
-    ];
+    const results = (await client.query(
+      `${this.lockStatement}; select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`,
+    )) as unknown as [unknown, { rows: Array<{ active_table: string; building_table: string | null }> }];
     const pointer = results[1].rows[0];
     if (!pointer) throw new Error('the MFA Report pointer row is missing; run the reporting migration');
     await applyToReportTableBatch(client, this.schema, pointer.active_table, events);

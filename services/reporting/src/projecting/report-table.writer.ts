@@ -30,7 +30,12 @@ export async function applyToReportTableBatch(client: PoolClient, schema: string
     if (entry) entry.events.push(event);
     else byChallenge.set(key, { ref, events: [event] });
   }
-  const locked = await lockReportRows(client, schema, table, [...byChallenge.values()].map((entry) => entry.ref));
+  const locked = await lockReportRows(
+    client,
+    schema,
+    table,
+    [...byChallenge.values()].map((entry) => entry.ref),
+  );
   const updates: MfaReportFacts[] = [];
   const inserts: MfaReportFacts[] = [];
   for (const [key, { ref, events: ofChallenge }] of byChallenge) {

@@ -20,18 +20,28 @@ describe('MFA Report summary series', () => {
     const other = challenge(otherWorkspaceId);
     await service.publish(
       // First minute: delivered after 1 s and 2 s, answered after 5 s (success) and 4 s (denied).
-      a!.issued(['d1'], 0), a!.dispatched('d1', 1), a!.approved('d1', 5),
-      b!.issued(['d1'], 10), b!.dispatched('d1', 12), b!.denied('d1', 14),
+      a!.issued(['d1'], 0),
+      a!.dispatched('d1', 1),
+      a!.approved('d1', 5),
+      b!.issued(['d1'], 10),
+      b!.dispatched('d1', 12),
+      b!.denied('d1', 14),
       // Second minute: one expired without delivery, one still pending.
-      c!.issued(['d1'], 65), c!.expired(125),
+      c!.issued(['d1'], 65),
+      c!.expired(125),
       d!.issued(['d1'], 70),
-      other.issued(['d1'], 5), other.dispatched('d1', 6), other.approved('d1', 7),
+      other.issued(['d1'], 5),
+      other.dispatched('d1', 6),
+      other.approved('d1', 7),
     );
     await service.eventually(
       () => service.get(`/v1/reports/mfa/summary/series?${twoMinutes}`, admin),
       (answer) =>
-        answer.status === 200 && answer.body.buckets[0].counts.success === 1 && answer.body.buckets[0].counts.denied === 1 &&
-        answer.body.buckets[0].latencyMs.issueToDelivered.count === 2 && answer.body.buckets[1].counts.expired === 1 &&
+        answer.status === 200 &&
+        answer.body.buckets[0].counts.success === 1 &&
+        answer.body.buckets[0].counts.denied === 1 &&
+        answer.body.buckets[0].latencyMs.issueToDelivered.count === 2 &&
+        answer.body.buckets[1].counts.expired === 1 &&
         answer.body.buckets[1].total === 2,
       'every event of the four challenges',
     );

@@ -40,6 +40,8 @@ describe('MFA Report CSV', () => {
       context: { ipAddress: '203.0.113.7', location: 'Lyon, FR' },
       fraudReported: false,
     });
-    expect(line).toBe('ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false\r\n');
+    expect(line).toBe(
+      'ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false\r\n',
+    );
   });
 });

@@ -13,7 +13,12 @@ export const summarySeriesQuerySchema = z
   .object({
     from: isoDateTime,
     to: isoDateTime,
-    bucketSeconds: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(DEFAULT_BUCKET_SECONDS),
+    bucketSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(31 * 24 * 3600)
+      .default(DEFAULT_BUCKET_SECONDS),
   })
   .superRefine((query, ctx) => {
     // zod runs this refinement even after bucketSeconds failed its own checks: one message per field is enough.

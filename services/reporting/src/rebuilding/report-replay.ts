@@ -44,7 +44,10 @@ export async function replayReportEvents(options: ReportReplayOptions): Promise<
     const end = remaining.get(key);
     const messages = end === undefined ? [] : batch.messages.filter((message) => BigInt(message.offset) < end);
     if (messages.length > 0) {
-      events += await applyBatch(options, messages.map((message) => message.value));
+      events += await applyBatch(
+        options,
+        messages.map((message) => message.value),
+      );
     }
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
@@ -61,10 +64,15 @@ export async function replayReportEvents(options: ReportReplayOptions): Promise<
   try {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, eachBatch: (payload) => eachBatch(payload).catch((error: unknown) => {
-      fail(error);
-      throw error;
-    }) });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: false,
+      eachBatch: (payload) =>
+        eachBatch(payload).catch((error: unknown) => {
+          fail(error);
+          throw error;
+        }),
+    });
     await done;
   } finally {
     await consumer.disconnect().catch(() => undefined);

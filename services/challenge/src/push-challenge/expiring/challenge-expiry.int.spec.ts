@@ -56,10 +56,17 @@ describe('challenge expiry: durable timer, races, restarts and several instances
       expect(outcomes[0]!.recordedAt.getTime()).toBeLessThan(Date.parse(challenge.expiresAt) + ON_TIME_MS);
     }
     expect((await first.device(devices[0]!, 'GET', '/v1/device/challenges?status=pending')).body.items).toEqual([]);
-    const late = await second.device(devices[0]!, 'POST', `/v1/device/challenges/${challenges[0]!.challengeId}/response`, { decision: 'approve', numberMatch: challenges[0]!.numberMatch });
+    const late = await second.device(devices[0]!, 'POST', `/v1/device/challenges/${challenges[0]!.challengeId}/response`, {
+      decision: 'approve',
+      numberMatch: challenges[0]!.numberMatch,
+    });
     expect(late).toMatchObject({ status: 410, body: { code: 'challenge_expired' } });
     const published = await world.publishedFor(challenges[0]!.challengeId, ['ChallengeExpired']);
-    expect(published.find((e) => e.type === 'ChallengeExpired')?.data).toEqual({ challengeId: challenges[0]!.challengeId, userId: devices[0]!.userId, resolvedAt: challenges[0]!.expiresAt });
+    expect(published.find((e) => e.type === 'ChallengeExpired')?.data).toEqual({
+      challengeId: challenges[0]!.challengeId,
+      userId: devices[0]!.userId,
+      resolvedAt: challenges[0]!.expiresAt,
+    });
   });
 
   it('gives an approval racing the deadline exactly one outcome, and the answer agrees with it', async () => {
@@ -69,7 +76,10 @@ describe('challenge expiry: durable timer, races, restarts and several instances
     const answers = await Promise.all(
       challenges.map(async (challenge, i) => {
         await sleepUntil(Date.parse(challenge.expiresAt) + offsetsMs[i]!);
-        return (i % 2 ? first : second).device(devices[i]!, 'POST', `/v1/device/challenges/${challenge.challengeId}/response`, { decision: 'approve', numberMatch: challenge.numberMatch });
+        return (i % 2 ? first : second).device(devices[i]!, 'POST', `/v1/device/challenges/${challenge.challengeId}/response`, {
+          decision: 'approve',
+          numberMatch: challenge.numberMatch,
+        });
       }),
     );
     await sleepUntil(Math.max(...challenges.map((c) => Date.parse(c.expiresAt))) + ON_TIME_MS);
@@ -94,7 +104,10 @@ describe('challenge expiry: durable timer, races, restarts and several instances
     const started = Date.now();
     const longPoll = first.call('GET', `/v1/challenges/${challenge.challengeId}?waitSeconds=8`, { key: ws.platformKey });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const approved = await second.device(device, 'POST', `/v1/device/challenges/${challenge.challengeId}/response`, { decision: 'approve', numberMatch: challenge.numberMatch });
+    const approved = await second.device(device, 'POST', `/v1/device/challenges/${challenge.challengeId}/response`, {
+      decision: 'approve',
+      numberMatch: challenge.numberMatch,
+    });
     expect(approved).toMatchObject({ status: 200, body: { status: 'approved' } });
     expect((await longPoll).body).toMatchObject({ challengeId: challenge.challengeId, status: 'approved' });
     expect(Date.now() - started).toBeLessThan(3_000);

@@ -28,8 +28,14 @@ describe('a challenge past its deadline before the expiry timer has run', () => 
     expect((await world.storedEvents(challengeId)).map((e) => e.type)).toEqual(['ChallengeIssued']);
 
     const path = `/v1/device/challenges/${challengeId}`;
-    expect(await service.device(device, 'POST', `${path}/response`, { decision: 'approve', numberMatch })).toMatchObject({ status: 410, body: { code: 'challenge_expired' } });
-    expect(await service.call('POST', `/v1/challenges/${challengeId}/resend`, { key: ws.platformKey })).toMatchObject({ status: 410, body: { code: 'challenge_expired' } });
+    expect(await service.device(device, 'POST', `${path}/response`, { decision: 'approve', numberMatch })).toMatchObject({
+      status: 410,
+      body: { code: 'challenge_expired' },
+    });
+    expect(await service.call('POST', `/v1/challenges/${challengeId}/resend`, { key: ws.platformKey })).toMatchObject({
+      status: 410,
+      body: { code: 'challenge_expired' },
+    });
     expect((await service.device(device, 'GET', '/v1/device/challenges?status=pending')).body).toEqual({ items: [] });
     expect((await service.device(device, 'POST', `${path}/receipt`)).status).toBe(204);
     expect((await world.storedEvents(challengeId)).map((e) => e.type)).toEqual(['ChallengeIssued']);

@@ -61,7 +61,12 @@ export class ChallengeIssuer implements OnModuleDestroy {
     const context = request.context ?? {};
     return this.runtime.store.withTransaction(async (tx) => {
       if (idempotencyKey !== undefined) {
-        const claim = await this.runtime.idempotencyKeys.claim<IssuedAnswer>(tx.client, workspaceId, idempotencyKey, IdempotencyKeys.hashBody({ userId, context }));
+        const claim = await this.runtime.idempotencyKeys.claim<IssuedAnswer>(
+          tx.client,
+          workspaceId,
+          idempotencyKey,
+          IdempotencyKeys.hashBody({ userId, context }),
+        );
         if (claim.kind === 'replay') return claim.answer;
         if (claim.kind === 'conflict') throw new ProblemException('idempotency_conflict', 'this Idempotency-Key was used with another request body');
       }
@@ -69,14 +74,18 @@ export class ChallengeIssuer implements OnModuleDestroy {
       const { settings, refusal, devices } = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
       // A workspace whose events have not arrived yet has the defaults: push disabled.
       if (!settings?.pushEnabled) throw new ProblemException('push_disabled', 'an admin must enable push for this workspace');
-      if (refusal?.code === 'push_locked') throw new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds });
-      if (refusal?.code === 'rate_limited') throw new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
+      if (refusal?.code === 'push_locked')
+        throw new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds });
+      if (refusal?.code === 'rate_limited')
+        throw new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
       if (devices.length === 0) throw new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in');
 
       const challengeId = randomUUID();
       const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
       const numberMatch =
-        settings.numberMatching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
+        settings.numberMatching === 'always'
+          ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0')
+          : undefined;
       const issued = { challengeId, workspaceId, userId, createdAt: now.toISOString(), expiresAt, context, devices, ...(numberMatch ? { numberMatch } : {}) };
       const events = pushChallengeDecider.decide({ type: 'IssueChallenge', issued }, pushChallengeDecider.initialState());
       await this.commands.append(tx, challengeId, workspaceId, events, 'no_stream');

@@ -40,7 +40,11 @@ describe('admission to issuing is fair per workspace', () => {
       for (let i = 0; flooding; i++) floodAnswers.push(await issue(noisy, noisyUsers[(worker + i) % noisyUsers.length]!.userId));
     };
     const flood = Promise.all(Array.from({ length: 40 }, (_, worker) => floodWorker(worker)));
-    await world.eventually(async () => floodAnswers.filter((a) => a.status === 503).length, (refused) => refused > 0, 'the flood to be refused');
+    await world.eventually(
+      async () => floodAnswers.filter((a) => a.status === 503).length,
+      (refused) => refused > 0,
+      'the flood to be refused',
+    );
 
     // Meanwhile the quiet workspace signs in its users, two at a time (its share of the four places), in waves.
     const quietAnswers: HttpAnswer[] = [];
@@ -61,7 +65,9 @@ describe('admission to issuing is fair per workspace', () => {
     expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(floodAnswers.every((a) => a.status === 201 || a.status === 503)).toBe(true);
     // A refused request wrote nothing: every challenge stored for the noisy workspace was answered 201.
-    const { rows } = await world.db.query<{ issued: string }>('select count(*) as issued from challenge.challenge_list where workspace_id = $1', [noisy.workspaceId]);
+    const { rows } = await world.db.query<{ issued: string }>('select count(*) as issued from challenge.challenge_list where workspace_id = $1', [
+      noisy.workspaceId,
+    ]);
     expect(Number(rows[0]!.issued)).toBe(floodAnswers.filter((a) => a.status === 201).length);
   }, 120_000);
 });

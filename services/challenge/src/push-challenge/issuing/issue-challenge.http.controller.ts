@@ -7,7 +7,14 @@ import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/wo
 import { ChallengeIssuer } from './challenge-issuer';
 
 const issueBody = z.object({ userId: userIdSchema, context: challengeContextSchema.strict().optional() }).strict();
-const issueHeaders = z.object({ 'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional() });
+const issueHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
+});
 
 @ApiTags('challenges')
 @ApiBearerAuth()
@@ -20,10 +27,15 @@ export class IssueChallengeHttpController {
   @HttpCode(201)
   @RequireRole('platform')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key with the same body returns the first answer for 24 hours' })
-  @ApiOperation({ summary: "Push an approval request to every active device of the user; numberMatch is for the sign-in page only" })
+  @ApiOperation({ summary: 'Push an approval request to every active device of the user; numberMatch is for the sign-in page only' })
   async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
     const { userId, context } = parseBody(issueBody, body);
     const { 'idempotency-key': idempotencyKey } = parseBody(issueHeaders, { 'idempotency-key': headers['idempotency-key'] });
-    return this.issuer.issue({ workspaceId: caller.workspaceId, userId, ...(context ? { context } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+    return this.issuer.issue({
+      workspaceId: caller.workspaceId,
+      userId,
+      ...(context ? { context } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
   }
 }

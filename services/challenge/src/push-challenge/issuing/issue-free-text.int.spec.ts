@@ -51,7 +51,9 @@ describe('issuing: free text refuses control and bidi override characters', () =
   it('still accepts ordinary text in every script, and wrote nothing for the refused ones', async () => {
     const answer = await issue({ userId, context: { application: 'Gehaltsabrechnung – Zürich', location: 'القاهرة، مصر', userAgent: 'Safari 18 🧭' } });
     expect(answer.status).toBe(201);
-    const { rows } = await world.db.query<{ n: string }>(`select count(*) as n from challenge.events where type = 'ChallengeIssued' and data->>'userId' = $1`, [userId]);
+    const { rows } = await world.db.query<{ n: string }>(`select count(*) as n from challenge.events where type = 'ChallengeIssued' and data->>'userId' = $1`, [
+      userId,
+    ]);
     expect(Number(rows[0]!.n)).toBe(1);
   });
 });

@@ -57,7 +57,13 @@ describe('issuing capacity', () => {
     const flood = held();
     const floodRuns = [capacity.run('ws-a', () => flood.promise, refusedAs), capacity.run('ws-a', () => flood.promise, refusedAs)];
     let refusal: IssuingRefusal | undefined;
-    await expect(capacity.run('ws-a', async () => 'a', (why) => ((refusal = why), 'refused'))).resolves.toBe('refused');
+    await expect(
+      capacity.run(
+        'ws-a',
+        async () => 'a',
+        (why) => ((refusal = why), 'refused'),
+      ),
+    ).resolves.toBe('refused');
     expect(refusal?.reason).toBe('queue_timeout');
     expect(refusal?.retryAfterMs).toBeGreaterThanOrEqual(100);
     expect(refusal?.retryAfterMs).toBeLessThanOrEqual(200);

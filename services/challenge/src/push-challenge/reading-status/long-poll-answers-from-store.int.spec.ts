@@ -29,7 +29,11 @@ describe('long-poll: the answer comes from the store, never from the wake-up', (
 
   /** Publishes `message` on the challenge's channel once a long-poll is subscribed to it. */
   async function forge(challengeId: string, message: string): Promise<void> {
-    await world.eventually(async () => ((await redis.call('PUBSUB', 'NUMSUB', channelOf(challengeId))) as [string, number])[1], (n) => n > 0, 'a long-poll subscribed');
+    await world.eventually(
+      async () => ((await redis.call('PUBSUB', 'NUMSUB', channelOf(challengeId))) as [string, number])[1],
+      (n) => n > 0,
+      'a long-poll subscribed',
+    );
     await redis.publish(channelOf(challengeId), message);
   }
 

@@ -19,7 +19,11 @@ export class ResendChallengeHttpController {
   })
   async resend(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string) {
     const challenge = await this.challenges.read(challengeId, caller.workspaceId);
-    const { newEvents } = await this.challenges.executeForUser(challenge, caller.workspaceId, (admission, now) => ({ type: 'ResendChallenge', now, refusal: admission.refusal }));
+    const { newEvents } = await this.challenges.executeForUser(challenge, caller.workspaceId, (admission, now) => ({
+      type: 'ResendChallenge',
+      now,
+      refusal: admission.refusal,
+    }));
     const resent = newEvents.find((event) => event.type === 'ChallengeResendRequested');
     return { attempt: resent?.type === 'ChallengeResendRequested' ? resent.data.attempt : 0 };
   }

@@ -8,7 +8,14 @@ import { ChallengeCommands } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 
 const responseBody = z
-  .object({ decision: z.enum(['approve', 'deny']), numberMatch: z.string().regex(/^\d{1,6}$/).optional(), fraud: z.boolean().optional() })
+  .object({
+    decision: z.enum(['approve', 'deny']),
+    numberMatch: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .optional(),
+    fraud: z.boolean().optional(),
+  })
   .strict();
 
 @ApiTags('device')

@@ -23,7 +23,12 @@ export class RevokeDeviceHttpController {
   async revoke(@Caller() caller: ApiKeyCaller, @Param('userId') rawUserId: string, @Param('deviceId') deviceId: string): Promise<void> {
     const userId = parseBody(userIdSchema, rawUserId);
     const device = await this.devices.find(deviceId, caller.workspaceId, userId);
-    const result = await this.devices.execute(device, { type: 'RevokeDevice', reason: 'revoked', revokedBy: { kind: caller.role, keyId: caller.keyId }, now: new Date() });
+    const result = await this.devices.execute(device, {
+      type: 'RevokeDevice',
+      reason: 'revoked',
+      revokedBy: { kind: caller.role, keyId: caller.keyId },
+      now: new Date(),
+    });
     // Refused by every service from the moment this answers: the revocation is on the registry topic.
     await this.runtime.published(result);
   }

@@ -48,7 +48,8 @@ export class ConfirmPairingHttpController {
       });
     });
     const { state, newEvents } = confirmed;
-    if (newEvents.some((e) => e.type === 'PairingFailed')) throw new ProblemException('pairing_failed', `${MAX_WRONG_CODES} wrong codes: this pairing has failed`);
+    if (newEvents.some((e) => e.type === 'PairingFailed'))
+      throw new ProblemException('pairing_failed', `${MAX_WRONG_CODES} wrong codes: this pairing has failed`);
     if (newEvents.some((e) => e.type === 'ConfirmationCodeRejected')) throw new ProblemException('invalid_confirmation_code', 'the confirmation code is wrong');
     if (state.status !== 'confirmed') throw new ProblemException('pairing_failed', 'the pairing could not be confirmed');
     const paired = newEvents.find((e) => e.type === 'DevicePaired');

@@ -44,7 +44,8 @@ export class RegisterDeviceHttpController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'The app registers its new public key (signed with it: proof of possession) and gets the confirmation code',
-    description: 'Unauthenticated: rate limited per client address (429 rate_limited with Retry-After), and nothing is written (no nonce, no event) before the pairing is known to exist, be open and match the secret.',
+    description:
+      'Unauthenticated: rate limited per client address (429 rate_limited with Retry-After), and nothing is written (no nonce, no event) before the pairing is known to exist, be open and match the secret.',
   })
   async register(@Param('pairingId') pairingId: string, @Body() body: unknown, @Req() request: SignedRequest) {
     await this.runtime.registrationRateLimit.admit(request.ip);

@@ -19,17 +19,34 @@ interface Registration {
 }
 
 /** What the app sends to register `publicJwk`, signed by `privateJwk` (by default the matching private key). */
-function registration(pairing: { pairingId: string; qrUri: string }, keys: { publicKey: KeyObject; privateKey: KeyObject } = generateKeyPairSync('ec', { namedCurve: 'P-256' }), secret?: string): Registration {
+function registration(
+  pairing: { pairingId: string; qrUri: string },
+  keys: { publicKey: KeyObject; privateKey: KeyObject } = generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  secret?: string,
+): Registration {
   const qr = new URL(pairing.qrUri.replace('pushmfa://', 'https://'));
   const path = `/v1/pairings/${pairing.pairingId}/register`;
-  const body = JSON.stringify({ secret: secret ?? qr.searchParams.get('s'), publicKey: keys.publicKey.export({ format: 'jwk' }), platform: 'android', pushProvider: 'fcm', pushToken: `fcm-${randomUUID()}` });
+  const body = JSON.stringify({
+    secret: secret ?? qr.searchParams.get('s'),
+    publicKey: keys.publicKey.export({ format: 'jwk' }),
+    platform: 'android',
+    pushProvider: 'fcm',
+    pushToken: `fcm-${randomUUID()}`,
+  });
   const nonce = `n-${randomUUID()}`;
   const headers = signDeviceRequest(keys.privateKey.export({ format: 'jwk' }) as Record<string, unknown>, { method: 'POST', pathWithQuery: path, body, nonce });
   return { path, body, headers: headers as unknown as Record<string, string>, nonce };
 }
 
 async function startRegistry(ns: TestNamespace, env: Record<string, string> = {}) {
-  const config = loadRegistryConfig({ ...ns.serviceEnv('device-registry'), PORT: '0', PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR, PUBLIC_BASE_URL: 'https://registry.example.test', ...env });
+  const config = loadRegistryConfig({
+    ...ns.serviceEnv('device-registry'),
+    PORT: '0',
+    PUSHMFA_MODE: 'production',
+    PUSHMFA_OPERATOR_TOKEN: OPERATOR,
+    PUBLIC_BASE_URL: 'https://registry.example.test',
+    ...env,
+  });
   const app: NestFastifyApplication = await startDeviceRegistry(config, { handleSignals: false });
   return { app, base: await app.getUrl() };
 }
@@ -55,12 +72,18 @@ describe('registering a device: the one unauthenticated write', () => {
     await ns?.dispose();
   });
 
-  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) => callJson(base, method, path, auth, body, headers);
+  const call = (method: string, path: string, auth?: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callJson(base, method, path, auth, body, headers);
   const send = (r: Registration) => call('POST', r.path, undefined, r.body, r.headers);
-  const startPairing = async (platformKey: string, userId: string) => (await call('POST', `/v1/users/${userId}/pairings`, platformKey, {})).body as { pairingId: string; qrUri: string };
+  const startPairing = async (platformKey: string, userId: string) =>
+    (await call('POST', `/v1/users/${userId}/pairings`, platformKey, {})).body as { pairingId: string; qrUri: string };
   const noncesStored = async (nonce: string) => (await redis.keys(`*${nonce}*`)).length;
-  const eventsOf = async (pairingId: string) => (await db.query<{ type: string }>('select type from registry.events where stream_id = $1 order by stream_revision', [`pairing-${pairingId}`])).rows.map((r) => r.type);
-  const confirm = (platformKey: string, pairingId: string, answer: JsonAnswer) => call('POST', `/v1/pairings/${pairingId}/confirm`, platformKey, { code: answer.body.confirmationCode });
+  const eventsOf = async (pairingId: string) =>
+    (await db.query<{ type: string }>('select type from registry.events where stream_id = $1 order by stream_revision', [`pairing-${pairingId}`])).rows.map(
+      (r) => r.type,
+    );
+  const confirm = (platformKey: string, pairingId: string, answer: JsonAnswer) =>
+    call('POST', `/v1/pairings/${pairingId}/confirm`, platformKey, { code: answer.body.confirmationCode });
 
   it('writes no nonce and no event for a pairing that does not exist, is used, or whose secret is wrong', async () => {
     const ws = await createWorkspaceWithKeys(base, OPERATOR, 'No writes');
@@ -82,18 +105,27 @@ describe('registering a device: the one unauthenticated write', () => {
     expect(await eventsOf(pairing.pairingId)).toEqual(['PairingStarted', 'DeviceRegistered']);
   });
 
-  it.each(smallOrder.smallOrder.map((point) => [point.what, point.x]))('refuses the Ed25519 key of small order %s before looking at the signature', async (_what, x) => {
-    const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Small order');
-    const pairing = await startPairing(ws.platform, 'hal');
-    const qr = new URL(pairing.qrUri.replace('pushmfa://', 'https://'));
-    const path = `/v1/pairings/${pairing.pairingId}/register`;
-    const body = JSON.stringify({ secret: qr.searchParams.get('s'), publicKey: { kty: 'OKP', crv: 'Ed25519', x }, platform: 'android', pushProvider: 'fcm', pushToken: 'fcm-t' });
-    // R = the identity, S = 0: with the identity as key it verifies every message (see device-public-key.unit.spec.ts).
-    const signature = Buffer.concat([Buffer.from(smallOrder.smallOrder[0]!.hex, 'hex'), Buffer.alloc(32)]).toString('base64url');
-    const answer = await call('POST', path, undefined, body, { 'X-Timestamp': String(Date.now()), 'X-Nonce': `n-${randomUUID()}`, 'X-Signature': signature });
-    expect(answer).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'publicKey.x' }] } });
-    expect(await eventsOf(pairing.pairingId)).toEqual(['PairingStarted']);
-  });
+  it.each(smallOrder.smallOrder.map((point) => [point.what, point.x]))(
+    'refuses the Ed25519 key of small order %s before looking at the signature',
+    async (_what, x) => {
+      const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Small order');
+      const pairing = await startPairing(ws.platform, 'hal');
+      const qr = new URL(pairing.qrUri.replace('pushmfa://', 'https://'));
+      const path = `/v1/pairings/${pairing.pairingId}/register`;
+      const body = JSON.stringify({
+        secret: qr.searchParams.get('s'),
+        publicKey: { kty: 'OKP', crv: 'Ed25519', x },
+        platform: 'android',
+        pushProvider: 'fcm',
+        pushToken: 'fcm-t',
+      });
+      // R = the identity, S = 0: with the identity as key it verifies every message (see device-public-key.unit.spec.ts).
+      const signature = Buffer.concat([Buffer.from(smallOrder.smallOrder[0]!.hex, 'hex'), Buffer.alloc(32)]).toString('base64url');
+      const answer = await call('POST', path, undefined, body, { 'X-Timestamp': String(Date.now()), 'X-Nonce': `n-${randomUUID()}`, 'X-Signature': signature });
+      expect(answer).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ field: 'publicKey.x' }] } });
+      expect(await eventsOf(pairing.pairingId)).toEqual(['PairingStarted']);
+    },
+  );
 
   it('refuses to register a public key an active device already has, in any workspace, and frees it once revoked', async () => {
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -123,10 +155,13 @@ describe('registering a device: the one unauthenticated write', () => {
 
     const confirmed = await Promise.all(pairings.map((p, i) => confirm(ws.platform, p.pairingId, registered[i]!)));
     expect(confirmed.map((c) => c.status).sort()).toEqual([200, 400, 400]);
-    for (const refused of confirmed.filter((c) => c.status === 400)) expect(refused.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'publicKey' }] });
+    for (const refused of confirmed.filter((c) => c.status === 400))
+      expect(refused.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'publicKey' }] });
     const paired = await Promise.all(pairings.map((p) => eventsOf(p.pairingId)));
     expect(paired.filter((types) => types.includes('DevicePaired'))).toHaveLength(1);
-    const { rows } = await db.query(`select 1 from registry.devices where status = 'active' and public_jwk->>'x' = $1`, [keys.publicKey.export({ format: 'jwk' }).x]);
+    const { rows } = await db.query(`select 1 from registry.devices where status = 'active' and public_jwk->>'x' = $1`, [
+      keys.publicKey.export({ format: 'jwk' }).x,
+    ]);
     expect(rows).toHaveLength(1);
   });
 
@@ -136,7 +171,11 @@ describe('registering a device: the one unauthenticated write', () => {
     expect(named).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field: 'deviceName' })] } });
 
     const pairing = await startPairing(ws.platform, 'oda');
-    for (const [field, value] of [['pushToken', 'fcm-\u0000-token'], ['deviceName', 'Oda\u2066s phone'], ['deviceName', 'Oda\u0007']] as const) {
+    for (const [field, value] of [
+      ['pushToken', 'fcm-\u0000-token'],
+      ['deviceName', 'Oda\u2066s phone'],
+      ['deviceName', 'Oda\u0007'],
+    ] as const) {
       const r = registration(pairing);
       const body = JSON.stringify({ ...JSON.parse(r.body), [field]: value });
       const answer = await call('POST', r.path, undefined, body, r.headers);
@@ -166,7 +205,11 @@ describe('registering a device: the one unauthenticated write', () => {
       for (let i = 0; i < 7; i++) {
         const r = registration({ pairingId: randomUUID(), qrUri: 'pushmfa://pair?v=1&s=secret' });
         const response = await fetch(limited.base + r.path, { method: 'POST', headers: { 'content-type': 'application/json', ...r.headers }, body: r.body });
-        answers.push({ answer: { status: response.status, body: (await response.json()) as Record<string, any>, contentType: response.headers.get('content-type') }, retryAfter: response.headers.get('retry-after'), nonce: r.nonce });
+        answers.push({
+          answer: { status: response.status, body: (await response.json()) as Record<string, any>, contentType: response.headers.get('content-type') },
+          retryAfter: response.headers.get('retry-after'),
+          nonce: r.nonce,
+        });
       }
       const refused = answers.filter((a) => a.answer.status === 429);
       expect(refused.length).toBeGreaterThan(0);

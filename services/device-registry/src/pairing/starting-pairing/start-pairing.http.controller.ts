@@ -35,7 +35,8 @@ export class StartPairingHttpController {
     if (workspace.status !== 'active') throw new ProblemException('not_found', 'no such workspace');
     if (replaceDeviceId) {
       const replaced = await this.runtime.devices.find(replaceDeviceId);
-      if (!replaced || replaced.workspaceId !== caller.workspaceId || replaced.userId !== userId) throw new ProblemException('not_found', 'no such device to replace');
+      if (!replaced || replaced.workspaceId !== caller.workspaceId || replaced.userId !== userId)
+        throw new ProblemException('not_found', 'no such device to replace');
     }
     const pairingId = randomUUID();
     const secret = randomBytes(32).toString('base64url');

@@ -29,7 +29,9 @@ export function errorOfAnswer(status: number, body: unknown): AdminApiError {
   if (status === 403) return new AdminApiError('signed-out', 'That key is not an admin key: the MFA Report needs a workspace admin key.', status);
   const problem = (typeof body === 'object' && body !== null ? body : {}) as ProblemBody;
   const fields = Array.isArray(problem.errors)
-    ? problem.errors.flatMap((error: { field?: unknown; message?: unknown }) => (typeof error?.field === 'string' ? [`${error.field}: ${String(error.message ?? '')}`] : []))
+    ? problem.errors.flatMap((error: { field?: unknown; message?: unknown }) =>
+        typeof error?.field === 'string' ? [`${error.field}: ${String(error.message ?? '')}`] : [],
+      )
     : [];
   const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : `HTTP ${status}`;
   const code = typeof problem.code === 'string' ? ` (${problem.code})` : '';

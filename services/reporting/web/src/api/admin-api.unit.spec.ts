@@ -12,7 +12,10 @@ function answering(status: number, body: unknown, contentType = 'application/jso
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<AdminApiError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(AdminApiError);
   return error as AdminApiError;
 }

@@ -9,7 +9,15 @@ describe('chart geometry', () => {
   });
 
   it('stacks each bucket from the bottom in the given order, skipping zeros', () => {
-    const bars = stackedBars([{ ok: 2, no: 1 }, { ok: 0, no: 0 }], ['ok', 'no'], plot, 4);
+    const bars = stackedBars(
+      [
+        { ok: 2, no: 1 },
+        { ok: 0, no: 0 },
+      ],
+      ['ok', 'no'],
+      plot,
+      4,
+    );
     expect(bars.map(({ bucketIndex, key, y, height }) => ({ bucketIndex, key, y, height }))).toEqual([
       { bucketIndex: 0, key: 'ok', y: 25, height: 25 },
       { bucketIndex: 0, key: 'no', y: 12.5, height: 12.5 },

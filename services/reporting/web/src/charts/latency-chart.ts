@@ -51,7 +51,12 @@ function dots(values: readonly (number | null)[], line: LatencyLine, max: number
       : [
           svgElement(
             'circle',
-            { cx: plot.left + index * slot + slot / 2, cy: plot.top + plot.height - (Math.min(value, max) / max) * plot.height, r: 2.5, class: `dot latency-${line.id}` },
+            {
+              cx: plot.left + index * slot + slot / 2,
+              cy: plot.top + plot.height - (Math.min(value, max) / max) * plot.height,
+              r: 2.5,
+              class: `dot latency-${line.id}`,
+            },
             svgElement('title', {}, `${line.label}: ${formatDurationMs(value)}`),
           ),
         ],

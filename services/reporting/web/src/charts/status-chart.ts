@@ -14,11 +14,20 @@ export function statusChart(series: ReportSeries): HTMLElement {
     { viewBox: `0 0 ${CHART_SIZE.width} ${CHART_SIZE.height}`, class: 'chart', role: 'img', 'aria-labelledby': 'status-chart-title' },
     svgElement('title', { id: 'status-chart-title' }, `Sign-in requests by status over time: ${total} in this window`),
     ...yAxis(max, (value) => (Number.isInteger(value) ? String(value) : '')),
-    ...stackedBars(series.buckets.map((bucket) => bucket.counts), STATUS_ORDER, CHART_SIZE.plot, max).map((segment) =>
+    ...stackedBars(
+      series.buckets.map((bucket) => bucket.counts),
+      STATUS_ORDER,
+      CHART_SIZE.plot,
+      max,
+    ).map((segment) =>
       svgElement(
         'rect',
         { x: segment.x, y: segment.y, width: segment.width, height: segment.height, class: `bar status-${segment.key}` },
-        svgElement('title', {}, `${formatAxisTime(series.buckets[segment.bucketIndex]!.start, series.bucketSeconds)}: ${segment.value} ${statusWord(segment.key)}`),
+        svgElement(
+          'title',
+          {},
+          `${formatAxisTime(series.buckets[segment.bucketIndex]!.start, series.bucketSeconds)}: ${segment.value} ${statusWord(segment.key)}`,
+        ),
       ),
     ),
     ...xAxis(series),
@@ -27,5 +36,9 @@ export function statusChart(series: ReportSeries): HTMLElement {
 }
 
 function legend(statuses: readonly ReportStatus[]): HTMLElement {
-  return element('ul', { class: 'legend', 'aria-label': 'Legend' }, ...statuses.map((status) => element('li', {}, element('span', { class: `swatch status-${status}`, 'aria-hidden': 'true' }), statusWord(status))));
+  return element(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    ...statuses.map((status) => element('li', {}, element('span', { class: `swatch status-${status}`, 'aria-hidden': 'true' }), statusWord(status))),
+  );
 }

@@ -7,7 +7,11 @@ describe('report list query', () => {
   });
 
   it("sends the API's own parameters: userId, status, from and to in UTC, and the cursor", () => {
-    const query = reportListQuery({ userId: '  alice@example.com ', status: 'denied', fromLocal: '2026-11-23T09:30', toLocal: '2026-11-23T10:00:30' }, 'cursor-2', 25);
+    const query = reportListQuery(
+      { userId: '  alice@example.com ', status: 'denied', fromLocal: '2026-11-23T09:30', toLocal: '2026-11-23T10:00:30' },
+      'cursor-2',
+      25,
+    );
     expect(Object.fromEntries(query)).toEqual({
       userId: 'alice@example.com',
       status: 'denied',

@@ -33,7 +33,12 @@ export class ReportTableView {
       this.body,
     );
     this.loadMoreButton.addEventListener('click', () => handlers.loadMore());
-    this.root = element('div', { class: 'table-area' }, element('div', { class: 'table-scroll' }, table), element('div', { class: 'table-footer' }, this.count, this.loadMoreButton));
+    this.root = element(
+      'div',
+      { class: 'table-area' },
+      element('div', { class: 'table-scroll' }, table),
+      element('div', { class: 'table-footer' }, this.count, this.loadMoreButton),
+    );
   }
 
   show(state: ReportTableState): void {
@@ -54,7 +59,12 @@ export class ReportTableView {
   private rowOf(row: ReportRow): HTMLTableRowElement {
     const open = element(
       'button',
-      { type: 'button', class: 'link', 'data-challenge-id': row.challengeId, 'aria-label': `Open the timeline of ${row.userId}'s request of ${formatDateTime(row.createdAt)}` },
+      {
+        type: 'button',
+        class: 'link',
+        'data-challenge-id': row.challengeId,
+        'aria-label': `Open the timeline of ${row.userId}'s request of ${formatDateTime(row.createdAt)}`,
+      },
       formatDateTime(row.createdAt),
     );
     open.addEventListener('click', (event) => {

@@ -25,7 +25,11 @@ export function signInView(handlers: SignInHandlers, message?: string): HTMLElem
     element('p', { class: 'lede' }, 'Every push sign-in request of your workspace: who, when, what happened, and how fast.'),
     element('label', { for: 'admin-key' }, 'Admin API key'),
     keyInput,
-    element('p', { id: 'admin-key-help', class: 'hint' }, 'A workspace API key with the admin role. It stays in this browser tab only and is forgotten when you close it or sign out.'),
+    element(
+      'p',
+      { id: 'admin-key-help', class: 'hint' },
+      'A workspace API key with the admin role. It stays in this browser tab only and is forgotten when you close it or sign out.',
+    ),
     messageBox,
     submit,
   );

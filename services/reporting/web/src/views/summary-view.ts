@@ -23,7 +23,12 @@ export class SummaryView {
     this.root = element(
       'section',
       { class: 'summary', 'aria-labelledby': 'summary-heading' },
-      element('div', { class: 'section-head' }, element('h2', { id: 'summary-heading' }, 'Summary'), element('div', { class: 'field inline' }, element('label', { for: 'summary-window' }, 'Window'), select)),
+      element(
+        'div',
+        { class: 'section-head' },
+        element('h2', { id: 'summary-heading' }, 'Summary'),
+        element('div', { class: 'field inline' }, element('label', { for: 'summary-window' }, 'Window'), select),
+      ),
       element('div', { class: 'summary-grid' }, this.totals, this.latency),
       this.charts,
     );
@@ -38,7 +43,13 @@ export class SummaryView {
         { class: 'status-counts' },
         element('li', { class: 'total' }, element('span', { class: 'count' }, summary.total), ' in total'),
         ...STATUS_ORDER.map((status) =>
-          element('li', { 'data-status': status }, element('span', { class: `swatch status-${status}`, 'aria-hidden': 'true' }), element('span', { class: 'count' }, summary.counts[status] ?? 0), ` ${statusWord(status)}`),
+          element(
+            'li',
+            { 'data-status': status },
+            element('span', { class: `swatch status-${status}`, 'aria-hidden': 'true' }),
+            element('span', { class: 'count' }, summary.counts[status] ?? 0),
+            ` ${statusWord(status)}`,
+          ),
         ),
       ),
     );
@@ -48,8 +59,22 @@ export class SummaryView {
       element(
         'table',
         { class: 'latency-table' },
-        element('thead', {}, element('tr', {}, element('th', { scope: 'col' }, 'From issue to'), ...['p50', 'p95', 'p99', 'measured'].map((column) => element('th', { scope: 'col' }, column)))),
-        element('tbody', {}, latencyRow('delivered (push accepted)', summary.latencyMs.issueToDelivered), latencyRow('answered (approved or denied)', summary.latencyMs.issueToResolved)),
+        element(
+          'thead',
+          {},
+          element(
+            'tr',
+            {},
+            element('th', { scope: 'col' }, 'From issue to'),
+            ...['p50', 'p95', 'p99', 'measured'].map((column) => element('th', { scope: 'col' }, column)),
+          ),
+        ),
+        element(
+          'tbody',
+          {},
+          latencyRow('delivered (push accepted)', summary.latencyMs.issueToDelivered),
+          latencyRow('answered (approved or denied)', summary.latencyMs.issueToResolved),
+        ),
       ),
     );
     replaceChildren(

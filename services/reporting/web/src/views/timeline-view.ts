@@ -59,7 +59,10 @@ export class TimelineView {
         element('dd', {}, statusChip(report.status), report.fraudReported ? fraudFlag() : null),
         ...(report.reason ? [element('dt', {}, 'Reason'), element('dd', {}, reasonWord(report.reason))] : []),
         ...(report.pushLock
-          ? [element('dt', {}, 'Push locked'), element('dd', { class: 'push-lock' }, `after ${reasonWord(report.pushLock.reason)}, until ${formatDateTime(report.pushLock.lockedUntil)}`)]
+          ? [
+              element('dt', {}, 'Push locked'),
+              element('dd', { class: 'push-lock' }, `after ${reasonWord(report.pushLock.reason)}, until ${formatDateTime(report.pushLock.lockedUntil)}`),
+            ]
           : []),
         element('dt', {}, 'Created'),
         element('dd', {}, formatDateTime(report.createdAt)),
@@ -74,14 +77,24 @@ export class TimelineView {
             'ul',
             { class: 'device-outcomes' },
             ...report.devices.map((device) =>
-              element('li', { 'data-device-id': device.deviceId }, element('span', { class: 'mono' }, device.deviceId), ' — ', element('span', { class: `delivery delivery-${device.delivery}` }, deliveryWord(device.delivery))),
+              element(
+                'li',
+                { 'data-device-id': device.deviceId },
+                element('span', { class: 'mono' }, device.deviceId),
+                ' — ',
+                element('span', { class: `delivery delivery-${device.delivery}` }, deliveryWord(device.delivery)),
+              ),
             ),
           ),
       element('h3', {}, 'Events'),
       element(
         'table',
         { class: 'events' },
-        element('thead', {}, element('tr', {}, ...['Time', 'After issue', 'Event', 'Device', 'Detail'].map((column) => element('th', { scope: 'col' }, column)))),
+        element(
+          'thead',
+          {},
+          element('tr', {}, ...['Time', 'After issue', 'Event', 'Device', 'Detail'].map((column) => element('th', { scope: 'col' }, column))),
+        ),
         element(
           'tbody',
           {},
