@@ -58,7 +58,7 @@ class ProbeController {
 }
 
 @Module({
-  imports: [ObservabilityModule.forService({ serviceName: 'probe-service', logDestination })],
+  imports: [ObservabilityModule.forService({ serviceName: 'probe-service', logDestination, env: { LOG_REQUEST_SAMPLE_RATIO: '1' } })],
   controllers: [ProbeController],
 })
 class ProbeModule {}
@@ -69,7 +69,7 @@ describe('createServiceApp', () => {
   let dependencyUp = false;
 
   beforeAll(async () => {
-    startTracing('probe-service', {});
+    startTracing('probe-service', { TRACE_SAMPLE_RATIO: '1' });
     app = await createServiceApp(ProbeModule, { serviceName: 'probe-service', port: 0, host: '127.0.0.1', handleSignals: false });
     app.get(ReadinessRegistry).register('dependency', () => dependencyUp);
     baseUrl = await app.getUrl();

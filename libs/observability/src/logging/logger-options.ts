@@ -13,6 +13,33 @@ export interface LoggerEnvironment {
   LOG_LEVEL?: string | undefined;
   LOG_PRETTY?: string | undefined;
   PUSHMFA_MODE?: string | undefined;
+  /** Share of successful, fast requests that get a log line (0..1); default 0.01 in production, 1 otherwise. */
+  LOG_REQUEST_SAMPLE_RATIO?: string | undefined;
+  /** A request slower than this (ms) is always logged; default 1000. */
+  LOG_SLOW_REQUEST_MS?: string | undefined;
+}
+
+const REQUEST_STARTED_AT = Symbol('pushmfa.requestStartedAt');
+type TimedRequest = IncomingMessage & { [REQUEST_STARTED_AT]?: number };
+
+function numberSetting(raw: string | undefined, name: string, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > max) throw new Error(`${name} must be a number from 0 to ${max}; got "${raw}"`);
+  return value;
+}
+
+/**
+ * Which requests get a log line: every failure (5xx and thrown errors at error, 4xx at warn), every slow one, and a
+ * sample of the rest. A line per successful request is the largest logging cost at load and tells an operator
+ * nothing the metrics do not; the sample keeps a few for reading what normal looks like.
+ */
+export function requestLogPolicy(env: LoggerEnvironment): { sampleRatio: number; slowMs: number } {
+  const production = (env.PUSHMFA_MODE ?? 'production') === 'production';
+  return {
+    sampleRatio: numberSetting(env.LOG_REQUEST_SAMPLE_RATIO, 'LOG_REQUEST_SAMPLE_RATIO', production ? 0.01 : 1, 1),
+    slowMs: numberSetting(env.LOG_SLOW_REQUEST_MS, 'LOG_SLOW_REQUEST_MS', 1000, 3_600_000),
+  };
 }
 
 export function resolveLogLevel(raw: string | undefined): LevelWithSilent {
@@ -48,6 +75,7 @@ function correlationFields(): Record<string, string> {
 
 /** pino-http options for one service: JSON lines naming the service, secrets redacted, bodies never logged. */
 export function buildPinoHttpOptions(serviceName: string, env: LoggerEnvironment = process.env): Options {
+  const { sampleRatio, slowMs } = requestLogPolicy(env);
   const options: Options = {
     level: resolveLogLevel(env.LOG_LEVEL),
     base: { service: serviceName, pid: process.pid },
@@ -63,13 +91,18 @@ export function buildPinoHttpOptions(serviceName: string, env: LoggerEnvironment
       paths: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       censor: '[Redacted]',
     },
-    genReqId: (req: IncomingMessage) => resolveCorrelationId(req),
+    genReqId: (req: IncomingMessage) => {
+      (req as TimedRequest)[REQUEST_STARTED_AT] = performance.now();
+      return resolveCorrelationId(req);
+    },
     quietReqLogger: true,
     autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.test(originalUrlOf(req)) },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => {
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
-      return 'info';
+      const startedAt = (req as TimedRequest)[REQUEST_STARTED_AT];
+      if (startedAt !== undefined && performance.now() - startedAt >= slowMs) return 'info';
+      return sampleRatio >= 1 || Math.random() < sampleRatio ? 'info' : 'silent';
     },
     serializers: {
       // Only what an operator needs; never a body.

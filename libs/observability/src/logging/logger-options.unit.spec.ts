@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { runWithCorrelationId } from './correlation-id';
-import { buildPinoHttpOptions, resolveLogLevel } from './logger-options';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { traceSampleRatio } from '../tracing/tracing';
+import { buildPinoHttpOptions, requestLogPolicy, resolveLogLevel } from './logger-options';
 
 function captureLogger(env: Record<string, string> = {}) {
   const lines: Record<string, unknown>[] = [];
@@ -42,5 +44,34 @@ describe('logger options', () => {
     expect(buildPinoHttpOptions('x', {}).transport).toBeUndefined();
     expect(buildPinoHttpOptions('x', { LOG_PRETTY: '1', PUSHMFA_MODE: 'production' }).transport).toBeUndefined();
     expect(buildPinoHttpOptions('x', { LOG_PRETTY: '1', PUSHMFA_MODE: 'development' }).transport).toMatchObject({ target: 'pino-pretty' });
+  });
+
+  it('logs every failed or slow request and only a sample of the successful ones', () => {
+    const levelOf = (env: Record<string, string>, statusCode: number, startedMsAgo = 0, err?: Error) => {
+      const options = buildPinoHttpOptions('x', env);
+      const req = { headers: {}, url: '/v1/challenges' } as unknown as IncomingMessage;
+      (options.genReqId as (req: IncomingMessage) => string)(req);
+      if (startedMsAgo > 0) {
+        const key = Object.getOwnPropertySymbols(req)[0]!;
+        (req as unknown as Record<symbol, number>)[key] = performance.now() - startedMsAgo;
+      }
+      return (options.customLogLevel as (req: IncomingMessage, res: ServerResponse, err?: Error) => string)(req, { statusCode } as ServerResponse, err);
+    };
+    const quiet = { PUSHMFA_MODE: 'production', LOG_REQUEST_SAMPLE_RATIO: '0' };
+    expect(levelOf(quiet, 201)).toBe('silent');
+    expect(levelOf(quiet, 201, 1500)).toBe('info');
+    expect(levelOf(quiet, 404)).toBe('warn');
+    expect(levelOf(quiet, 503)).toBe('error');
+    expect(levelOf(quiet, 200, 0, new Error('boom'))).toBe('error');
+    expect(levelOf({ PUSHMFA_MODE: 'production', LOG_REQUEST_SAMPLE_RATIO: '1' }, 201)).toBe('info');
+    expect(requestLogPolicy({ PUSHMFA_MODE: 'production' })).toEqual({ sampleRatio: 0.01, slowMs: 1000 });
+    expect(requestLogPolicy({ PUSHMFA_MODE: 'development' }).sampleRatio).toBe(1);
+    expect(() => requestLogPolicy({ LOG_REQUEST_SAMPLE_RATIO: '2' })).toThrow(/LOG_REQUEST_SAMPLE_RATIO/);
+  });
+
+  it('samples new traces at TRACE_SAMPLE_RATIO (default 5 %) and refuses a value outside 0..1', () => {
+    expect(traceSampleRatio({})).toBe(0.05);
+    expect(traceSampleRatio({ TRACE_SAMPLE_RATIO: '1' })).toBe(1);
+    expect(() => traceSampleRatio({ TRACE_SAMPLE_RATIO: '-1' })).toThrow(/TRACE_SAMPLE_RATIO/);
   });
 });

@@ -5,7 +5,7 @@ import { shutdownTracing, startTracing } from './tracing';
 const PRODUCER_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('trace propagation', () => {
-  beforeAll(() => startTracing('tracing-test', {}));
+  beforeAll(() => startTracing('tracing-test', { TRACE_SAMPLE_RATIO: '1' }));
   afterAll(() => shutdownTracing());
 
   it('has no traceparent outside any span', () => {
