@@ -69,7 +69,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     this.registry = new RegistryView(pool, SCHEMA, this.registryFreshness);
     this.inbox = new PgInbox(pool, SCHEMA);
     const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
-    this.redis = new Redis(config.redisUrl, redisOptions);
+    // Commands issued in one tick (nonces, wake-ups of concurrent requests) leave in one write.
+    this.redis = new Redis(config.redisUrl, { ...redisOptions, enableAutoPipelining: true });
     this.subscriber = new Redis(config.redisUrl, redisOptions);
     for (const client of [this.redis, this.subscriber]) client.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     const redisPrefix = `pushmfa:${config.topicPrefix}`;
@@ -121,6 +122,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     });
     await this.store.migrate();
     await Promise.all([this.redis.connect(), this.subscriber.connect()]);
+    await this.notifier.start();
     await this.runtime.publisher.connect();
     await this.relay.start();
     await this.registryFreshness.start();

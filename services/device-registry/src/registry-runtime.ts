@@ -59,7 +59,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       onConnectionLost: (error) => this.logger.warn({ error: error.message }, 'lock connection lost'),
     });
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     this.deviceAuth = new DeviceRequestAuthenticator({
       clock: Date.now,

@@ -5,26 +5,43 @@ const POLL_WITHOUT_REDIS_MS = 500;
 
 /**
  * Wakes long-polls on every instance when a challenge leaves `pending`: the instance that appended the decision
- * publishes on Redis; each instance holds one subscriber connection and fans messages out to its waiters.
+ * publishes on Redis; each instance holds one subscriber connection with one pattern subscription for every
+ * challenge's channel, set up at start, and fans messages out to its waiters. A long-poll therefore costs no Redis
+ * command of its own (no SUBSCRIBE and UNSUBSCRIBE per request), and a decision costs one PUBLISH.
  * A wake-up carries nothing but "look again": whatever a message on the channel says, the answer is read from the
  * event store, so anyone able to publish on Redis can at most make a long-poll read the challenge once more.
  *
- * Redis is only the wake-up path, never the record: while it is down (or restarted empty) the subscriber
- * reconnects with ioredis' capped backoff and re-subscribes every channel it held (`autoResubscribe`), and a
- * long-poll that cannot subscribe re-reads the challenge every 500 ms instead, so it still answers the decision.
+ * Redis is only the wake-up path, never the record: while the subscriber is not subscribed (Redis down, or
+ * restarted empty and not yet re-subscribed by ioredis' `autoResubscribe`) a long-poll re-reads the challenge every
+ * 500 ms instead, and when the subscription is lost every waiter is woken to read again, so a message lost in the
+ * gap never leaves a long-poll waiting for its deadline.
  */
 export class ChallengeStatusNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private subscribed = false;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly channelPrefix: string,
   ) {
-    subscriber.on('message', (channel: string) => {
+    subscriber.on('pmessage', (_pattern: string, channel: string) => {
       const waiting = this.waiters.get(channel);
       if (waiting) for (const wake of [...waiting]) wake();
     });
+    // ioredis re-subscribes the pattern after a reconnect; until it has, long-polls poll.
+    subscriber.on('close', () => this.lost());
+    subscriber.on('ready', () => void this.subscribe());
+  }
+
+  /** Subscribes to every challenge's channel (the subscriber must be connected). */
+  async start(): Promise<void> {
+    await this.subscribe();
+  }
+
+  /** True while wake-ups can arrive. */
+  get isSubscribed(): boolean {
+    return this.subscribed;
   }
 
   /** Called after the decision committed. */
@@ -33,27 +50,21 @@ export class ChallengeStatusNotifier {
   }
 
   /**
-   * Subscribes first, then calls `check`, which reads the challenge and answers how long to wait for its decision
-   * (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made between
-   * the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
+   * Registers the waiter first, then calls `check`, which reads the challenge and answers how long to wait for its
+   * decision (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made
+   * between the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
    * Resolves when woken or when the wait ends; the caller then reads the challenge again.
    */
   async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<void> {
     const channel = this.channel(challengeId);
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
-    const set = this.waiters.get(channel) ?? new Set();
+    let set = this.waiters.get(channel);
+    if (!set) this.waiters.set(channel, (set = new Set()));
     set.add(wake);
     let timer: NodeJS.Timeout | undefined;
     try {
-      let subscribed = true;
-      if (set.size === 1) {
-        this.waiters.set(channel, set);
-        subscribed = await this.subscriber.subscribe(channel).then(
-          () => true,
-          () => false,
-        );
-      }
+      const subscribed = this.subscribed;
       const waitMs = await check();
       if (waitMs <= 0) return;
       if (!subscribed) return await this.pollUntilSettled(check, waitMs);
@@ -62,11 +73,24 @@ export class ChallengeStatusNotifier {
     } finally {
       clearTimeout(timer);
       set.delete(wake);
-      if (set.size === 0 && this.waiters.get(channel) === set) {
-        this.waiters.delete(channel);
-        await this.subscriber.unsubscribe(channel).catch(() => undefined);
-      }
+      if (set.size === 0 && this.waiters.get(channel) === set) this.waiters.delete(channel);
     }
+  }
+
+  private async subscribe(): Promise<void> {
+    try {
+      await this.subscriber.psubscribe(`${this.escapedPrefix()}challenge-status:*`);
+      this.subscribed = true;
+    } catch {
+      // Not connected: the 'ready' handler subscribes once it is; long-polls poll meanwhile.
+      this.subscribed = false;
+    }
+  }
+
+  /** The subscription is gone: every waiter reads again (and polls while it stays gone). */
+  private lost(): void {
+    this.subscribed = false;
+    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
   }
 
   /** Without a subscription: `check` again every POLL_WITHOUT_REDIS_MS until it answers 0 or `waitMs` has passed. */
@@ -79,5 +103,10 @@ export class ChallengeStatusNotifier {
 
   private channel(challengeId: string): string {
     return `${this.channelPrefix}challenge-status:${challengeId}`;
+  }
+
+  /** The prefix with Redis glob characters escaped, so a pattern matches only this deployment's channels. */
+  private escapedPrefix(): string {
+    return this.channelPrefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
   }
 }

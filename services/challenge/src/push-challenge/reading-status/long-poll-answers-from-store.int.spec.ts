@@ -27,14 +27,21 @@ describe('long-poll: the answer comes from the store, never from the wake-up', (
 
   const channelOf = (challengeId: string) => `pushmfa:${world.namespace.topicPrefix}challenge-status:${challengeId}`;
 
-  /** Publishes `message` on the challenge's channel once a long-poll is subscribed to it. */
+  /**
+   * Publishes `message` on the challenge's channel while a long-poll waits: the service holds one pattern
+   * subscription for every challenge's channel, so once it is there the message reaches the waiting long-poll; it is
+   * sent a few times over 300 ms so that a long-poll still reading the store before it waits gets it too.
+   */
   async function forge(challengeId: string, message: string): Promise<void> {
     await world.eventually(
-      async () => ((await redis.call('PUBSUB', 'NUMSUB', channelOf(challengeId))) as [string, number])[1],
-      (n) => n > 0,
-      'a long-poll subscribed',
+      async () => ((await redis.call('PUBSUB', 'NUMPAT')) as number) > 0 && (await redis.publish(channelOf(challengeId), message)),
+      (receivers) => receivers !== false && receivers > 0,
+      'a service subscribed to the wake-up channels',
     );
-    await redis.publish(channelOf(challengeId), message);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      await redis.publish(channelOf(challengeId), message);
+    }
   }
 
   it('answers pending after a forged "approved" wake-up, and approved only once the device approved', async () => {
