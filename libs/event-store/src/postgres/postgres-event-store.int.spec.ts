@@ -132,6 +132,36 @@ describe('PostgresEventStore specifics', () => {
     expect(await store.readCheckpoint('projection-rollback')).toBeNull();
   });
 
+  it('starts many new streams in one statement (group commit), in the order given, or refuses one that exists', async () => {
+    const { position: start } = await store.appendToStream(uniqueStreamId('before-group'), eventsOf(1), 'no_stream');
+    const streams = [uniqueStreamId('group-a'), uniqueStreamId('group-b'), uniqueStreamId('group-c')];
+    const results = await store.withTransaction((transaction) =>
+      transaction.appendToNewStreams(streams.map((streamId, i) => ({ streamId, events: eventsOf(i + 1) }))),
+    );
+    expect(results.map((r) => r.nextExpectedRevision)).toEqual([0n, 1n, 2n]);
+    for (const [i, streamId] of streams.entries()) {
+      const read = await store.readStream(streamId);
+      expect(read.map((e) => e.streamRevision)).toEqual(Array.from({ length: i + 1 }, (_, r) => BigInt(r)));
+    }
+    const all = await readAllOf(store, start, new Set(streams), 6);
+    expect(all.map((e) => e.streamId)).toEqual([streams[0], streams[1], streams[1], streams[2], streams[2], streams[2]]);
+    // The next append to one of them names the revision the group append answered.
+    await store.appendToStream(streams[0]!, eventsOf(1), results[0]!.nextExpectedRevision);
+
+    // One stream of the group already exists: the call throws and the caller's transaction keeps nothing.
+    const fresh = uniqueStreamId('group-fresh');
+    await expect(
+      store.withTransaction((transaction) =>
+        transaction.appendToNewStreams([
+          { streamId: fresh, events: eventsOf(1) },
+          { streamId: streams[1]!, events: eventsOf(1) },
+        ]),
+      ),
+    ).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: streams[1] });
+    expect(await store.readStream(fresh)).toEqual([]);
+    expect(await store.readStream(streams[1]!)).toHaveLength(2);
+  });
+
   it('rejects an event id already stored in another stream, writing nothing', async () => {
     const events = eventsOf(1);
     await store.appendToStream(uniqueStreamId('first'), events, 'no_stream');

@@ -101,6 +101,35 @@ export function appendSql(schema: string, mode: AppendMode): string {
     FROM appended a ORDER BY a.global_position DESC LIMIT 1`;
 }
 
+/**
+ * One statement that starts many new streams at once (group commit): claims every stream row, inserts every event
+ * in the order given (streams in array order, each stream's events in order), notifies subscribers at commit.
+ * A stream that already exists claims no row, so its events are not inserted and it is missing from the result.
+ * $1 is a JSON array of {streamId, events: [{id, type, data, metadata}]}; $2 the notification channel.
+ */
+export function appendNewStreamsSql(schema: string): string {
+  return `
+    WITH input AS (
+      SELECT i.ord AS stream_ord, i.doc->>'streamId' AS stream_id, i.doc->'events' AS events
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS i(doc, ord)
+    ),
+    claimed AS (
+      INSERT INTO ${schema}.streams (stream_id, stream_revision)
+      SELECT stream_id, jsonb_array_length(events) - 1 FROM input
+      ON CONFLICT (stream_id) DO NOTHING
+      RETURNING stream_id
+    ),
+    appended AS (
+      INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
+      SELECT (e.doc->>'id')::uuid, i.stream_id, e.ord - 1, e.doc->>'type', e.doc->'data', COALESCE(e.doc->'metadata', '{}'::jsonb)
+      FROM input i JOIN claimed c ON c.stream_id = i.stream_id, jsonb_array_elements(i.events) WITH ORDINALITY AS e(doc, ord)
+      ORDER BY i.stream_ord, e.ord
+      RETURNING stream_id, stream_revision, transaction_id, global_position
+    )
+    SELECT a.stream_id, a.stream_revision, a.transaction_id::text AS transaction_id, a.global_position, pg_notify($2, '') AS notified
+    FROM appended a`;
+}
+
 export function appendParameters(streamId: string, count: number, expected: ExpectedRevision, batchJson: string, channel: string): unknown[] {
   const parameters: unknown[] = [streamId, count, batchJson, channel];
   if (typeof expected === 'bigint') parameters.push(expected.toString());

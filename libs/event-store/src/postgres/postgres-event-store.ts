@@ -17,6 +17,7 @@ import { sqlStateOf, toEventStoreError, UNIQUE_VIOLATION } from './postgres-erro
 import { positionParameters, toRecordedEvent, type EventRow } from './postgres-event-row';
 import {
   appendModeOf,
+  appendNewStreamsSql,
   appendParameters,
   appendSql,
   assertSchemaName,
@@ -51,6 +52,13 @@ type Queryable = Pick<PoolClient, 'query'>;
 export interface PostgresEventStoreTransaction {
   readonly client: PoolClient;
   appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Starts many new streams in one statement (one round trip, whatever their number): group commit of commands
+   * that each create a stream. Every stream must not exist yet (expected revision `no_stream`); if one does, nothing
+   * of the call is kept by the caller's transaction (`WrongExpectedRevisionError` is thrown and the caller rolls back).
+   * Results are in the order of `appends`.
+   */
+  appendToNewStreams(appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]>;
   /** Reads on the transaction's connection: a command deciding under a lock it holds needs no second connection. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
@@ -176,6 +184,7 @@ export class PostgresEventStore implements EventStore {
       const result = await work({
         client,
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
+        appendToNewStreams: (appends) => this.appendNewStreams(client, appends),
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
       });
@@ -227,6 +236,38 @@ export class PostgresEventStore implements EventStore {
       nextExpectedRevision: BigInt(row.stream_revision),
       position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) },
     };
+  }
+
+  private async appendNewStreams(executor: Queryable, appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    for (const { streamId, events } of appends) if (events.length === 0) throw new Error(`appendToNewStreams(${streamId}) needs at least one event`);
+    const batch = JSON.stringify(
+      appends.map(({ streamId, events }) => ({
+        streamId,
+        events: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
+      })),
+    );
+    let rows: Array<AppendRow & { stream_id: string }>;
+    try {
+      const result = await executor.query<AppendRow & { stream_id: string }>({
+        name: `${this.schema}-append-new-streams`,
+        text: appendNewStreamsSql(this.schema),
+        values: [batch, this.channel],
+      });
+      rows = result.rows;
+    } catch (error) {
+      throw this.appendError(error, appends[0]!.streamId, 'no_stream');
+    }
+    const last = new Map<string, AppendRow>();
+    for (const row of rows) {
+      const seen = last.get(row.stream_id);
+      if (!seen || BigInt(row.stream_revision) > BigInt(seen.stream_revision)) last.set(row.stream_id, row);
+    }
+    return appends.map(({ streamId }) => {
+      const row = last.get(streamId);
+      if (!row) throw new WrongExpectedRevisionError(streamId, 'no_stream', 'unknown');
+      return { nextExpectedRevision: BigInt(row.stream_revision), position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) } };
+    });
   }
 
   private appendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {

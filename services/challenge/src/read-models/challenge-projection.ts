@@ -59,6 +59,37 @@ export class ChallengeProjection {
     await pool.query(`delete from ${this.schema}.challenge_resends where requested_at < $1`, [windowStart]);
   }
 
+  /**
+   * The rows of many challenges just issued (group commit), in the issuing transaction: one statement for the Pending
+   * tab's rows and the expiry timers of them all, instead of one per challenge.
+   */
+  async applyIssued(client: PoolClient, issued: ReadonlyArray<Extract<PushChallengeEvent, { type: 'ChallengeIssued' }>['data']>): Promise<void> {
+    if (issued.length === 0) return;
+    const s = this.schema;
+    const rows = issued.map((d) => ({
+      challenge_id: d.challengeId,
+      workspace_id: d.workspaceId,
+      user_id: d.userId,
+      created_at: d.createdAt,
+      expires_at: d.expiresAt,
+      context: d.context,
+      number_match_required: d.numberMatch !== undefined,
+    }));
+    await client.query(
+      `with input as (
+         select * from jsonb_to_recordset($1::jsonb) as x(challenge_id text, workspace_id text, user_id text, created_at timestamptz,
+           expires_at timestamptz, context jsonb, number_match_required boolean)
+       ), listed as (
+         insert into ${s}.challenge_list (challenge_id, workspace_id, user_id, status, created_at, expires_at, context, number_match_required)
+         select challenge_id, workspace_id, user_id, 'pending', created_at, expires_at, context, number_match_required from input
+         on conflict (challenge_id) do nothing
+       )
+       insert into ${s}.expiry_timers (challenge_id, workspace_id, due_at) select challenge_id, workspace_id, expires_at from input
+       on conflict (challenge_id) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   /** Applies events just appended, in the appending transaction. */
   async apply(client: PoolClient, workspaceId: string, events: readonly PushChallengeEvent[]): Promise<void> {
     const s = this.schema;

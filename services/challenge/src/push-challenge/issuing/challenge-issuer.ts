@@ -2,10 +2,14 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ChallengeContext } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
+import type { EventMetadata } from '@pushmfa/event-store';
+import { currentTraceparent } from '@pushmfa/messaging';
+import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
-import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
-import { admitIssue } from './issue-admission';
+import { challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
+import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
+import { type BatchOutcome, GroupCommit } from './issue-group-commit';
 import { IdempotencyKeys } from './idempotency-keys';
 import { EventLoopDelayGuard, IssuingCapacity, type IssuingRefusal } from './issuing-capacity';
 
@@ -23,20 +27,32 @@ export interface IssuedAnswer {
   numberMatch?: string;
 }
 
+/** A request as the group commit holds it: with the trace and correlation of the HTTP request it came from. */
+interface QueuedIssue extends IssueRequest {
+  correlationId?: string;
+  traceparent?: string;
+}
+
+const MAX_BATCH = 64;
+const MAX_TRANSACTIONS_IN_FLIGHT = 2;
+
 /**
- * Issues a challenge in one transaction: the idempotency key, the per-user lock and limits, the append of
- * ChallengeIssued and the read models commit together, or nothing does. Every read goes through the transaction's
- * connection: requests waiting on the per-user lock must not starve the lock holder of pool connections.
+ * Issues challenges with group commit (issue-group-commit.ts): the requests that arrive together share one
+ * transaction, each decided on its own. In it: each request's idempotency key is claimed, every user of the batch is
+ * locked (the per-user lock that resends and responses take too) and their limits, push lock, settings and devices
+ * are read in one round trip, each request is decided (a second request of the same user counts the first one's
+ * push), then every ChallengeIssued is appended in one statement and the read models are written in another, and
+ * everything commits together or nothing does. A refused request writes nothing (its idempotency claim is removed
+ * again). Every read goes through the transaction's connection: requests waiting on a user's lock must not starve
+ * the lock holder of pool connections.
  */
 @Injectable()
 export class ChallengeIssuer implements OnModuleDestroy {
   private readonly capacity: IssuingCapacity;
   private readonly loopDelay?: EventLoopDelayGuard;
+  private readonly groupCommit: GroupCommit<QueuedIssue, IssuedAnswer>;
 
-  constructor(
-    private readonly runtime: ChallengeRuntime,
-    private readonly commands: ChallengeCommands,
-  ) {
+  constructor(private readonly runtime: ChallengeRuntime) {
     const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = runtime.config;
     const loopDelay = admissionLoopDelayMs > 0 ? new EventLoopDelayGuard(admissionLoopDelayMs) : undefined;
     this.loopDelay = loopDelay;
@@ -46,6 +62,12 @@ export class ChallengeIssuer implements OnModuleDestroy {
       queueIntervalMs: admissionQueueIntervalMs,
       overloaded: loopDelay ? () => loopDelay.overloaded : undefined,
     });
+    this.groupCommit = new GroupCommit((batch) => this.writeBatch(batch), {
+      maxBatch: MAX_BATCH,
+      maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
+      conflictKey: (request) => (request.idempotencyKey === undefined ? undefined : `${request.workspaceId}\n${request.idempotencyKey}`),
+      isStoreFailure: (error) => (error as { code?: unknown } | null)?.code === 'unavailable',
+    });
   }
 
   onModuleDestroy(): void {
@@ -53,47 +75,127 @@ export class ChallengeIssuer implements OnModuleDestroy {
   }
 
   issue(request: IssueRequest): Promise<IssuedAnswer> {
-    return this.capacity.run(request.workspaceId, () => this.issueNow(request), refuse);
+    return this.capacity.run(
+      request.workspaceId,
+      () => this.groupCommit.submit({ ...request, correlationId: currentCorrelationId(), traceparent: currentTraceparent() }),
+      refuse,
+    );
   }
 
-  private issueNow(request: IssueRequest): Promise<IssuedAnswer> {
-    const { workspaceId, userId, idempotencyKey } = request;
-    const context = request.context ?? {};
-    return this.runtime.store.withTransaction(async (tx) => {
-      if (idempotencyKey !== undefined) {
-        const claim = await this.runtime.idempotencyKeys.claim<IssuedAnswer>(
+  private writeBatch(batch: readonly QueuedIssue[]): Promise<Array<BatchOutcome<IssuedAnswer>>> {
+    const { store, schema, idempotencyKeys, projection } = this.runtime;
+    return store.withTransaction(async (tx) => {
+      const outcomes: Array<BatchOutcome<IssuedAnswer> | undefined> = batch.map(() => undefined);
+      const claimed = new Set<number>();
+      // Claims in one order shared by every batch, so two batches never wait on each other's keys in a cycle.
+      const keyed = batch.flatMap((request, index) => (request.idempotencyKey === undefined ? [] : [{ request, index }]));
+      keyed.sort((a, b) => compare(`${a.request.workspaceId}\n${a.request.idempotencyKey}`, `${b.request.workspaceId}\n${b.request.idempotencyKey}`));
+      for (const { request, index } of keyed) {
+        const claim = await idempotencyKeys.claim<IssuedAnswer>(
           tx.client,
-          workspaceId,
-          idempotencyKey,
-          IdempotencyKeys.hashBody({ userId, context }),
+          request.workspaceId,
+          request.idempotencyKey!,
+          IdempotencyKeys.hashBody({ userId: request.userId, context: request.context ?? {} }),
         );
-        if (claim.kind === 'replay') return claim.answer;
-        if (claim.kind === 'conflict') throw new ProblemException('idempotency_conflict', 'this Idempotency-Key was used with another request body');
+        if (claim.kind === 'replay') outcomes[index] = { answer: claim.answer };
+        else if (claim.kind === 'conflict')
+          outcomes[index] = { error: new ProblemException('idempotency_conflict', 'this Idempotency-Key was used with another request body') };
+        else claimed.add(index);
       }
-      const now = new Date();
-      const { settings, refusal, devices } = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
-      // A workspace whose events have not arrived yet has the defaults: push disabled.
-      if (!settings?.pushEnabled) throw new ProblemException('push_disabled', 'an admin must enable push for this workspace');
-      if (refusal?.code === 'push_locked')
-        throw new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds });
-      if (refusal?.code === 'rate_limited')
-        throw new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds });
-      if (devices.length === 0) throw new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in');
 
-      const challengeId = randomUUID();
-      const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
-      const numberMatch =
-        settings.numberMatching === 'always'
-          ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0')
-          : undefined;
-      const issued = { challengeId, workspaceId, userId, createdAt: now.toISOString(), expiresAt, context, devices, ...(numberMatch ? { numberMatch } : {}) };
-      const events = pushChallengeDecider.decide({ type: 'IssueChallenge', issued }, pushChallengeDecider.initialState());
-      await this.commands.append(tx, challengeId, workspaceId, events, 'no_stream');
-      const answer: IssuedAnswer = { challengeId, status: 'pending', expiresAt, ...(numberMatch ? { numberMatch } : {}) };
-      if (idempotencyKey !== undefined) await this.runtime.idempotencyKeys.record(tx.client, workspaceId, idempotencyKey, answer);
-      return answer;
-    }, 'issue challenge');
+      const now = new Date();
+      const open = batch.flatMap((request, index) => (outcomes[index] ? [] : [{ request, index }]));
+      const admissions = await admitIssues(
+        tx.client,
+        schema,
+        open.map(({ request }) => ({ workspaceId: request.workspaceId, userId: request.userId, now })),
+      );
+      const latest = new Map<string, IssueAdmission>();
+      const issued: Array<{ index: number; request: QueuedIssue; data: IssuedData; answer: IssuedAnswer }> = [];
+      open.forEach(({ request, index }, position) => {
+        const userKey = `${request.workspaceId}/${request.userId}`;
+        const admission = latest.get(userKey) ?? admissions[position]!;
+        const decided = decideIssue(request, admission, now);
+        if ('error' in decided) {
+          outcomes[index] = decided;
+          return;
+        }
+        latest.set(userKey, afterPush(admission, now));
+        issued.push({ index, request, ...decided });
+        outcomes[index] = { answer: decided.answer };
+      });
+
+      if (issued.length > 0) {
+        await tx.appendToNewStreams(
+          issued.map(({ request, data }) => ({
+            streamId: challengeStreamId(data.challengeId),
+            events: pushChallengeDecider
+              .decide({ type: 'IssueChallenge', issued: data }, pushChallengeDecider.initialState())
+              .map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, now) })),
+          })),
+        );
+        await projection.applyIssued(
+          tx.client,
+          issued.map(({ data }) => data),
+        );
+      }
+      for (const { index, request, answer } of issued) {
+        if (claimed.has(index)) await idempotencyKeys.record(tx.client, request.workspaceId, request.idempotencyKey!, answer);
+      }
+      // A refused request writes nothing: its claim goes, so a retry with the same key is decided anew.
+      for (const index of claimed) {
+        const outcome = outcomes[index];
+        if (outcome && 'error' in outcome) await idempotencyKeys.release(tx.client, batch[index]!.workspaceId, batch[index]!.idempotencyKey!);
+      }
+      return outcomes.map((outcome) => outcome ?? { error: new Error('issue: a request was left undecided') });
+    }, 'issue challenges');
   }
+}
+
+type IssuedData = Extract<PushChallengeEvent, { type: 'ChallengeIssued' }>['data'];
+
+/** One request against its user's admission: the challenge to issue, or the refusal it is answered with. */
+function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date): { data: IssuedData; answer: IssuedAnswer } | { error: ProblemException } {
+  const { settings, refusal, devices } = admission;
+  // A workspace whose events have not arrived yet has the defaults: push disabled.
+  if (!settings?.pushEnabled) return { error: new ProblemException('push_disabled', 'an admin must enable push for this workspace') };
+  if (refusal?.code === 'push_locked')
+    return {
+      error: new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds }),
+    };
+  if (refusal?.code === 'rate_limited')
+    return {
+      error: new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds }),
+    };
+  if (devices.length === 0) return { error: new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in') };
+  const challengeId = randomUUID();
+  const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
+  const numberMatch =
+    settings.numberMatching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
+  const data: IssuedData = {
+    challengeId,
+    workspaceId: request.workspaceId,
+    userId: request.userId,
+    createdAt: now.toISOString(),
+    expiresAt,
+    context: request.context ?? {},
+    devices,
+    ...(numberMatch ? { numberMatch } : {}),
+  };
+  return { data, answer: { challengeId, status: 'pending', expiresAt, ...(numberMatch ? { numberMatch } : {}) } };
+}
+
+function metadataOf(request: QueuedIssue, now: Date): EventMetadata {
+  return {
+    workspaceId: request.workspaceId,
+    correlationId: request.correlationId,
+    traceparent: request.traceparent,
+    occurredAt: now.toISOString(),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const REFUSAL_DETAIL: Record<IssuingRefusal['reason'], string> = {

@@ -53,6 +53,11 @@ export class IdempotencyKeys {
     await client.query(`update ${this.schema}.idempotency_keys set answer = $3 where workspace_id = $1 and idempotency_key = $2`, [workspaceId, key, answer]);
   }
 
+  /** Gives a claim up again (its request was refused and wrote nothing), in the claiming transaction. */
+  async release(client: PoolClient, workspaceId: string, key: string): Promise<void> {
+    await client.query(`delete from ${this.schema}.idempotency_keys where workspace_id = $1 and idempotency_key = $2 and answer is null`, [workspaceId, key]);
+  }
+
   /** Forgets keys older than 24 hours; any instance may run it. */
   async purgeExpired(pool: Pool): Promise<void> {
     await pool.query(`delete from ${this.schema}.idempotency_keys where created_at < now() - interval '${KEPT_HOURS} hours'`);

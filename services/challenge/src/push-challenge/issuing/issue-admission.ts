@@ -22,9 +22,11 @@ export interface IssueAdmission {
   guard: UserPushGuard;
   /** The user's active devices, oldest pairing first. */
   devices: TargetDevice[];
+  /** What the refusal was decided on (the pushes in the window), so a later push in the same batch can count. */
+  history?: AdmissionRow;
 }
 
-interface AdmissionRow {
+export interface AdmissionRow {
   settings: Partial<WorkspaceSettings> | null;
   locked_until: Date | null;
   mismatches: number | null;
@@ -45,27 +47,84 @@ interface AdmissionRow {
  * reads them (userPushHistorySql, registryViewSql). Pushes are issued challenges and resends; refused
  * requests never count.
  */
-export async function admitIssue(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): Promise<IssueAdmission> {
+export async function admitIssue(client: PoolClient, schema: string, request: AdmissionRequest): Promise<IssueAdmission> {
+  const [admission] = await admitIssues(client, schema, [request]);
+  return admission!;
+}
+
+export interface AdmissionRequest {
+  workspaceId: string;
+  userId: string;
+  now: Date;
+}
+
+/**
+ * `admitIssue` for many users at once (group commit): every user's lock, in one order shared by every transaction
+ * (so two batches never wait on each other in a cycle), then every user's read, all in one round trip. Each read
+ * runs after every lock of the batch is granted. Answers in the order of `requests`; a user named twice is locked
+ * and read once, and both requests get the same admission (the caller accounts for the first one's push).
+ */
+export async function admitIssues(client: PoolClient, schema: string, requests: readonly AdmissionRequest[]): Promise<IssueAdmission[]> {
+  if (requests.length === 0) return [];
+  const byUser = new Map<string, AdmissionRequest>();
+  for (const request of requests) {
+    const key = userLockKey(request);
+    if (!byUser.has(key)) byUser.set(key, request);
+  }
+  const users = [...byUser.keys()].sort();
+  const locks = users.map((key) => `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(key)}))`);
+  const reads = users.map((key) => admissionReadSql(client, schema, byUser.get(key)!));
+  const results = (await client.query(`${[...locks, ...reads].join(';\n')}`)) as unknown as QueryResult<AdmissionRow>[] | QueryResult<AdmissionRow>;
+  const all = Array.isArray(results) ? results : [results];
+  const admissions = new Map<string, IssueAdmission>();
+  users.forEach((key, index) => {
+    const row = all[locks.length + index]?.rows[0];
+    if (!row) throw new Error('the admission read returned no row');
+    admissions.set(key, admissionOf(row, byUser.get(key)!.now));
+  });
+  return requests.map((request) => admissions.get(userLockKey(request))!);
+}
+
+function userLockKey(request: { workspaceId: string; userId: string }): string {
+  return `${request.workspaceId}/${request.userId}`;
+}
+
+function admissionReadSql(client: PoolClient, schema: string, request: AdmissionRequest): string {
   const { now } = request;
   const workspaceId = client.escapeLiteral(request.workspaceId);
   const userId = client.escapeLiteral(request.userId);
   const windowStart = `'${new Date(now.getTime() - RATE_WINDOW_MS).toISOString()}'::timestamptz`;
   const history = userPushHistorySql(schema, { workspaceId, userId }, windowStart, `'${now.toISOString()}'::timestamptz`);
-  const results = (await client.query(
-    `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(`${request.workspaceId}/${request.userId}`)}));
-     with pushes as (${history.pushesSince})
+  return `with pushes as (${history.pushesSince})
      select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
             ${history.lockedUntil} as locked_until,
             ${history.mismatches} as mismatches,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
             ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices
-     from pushes`,
-  )) as unknown as [QueryResult, QueryResult<AdmissionRow>];
-  const row = results[1].rows[0];
-  if (!row) throw new Error('the admission read returned no row');
+     from pushes`;
+}
+
+function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const settings = row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
   const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
-  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices };
+  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, history: row };
+}
+
+/**
+ * The admission of one more push to the same user after `admission` let one through at `now` (a second request of
+ * the user in the same group commit): the budget and the spacing count the push just decided.
+ */
+export function afterPush(admission: IssueAdmission, now: Date): IssueAdmission {
+  const history = admission.history;
+  if (!history) return admission;
+  const next: AdmissionRow = {
+    ...history,
+    pushed: String(Number(history.pushed) + 1),
+    oldest: history.oldest ?? now,
+    latest: history.latest && history.latest > now ? history.latest : now,
+  };
+  const settings = admission.settings ?? DEFAULT_SETTINGS;
+  return { ...admission, refusal: refusalOf(next, settings, now), history: next };
 }
 
 function refusalOf(row: AdmissionRow, settings: WorkspaceSettings, now: Date): AdmissionRefusal | null {
