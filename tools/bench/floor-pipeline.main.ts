@@ -11,7 +11,11 @@ import { createServer } from 'node:http';
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
+import { applyKafkajsIdleFix } from '@pushmfa/messaging';
 import { testKafkaOptions } from '@pushmfa/testing';
+
+// The same kafkajs fix as the services run with (libs/messaging kafkajs-idle-fix.ts), so the floor is not slowed by it.
+applyKafkajsIdleFix();
 
 const env = (name: string): string => {
   const value = process.env[name];

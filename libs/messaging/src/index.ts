@@ -10,3 +10,4 @@ export * from './messaging-metrics';
 export * from './view-freshness';
 export * from './topic-admin';
 export * from './kafka-acls';
+export * from './kafkajs-idle-fix';

@@ -1,3 +1,4 @@
+import './kafkajs-idle-fix';
 import { Kafka, type KafkaConfig, logLevel, type LogEntry } from 'kafkajs';
 import type { KafkaSecurityConfig } from '@pushmfa/service-config';
 

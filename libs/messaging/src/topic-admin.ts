@@ -1,3 +1,4 @@
+import './kafkajs-idle-fix';
 /**
  * Creates every topic the project declares (libs/contracts topics.ts) and every service's ACLs on them
  * (kafka-acls.ts), idempotently: `node dist/tools/create-topics.js` runs it, and so do the tests for their namespaces.
