@@ -52,13 +52,15 @@ export class PgInbox {
   ): Promise<T[]> {
     if (items.length === 0) return [];
     return this.withConnection(async (client) => {
-      await client.query('begin');
       const ids = items.map(idOf);
-      const { rows } = await client.query<{ message_id: string }>(
-        `insert into ${this.schema}.processed_messages (consumer, message_id) select $1, id from unnest($2::text[]) as m(id)
+      // The transaction's start and the inbox record in one round trip (a consumer pays this per fetched batch):
+      // the simple query protocol carries both statements, so the ids go in as escaped literals.
+      const literals = ids.map((id) => client.escapeLiteral(id)).join(', ');
+      const opened = (await client.query(
+        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
-        [consumer, ids],
-      );
+      )) as unknown as Array<QueryResult<{ message_id: string }>>;
+      const rows = opened[1]?.rows ?? [];
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
       if (fresh.length > 0) await effect(client, fresh);

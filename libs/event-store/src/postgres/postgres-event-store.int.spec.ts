@@ -132,6 +132,33 @@ describe('PostgresEventStore specifics', () => {
     expect(await store.readCheckpoint('projection-rollback')).toBeNull();
   });
 
+  it("sends BEGIN with the first statement of a transaction, and its results are the statement's own", async () => {
+    const seen = await store.withTransaction(async ({ client }) => {
+      const first = await client.query<{ tx: string }>('select txid_current()::text as tx');
+      const both = (await client.query('select 1 as one; select 2 as two')) as unknown as Array<{ rows: unknown[] }>;
+      const second = await client.query<{ tx: string }>('select txid_current()::text as tx');
+      return { first: first.rows[0]!.tx, second: second.rows[0]!.tx, both: both.map((r) => r.rows) };
+    });
+    // One transaction: both reads saw the same transaction id.
+    expect(seen.first).toBe(seen.second);
+    expect(seen.both).toEqual([[{ one: 1 }], [{ two: 2 }]]);
+
+    const table = `${ownSchema}.lazy_begin_probe`;
+    await pool.query(`create table if not exists ${table} (id int)`);
+    await expect(
+      store.withTransaction(async ({ client }) => {
+        await client.query(`insert into ${table} values (1)`);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const parameterised = await store.withTransaction(async ({ client }) => {
+      await client.query(`insert into ${table} values ($1)`, [2]);
+      return (await client.query<{ n: string }>(`select count(*)::text as n from ${table}`)).rows[0]!.n;
+    });
+    expect(parameterised).toBe('1');
+    expect((await pool.query(`select id from ${table}`)).rows).toEqual([{ id: 2 }]);
+  });
+
   it('starts many new streams in one statement (group commit), in the order given, or refuses one that exists', async () => {
     const { position: start } = await store.appendToStream(uniqueStreamId('before-group'), eventsOf(1), 'no_stream');
     const streams = [uniqueStreamId('group-a'), uniqueStreamId('group-b'), uniqueStreamId('group-c')];

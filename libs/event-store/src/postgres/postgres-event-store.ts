@@ -32,6 +32,7 @@ import {
 } from './postgres-event-store.sql';
 import { guardPoolConnections } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
+import { lazilyBegun } from './lazy-begin';
 
 export interface PostgresEventStoreOptions {
   /** Shared pool (not ended by close()); or give `connectionString` and the store owns its pool. */
@@ -177,10 +178,11 @@ export class PostgresEventStore implements EventStore {
 
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   async withTransaction<T>(work: (transaction: PostgresEventStoreTransaction) => Promise<T>, operation = 'transaction'): Promise<T> {
-    const client = await this.connect(operation);
+    const connection = await this.connect(operation);
+    // BEGIN travels with the transaction's first statement (lazy-begin.ts): one round trip less per transaction.
+    const { client, begun } = lazilyBegun(connection);
     let broken = false;
     try {
-      await client.query('BEGIN');
       const result = await work({
         client,
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
@@ -188,15 +190,16 @@ export class PostgresEventStore implements EventStore {
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
       });
-      await client.query('COMMIT');
+      if (begun()) await connection.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      if (begun())
+        await connection.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw toEventStoreError(error, operation);
     } finally {
-      client.release(broken);
+      connection.release(broken);
     }
   }
 

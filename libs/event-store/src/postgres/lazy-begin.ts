@@ -1,0 +1,34 @@
+import type { PoolClient, QueryResult } from 'pg';
+
+/**
+ * A transaction's connection that sends BEGIN with the transaction's first statement instead of on its own round
+ * trip: when that statement is a plain SQL string (the simple query protocol, as the lock-and-read batches of the
+ * command handlers are), `BEGIN; <statement>` goes in one message and the caller gets the statement's own results;
+ * otherwise BEGIN is queued just before it. `begun()` says whether anything was sent: a transaction that sent nothing
+ * needs neither COMMIT nor ROLLBACK.
+ */
+export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: () => boolean } {
+  let begun = false;
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  const lazyQuery = (config: unknown, values?: unknown): Promise<unknown> => {
+    if (begun) return query(config, values);
+    begun = true;
+    if (typeof config === 'string' && values === undefined) {
+      return query(`BEGIN; ${config}`).then((results) => {
+        const rest = (results as QueryResult[]).slice(1);
+        return rest.length === 1 ? rest[0] : rest;
+      });
+    }
+    // pg sends a connection's queries one after the other in call order: BEGIN runs first.
+    void query('BEGIN').catch(() => undefined);
+    return query(config, values);
+  };
+  const wrapped = new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') return lazyQuery;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { client: wrapped, begun: () => begun };
+}
