@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
-import { type GlobalPosition, PostgresEventStore, type Subscription } from '@pushmfa/event-store';
+import { type GlobalPosition, PostgresEventStore } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -17,7 +17,7 @@ export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 export const REGISTRY_SCHEMA = 'registry';
 const SCHEMA = REGISTRY_SCHEMA;
 
-/** The registry's connections and background work: event store, Kafka relay, API-key projection, Redis. */
+/** The registry's connections and background work: event store (its read models are written inline by the commands), Kafka relay, Redis. */
 @Injectable()
 export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly runtime: ServiceRuntime;
@@ -28,8 +28,6 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly deviceAuth: DeviceRequestAuthenticator;
   readonly registrationRateLimit: RegistrationRateLimit;
   private readonly relay: EventStoreKafkaRelay;
-  private apiKeyProjection?: Subscription;
-  private deviceProjection?: Subscription;
   /** Holds per-user advisory locks only, so a lock holder never waits for a connection its own work needs. */
   private readonly lockPool: Pool;
 
@@ -96,35 +94,14 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     await this.redis.connect();
     await this.runtime.publisher.connect();
     await this.relay.start();
-    // The HTTP handler writes key hashes at once (read-your-writes); this subscription repairs any it missed.
-    this.apiKeyProjection = await this.store.subscribeToAll({
-      subscriptionId: 'api-key-directory',
-      handle: async (events) => {
-        for (const event of events) {
-          const message = mapRegistryEvent(event);
-          if (message?.type === 'ApiKeyIssued' || message?.type === 'ApiKeyRevoked') await this.apiKeys.apply(this.runtime.pool, message);
-        }
-      },
-    });
-    // Commands update the device rows at once too (read-your-writes); this subscription repairs any they missed.
-    this.deviceProjection = await this.store.subscribeToAll({
-      subscriptionId: 'device-directory',
-      handle: async (events) => {
-        for (const event of events) await this.devices.applyRecorded(this.runtime.pool, event);
-      },
-      onError: (error) => this.logger.warn({ error: String(error) }, 'device directory projection failed; will retry'),
-    });
     this.readiness.register('database', () => this.runtime.databaseAnswers());
-    // The relay's and projections' listening sessions are re-established after a database outage before this is up.
+    // The relay's listening session is re-established after a database outage before this is up.
     this.readiness.register('relay', () => this.relay.isHealthy);
-    this.readiness.register('projections', () => [this.apiKeyProjection, this.deviceProjection].every((s) => s?.isHealthy?.() ?? false));
     this.readiness.register('broker', () => this.runtime.publisher.isConnected);
     this.readiness.register('redis', () => this.redis.status === 'ready');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.apiKeyProjection?.stop();
-    await this.deviceProjection?.stop();
     await this.relay.stop();
     this.redis.disconnect();
     await this.runtime.close();

@@ -1,15 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  DeciderCommandHandler,
-  DomainError,
-  type EventMetadata,
-  foldEvents,
-  type ExpectedRevision,
-  type PostgresEventStoreTransaction,
-  StreamContentionError,
-  WrongExpectedRevisionError,
-} from '@pushmfa/event-store';
+import { DeciderCommandHandler, DomainError, type EventMetadata, type ExpectedRevision, type PostgresEventStoreTransaction } from '@pushmfa/event-store';
 import { isProblemCode, ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
@@ -36,19 +26,23 @@ export interface UserCommandResult extends CommandResult {
   cancelled: string[];
 }
 
-const MAX_ATTEMPTS = 10;
-
 /**
- * Runs challenge commands: decide on the stream read, append with the revision read, and update the read models in the
- * same transaction; a concurrent writer makes the append fail and the command is decided again on fresh state.
+ * Runs challenge commands through the event store's command handler: decide on the stream read, append with the
+ * revision read, and update the read models (the challenge list) in the same transaction as an inline projection; a
+ * concurrent writer makes the append fail and the command is decided again on fresh state (the handler's retry policy).
  * Wakes long-polls when a challenge leaves pending.
  */
 @Injectable()
 export class ChallengeCommands {
-  private readonly loader: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
+  private readonly handler: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
 
   constructor(private readonly runtime: ChallengeRuntime) {
-    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents });
+    this.handler = new DeciderCommandHandler(runtime.store, pushChallengeDecider, {
+      events: pushChallengeEvents,
+      projections: {
+        inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }],
+      },
+    });
   }
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
@@ -59,7 +53,7 @@ export class ChallengeCommands {
   /** As `load`, with the revision read, so a command can be decided on it without reading the stream again. */
   async read(challengeId: string, workspaceId: string): Promise<LoadedChallenge> {
     if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new ProblemException('not_found', 'no such challenge');
-    const { state, revision } = await this.loader.load(challengeStreamId(challengeId));
+    const { state, revision } = await this.handler.load(challengeStreamId(challengeId));
     if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new ProblemException('not_found', 'no such challenge');
     return { state, revision };
   }
@@ -69,27 +63,9 @@ export class ChallengeCommands {
    * so if another writer got there first the append fails and the command is decided again on a fresh read.
    */
   async execute(challengeId: string, workspaceId: string, command: PushChallengeCommand, read?: LoadedChallenge): Promise<CommandResult> {
-    const streamId = challengeStreamId(challengeId);
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision }: { state: PushChallengeState; revision: bigint } = attempt === 1 && read ? read : await this.loader.load(streamId);
-      const newEvents = pushChallengeDecider.decide(command, state);
-      if (newEvents.length === 0) return { state, newEvents };
-      try {
-        await this.runtime.store.withTransaction(
-          (tx) => this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision),
-          'challenge command',
-        );
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt, error);
-        // Writers retrying in lockstep would collide again: spread them out a little.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
-        continue;
-      }
-      const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
-      await this.wakeWaiters(challengeId, newEvents);
-      return { state: decided, newEvents };
-    }
+    const { state, newEvents } = await this.handler.handle(challengeStreamId(challengeId), command, metadataOf(workspaceId), read);
+    await this.wakeWaiters(challengeId, newEvents);
+    return { state, newEvents };
   }
 
   /**
@@ -99,7 +75,8 @@ export class ChallengeCommands {
    * issue of the same user are decided one after the other and never both on the state before the other: no
    * approval slips past a lock committed a moment before, and the push budget is never overrun.
    * `command`: builds the command from what the transaction read. A domain refusal rolls back and is answered
-   * with its code (and Retry-After where it has one).
+   * with its code (and Retry-After where it has one). A conflict runs the whole transaction again (the handler's
+   * retry policy).
    */
   async executeForUser(
     read: LoadedChallenge,
@@ -108,34 +85,26 @@ export class ChallengeCommands {
   ): Promise<UserCommandResult> {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
-    for (let attempt = 1; ; attempt++) {
-      let outcome: UserCommandResult & { touched: Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }> };
-      try {
-        outcome = await this.runtime.store.withTransaction(async (tx) => {
-          const now = new Date();
-          const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
-          const { state, revision } = attempt === 1 ? read : await this.loadIn(tx, challengeId);
-          const newEvents = decideOrRefuse(command(admission, now), state);
-          const touched = new Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }>();
-          if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
-          await this.append(tx, challengeId, workspaceId, newEvents, revision < 0n ? 'no_stream' : revision);
-          const decided = newEvents.reduce(pushChallengeDecider.evolve, state);
-          touched.set(challengeId, { events: newEvents, state: decided });
-          const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type))
-            ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched)
-            : [];
-          return { state: decided, newEvents, cancelled, touched };
-        }, 'challenge command');
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt, error);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
-        continue;
-      }
-      for (const [id, { events }] of outcome.touched) await this.wakeWaiters(id, events);
-      const { touched: _touched, ...result } = outcome;
-      return result;
-    }
+    const outcome = await this.handler.retry(streamId, (attempt) =>
+      this.runtime.store.withTransaction(async (tx) => {
+        const now = new Date();
+        const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
+        const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
+        const { state, newEvents } = await refusalAsProblem(() =>
+          this.handler.handleIn(tx, streamId, command(admission, now), metadataOf(workspaceId), current),
+        );
+        const touched = new Map<string, PushChallengeEvent[]>();
+        if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
+        touched.set(challengeId, newEvents);
+        const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type))
+          ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched)
+          : [];
+        return { state, newEvents, cancelled, touched };
+      }, 'challenge command'),
+    );
+    for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
+    const { touched: _touched, ...result } = outcome;
+    return result;
   }
 
   /** Cancels, in the locking transaction, every other challenge of the user still pending (reason `push_locked`). */
@@ -145,7 +114,7 @@ export class ChallengeCommands {
     userId: string,
     lockingChallengeId: string,
     now: Date,
-    touched: Map<string, { events: PushChallengeEvent[]; state: PushChallengeState }>,
+    touched: Map<string, PushChallengeEvent[]>,
   ): Promise<string[]> {
     const { rows } = await tx.client.query<{ challenge_id: string }>(
       `select challenge_id from ${this.runtime.schema}.challenge_list where workspace_id = $1 and user_id = $2 and status = 'pending' and challenge_id <> $3 order by created_at`,
@@ -153,28 +122,25 @@ export class ChallengeCommands {
     );
     const cancelled: string[] = [];
     for (const { challenge_id: id } of rows) {
-      const { state, revision } = await this.loadIn(tx, id);
+      const streamId = challengeStreamId(id);
+      const current = await this.handler.loadIn(tx, streamId);
       // Past its deadline it is expired, not cancelled: the expiry timer records that.
-      if (state.status !== 'pending' || Date.parse(state.expiresAt) <= now.getTime()) continue;
-      const events = pushChallengeDecider.decide({ type: 'CancelChallenge', now, reason: 'push_locked' }, state);
-      if (events.length === 0) continue;
-      await this.append(tx, id, workspaceId, events, revision);
-      touched.set(id, { events, state: events.reduce(pushChallengeDecider.evolve, state) });
+      if (current.state.status !== 'pending' || Date.parse(current.state.expiresAt) <= now.getTime()) continue;
+      const { newEvents } = await this.handler.handleIn(
+        tx,
+        streamId,
+        { type: 'CancelChallenge', now, reason: 'push_locked' },
+        metadataOf(workspaceId),
+        current,
+      );
+      if (newEvents.length === 0) continue;
+      touched.set(id, newEvents);
       cancelled.push(id);
     }
     return cancelled;
   }
 
-  private async loadIn(tx: PostgresEventStoreTransaction, challengeId: string): Promise<{ state: PushChallengeState; revision: bigint }> {
-    const events = await tx.readStream(challengeStreamId(challengeId));
-    const state = foldEvents(
-      pushChallengeDecider,
-      events.flatMap((e) => pushChallengeEvents.readDomainEvent(e) ?? []),
-    );
-    return { state, revision: BigInt(events.length) - 1n };
-  }
-
-  /** Appends in the caller's transaction, naming the revision expected, and updates the read models with it. */
+  /** Appends decided events in the caller's transaction, naming the revision expected, and updates the read models with it. */
   async append(
     tx: PostgresEventStoreTransaction,
     challengeId: string,
@@ -182,18 +148,7 @@ export class ChallengeCommands {
     events: PushChallengeEvent[],
     expected: ExpectedRevision,
   ): Promise<void> {
-    const metadata: EventMetadata = {
-      workspaceId,
-      correlationId: currentCorrelationId(),
-      traceparent: currentTraceparent(),
-      occurredAt: new Date().toISOString(),
-    };
-    await tx.appendToStream(
-      challengeStreamId(challengeId),
-      events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
-      expected,
-    );
-    await this.runtime.projection.apply(tx.client, workspaceId, events);
+    await this.handler.appendIn(tx, challengeStreamId(challengeId), events, expected, metadataOf(workspaceId));
   }
 
   /** Wakes long-polls after `events` committed; they read the challenge from the store (the wake-up says nothing else). */
@@ -204,10 +159,14 @@ export class ChallengeCommands {
   }
 }
 
-/** Decides; a domain refusal becomes the problem the caller is answered with, Retry-After included. */
-function decideOrRefuse(command: PushChallengeCommand, state: PushChallengeState): PushChallengeEvent[] {
+function metadataOf(workspaceId: string): EventMetadata {
+  return { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
+}
+
+/** Runs `decide`; a domain refusal becomes the problem the caller is answered with, Retry-After included. */
+async function refusalAsProblem<T>(decide: () => Promise<T>): Promise<T> {
   try {
-    return pushChallengeDecider.decide(command, state);
+    return await decide();
   } catch (error) {
     if (error instanceof DomainError && isProblemCode(error.code) && typeof error.extras.retryAfterSeconds === 'number') {
       throw new ProblemException(error.code, error.message, { retryAfterSeconds: error.extras.retryAfterSeconds });

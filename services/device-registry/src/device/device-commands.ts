@@ -1,23 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler } from '@pushmfa/event-store';
+import { DeciderCommandHandler, type InlineProjection } from '@pushmfa/event-store';
 import { ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { type PairingEvent, pairingEvents, pairingStreamId } from '../pairing/pairing.events';
 import { RegistryRuntime } from '../registry-runtime';
 import { type DeviceCommand, deviceBornFrom, deviceDecider } from './device.decider';
-import { deviceEvents, deviceStreamId } from './device.events';
+import { type DeviceEvent, deviceEvents, deviceStreamId } from './device.events';
 import type { DeviceRow } from './device-directory';
 
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
 
 /**
  * Runs device commands. A device's state starts from DevicePaired in its pairing stream (found through the
- * `registry.devices` row) and continues in `device-<id>`; the row is updated at once after each command.
+ * `registry.devices` row) and continues in `device-<id>`; the row is updated in the transaction that appends the
+ * command's events (an inline projection), so a revoked device cannot sign the next request.
  */
 @Injectable()
 export class DeviceCommands {
-  constructor(private readonly runtime: RegistryRuntime) {}
+  private readonly deviceRows: InlineProjection<DeviceEvent>;
+
+  constructor(private readonly runtime: RegistryRuntime) {
+    this.deviceRows = {
+      handle: async (events, { client }) => {
+        for (const event of events) await runtime.devices.applyDeviceEvent(client, event, event.streamRevision);
+      },
+    };
+  }
 
   /** The device's row; another workspace's device (or another user's, when `userId` is given) reads as absent. */
   async find(deviceId: string, workspaceId: string, userId?: string): Promise<DeviceRow> {
@@ -28,18 +37,17 @@ export class DeviceCommands {
 
   async execute(device: DeviceRow, command: DeviceCommand) {
     const birth = deviceBornFrom(await this.pairedEventOf(device));
-    const handler = new DeciderCommandHandler(this.runtime.store, { ...deviceDecider, initialState: () => birth }, { events: deviceEvents });
-    const result = await handler.handle(deviceStreamId(device.deviceId), command, {
+    const handler = new DeciderCommandHandler(
+      this.runtime.store,
+      { ...deviceDecider, initialState: () => birth },
+      { events: deviceEvents, projections: { inline: [this.deviceRows] } },
+    );
+    return handler.handle(deviceStreamId(device.deviceId), command, {
       workspaceId: device.workspaceId,
       correlationId: currentCorrelationId(),
       traceparent: currentTraceparent(),
       occurredAt: new Date().toISOString(),
     });
-    const firstRevision = result.revision - BigInt(result.newEvents.length) + 1n;
-    for (const [index, event] of result.newEvents.entries()) {
-      await this.runtime.devices.applyDeviceEvent(this.runtime.runtime.pool, event, firstRevision + BigInt(index));
-    }
-    return result;
   }
 
   private async pairedEventOf(device: DeviceRow): Promise<DevicePairedData> {

@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { ProblemException } from '@pushmfa/http';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
-import type { RecordedEvent } from '@pushmfa/event-store';
-import { type PairingEvent, pairingEvents } from '../pairing/pairing.events';
-import { type DeviceEvent, deviceEvents } from './device.events';
+import type { PairingEvent } from '../pairing/pairing.events';
+import type { DeviceEvent } from './device.events';
 
 type Queryable = Pool | PoolClient;
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
@@ -31,7 +30,8 @@ const KEY_MEMBERS = `(public_jwk->>'kty'), (public_jwk->>'crv'), (public_jwk->>'
 const COLUMNS = `device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, status, push_token_status, paired_at, last_seen_at, public_jwk`;
 
 /**
- * `registry.devices`: one row per paired device, fed by DevicePaired and the device stream. Each column group
+ * `registry.devices`: one row per paired device, written by the commands in the transaction that appends
+ * DevicePaired and the device stream's events (inline projections). Each column group
  * stores the stream revision it last applied, so a replayed or out-of-order event changes nothing.
  * lastSeenAt is telemetry, not an event: it is written straight to the row.
  */
@@ -103,35 +103,6 @@ export class DeviceDirectory implements DeviceKeyResolver {
       if (code === '23505' && constraint === ACTIVE_KEY_INDEX) throw keyInUseProblem();
       throw error;
     }
-  }
-
-  /** Applies a stored event from the global log; other events are ignored. */
-  async applyRecorded(client: Queryable, event: RecordedEvent): Promise<void> {
-    const paired = pairingEvents.read(event);
-    const change = event.streamId.startsWith('device-') ? deviceEvents.readDomainEvent(event) : null;
-    if (paired?.type === 'DevicePaired') {
-      await this.applyPaired(client, String(event.metadata.workspaceId ?? ''), paired.data);
-    } else if (change) {
-      await this.applyDeviceEvent(client, change, event.streamRevision);
-    }
-  }
-
-  async applyPaired(client: Queryable, workspaceId: string, data: DevicePairedData): Promise<void> {
-    await client.query(
-      `insert into ${this.schema}.devices (device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, public_jwk, status, push_token_status, paired_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 'valid', $9) on conflict do nothing`,
-      [
-        data.device.deviceId,
-        workspaceId,
-        data.userId,
-        data.pairingId,
-        data.name,
-        data.device.platform,
-        data.device.pushProvider,
-        JSON.stringify(data.device.publicJwk),
-        data.pairedAt,
-      ],
-    );
   }
 
   /** `revision` is the event's revision in the device stream. */

@@ -6,13 +6,36 @@ import { RegistryRuntime } from '../registry-runtime';
 import { type WorkspaceCommand, workspaceDecider, type WorkspaceState } from './workspace.decider';
 import { type WorkspaceEvent, workspaceEvents, workspaceStreamId } from './workspace.events';
 
-/** Runs workspace commands against the workspace stream, with the request's correlation and trace ids. */
+/**
+ * Runs workspace commands against the workspace stream, with the request's correlation and trace ids. An issued or
+ * revoked API key is written to `registry.api_keys` in the transaction that appends its event (an inline projection),
+ * so the key works, or is refused, from the moment the command answers.
+ */
 @Injectable()
 export class WorkspaceCommands {
   private readonly handler: DeciderCommandHandler<WorkspaceState, WorkspaceCommand, WorkspaceEvent>;
 
   constructor(runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, workspaceDecider, { events: workspaceEvents });
+    this.handler = new DeciderCommandHandler(runtime.store, workspaceDecider, {
+      events: workspaceEvents,
+      projections: {
+        inline: [
+          {
+            canHandle: ['ApiKeyIssued', 'ApiKeyRevoked'],
+            handle: async (events, { client }) => {
+              for (const event of events) {
+                if (event.type === 'ApiKeyIssued') {
+                  const { workspaceId, keyId, role, keyHash } = event.data;
+                  await runtime.apiKeys.apply(client, { type: 'ApiKeyIssued', data: { workspaceId, keyId, role, keyHash } });
+                } else if (event.type === 'ApiKeyRevoked') {
+                  await runtime.apiKeys.apply(client, { type: 'ApiKeyRevoked', data: event.data });
+                }
+              }
+            },
+          },
+        ],
+      },
+    });
   }
 
   execute(workspaceId: string, command: WorkspaceCommand) {

@@ -41,11 +41,8 @@ export class ConfirmPairingHttpController {
         activeDeviceIds: await directory.activeDeviceIds(caller.workspaceId, pairing.userId),
         maxDevicesPerUser: workspace.settings.maxDevicesPerUser,
       };
-      // The device's row is written with its DevicePaired, in one transaction: it is listed, counted and can sign as
-      // soon as this answers, and a key another active device has refuses the whole confirmation.
-      return this.pairings.executeInTransaction(pairingId, caller.workspaceId, command, async (client, events) => {
-        for (const event of events) if (event.type === 'DevicePaired') await directory.insertPairedClaimingKey(client, caller.workspaceId, event.data);
-      });
+      // The device's row is written with its DevicePaired, in one transaction (PairingCommands' inline projection).
+      return this.pairings.execute(pairingId, caller.workspaceId, command);
     });
     const { state, newEvents } = confirmed;
     if (newEvents.some((e) => e.type === 'PairingFailed'))

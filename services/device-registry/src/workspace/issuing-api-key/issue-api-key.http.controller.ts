@@ -30,7 +30,6 @@ export class IssueApiKeyHttpController {
     const keyId = randomUUID();
     const keyHash = hashApiKey(key);
     const result = await this.workspaces.execute(workspaceId, { type: 'IssueApiKey', keyId, role, keyHash, ...(label ? { label } : {}) });
-    await this.runtime.apiKeys.apply(this.runtime.runtime.pool, { type: 'ApiKeyIssued', data: { workspaceId, keyId, role, keyHash } });
     // Shown only once every service can know it. Should this time out (503), the key was never shown: nobody holds it.
     await this.runtime.published(result);
     return { id: keyId, role, ...(label ? { label } : {}), key };

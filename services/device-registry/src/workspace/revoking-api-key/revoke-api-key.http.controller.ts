@@ -23,7 +23,6 @@ export class RevokeApiKeyHttpController {
   async revoke(@Param('workspaceId') workspaceId: string, @Param('keyId') keyId: string): Promise<void> {
     if (!UUID.test(workspaceId) || !UUID.test(keyId)) throw new ProblemException('not_found', 'no such API key');
     const result = await this.workspaces.execute(workspaceId, { type: 'RevokeApiKey', keyId });
-    await this.runtime.apiKeys.apply(this.runtime.runtime.pool, { type: 'ApiKeyRevoked', data: { workspaceId, keyId } });
     await this.runtime.published(result);
   }
 }
