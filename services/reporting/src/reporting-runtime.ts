@@ -64,7 +64,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       metrics,
     });
     this.webhookSecrets = new WebhookSecretBox(config.webhooks.secretKey);
-    this.webhookSender = new WebhookSender(this.runtime.pool, REPORTING_SCHEMA, config.webhooks, this.webhookSecrets, log);
+    this.webhookSender = new WebhookSender(this.runtime.pool, REPORTING_SCHEMA, config.webhooks, this.webhookSecrets, log, metrics);
     if (!this.webhookSecrets.encrypts && config.mode === 'production') {
       log('warn', 'WEBHOOK_SECRET_KEY is not set: webhook signing secrets are stored unencrypted in the database');
     }

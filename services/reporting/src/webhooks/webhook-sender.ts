@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { fullJitterBackoffMs, sleep } from '@pushmfa/messaging';
+import type { MetricsService } from '@pushmfa/observability';
 import { inTransaction } from '@pushmfa/postgres';
 import type { WebhookConfig } from '../config';
 import type { WebhookSecretBox } from './webhook-secret-box';
@@ -38,6 +39,7 @@ interface AttemptResult {
 export class WebhookSender {
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
+  private readonly countAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 
   constructor(
     private readonly pool: Pool,
@@ -45,7 +47,17 @@ export class WebhookSender {
     private readonly config: WebhookConfig,
     private readonly secrets: WebhookSecretBox,
     private readonly log: Log,
-  ) {}
+    metrics?: MetricsService,
+  ) {
+    if (metrics) {
+      const counter = metrics.counter({
+        name: 'reporting_webhook_attempts_total',
+        help: 'Webhook delivery attempts by outcome: delivered, retrying (failed, another attempt due) or failed (the retry window is over)',
+        labelNames: ['outcome'],
+      });
+      this.countAttempt = (outcome) => counter.inc({ outcome });
+    }
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -87,7 +99,15 @@ export class WebhookSender {
        returning delivery.delivery_id, delivery.webhook_id, delivery.body, delivery.attempts, delivery.retry_until, endpoint.url, endpoint.secret_sealed`,
       [CLAIM_BATCH, this.config.timeoutMs + CLAIM_MARGIN_MS],
     );
-    await Promise.all(rows.map(async (delivery) => this.record(delivery, await this.attempt(delivery))));
+    await Promise.all(
+      rows.map(async (delivery) => {
+        const attempt = await this.attempt(delivery);
+        // Not recorded (the database is away, the endpoint was deleted meanwhile): the lease runs out and it is tried again.
+        await this.record(delivery, attempt).catch((error: unknown) =>
+          this.log('warn', 'webhook sender: an attempt could not be recorded', { deliveryId: delivery.delivery_id, error: describe(error) }),
+        );
+      }),
+    );
     return rows.length;
   }
 
@@ -150,6 +170,7 @@ export class WebhookSender {
         if (rowCount) this.log('warn', 'webhook endpoint disabled: its deliveries failed for the whole retry window', { webhookId: delivery.webhook_id });
       }
     });
+    this.countAttempt?.(status === 'pending' ? 'retrying' : status);
   }
 }
 

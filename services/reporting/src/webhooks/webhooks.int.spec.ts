@@ -219,6 +219,9 @@ describe('webhooks to the security team', () => {
     expect(attempts.find((attempt) => attempt.httpStatus === null)?.error).toMatch(/connection failed/);
     expect(attempts[attempts.length - 1]).toMatchObject({ httpStatus: 200, error: null, nextAttemptAt: null });
     expect(attempts.map((attempt) => attempt.attempt)).toEqual(attempts.map((_, i) => i + 1));
+    const metrics = await fetch(`${service.baseUrl}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(/reporting_webhook_attempts_total\{outcome="retrying"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/reporting_webhook_attempts_total\{outcome="delivered"[^}]*\} [1-9]/);
     const successes = endpoint.received.filter((request) => JSON.parse(request.body).id === fraud.id);
     expect(successes.length).toBe(attempts.filter((attempt) => attempt.httpStatus !== null).length);
   });
