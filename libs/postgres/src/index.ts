@@ -4,3 +4,4 @@ export type { ConnectionErrorListener } from './pool-connection-guard';
 export * from './service-pool';
 export * from './pg-inbox';
 export * from './pg-schema-migration';
+export * from './pg-transaction';

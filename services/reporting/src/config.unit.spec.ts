@@ -18,7 +18,13 @@ describe('reporting configuration', () => {
       topicPrefix: '',
       mode: 'production',
       registryViewMaxWaitMs: 3000,
+      webhooks: { retryBaseMs: 30_000, retryCapMs: 3_600_000, retryWindowMs: 86_400_000, timeoutMs: 5_000, pollIntervalMs: 1_000, secretKey: undefined },
     });
+  });
+
+  it('reads a webhook secret key of 32 bytes, base64', () => {
+    const key = Buffer.alloc(32, 3);
+    expect(loadReportingConfig({ ...KAFKA, WEBHOOK_SECRET_KEY: key.toString('base64') }).webhooks.secretKey).toEqual(key);
   });
 
   it.each([
@@ -27,6 +33,8 @@ describe('reporting configuration', () => {
     [{ KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS'],
     [{ KAFKA_TOPIC_PREFIX: 'a b' }, 'KAFKA_TOPIC_PREFIX'],
     [{ PUSHMFA_MODE: 'staging' }, 'PUSHMFA_MODE'],
+    [{ WEBHOOK_SECRET_KEY: Buffer.alloc(16).toString('base64') }, 'WEBHOOK_SECRET_KEY'],
+    [{ WEBHOOK_RETRY_BASE_MS: '0' }, 'WEBHOOK_RETRY_BASE_MS'],
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadReportingConfig(env)).toThrow(name);
   });

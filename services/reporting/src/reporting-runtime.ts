@@ -10,16 +10,22 @@ import { API_KEY_CONSUMER, ApiKeyProjection } from './projecting/api-key.project
 import { MfaReportProjection } from './projecting/mfa-report.projection';
 import { createReportingConsumers } from './projecting/reporting-consumers';
 import { PgInbox } from '@pushmfa/postgres';
+import { WebhookFanout } from './webhooks/webhook-fanout';
+import { WebhookSecretBox } from './webhooks/webhook-secret-box';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
 export const REPORTING_SCHEMA = 'reporting';
 
-/** The reporting service's connections and background work: PostgreSQL, the Kafka consumers, readiness. */
+/** The reporting service's connections and background work: PostgreSQL, the Kafka consumers, the webhook sender, readiness. */
 @Injectable()
 export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly runtime: ServiceRuntime;
   readonly apiKeys: ApiKeyDirectory;
   private readonly consumers: ContractConsumer[];
+  /** Seals and opens webhook endpoint secrets (encrypted when WEBHOOK_SECRET_KEY is set). */
+  readonly webhookSecrets: WebhookSecretBox;
+  private readonly webhookSender: WebhookSender;
   /** Shows the API-key directory is current before a key is trusted; 503 when it cannot. */
   private readonly registryFreshness: ViewFreshness;
 
@@ -52,22 +58,30 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       topicPrefix: config.topicPrefix,
       mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
       apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
+      webhooks: new WebhookFanout(inbox, REPORTING_SCHEMA, config.webhooks.retryWindowMs),
       onRegistrySettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       log,
       metrics,
     });
+    this.webhookSecrets = new WebhookSecretBox(config.webhooks.secretKey);
+    this.webhookSender = new WebhookSender(this.runtime.pool, REPORTING_SCHEMA, config.webhooks, this.webhookSecrets, log, metrics);
+    if (!this.webhookSecrets.encrypts && config.mode === 'production') {
+      log('warn', 'WEBHOOK_SECRET_KEY is not set: webhook signing secrets are stored unencrypted in the database');
+    }
   }
 
   async onModuleInit(): Promise<void> {
     await migrateReportingSchema(this.runtime.pool, REPORTING_SCHEMA);
     await this.registryFreshness.start();
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
+    this.webhookSender.start();
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     this.readiness.register('consumers', () => this.consumers.every((consumer) => consumer.isReady));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop().catch(() => undefined)));
+    await this.webhookSender.stop();
     await this.registryFreshness.stop();
     await this.runtime.close();
   }

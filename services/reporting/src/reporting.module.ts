@@ -11,6 +11,8 @@ import { ReadReportHttpController } from './querying/read-report.http.controller
 import { SummarizeReportsHttpController } from './querying/summarize-reports.http.controller';
 import { SummarizeSeriesHttpController } from './querying/summarize-series.http.controller';
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
+import { WebhookEndpoints } from './webhooks/webhook-endpoints';
+import { WEBHOOK_MODE, WebhooksHttpController } from './webhooks/webhooks.http.controller';
 
 @Module({})
 export class ReportingModule {
@@ -24,6 +26,7 @@ export class ReportingModule {
         SummarizeReportsHttpController,
         SummarizeSeriesHttpController,
         ReadReportHttpController,
+        WebhooksHttpController,
       ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
@@ -44,6 +47,13 @@ export class ReportingModule {
           useFactory: (runtime: ReportingRuntime) => new MfaReportSeriesQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
+        {
+          provide: WebhookEndpoints,
+          useFactory: (runtime: ReportingRuntime) =>
+            new WebhookEndpoints(runtime.runtime.pool, REPORTING_SCHEMA, runtime.webhookSecrets, config.webhooks.retryWindowMs),
+          inject: [ReportingRuntime],
+        },
+        { provide: WEBHOOK_MODE, useValue: config.mode },
         ApiKeyGuard,
       ],
     };

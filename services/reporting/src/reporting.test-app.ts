@@ -24,11 +24,12 @@ export class ReportingTestApp {
     private readonly publisher: KafkaEventPublisher,
   ) {}
 
-  static async start(label: string): Promise<ReportingTestApp> {
+  /** `env` adds to or overrides the service's variables (such as the webhook sender's short test backoff). */
+  static async start(label: string, env: Record<string, string> = {}): Promise<ReportingTestApp> {
     // Keep test output readable; a failing test still shows the service's errors.
     process.env.LOG_LEVEL ??= 'error';
     const namespace = await createTestNamespace(label);
-    const config = loadReportingConfig({ ...namespace.serviceEnv('reporting'), PORT: '0' });
+    const config = loadReportingConfig({ ...namespace.serviceEnv('reporting'), ...env, PORT: '0' });
     const app = await startReporting(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const publisher = new KafkaEventPublisher(
@@ -84,7 +85,14 @@ export class ReportingTestApp {
   }
 
   async get(path: string, key?: string): Promise<HttpAnswer> {
-    const response = await fetch(this.baseUrl + path, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    return this.send('GET', path, key);
+  }
+
+  /** A request with an optional JSON body, answered as status and parsed body. */
+  async send(method: 'GET' | 'POST' | 'DELETE', path: string, key?: string, body?: unknown): Promise<HttpAnswer> {
+    const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }

@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
+import { createWebhookTables } from './webhook-tables';
 import { createReportTable, FIRST_REPORT_TABLE, pointReportViewAt, REPORT_TABLES_POINTER, reportTablesLockKey } from './mfa-report-tables';
 import { migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
 
 /**
  * Creates the reporting schema: the MFA Report read model (versioned tables, the pointer to the active one and
- * the view the API reads), the API-key directory and the inbox.
+ * the view the API reads), the API-key directory, the webhook endpoints with their deliveries, and the inbox.
  * Idempotent, and safe when two instances start at once (the advisory lock makes the second wait).
  */
 export function migrateReportingSchema(pool: Pool, schema: string): Promise<void> {
@@ -32,6 +33,7 @@ export function migrateReportingSchema(pool: Pool, schema: string): Promise<void
     }
     await pointReportViewAt(client, schema, activeTable);
     await new ApiKeyDirectory(pool, schema).migrate(client);
+    await createWebhookTables(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });
 }

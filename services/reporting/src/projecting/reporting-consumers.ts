@@ -6,6 +6,8 @@ import { isReportEvent } from '../mfa-report/mfa-report.events';
 import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
 import { reportFreshnessRecorder } from './report-freshness.metric';
+import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
+import { WEBHOOK_SOURCE_TYPES } from '../webhooks/webhook-events';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -14,6 +16,8 @@ export interface ReportingConsumersOptions {
   topicPrefix: string;
   mfaReport: MfaReportProjection;
   apiKeys: ApiKeyProjection;
+  /** Turns security events into webhook deliveries (absent in tests that build the report consumers alone). */
+  webhooks?: WebhookFanout;
   /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
   onRegistrySettled?: (topic: string, partition: number, offset: string) => void;
   log: Log;
@@ -22,8 +26,9 @@ export interface ReportingConsumersOptions {
 }
 
 /**
- * Two consumer groups: the MFA Report (challenge and delivery topics) and the API-key directory (registry
- * topic), so a slow report rebuild never delays a new admin key. Group ids carry the topic prefix so test runs
+ * Three consumer groups: the MFA Report (challenge and delivery topics), the API-key directory (registry topic), so a
+ * slow report rebuild never delays a new admin key, and the webhooks (the security events of the challenge and
+ * registry topics), so a report or key problem never holds up an alert, nor an alert those. Group ids carry the topic prefix so test runs
  * sharing a broker never join each other's groups.
  */
 export function createReportingConsumers(options: ReportingConsumersOptions): ContractConsumer[] {
@@ -51,5 +56,20 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     log,
     metrics,
   });
-  return [mfaReport, apiKeys];
+  const consumers = [mfaReport, apiKeys];
+  const webhooks = options.webhooks;
+  if (webhooks) {
+    consumers.push(
+      new ContractConsumer({
+        kafka,
+        groupId: topicPrefix + WEBHOOK_CONSUMER,
+        topics: [topicName('challenge', topicPrefix), topicName('registry', topicPrefix)],
+        handledTypes: Object.keys(WEBHOOK_SOURCE_TYPES) as Array<keyof typeof WEBHOOK_SOURCE_TYPES>,
+        handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
+        log,
+        metrics,
+      }),
+    );
+  }
+  return consumers;
 }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@pushmfa/postgres';
 import {
   createReportTable,
   pointReportViewAt,
@@ -64,22 +65,13 @@ export class ReportTableSwitch {
     await this.pool.query(`drop table if exists ${this.schema}.${table}`);
   }
 
-  private async inTransaction<T>(work: (client: PoolClient, pointer: Pointer) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+  private inTransaction<T>(work: (client: PoolClient, pointer: Pointer) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [reportTablesLockKey(this.schema)]);
       const { rows } = await client.query<Pointer>(`select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER} for update`);
       const pointer = rows[0];
       if (!pointer) throw new Error('the MFA Report pointer row is missing; run the reporting migration');
-      const result = await work(client, pointer);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(client, pointer);
+    });
   }
 }

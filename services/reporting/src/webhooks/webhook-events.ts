@@ -1,0 +1,55 @@
+import type { ContractEnvelope } from '@pushmfa/contracts';
+
+/** The event names an endpoint subscribes to. `diagnostics_shared` is accepted for later: nothing emits it yet. */
+export const WEBHOOK_EVENT_NAMES = ['fraud_reported', 'push_locked', 'mfa_reset', 'device_revoked', 'diagnostics_shared'] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
+
+/** The contract events that become webhook events, and the name each goes out under. */
+export const WEBHOOK_SOURCE_TYPES = {
+  FraudReported: 'fraud_reported',
+  PushLocked: 'push_locked',
+  UserMfaReset: 'mfa_reset',
+  DeviceRevoked: 'device_revoked',
+} as const satisfies Record<string, WebhookEventName>;
+
+type SourceType = keyof typeof WEBHOOK_SOURCE_TYPES;
+export type WebhookSourceEnvelope = ContractEnvelope<SourceType>;
+
+/** The body a receiver gets: `id` is the event's (the same on every retry and every endpoint, to deduplicate by). */
+export interface WebhookPayload {
+  id: string;
+  type: WebhookEventName;
+  workspaceId: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export function isWebhookSource(envelope: ContractEnvelope): envelope is WebhookSourceEnvelope {
+  return Object.hasOwn(WEBHOOK_SOURCE_TYPES, envelope.type);
+}
+
+/**
+ * The public body of a source event. Fields are copied one by one, never spread: a field added to the contract
+ * reaches receivers only once it is chosen here (none of these events carries a secret or a push token).
+ */
+export function webhookPayloadOf(envelope: WebhookSourceEnvelope): WebhookPayload {
+  const head = { id: envelope.id, workspaceId: envelope.workspaceId, occurredAt: envelope.occurredAt };
+  switch (envelope.type) {
+    case 'FraudReported': {
+      const { challengeId, userId, deviceId, lockedUntil, challengeStatus } = envelope.data;
+      return { ...head, type: 'fraud_reported', data: { challengeId, userId, deviceId, lockedUntil, challengeStatus: challengeStatus ?? null } };
+    }
+    case 'PushLocked': {
+      const { challengeId, userId, reason, lockedUntil, consecutiveMismatches } = envelope.data;
+      return { ...head, type: 'push_locked', data: { challengeId, userId, reason, lockedUntil, consecutiveMismatches } };
+    }
+    case 'UserMfaReset': {
+      const { userId, revokedDeviceIds, resetBy } = envelope.data;
+      return { ...head, type: 'mfa_reset', data: { userId, revokedDeviceIds, resetBy: { kind: resetBy.kind } } };
+    }
+    case 'DeviceRevoked': {
+      const { deviceId, userId, reason, revokedBy } = envelope.data;
+      return { ...head, type: 'device_revoked', data: { deviceId, userId, reason, revokedBy: { kind: revokedBy.kind } } };
+    }
+  }
+}
