@@ -65,6 +65,10 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
         groupId: topicPrefix + WEBHOOK_CONSUMER,
         topics: [topicName('challenge', topicPrefix), topicName('registry', topicPrefix)],
         handledTypes: Object.keys(WEBHOOK_SOURCE_TYPES) as Array<keyof typeof WEBHOOK_SOURCE_TYPES>,
+        // A few rare types from two busy topics: the broker gathers up to a second of records into each fetch, so
+        // this group costs a fetch a second rather than one per challenge event; an alert leaves within seconds.
+        fetchMaxWaitMs: 1000,
+        fetchMinBytes: 64 * 1024,
         handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
         log,
         metrics,
