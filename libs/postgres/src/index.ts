@@ -5,3 +5,4 @@ export * from './service-pool';
 export * from './pg-inbox';
 export * from './pg-schema-migration';
 export * from './pg-transaction';
+export * from './tick-batch';

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { TickBatch } from '@pushmfa/postgres';
 import type { PushJob } from '../dispatching/push-job';
 
 /**
@@ -10,6 +11,7 @@ import type { PushJob } from '../dispatching/push-job';
 export class PendingPushes {
   /** Rows this worker is running now: only these leases are renewed. */
   private readonly held = new Map<string, PushJob>();
+  private readonly removals: TickBatch<PushJob, undefined>;
 
   constructor(
     private readonly pool: Pool,
@@ -17,7 +19,16 @@ export class PendingPushes {
     /** This worker's lease owner id: unique per process start. */
     readonly owner: string,
     private readonly leaseMs: number,
-  ) {}
+  ) {
+    this.removals = new TickBatch<PushJob, undefined>(async (jobs) => {
+      await this.pool.query(
+        `delete from ${this.schema}.pending_pushes p using unnest($1::text[], $2::text[], $3::text[], $4::int[]) as k(workspace_id, challenge_id, device_id, round)
+         where p.workspace_id = k.workspace_id and p.challenge_id = k.challenge_id and p.device_id = k.device_id and p.round = k.round`,
+        [jobs.map((j) => j.workspaceId), jobs.map((j) => j.challengeId), jobs.map((j) => j.deviceId), jobs.map((j) => j.round)],
+      );
+      return jobs.map(() => undefined);
+    });
+  }
 
   static migrate(client: PoolClient, schema: string): Promise<unknown> {
     return client.query(`
@@ -89,15 +100,10 @@ export class PendingPushes {
     ]);
   }
 
-  /** The push's final outcome is published (or nothing is left to send): forget it. */
+  /** The push's final outcome is published (or nothing is left to send): forget it. Removals of one tick go in one statement. */
   async remove(job: PushJob): Promise<void> {
     this.held.delete(keyOf(job));
-    await this.pool.query(`delete from ${this.schema}.pending_pushes where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`, [
-      job.workspaceId,
-      job.challengeId,
-      job.deviceId,
-      job.round,
-    ]);
+    await this.removals.load(job);
   }
 
   /** Extends the leases of the pushes this worker runs; returns how many rows were extended. */
