@@ -114,6 +114,16 @@ export class ChallengeProjection {
         case 'ChallengeExpired': {
           const status = { ChallengeApproved: 'approved', ChallengeDenied: 'denied', ChallengeCancelled: 'cancelled', ChallengeExpired: 'expired' }[event.type];
           // Skip a timer row the expiry timer holds: it finds the challenge resolved and removes the row itself (no deadlock).
+          // An approval also ends the user's wrong-number streak, in the same statement (one round trip).
+          if (event.type === 'ChallengeApproved') {
+            await client.query(
+              `with listed as (update ${s}.challenge_list set status = $2 where challenge_id = $1),
+                    streak as (delete from ${s}.number_mismatch_streaks where workspace_id = $3 and user_id = $4)
+               delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
+              [event.data.challengeId, status, workspaceId, event.data.userId],
+            );
+            break;
+          }
           await client.query(
             `with listed as (update ${s}.challenge_list set status = $2 where challenge_id = $1)
              delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
@@ -127,7 +137,6 @@ export class ChallengeProjection {
               [workspaceId, event.data.userId],
             );
           }
-          if (event.type === 'ChallengeApproved') await this.endStreak(client, workspaceId, event.data.userId);
           break;
         }
         case 'FraudReported':
