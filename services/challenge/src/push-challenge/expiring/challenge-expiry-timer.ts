@@ -62,6 +62,12 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
   }
 
   async fireDueTimers(now = new Date()): Promise<void> {
+    // An idle tick costs one read and no transaction.
+    const { rows } = await this.runtime.runtime.pool.query<{ due: boolean }>(
+      `select exists (select 1 from ${this.runtime.schema}.expiry_timers where due_at <= $1) as due`,
+      [now],
+    );
+    if (!rows[0]?.due) return;
     for (let i = 0; i < MAX_FIRINGS_PER_TICK && this.running; i++) {
       const firing = await this.fireOne(now);
       if (firing === 'idle') return;
@@ -73,9 +79,9 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
     const s = this.runtime.schema;
     try {
       return await this.runtime.store.withTransaction(async (tx) => {
+        // Plain SQL (the time as a literal), so BEGIN goes in the same round trip.
         const { rows } = await tx.client.query<{ challenge_id: string; workspace_id: string }>(
-          `select challenge_id, workspace_id from ${s}.expiry_timers where due_at <= $1 order by due_at limit 1 for update skip locked`,
-          [now],
+          `select challenge_id, workspace_id from ${s}.expiry_timers where due_at <= '${now.toISOString()}'::timestamptz order by due_at limit 1 for update skip locked`,
         );
         const row = rows[0];
         if (!row) return 'idle';
