@@ -3,6 +3,11 @@ import { START_POSITION, type GlobalPosition, type ReadAllOptions, type Recorded
 import { isUnavailableError } from './postgres-error-mapping';
 import { DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_MIN_RETRY_DELAY_MS, retryDelayMs } from '../retry-delay';
 
+/** How long after a notification the log is still polled at the poll interval. */
+const QUIET_AFTER_MS = 5_000;
+/** How often a quiet log is polled (a fallback: appends notify). */
+const QUIET_POLL_INTERVAL_MS = 2_000;
+
 export interface PostgresSubscriptionStore {
   readAll(after: GlobalPosition, options?: ReadAllOptions): Promise<RecordedEvent[]>;
   readCheckpoint(subscriptionId: string): Promise<GlobalPosition | null>;
@@ -38,6 +43,8 @@ export class PostgresSubscription implements Subscription {
   private healthy = false;
   private sessionLost = false;
   private loop?: Promise<void>;
+  /** When the last notification (or a new session) came: polling stays frequent for a while after it. */
+  private lastWokenAt = Date.now();
 
   constructor(
     private readonly settings: PostgresSubscriptionSettings,
@@ -89,7 +96,11 @@ export class PostgresSubscription implements Subscription {
         this.healthy = true;
         if (!last) {
           failures = 0;
-          await this.idle(this.settings.pollIntervalMs, true);
+          // Poll often only for a while after a notification (or a new session): an event can then still be held
+          // behind the horizon of a transaction that sends us no notification. A quiet log is polled rarely, as a
+          // fallback only: every append notifies.
+          const recent = Date.now() - this.lastWokenAt < QUIET_AFTER_MS;
+          await this.idle(recent ? this.settings.pollIntervalMs : Math.max(this.settings.pollIntervalMs, QUIET_POLL_INTERVAL_MS), true);
           continue;
         }
         await this.options.handle(batch);
@@ -119,6 +130,7 @@ export class PostgresSubscription implements Subscription {
       });
       client.on('notification', () => this.wake());
       this.listener = client;
+      this.lastWokenAt = Date.now();
       this.isActive = false;
       try {
         await client.query(`LISTEN ${this.settings.channel}`);
@@ -148,6 +160,7 @@ export class PostgresSubscription implements Subscription {
 
   private wake(): void {
     this.notified = true;
+    this.lastWokenAt = Date.now();
     this.wakeIdle?.();
   }
 
