@@ -7,14 +7,31 @@ export type DeviceRevocationReason = 'revoked' | 'replaced' | 'mfa_reset';
  * Events of the device stream (`device-<deviceId>`). The device is born by DevicePaired in its pairing stream;
  * this stream holds what happens to it afterwards. Stored type names never change.
  */
+/** What the app last reported about itself (DeviceHealthReported without ids and time); absent fields were not reported. */
+export type ReportedDeviceHealth = {
+  notifications?: 'allowed' | 'denied';
+  focusMode?: boolean;
+  batterySaver?: boolean;
+  backgroundRefresh?: boolean;
+  appVersion?: string;
+  osVersion?: string;
+  lastPushSeenAt?: string;
+};
+
 export type DeviceEvent =
   | DomainEvent<'PushTokenRotated', { deviceId: string; userId: string; pushToken: string; rotatedAt: string }>
   | DomainEvent<'PushTokenInvalidated', { deviceId: string; userId: string; reason: string; reportedAt: string }>
-  | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>;
+  | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>
+  | DomainEvent<'DeviceHealthReported', { deviceId: string; userId: string; reportedAt: string } & ReportedDeviceHealth>;
 
-export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked'];
+export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked', 'DeviceHealthReported'];
 
 /** Reads the device stream's stored events (each type still has its first shape). */
-export const deviceEvents = new StoredEventReader<DeviceEvent>({ PushTokenRotated: true, PushTokenInvalidated: true, DeviceRevoked: true });
+export const deviceEvents = new StoredEventReader<DeviceEvent>({
+  PushTokenRotated: true,
+  PushTokenInvalidated: true,
+  DeviceRevoked: true,
+  DeviceHealthReported: true,
+});
 
 export const deviceStreamId = (deviceId: string) => `device-${deviceId}`;
