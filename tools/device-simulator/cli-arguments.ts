@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import { UsageError } from './usage.error';
 
 export type KeyAlgorithm = 'Ed25519' | 'ES256';
@@ -44,15 +45,7 @@ export interface PushTokenCommand extends Common {
 export interface HealthCommand extends Common {
   command: 'health';
   /** The heartbeat's body: only the fields given on the command line. */
-  health: {
-    notifications?: 'allowed' | 'denied';
-    focusMode?: boolean;
-    batterySaver?: boolean;
-    backgroundRefresh?: boolean;
-    appVersion?: string;
-    osVersion?: string;
-    lastPushSeenAt?: string;
-  };
+  health: ReportedDeviceHealth;
 }
 export interface HelpCommand {
   command: 'help';

@@ -1,10 +1,10 @@
-/** What the app reports about itself on its health heartbeat (DeviceHealthReported without ids and time). */
-export interface DeviceHealth {
-  notifications?: 'allowed' | 'denied';
-  focusMode?: boolean;
-  batterySaver?: boolean;
-  backgroundRefresh?: boolean;
-}
+import type { EventData } from './event-catalog';
+
+/** What the app reports about itself on its health heartbeat: DeviceHealthReported without the ids and the time. */
+export type ReportedDeviceHealth = Omit<EventData<'DeviceHealthReported'>, 'deviceId' | 'userId' | 'reportedAt'>;
+
+/** The fields the wording reads. */
+export type DeviceHealth = Pick<ReportedDeviceHealth, 'notifications' | 'focusMode' | 'batterySaver' | 'backgroundRefresh'>;
 
 /**
  * What may keep a push from being seen, in admins' words, gravest first: empty when nothing the app reported

@@ -2,7 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import { ProblemException } from '@pushmfa/http';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { PairingEvent } from '../pairing/pairing.events';
-import type { DeviceEvent, ReportedDeviceHealth } from './device.events';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
+import type { DeviceEvent } from './device.events';
 
 type Queryable = Pool | PoolClient;
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];

@@ -1,6 +1,7 @@
 import { type Decider, DomainError } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
-import type { DeviceEvent, DeviceRevocationReason, ReportedDeviceHealth } from './device.events';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
+import type { DeviceEvent, DeviceRevocationReason } from './device.events';
 
 /** A heartbeat repeating the last report within this long records nothing (the app may beat often). */
 export const HEALTH_REPEAT_WINDOW_MS = 60_000;

@@ -1,3 +1,4 @@
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
 
@@ -7,17 +8,6 @@ export type DeviceRevocationReason = 'revoked' | 'replaced' | 'mfa_reset';
  * Events of the device stream (`device-<deviceId>`). The device is born by DevicePaired in its pairing stream;
  * this stream holds what happens to it afterwards. Stored type names never change.
  */
-/** What the app last reported about itself (DeviceHealthReported without ids and time); absent fields were not reported. */
-export type ReportedDeviceHealth = {
-  notifications?: 'allowed' | 'denied';
-  focusMode?: boolean;
-  batterySaver?: boolean;
-  backgroundRefresh?: boolean;
-  appVersion?: string;
-  osVersion?: string;
-  lastPushSeenAt?: string;
-};
-
 export type DeviceEvent =
   | DomainEvent<'PushTokenRotated', { deviceId: string; userId: string; pushToken: string; rotatedAt: string }>
   | DomainEvent<'PushTokenInvalidated', { deviceId: string; userId: string; reason: string; reportedAt: string }>

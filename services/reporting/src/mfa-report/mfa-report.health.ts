@@ -1,4 +1,4 @@
-import { deviceHealthIssues } from '@pushmfa/contracts';
+import { deviceHealthIssues, type ReportedDeviceHealth } from '@pushmfa/contracts';
 import type { MfaReportRow } from './mfa-report.row';
 
 /** What the reporting service knows of one device: its name and platform, and its last health report. */
@@ -9,16 +9,7 @@ export interface KnownDevice {
 }
 
 /** DeviceHealthReported's data without the ids. */
-export interface ReportedHealth {
-  reportedAt: string;
-  notifications?: 'allowed' | 'denied';
-  focusMode?: boolean;
-  batterySaver?: boolean;
-  backgroundRefresh?: boolean;
-  appVersion?: string;
-  osVersion?: string;
-  lastPushSeenAt?: string;
-}
+export type ReportedHealth = ReportedDeviceHealth & { reportedAt: string };
 
 export type MfaReportRowWithHealth<R extends MfaReportRow = MfaReportRow> = Omit<R, 'devices'> & {
   devices: (MfaReportRow['devices'][number] & { health?: ReportedHealth })[];
