@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import { UsageError } from './usage.error';
 
 export type KeyAlgorithm = 'Ed25519' | 'ES256';
@@ -41,10 +42,15 @@ export interface PushTokenCommand extends Common {
   command: 'push-token';
   pushToken: string;
 }
+export interface HealthCommand extends Common {
+  command: 'health';
+  /** The heartbeat's body: only the fields given on the command line. */
+  health: ReportedDeviceHealth;
+}
 export interface HelpCommand {
   command: 'help';
 }
-export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HelpCommand;
+export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | HelpCommand;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -59,6 +65,13 @@ const OPTIONS = {
   'auto-approve': { type: 'boolean' },
   'number-from': { type: 'string' },
   'poll-interval-ms': { type: 'string' },
+  notifications: { type: 'string' },
+  'focus-mode': { type: 'string' },
+  'battery-saver': { type: 'string' },
+  'background-refresh': { type: 'string' },
+  'app-version': { type: 'string' },
+  'os-version': { type: 'string' },
+  'last-push-seen': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -70,6 +83,7 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   deny: ['profile', 'challenge-url', 'fraud'],
   watch: ['profile', 'challenge-url', 'auto-approve', 'number-from', 'poll-interval-ms'],
   'push-token': ['profile'],
+  health: ['profile', 'notifications', 'focus-mode', 'battery-saver', 'background-refresh', 'app-version', 'os-version', 'last-push-seen'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -78,6 +92,7 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   deny: ['<challengeId>'],
   watch: [],
   'push-token': ['<token>'],
+  health: [],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -131,6 +146,19 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
       };
     case 'push-token':
       return { command: 'push-token', profile, pushToken: first };
+    case 'health': {
+      const onOff = (option: string, value: string | undefined) => (value === undefined ? undefined : oneOf(option, value, ['on', 'off'] as const) === 'on');
+      const health = {
+        notifications: values.notifications === undefined ? undefined : oneOf('--notifications', values.notifications, ['allowed', 'denied'] as const),
+        focusMode: onOff('--focus-mode', values['focus-mode']),
+        batterySaver: onOff('--battery-saver', values['battery-saver']),
+        backgroundRefresh: onOff('--background-refresh', values['background-refresh']),
+        appVersion: nonEmpty('--app-version', values['app-version']),
+        osVersion: nonEmpty('--os-version', values['os-version']),
+        lastPushSeenAt: values['last-push-seen'] === undefined ? undefined : isoInstant('--last-push-seen', values['last-push-seen']),
+      };
+      return { command: 'health', profile, health: Object.fromEntries(Object.entries(health).filter(([, value]) => value !== undefined)) };
+    }
   }
 }
 
@@ -186,4 +214,10 @@ function pollInterval(value: string | undefined): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new UsageError('--poll-interval-ms must be an integer from 100 to 60000');
   return ms;
+}
+
+function isoInstant(option: string, value: string): string {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`${option} must be a date-time such as 2026-12-05T08:00:00Z`);
+  return at.toISOString();
 }

@@ -57,6 +57,15 @@ describe('parseCliArguments', () => {
     expect(parseCliArguments(['push-token', 'fcm-2', '--profile', 'alice'])).toEqual({ command: 'push-token', profile: 'alice', pushToken: 'fcm-2' });
   });
 
+  it('reads health with only the fields given', () => {
+    expect(parseCliArguments(['health', '--notifications', 'denied'])).toEqual({ command: 'health', profile: 'default', health: { notifications: 'denied' } });
+    expect(
+      parseCliArguments(['health', '--focus-mode', 'on', '--background-refresh', 'off', '--app-version', '2.4.1', '--last-push-seen', '2026-12-05T08:00:00Z']),
+    ).toMatchObject({ health: { focusMode: true, backgroundRefresh: false, appVersion: '2.4.1', lastPushSeenAt: '2026-12-05T08:00:00.000Z' } });
+    expect(() => parseCliArguments(['health', '--notifications', 'maybe'])).toThrow('--notifications must be one of allowed, denied');
+    expect(() => parseCliArguments(['health', '--battery-saver', 'yes'])).toThrow('--battery-saver must be one of on, off');
+  });
+
   it('answers help for no command, help, or --help', () => {
     expect(parseCliArguments([])).toEqual({ command: 'help' });
     expect(parseCliArguments(['help'])).toEqual({ command: 'help' });

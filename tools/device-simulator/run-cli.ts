@@ -2,6 +2,7 @@ import { type CliCommand, parseCliArguments } from './cli-arguments';
 import { runPair } from './commands/pair.command';
 import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
+import { runHealth } from './commands/health.command';
 import { runRespond } from './commands/respond.command';
 import { runWatch } from './commands/watch.command';
 import { DeviceProfileStore } from './device-profile.store';
@@ -49,6 +50,8 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runWatch(command, store, terminal);
     case 'push-token':
       return runPushToken(command, store, terminal);
+    case 'health':
+      return runHealth(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -17,6 +17,10 @@ Usage: npm run device -- <command> [options]
       --number-from <file>     a file holding the number the sign-in page shows
       --poll-interval-ms <ms>  (default 1000)
   push-token <token>           tell the registry about a new push token
+  health                       send the app's health heartbeat (only the options given)
+      --notifications allowed|denied
+      --focus-mode on|off  --battery-saver on|off  --background-refresh on|off
+      --app-version <v>  --os-version <v>  --last-push-seen <date-time>
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")

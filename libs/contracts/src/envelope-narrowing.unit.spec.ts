@@ -45,6 +45,7 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'PushTokenRotated':
     case 'PushTokenInvalidated':
     case 'DeviceRevoked':
+    case 'DeviceHealthReported':
     case 'UserMfaReset':
       return envelope.type;
     default: {

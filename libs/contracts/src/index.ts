@@ -5,3 +5,4 @@ export * from './registry-events';
 export * from './challenge-events';
 export * from './delivery-events';
 export * from './event-catalog';
+export * from './device-health';

@@ -61,5 +61,20 @@ export const registryEventSchemas = {
   DeviceRevoked: {
     1: z.object({ deviceId: idSchema, userId: userIdSchema, reason: z.enum(['revoked', 'replaced', 'mfa_reset']), revokedBy: actorSchema }),
   },
+  /** The app's own report of what may keep it from showing a push; every field but the ids and time is optional. */
+  DeviceHealthReported: {
+    1: z.object({
+      deviceId: idSchema,
+      userId: userIdSchema,
+      reportedAt: isoDateTime,
+      notifications: z.enum(['allowed', 'denied']).optional(),
+      focusMode: z.boolean().optional(),
+      batterySaver: z.boolean().optional(),
+      backgroundRefresh: z.boolean().optional(),
+      appVersion: z.string().max(100).optional(),
+      osVersion: z.string().max(100).optional(),
+      lastPushSeenAt: isoDateTime.optional(),
+    }),
+  },
   UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
 } as const;

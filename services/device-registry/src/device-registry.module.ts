@@ -6,6 +6,7 @@ import type { RegistryConfig } from './config';
 import { DeviceCommands } from './device/device-commands';
 import { DeadTokenConsumer } from './device/invalidating-push-token/dead-token.consumer';
 import { ListDevicesHttpController } from './device/listing-devices/list-devices.http.controller';
+import { ReportHealthHttpController } from './device/reporting-health/report-health.http.controller';
 import { RevokeDeviceHttpController } from './device/revoking-device/revoke-device.http.controller';
 import { RotatePushTokenHttpController } from './device/rotating-push-token/rotate-push-token.http.controller';
 import { ReplacedDeviceRevoker } from './pairing/confirming-pairing/replaced-device-revoker';
@@ -44,6 +45,7 @@ export class DeviceRegistryModule {
         RevokeDeviceHttpController,
         ResetMfaHttpController,
         RotatePushTokenHttpController,
+        ReportHealthHttpController,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ContractEnvelope } from '@pushmfa/contracts';
 import { challengeEvents } from './mfa-report/mfa-report.test-events';
 import { type HttpAnswer, ReportingTestApp } from './reporting.test-app';
 
@@ -175,6 +176,63 @@ describe('MFA Report over Kafka and HTTP', () => {
   ])('refuses %s, naming the field', async (query, field) => {
     const answer = await service.get(`/v1/reports/mfa?${query}`, adminA);
     expect(answer).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field })] } });
+  });
+
+  it("shows the device's last health report on the row: notifications turned off on Alice's iPhone", async () => {
+    const c = challengeOf('alice-health');
+    const deviceId = `dev-${randomUUID()}`;
+    const registry = (type: 'DevicePaired' | 'DeviceHealthReported', data: Record<string, unknown>, occurredAt: string) =>
+      ({
+        id: randomUUID(),
+        type,
+        version: 1,
+        occurredAt,
+        workspaceId: workspaceA,
+        streamId: `device-${deviceId}`,
+        correlationId: randomUUID(),
+        data,
+      }) as ContractEnvelope;
+    await service.publish(
+      registry(
+        'DevicePaired',
+        {
+          pairingId: randomUUID(),
+          deviceId,
+          userId: 'alice-health',
+          name: "Alice's iPhone",
+          platform: 'ios',
+          pushProvider: 'apns',
+          pushToken: 'tok',
+          publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' },
+          pairedAt: '2026-12-05T07:00:00.000Z',
+        },
+        '2026-12-05T07:00:00.000Z',
+      ),
+      registry(
+        'DeviceHealthReported',
+        { deviceId, userId: 'alice-health', reportedAt: '2026-12-05T07:30:00.000Z', notifications: 'denied', appVersion: '2.4.1' },
+        '2026-12-05T07:30:00.000Z',
+      ),
+      // An older report arriving late changes nothing.
+      registry(
+        'DeviceHealthReported',
+        { deviceId, userId: 'alice-health', reportedAt: '2026-12-05T07:10:00.000Z', notifications: 'allowed' },
+        '2026-12-05T07:10:00.000Z',
+      ),
+      c.issued([deviceId]),
+      c.dispatched(deviceId, 1),
+    );
+    const shown = await service.eventually(
+      () => service.get(`/v1/reports/mfa/${c.challengeId}`, adminA),
+      (answer: HttpAnswer) => answer.status === 200 && answer.body.status === 'delivered' && answer.body.healthSummary !== undefined,
+      'the row to show the health',
+    );
+    expect(shown.body.healthSummary).toBe("Delivered — notifications are turned off on Alice's iPhone");
+    expect(shown.body.devices).toEqual([
+      { deviceId, delivery: 'delivered', health: { reportedAt: '2026-12-05T07:30:00.000Z', notifications: 'denied', appVersion: '2.4.1' } },
+    ]);
+    const listed = await service.get('/v1/reports/mfa?userId=alice-health', adminA);
+    expect(listed.body.items[0]).toMatchObject({ challengeId: c.challengeId, healthSummary: "Delivered — notifications are turned off on Alice's iPhone" });
   });
 
   it('documents the row in /openapi.json', async () => {

@@ -7,6 +7,7 @@ import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { ReportingConfig } from './config';
 import { migrateReportingSchema } from './database/reporting-schema.migration';
 import { API_KEY_CONSUMER, ApiKeyProjection } from './projecting/api-key.projection';
+import { DeviceHealthProjection } from './projecting/device-health.projection';
 import { MfaReportProjection } from './projecting/mfa-report.projection';
 import { createReportingConsumers } from './projecting/reporting-consumers';
 import { PgInbox } from '@pushmfa/postgres';
@@ -58,6 +59,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       topicPrefix: config.topicPrefix,
       mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
       apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
+      deviceHealth: new DeviceHealthProjection(this.runtime.pool, REPORTING_SCHEMA),
       webhooks: new WebhookFanout(inbox, REPORTING_SCHEMA, config.webhooks.retryWindowMs),
       onRegistrySettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       log,

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ProblemException } from '@pushmfa/http';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { PairingEvent } from '../pairing/pairing.events';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import type { DeviceEvent } from './device.events';
 
 type Queryable = Pool | PoolClient;
@@ -20,6 +21,8 @@ export interface DeviceRow {
   pairedAt: string;
   lastSeenAt: string | null;
   publicJwk: unknown;
+  /** The app's last health report, and when it was made; null before the first. */
+  health: (ReportedDeviceHealth & { reportedAt: string }) | null;
 }
 
 /** One public key backs at most one active device: a request signed for one device is never valid for another. */
@@ -27,7 +30,7 @@ const ACTIVE_KEY_INDEX = 'devices_active_public_key';
 /** The stored JWK has a fixed shape with canonical base64url members, so equal keys have equal members. */
 const KEY_MEMBERS = `(public_jwk->>'kty'), (public_jwk->>'crv'), (public_jwk->>'x'), (coalesce(public_jwk->>'y', ''))`;
 
-const COLUMNS = `device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, status, push_token_status, paired_at, last_seen_at, public_jwk`;
+const COLUMNS = `device_id, workspace_id, user_id, pairing_id, name, platform, push_provider, status, push_token_status, paired_at, last_seen_at, public_jwk, health`;
 
 /**
  * `registry.devices`: one row per paired device, written by the commands in the transaction that appends
@@ -61,6 +64,10 @@ export class DeviceDirectory implements DeviceKeyResolver {
         paired_at timestamptz not null,
         last_seen_at timestamptz
       )`);
+    // The app's last health report (DeviceHealthReported data without the ids), added after the first release.
+    await client.query(
+      `alter table ${this.schema}.devices add column if not exists health jsonb, add column if not exists health_revision bigint not null default -1`,
+    );
     await client.query(`create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id)`);
     await client.query(`create unique index if not exists ${ACTIVE_KEY_INDEX} on ${this.schema}.devices (${KEY_MEMBERS}) where status = 'active'`);
   }
@@ -107,6 +114,15 @@ export class DeviceDirectory implements DeviceKeyResolver {
 
   /** `revision` is the event's revision in the device stream. */
   async applyDeviceEvent(client: Queryable, event: DeviceEvent, revision: bigint): Promise<void> {
+    if (event.type === 'DeviceHealthReported') {
+      const { deviceId, userId: _userId, ...health } = event.data;
+      await client.query(`update ${this.schema}.devices set health = $2, health_revision = $3 where device_id = $1 and health_revision < $3`, [
+        deviceId,
+        JSON.stringify(health),
+        revision.toString(),
+      ]);
+      return;
+    }
     const [column, value] =
       event.type === 'DeviceRevoked' ? ['status', 'revoked'] : ['push_token_status', event.type === 'PushTokenRotated' ? 'valid' : 'invalid'];
     const guard = column === 'status' ? 'status_revision' : 'push_token_revision';
@@ -186,5 +202,6 @@ function toRow(row: Record<string, any>): DeviceRow {
     pairedAt: (row.paired_at as Date).toISOString(),
     lastSeenAt: row.last_seen_at ? (row.last_seen_at as Date).toISOString() : null,
     publicJwk: row.public_jwk,
+    health: row.health ?? null,
   };
 }

@@ -1,6 +1,10 @@
 import { type Decider, DomainError } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import type { DeviceEvent, DeviceRevocationReason } from './device.events';
+
+/** A heartbeat repeating the last report within this long records nothing (the app may beat often). */
+export const HEALTH_REPEAT_WINDOW_MS = 60_000;
 
 interface LiveDevice {
   deviceId: string;
@@ -9,6 +13,8 @@ interface LiveDevice {
   pushTokenStatus: 'valid' | 'invalid';
   /** When the current token was given to us: a rejection reported about an earlier push concerns an older token. */
   pushTokenSince: string;
+  /** The last health the app reported, and when. */
+  health?: { reported: ReportedDeviceHealth; reportedAt: string };
 }
 
 export type DeviceState = { status: 'absent' } | ({ status: 'active' | 'revoked' } & LiveDevice);
@@ -16,7 +22,8 @@ export type DeviceState = { status: 'absent' } | ({ status: 'active' | 'revoked'
 export type DeviceCommand =
   | { type: 'RotatePushToken'; pushToken: string; now: Date }
   | { type: 'InvalidatePushToken'; reason: string; rejectedAt: string }
-  | { type: 'RevokeDevice'; reason: DeviceRevocationReason; revokedBy: Actor; now: Date };
+  | { type: 'RevokeDevice'; reason: DeviceRevocationReason; revokedBy: Actor; now: Date }
+  | { type: 'ReportHealth'; health: ReportedDeviceHealth; now: Date };
 
 /** The device as DevicePaired (pairing stream) leaves it: the starting state of its own stream. */
 export function deviceBornFrom(paired: { userId: string; pairedAt: string; device: { deviceId: string; pushToken: string } }): DeviceState {
@@ -42,6 +49,10 @@ export const deviceDecider: Decider<DeviceState, DeviceCommand, DeviceEvent> = {
         return { ...state, pushTokenStatus: 'invalid' };
       case 'DeviceRevoked':
         return { ...state, status: 'revoked' };
+      case 'DeviceHealthReported': {
+        const { deviceId: _deviceId, userId: _userId, reportedAt, ...reported } = event.data;
+        return { ...state, health: { reported, reportedAt } };
+      }
       default: {
         const unexpected: never = event;
         return unexpected;
@@ -67,6 +78,13 @@ export const deviceDecider: Decider<DeviceState, DeviceCommand, DeviceEvent> = {
         return [
           { type: 'DeviceRevoked', data: { deviceId, userId, reason: command.reason, revokedBy: command.revokedBy, revokedAt: command.now.toISOString() } },
         ];
+      case 'ReportHealth': {
+        if (state.status === 'revoked') throw new DomainError('unauthorized', 'this device is revoked');
+        const last = state.health;
+        const repeated = last && sameHealth(last.reported, command.health) && command.now.getTime() - Date.parse(last.reportedAt) < HEALTH_REPEAT_WINDOW_MS;
+        if (repeated) return [];
+        return [{ type: 'DeviceHealthReported', data: { deviceId, userId, reportedAt: command.now.toISOString(), ...command.health } }];
+      }
       default: {
         const unexpected: never = command;
         return unexpected;
@@ -74,3 +92,9 @@ export const deviceDecider: Decider<DeviceState, DeviceCommand, DeviceEvent> = {
     }
   },
 };
+
+const HEALTH_FIELDS = ['notifications', 'focusMode', 'batterySaver', 'backgroundRefresh', 'appVersion', 'osVersion', 'lastPushSeenAt'] as const;
+
+function sameHealth(a: ReportedDeviceHealth, b: ReportedDeviceHealth): boolean {
+  return HEALTH_FIELDS.every((field) => a[field] === b[field]);
+}

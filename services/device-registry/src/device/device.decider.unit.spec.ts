@@ -62,4 +62,22 @@ describe('device decider', () => {
   it('knows no device that was never paired', () => {
     given([], { status: 'absent' }).when({ type: 'RevokeDevice', reason: 'revoked', revokedBy: admin, now: later }).thenFails('not_found');
   });
+
+  it('records a health report, and nothing when the same report comes again within a minute', () => {
+    const health = { notifications: 'denied' as const, appVersion: '1.2.0' };
+    const reported: DeviceEvent = { type: 'DeviceHealthReported', data: { deviceId: 'd1', userId: 'alice', reportedAt: later.toISOString(), ...health } };
+    given([]).when({ type: 'ReportHealth', health, now: later }).then([reported]);
+    given([reported])
+      .when({ type: 'ReportHealth', health, now: new Date(later.getTime() + 30_000) })
+      .then([]);
+    const minuteLater = new Date(later.getTime() + 60_000);
+    given([reported])
+      .when({ type: 'ReportHealth', health, now: minuteLater })
+      .then([{ ...reported, data: { ...reported.data, reportedAt: minuteLater.toISOString() } }]);
+    const soon = new Date(later.getTime() + 1_000);
+    given([reported])
+      .when({ type: 'ReportHealth', health: { notifications: 'allowed' }, now: soon })
+      .then([{ type: 'DeviceHealthReported', data: { deviceId: 'd1', userId: 'alice', reportedAt: soon.toISOString(), notifications: 'allowed' } }]);
+    given([revoked]).when({ type: 'ReportHealth', health, now: later }).thenFails('unauthorized');
+  });
 });

@@ -1,3 +1,4 @@
+import type { ReportedDeviceHealth } from '@pushmfa/contracts';
 import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
 
@@ -10,11 +11,17 @@ export type DeviceRevocationReason = 'revoked' | 'replaced' | 'mfa_reset';
 export type DeviceEvent =
   | DomainEvent<'PushTokenRotated', { deviceId: string; userId: string; pushToken: string; rotatedAt: string }>
   | DomainEvent<'PushTokenInvalidated', { deviceId: string; userId: string; reason: string; reportedAt: string }>
-  | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>;
+  | DomainEvent<'DeviceRevoked', { deviceId: string; userId: string; reason: DeviceRevocationReason; revokedBy: Actor; revokedAt: string }>
+  | DomainEvent<'DeviceHealthReported', { deviceId: string; userId: string; reportedAt: string } & ReportedDeviceHealth>;
 
-export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked'];
+export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['PushTokenRotated', 'PushTokenInvalidated', 'DeviceRevoked', 'DeviceHealthReported'];
 
 /** Reads the device stream's stored events (each type still has its first shape). */
-export const deviceEvents = new StoredEventReader<DeviceEvent>({ PushTokenRotated: true, PushTokenInvalidated: true, DeviceRevoked: true });
+export const deviceEvents = new StoredEventReader<DeviceEvent>({
+  PushTokenRotated: true,
+  PushTokenInvalidated: true,
+  DeviceRevoked: true,
+  DeviceHealthReported: true,
+});
 
 export const deviceStreamId = (deviceId: string) => `device-${deviceId}`;

@@ -98,6 +98,7 @@ describe('devices over HTTP and Kafka with the real stack', () => {
         pairedAt: expect.any(String),
         lastSeenAt: null,
         pushTokenStatus: 'valid',
+        health: null,
       },
     ]);
     expect(await devicesOf(ws.platform, 'alice')).toHaveLength(1);
@@ -138,6 +139,60 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await devicesOf(ws.admin, 'bob'))[0]?.pushTokenStatus).toBe('valid');
     expect(published.filter((e) => e.type === 'PushTokenInvalidated' && e.data.deviceId === device.deviceId)).toHaveLength(1);
+  });
+
+  it('takes a signed health heartbeat: the device list shows it with a summary, and DeviceHealthReported is published once', async () => {
+    const ws = await workspaceWithKeys('Health');
+    const device = await pairDevice(ws, 'hana');
+    const path = '/v1/device/health';
+    const signedPut = (body: string, signer = device) => {
+      const headers = signDeviceRequest(signer.privateJwk, { method: 'PUT', pathWithQuery: path, body, deviceId: device.deviceId });
+      return call('PUT', path, undefined, body, headers as unknown as Record<string, string>);
+    };
+    const report = { notifications: 'denied', focusMode: false, appVersion: '2.4.1', osVersion: 'iOS 18.2', lastPushSeenAt: '2026-12-05T08:00:00.000Z' };
+
+    expect((await signedPut(JSON.stringify(report))).status).toBe(204);
+    const [row] = await devicesOf(ws.admin, 'hana');
+    expect(row?.health).toEqual({
+      notifications: 'denied',
+      focusMode: false,
+      batterySaver: null,
+      backgroundRefresh: null,
+      appVersion: '2.4.1',
+      osVersion: 'iOS 18.2',
+      lastPushSeenAt: '2026-12-05T08:00:00.000Z',
+      reportedAt: expect.any(String),
+      summary: 'notifications are turned off',
+    });
+    const event = await waitForPublished('DeviceHealthReported', (e) => e.type === 'DeviceHealthReported' && e.data.deviceId === device.deviceId);
+    expect(event.data).toEqual({ deviceId: device.deviceId, userId: 'hana', reportedAt: row?.health.reportedAt, ...report });
+    expect(event.workspaceId).toBe(ws.id);
+
+    // The same heartbeat again within a minute records nothing; a change is recorded at once.
+    expect((await signedPut(JSON.stringify(report))).status).toBe(204);
+    expect((await signedPut(JSON.stringify({ ...report, notifications: 'allowed', focusMode: true }))).status).toBe(204);
+    expect((await devicesOf(ws.admin, 'hana'))[0]?.health.summary).toBe('Focus mode is on');
+    await waitForPublished('the changed report', (e) => e.type === 'DeviceHealthReported' && e.data.deviceId === device.deviceId && e.data.focusMode === true);
+    expect(published.filter((e) => e.type === 'DeviceHealthReported' && e.data.deviceId === device.deviceId)).toHaveLength(2);
+
+    // Unsigned, or signed by another key: 401.
+    expect((await call('PUT', path, undefined, JSON.stringify(report), { 'content-type': 'application/json' })).status).toBe(401);
+    const other = await pairDevice(ws, 'hugo');
+    expect((await signedPut(JSON.stringify(report), other)).status).toBe(401);
+
+    // Strict validation names the field.
+    for (const [body, field] of [
+      [{ notifications: 'maybe' }, 'notifications'],
+      [{ focusMode: 'yes' }, 'focusMode'],
+      [{ appVersion: '2.4\u202e1' }, 'appVersion'],
+      [{ lastPushSeenAt: 'yesterday' }, 'lastPushSeenAt'],
+      [{ volume: 3 }, 'volume'],
+    ] as const) {
+      const refused = await signedPut(JSON.stringify(body));
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('validation_failed');
+      expect(JSON.stringify(refused.body.errors)).toContain(field);
+    }
   });
 
   it('revokes a device: it can no longer sign, and DeviceRevoked is published', async () => {

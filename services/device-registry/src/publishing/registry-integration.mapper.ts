@@ -72,6 +72,8 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
       const { deviceId, userId, reason, revokedBy } = event.data;
       return { type: 'DeviceRevoked', data: { deviceId, userId, reason, revokedBy }, key: userKey(workspaceId, userId), workspaceId };
     }
+    case 'DeviceHealthReported':
+      return { type: 'DeviceHealthReported', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
     case 'UserMfaReset': {
       const { userId, revokedDeviceIds, resetBy } = event.data;
       return { type: 'UserMfaReset', data: { userId, revokedDeviceIds, resetBy }, key: userKey(workspaceId, userId), workspaceId };

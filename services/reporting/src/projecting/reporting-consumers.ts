@@ -4,6 +4,7 @@ import { ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { isReportEvent } from '../mfa-report/mfa-report.events';
 import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
+import type { DeviceHealthProjection } from './device-health.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
 import { reportFreshnessRecorder } from './report-freshness.metric';
 import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
@@ -16,6 +17,8 @@ export interface ReportingConsumersOptions {
   topicPrefix: string;
   mfaReport: MfaReportProjection;
   apiKeys: ApiKeyProjection;
+  /** The devices' names and last health, from the registry topic (absent in tests that build the report consumers alone). */
+  deviceHealth?: DeviceHealthProjection;
   /** Turns security events into webhook deliveries (absent in tests that build the report consumers alone). */
   webhooks?: WebhookFanout;
   /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
@@ -51,7 +54,12 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     kafka,
     groupId: topicPrefix + API_KEY_CONSUMER,
     topics: [topicName('registry', topicPrefix)],
-    handleBatch: (items) => options.apiKeys.applyBatch(items.map((item) => item.envelope)),
+    // Also keeps the devices' last health: a small, rare write next to the keys' on the same topic.
+    handleBatch: async (items) => {
+      const envelopes = items.map((item) => item.envelope);
+      await options.apiKeys.applyBatch(envelopes);
+      await options.deviceHealth?.applyBatch(envelopes);
+    },
     onSettled: options.onRegistrySettled,
     log,
     metrics,

@@ -2,9 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_DELIVERIES, REPORT_STATUSES } from '../mfa-report/mfa-report.status';
 
 /** OpenAPI shapes of the MFA Report (documentation only; the rows are built by mfa-report.row.ts). */
+export class DeviceHealthDto {
+  @ApiProperty({ format: 'date-time' }) reportedAt!: string;
+  @ApiPropertyOptional({ enum: ['allowed', 'denied'] }) notifications?: string;
+  @ApiPropertyOptional() focusMode?: boolean;
+  @ApiPropertyOptional() batterySaver?: boolean;
+  @ApiPropertyOptional() backgroundRefresh?: boolean;
+  @ApiPropertyOptional() appVersion?: string;
+  @ApiPropertyOptional() osVersion?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the app last showed a push' }) lastPushSeenAt?: string;
+}
+
 export class ReportDeviceDto {
   @ApiProperty() deviceId!: string;
   @ApiProperty({ enum: DEVICE_DELIVERIES, description: 'retrying: a push attempt failed and will be retried' }) delivery!: string;
+  @ApiPropertyOptional({
+    type: DeviceHealthDto,
+    description: 'What the app last reported about itself (PUT /v1/device/health); absent before its first report',
+  })
+  health?: DeviceHealthDto;
 }
 
 export class ChallengeContextDto {
@@ -33,6 +49,11 @@ export class MfaReportRowDto {
   @ApiPropertyOptional({ enum: ['user_denied', 'number_mismatch', 'fraud', 'platform', 'push_locked'], description: 'Why it was denied or cancelled' })
   reason?: string;
   @ApiPropertyOptional({ type: PushLockDto, description: 'Push was locked for the user by this request' }) pushLock?: PushLockDto;
+  @ApiPropertyOptional({
+    description:
+      'Why a push may not have been seen, from the devices\' last health reports, e.g. "Delivered — notifications are turned off on Alice\'s iPhone"; absent when no device reported its health',
+  })
+  healthSummary?: string;
 }
 
 export class MfaReportPageDto {

@@ -2,12 +2,14 @@ import type { Pool } from 'pg';
 import type { MfaReportFacts } from '../mfa-report/mfa-report.facts';
 import { type MfaReportDetail, type MfaReportRow, reportDetailOf, reportRowOf } from '../mfa-report/mfa-report.row';
 import { REPORT_VIEW } from '../database/mfa-report-tables';
+import { DEVICE_HEALTH_TABLE } from '../database/device-health-table';
+import { type KnownDevice, type MfaReportRowWithHealth, withDeviceHealth } from '../mfa-report/mfa-report.health';
 import type { ListReportsQuery } from './list-reports.query';
 import { encodeReportCursor, type ReportCursor } from './report-cursor';
 import { type ReportFilters, reportFilterSql } from './report-filter.sql';
 
 export interface MfaReportPage {
-  items: MfaReportRow[];
+  items: MfaReportRowWithHealth[];
   nextCursor: string | null;
 }
 
@@ -31,8 +33,10 @@ export class MfaReportQueries {
     );
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
+    const items = page.flatMap((row) => reportRowOf(row.facts) ?? []);
+    const known = await this.knownDevices(workspaceId, items);
     return {
-      items: page.flatMap((row) => reportRowOf(row.facts) ?? []),
+      items: items.map((row) => withDeviceHealth(row, known)),
       nextCursor: rows.length > query.limit && last ? encodeReportCursor({ createdAt: last.cursor_at, challengeId: last.challenge_id }) : null,
     };
   }
@@ -60,12 +64,28 @@ export class MfaReportQueries {
     }
   }
 
-  async find(workspaceId: string, challengeId: string): Promise<MfaReportDetail | undefined> {
+  async find(workspaceId: string, challengeId: string): Promise<MfaReportRowWithHealth<MfaReportDetail> | undefined> {
     const { rows } = await this.pool.query<{ facts: MfaReportFacts }>(
       `select facts from ${this.schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`,
       [workspaceId, challengeId],
     );
-    const row = rows[0];
-    return row ? reportDetailOf(row.facts) : undefined;
+    const detail = rows[0] ? reportDetailOf(rows[0].facts) : undefined;
+    return detail ? withDeviceHealth(detail, await this.knownDevices(workspaceId, [detail])) : undefined;
+  }
+
+  /** The name, platform and last health of the rows' devices, in one primary-key lookup. */
+  private async knownDevices(workspaceId: string, rows: readonly MfaReportRow[]): Promise<Map<string, KnownDevice>> {
+    const deviceIds = [...new Set(rows.flatMap((row) => row.devices.map((device) => device.deviceId)))];
+    if (deviceIds.length === 0) return new Map();
+    const { rows: found } = await this.pool.query<{ device_id: string; name: string | null; platform: string | null; health: KnownDevice['health'] | null }>(
+      `select device_id, name, platform, health from ${this.schema}.${DEVICE_HEALTH_TABLE} where workspace_id = $1 and device_id = any($2::text[])`,
+      [workspaceId, deviceIds],
+    );
+    return new Map(
+      found.map((row) => [
+        row.device_id,
+        { ...(row.name ? { name: row.name } : {}), ...(row.platform ? { platform: row.platform } : {}), ...(row.health ? { health: row.health } : {}) },
+      ]),
+    );
   }
 }
