@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DeciderCommandHandler } from '@pushmfa/event-store';
-import { currentTraceparent } from '@pushmfa/messaging';
-import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
 import { pushLockInForceSql } from '../../read-models/user-push-history.query';
+import { metadataOf, readModelsOf } from '../challenge-commands';
 import { userLockSql } from '../issuing/issue-admission';
 import { type PushLockReason, type PushUserEvent, pushUserEvents, pushUserStreamId } from '../push-challenge.events';
 import { type PushLockInForce, type PushUserCommand, pushUserDecider, type PushUserState } from './push-user.decider';
@@ -18,18 +17,13 @@ export class PushUnlocker {
   private readonly handler: DeciderCommandHandler<PushUserState, PushUserCommand, PushUserEvent>;
 
   constructor(private readonly runtime: ChallengeRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, pushUserDecider, {
-      events: pushUserEvents,
-      projections: {
-        inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }],
-      },
-    });
+    this.handler = new DeciderCommandHandler(runtime.store, pushUserDecider, { events: pushUserEvents, projections: readModelsOf(runtime) });
   }
 
   /** Throws `not_found` (DomainError) when push is not locked for the user of `workspaceId`. */
   async unlock(workspaceId: string, userId: string, keyId: string): Promise<PushUserEvent> {
     const streamId = pushUserStreamId(workspaceId, userId);
-    const metadata = { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
+    const metadata = metadataOf(workspaceId);
     return this.handler.retry(streamId, () =>
       this.runtime.store.withTransaction(async (tx) => {
         const now = new Date();
