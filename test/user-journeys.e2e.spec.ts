@@ -457,7 +457,7 @@ describe('user journeys, end to end', () => {
     expect((await acme.issueChallengeOnceReady('jon', SIGN_IN)).status).toBe(201);
   });
 
-  it('9b. an attack in progress: a report after the deny still locks push and ends the pending requests, resends spend the budget, wrong numbers in a row lock push; the report says why', async () => {
+  it('9b. an attack in progress: a report after the deny still locks push and ends the pending requests, resends spend the budget, wrong numbers in a row lock push; the report says why; the help desk lifts a lock', async () => {
     const acme = await TestWorkspace.withPush(stack, { maxChallengesPerUserPer10Min: 4, numberMismatchLockThreshold: 2, fraudLockMinutes: 1 });
     // The new settings are validated like the others.
     const tooFar = await acme.changeSettings({ minSecondsBetweenPushes: 601 });
@@ -485,6 +485,15 @@ describe('user journeys, end to end', () => {
     );
     const cancelled = await acme.reportOnceStatus(inProgress.body.challengeId, 'cancelled');
     expect(cancelled.body).toMatchObject({ reason: 'push_locked', fraudReported: false });
+
+    // Kai calls the help desk, which checks it is him and lifts the lock: he can sign in with push again, and the
+    // report of the request that locked push says when it was lifted and by which admin key.
+    expect((await acme.unlockPush('kai')).status).toBe(204);
+    expect(await acme.unlockPush('kai')).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect((await acme.issueChallenge('kai', SIGN_IN)).status).toBe(201);
+    const unlocked = await acme.reportOnceStatus(first.body.challengeId, 'denied', (row) => row.pushLock?.unlockedAt !== undefined);
+    expect(unlocked.body.pushLock).toMatchObject({ reason: 'fraud_report', unlockedAt: expect.any(String), unlockedBy: { keyId: expect.any(String) } });
+    expect(unlocked.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushUnlocked' })]));
 
     // Resends are pushes: two requests and two resends spend Lia's budget of four; the next resend is refused.
     const lia = await acme.pairPhone('lia', IPHONE, apnsToken());

@@ -4,7 +4,7 @@ import { challengeContextSchema, idSchema, isoDateTime, platformSchema, pushProv
 const targetDeviceSchema = z.object({ deviceId: idSchema, pushProvider: pushProviderSchema, platform: platformSchema });
 
 /**
- * Events on `pushmfa.challenge.v1`, keyed by challenge id. The number to match is never part of them.
+ * Events on `pushmfa.challenge.v1`, keyed by challenge id (PushUnlocked: by the locking challenge's id). The number to match is never part of them.
  */
 export const challengeEventSchemas = {
   ChallengeIssued: {
@@ -73,6 +73,23 @@ export const challengeEventSchemas = {
       reason: z.enum(['number_mismatch']),
       lockedUntil: isoDateTime,
       consecutiveMismatches: z.number().int().positive(),
+    }),
+  },
+  PushUnlocked: {
+    /**
+     * An admin lifted the user's push lock before `lockedUntil` (`DELETE /v1/users/{userId}/push-lock`); the user's
+     * wrong-number streak ended with it. `unlockedBy.keyId` is the admin key that asked. `challengeId` is the challenge
+     * whose FraudReported / PushLocked locked push (the record's key; absent for a lock recorded before locks kept
+     * their challenge, then the key is `<workspaceId>/<userId>`); `previousReason` and `previousLockedUntil` describe
+     * the lock lifted.
+     */
+    1: z.object({
+      userId: userIdSchema,
+      unlockedAt: isoDateTime,
+      unlockedBy: z.object({ keyId: z.string().min(1) }),
+      challengeId: idSchema.optional(),
+      previousReason: z.enum(['fraud_report', 'number_mismatch']).optional(),
+      previousLockedUntil: isoDateTime.optional(),
     }),
   },
 } as const;

@@ -37,6 +37,8 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'PushFailed':
     case 'PushRejected':
       return envelope.data.challengeId;
+    case 'PushUnlocked':
+      return envelope.data.challengeId ?? envelope.data.userId;
     case 'ApiKeyIssued':
     case 'ApiKeyRevoked':
     case 'PairingStarted':

@@ -27,6 +27,12 @@ export interface TestWorkspace {
   platformKey: string;
 }
 
+/** A workspace as `workspace()` sets it up: with an admin key too. */
+export interface TestWorkspaceWithAdmin extends TestWorkspace {
+  adminKey: string;
+  adminKeyId: string;
+}
+
 /** One in-process challenge service instance on a random port. */
 export class ChallengeInstance {
   constructor(
@@ -122,8 +128,8 @@ export class ChallengeTestWorld {
     await this.namespace.dispose();
   }
 
-  /** Publishes WorkspaceCreated (push on) and a platform key, and waits until `instance` knows both. */
-  async workspace(instance: ChallengeInstance, settings: Partial<WorkspaceSettings> = {}): Promise<TestWorkspace> {
+  /** Publishes WorkspaceCreated (push on), a platform key and an admin key, and waits until `instance` knows them. */
+  async workspace(instance: ChallengeInstance, settings: Partial<WorkspaceSettings> = {}): Promise<TestWorkspaceWithAdmin> {
     const workspaceId = `ws-${randomUUID()}`;
     const platformKey = `pmk_plt_${randomBytes(24).toString('base64url')}`;
     await this.publish(workspaceId, 'WorkspaceCreated', {
@@ -131,11 +137,19 @@ export class ChallengeTestWorld {
       name: 'Test workspace',
       settings: { ...DEFAULT_SETTINGS, pushEnabled: true, ...settings },
     });
+    const adminKey = `pmk_adm_${randomBytes(24).toString('base64url')}`;
+    const adminKeyId = randomUUID();
     await this.publish(workspaceId, 'ApiKeyIssued', {
       workspaceId,
       keyId: randomUUID(),
       role: 'platform',
       keyHash: createHash('sha256').update(platformKey).digest('hex'),
+    });
+    await this.publish(workspaceId, 'ApiKeyIssued', {
+      workspaceId,
+      keyId: adminKeyId,
+      role: 'admin',
+      keyHash: createHash('sha256').update(adminKey).digest('hex'),
     });
     await this.eventually(
       () => this.db.query('select 1 from challenge.workspaces where workspace_id = $1', [workspaceId]),
@@ -147,7 +161,7 @@ export class ChallengeTestWorld {
       (answer) => answer.status === 404,
       `the platform key of ${workspaceId}`,
     );
-    return { workspaceId, platformKey };
+    return { workspaceId, platformKey, adminKey, adminKeyId };
   }
 
   /** Pairs a device with a real P-256 key for `userId` and waits until the service has it. */

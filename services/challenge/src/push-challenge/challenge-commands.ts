@@ -1,12 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler, DomainError, type EventMetadata, type ExpectedRevision, type PostgresEventStoreTransaction } from '@pushmfa/event-store';
+import {
+  DeciderCommandHandler,
+  DomainError,
+  type EventMetadata,
+  type ExpectedRevision,
+  type InlineProjection,
+  type PostgresEventStoreTransaction,
+} from '@pushmfa/event-store';
 import { isProblemCode, ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
 import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
-import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
+import {
+  challengeStreamId,
+  LOCKING_EVENT_TYPES,
+  type PushChallengeEvent,
+  pushChallengeEvents,
+  type PushUserEvent,
+  RESOLVING_EVENT_TYPES,
+} from './push-challenge.events';
 
 export type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
@@ -37,12 +51,7 @@ export class ChallengeCommands {
   private readonly handler: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
 
   constructor(private readonly runtime: ChallengeRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, pushChallengeDecider, {
-      events: pushChallengeEvents,
-      projections: {
-        inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }],
-      },
-    });
+    this.handler = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents, projections: readModelsOf(runtime) });
   }
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
@@ -159,7 +168,13 @@ export class ChallengeCommands {
   }
 }
 
-function metadataOf(workspaceId: string): EventMetadata {
+/** The challenge read models, kept inline: updated in the transaction of each append (challenge or user push stream). */
+export function readModelsOf<TEvent extends PushChallengeEvent | PushUserEvent>(runtime: ChallengeRuntime): { inline: InlineProjection<TEvent>[] } {
+  return { inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }] };
+}
+
+/** What every event this service appends carries: its workspace, and the request's correlation and trace. */
+export function metadataOf(workspaceId: string): EventMetadata {
   return { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
 }
 

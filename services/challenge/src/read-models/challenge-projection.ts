@@ -1,12 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
-import type { PushChallengeEvent } from '../push-challenge/push-challenge.events';
+import type { PushChallengeEvent, PushUserEvent } from '../push-challenge/push-challenge.events';
 
 /**
  * Tables kept from the challenge stream inside the transaction that appends to it, so they never lag the store:
  * `challenge_list` (the app's Pending tab and, with `challenge_resends`, the per-user push budget and spacing),
  * `expiry_timers` (due challenges for the expiry timer), `push_locks` (users locked after a fraud report or
- * repeated wrong numbers, with the reason) and `number_mismatch_streaks` (wrong numbers in a row per user). The
- * number to match is never copied here.
+ * repeated wrong numbers, with the reason, until it runs out or an admin unlocks them: PushUnlocked of the user's push
+ * stream) and `number_mismatch_streaks` (wrong numbers in a row per user). The number to match is never copied here.
  */
 export class ChallengeProjection {
   constructor(private readonly schema: string) {}
@@ -90,8 +90,8 @@ export class ChallengeProjection {
     );
   }
 
-  /** Applies events just appended, in the appending transaction. */
-  async apply(client: PoolClient, workspaceId: string, events: readonly PushChallengeEvent[]): Promise<void> {
+  /** Applies events just appended (to a challenge stream or a user's push stream), in the appending transaction. */
+  async apply(client: PoolClient, workspaceId: string, events: readonly (PushChallengeEvent | PushUserEvent)[]): Promise<void> {
     const s = this.schema;
     for (const event of events) {
       switch (event.type) {
@@ -154,6 +154,14 @@ export class ChallengeProjection {
           );
           break;
         case 'ChallengeReceived':
+          break;
+        case 'PushUnlocked':
+          // An admin lifted the lock: the user is pushed again, and wrong numbers count from none.
+          await client.query(
+            `with unlocked as (delete from ${s}.push_locks where workspace_id = $1 and user_id = $2)
+             delete from ${s}.number_mismatch_streaks where workspace_id = $1 and user_id = $2`,
+            [workspaceId, event.data.userId],
+          );
           break;
         default: {
           const unexpected: never = event;

@@ -25,3 +25,12 @@ export function userPushHistorySql(schema: string, user: { workspaceId: string; 
     mismatches: `(select mismatches from ${schema}.number_mismatch_streaks where workspace_id = ${workspaceId} and user_id = ${userId})`,
   };
 }
+
+/**
+ * A statement reading the user's push lock when it lasts past `now`: rows `(reason, locked_until, challenge_id)`, none
+ * when push is not locked for the user. Values arrive as escaped literals.
+ */
+export function pushLockInForceSql(schema: string, user: { workspaceId: string; userId: string }, now: string): string {
+  return `select reason, locked_until, challenge_id from ${schema}.push_locks
+     where workspace_id = ${user.workspaceId} and user_id = ${user.userId} and locked_until > ${now}`;
+}

@@ -3,11 +3,18 @@ import { CHALLENGE_EVENT_TYPES, type ContractEnvelope, DELIVERY_EVENT_TYPES, typ
 /** The contract events the MFA Report is projected from: all of the challenge and delivery topics. */
 export type ReportEventType = (typeof CHALLENGE_EVENT_TYPES)[number] | (typeof DELIVERY_EVENT_TYPES)[number];
 
-/** A union discriminated on `type`, so a `switch` narrows each event's data. */
-export type ReportEvent = { [T in ReportEventType]: ContractEnvelope<T> }[ReportEventType];
+type ReportEnvelope = { [T in ReportEventType]: ContractEnvelope<T> }[ReportEventType];
+
+/**
+ * A union discriminated on `type`, so a `switch` narrows each event's data. PushUnlocked lands on the row of the
+ * challenge that caused the lock it lifted; one that names no challenge (a lock recorded before locks kept theirs)
+ * has no row and is not a report event.
+ */
+export type ReportEvent = Exclude<ReportEnvelope, { type: 'PushUnlocked' }> | (ContractEnvelope<'PushUnlocked'> & { data: { challengeId: string } });
 
 const REPORT_EVENT_TYPES = new Set<string>([...CHALLENGE_EVENT_TYPES, ...DELIVERY_EVENT_TYPES]);
 
 export function isReportEvent(envelope: ContractEnvelope<EventType>): envelope is ReportEvent {
+  if (envelope.type === 'PushUnlocked') return envelope.data.challengeId !== undefined;
   return REPORT_EVENT_TYPES.has(envelope.type);
 }

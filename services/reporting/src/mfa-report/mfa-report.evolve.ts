@@ -1,4 +1,4 @@
-import type { DeviceDeliveryFacts, MfaReportFacts, PushLockFact, ResolutionFact } from './mfa-report.facts';
+import type { DeviceDeliveryFacts, MfaReportFacts, PushLockFact, PushUnlockFact, ResolutionFact } from './mfa-report.facts';
 import type { ReportEvent } from './mfa-report.events';
 import { insertTimelineEntry, timelineEntryOf } from './mfa-report.timeline';
 
@@ -41,6 +41,8 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
       return withPushLock({ ...facts, fraudReported: true }, { reason: 'fraud_report', lockedUntil: event.data.lockedUntil });
     case 'PushLocked':
       return withPushLock(facts, { reason: event.data.reason, lockedUntil: event.data.lockedUntil });
+    case 'PushUnlocked':
+      return withPushUnlock(facts, { unlockedAt: event.data.unlockedAt, unlockedBy: { keyId: event.data.unlockedBy.keyId } });
     case 'PushDispatched':
       return withDeviceFact(facts, event.data.deviceId, 'dispatchedAt', event.occurredAt);
     case 'PushAttemptFailed':
@@ -70,6 +72,13 @@ function withPushLock(facts: MfaReportFacts, lock: PushLockFact): MfaReportFacts
   const current = facts.pushLock;
   if (current && Date.parse(current.lockedUntil) >= Date.parse(lock.lockedUntil)) return facts;
   return { ...facts, pushLock: lock };
+}
+
+/** The latest unlock of this challenge's lock (it lifted the latest lock), whatever order its events arrive in. */
+function withPushUnlock(facts: MfaReportFacts, unlock: PushUnlockFact): MfaReportFacts {
+  const current = facts.pushUnlock;
+  if (current && Date.parse(current.unlockedAt) >= Date.parse(unlock.unlockedAt)) return facts;
+  return { ...facts, pushUnlock: unlock };
 }
 
 function withDeviceFact(facts: MfaReportFacts, deviceId: string, fact: keyof DeviceDeliveryFacts, at: string): MfaReportFacts {

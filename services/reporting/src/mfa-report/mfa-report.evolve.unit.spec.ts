@@ -15,6 +15,7 @@ import {
   issued,
   pushFailed,
   pushLocked,
+  pushUnlocked,
   received,
   rejected,
   timeAt,
@@ -156,6 +157,27 @@ describe('MFA Report, out of order and duplicated', () => {
       });
     // A cancellation recorded before reasons existed was the platform's.
     given(issued()).when(cancelled(5)).then({ status: 'cancelled', reason: 'platform' });
+  });
+
+  it('says when an admin lifted the lock this request caused, and with which key, in any arrival order', () => {
+    given(issued(), denied('d1', 4, 'number_mismatch'), pushLocked(4))
+      .when(pushUnlocked(30, 'number_mismatch', timeAt(904)))
+      .then({
+        status: 'denied',
+        pushLock: { reason: 'number_mismatch', lockedUntil: timeAt(904), unlockedAt: timeAt(30), unlockedBy: { keyId: 'admin-key-1' } },
+        timeline: expect.arrayContaining([
+          expect.objectContaining({
+            type: 'PushUnlocked',
+            at: timeAt(30),
+            detail: { unlockedBy: { keyId: 'admin-key-1' }, reason: 'number_mismatch', lockedUntil: timeAt(904) },
+          }),
+        ]) as unknown as MfaReportDetail['timeline'],
+      });
+    const events = [issued(), approved('d1', 4), fraudReported('d2', 9, 'approved'), pushUnlocked(20, 'fraud_report', timeAt(909))];
+    const expected = reportDetailOf(project(events));
+    expect(expected?.pushLock).toEqual({ reason: 'fraud_report', lockedUntil: timeAt(909), unlockedAt: timeAt(20), unlockedBy: { keyId: 'admin-key-1' } });
+    expect(expected?.timeline.map((entry) => entry.type)).toEqual(['ChallengeIssued', 'ChallengeApproved', 'FraudReported', 'PushUnlocked']);
+    for (const order of permutations(events)) expect(reportDetailOf(project(order))).toEqual(expected);
   });
 
   it('keeps success when a PushDispatched arrives after the approval', () =>

@@ -17,6 +17,12 @@ export interface PushLockFact {
   lockedUntil: string;
 }
 
+/** An admin lifted the lock this challenge caused: when, and with which admin key. */
+export interface PushUnlockFact {
+  unlockedAt: string;
+  unlockedBy: { keyId: string };
+}
+
 /** What ChallengeIssued told us; absent until that event arrives (it may come after delivery events). */
 export interface IssuedFact {
   userId: string;
@@ -58,6 +64,8 @@ export interface MfaReportFacts {
   resolution?: ResolutionFact;
   fraudReported: boolean;
   pushLock?: PushLockFact;
+  /** Kept apart from `pushLock`, so the row is the same whichever of the lock and its unlock arrives first. */
+  pushUnlock?: PushUnlockFact;
   timeline: TimelineEntry[];
 }
 

@@ -15,8 +15,11 @@ export interface MfaReportRow {
   fraudReported: boolean;
   /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`). */
   reason?: string;
-  /** Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when. */
-  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string };
+  /**
+   * Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when; `unlockedAt` and
+   * `unlockedBy` once an admin lifted that lock.
+   */
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
 
 export interface MfaReportTimelineItem {
@@ -45,7 +48,7 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     context: issued.context,
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
-    ...optional('pushLock', facts.pushLock),
+    ...optional('pushLock', facts.pushLock && { ...facts.pushLock, ...facts.pushUnlock }),
   };
 }
 

@@ -52,10 +52,25 @@ export function challengeEvents(ids: ChallengeIds) {
       event('FraudReported', { deviceId, lockedUntil: timeAt(second + 900), ...(challengeStatus ? { challengeStatus } : {}) }, second),
     pushLocked: (second: number, consecutiveMismatches = 3) =>
       event('PushLocked', { reason: 'number_mismatch', lockedUntil: timeAt(second + 900), consecutiveMismatches }, second),
+    pushUnlocked: (second: number, previousReason: 'fraud_report' | 'number_mismatch', previousLockedUntil: string, keyId = 'admin-key-1') =>
+      event('PushUnlocked', { unlockedAt: timeAt(second), unlockedBy: { keyId }, previousReason, previousLockedUntil }, second),
   };
 }
 
 export const WORKSPACE_ID = 'ws-1';
 export const CHALLENGE_ID = 'ch-1';
-export const { issued, dispatched, attemptFailed, pushFailed, rejected, received, approved, denied, expired, cancelled, fraudReported, pushLocked } =
-  challengeEvents({ workspaceId: WORKSPACE_ID, challengeId: CHALLENGE_ID, userId: 'alice@example.com' });
+export const {
+  issued,
+  dispatched,
+  attemptFailed,
+  pushFailed,
+  rejected,
+  received,
+  approved,
+  denied,
+  expired,
+  cancelled,
+  fraudReported,
+  pushLocked,
+  pushUnlocked,
+} = challengeEvents({ workspaceId: WORKSPACE_ID, challengeId: CHALLENGE_ID, userId: 'alice@example.com' });

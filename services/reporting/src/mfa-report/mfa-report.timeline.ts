@@ -32,6 +32,16 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
         at: event.occurredAt,
         detail: { reason: event.data.reason, lockedUntil: event.data.lockedUntil, consecutiveMismatches: event.data.consecutiveMismatches },
       };
+    case 'PushUnlocked':
+      return {
+        ...base,
+        at: event.data.unlockedAt,
+        detail: {
+          unlockedBy: event.data.unlockedBy,
+          ...(event.data.previousReason ? { reason: event.data.previousReason } : {}),
+          ...(event.data.previousLockedUntil ? { lockedUntil: event.data.previousLockedUntil } : {}),
+        },
+      };
     case 'PushDispatched':
       return {
         ...base,
@@ -76,6 +86,7 @@ const LIFECYCLE_RANK: Record<string, number> = {
   ChallengeCancelled: 4,
   FraudReported: 5,
   PushLocked: 5,
+  PushUnlocked: 6,
 };
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {

@@ -30,9 +30,15 @@ export class ChallengeContextDto {
   @ApiPropertyOptional() application?: string;
 }
 
+export class UnlockedByDto {
+  @ApiProperty() keyId!: string;
+}
+
 export class PushLockDto {
   @ApiProperty({ enum: ['fraud_report', 'number_mismatch'] }) reason!: string;
   @ApiProperty({ format: 'date-time' }) lockedUntil!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When an admin lifted this lock (DELETE /v1/users/{userId}/push-lock)' }) unlockedAt?: string;
+  @ApiPropertyOptional({ type: UnlockedByDto, description: 'The admin key that lifted it' }) unlockedBy?: UnlockedByDto;
 }
 
 export class MfaReportRowDto {

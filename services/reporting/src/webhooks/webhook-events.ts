@@ -1,13 +1,14 @@
 import type { ContractEnvelope } from '@pushmfa/contracts';
 
 /** The event names an endpoint subscribes to. `diagnostics_shared` is accepted for later: nothing emits it yet. */
-export const WEBHOOK_EVENT_NAMES = ['fraud_reported', 'push_locked', 'mfa_reset', 'device_revoked', 'diagnostics_shared'] as const;
+export const WEBHOOK_EVENT_NAMES = ['fraud_reported', 'push_locked', 'push_unlocked', 'mfa_reset', 'device_revoked', 'diagnostics_shared'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 
 /** The contract events that become webhook events, and the name each goes out under. */
 export const WEBHOOK_SOURCE_TYPES = {
   FraudReported: 'fraud_reported',
   PushLocked: 'push_locked',
+  PushUnlocked: 'push_unlocked',
   UserMfaReset: 'mfa_reset',
   DeviceRevoked: 'device_revoked',
 } as const satisfies Record<string, WebhookEventName>;
@@ -42,6 +43,21 @@ export function webhookPayloadOf(envelope: WebhookSourceEnvelope): WebhookPayloa
     case 'PushLocked': {
       const { challengeId, userId, reason, lockedUntil, consecutiveMismatches } = envelope.data;
       return { ...head, type: 'push_locked', data: { challengeId, userId, reason, lockedUntil, consecutiveMismatches } };
+    }
+    case 'PushUnlocked': {
+      const { userId, unlockedAt, unlockedBy, challengeId, previousReason, previousLockedUntil } = envelope.data;
+      return {
+        ...head,
+        type: 'push_unlocked',
+        data: {
+          userId,
+          unlockedAt,
+          unlockedBy: { keyId: unlockedBy.keyId },
+          challengeId: challengeId ?? null,
+          previousReason: previousReason ?? null,
+          previousLockedUntil: previousLockedUntil ?? null,
+        },
+      };
     }
     case 'UserMfaReset': {
       const { userId, revokedDeviceIds, resetBy } = envelope.data;

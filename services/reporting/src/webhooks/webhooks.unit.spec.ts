@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { ContractEnvelope } from '@pushmfa/contracts';
+import { isWebhookSource, webhookPayloadOf, type WebhookSourceEnvelope } from './webhook-events';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret-box';
 import { signatureHeader, verifySignature } from './webhook-signature';
 import { webhookUrlProblem } from './webhook-url';
@@ -54,5 +56,35 @@ describe('webhook secrets at rest', () => {
     const sealed = new WebhookSecretBox().seal(secret);
     expect(sealed).toBe(`plain.${secret}`);
     expect(new WebhookSecretBox(Buffer.alloc(32, 1)).open(sealed)).toBe(secret);
+  });
+});
+
+describe('webhook payloads', () => {
+  it('sends push_unlocked with who lifted which lock, absent fields as null', () => {
+    const envelope = {
+      id: 'e1',
+      type: 'PushUnlocked',
+      version: 1,
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      workspaceId: 'ws1',
+      streamId: 'push-user-ws1-alice',
+      correlationId: 'c1',
+      data: { userId: 'alice', unlockedAt: '2026-12-05T09:00:00.000Z', unlockedBy: { keyId: 'k1' }, previousReason: 'fraud_report' },
+    } as unknown as ContractEnvelope;
+    expect(isWebhookSource(envelope)).toBe(true);
+    expect(webhookPayloadOf(envelope as WebhookSourceEnvelope)).toEqual({
+      id: 'e1',
+      type: 'push_unlocked',
+      workspaceId: 'ws1',
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      data: {
+        userId: 'alice',
+        unlockedAt: '2026-12-05T09:00:00.000Z',
+        unlockedBy: { keyId: 'k1' },
+        challengeId: null,
+        previousReason: 'fraud_report',
+        previousLockedUntil: null,
+      },
+    });
   });
 });

@@ -72,7 +72,7 @@ export async function admitIssues(client: PoolClient, schema: string, requests: 
     if (!byUser.has(key)) byUser.set(key, request);
   }
   const users = [...byUser.keys()].sort();
-  const locks = users.map((key) => `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(key)}))`);
+  const locks = users.map((key) => userLockSql(client, byUser.get(key)!));
   const reads = users.map((key) => admissionReadSql(client, schema, byUser.get(key)!));
   const results = (await client.query(`${[...locks, ...reads].join(';\n')}`)) as unknown as QueryResult<AdmissionRow>[] | QueryResult<AdmissionRow>;
   const all = Array.isArray(results) ? results : [results];
@@ -83,6 +83,11 @@ export async function admitIssues(client: PoolClient, schema: string, requests: 
     admissions.set(key, admissionOf(row, byUser.get(key)!.now));
   });
   return requests.map((request) => admissions.get(userLockKey(request))!);
+}
+
+/** The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s transaction. */
+export function userLockSql(client: PoolClient, user: { workspaceId: string; userId: string }): string {
+  return `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(userLockKey(user))}))`;
 }
 
 function userLockKey(request: { workspaceId: string; userId: string }): string {

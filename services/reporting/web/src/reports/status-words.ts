@@ -63,6 +63,7 @@ const EVENT_WORDS: Record<string, string> = {
   ChallengeCancelled: 'Cancelled',
   FraudReported: 'Fraud reported by the user',
   PushLocked: 'Push locked for the user',
+  PushUnlocked: 'Push unlocked by an admin',
 };
 
 export function eventWord(type: string): string {

@@ -61,7 +61,12 @@ export class TimelineView {
         ...(report.pushLock
           ? [
               element('dt', {}, 'Push locked'),
-              element('dd', { class: 'push-lock' }, `after ${reasonWord(report.pushLock.reason)}, until ${formatDateTime(report.pushLock.lockedUntil)}`),
+              element(
+                'dd',
+                { class: 'push-lock' },
+                `after ${reasonWord(report.pushLock.reason)}, until ${formatDateTime(report.pushLock.lockedUntil)}` +
+                  (report.pushLock.unlockedAt ? `; unlocked by an admin ${formatDateTime(report.pushLock.unlockedAt)}` : ''),
+              ),
             ]
           : []),
         element('dt', {}, 'Created'),
