@@ -48,22 +48,29 @@ export class PgInbox {
     consumer: string,
     items: readonly T[],
     idOf: (item: T) => string,
-    effect: (client: PoolClient, fresh: T[]) => Promise<void>,
+    effect: (client: PoolClient, fresh: T[], prelude: QueryResult[]) => Promise<void>,
+    options: { prelude?: readonly string[] } = {},
   ): Promise<T[]> {
     if (items.length === 0) return [];
     return this.withConnection(async (client) => {
       const ids = items.map(idOf);
-      // The transaction's start and the inbox record in one round trip (a consumer pays this per fetched batch):
-      // the simple query protocol carries both statements, so the ids go in as escaped literals.
+      const prelude = options.prelude ?? [];
+      // The transaction's start, the caller's prelude (plain SQL the effect needs first: a lock, a pointer) and the
+      // inbox record in one round trip (a consumer pays this per fetched batch): the simple query protocol carries
+      // them all, so the ids go in as escaped literals.
       const literals = ids.map((id) => client.escapeLiteral(id)).join(', ');
       const opened = (await client.query(
-        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
+        [
+          'begin',
+          ...prelude,
+          `insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
+        ].join(';\n'),
       )) as unknown as Array<QueryResult<{ message_id: string }>>;
-      const rows = opened[1]?.rows ?? [];
+      const rows = opened[1 + prelude.length]?.rows ?? [];
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
-      if (fresh.length > 0) await effect(client, fresh);
+      if (fresh.length > 0) await effect(client, fresh, opened.slice(1, 1 + prelude.length));
       await client.query('commit');
       return fresh;
     });

@@ -28,23 +28,26 @@ export class MfaReportProjection {
 
   /** Applies the events not applied before, in one transaction; returns those. */
   async applyBatch(events: readonly ReportEvent[]): Promise<ReportEvent[]> {
+    // The shared lock first: a rebuild's pointer change waits for this transaction, and this one for a change in
+    // progress; the pointer is read after the lock is granted. Both travel with the transaction's start and the inbox
+    // record (one round trip).
     return this.inbox.handleBatchOnce(
       MFA_REPORT_CONSUMER,
       events,
       (event) => event.id,
-      (client, fresh) => this.applyLocked(client, fresh),
+      (client, fresh, [, pointerRead]) => this.applyLocked(client, fresh, (pointerRead?.rows[0] as PointerRow | undefined) ?? null),
+      { prelude: [this.lockStatement, `select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`] },
     );
   }
 
-  private async applyLocked(client: PoolClient, events: ReportEvent[]): Promise<void> {
-    // Shared lock first: a rebuild's pointer change waits for this transaction, and this one for a change in progress;
-    // the pointer is read after the lock is granted (one round trip, the simple protocol runs both in order).
-    const results = (await client.query(
-      `${this.lockStatement}; select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`,
-    )) as unknown as [unknown, { rows: Array<{ active_table: string; building_table: string | null }> }];
-    const pointer = results[1].rows[0];
+  private async applyLocked(client: PoolClient, events: ReportEvent[], pointer: PointerRow | null): Promise<void> {
     if (!pointer) throw new Error('the MFA Report pointer row is missing; run the reporting migration');
     await applyToReportTableBatch(client, this.schema, pointer.active_table, events);
     if (pointer.building_table) await applyToReportTableBatch(client, this.schema, pointer.building_table, events);
   }
+}
+
+interface PointerRow {
+  active_table: string;
+  building_table: string | null;
 }
