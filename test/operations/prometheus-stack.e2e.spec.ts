@@ -95,10 +95,20 @@ describe('Prometheus on the running product', () => {
     // The SLIs read what the traffic was: no platform request failed, and the recorded ratios are ratios.
     const [errors] = await samplesOf('pushmfa:challenge_api_errors:ratio_rate5m');
     expect(Number(errors!.value[1])).toBe(0);
+    // A ratio is NaN (0/0) while its window holds no increase yet: a series first scraped after its first
+    // observation counts from there, so each ratio is read once Prometheus has seen traffic in its window.
     for (const sli of ['push_dispatch_slow', 'answer_slow', 'report_stale']) {
-      const [bad] = await samplesOf(`pushmfa:${sli}:ratio_rate5m`);
-      expect(Number(bad!.value[1])).toBeGreaterThanOrEqual(0);
-      expect(Number(bad!.value[1])).toBeLessThanOrEqual(1);
+      const bad = await eventually(
+        async () => {
+          const [sample] = await prometheus.query(`pushmfa:${sli}:ratio_rate5m`);
+          return sample && !Number.isNaN(Number(sample.value[1])) ? Number(sample.value[1]) : undefined;
+        },
+        `pushmfa:${sli}:ratio_rate5m to be a number`,
+        SERIES_APPEAR_WITHIN_MS,
+        500,
+      );
+      expect(bad).toBeGreaterThanOrEqual(0);
+      expect(bad).toBeLessThanOrEqual(1);
     }
   }, 180_000);
 

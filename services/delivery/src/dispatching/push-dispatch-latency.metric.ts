@@ -15,5 +15,7 @@ export function dispatchLatencyRecorder(metrics: MetricsService): DispatchLatenc
     labelNames: ['provider'],
     buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
   });
+  // Both series exist from the start, so the SLO's rate() counts the first push after a restart too.
+  for (const provider of ['fcm', 'apns'] as const) histogram.zero({ provider });
   return (provider, seconds) => histogram.observe({ provider }, Math.max(0, seconds));
 }

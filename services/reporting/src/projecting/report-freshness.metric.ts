@@ -12,6 +12,8 @@ export function reportFreshnessRecorder(metrics: MetricsService): (eventType: st
     labelNames: ['type'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   });
+  // The SLO's series (issue → row visible) exists from the start, so its rate() counts the first challenge too.
+  histogram.zero({ type: 'ChallengeIssued' });
   return (eventType, occurredAt) => {
     const at = Date.parse(occurredAt);
     if (Number.isFinite(at)) histogram.observe({ type: eventType }, Math.max(0, (Date.now() - at) / 1000));

@@ -18,6 +18,8 @@ export function answerLatencyRecorder(metrics: MetricsService): AnswerLatencyRec
     labelNames: ['status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
+  // Every decided status's series exists from the start, so the SLO's rate() counts the first answer too.
+  for (const status of ANSWERED) histogram.zero({ status });
   return (status, resolvedAt) => {
     if (!ANSWERED.has(status) || resolvedAt === undefined) return;
     const at = Date.parse(resolvedAt);

@@ -61,4 +61,26 @@ describe('long-poll: the answer comes from the store, never from the wake-up', (
     expect((await service.device(device, 'POST', `/v1/device/challenges/${issued.challengeId}/response`, { decision: 'approve' })).status).toBe(200);
     expect((await waiting).body.status).toBe('approved');
   });
+
+  /** The answer-latency SLI's count of approvals answered to a waiting long-poll, from the service's /metrics. */
+  async function answeredApprovals(): Promise<number> {
+    const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('challenge_answer_latency_seconds_count{') && l.includes('status="approved"'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
+  it('measures the answer latency of every long-poll that was waiting when the decision came, and of none that was not', async () => {
+    const device = await world.pairDevice(ws, `lat-${randomUUID()}`);
+    const before = await answeredApprovals();
+    for (let i = 0; i < 2; i++) {
+      const { body: issued } = await service.call('POST', '/v1/challenges', { key: ws.platformKey, body: { userId: device.userId } });
+      const waiting = service.call('GET', `/v1/challenges/${issued.challengeId}?waitSeconds=20`, { key: ws.platformKey });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await service.device(device, 'POST', `/v1/device/challenges/${issued.challengeId}/response`, { decision: 'approve' })).status).toBe(200);
+      expect((await waiting).body.status).toBe('approved');
+      // Asked after the fact: the platform was not waiting, so this read measures nothing.
+      expect((await service.call('GET', `/v1/challenges/${issued.challengeId}?waitSeconds=5`, { key: ws.platformKey })).body.status).toBe('approved');
+    }
+    expect(await answeredApprovals()).toBe(before + 2);
+  });
 });

@@ -36,10 +36,13 @@ export class ReadChallengeStatusHttpController {
     const deadline = Date.now() + waitSeconds * 1000;
     // Subscribed before each read, so a decision between the read and the wait is never missed. The answer always
     // comes from the store: a wake-up (genuine or not) only makes it read again, and a still-pending read waits on.
-    for (let waited = false; ; waited = true) {
+    // Reads so far: more than one means the poll was waiting (woken by a notification, or polling without one).
+    let reads = 0;
+    for (;;) {
       let state!: IssuedChallenge;
       let waitMs = 0;
       await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
+        reads += 1;
         state = await this.challenges.load(challengeId, caller.workspaceId);
         const expiresInMs = Date.parse(state.expiresAt) - Date.now();
         waitMs = state.status === 'pending' && expiresInMs > 0 ? Math.min(deadline - Date.now(), expiresInMs) : 0;
@@ -48,7 +51,7 @@ export class ReadChallengeStatusHttpController {
       if (waitMs > 0) continue;
       const view = challengeView(state);
       // Only a long-poll that was waiting when the decision came measures the answer latency.
-      if (waited) this.recordAnswerLatency(view.status, view.resolvedAt);
+      if (reads > 1) this.recordAnswerLatency(view.status, view.resolvedAt);
       return view;
     }
   }
