@@ -15,6 +15,12 @@ export interface WebhookConfig {
   pollIntervalMs: number;
   /** 32 bytes (base64) encrypting endpoint secrets at rest with AES-256-GCM (WEBHOOK_SECRET_KEY); absent: stored as is. */
   secretKey?: Buffer;
+  /**
+   * Whether endpoints may be loopback, private or link-local addresses, and plain http to loopback
+   * (WEBHOOK_ALLOW_PRIVATE_TARGETS; default: on in development mode, off in production, where webhooks go over https
+   * to public addresses only).
+   */
+  allowPrivateTargets: boolean;
 }
 
 export interface ReportingConfig extends ServiceConfig {
@@ -38,6 +44,7 @@ const webhookEnvShape = {
     .string()
     .optional()
     .refine((value) => value === undefined || value === '' || Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64'),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
 };
 
 /** Validates the environment; throws naming every missing or malformed variable. */
@@ -53,6 +60,8 @@ export function loadReportingConfig(env: NodeJS.ProcessEnv = process.env): Repor
       timeoutMs: values.WEBHOOK_TIMEOUT_MS,
       pollIntervalMs: values.WEBHOOK_POLL_INTERVAL_MS,
       secretKey: values.WEBHOOK_SECRET_KEY ? Buffer.from(values.WEBHOOK_SECRET_KEY, 'base64') : undefined,
+      allowPrivateTargets:
+        values.WEBHOOK_ALLOW_PRIVATE_TARGETS === undefined ? values.PUSHMFA_MODE !== 'production' : values.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
     },
   };
 }

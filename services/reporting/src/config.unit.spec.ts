@@ -18,13 +18,29 @@ describe('reporting configuration', () => {
       topicPrefix: '',
       mode: 'production',
       registryViewMaxWaitMs: 3000,
-      webhooks: { retryBaseMs: 30_000, retryCapMs: 3_600_000, retryWindowMs: 86_400_000, timeoutMs: 5_000, pollIntervalMs: 1_000, secretKey: undefined },
+      webhooks: {
+        retryBaseMs: 30_000,
+        retryCapMs: 3_600_000,
+        retryWindowMs: 86_400_000,
+        timeoutMs: 5_000,
+        pollIntervalMs: 1_000,
+        secretKey: undefined,
+        allowPrivateTargets: false,
+      },
     });
   });
 
   it('reads a webhook secret key of 32 bytes, base64', () => {
     const key = Buffer.alloc(32, 3);
     expect(loadReportingConfig({ ...KAFKA, WEBHOOK_SECRET_KEY: key.toString('base64') }).webhooks.secretKey).toEqual(key);
+  });
+
+  it('lets webhooks reach private addresses only in development mode, unless told otherwise', () => {
+    expect(loadReportingConfig({ ...KAFKA }).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadReportingConfig({ PUSHMFA_MODE: 'development' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(loadReportingConfig({ ...KAFKA, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(loadReportingConfig({ PUSHMFA_MODE: 'development', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhooks.allowPrivateTargets).toBe(false);
+    expect(() => loadReportingConfig({ ...KAFKA, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
   });
 
   it.each([

@@ -12,7 +12,7 @@ import { SummarizeReportsHttpController } from './querying/summarize-reports.htt
 import { SummarizeSeriesHttpController } from './querying/summarize-series.http.controller';
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
 import { WebhookEndpoints } from './webhooks/webhook-endpoints';
-import { WEBHOOK_MODE, WebhooksHttpController } from './webhooks/webhooks.http.controller';
+import { WEBHOOK_TARGET_POLICY, WebhooksHttpController } from './webhooks/webhooks.http.controller';
 
 @Module({})
 export class ReportingModule {
@@ -53,7 +53,7 @@ export class ReportingModule {
             new WebhookEndpoints(runtime.runtime.pool, REPORTING_SCHEMA, runtime.webhookSecrets, config.webhooks.retryWindowMs),
           inject: [ReportingRuntime],
         },
-        { provide: WEBHOOK_MODE, useValue: config.mode },
+        { provide: WEBHOOK_TARGET_POLICY, useValue: { allowPrivateTargets: config.webhooks.allowPrivateTargets } },
         ApiKeyGuard,
       ],
     };

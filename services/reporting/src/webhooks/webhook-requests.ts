@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENT_NAMES } from './webhook-events';
+import type { WebhookTargetPolicy } from './webhook-target';
 import { webhookUrlProblem } from './webhook-url';
 
 /** `POST /v1/workspace/webhooks`: an https URL (see webhook-url.ts) and at least one known event name (repeats dropped). */
-export function createWebhookBodySchema(mode: 'development' | 'production') {
+export function createWebhookBodySchema(policy: WebhookTargetPolicy) {
   return z.strictObject({
     url: z
       .string()
       .max(2048)
       .superRefine((url, ctx) => {
-        const problem = webhookUrlProblem(url, mode);
+        const problem = webhookUrlProblem(url, policy);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     events: z

@@ -5,6 +5,7 @@ import { inTransaction } from '@pushmfa/postgres';
 import type { WebhookConfig } from '../config';
 import type { WebhookSecretBox } from './webhook-secret-box';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
+import { NonPublicTargetError, postWebhook } from './webhook-target';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -122,21 +123,21 @@ export class WebhookSender {
     });
     try {
       const secret = this.secrets.open(delivery.secret_sealed);
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        body: delivery.body,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'pushmfa-webhooks/1',
-          [SIGNATURE_HEADER]: signatureHeader(secret, delivery.body, Math.floor(attemptedAt.getTime() / 1000)),
+      const status = await postWebhook(
+        {
+          url: delivery.url,
+          body: delivery.body,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'pushmfa-webhooks/1',
+            [SIGNATURE_HEADER]: signatureHeader(secret, delivery.body, Math.floor(attemptedAt.getTime() / 1000)),
+          },
+          // Not aborted at shutdown: stop() waits for attempts in flight (at most the timeout) so each is recorded.
+          timeoutMs: this.config.timeoutMs,
         },
-        // A redirect is not followed (it would send the signed body where the admin did not register): it fails.
-        redirect: 'manual',
-        // Not aborted at shutdown: stop() waits for attempts in flight (at most the timeout) so each is recorded.
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return result(response.status, response.ok ? null : `answered ${response.status}`);
+        this.config,
+      );
+      return result(status, status >= 200 && status < 300 ? null : `answered ${status}`);
     } catch (error) {
       return result(null, describeSendFailure(error, this.config.timeoutMs));
     }
@@ -175,14 +176,15 @@ export class WebhookSender {
 }
 
 /**
- * What an attempt that got no answer records: never the body or the secret. Read by shape, not `instanceof`: fetch's
- * errors may come from another realm.
+ * What an attempt that got no answer records: never the body or the secret (a refused target, a time-out, a socket
+ * error's code).
  */
 function describeSendFailure(error: unknown, timeoutMs: number): string {
-  const failure = error as { name?: unknown; cause?: { code?: unknown; message?: unknown } } | null | undefined;
+  if (error instanceof NonPublicTargetError) return `refused: ${error.message}`.slice(0, 300);
+  const failure = error as { name?: unknown; code?: unknown; message?: unknown } | null | undefined;
   if (failure?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  if (typeof failure?.cause?.code === 'string') return `connection failed: ${failure.cause.code}`;
-  if (typeof failure?.cause?.message === 'string') return `connection failed: ${failure.cause.message}`.slice(0, 300);
+  if (typeof failure?.code === 'string') return `connection failed: ${failure.code}`;
+  if (typeof failure?.message === 'string') return `connection failed: ${failure.message}`.slice(0, 300);
   return describe(error).slice(0, 300);
 }
 

@@ -3,10 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseBody, ProblemException } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { type WebhookDeliveryView, type WebhookEndpointView, WebhookEndpoints } from './webhook-endpoints';
+import type { WebhookTargetPolicy } from './webhook-target';
 import { createWebhookBodySchema, isWebhookId, listDeliveriesQuerySchema } from './webhook-requests';
 
-/** The service's mode, which decides the URLs an endpoint may have (webhook-url.ts). */
-export const WEBHOOK_MODE = Symbol('WEBHOOK_MODE');
+/** The target policy (WebhookTargetPolicy), which decides the URLs an endpoint may have (webhook-url.ts). */
+export const WEBHOOK_TARGET_POLICY = Symbol('WEBHOOK_TARGET_POLICY');
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -18,9 +19,9 @@ export class WebhooksHttpController {
 
   constructor(
     private readonly endpoints: WebhookEndpoints,
-    @Inject(WEBHOOK_MODE) mode: 'development' | 'production',
+    @Inject(WEBHOOK_TARGET_POLICY) policy: WebhookTargetPolicy,
   ) {
-    this.createBody = createWebhookBodySchema(mode);
+    this.createBody = createWebhookBodySchema(policy);
   }
 
   @Post()

@@ -3,26 +3,73 @@ import type { ContractEnvelope } from '@pushmfa/contracts';
 import { isWebhookSource, webhookPayloadOf, type WebhookSourceEnvelope } from './webhook-events';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret-box';
 import { signatureHeader, verifySignature } from './webhook-signature';
+import { isNonPublicAddress, NonPublicTargetError, postWebhook } from './webhook-target';
 import { webhookUrlProblem } from './webhook-url';
 
+const PUBLIC_ONLY = { allowPrivateTargets: false };
+const PRIVATE_ALLOWED = { allowPrivateTargets: true };
+
 describe('webhook endpoint URLs', () => {
-  it.each(['https://alerts.example.com/hook', 'http://127.0.0.1:8080/hook', 'http://127.8.9.10/hook', 'http://[::1]:9000/hook'])(
-    'accepts %s in production mode',
-    (url) => expect(webhookUrlProblem(url, 'production')).toBeUndefined(),
+  it.each(['https://alerts.example.com/hook', 'https://93.184.215.14/hook', 'https://[2606:4700::1111]/hook'])(
+    'accepts %s with public targets only (production default)',
+    (url) => expect(webhookUrlProblem(url, PUBLIC_ONLY)).toBeUndefined(),
   );
 
   it.each([
     'http://alerts.example.com/hook',
+    'http://127.0.0.1:8080/hook',
     'http://localhost/hook',
-    'http://10.0.0.1/hook',
-    'http://[::2]/hook',
-    'ws://127.0.0.1/x',
+    'https://localhost/hook',
+    'https://127.0.0.1/hook',
+    'https://10.0.0.1/hook',
+    'https://169.254.169.254/latest/meta-data',
+    'https://[::1]/hook',
+    'https://[::ffff:10.0.0.1]/hook',
+    'https://[fd00::1]/hook',
+    'ws://alerts.example.com/x',
     'https://a:b@example.com/',
-  ])('refuses %s in production mode', (url) => expect(webhookUrlProblem(url, 'production')).toEqual(expect.any(String)));
+  ])('refuses %s with public targets only (production default)', (url) => expect(webhookUrlProblem(url, PUBLIC_ONLY)).toEqual(expect.any(String)));
 
-  it('accepts http://localhost in development mode only', () => {
-    expect(webhookUrlProblem('http://localhost:3000/hook', 'development')).toBeUndefined();
-    expect(webhookUrlProblem('http://alerts.example.com/hook', 'development')).toEqual(expect.any(String));
+  it('accepts plain http to loopback, and https to private addresses, only where private targets are allowed', () => {
+    for (const url of ['http://localhost:3000/hook', 'http://127.0.0.1:8080/hook', 'http://[::1]:9000/hook', 'https://10.1.2.3/siem']) {
+      expect(webhookUrlProblem(url, PRIVATE_ALLOWED)).toBeUndefined();
+    }
+    expect(webhookUrlProblem('http://alerts.example.com/hook', PRIVATE_ALLOWED)).toEqual(expect.any(String));
+    expect(webhookUrlProblem('http://10.0.0.1/hook', PRIVATE_ALLOWED)).toEqual(expect.any(String));
+  });
+});
+
+describe('webhook targets', () => {
+  it.each([
+    '127.0.0.1',
+    '10.20.30.40',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::a00:1',
+    'ff02::1',
+  ])('calls %s not public', (address) => expect(isNonPublicAddress(address)).toBe(true));
+
+  it.each(['93.184.215.14', '8.8.8.8', '2606:4700::1111', '2a00:1450:4001:82b::200e', '::ffff:8.8.8.8'])('calls %s public', (address) =>
+    expect(isNonPublicAddress(address)).toBe(false),
+  );
+
+  it('refuses to connect to a name that resolves to a non-public address, and to a non-public literal', async () => {
+    const post = { body: '{}', headers: {}, timeoutMs: 2000 };
+    await expect(postWebhook({ ...post, url: 'https://localhost:9/hook' }, PUBLIC_ONLY)).rejects.toThrow(
+      /localhost resolves to a non-public address \(127\.0\.0\.1|::1\)/,
+    );
+    await expect(postWebhook({ ...post, url: 'https://169.254.169.254/hook' }, PUBLIC_ONLY)).rejects.toBeInstanceOf(NonPublicTargetError);
   });
 });
 
