@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TEST_APNS_BUNDLE_ID } from '@pushmfa/push-emulators';
-import { eventually, startTcpFaultProxy } from '@pushmfa/testing';
+import { callJson, eventually, startTcpFaultProxy } from '@pushmfa/testing';
 import { EVENTS_ARRIVE_WITHIN_MS } from './support/events-arrive-within';
 import { type ProductionStack, startProductionStack } from './support/production-stack';
 import { readContractRecords, recordsWithoutTraceparent } from './support/topic-records';
@@ -14,6 +16,49 @@ const PROBLEM_JSON = 'application/problem+json';
 const fcmToken = () => `fcm-${randomBytes(12).toString('hex')}`;
 const apnsToken = () => randomBytes(32).toString('hex');
 
+/** The security team's webhook receiver: records every POST with its signature header; closes and opens again on its port. */
+class WebhookReceiver {
+  readonly received: { body: string; signature: string }[] = [];
+  private server?: Server;
+  private port = 0;
+
+  async open(): Promise<this> {
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        this.received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(request.headers['x-pushmfa-signature'] ?? '') });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/security-alerts`;
+  }
+}
+
+/** What a receiver does with `X-Pushmfa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
+function verifyWebhookSignature(secret: string, body: string, header: string): boolean {
+  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=') as [string, string]));
+  if (!parts.t || !parts.v1) return false;
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest();
+  const given = Buffer.from(parts.v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /**
  * Every journey of the product, from outside, the way its users live them: the identity platform, the admin and
  * the phones speak HTTP to the four service processes (production mode) on the real broker, database and cache,
@@ -24,7 +69,12 @@ describe('user journeys, end to end', () => {
   let stack: ProductionStack;
 
   beforeAll(async () => {
-    stack = await startProductionStack({ label: 'journeys', operatorToken: 'e2e-operator-token-journeys-0123456789' });
+    stack = await startProductionStack({
+      label: 'journeys',
+      operatorToken: 'e2e-operator-token-journeys-0123456789',
+      // The security team's webhook receiver runs on this machine (loopback, plain http), and retries come fast.
+      reportingEnv: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_CAP_MS: '1000', WEBHOOK_POLL_INTERVAL_MS: '100' },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -521,6 +571,65 @@ describe('user journeys, end to end', () => {
         expect.objectContaining({ type: 'PushLocked', detail: expect.objectContaining({ reason: 'number_mismatch', consecutiveMismatches: 2 }) }),
       ]),
     );
+  });
+
+  it('10. the security team hears of fraud at once: a signed fraud_reported webhook within seconds, and again after its receiver was down', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const receiver = await new WebhookReceiver().open();
+    try {
+      const registered = await callJson(stack.reporting.baseUrl, 'POST', '/v1/workspace/webhooks', acme.adminKey, {
+        url: receiver.url,
+        events: ['fraud_reported'],
+      });
+      expect(registered).toMatchObject({ status: 201, body: { url: receiver.url, events: ['fraud_reported'], enabled: true } });
+      const { webhookId, secret } = registered.body as { webhookId: string; secret: string };
+
+      /** Signs in as `userId`, and the user answers "this wasn't me" on the phone. */
+      const fraudFrom = async (userId: string) => {
+        const phone = await acme.pairPhone(userId, ANDROID, fcmToken());
+        await phone.untilRecognised();
+        const issued = await acme.issueChallengeOnceReady(userId, SIGN_IN);
+        expect((await phone.deny(issued.body.challengeId, { fraud: true })).body).toEqual({ status: 'denied' });
+        return issued.body.challengeId as string;
+      };
+      const deliveredFor = (challengeId: string) =>
+        eventually(
+          async () => receiver.received.find((hook) => JSON.parse(hook.body).data?.challengeId === challengeId),
+          `the fraud_reported webhook of ${challengeId}`,
+          EVENTS_ARRIVE_WITHIN_MS,
+        );
+
+      // Within seconds, signed with the endpoint's secret as Stripe signs theirs.
+      const first = await fraudFrom('kim');
+      const hook = await deliveredFor(first);
+      expect(JSON.parse(hook.body)).toMatchObject({ type: 'fraud_reported', workspaceId: acme.id, data: { challengeId: first, userId: 'kim' } });
+      expect(verifyWebhookSignature(secret, hook.body, hook.signature)).toBe(true);
+      expect(verifyWebhookSignature('whsec_not-the-secret', hook.body, hook.signature)).toBe(false);
+
+      // The receiver is down: attempts fail and are recorded; once it is back, the next retry delivers.
+      await receiver.close();
+      const second = await fraudFrom('lou');
+      const deliveries = () => callJson(stack.reporting.baseUrl, 'GET', `/v1/workspace/webhooks/${webhookId}/deliveries`, acme.adminKey);
+      type Delivery = { status: string; attempts: { error: string | null }[] };
+      await eventually(
+        async () => {
+          const items = (await deliveries()).body.items as Delivery[];
+          return (
+            items.some((item) => item.status === 'pending' && item.attempts.some((attempt) => attempt.error?.startsWith('connection failed'))) || undefined
+          );
+        },
+        'a failed attempt recorded while the receiver is down',
+        EVENTS_ARRIVE_WITHIN_MS,
+      ).then((failed) => expect(failed).toBe(true));
+      await receiver.open();
+      const retried = await deliveredFor(second);
+      expect(verifyWebhookSignature(secret, retried.body, retried.signature)).toBe(true);
+      const items = (await deliveries()).body.items as Delivery[];
+      expect(items.every((item) => item.status === 'delivered')).toBe(true);
+      expect(Math.max(...items.map((item) => item.attempts.length))).toBeGreaterThan(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {

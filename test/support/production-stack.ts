@@ -11,6 +11,8 @@ export interface ProductionStackOptions {
   operatorToken: string;
   /** The services' LOG_LEVEL; `debug` lets a test read everything they say. */
   logLevel?: 'debug' | 'info' | 'warn';
+  /** Adds to the reporting service's environment (the webhook sender's loopback receivers and short backoff). */
+  reportingEnv?: Record<string, string>;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
           ...emulators.deliveryEnv,
         },
       },
-      { name: 'reporting', env: { ...common, PORT: String(reportingPort) } },
+      { name: 'reporting', env: { ...common, PORT: String(reportingPort), ...options.reportingEnv } },
     ]);
   } catch (error) {
     await emulators.close();
