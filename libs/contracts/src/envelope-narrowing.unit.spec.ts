@@ -49,6 +49,10 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'DeviceRevoked':
     case 'DeviceHealthReported':
     case 'UserMfaReset':
+    case 'PoolCreated':
+    case 'PoolChanged':
+    case 'PoolDeleted':
+    case 'UserPoolAssigned':
       return envelope.type;
     default: {
       const unhandled: never = envelope;

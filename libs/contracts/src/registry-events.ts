@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, idSchema, isoDateTime, platformSchema, publicJwkSchema, pushProviderSchema, eventSettingsSchema, userIdSchema } from './shared-schemas';
+import { poolPolicySchema } from './pool-policy';
 
 /** Events on `pushmfa.registry.v1`; key: workspace id for workspace events, `<workspaceId>/<userId>` for user events. */
 export const registryEventSchemas = {
@@ -77,4 +78,11 @@ export const registryEventSchemas = {
     }),
   },
   UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
+  /** An identity pool and its sign-in policy (key: the workspace). */
+  PoolCreated: { 1: z.object({ poolId: idSchema, pool: poolPolicySchema, createdBy: actorSchema }) },
+  /** The pool's whole policy after the change, and the fields that changed. */
+  PoolChanged: { 1: z.object({ poolId: idSchema, pool: poolPolicySchema, changed: z.array(z.string()), changedBy: actorSchema }) },
+  PoolDeleted: { 1: z.object({ poolId: idSchema, deletedBy: actorSchema }) },
+  /** A user moved to a pool (key: the user); unassigned users are in the default pool. */
+  UserPoolAssigned: { 1: z.object({ userId: userIdSchema, poolId: idSchema, previousPoolId: idSchema, assignedBy: actorSchema }) },
 } as const;

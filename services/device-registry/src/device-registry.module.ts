@@ -15,6 +15,10 @@ import { PairingCommands } from './pairing/pairing-commands';
 import { ReadPairingHttpController } from './pairing/reading-pairing/read-pairing.http.controller';
 import { RegisterDeviceHttpController } from './pairing/registering-device/register-device.http.controller';
 import { StartPairingHttpController } from './pairing/starting-pairing/start-pairing.http.controller';
+import { AssignPoolHttpController } from './pool/assigning-pool/assign-pool.http.controller';
+import { PoolsHttpController } from './pool/managing-pools/pools.http.controller';
+import { PoolCommands } from './pool/pool-commands';
+import { SignInOptionsHttpController } from './pool/reading-sign-in-options/sign-in-options.http.controller';
 import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
 import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
 import { UserCommands } from './user/user-commands';
@@ -46,6 +50,9 @@ export class DeviceRegistryModule {
         ResetMfaHttpController,
         RotatePushTokenHttpController,
         ReportHealthHttpController,
+        PoolsHttpController,
+        AssignPoolHttpController,
+        SignInOptionsHttpController,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
@@ -58,6 +65,7 @@ export class DeviceRegistryModule {
         PairingCommands,
         DeviceCommands,
         UserCommands,
+        PoolCommands,
         DeadTokenConsumer,
         ReplacedDeviceRevoker,
         { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },

@@ -9,6 +9,7 @@ import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
+import { PoolDirectory } from './pool/pool-directory';
 import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
 import { createServicePool } from '@pushmfa/postgres';
@@ -24,6 +25,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly store: PostgresEventStore;
   readonly apiKeys: ApiKeyDirectory;
   readonly devices: DeviceDirectory;
+  readonly pools: PoolDirectory;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
   readonly registrationRateLimit: RegistrationRateLimit;
@@ -57,6 +59,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       onConnectionLost: (error) => this.logger.warn({ error: error.message }, 'lock connection lost'),
     });
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
+    this.pools = new PoolDirectory(this.runtime.pool, SCHEMA);
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     this.deviceAuth = new DeviceRequestAuthenticator({
@@ -89,6 +92,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     await this.runtime.migrateSchema(async (client) => {
       await this.apiKeys.migrate(client);
       await this.devices.migrate(client);
+      await this.pools.migrate(client);
     });
     await this.store.migrate();
     await this.redis.connect();

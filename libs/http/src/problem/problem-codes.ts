@@ -17,6 +17,10 @@ export const PROBLEM_CODES = {
   pairing_failed: { status: 409, title: 'The pairing has failed' },
   idempotency_conflict: { status: 409, title: 'Idempotency key reused with another request' },
   resend_limit_reached: { status: 409, title: 'Resend limit reached' },
+  pool_in_use: { status: 409, title: 'Users are still in the pool' },
+  pool_is_default: { status: 409, title: 'The default pool cannot be deleted' },
+  pool_name_taken: { status: 409, title: 'Another pool has this name' },
+  pool_limit_reached: { status: 409, title: 'The workspace has as many pools as it may' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -3,10 +3,11 @@ import type { IntegrationMessage } from '@pushmfa/messaging';
 import { StoredEventReader } from '@pushmfa/event-store';
 import { deviceEvents } from '../device/device.events';
 import { pairingEvents } from '../pairing/pairing.events';
+import { poolEvents, poolMembershipEvents } from '../pool/pool.events';
 import { userEvents } from '../user/user.events';
 import { workspaceEvents } from '../workspace/workspace.events';
 
-const registryEvents = StoredEventReader.union(workspaceEvents, pairingEvents, deviceEvents, userEvents);
+const registryEvents = StoredEventReader.union(workspaceEvents, pairingEvents, deviceEvents, userEvents, poolEvents, poolMembershipEvents);
 
 const userKey = (workspaceId: string, userId: string) => `${workspaceId}/${userId}`;
 
@@ -77,6 +78,14 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
     case 'UserMfaReset': {
       const { userId, revokedDeviceIds, resetBy } = event.data;
       return { type: 'UserMfaReset', data: { userId, revokedDeviceIds, resetBy }, key: userKey(workspaceId, userId), workspaceId };
+    }
+    case 'PoolCreated':
+    case 'PoolChanged':
+    case 'PoolDeleted':
+      return { ...event, key: workspaceId, workspaceId };
+    case 'UserPoolAssigned': {
+      const { userId, poolId, previousPoolId, assignedBy } = event.data;
+      return { type: 'UserPoolAssigned', data: { userId, poolId, previousPoolId, assignedBy }, key: userKey(workspaceId, userId), workspaceId };
     }
     case 'ConfirmationCodeRejected':
       return null;
