@@ -632,6 +632,117 @@ describe('user journeys, end to end', () => {
     }
   });
 
+  it('11. identity pools: staff sign in with a password then push, engineers with passwordless push; each pool as the admin set it', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const admin = (method: string, path: string, body?: unknown) => callJson(stack.registry.baseUrl, method, path, acme.adminKey, body);
+    const platform = (method: string, path: string, body?: unknown) => callJson(stack.registry.baseUrl, method, path, acme.platformKey, body);
+
+    // The admin builds two pools: push as the preferred second factor, and passwordless push as the preferred first.
+    const staff = await admin('POST', '/v1/workspace/pools', {
+      name: 'Staff',
+      firstFactor: { methods: ['password', 'passkey'], preferred: 'password' },
+      secondFactor: { methods: ['push', 'totp'], preferred: 'push' },
+    });
+    const engineers = await admin('POST', '/v1/workspace/pools', {
+      name: 'Engineers',
+      firstFactor: { methods: ['push', 'passkey'], preferred: 'push' },
+      secondFactor: { methods: ['totp'], preferred: 'totp' },
+    });
+    const contractors = await admin('POST', '/v1/workspace/pools', {
+      name: 'Contractors',
+      firstFactor: { methods: ['password'] },
+      secondFactor: { methods: ['sms_otp'] },
+    });
+    expect([staff.status, engineers.status, contractors.status]).toEqual([201, 201, 201]);
+    const pools = (await admin('GET', '/v1/workspace/pools')).body.items as { name: string }[];
+    expect(pools.map((pool) => pool.name)).toEqual(['Default', 'Contractors', 'Engineers', 'Staff']);
+
+    const stan = await acme.pairPhone('stan', ANDROID, fcmToken());
+    const erin = await acme.pairPhone('erin', IPHONE, apnsToken());
+    const carl = await acme.pairPhone('carl', ANDROID, fcmToken());
+    await Promise.all([stan.untilRecognised(), erin.untilRecognised(), carl.untilRecognised()]);
+    for (const [userId, pool] of [
+      ['stan', staff],
+      ['erin', engineers],
+      ['carl', contractors],
+    ] as const) {
+      expect(await platform('PUT', `/v1/users/${userId}/pool`, { poolId: pool.body.poolId })).toMatchObject({
+        status: 200,
+        body: { poolId: pool.body.poolId },
+      });
+    }
+
+    // The sign-in page reads each user's options and offers the preferred method first.
+    const optionsOf = async (userId: string) => (await platform('GET', `/v1/users/${userId}/sign-in-options`)).body;
+    expect(await optionsOf('stan')).toEqual({
+      poolId: staff.body.poolId,
+      firstFactor: { methods: ['password', 'passkey'], preferred: 'password' },
+      secondFactor: { methods: ['push', 'totp'], preferred: 'push' },
+      push: { available: true },
+    });
+    expect((await optionsOf('erin')).firstFactor).toEqual({ methods: ['push', 'passkey'], preferred: 'push' });
+    expect((await optionsOf('carl')).push).toEqual({ available: false, reason: 'not_in_pool' });
+
+    // Stan: a password on the platform, then push as the second factor.
+    const second = await eventually(
+      async () => {
+        const answer = await callJson(stack.challenge.baseUrl, 'POST', '/v1/challenges', acme.platformKey, {
+          userId: 'stan',
+          factor: 'second',
+          context: SIGN_IN,
+        });
+        return answer.status === 201 ? answer : undefined;
+      },
+      "stan's second-factor challenge",
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    expect((await stan.approve(second.body.challengeId, second.body.numberMatch)).status).toBe(200);
+    expect((await acme.challengeStatus(second.body.challengeId)).body).toMatchObject({ status: 'approved' });
+    // A pool that offers push as no first factor refuses passwordless push, as does one without push at all.
+    const notFirst = await callJson(stack.challenge.baseUrl, 'POST', '/v1/challenges', acme.platformKey, { userId: 'stan', factor: 'first' });
+    expect(notFirst).toMatchObject({ status: 403, body: { code: 'method_not_allowed' } });
+    const contractor = await callJson(stack.challenge.baseUrl, 'POST', '/v1/challenges', acme.platformKey, { userId: 'carl', context: SIGN_IN });
+    expect(contractor).toMatchObject({ status: 403, body: { code: 'method_not_allowed' } });
+
+    // Erin signs in with push alone: the number is always matched, and only a user the phone verified may approve.
+    const passwordless = await eventually(
+      async () => {
+        const answer = await callJson(stack.challenge.baseUrl, 'POST', '/v1/challenges', acme.platformKey, {
+          userId: 'erin',
+          factor: 'first',
+          context: SIGN_IN,
+        });
+        return answer.status === 201 ? answer : undefined;
+      },
+      "erin's passwordless challenge",
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    const { challengeId, numberMatch } = passwordless.body as { challengeId: string; numberMatch: string };
+    expect(numberMatch).toMatch(/^\d{2}$/);
+    expect(await erin.approve(challengeId, numberMatch)).toMatchObject({ status: 403, body: { code: 'user_verification_required' } });
+    expect(await erin.respond(challengeId, { decision: 'approve', numberMatch, userVerified: true })).toMatchObject({
+      status: 200,
+      body: { status: 'approved' },
+    });
+    // The platform learns what remains: Engineers take TOTP as the second factor, which push cannot stand in for.
+    expect((await acme.challengeStatus(challengeId)).body).toMatchObject({
+      status: 'approved',
+      factor: 'first',
+      amr: ['push'],
+      secondFactorRequired: true,
+      secondFactor: { methods: ['totp'], preferred: 'totp' },
+    });
+
+    // The MFA Report names the pool and the factor of each request.
+    expect((await acme.reportOnceStatus(challengeId, 'success')).body).toMatchObject({ poolId: engineers.body.poolId, factor: 'first' });
+    expect((await acme.reportOnceStatus(second.body.challengeId, 'success')).body).toMatchObject({ poolId: staff.body.poolId, factor: 'second' });
+
+    // A pool with users cannot be deleted; emptied, it can.
+    expect(await admin('DELETE', `/v1/workspace/pools/${contractors.body.poolId}`)).toMatchObject({ status: 409, body: { code: 'pool_in_use' } });
+    expect((await platform('PUT', '/v1/users/carl/pool', { poolId: 'default' })).status).toBe(200);
+    expect((await admin('DELETE', `/v1/workspace/pools/${contractors.body.poolId}`)).status).toBe(204);
+  });
+
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
     expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(

@@ -18,6 +18,8 @@ export interface PhoneAnswer {
   decision: 'approve' | 'deny';
   numberMatch?: string;
   fraud?: boolean;
+  /** The user passed the phone's biometric or PIN check (a passwordless sign-in needs it). */
+  userVerified?: boolean;
 }
 
 /**

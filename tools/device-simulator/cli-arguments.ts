@@ -30,6 +30,8 @@ export interface RespondCommand extends Common {
   challengeId: string;
   number: string | undefined;
   fraud: boolean;
+  /** The user passed the phone's biometric or PIN check (a passwordless sign-in needs it). */
+  userVerified: boolean;
 }
 export interface WatchCommand extends Common {
   command: 'watch';
@@ -62,6 +64,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   number: { type: 'string' },
   fraud: { type: 'boolean' },
+  'user-verified': { type: 'boolean' },
   'auto-approve': { type: 'boolean' },
   'number-from': { type: 'string' },
   'poll-interval-ms': { type: 'string' },
@@ -79,7 +82,7 @@ const OPTIONS = {
 const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof typeof OPTIONS)[]> = {
   pair: ['profile', 'alg', 'platform', 'push-token', 'name', 'force'],
   pending: ['profile', 'challenge-url'],
-  approve: ['profile', 'challenge-url', 'number'],
+  approve: ['profile', 'challenge-url', 'number', 'user-verified'],
   deny: ['profile', 'challenge-url', 'fraud'],
   watch: ['profile', 'challenge-url', 'auto-approve', 'number-from', 'poll-interval-ms'],
   'push-token': ['profile'],
@@ -133,6 +136,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
         challengeId: first,
         number: values.number === undefined ? undefined : matchNumber(values.number),
         fraud: values.fraud ?? false,
+        userVerified: values['user-verified'] ?? false,
       };
     case 'watch':
       if (values['number-from'] !== undefined && !values['auto-approve']) throw new UsageError('--number-from only makes sense with --auto-approve');

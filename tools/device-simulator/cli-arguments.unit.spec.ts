@@ -42,8 +42,12 @@ describe('parseCliArguments', () => {
       challengeId: 'ch_1',
       number: '07',
       fraud: false,
+      userVerified: false,
     });
     expect(parseCliArguments(['approve', 'ch_1'])).toMatchObject({ number: undefined });
+    // A passwordless sign-in: the user passed the phone's own check.
+    expect(parseCliArguments(['approve', 'ch_1', '--number', '07', '--user-verified'])).toMatchObject({ userVerified: true });
+    expect(() => parseCliArguments(['deny', 'ch_1', '--user-verified'])).toThrow(/deny does not take --user-verified/);
   });
 
   it('reads deny with and without --fraud', () => {

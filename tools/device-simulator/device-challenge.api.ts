@@ -14,6 +14,7 @@ export interface ChallengeAnswer {
   decision: 'approve' | 'deny';
   numberMatch?: string | undefined;
   fraud?: boolean | undefined;
+  userVerified?: boolean | undefined;
 }
 
 /** The device side of the challenge service, for one paired profile. */
@@ -52,6 +53,7 @@ export class DeviceChallengeApi {
     const body: Record<string, unknown> = { decision: answer.decision };
     if (answer.numberMatch !== undefined) body.numberMatch = answer.numberMatch;
     if (answer.fraud) body.fraud = true;
+    if (answer.userVerified) body.userVerified = true;
     const result = await this.client.send({
       method: 'POST',
       baseUrl: this.challengeUrl,

@@ -10,7 +10,8 @@ Usage: npm run device -- <command> [options]
       --name <device name>
       --force                  replace an existing profile of the same name
   pending                      list the requests waiting for an answer
-  approve <challengeId> --number NN
+  approve <challengeId> --number NN [--user-verified]
+      --user-verified          the user passed the phone's biometric or PIN check (a passwordless sign-in needs it)
   deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user), also after it was answered
   watch                        poll every second and answer new requests as they come
       --auto-approve           approve without asking (demos); with number matching it needs --number-from

@@ -17,6 +17,9 @@ export const challengeEventSchemas = {
       context: challengeContextSchema,
       /** The user's active devices when the challenge was issued: delivery pushes to each. */
       devices: z.array(targetDeviceSchema),
+      /** Added within v1: the user's identity pool and the factor push stands for (absent before pools: default, second). */
+      poolId: idSchema.optional(),
+      factor: z.enum(['first', 'second']).optional(),
     }),
   },
   ChallengeResendRequested: {
@@ -30,7 +33,10 @@ export const challengeEventSchemas = {
     }),
   },
   ChallengeReceived: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
-  ChallengeApproved: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime }) },
+  ChallengeApproved: {
+    /** `userVerified` added within v1: the app stated (signed) that the user passed the device's biometric or PIN check. */
+    1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime, userVerified: z.boolean().optional() }),
+  },
   ChallengeDenied: {
     1: z.object({
       challengeId: idSchema,

@@ -37,11 +37,16 @@ export const poolPolicySchema = z.strictObject({
     .min(0)
     .max(30 * 86_400)
     .optional(),
+  /** First-factor (passwordless) pushes a user may get in 10 minutes; tighter than the workspace's limit. */
+  passwordlessMaxPerUserPer10Min: z.number().int().min(1).max(100).optional(),
 });
 export type PoolPolicy = z.infer<typeof poolPolicySchema>;
 
 /** Every workspace's pool for users not assigned to another; it exists from the start and cannot be deleted. */
 export const DEFAULT_POOL_ID = 'default';
+
+/** First-factor pushes a user may get in 10 minutes when the pool does not say. */
+export const DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN = 3;
 
 /** The default pool until an admin changes it: a password first, push as the preferred second factor. */
 export const DEFAULT_POOL_POLICY: PoolPolicy = {

@@ -14,7 +14,12 @@ export async function runRespond(command: RespondCommand, store: DeviceProfileSt
     if (waiting?.numberMatchRequired) throw new UsageError('this request needs the number the sign-in page shows: approve <challengeId> --number NN');
   }
   await api.acknowledgeReceipt(command.challengeId);
-  const status = await api.respond(command.challengeId, { decision: command.command, numberMatch: command.number, fraud: command.fraud });
+  const status = await api.respond(command.challengeId, {
+    decision: command.command,
+    numberMatch: command.number,
+    fraud: command.fraud,
+    userVerified: command.userVerified,
+  });
   // A fraud report is recorded whatever the request's status (also after it was answered, expired or cancelled).
   terminal.out(command.command === 'deny' && command.fraud ? `${status} (reported as not yours: push is locked for this user)` : status);
   return EXIT_OK;

@@ -6,6 +6,8 @@ export const PROBLEM_CODES = {
   validation_failed: { status: 400, title: 'Validation failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   push_disabled: { status: 403, title: 'Push is disabled for this workspace' },
+  method_not_allowed: { status: 403, title: "Push is not a method of the user's pool for this factor" },
+  user_verification_required: { status: 403, title: 'The app must verify the user (biometric or PIN) to approve' },
   no_active_device: { status: 409, title: 'The user has no active device' },
   rate_limited: { status: 429, title: 'Too many requests' },
   push_locked: { status: 423, title: 'Push is locked for this user' },

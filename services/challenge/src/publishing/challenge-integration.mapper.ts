@@ -13,8 +13,18 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
   const workspaceId = String(recorded.metadata.workspaceId);
   switch (event.type) {
     case 'ChallengeIssued': {
-      const { challengeId, workspaceId: issuedIn, userId, createdAt, expiresAt, numberMatch, context, devices } = event.data;
-      const data = { challengeId, userId, createdAt, expiresAt, numberMatchRequired: numberMatch !== undefined, context, devices };
+      const { challengeId, workspaceId: issuedIn, userId, createdAt, expiresAt, numberMatch, context, devices, poolId, factor } = event.data;
+      const data = {
+        challengeId,
+        userId,
+        createdAt,
+        expiresAt,
+        numberMatchRequired: numberMatch !== undefined,
+        context,
+        devices,
+        ...(poolId ? { poolId } : {}),
+        ...(factor ? { factor } : {}),
+      };
       return { type: 'ChallengeIssued', data, key: challengeId, workspaceId: issuedIn };
     }
     case 'ChallengeApproved':

@@ -13,5 +13,26 @@ export function challengeView(state: IssuedChallenge, now = new Date()) {
     createdAt: state.createdAt,
     expiresAt: state.expiresAt,
     ...(resolvedAt ? { resolvedAt } : {}),
+    ...(state.factor === 'first' ? firstFactorOutcome(state, status) : {}),
+  };
+}
+
+/**
+ * What a passwordless (first-factor) push leaves to do: once approved, push is the method used (`amr`); the device
+ * counts as the second factor too only when its approval proved user verification and the pool accepts push as a
+ * second factor; otherwise the platform asks for one of the pool's second-factor methods.
+ */
+function firstFactorOutcome(state: IssuedChallenge, status: string) {
+  const secondFactor = state.secondFactor ?? { methods: [], preferred: null };
+  if (status !== 'approved') return { factor: 'first' as const };
+  const verified = 'userVerified' in state && state.userVerified === true;
+  const secondFactorRequired = secondFactor.methods.length > 0 && !(verified && secondFactor.methods.includes('push'));
+  const remaining = secondFactor.methods.filter((method) => method !== 'push');
+  const preferred = secondFactor.preferred !== 'push' ? secondFactor.preferred : (remaining[0] ?? null);
+  return {
+    factor: 'first' as const,
+    amr: ['push'],
+    secondFactorRequired,
+    secondFactor: secondFactorRequired ? { methods: remaining, preferred } : { methods: [], preferred: null },
   };
 }

@@ -1,6 +1,6 @@
 import type { ChallengeContext } from '@pushmfa/contracts';
 import { type Decider, DomainError } from '@pushmfa/event-store';
-import type { CancelReason, PushChallengeEvent, TargetDevice } from './push-challenge.events';
+import type { CancelReason, ChallengeFactor, PushChallengeEvent, TargetDevice } from './push-challenge.events';
 
 /** API.md: at most 3 resends of one challenge. */
 export const MAX_RESENDS = 3;
@@ -14,6 +14,9 @@ interface Issued {
   numberMatch?: string;
   context: ChallengeContext;
   devices: TargetDevice[];
+  poolId?: string;
+  factor?: ChallengeFactor;
+  secondFactor?: { methods: string[]; preferred: string | null };
 }
 
 /** What the stream has recorded besides the outcome. */
@@ -35,7 +38,7 @@ export interface UserPushGuard {
 /** Why one more push to the user is refused now (API.md's order: push_locked, then rate_limited). */
 export type PushRefusal = { code: 'push_locked'; retryAfterSeconds: number } | { code: 'rate_limited'; retryAfterSeconds: number };
 
-type Resolution = { decision: 'approve' | 'deny'; deviceId: string; resolvedAt: string };
+type Resolution = { decision: 'approve' | 'deny'; deviceId: string; resolvedAt: string; userVerified?: boolean };
 
 export type PushChallengeState =
   | { status: 'absent' }
@@ -52,6 +55,8 @@ export type PushChallengeCommand =
       deviceId: string;
       decision: 'approve' | 'deny';
       numberMatch?: string;
+      /** The app states (in the signed body) that the user passed the device's biometric or PIN check. */
+      userVerified?: boolean;
       fraud: boolean;
       fraudLockMinutes: number;
       /** Wrong numbers in a row that lock push (0 or absent: never). */
@@ -85,7 +90,14 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
     if (state.status !== 'pending') return state;
     switch (event.type) {
       case 'ChallengeApproved':
-        return { ...state, status: 'approved', decision: 'approve', deviceId: event.data.deviceId, resolvedAt: event.data.resolvedAt };
+        return {
+          ...state,
+          status: 'approved',
+          decision: 'approve',
+          deviceId: event.data.deviceId,
+          resolvedAt: event.data.resolvedAt,
+          ...(event.data.userVerified ? { userVerified: true } : {}),
+        };
       case 'ChallengeDenied':
         return { ...state, status: 'denied', decision: 'deny', reason: event.data.reason, deviceId: event.data.deviceId, resolvedAt: event.data.resolvedAt };
       case 'ChallengeCancelled':
@@ -167,6 +179,10 @@ function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChalle
   const pending = requirePending(state, command.now);
   const base = { challengeId: pending.challengeId, userId: pending.userId, deviceId: command.deviceId, resolvedAt: command.now.toISOString() };
   if (command.decision === 'deny') return [{ type: 'ChallengeDenied', data: { ...base, reason: 'user_denied' } }];
+  // Passwordless push signs the user in: only a user the device verified may approve it. Refused, it stays pending.
+  if (pending.factor === 'first' && command.userVerified !== true) {
+    throw new DomainError('user_verification_required', 'a first-factor push is approved only after the app verified the user (biometric or PIN)');
+  }
   if (pending.numberMatch !== undefined && command.numberMatch !== pending.numberMatch) {
     const denied: PushChallengeEvent = { type: 'ChallengeDenied', data: { ...base, reason: 'number_mismatch' } };
     const mismatches = (command.user?.consecutiveMismatches ?? 0) + 1;
@@ -181,7 +197,7 @@ function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChalle
       },
     ];
   }
-  return [{ type: 'ChallengeApproved', data: base }];
+  return [{ type: 'ChallengeApproved', data: command.userVerified ? { ...base, userVerified: true } : base }];
 }
 
 /**

@@ -263,3 +263,21 @@ describe('push challenge decider', () => {
     });
   });
 });
+
+describe('a first-factor (passwordless) push', () => {
+  const passwordless: PushChallengeEvent = { ...issued, data: { ...issued.data, factor: 'first', poolId: 'p1' } } as PushChallengeEvent;
+
+  it('is approved only with the right number and the user verified, and records the verification', () => {
+    expect(() => decide([passwordless], respond('d1', 'approve', '47'))).toThrow(expect.objectContaining({ code: 'user_verification_required' }));
+    const events = decide([passwordless], { ...respond('d1', 'approve', '47'), userVerified: true } as PushChallengeCommand);
+    expect(events).toEqual([
+      { type: 'ChallengeApproved', data: { challengeId: 'c1', userId: 'alice', deviceId: 'd1', resolvedAt: at(5000).toISOString(), userVerified: true } },
+    ]);
+    expect(stateAfter([passwordless, ...events])).toMatchObject({ status: 'approved', userVerified: true });
+  });
+
+  it('is denied without verification, and a second-factor push is approved without it', () => {
+    expect(decide([passwordless], respond('d1', 'deny'))).toEqual([expect.objectContaining({ type: 'ChallengeDenied' })]);
+    expect(decide([issued], respond('d1', 'approve', '47'))).toEqual([expect.objectContaining({ type: 'ChallengeApproved' })]);
+  });
+});

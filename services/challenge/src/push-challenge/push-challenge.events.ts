@@ -23,9 +23,15 @@ export type PushChallengeEvent =
         numberMatch?: string;
         context: ChallengeContext;
         devices: TargetDevice[];
+        /** The user's identity pool when issued (absent before pools: the default one). */
+        poolId?: string;
+        /** The factor push stands for (absent before pools: second). */
+        factor?: ChallengeFactor;
+        /** First factor only: what the pool asks for as a second factor, for the status answer. */
+        secondFactor?: { methods: string[]; preferred: string | null };
       }
     >
-  | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
+  | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; userVerified?: boolean }>
   | DomainEvent<
       'ChallengeDenied',
       { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }
@@ -65,6 +71,8 @@ export const pushChallengeEvents = new StoredEventReader<PushChallengeEvent>({
 
 type CancelledData = Extract<PushChallengeEvent, { type: 'ChallengeCancelled' }>['data'];
 type ResendData = Extract<PushChallengeEvent, { type: 'ChallengeResendRequested' }>['data'];
+
+export type ChallengeFactor = 'first' | 'second';
 
 /** Why a challenge was cancelled: the platform asked, or push locked for the user while it was pending. */
 export type CancelReason = 'platform' | 'push_locked';

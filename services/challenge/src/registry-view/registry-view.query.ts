@@ -10,4 +10,9 @@ export const registryViewSql = {
   activeDevicesOf: (schema: string, workspaceId: string, userId: string) =>
     `(select coalesce(json_agg(json_build_object('deviceId', device_id, 'pushProvider', push_provider, 'platform', platform) order by paired_at), '[]')
              from ${schema}.devices where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'active')`,
+  /** The user's pool as json `{ poolId, policy }`: the default pool unless assigned; `policy` null while the pool is unchanged or unknown. */
+  poolOf: (schema: string, workspaceId: string, userId: string) =>
+    `(select json_build_object('poolId', member.pool_id, 'policy', pool.policy)
+             from (select coalesce((select pool_id from ${schema}.user_pools where workspace_id = ${workspaceId} and user_id = ${userId}), 'default') as pool_id) member
+             left join ${schema}.pools pool on pool.workspace_id = ${workspaceId} and pool.pool_id = member.pool_id)`,
 };

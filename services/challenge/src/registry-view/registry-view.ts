@@ -34,7 +34,9 @@ export class RegistryView implements DeviceKeyResolver {
         public_jwk jsonb not null,
         paired_at timestamptz not null
       );
-      create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';`);
+      create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';
+      create table if not exists ${this.schema}.pools (workspace_id text not null, pool_id text not null, policy jsonb not null, primary key (workspace_id, pool_id));
+      create table if not exists ${this.schema}.user_pools (workspace_id text not null, user_id text not null, pool_id text not null, primary key (workspace_id, user_id));`);
   }
 
   /** Applies one registry event inside the consumer's transaction; idempotent. */
@@ -72,6 +74,26 @@ export class RegistryView implements DeviceKeyResolver {
       case 'UserMfaReset': {
         const d = envelope.data;
         await client.query(`update ${s}.devices set status = 'revoked' where workspace_id = $1 and user_id = $2`, [envelope.workspaceId, d.userId]);
+        return;
+      }
+      case 'PoolCreated':
+      case 'PoolChanged': {
+        const d = envelope.data;
+        await client.query(
+          `insert into ${s}.pools (workspace_id, pool_id, policy) values ($1, $2, $3) on conflict (workspace_id, pool_id) do update set policy = excluded.policy`,
+          [envelope.workspaceId, d.poolId, d.pool],
+        );
+        return;
+      }
+      case 'PoolDeleted':
+        await client.query(`delete from ${s}.pools where workspace_id = $1 and pool_id = $2`, [envelope.workspaceId, envelope.data.poolId]);
+        return;
+      case 'UserPoolAssigned': {
+        const d = envelope.data;
+        await client.query(
+          `insert into ${s}.user_pools (workspace_id, user_id, pool_id) values ($1, $2, $3) on conflict (workspace_id, user_id) do update set pool_id = excluded.pool_id`,
+          [envelope.workspaceId, d.userId, d.poolId],
+        );
         return;
       }
       default:

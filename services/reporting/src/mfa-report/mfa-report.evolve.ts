@@ -19,8 +19,9 @@ export function evolveReportFacts(facts: MfaReportFacts, event: ReportEvent): Mf
 function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
   switch (event.type) {
     case 'ChallengeIssued': {
-      const { userId, createdAt, expiresAt, context, devices } = event.data;
-      return { ...facts, issued: { userId, createdAt, expiresAt, context, targetDeviceIds: devices.map((d) => d.deviceId) } };
+      const { userId, createdAt, expiresAt, context, devices, poolId, factor } = event.data;
+      const pool = { ...(poolId ? { poolId } : {}), ...(factor ? { factor } : {}) };
+      return { ...facts, issued: { userId, createdAt, expiresAt, context, targetDeviceIds: devices.map((d) => d.deviceId), ...pool } };
     }
     case 'ChallengeResendRequested':
       return facts;

@@ -30,6 +30,9 @@ export interface IssuedFact {
   expiresAt: string;
   context: ChallengeContext;
   targetDeviceIds: string[];
+  /** The user's identity pool and the factor push stood for (absent on challenges issued before pools). */
+  poolId?: string;
+  factor?: 'first' | 'second';
 }
 
 /** Delivery outcomes seen for one device; each is the earliest time it happened. */

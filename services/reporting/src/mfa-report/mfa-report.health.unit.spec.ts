@@ -6,6 +6,8 @@ const row: MfaReportRow = {
   userId: 'alice',
   status: 'delivered',
   createdAt: '2026-12-05T08:00:00.000Z',
+  poolId: 'default',
+  factor: 'second',
   devices: [
     { deviceId: 'd1', delivery: 'delivered' },
     { deviceId: 'd2', delivery: 'delivered' },

@@ -12,6 +12,10 @@ export interface MfaReportRow {
   resolvedAt?: string;
   devices: { deviceId: string; delivery: DeviceDelivery }[];
   context: ChallengeContext;
+  /** The user's identity pool when the challenge was issued (`default` before pools existed). */
+  poolId: string;
+  /** The factor push stood for: `second` after a password, `first` for passwordless push. */
+  factor: 'first' | 'second';
   fraudReported: boolean;
   /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`). */
   reason?: string;
@@ -46,6 +50,8 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     ...optional('resolvedAt', facts.resolution?.at),
     devices: deviceIds.map((deviceId) => ({ deviceId, delivery: deviceDeliveryOf(facts.devices[deviceId]) })),
     context: issued.context,
+    poolId: issued.poolId ?? 'default',
+    factor: issued.factor ?? 'second',
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
     ...optional('pushLock', facts.pushLock && { ...facts.pushLock, ...facts.pushUnlock }),

@@ -15,6 +15,8 @@ export const MFA_REPORT_CSV_COLUMNS = [
   'userAgent',
   'application',
   'fraudReported',
+  'poolId',
+  'factor',
 ] as const;
 
 const CRLF = '\r\n';
@@ -47,6 +49,8 @@ export function csvLineOf(row: MfaReportRow): string {
     userAgent: row.context.userAgent ?? '',
     application: row.context.application ?? '',
     fraudReported: String(row.fraudReported),
+    poolId: row.poolId,
+    factor: row.factor,
   };
   return MFA_REPORT_CSV_COLUMNS.map((column) => csvField(cells[column])).join(',') + CRLF;
 }

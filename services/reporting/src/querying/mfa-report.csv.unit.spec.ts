@@ -24,7 +24,7 @@ describe('MFA Report CSV', () => {
 
   it('writes a header and one CRLF-terminated line per row', () => {
     expect(csvHeaderLine()).toBe(
-      'challengeId,userId,status,createdAt,deliveredAt,receivedAt,resolvedAt,devices,ipAddress,location,userAgent,application,fraudReported\r\n',
+      'challengeId,userId,status,createdAt,deliveredAt,receivedAt,resolvedAt,devices,ipAddress,location,userAgent,application,fraudReported,poolId,factor\r\n',
     );
     const line = csvLineOf({
       challengeId: 'ch-1',
@@ -38,10 +38,12 @@ describe('MFA Report CSV', () => {
         { deviceId: 'd2', delivery: 'failed' },
       ],
       context: { ipAddress: '203.0.113.7', location: 'Lyon, FR' },
+      poolId: 'default',
+      factor: 'second',
       fraudReported: false,
     });
     expect(line).toBe(
-      'ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false\r\n',
+      'ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false,default,second\r\n',
     );
   });
 });

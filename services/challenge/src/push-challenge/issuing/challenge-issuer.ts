@@ -1,13 +1,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { ChallengeContext } from '@pushmfa/contracts';
+import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
 import type { EventMetadata } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
 import { pushChallengeDecider } from '../push-challenge.decider';
-import { challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
+import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
 import { type BatchOutcome, GroupCommit } from './issue-group-commit';
 import { IdempotencyKeys } from './idempotency-keys';
@@ -18,6 +18,8 @@ export interface IssueRequest {
   userId: string;
   context?: ChallengeContext;
   idempotencyKey?: string;
+  /** The factor push stands for: `second` (the default) after a password, `first` for passwordless push. */
+  factor?: ChallengeFactor;
 }
 
 export interface IssuedAnswer {
@@ -95,7 +97,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
           tx.client,
           request.workspaceId,
           request.idempotencyKey!,
-          IdempotencyKeys.hashBody({ userId: request.userId, context: request.context ?? {} }),
+          IdempotencyKeys.hashBody({ userId: request.userId, context: request.context ?? {}, ...(request.factor === 'first' ? { factor: 'first' } : {}) }),
         );
         if (claim.kind === 'replay') outcomes[index] = { answer: claim.answer };
         else if (claim.kind === 'conflict')
@@ -156,9 +158,14 @@ type IssuedData = Extract<PushChallengeEvent, { type: 'ChallengeIssued' }>['data
 
 /** One request against its user's admission: the challenge to issue, or the refusal it is answered with. */
 function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date): { data: IssuedData; answer: IssuedAnswer } | { error: ProblemException } {
-  const { settings, refusal, devices } = admission;
+  const { settings, refusal, devices, pool } = admission;
+  const factor = request.factor ?? 'second';
   // A workspace whose events have not arrived yet has the defaults: push disabled.
   if (!settings?.pushEnabled) return { error: new ProblemException('push_disabled', 'an admin must enable push for this workspace') };
+  const factorPolicy = factor === 'first' ? pool.policy.firstFactor : pool.policy.secondFactor;
+  if (!factorPolicy.methods.includes('push')) {
+    return { error: new ProblemException('method_not_allowed', `push is not a ${factor}-factor method of the user's pool (${pool.poolId})`) };
+  }
   if (refusal?.code === 'push_locked')
     return {
       error: new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds }),
@@ -167,11 +174,28 @@ function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date)
     return {
       error: new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds }),
     };
+  // Passwordless push signs a user in on its own: a tighter budget than the workspace's (the pushes of the window count).
+  const passwordlessLimit = pool.policy.passwordlessMaxPerUserPer10Min ?? DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN;
+  if (factor === 'first' && admission.history && Number(admission.history.pushed) >= passwordlessLimit && admission.history.oldest) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((admission.history.oldest.getTime() + 10 * 60_000 - now.getTime()) / 1000));
+    return { error: new ProblemException('rate_limited', 'too many passwordless pushes for this user; try again later', { retryAfterSeconds }) };
+  }
   if (devices.length === 0) return { error: new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in') };
   const challengeId = randomUUID();
   const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
+  // Number matching: always for passwordless push, else as the pool says, else as the workspace says.
+  const matching = factor === 'first' ? 'always' : (pool.policy.numberMatching ?? settings.numberMatching);
   const numberMatch =
-    settings.numberMatching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
+    matching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
+  const secondFactor =
+    factor === 'first'
+      ? {
+          secondFactor: {
+            methods: [...pool.policy.secondFactor.methods],
+            preferred: pool.policy.secondFactor.preferred ?? pool.policy.secondFactor.methods[0] ?? null,
+          },
+        }
+      : {};
   const data: IssuedData = {
     challengeId,
     workspaceId: request.workspaceId,
@@ -181,6 +205,9 @@ function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date)
     context: request.context ?? {},
     devices,
     ...(numberMatch ? { numberMatch } : {}),
+    poolId: pool.poolId,
+    factor,
+    ...secondFactor,
   };
   return { data, answer: { challengeId, status: 'pending', expiresAt, ...(numberMatch ? { numberMatch } : {}) } };
 }

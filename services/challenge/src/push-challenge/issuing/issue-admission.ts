@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
+import { DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
 import { userPushHistorySql } from '../../read-models/user-push-history.query';
 import { registryViewSql } from '../../registry-view/registry-view.query';
 import type { PushRefusal, UserPushGuard } from '../push-challenge.decider';
@@ -22,6 +22,8 @@ export interface IssueAdmission {
   guard: UserPushGuard;
   /** The user's active devices, oldest pairing first. */
   devices: TargetDevice[];
+  /** The user's identity pool and its policy (the default pool's until the registry says otherwise). */
+  pool: { poolId: string; policy: PoolPolicy };
   /** What the refusal was decided on (the pushes in the window), so a later push in the same batch can count. */
   history?: AdmissionRow;
 }
@@ -34,6 +36,7 @@ export interface AdmissionRow {
   oldest: Date | null;
   latest: Date | null;
   devices: TargetDevice[];
+  pool: { poolId: string; policy: PoolPolicy | null } | null;
 }
 
 /**
@@ -105,14 +108,17 @@ function admissionReadSql(client: PoolClient, schema: string, request: Admission
             ${history.lockedUntil} as locked_until,
             ${history.mismatches} as mismatches,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
-            ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices
+            ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices,
+            ${registryViewSql.poolOf(schema, workspaceId, userId)} as pool
      from pushes`;
 }
 
 function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const settings = row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
   const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
-  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, history: row };
+  // A pool the view does not hold (unchanged default, or not arrived yet) has the default pool's policy.
+  const pool = { poolId: row.pool?.poolId ?? DEFAULT_POOL_ID, policy: row.pool?.policy ?? DEFAULT_POOL_POLICY };
+  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, pool, history: row };
 }
 
 /**

@@ -6,7 +6,9 @@ import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { ChallengeIssuer } from './challenge-issuer';
 
-const issueBody = z.object({ userId: userIdSchema, context: challengeContextSchema.strict().optional() }).strict();
+const issueBody = z
+  .object({ userId: userIdSchema, context: challengeContextSchema.strict().optional(), factor: z.enum(['first', 'second']).optional() })
+  .strict();
 const issueHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -29,12 +31,13 @@ export class IssueChallengeHttpController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key with the same body returns the first answer for 24 hours' })
   @ApiOperation({ summary: 'Push an approval request to every active device of the user; numberMatch is for the sign-in page only' })
   async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
-    const { userId, context } = parseBody(issueBody, body);
+    const { userId, context, factor } = parseBody(issueBody, body);
     const { 'idempotency-key': idempotencyKey } = parseBody(issueHeaders, { 'idempotency-key': headers['idempotency-key'] });
     return this.issuer.issue({
       workspaceId: caller.workspaceId,
       userId,
       ...(context ? { context } : {}),
+      ...(factor ? { factor } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
   }

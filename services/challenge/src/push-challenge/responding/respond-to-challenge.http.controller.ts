@@ -15,6 +15,8 @@ const responseBody = z
       .regex(/^\d{1,6}$/)
       .optional(),
     fraud: z.boolean().optional(),
+    /** The user passed the device's own check (biometric or PIN); a first-factor push needs it to be approved. */
+    userVerified: z.boolean().optional(),
   })
   .strict();
 
@@ -48,6 +50,7 @@ export class RespondToChallengeHttpController {
         user: admission.guard,
         now,
         ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
+        ...(input.userVerified === true ? { userVerified: true } : {}),
       };
     });
     if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {

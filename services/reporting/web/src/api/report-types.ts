@@ -15,6 +15,9 @@ export interface ReportRow {
   devices: { deviceId: string; delivery: DeviceDelivery }[];
   context: { ipAddress?: string; location?: string; userAgent?: string; application?: string };
   fraudReported: boolean;
+  /** The user's identity pool, and the factor push stood for (absent from servers before pools). */
+  poolId?: string;
+  factor?: 'first' | 'second';
   /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
   reason?: string;
   /** Push was locked for the user by this request. */

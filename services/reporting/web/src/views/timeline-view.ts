@@ -71,6 +71,13 @@ export class TimelineView {
           : []),
         element('dt', {}, 'Created'),
         element('dd', {}, formatDateTime(report.createdAt)),
+        ...(report.factor
+          ? [
+              element('dt', {}, 'Sign-in step'),
+              element('dd', {}, report.factor === 'first' ? 'Passwordless push (first factor)' : 'Push after the password (second factor)'),
+            ]
+          : []),
+        ...(report.poolId ? [element('dt', {}, 'Identity pool'), element('dd', { class: 'mono' }, report.poolId)] : []),
         element('dt', {}, 'Request id'),
         element('dd', { class: 'mono' }, report.challengeId),
         ...context.flatMap(([key, value]) => [element('dt', {}, contextLabel(key)), element('dd', {}, String(value))]),
