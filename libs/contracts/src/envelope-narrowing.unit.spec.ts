@@ -49,6 +49,7 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'DeviceRevoked':
     case 'DeviceHealthReported':
     case 'UserMfaReset':
+    case 'PushLockLifted':
       return envelope.type;
     default: {
       const unhandled: never = envelope;

@@ -77,4 +77,19 @@ export const registryEventSchemas = {
     }),
   },
   UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
+  PushLockLifted: {
+    /**
+     * An admin lifted the user's push lock before `lockedUntil` (`DELETE /v1/users/{userId}/push-lock`); the user's
+     * wrong-number streak ends with it. `liftedBy` is the admin key's id. `reason`, `lockedUntil` and `challengeId`
+     * (the challenge whose FraudReported / PushLocked locked push) describe the lock lifted, as the registry saw it:
+     * a lock recorded after the lift (another challenge) stays in force.
+     */
+    1: z.object({
+      userId: userIdSchema,
+      liftedBy: z.string().min(1),
+      reason: z.enum(['fraud_report', 'number_mismatch']),
+      lockedUntil: isoDateTime,
+      challengeId: idSchema.optional(),
+    }),
+  },
 } as const;

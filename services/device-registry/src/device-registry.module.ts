@@ -16,6 +16,8 @@ import { ReadPairingHttpController } from './pairing/reading-pairing/read-pairin
 import { RegisterDeviceHttpController } from './pairing/registering-device/register-device.http.controller';
 import { StartPairingHttpController } from './pairing/starting-pairing/start-pairing.http.controller';
 import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
+import { LiftPushLockHttpController } from './user/lifting-push-lock/lift-push-lock.http.controller';
+import { PushLockViewConsumer } from './user/push-lock-view/push-lock-view.consumer';
 import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
 import { UserCommands } from './user/user-commands';
 import { ChangeSettingsHttpController } from './workspace/changing-settings/change-settings.http.controller';
@@ -44,6 +46,7 @@ export class DeviceRegistryModule {
         ListDevicesHttpController,
         RevokeDeviceHttpController,
         ResetMfaHttpController,
+        LiftPushLockHttpController,
         RotatePushTokenHttpController,
         ReportHealthHttpController,
       ],
@@ -59,6 +62,7 @@ export class DeviceRegistryModule {
         DeviceCommands,
         UserCommands,
         DeadTokenConsumer,
+        PushLockViewConsumer,
         ReplacedDeviceRevoker,
         { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
         DeviceSignatureGuard,

@@ -11,6 +11,7 @@ import type { RegistryConfig } from './config';
 import { DeviceDirectory } from './device/device-directory';
 import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
+import { PushLockView } from './user/push-lock-view/push-lock-view';
 import { createServicePool } from '@pushmfa/postgres';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -24,6 +25,8 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly store: PostgresEventStore;
   readonly apiKeys: ApiKeyDirectory;
   readonly devices: DeviceDirectory;
+  /** Whether push is locked for a user (the challenge topic's locks, less the admins' lifts). */
+  readonly pushLocks: PushLockView;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
   readonly registrationRateLimit: RegistrationRateLimit;
@@ -57,6 +60,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       onConnectionLost: (error) => this.logger.warn({ error: error.message }, 'lock connection lost'),
     });
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
+    this.pushLocks = new PushLockView(this.runtime.pool, SCHEMA);
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     this.deviceAuth = new DeviceRequestAuthenticator({
@@ -89,6 +93,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     await this.runtime.migrateSchema(async (client) => {
       await this.apiKeys.migrate(client);
       await this.devices.migrate(client);
+      await this.pushLocks.migrate(client);
     });
     await this.store.migrate();
     await this.redis.connect();

@@ -78,6 +78,11 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
       const { userId, revokedDeviceIds, resetBy } = event.data;
       return { type: 'UserMfaReset', data: { userId, revokedDeviceIds, resetBy }, key: userKey(workspaceId, userId), workspaceId };
     }
+    case 'PushLockLifted': {
+      const { userId, liftedBy, reason, lockedUntil, challengeId } = event.data;
+      const data = { userId, liftedBy, reason, lockedUntil, ...(challengeId ? { challengeId } : {}) };
+      return { type: 'PushLockLifted', data, key: userKey(workspaceId, userId), workspaceId };
+    }
     case 'ConfirmationCodeRejected':
       return null;
     default:
