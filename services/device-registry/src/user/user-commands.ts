@@ -36,10 +36,13 @@ export class UserCommands {
   }
 
   /**
-   * Lifts the user's push lock for an admin key: in one transaction, the lock in force read (and held) from the
-   * push-lock view, the decision (`not_found` when push is not locked), PushLockLifted appended, the view updated.
+   * Lifts the user's push lock for an admin key. First the push-lock view is shown current (it has applied the
+   * challenge topic up to its end now, else `unavailable`), so a lock recorded before the call is seen; then, in one
+   * transaction, the lock in force read (and held) from the view, the decision (`not_found` when push is not locked),
+   * PushLockLifted appended, the view updated.
    */
-  liftPushLock(workspaceId: string, userId: string, liftedBy: string): Promise<HandleResult<UserState, UserEvent>> {
+  async liftPushLock(workspaceId: string, userId: string, liftedBy: string): Promise<HandleResult<UserState, UserEvent>> {
+    await this.runtime.pushLockFreshness.awaitCurrent();
     const streamId = userStreamId(workspaceId, userId);
     const metadata = metadataOf(workspaceId);
     return this.handler.retry(streamId, () =>

@@ -5,9 +5,7 @@ import { ContractConsumer } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { PgInbox } from '@pushmfa/postgres';
 import { REGISTRY_SCHEMA, RegistryRuntime } from '../../registry-runtime';
-import { PUSH_LOCK_EVENT_TYPES } from './push-lock-view';
-
-export const PUSH_LOCK_VIEW_CONSUMER = 'device-registry.push-locks';
+import { PUSH_LOCK_EVENT_TYPES, PUSH_LOCK_VIEW_CONSUMER } from './push-lock-view';
 
 /**
  * Keeps the registry's view of push locks (PushLockView) from the challenge topic: a fetched batch in one
@@ -34,6 +32,7 @@ export class PushLockViewConsumer implements OnModuleInit, BeforeApplicationShut
       metrics,
       // The topic is mostly challenges coming and going: skipped unvalidated.
       handledTypes: PUSH_LOCK_EVENT_TYPES,
+      onSettled: (topic, partition, offset) => this.runtime.pushLockFreshness.settled(topic, partition, offset),
       handleBatch: async (items) => {
         await this.inbox.handleBatchOnce(
           PUSH_LOCK_VIEW_CONSUMER,
