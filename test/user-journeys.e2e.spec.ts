@@ -493,7 +493,7 @@ describe('user journeys, end to end', () => {
     expect((await acme.issueChallenge('kai', SIGN_IN)).status).toBe(201);
     const unlocked = await acme.reportOnceStatus(first.body.challengeId, 'denied', (row) => row.pushLock?.unlockedAt !== undefined);
     expect(unlocked.body.pushLock).toMatchObject({ reason: 'fraud_report', unlockedAt: expect.any(String), unlockedBy: { keyId: expect.any(String) } });
-    expect(unlocked.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushUnlocked' })]));
+    expect(unlocked.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushLockLifted' })]));
 
     // Resends are pushes: two requests and two resends spend Lia's budget of four; the next resend is refused.
     const lia = await acme.pairPhone('lia', IPHONE, apnsToken());
