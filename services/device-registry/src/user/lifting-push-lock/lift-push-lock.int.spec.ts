@@ -146,4 +146,10 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
     expect((await lift('fay', a.admin)).status).toBe(204);
     expect(liftedEvents(b.id)).toEqual([]);
   });
+
+  it('documents the lift in /openapi.json', async () => {
+    const { body } = await callJson(base, 'GET', '/openapi.json');
+    const operation = body.paths['/v1/users/{userId}/push-lock']?.delete;
+    expect(operation).toMatchObject({ tags: ['users'], responses: { '204': expect.anything(), '404': expect.anything() } });
+  });
 });
