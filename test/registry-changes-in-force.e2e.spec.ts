@@ -54,6 +54,19 @@ describe('registry changes are in force everywhere once the registry answered', 
     expect((await acme.challengeStatus(issued.body.challengeId)).body.status).not.toBe('approved');
   });
 
+  it('a push lock just lifted by the help desk: the very next challenge is pushed again', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const phone = await acme.pairPhone('finn', ANDROID, fcmToken());
+    const issued = await acme.issueChallenge('finn');
+    expect(issued.status).toBe(201);
+    expect((await phone.deny(issued.body.challengeId, { fraud: true })).status).toBe(200);
+    expect(await acme.issueChallenge('finn')).toMatchObject({ status: 423, body: { code: 'push_locked' } });
+
+    // The registry knows the lock from the challenge topic: its answer waits until it has read the topic that far.
+    expect((await acme.unlockPush('finn')).status).toBe(204);
+    expect((await acme.issueChallenge('finn')).status).toBe(201);
+  });
+
   it('an admin key just revoked cannot read the report on the very next request', async () => {
     const workspace = await operator('POST', '/v1/workspaces', { name: 'revoking' });
     const admin = await operator('POST', `/v1/workspaces/${workspace.body.id}/api-keys`, { role: 'admin' });

@@ -543,7 +543,7 @@ describe('user journeys, end to end', () => {
     expect((await acme.issueChallenge('kai', SIGN_IN)).status).toBe(201);
     const unlocked = await acme.reportOnceStatus(first.body.challengeId, 'denied', (row) => row.pushLock?.unlockedAt !== undefined);
     expect(unlocked.body.pushLock).toMatchObject({ reason: 'fraud_report', unlockedAt: expect.any(String), unlockedBy: { keyId: expect.any(String) } });
-    expect(unlocked.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushUnlocked' })]));
+    expect(unlocked.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'PushLockLifted' })]));
 
     // Resends are pushes: two requests and two resends spend Lia's budget of four; the next resend is refused.
     const lia = await acme.pairPhone('lia', IPHONE, apnsToken());
@@ -736,6 +736,15 @@ describe('user journeys, end to end', () => {
     // The MFA Report names the pool and the factor of each request.
     expect((await acme.reportOnceStatus(challengeId, 'success')).body).toMatchObject({ poolId: engineers.body.poolId, factor: 'first' });
     expect((await acme.reportOnceStatus(second.body.challengeId, 'success')).body).toMatchObject({ poolId: staff.body.poolId, factor: 'second' });
+
+    // "This wasn't me" on a passwordless request locks push: the sign-in page learns it and offers another method.
+    const attack = await callJson(stack.challenge.baseUrl, 'POST', '/v1/challenges', acme.platformKey, { userId: 'erin', factor: 'first', context: SIGN_IN });
+    expect((await erin.deny(attack.body.challengeId, { fraud: true })).body).toEqual({ status: 'denied' });
+    await eventually(
+      async () => ((await optionsOf('erin')).push.reason === 'push_locked' ? true : undefined),
+      "erin's sign-in options to say push_locked",
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
 
     // A pool with users cannot be deleted; emptied, it can.
     expect(await admin('DELETE', `/v1/workspace/pools/${contractors.body.poolId}`)).toMatchObject({ status: 409, body: { code: 'pool_in_use' } });

@@ -101,9 +101,9 @@ export class TestWorkspace {
     return callJson(this.stack.challenge.baseUrl, 'POST', `/v1/challenges/${challengeId}/resend`, this.platformKey);
   }
 
-  /** The help desk lifting the user's push lock (admin key). */
+  /** The help desk lifting the user's push lock (admin key), at the registry. */
   unlockPush(userId: string): Promise<JsonAnswer> {
-    return callJson(this.stack.challenge.baseUrl, 'DELETE', `/v1/users/${encodeURIComponent(userId)}/push-lock`, this.adminKey);
+    return callJson(this.stack.registry.baseUrl, 'DELETE', `/v1/users/${encodeURIComponent(userId)}/push-lock`, this.adminKey);
   }
 
   cancel(challengeId: string): Promise<JsonAnswer> {

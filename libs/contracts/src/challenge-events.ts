@@ -83,6 +83,9 @@ export const challengeEventSchemas = {
   },
   PushUnlocked: {
     /**
+     * No longer published: an admin's lift is the registry's PushLockLifted (registry-events.ts). Kept so the records
+     * already on the topic are still read (MFA Report, webhooks).
+     *
      * An admin lifted the user's push lock before `lockedUntil` (`DELETE /v1/users/{userId}/push-lock`); the user's
      * wrong-number streak ended with it. `unlockedBy.keyId` is the admin key that asked. `challengeId` is the challenge
      * whose FraudReported / PushLocked locked push (the record's key; absent for a lock recorded before locks kept

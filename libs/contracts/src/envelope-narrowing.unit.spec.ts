@@ -53,6 +53,7 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'PoolChanged':
     case 'PoolDeleted':
     case 'UserPoolAssigned':
+    case 'PushLockLifted':
       return envelope.type;
     default: {
       const unhandled: never = envelope;

@@ -85,4 +85,19 @@ export const registryEventSchemas = {
   PoolDeleted: { 1: z.object({ poolId: idSchema, deletedBy: actorSchema }) },
   /** A user moved to a pool (key: the user); unassigned users are in the default pool. */
   UserPoolAssigned: { 1: z.object({ userId: userIdSchema, poolId: idSchema, previousPoolId: idSchema, assignedBy: actorSchema }) },
+  PushLockLifted: {
+    /**
+     * An admin lifted the user's push lock before `lockedUntil` (`DELETE /v1/users/{userId}/push-lock`); the user's
+     * wrong-number streak ends with it. `liftedBy` is the admin key's id. `reason`, `lockedUntil` and `challengeId`
+     * (the challenge whose FraudReported / PushLocked locked push) describe the lock lifted, as the registry saw it:
+     * a lock recorded after the lift (another challenge) stays in force.
+     */
+    1: z.object({
+      userId: userIdSchema,
+      liftedBy: z.string().min(1),
+      reason: z.enum(['fraud_report', 'number_mismatch']),
+      lockedUntil: isoDateTime,
+      challengeId: idSchema.optional(),
+    }),
+  },
 } as const;

@@ -141,8 +141,12 @@ describe('Kafka authentication and per-service ACLs', () => {
   });
 
   it("refuses a service's user reading a topic it does not consume", async () => {
-    // The registry consumes only the delivery topic.
-    await expect(joinAndRead(as('device-registry'), `${ns.topicPrefix}device-registry.snoop-${randomUUID()}`, challengeTopic())).rejects.toThrow(TOPIC_REFUSED);
+    // The challenge service consumes only the registry topic.
+    await expect(joinAndRead(as('challenge'), `${ns.topicPrefix}challenge.snoop-${randomUUID()}`, topicName('delivery', ns.topicPrefix))).rejects.toThrow(
+      TOPIC_REFUSED,
+    );
+    // The registry reads the challenge topic (its view of push locks) in a group of its own.
+    await joinAndRead(as('device-registry'), `${ns.topicPrefix}device-registry.snoop-${randomUUID()}`, challengeTopic());
   });
 
   it("refuses a service's user granting itself more: creating ACLs and topics are the admin's", async () => {

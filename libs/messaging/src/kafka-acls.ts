@@ -3,7 +3,7 @@
  * does. The broker denies everything else (`allow.everyone.if.no.acl.found=false`). ensureTopics (topic-admin.ts) creates
  * these ACLs next to the topics, for the same KAFKA_TOPIC_PREFIX (tests get their own per namespace).
  *
- *   device-registry  writes pushmfa.registry.v1            reads pushmfa.delivery.v1
+ *   device-registry  writes pushmfa.registry.v1            reads pushmfa.delivery.v1, pushmfa.challenge.v1
  *   challenge        writes pushmfa.challenge.v1           reads pushmfa.registry.v1
  *   delivery         writes pushmfa.delivery.v1            reads pushmfa.registry.v1, pushmfa.challenge.v1
  *   reporting        writes nothing                        reads all three
@@ -27,7 +27,7 @@ export interface ServiceTopicAccess {
 }
 
 export const SERVICE_TOPIC_ACCESS: Record<KafkaService, ServiceTopicAccess> = {
-  'device-registry': { produces: ['registry'], consumes: ['delivery'] },
+  'device-registry': { produces: ['registry'], consumes: ['delivery', 'challenge'] },
   challenge: { produces: ['challenge'], consumes: ['registry'] },
   delivery: { produces: ['delivery'], consumes: ['registry', 'challenge'] },
   reporting: { produces: [], consumes: ['registry', 'challenge', 'delivery'], deletesOwnGroups: true },

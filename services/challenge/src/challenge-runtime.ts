@@ -106,6 +106,10 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
               await this.apiKeys.apply(client, envelope);
               await this.registry.apply(client, envelope);
             }
+            await this.registry.applyLockLifts(
+              client,
+              fresh.map((item) => item.envelope),
+            );
           },
         );
       },

@@ -14,8 +14,6 @@ import { ReadChallengeStatusHttpController } from './push-challenge/reading-stat
 import { AcknowledgeReceiptHttpController } from './push-challenge/receiving/acknowledge-receipt.http.controller';
 import { ResendChallengeHttpController } from './push-challenge/resending/resend-challenge.http.controller';
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
-import { PushUnlocker } from './push-challenge/unlocking/push-unlocker';
-import { UnlockPushHttpController } from './push-challenge/unlocking/unlock-push.http.controller';
 
 @Module({})
 export class ChallengeModule {
@@ -31,7 +29,6 @@ export class ChallengeModule {
         ListPendingChallengesHttpController,
         AcknowledgeReceiptHttpController,
         RespondToChallengeHttpController,
-        UnlockPushHttpController,
       ],
       providers: [
         { provide: CHALLENGE_CONFIG, useValue: config },
@@ -43,7 +40,6 @@ export class ChallengeModule {
         ChallengeCommands,
         ChallengeIssuer,
         ChallengeExpiryTimer,
-        PushUnlocker,
       ],
     };
   }

@@ -12,6 +12,8 @@ export interface RegistryConfig extends ServiceConfig {
   publishWaitMs: number;
   /** Registrations a minute one client address may make (REGISTER_RATE_LIMIT_PER_MINUTE). */
   registerRateLimitPerMinute: number;
+  /** How long a push-lock lift waits for the registry's view of the challenge topic to catch up (PUSH_LOCK_VIEW_MAX_WAIT_MS). */
+  pushLockViewMaxWaitMs: number;
 }
 
 export const DEV_OPERATOR_TOKEN = 'dev-operator-token';
@@ -23,6 +25,7 @@ const registryEnvShape = {
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   REGISTRY_PUBLISH_WAIT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  PUSH_LOCK_VIEW_MAX_WAIT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
 };
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -56,5 +59,6 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ''),
     publishWaitMs: values.REGISTRY_PUBLISH_WAIT_MS,
     registerRateLimitPerMinute: values.REGISTER_RATE_LIMIT_PER_MINUTE,
+    pushLockViewMaxWaitMs: values.PUSH_LOCK_VIEW_MAX_WAIT_MS,
   };
 }

@@ -20,6 +20,8 @@ import { PoolsHttpController } from './pool/managing-pools/pools.http.controller
 import { PoolCommands } from './pool/pool-commands';
 import { SignInOptionsHttpController } from './pool/reading-sign-in-options/sign-in-options.http.controller';
 import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
+import { LiftPushLockHttpController } from './user/lifting-push-lock/lift-push-lock.http.controller';
+import { PushLockViewConsumer } from './user/push-lock-view/push-lock-view.consumer';
 import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
 import { UserCommands } from './user/user-commands';
 import { ChangeSettingsHttpController } from './workspace/changing-settings/change-settings.http.controller';
@@ -48,6 +50,7 @@ export class DeviceRegistryModule {
         ListDevicesHttpController,
         RevokeDeviceHttpController,
         ResetMfaHttpController,
+        LiftPushLockHttpController,
         RotatePushTokenHttpController,
         ReportHealthHttpController,
         PoolsHttpController,
@@ -67,6 +70,7 @@ export class DeviceRegistryModule {
         UserCommands,
         PoolCommands,
         DeadTokenConsumer,
+        PushLockViewConsumer,
         ReplacedDeviceRevoker,
         { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
         DeviceSignatureGuard,

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
+import { topicName } from '@pushmfa/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { type GlobalPosition, PostgresEventStore } from '@pushmfa/event-store';
-import { EventStoreKafkaRelay, ServiceRuntime } from '@pushmfa/messaging';
+import { EventStoreKafkaRelay, ServiceRuntime, ViewFreshness } from '@pushmfa/messaging';
 import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
@@ -12,6 +13,7 @@ import { DeviceDirectory } from './device/device-directory';
 import { PoolDirectory } from './pool/pool-directory';
 import { RegistrationRateLimit } from './pairing/registering-device/registration-rate-limit';
 import { mapRegistryEvent } from './publishing/registry-integration.mapper';
+import { PUSH_LOCK_VIEW_CONSUMER, PushLockView } from './user/push-lock-view/push-lock-view';
 import { createServicePool } from '@pushmfa/postgres';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -26,6 +28,10 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly apiKeys: ApiKeyDirectory;
   readonly devices: DeviceDirectory;
   readonly pools: PoolDirectory;
+  /** Whether push is locked for a user (the challenge topic's locks, less the admins' lifts). */
+  readonly pushLocks: PushLockView;
+  /** Shows the push-lock view has applied the challenge topic up to its end before a lift decides on it; 503 when it cannot. */
+  readonly pushLockFreshness: ViewFreshness;
   readonly redis: Redis;
   readonly deviceAuth: DeviceRequestAuthenticator;
   readonly registrationRateLimit: RegistrationRateLimit;
@@ -60,6 +66,13 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
     });
     this.devices = new DeviceDirectory(this.runtime.pool, SCHEMA, this.lockPool);
     this.pools = new PoolDirectory(this.runtime.pool, SCHEMA);
+    this.pushLocks = new PushLockView(this.runtime.pool, SCHEMA);
+    this.pushLockFreshness = new ViewFreshness({
+      kafka: this.runtime.kafka,
+      topic: topicName('challenge', config.topicPrefix),
+      groupId: `${config.topicPrefix}${PUSH_LOCK_VIEW_CONSUMER}`,
+      maxWaitMs: config.pushLockViewMaxWaitMs,
+    });
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true });
     this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'redis connection problem'));
     this.deviceAuth = new DeviceRequestAuthenticator({
@@ -93,11 +106,13 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
       await this.apiKeys.migrate(client);
       await this.devices.migrate(client);
       await this.pools.migrate(client);
+      await this.pushLocks.migrate(client);
     });
     await this.store.migrate();
     await this.redis.connect();
     await this.runtime.publisher.connect();
     await this.relay.start();
+    await this.pushLockFreshness.start();
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     // The relay's listening session is re-established after a database outage before this is up.
     this.readiness.register('relay', () => this.relay.isHealthy);
@@ -107,6 +122,7 @@ export class RegistryRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.pushLockFreshness.stop();
     this.redis.disconnect();
     await this.runtime.close();
     await this.lockPool.end().catch(() => undefined);

@@ -128,6 +128,23 @@ describe('MFA Report over Kafka and HTTP', () => {
     await reportShows(received.challengeId, 'received');
   });
 
+  it("shows an admin's lift of the lock on the locking challenge's row, from the registry topic", async () => {
+    const c = challengeOf();
+    const lockedUntil = new Date(Date.now() + 15 * 60_000).toISOString();
+    await service.publish(c.issued(), c.denied('d1', 4, 'fraud'), c.fraudReported('d1', 4), c.pushLockLifted(30, 'fraud_report', lockedUntil, 'key-help-desk'));
+    const { body } = await service.eventually(
+      () => service.get(`/v1/reports/mfa/${c.challengeId}`, adminA),
+      (answer: HttpAnswer) => answer.status === 200 && answer.body.pushLock?.unlockedAt !== undefined,
+      'the lift on the row',
+    );
+    expect(body.pushLock).toMatchObject({ reason: 'fraud_report', unlockedBy: { keyId: 'key-help-desk' } });
+    expect(body.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'PushLockLifted', detail: expect.objectContaining({ unlockedBy: { keyId: 'key-help-desk' } }) }),
+      ]),
+    );
+  });
+
   it('loses no fact when one challenge is updated from both topics at once', async () => {
     const c = challengeOf();
     const devices = Array.from({ length: 10 }, (_, i) => `d${i}`);

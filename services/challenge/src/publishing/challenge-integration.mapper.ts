@@ -1,13 +1,10 @@
-import { type RecordedEvent, StoredEventReader } from '@pushmfa/event-store';
+import type { RecordedEvent } from '@pushmfa/event-store';
 import type { IntegrationMessage } from '@pushmfa/messaging';
-import { pushChallengeEvents, pushUserEvents } from '../push-challenge/push-challenge.events';
-
-/** The service's whole log: challenge streams and users' push streams. */
-const storedEvents = StoredEventReader.union(pushChallengeEvents, pushUserEvents);
+import { pushChallengeEvents } from '../push-challenge/push-challenge.events';
 
 /** Maps stored challenge events to contract messages keyed by challenge id; the number to match is left behind. */
 export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage | null {
-  const event = storedEvents.readDomainEvent(recorded);
+  const event = pushChallengeEvents.readDomainEvent(recorded);
   // A type stored by a newer version is not published by this one.
   if (event === null) return null;
   const workspaceId = String(recorded.metadata.workspaceId);
@@ -37,9 +34,6 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
     case 'PushLocked':
       // Each contract shape equals the stored one field for field; none carries the number.
       return { ...event, key: event.data.challengeId, workspaceId };
-    case 'PushUnlocked':
-      // Keyed like the lock it lifts, so it follows that challenge's FraudReported / PushLocked on one partition.
-      return { ...event, key: event.data.challengeId ?? `${workspaceId}/${event.data.userId}`, workspaceId };
     default: {
       // Exhaustive over the stored union.
       const unknownType: never = event;

@@ -39,22 +39,6 @@ describe('challenge integration mapper', () => {
     expect(challengeEventSchemas[type][1].strict().parse(message!.data)).toEqual(data);
   });
 
-  it("publishes PushUnlocked of a user's push stream keyed by the locking challenge, or by the user when the lock named none", () => {
-    const data = {
-      userId: 'alice',
-      unlockedAt: when,
-      unlockedBy: { keyId: 'k1' },
-      challengeId: 'c1',
-      previousReason: 'fraud_report',
-      previousLockedUntil: when,
-    };
-    const message = mapChallengeEvent(recorded('PushUnlocked', data));
-    expect(message).toEqual({ type: 'PushUnlocked', data, key: 'c1', workspaceId: 'ws1' });
-    expect(challengeEventSchemas.PushUnlocked[1].strict().parse(message!.data)).toEqual(data);
-    const { challengeId: _none, ...withoutChallenge } = data;
-    expect(mapChallengeEvent(recorded('PushUnlocked', withoutChallenge))).toMatchObject({ key: 'ws1/alice' });
-  });
-
   it('publishes nothing for a type it does not know', () => {
     expect(mapChallengeEvent(recorded('SomethingNew', {}))).toBeNull();
   });

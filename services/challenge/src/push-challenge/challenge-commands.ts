@@ -13,14 +13,7 @@ import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
 import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
-import {
-  challengeStreamId,
-  LOCKING_EVENT_TYPES,
-  type PushChallengeEvent,
-  pushChallengeEvents,
-  type PushUserEvent,
-  RESOLVING_EVENT_TYPES,
-} from './push-challenge.events';
+import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
 export type IssuedChallenge = Exclude<PushChallengeState, { status: 'absent' }>;
 
@@ -168,8 +161,8 @@ export class ChallengeCommands {
   }
 }
 
-/** The challenge read models, kept inline: updated in the transaction of each append (challenge or user push stream). */
-export function readModelsOf<TEvent extends PushChallengeEvent | PushUserEvent>(runtime: ChallengeRuntime): { inline: InlineProjection<TEvent>[] } {
+/** The challenge read models, kept inline: updated in the transaction of each append. */
+export function readModelsOf(runtime: ChallengeRuntime): { inline: InlineProjection<PushChallengeEvent>[] } {
   return { inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }] };
 }
 

@@ -89,26 +89,3 @@ export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = ne
 ]);
 
 export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;
-
-/** The lock a user's push lock row describes: why, until when, and the challenge that caused it (absent on old rows). */
-export type PushLockReason = 'fraud_report' | 'number_mismatch';
-
-/**
- * Events of a user's push stream (`push-user-<workspaceId>-<userId>`): what is decided about a user with no challenge
- * to record it on. PushUnlocked: an admin lifted the user's push lock (and wrong-number streak).
- */
-export type PushUserEvent = DomainEvent<
-  'PushUnlocked',
-  {
-    userId: string;
-    unlockedAt: string;
-    unlockedBy: { keyId: string };
-    challengeId?: string;
-    previousReason?: PushLockReason;
-    previousLockedUntil?: string;
-  }
->;
-
-export const pushUserEvents = new StoredEventReader<PushUserEvent>({ PushUnlocked: true });
-
-export const pushUserStreamId = (workspaceId: string, userId: string) => `push-user-${workspaceId}-${userId}`;

@@ -1,12 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import type { PushChallengeEvent, PushUserEvent } from '../push-challenge/push-challenge.events';
+import type { PushChallengeEvent } from '../push-challenge/push-challenge.events';
 
 /**
  * Tables kept from the challenge stream inside the transaction that appends to it, so they never lag the store:
  * `challenge_list` (the app's Pending tab and, with `challenge_resends`, the per-user push budget and spacing),
  * `expiry_timers` (due challenges for the expiry timer), `push_locks` (users locked after a fraud report or
- * repeated wrong numbers, with the reason, until it runs out or an admin unlocks them: PushUnlocked of the user's push
- * stream) and `number_mismatch_streaks` (wrong numbers in a row per user). The number to match is never copied here.
+ * repeated wrong numbers, with the reason, the challenge and when it was recorded, until it runs out or an admin lifts
+ * it: PushLockLifted of the registry, applied by the registry view with liftPushLocksSql) and `number_mismatch_streaks`
+ * (wrong numbers in a row per user). The number to match is never copied here.
  */
 export class ChallengeProjection {
   constructor(private readonly schema: string) {}
@@ -35,6 +36,7 @@ export class ChallengeProjection {
       );
       alter table ${s}.push_locks add column if not exists reason text not null default 'fraud_report';
       alter table ${s}.push_locks add column if not exists challenge_id text;
+      alter table ${s}.push_locks add column if not exists locked_at timestamptz;
       create table if not exists ${s}.challenge_resends (
         challenge_id text not null,
         attempt int not null,
@@ -90,8 +92,8 @@ export class ChallengeProjection {
     );
   }
 
-  /** Applies events just appended (to a challenge stream or a user's push stream), in the appending transaction. */
-  async apply(client: PoolClient, workspaceId: string, events: readonly (PushChallengeEvent | PushUserEvent)[]): Promise<void> {
+  /** Applies events just appended, in the appending transaction. */
+  async apply(client: PoolClient, workspaceId: string, events: readonly PushChallengeEvent[]): Promise<void> {
     const s = this.schema;
     for (const event of events) {
       switch (event.type) {
@@ -155,14 +157,6 @@ export class ChallengeProjection {
           break;
         case 'ChallengeReceived':
           break;
-        case 'PushUnlocked':
-          // An admin lifted the lock: the user is pushed again, and wrong numbers count from none.
-          await client.query(
-            `with unlocked as (delete from ${s}.push_locks where workspace_id = $1 and user_id = $2)
-             delete from ${s}.number_mismatch_streaks where workspace_id = $1 and user_id = $2`,
-            [workspaceId, event.data.userId],
-          );
-          break;
         default: {
           const unexpected: never = event;
           throw new Error(`unhandled challenge event ${String(unexpected)}`);
@@ -171,12 +165,13 @@ export class ChallengeProjection {
     }
   }
 
-  /** The longer lock wins; its reason and challenge go with it. */
+  /** The longer lock wins; its reason, challenge and time of recording go with it. */
   private async lock(client: PoolClient, workspaceId: string, userId: string, lockedUntil: string, reason: string, challengeId: string): Promise<void> {
     const s = this.schema;
     await client.query(
-      `insert into ${s}.push_locks (workspace_id, user_id, locked_until, reason, challenge_id) values ($1, $2, $3, $4, $5)
+      `insert into ${s}.push_locks (workspace_id, user_id, locked_until, reason, challenge_id, locked_at) values ($1, $2, $3, $4, $5, now())
        on conflict (workspace_id, user_id) do update set
+         locked_at = case when excluded.locked_until > ${s}.push_locks.locked_until then excluded.locked_at else ${s}.push_locks.locked_at end,
          reason = case when excluded.locked_until > ${s}.push_locks.locked_until then excluded.reason else ${s}.push_locks.reason end,
          challenge_id = case when excluded.locked_until > ${s}.push_locks.locked_until then excluded.challenge_id else ${s}.push_locks.challenge_id end,
          locked_until = greatest(${s}.push_locks.locked_until, excluded.locked_until)`,

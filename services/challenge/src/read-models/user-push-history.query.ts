@@ -27,10 +27,19 @@ export function userPushHistorySql(schema: string, user: { workspaceId: string; 
 }
 
 /**
- * A statement reading the user's push lock when it lasts past `now`: rows `(reason, locked_until, challenge_id)`, none
- * when push is not locked for the user. Values arrive as escaped literals.
+ * A statement lifting push locks for the admins' lifts (PushLockLifted), to run under the users' locks: `lifts` is an
+ * escaped literal of a json array of `{workspace_id, user_id, challenge_id, lifted_at}`. A lock goes only when it is
+ * the one lifted (same challenge, recorded no later than the lift); its user's wrong-number streak ends with it. A lock
+ * of another challenge, or recorded after the lift, stays in force.
  */
-export function pushLockInForceSql(schema: string, user: { workspaceId: string; userId: string }, now: string): string {
-  return `select reason, locked_until, challenge_id from ${schema}.push_locks
-     where workspace_id = ${user.workspaceId} and user_id = ${user.userId} and locked_until > ${now}`;
+export function liftPushLocksSql(schema: string, lifts: string): string {
+  return `with lift as (
+       select * from jsonb_to_recordset(${lifts}::jsonb) as x(workspace_id text, user_id text, challenge_id text, lifted_at timestamptz)
+     ), lifted as (
+       delete from ${schema}.push_locks p using lift
+        where p.workspace_id = lift.workspace_id and p.user_id = lift.user_id and p.challenge_id is not distinct from lift.challenge_id
+          and (p.locked_at is null or p.locked_at <= lift.lifted_at)
+       returning p.workspace_id, p.user_id
+     )
+     delete from ${schema}.number_mismatch_streaks s using lifted where s.workspace_id = lifted.workspace_id and s.user_id = lifted.user_id`;
 }

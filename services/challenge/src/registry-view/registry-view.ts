@@ -2,10 +2,13 @@ import type { Pool, PoolClient } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { ViewCurrency } from '@pushmfa/workspace-access';
+import { userLockSql } from '../push-challenge/issuing/issue-admission';
+import { liftPushLocksSql } from '../read-models/user-push-history.query';
 
 /**
  * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
  * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
+ * An admin's PushLockLifted lifts the user's push lock and wrong-number streak in the read models (applyLockLifts).
  *
  * Before a device's key is trusted, the view shows it is current (`currency`: it has applied the registry topic up
  * to the end it has now, or the request is refused with 503), so a device revoked or paired before the request is
@@ -99,6 +102,31 @@ export class RegistryView implements DeviceKeyResolver {
       default:
         return;
     }
+  }
+
+  /**
+   * Applies the batch's PushLockLifted events inside the consumer's transaction, so a lift is in force once the view
+   * is current: the users' locks first (the one issuing and responding take, in a fixed order, so a lift and a new lock
+   * are decided one after the other), then one statement for all lifts. Only the lock the admin lifted goes; a newer
+   * one stays. Repeating it changes nothing.
+   */
+  async applyLockLifts(client: PoolClient, envelopes: readonly ContractEnvelope[]): Promise<void> {
+    const lifts = envelopes.flatMap((envelope) =>
+      envelope.type === 'PushLockLifted'
+        ? [
+            {
+              workspace_id: envelope.workspaceId,
+              user_id: envelope.data.userId,
+              challenge_id: envelope.data.challengeId ?? null,
+              lifted_at: envelope.occurredAt,
+            },
+          ]
+        : [],
+    );
+    if (lifts.length === 0) return;
+    const users = new Map(lifts.map((lift) => [`${lift.workspace_id}/${lift.user_id}`, { workspaceId: lift.workspace_id, userId: lift.user_id }]));
+    const locks = [...users.keys()].sort().map((key) => userLockSql(client, users.get(key)!));
+    await client.query([...locks, liftPushLocksSql(this.schema, client.escapeLiteral(JSON.stringify(lifts)))].join(';\n'));
   }
 
   /** Settings of a workspace; null while its WorkspaceCreated has not arrived yet. */

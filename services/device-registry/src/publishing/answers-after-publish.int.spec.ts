@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { callJson, createTestNamespace, type TestNamespace } from '@pushmfa/testing';
+import { buildEnvelope, topicName } from '@pushmfa/contracts';
+import { callJson, createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { createWorkspaceWithKeys } from '../registry.test-client';
 import { loadRegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
@@ -60,5 +62,40 @@ describe('the registry answers security-relevant writes after they are published
       await relay().start();
     }
     expect((await call('DELETE', `/v1/workspaces/${ws.id}/api-keys/${issued.body.id}`, OPERATOR)).status).toBe(204);
+  });
+
+  it('answers 503 to a push-lock lift the relay could not publish; the lift is recorded, so the lock is no longer in force there', async () => {
+    const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Lift while relay down');
+    const challengeId = `c-${randomUUID()}`;
+    const producer = ns.kafka('publishwait-lock').producer();
+    await producer.connect();
+    try {
+      const fraud = buildEnvelope({
+        id: randomUUID(),
+        type: 'FraudReported',
+        occurredAt: new Date().toISOString(),
+        workspaceId: ws.id,
+        streamId: `challenge-${challengeId}`,
+        correlationId: randomUUID(),
+        data: { challengeId, userId: 'gus', deviceId: 'd-1', lockedUntil: new Date(Date.now() + 15 * 60_000).toISOString() },
+      });
+      await producer.send({ topic: topicName('challenge', ns.topicPrefix), messages: [{ key: challengeId, value: JSON.stringify(fraud) }] });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(
+      async () => ((await runtime.pushLocks.inForce(runtime.runtime.pool, ws.id, 'gus', new Date())) ? true : undefined),
+      'the lock in the view',
+    );
+
+    await relay().stop();
+    try {
+      expect(await call('DELETE', '/v1/users/gus/push-lock', ws.admin)).toMatchObject({ status: 503, body: { code: 'unavailable' } });
+      expect(await runtime.pushLocks.inForce(runtime.runtime.pool, ws.id, 'gus', new Date())).toBeNull();
+    } finally {
+      await relay().start();
+    }
+    // Recorded once: PushLockLifted goes out when the relay is back, and a repeated call finds nothing to lift.
+    expect(await call('DELETE', '/v1/users/gus/push-lock', ws.admin)).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
 });

@@ -87,6 +87,11 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
       const { userId, poolId, previousPoolId, assignedBy } = event.data;
       return { type: 'UserPoolAssigned', data: { userId, poolId, previousPoolId, assignedBy }, key: userKey(workspaceId, userId), workspaceId };
     }
+    case 'PushLockLifted': {
+      const { userId, liftedBy, reason, lockedUntil, challengeId } = event.data;
+      const data = { userId, liftedBy, reason, lockedUntil, ...(challengeId ? { challengeId } : {}) };
+      return { type: 'PushLockLifted', data, key: userKey(workspaceId, userId), workspaceId };
+    }
     case 'ConfirmationCodeRejected':
       return null;
     default:

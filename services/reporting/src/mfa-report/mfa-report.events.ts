@@ -1,20 +1,30 @@
 import { CHALLENGE_EVENT_TYPES, type ContractEnvelope, DELIVERY_EVENT_TYPES, type EventType } from '@pushmfa/contracts';
 
-/** The contract events the MFA Report is projected from: all of the challenge and delivery topics. */
-export type ReportEventType = (typeof CHALLENGE_EVENT_TYPES)[number] | (typeof DELIVERY_EVENT_TYPES)[number];
+/**
+ * The contract events the MFA Report is projected from: all of the challenge and delivery topics, and the registry's
+ * PushLockLifted (an admin lifted the lock a challenge caused).
+ */
+export type ReportEventType = (typeof CHALLENGE_EVENT_TYPES)[number] | (typeof DELIVERY_EVENT_TYPES)[number] | 'PushLockLifted';
 
 type ReportEnvelope = { [T in ReportEventType]: ContractEnvelope<T> }[ReportEventType];
 
-/**
- * A union discriminated on `type`, so a `switch` narrows each event's data. PushUnlocked lands on the row of the
- * challenge that caused the lock it lifted; one that names no challenge (a lock recorded before locks kept theirs)
- * has no row and is not a report event.
- */
-export type ReportEvent = Exclude<ReportEnvelope, { type: 'PushUnlocked' }> | (ContractEnvelope<'PushUnlocked'> & { data: { challengeId: string } });
+/** The event types whose data names the challenge of the row only when there is one (a lift of a lock). */
+type LiftType = 'PushUnlocked' | 'PushLockLifted';
 
-const REPORT_EVENT_TYPES = new Set<string>([...CHALLENGE_EVENT_TYPES, ...DELIVERY_EVENT_TYPES]);
+/**
+ * A union discriminated on `type`, so a `switch` narrows each event's data. A lift lands on the row of the challenge
+ * that caused the lock it lifted: PushLockLifted of the registry topic, or PushUnlocked, which the challenge topic
+ * carried before the lift moved to the registry (records still on the topic are read). One that names no challenge (a
+ * lock recorded before locks kept theirs) has no row and is not a report event.
+ */
+export type ReportEvent = Exclude<ReportEnvelope, { type: LiftType }> | { [T in LiftType]: ContractEnvelope<T> & { data: { challengeId: string } } }[LiftType];
+
+/** What the MFA Report's consumer reads of its topics; everything else is skipped unvalidated. */
+export const REPORT_EVENT_TYPES: readonly ReportEventType[] = [...CHALLENGE_EVENT_TYPES, ...DELIVERY_EVENT_TYPES, 'PushLockLifted'];
+
+const REPORT_EVENT_TYPE_SET = new Set<string>(REPORT_EVENT_TYPES);
 
 export function isReportEvent(envelope: ContractEnvelope<EventType>): envelope is ReportEvent {
-  if (envelope.type === 'PushUnlocked') return envelope.data.challengeId !== undefined;
-  return REPORT_EVENT_TYPES.has(envelope.type);
+  if (envelope.type === 'PushUnlocked' || envelope.type === 'PushLockLifted') return envelope.data.challengeId !== undefined;
+  return REPORT_EVENT_TYPE_SET.has(envelope.type);
 }

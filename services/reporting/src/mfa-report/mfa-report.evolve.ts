@@ -44,6 +44,8 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
       return withPushLock(facts, { reason: event.data.reason, lockedUntil: event.data.lockedUntil });
     case 'PushUnlocked':
       return withPushUnlock(facts, { unlockedAt: event.data.unlockedAt, unlockedBy: { keyId: event.data.unlockedBy.keyId } });
+    case 'PushLockLifted':
+      return withPushUnlock(facts, { unlockedAt: event.occurredAt, unlockedBy: { keyId: event.data.liftedBy } });
     case 'PushDispatched':
       return withDeviceFact(facts, event.data.deviceId, 'dispatchedAt', event.occurredAt);
     case 'PushAttemptFailed':

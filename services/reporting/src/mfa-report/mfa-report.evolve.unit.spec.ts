@@ -16,6 +16,7 @@ import {
   pushFailed,
   pushLocked,
   pushUnlocked,
+  pushLockLifted,
   received,
   rejected,
   timeAt,
@@ -177,6 +178,25 @@ describe('MFA Report, out of order and duplicated', () => {
     const expected = reportDetailOf(project(events));
     expect(expected?.pushLock).toEqual({ reason: 'fraud_report', lockedUntil: timeAt(909), unlockedAt: timeAt(20), unlockedBy: { keyId: 'admin-key-1' } });
     expect(expected?.timeline.map((entry) => entry.type)).toEqual(['ChallengeIssued', 'ChallengeApproved', 'FraudReported', 'PushUnlocked']);
+    for (const order of permutations(events)) expect(reportDetailOf(project(order))).toEqual(expected);
+  });
+
+  it("shows the registry's PushLockLifted on the row of the challenge whose lock it lifted, in any arrival order", () => {
+    given(issued(), denied('d1', 4, 'fraud'), fraudReported('d1', 4))
+      .when(pushLockLifted(40, 'fraud_report', timeAt(904)))
+      .then({
+        pushLock: { reason: 'fraud_report', lockedUntil: timeAt(904), unlockedAt: timeAt(40), unlockedBy: { keyId: 'admin-key-1' } },
+        timeline: expect.arrayContaining([
+          expect.objectContaining({
+            type: 'PushLockLifted',
+            at: timeAt(40),
+            detail: { unlockedBy: { keyId: 'admin-key-1' }, reason: 'fraud_report', lockedUntil: timeAt(904) },
+          }),
+        ]) as unknown as MfaReportDetail['timeline'],
+      });
+    const events = [issued(), denied('d1', 4, 'number_mismatch'), pushLocked(4), pushLockLifted(20, 'number_mismatch', timeAt(904))];
+    const expected = reportDetailOf(project(events));
+    expect(expected?.timeline.map((entry) => entry.type)).toEqual(['ChallengeIssued', 'ChallengeDenied', 'PushLocked', 'PushLockLifted']);
     for (const order of permutations(events)) expect(reportDetailOf(project(order))).toEqual(expected);
   });
 

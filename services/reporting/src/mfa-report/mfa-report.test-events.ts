@@ -54,6 +54,8 @@ export function challengeEvents(ids: ChallengeIds) {
       event('PushLocked', { reason: 'number_mismatch', lockedUntil: timeAt(second + 900), consecutiveMismatches }, second),
     pushUnlocked: (second: number, previousReason: 'fraud_report' | 'number_mismatch', previousLockedUntil: string, keyId = 'admin-key-1') =>
       event('PushUnlocked', { unlockedAt: timeAt(second), unlockedBy: { keyId }, previousReason, previousLockedUntil }, second),
+    pushLockLifted: (second: number, reason: 'fraud_report' | 'number_mismatch', lockedUntil: string, liftedBy = 'admin-key-1') =>
+      event('PushLockLifted', { liftedBy, reason, lockedUntil }, second),
   };
 }
 
@@ -73,4 +75,5 @@ export const {
   fraudReported,
   pushLocked,
   pushUnlocked,
+  pushLockLifted,
 } = challengeEvents({ workspaceId: WORKSPACE_ID, challengeId: CHALLENGE_ID, userId: 'alice@example.com' });

@@ -42,6 +42,12 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
           ...(event.data.previousLockedUntil ? { lockedUntil: event.data.previousLockedUntil } : {}),
         },
       };
+    case 'PushLockLifted':
+      return {
+        ...base,
+        at: event.occurredAt,
+        detail: { unlockedBy: { keyId: event.data.liftedBy }, reason: event.data.reason, lockedUntil: event.data.lockedUntil },
+      };
     case 'PushDispatched':
       return {
         ...base,
@@ -87,6 +93,7 @@ const LIFECYCLE_RANK: Record<string, number> = {
   FraudReported: 5,
   PushLocked: 5,
   PushUnlocked: 6,
+  PushLockLifted: 6,
 };
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {

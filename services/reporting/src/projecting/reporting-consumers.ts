@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
-import { isReportEvent } from '../mfa-report/mfa-report.events';
+import { isReportEvent, REPORT_EVENT_TYPES } from '../mfa-report/mfa-report.events';
 import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import type { DeviceHealthProjection } from './device-health.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
@@ -29,7 +29,7 @@ export interface ReportingConsumersOptions {
 }
 
 /**
- * Three consumer groups: the MFA Report (challenge and delivery topics), the API-key directory (registry topic), so a
+ * Three consumer groups: the MFA Report (challenge and delivery topics, and the admins' lifts of push locks), the API-key directory (registry topic), so a
  * slow report rebuild never delays a new admin key, and the webhooks (the security events of the challenge and
  * registry topics), so a report or key problem never holds up an alert, nor an alert those. Group ids carry the topic prefix so test runs
  * sharing a broker never join each other's groups.
@@ -40,7 +40,9 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
   const mfaReport = new ContractConsumer({
     kafka,
     groupId: topicPrefix + MFA_REPORT_CONSUMER,
-    topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
+    // The registry topic for PushLockLifted only: an admin's lift shows on the row of the challenge that locked push.
+    topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix), topicName('registry', topicPrefix)],
+    handledTypes: REPORT_EVENT_TYPES,
     // A fetched batch in one transaction (set-based upserts of the rows it touches).
     handleBatch: async (items) => {
       const events = items.map((item) => item.envelope).filter(isReportEvent);

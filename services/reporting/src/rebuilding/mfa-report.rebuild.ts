@@ -55,7 +55,7 @@ async function rebuildLocked({ pool, kafka, schema, topicPrefix, log }: RebuildM
       pool,
       schema,
       table: buildingTable,
-      topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix)],
+      topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix), topicName('registry', topicPrefix)],
       groupPrefix: topicPrefix,
       log,
     });

@@ -9,6 +9,7 @@ export const WEBHOOK_SOURCE_TYPES = {
   FraudReported: 'fraud_reported',
   PushLocked: 'push_locked',
   PushUnlocked: 'push_unlocked',
+  PushLockLifted: 'push_unlocked',
   UserMfaReset: 'mfa_reset',
   DeviceRevoked: 'device_revoked',
 } as const satisfies Record<string, WebhookEventName>;
@@ -56,6 +57,22 @@ export function webhookPayloadOf(envelope: WebhookSourceEnvelope): WebhookPayloa
           challengeId: challengeId ?? null,
           previousReason: previousReason ?? null,
           previousLockedUntil: previousLockedUntil ?? null,
+        },
+      };
+    }
+    case 'PushLockLifted': {
+      // The admin's lift at the registry, under the name and shape receivers already know.
+      const { userId, liftedBy, challengeId, reason, lockedUntil } = envelope.data;
+      return {
+        ...head,
+        type: 'push_unlocked',
+        data: {
+          userId,
+          unlockedAt: envelope.occurredAt,
+          unlockedBy: { keyId: liftedBy },
+          challengeId: challengeId ?? null,
+          previousReason: reason,
+          previousLockedUntil: lockedUntil,
         },
       };
     }

@@ -161,23 +161,41 @@ describe('webhooks to the security team', () => {
     expect(answer.body.items[0].attempts).toEqual([expect.objectContaining({ attempt: 1, httpStatus: 204, error: null, nextAttemptAt: null })]);
   });
 
-  it('alerts on an MFA reset and a device revocation from the registry topic, and not another workspace of them', async () => {
+  it("alerts on an MFA reset, a device revocation and an admin's push unlock from the registry topic, and not another workspace's", async () => {
     const endpoint = await receiver();
-    await register(endpoint.url, ['mfa_reset', 'device_revoked', 'diagnostics_shared']);
+    await register(endpoint.url, ['mfa_reset', 'device_revoked', 'push_unlocked', 'diagnostics_shared']);
+    const lift = { userId: 'dan', liftedBy: 'k-1', reason: 'fraud_report', lockedUntil: lockedUntil(), challengeId: 'ch-locking' };
+    const lifted = envelope('PushLockLifted', workspaceId, lift);
     await service.publish(
+      envelope('PushLockLifted', otherWorkspaceId, { ...lift, liftedBy: 'k-other' }),
+      lifted,
       envelope('UserMfaReset', otherWorkspaceId, { userId: 'bob', revokedDeviceIds: ['dev-9'], resetBy: { kind: 'admin', keyId: 'k-other' } }),
       envelope('UserMfaReset', workspaceId, { userId: 'bob', revokedDeviceIds: ['dev-2'], resetBy: { kind: 'admin', keyId: 'k-1' } }),
       envelope('DeviceRevoked', workspaceId, { deviceId: 'dev-3', userId: 'carol', reason: 'revoked', revokedBy: { kind: 'platform' } }),
     );
     await service.eventually(
       async () => endpoint.received.length,
-      (count) => count >= 2,
-      'both registry alerts at the endpoint',
+      (count) => count >= 3,
+      'the three registry alerts at the endpoint',
     );
     const bodies = endpoint.received.map((request) => JSON.parse(request.body));
-    expect(bodies.map((body) => body.type).sort()).toEqual(['device_revoked', 'mfa_reset']);
+    expect(bodies.map((body) => body.type).sort()).toEqual(['device_revoked', 'mfa_reset', 'push_unlocked']);
     expect(bodies.every((body) => body.workspaceId === workspaceId)).toBe(true);
     expect(bodies.find((body) => body.type === 'mfa_reset').data).toEqual({ userId: 'bob', revokedDeviceIds: ['dev-2'], resetBy: { kind: 'admin' } });
+    expect(bodies.find((body) => body.type === 'push_unlocked')).toEqual({
+      id: lifted.id,
+      type: 'push_unlocked',
+      workspaceId,
+      occurredAt: lifted.occurredAt,
+      data: {
+        userId: 'dan',
+        unlockedAt: lifted.occurredAt,
+        unlockedBy: { keyId: 'k-1' },
+        challengeId: 'ch-locking',
+        previousReason: 'fraud_report',
+        previousLockedUntil: lift.lockedUntil,
+      },
+    });
   });
 
   it('retries while the endpoint answers 500 and while it is closed, then delivers, every attempt visible', async () => {

@@ -107,7 +107,35 @@ describe('webhook secrets at rest', () => {
 });
 
 describe('webhook payloads', () => {
-  it('sends push_unlocked with who lifted which lock, absent fields as null', () => {
+  it("sends push_unlocked for the registry's PushLockLifted: the lift's time, key and lock", () => {
+    const envelope = {
+      id: 'e2',
+      type: 'PushLockLifted',
+      version: 1,
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      workspaceId: 'ws1',
+      streamId: 'user-ws1/alice',
+      correlationId: 'c1',
+      data: { userId: 'alice', liftedBy: 'k1', reason: 'number_mismatch', lockedUntil: '2026-12-05T09:10:00.000Z', challengeId: 'ch1' },
+    } as unknown as ContractEnvelope;
+    expect(isWebhookSource(envelope)).toBe(true);
+    expect(webhookPayloadOf(envelope as WebhookSourceEnvelope)).toEqual({
+      id: 'e2',
+      type: 'push_unlocked',
+      workspaceId: 'ws1',
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      data: {
+        userId: 'alice',
+        unlockedAt: '2026-12-05T09:00:00.000Z',
+        unlockedBy: { keyId: 'k1' },
+        challengeId: 'ch1',
+        previousReason: 'number_mismatch',
+        previousLockedUntil: '2026-12-05T09:10:00.000Z',
+      },
+    });
+  });
+
+  it('sends push_unlocked for a PushUnlocked already on the challenge topic, absent fields as null', () => {
     const envelope = {
       id: 'e1',
       type: 'PushUnlocked',

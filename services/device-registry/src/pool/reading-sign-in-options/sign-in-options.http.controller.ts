@@ -21,18 +21,19 @@ export class SignInOptionsHttpController {
   @RequireRole('platform', 'admin')
   @ApiOperation({
     summary:
-      "What the sign-in page may offer the user: the pool's factors with their preferred method, and whether push can be offered now (reason: push_disabled, not_in_pool, no_active_device)",
+      "What the sign-in page may offer the user: the pool's factors with their preferred method, and whether push can be offered now (reason: push_disabled, not_in_pool, no_active_device, push_locked)",
   })
   async read(@Caller() caller: ApiKeyCaller, @Param('userId') rawUserId: string): Promise<SignInOptions> {
     const userId = parseBody(userIdSchema, rawUserId);
     const { workspaceId } = caller;
     const poolId = await this.runtime.pools.poolIdOf(workspaceId, userId);
-    const [workspace, pool, activeDevices] = await Promise.all([
+    const [workspace, pool, activeDevices, pushLocked] = await Promise.all([
       this.workspaces.load(workspaceId),
       this.runtime.pools.policyOf(workspaceId, poolId),
       this.runtime.devices.activeDeviceIds(workspaceId, userId),
+      this.runtime.pushLocks.isLocked(workspaceId, userId, new Date()),
     ]);
     if (workspace.status !== 'active' || !pool) throw new ProblemException('not_found', 'no such workspace');
-    return signInOptions({ poolId, pool, pushEnabled: workspace.settings.pushEnabled, activeDevices: activeDevices.length });
+    return signInOptions({ poolId, pool, pushEnabled: workspace.settings.pushEnabled, activeDevices: activeDevices.length, pushLocked });
   }
 }

@@ -64,6 +64,7 @@ const EVENT_WORDS: Record<string, string> = {
   FraudReported: 'Fraud reported by the user',
   PushLocked: 'Push locked for the user',
   PushUnlocked: 'Push unlocked by an admin',
+  PushLockLifted: 'Push unlocked by an admin',
 };
 
 export function eventWord(type: string): string {

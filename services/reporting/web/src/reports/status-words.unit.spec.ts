@@ -33,6 +33,7 @@ describe('status words', () => {
     expect(eventWord('FraudReported')).toBe('Fraud reported by the user');
     expect(eventWord('PushLocked')).toBe('Push locked for the user');
     expect(eventWord('PushUnlocked')).toBe('Push unlocked by an admin');
+    expect(eventWord('PushLockLifted')).toBe('Push unlocked by an admin');
     expect(['push_locked', 'number_mismatch', 'fraud_report', 'something_new'].map(reasonWord)).toEqual([
       'cancelled: push was locked for the user',
       'wrong number typed',
