@@ -24,6 +24,8 @@ export interface IssueAdmission {
   devices: TargetDevice[];
   /** What the refusal was decided on (the pushes in the window), so a later push in the same batch can count. */
   history?: AdmissionRow;
+  /** The user's pending challenges (not past their deadline), oldest first: what `maxPendingPerUser` counts. */
+  pending: string[];
 }
 
 export interface AdmissionRow {
@@ -34,6 +36,7 @@ export interface AdmissionRow {
   oldest: Date | null;
   latest: Date | null;
   devices: TargetDevice[];
+  pending: string[] | null;
 }
 
 /**
@@ -103,7 +106,7 @@ function admissionReadSql(client: PoolClient, schema: string, request: Admission
   return `with pushes as (${history.pushesSince})
      select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
             ${history.lockedUntil} as locked_until,
-            ${history.mismatches} as mismatches,
+            ${history.mismatches} as mismatches, ${history.pending} as pending,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
             ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices
      from pushes`;
@@ -112,7 +115,7 @@ function admissionReadSql(client: PoolClient, schema: string, request: Admission
 function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const settings = row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
   const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
-  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, history: row };
+  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, history: row, pending: row.pending ?? [] };
 }
 
 /**
