@@ -15,8 +15,10 @@ export interface ReportRow {
   devices: { deviceId: string; delivery: DeviceDelivery }[];
   context: { ipAddress?: string; location?: string; userAgent?: string; application?: string };
   fraudReported: boolean;
-  /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
+  /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked, superseded). */
   reason?: string;
+  /** The newer request that superseded this one (reason superseded). */
+  supersededBy?: string;
   /** Push was locked for the user by this request. */
   pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }

@@ -32,6 +32,11 @@ export function statusWord(status: string): string {
   return (STATUS_WORDS as Record<string, string>)[status] ?? capitalized(status);
 }
 
+/** A row's status in words: a cancelled request a newer one took the place of (reason `superseded`) reads "Superseded". */
+export function rowStatusWord(status: string, reason?: string): string {
+  return status === 'cancelled' && reason === 'superseded' ? 'Superseded' : statusWord(status);
+}
+
 export function statusTone(status: string): StatusTone {
   return (STATUS_TONES as Record<string, StatusTone>)[status] ?? 'ended';
 }
@@ -66,7 +71,9 @@ const EVENT_WORDS: Record<string, string> = {
   PushUnlocked: 'Push unlocked by an admin',
 };
 
-export function eventWord(type: string): string {
+/** `detail`: the entry's detail; a cancellation by a newer request reads as such. */
+export function eventWord(type: string, detail?: Record<string, unknown>): string {
+  if (type === 'ChallengeCancelled' && detail?.reason === 'superseded') return 'Superseded by a newer request';
   return EVENT_WORDS[type] ?? type;
 }
 
@@ -77,6 +84,7 @@ const REASON_WORDS: Record<string, string> = {
   fraud: 'reported as fraud',
   platform: 'cancelled by the sign-in page',
   push_locked: 'cancelled: push was locked for the user',
+  superseded: 'superseded by a newer request (maxPendingPerUser)',
   fraud_report: 'a fraud report',
 };
 
