@@ -2,6 +2,10 @@
 export const REPORT_STATUSES = ['pending', 'delivered', 'received', 'success', 'denied', 'expired', 'failed', 'cancelled'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
+/** The health badges the report can be filtered on (`health=`): an issue a device of the row last reported. */
+export const HEALTH_BADGES = ['notifications_off', 'focus_mode', 'battery_saver', 'background_refresh_off'] as const;
+export type HealthBadge = (typeof HEALTH_BADGES)[number];
+
 export type DeviceDelivery = 'pending' | 'delivered' | 'retrying' | 'failed' | 'rejected';
 
 export interface ReportRow {

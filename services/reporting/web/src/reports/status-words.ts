@@ -1,4 +1,4 @@
-import type { DeviceDelivery, ReportStatus } from '../api/report-types';
+import type { DeviceDelivery, HealthBadge, ReportStatus } from '../api/report-types';
 
 /** The words admins read for each report status (API.md), in the order the page lists them. */
 export const STATUS_WORDS: Record<ReportStatus, string> = {
@@ -48,6 +48,17 @@ const DELIVERY_WORDS: Record<DeviceDelivery, string> = {
   failed: 'Failed',
   rejected: 'Rejected (dead push token)',
 };
+
+const HEALTH_BADGE_WORDS: Record<HealthBadge, string> = {
+  notifications_off: 'Notifications turned off',
+  focus_mode: 'Focus mode on',
+  battery_saver: 'Battery saver on',
+  background_refresh_off: 'Background refresh off',
+};
+
+export function healthBadgeWord(badge: HealthBadge): string {
+  return HEALTH_BADGE_WORDS[badge];
+}
 
 export function deliveryWord(delivery: string): string {
   return (DELIVERY_WORDS as Record<string, string>)[delivery] ?? capitalized(delivery);
