@@ -322,6 +322,25 @@ describe('user journeys, end to end', () => {
     await acme.reportOnceStatus(challengeId, 'success');
   });
 
+  it('5b. the platform asks twice: the newer request supersedes the older one, the Pending tab shows one, the report says superseded', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const phone = await acme.pairPhone('uma', ANDROID, fcmToken());
+    await phone.untilRecognised();
+    const older = await acme.issueChallengeOnceReady('uma', SIGN_IN);
+    // The user gave up waiting and signed in again: one pending request at a time (maxPendingPerUser, default 1).
+    const newer = await acme.issueChallenge('uma', SIGN_IN);
+    expect(newer.status).toBe(201);
+    expect((await acme.challengeStatus(older.body.challengeId)).body.status).toBe('cancelled');
+    expect((await phone.pending()).body.items.map((item: { challengeId: string }) => item.challengeId)).toEqual([newer.body.challengeId]);
+    expect(await phone.approve(older.body.challengeId, older.body.numberMatch)).toMatchObject({ status: 409, body: { code: 'challenge_not_pending' } });
+    const superseded = await acme.reportOnceStatus(older.body.challengeId, 'cancelled');
+    expect(superseded.body).toMatchObject({ reason: 'superseded', supersededBy: newer.body.challengeId });
+    expect(superseded.body.timeline).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'ChallengeCancelled', detail: { reason: 'superseded', supersededBy: newer.body.challengeId } })]),
+    );
+    expect((await phone.approve(newer.body.challengeId, newer.body.numberMatch)).body).toEqual({ status: 'approved' });
+  });
+
   it('6. no notification arrives: the report tells delivered, received, cancelled, failed and expired apart', async () => {
     const acme = await TestWorkspace.withPush(stack);
     // Another workspace, whose admin chose the shortest life for a request: its one runs out while the rest are read.
@@ -508,7 +527,13 @@ describe('user journeys, end to end', () => {
   });
 
   it('9b. an attack in progress: a report after the deny still locks push and ends the pending requests, resends spend the budget, wrong numbers in a row lock push; the report says why; the help desk lifts a lock', async () => {
-    const acme = await TestWorkspace.withPush(stack, { maxChallengesPerUserPer10Min: 4, numberMismatchLockThreshold: 2, fraudLockMinutes: 1 });
+    // Two pending requests at a time: an attack in progress keeps more than one request open.
+    const acme = await TestWorkspace.withPush(stack, {
+      maxChallengesPerUserPer10Min: 4,
+      numberMismatchLockThreshold: 2,
+      fraudLockMinutes: 1,
+      maxPendingPerUser: 2,
+    });
     // The new settings are validated like the others.
     const tooFar = await acme.changeSettings({ minSecondsBetweenPushes: 601 });
     expect(tooFar).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field: 'minSecondsBetweenPushes' })] } });

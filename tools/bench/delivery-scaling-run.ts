@@ -85,5 +85,23 @@ async function issueBacklog(http: KeepAliveHttpClient, stack: LocalStack, worksp
     }
   };
   await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, worker));
-  return ids;
+  return stillPending(http, stack, workspace, ids);
+}
+
+/**
+ * The backlog's challenges still pending: past the workspace's maxPendingPerUser a user's older ones were cancelled
+ * as superseded, and delivery never pushes them.
+ */
+async function stillPending(http: KeepAliveHttpClient, stack: LocalStack, workspace: BenchWorkspace, ids: readonly string[]): Promise<string[]> {
+  const pending: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      const answer = await http.call(stack.urls.challenge, 'GET', `/v1/challenges/${id}`, { bearer: workspace.platformKey });
+      if (answer.status === 200 && answer.body.status === 'pending') pending.push(id);
+    }
+  };
+  await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, worker));
+  return pending;
 }

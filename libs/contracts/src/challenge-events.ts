@@ -50,9 +50,17 @@ export const challengeEventSchemas = {
   ChallengeCancelled: {
     /**
      * `reason` was added within v1 (optional: records from before lack it, and were all the platform's):
-     * `platform` (the platform cancelled it) or `push_locked` (push locked for the user while it was pending).
+     * `platform` (the platform cancelled it), `push_locked` (push locked for the user while it was pending) or
+     * `superseded` (a newer challenge of the user took its place past `maxPendingPerUser`; `supersededBy` names it,
+     * also added within v1).
      */
-    1: z.object({ challengeId: idSchema, userId: userIdSchema, resolvedAt: isoDateTime, reason: z.enum(['platform', 'push_locked']).optional() }),
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      resolvedAt: isoDateTime,
+      reason: z.enum(['platform', 'push_locked', 'superseded']).optional(),
+      supersededBy: idSchema.optional(),
+    }),
   },
   FraudReported: {
     /**

@@ -86,6 +86,10 @@ describe('device registry over HTTP with the real stack', () => {
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'challengeTtlSeconds' })]);
     expect((await call('GET', '/v1/workspace', ws.admin)).body.settings.challengeTtlSeconds).toBe(60);
     expect((await call('PATCH', '/v1/workspace/settings', ws.platform, { pushEnabled: true })).status).toBe(403);
+    expect((await call('GET', '/v1/workspace', ws.admin)).body.settings.maxPendingPerUser).toBe(1);
+    const tooMany = await call('PATCH', '/v1/workspace/settings', ws.admin, { maxPendingPerUser: 21 });
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'maxPendingPerUser' })]);
+    expect((await call('PATCH', '/v1/workspace/settings', ws.admin, { maxPendingPerUser: 2 })).body.maxPendingPerUser).toBe(2);
   });
 
   it('confirms a pairing once when two confirmations race: one device', async () => {

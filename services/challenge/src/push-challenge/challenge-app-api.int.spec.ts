@@ -12,10 +12,11 @@ describe('challenges over HTTP: app API, fraud lock, rate limit, resend, idempot
   beforeAll(async () => {
     world = await ChallengeTestWorld.create('challengeapi');
     service = await world.start();
+    // Several pending challenges per user at once: this spec is about each of them, not the pending limit (pending-limit.int.spec.ts).
     [ws, lockable, limited] = await Promise.all([
-      world.workspace(service),
-      world.workspace(service, { fraudLockMinutes: 1 }),
-      world.workspace(service, { maxChallengesPerUserPer10Min: 2, numberMatching: 'off' }),
+      world.workspace(service, { maxPendingPerUser: 20 }),
+      world.workspace(service, { fraudLockMinutes: 1, maxPendingPerUser: 20 }),
+      world.workspace(service, { maxChallengesPerUserPer10Min: 2, numberMatching: 'off', maxPendingPerUser: 20 }),
     ]);
   });
 

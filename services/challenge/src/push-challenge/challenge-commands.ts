@@ -142,6 +142,28 @@ export class ChallengeCommands {
     return cancelled;
   }
 
+  /**
+   * Cancels, in the issuing transaction (which holds the users' locks), the pending challenges a newer one took the
+   * place of (reason `superseded`, naming it). One already resolved, or past its deadline (the expiry timer records
+   * that), is left alone. Answers the events appended per challenge, to wake long-polls once the transaction commits.
+   */
+  async supersede(
+    tx: PostgresEventStoreTransaction,
+    superseded: ReadonlyArray<{ challengeId: string; supersededBy: string; metadata: EventMetadata }>,
+    now: Date,
+  ): Promise<Map<string, PushChallengeEvent[]>> {
+    const touched = new Map<string, PushChallengeEvent[]>();
+    for (const { challengeId, supersededBy, metadata } of superseded) {
+      const streamId = challengeStreamId(challengeId);
+      const current = await this.handler.loadIn(tx, streamId);
+      if (current.state.status !== 'pending' || Date.parse(current.state.expiresAt) <= now.getTime()) continue;
+      const command: PushChallengeCommand = { type: 'CancelChallenge', now, reason: 'superseded', supersededBy };
+      const { newEvents } = await this.handler.handleIn(tx, streamId, command, metadata, current);
+      if (newEvents.length > 0) touched.set(challengeId, newEvents);
+    }
+    return touched;
+  }
+
   /** Appends decided events in the caller's transaction, naming the revision expected, and updates the read models with it. */
   async append(
     tx: PostgresEventStoreTransaction,

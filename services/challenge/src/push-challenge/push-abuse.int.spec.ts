@@ -19,11 +19,13 @@ describe('fraud reports, push locks and push bombing limits', () => {
   beforeAll(async () => {
     world = await ChallengeTestWorld.create('pushabuse');
     [service, other] = await Promise.all([world.start(), world.start()]);
+    // Several pending challenges per user at once, as an attack in progress has: the pending limit is pending-limit.int.spec.ts's.
+    const maxPendingPerUser = 20;
     [lockable, limited, spaced, guessing] = await Promise.all([
-      world.workspace(service, { fraudLockMinutes: 1, maxChallengesPerUserPer10Min: 50 }),
-      world.workspace(service, { maxChallengesPerUserPer10Min: 5, numberMatching: 'off' }),
-      world.workspace(service, { minSecondsBetweenPushes: 60, numberMatching: 'off' }),
-      world.workspace(service, { numberMismatchLockThreshold: 3, fraudLockMinutes: 1, maxChallengesPerUserPer10Min: 50 }),
+      world.workspace(service, { fraudLockMinutes: 1, maxChallengesPerUserPer10Min: 50, maxPendingPerUser }),
+      world.workspace(service, { maxChallengesPerUserPer10Min: 5, numberMatching: 'off', maxPendingPerUser }),
+      world.workspace(service, { minSecondsBetweenPushes: 60, numberMatching: 'off', maxPendingPerUser }),
+      world.workspace(service, { numberMismatchLockThreshold: 3, fraudLockMinutes: 1, maxChallengesPerUserPer10Min: 50, maxPendingPerUser }),
     ]);
     await world.eventually(
       () => other.call('GET', `/v1/challenges/${randomUUID()}`, { key: lockable.platformKey }),

@@ -65,7 +65,8 @@ export type PushChallengeCommand =
       user?: UserPushGuard;
       now: Date;
     }
-  | { type: 'CancelChallenge'; now: Date; reason?: CancelReason }
+  /** `supersededBy`: the newer challenge that took this one's place (with reason `superseded`). */
+  | { type: 'CancelChallenge'; now: Date; reason?: CancelReason; supersededBy?: string }
   | { type: 'ExpireChallenge'; now: Date }
   | { type: 'AcknowledgeReceipt'; deviceId: string; now: Date }
   /** `refusal`: the user's lock or push budget says no to one more push (decided after the challenge's own checks, except the lock). */
@@ -128,9 +129,10 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
         if (state.status === 'cancelled') return [];
         const pending = requirePending(state, command.now);
         const reason = command.reason ?? 'platform';
-        return [
-          { type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString(), reason } },
-        ];
+        if ((reason === 'superseded') !== (command.supersededBy !== undefined))
+          throw new DomainError('validation_failed', 'a challenge is superseded by a named newer challenge, and only then');
+        const data = { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: command.now.toISOString(), reason };
+        return [{ type: 'ChallengeCancelled', data: command.supersededBy === undefined ? data : { ...data, supersededBy: command.supersededBy } }];
       }
       case 'ExpireChallenge':
         // The timer may fire for a challenge already resolved, or early on a skewed clock: nothing to record then.

@@ -199,6 +199,20 @@ describe('push challenge decider', () => {
       expect(decide([issued, cancelled], { type: 'CancelChallenge', now: at(2000) })).toEqual([]);
     });
 
+    it('cancels a pending challenge superseded by a newer one, naming it, and only with that newer one', () => {
+      const newer = '00000000-0000-4000-8000-0000000000ff';
+      expect(decide([issued], { type: 'CancelChallenge', now: at(1000), reason: 'superseded', supersededBy: newer })).toEqual([
+        { ...cancelled, data: { ...cancelled.data, reason: 'superseded', supersededBy: newer } },
+      ]);
+      expect(stateAfter([issued, { ...cancelled, data: { ...cancelled.data, reason: 'superseded', supersededBy: newer } }])).toMatchObject({
+        status: 'cancelled',
+      });
+      expect(() => decide([issued], { type: 'CancelChallenge', now: at(1000), reason: 'superseded' })).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
+      expect(decide([issued, cancelled], { type: 'CancelChallenge', now: at(2000), reason: 'superseded', supersededBy: newer })).toEqual([]);
+    });
+
     it('refuses to cancel a resolved or expired challenge', () => {
       expect(() => decide([issued, approved], { type: 'CancelChallenge', now: at(6000) })).toThrow(expect.objectContaining({ code: 'challenge_not_pending' }));
       expect(() => decide([issued], { type: 'CancelChallenge', now: at(61_000) })).toThrow(expect.objectContaining({ code: 'challenge_expired' }));

@@ -36,7 +36,7 @@ export type PushChallengeEvent =
       'ChallengeDenied',
       { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }
     >
-  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string; reason: CancelReason }>
+  | DomainEvent<'ChallengeCancelled', { challengeId: string; userId: string; resolvedAt: string; reason: CancelReason; supersededBy?: string }>
   | DomainEvent<'ChallengeExpired', { challengeId: string; userId: string; resolvedAt: string }>
   | DomainEvent<'ChallengeReceived', { challengeId: string; userId: string; deviceId: string; receivedAt: string }>
   | DomainEvent<'ChallengeResendRequested', { challengeId: string; userId: string; attempt: number; expiresAt: string; requestedAt: string }>
@@ -74,8 +74,11 @@ type ResendData = Extract<PushChallengeEvent, { type: 'ChallengeResendRequested'
 
 export type ChallengeFactor = 'first' | 'second';
 
-/** Why a challenge was cancelled: the platform asked, or push locked for the user while it was pending. */
-export type CancelReason = 'platform' | 'push_locked';
+/**
+ * Why a challenge was cancelled: the platform asked, push locked for the user while it was pending, or a newer
+ * challenge of the user took its place (past the workspace's `maxPendingPerUser`).
+ */
+export type CancelReason = 'platform' | 'push_locked' | 'superseded';
 
 /** Events after which push is locked for the challenge's user. */
 export const LOCKING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = new Set(['FraudReported', 'PushLocked']);

@@ -10,6 +10,8 @@ export interface UserPushHistorySql {
   lockedUntil: string;
   /** Scalar: the user's wrong numbers in a row, null when there are none. */
   mismatches: string;
+  /** Scalar: a jsonb array of the user's pending challenges (not past their deadline), oldest first. */
+  pending: string;
 }
 
 export function userPushHistorySql(schema: string, user: { workspaceId: string; userId: string }, windowStart: string, now: string): UserPushHistorySql {
@@ -23,6 +25,8 @@ export function userPushHistorySql(schema: string, user: { workspaceId: string; 
     lockedUntil: `(select locked_until from ${schema}.push_locks where workspace_id = ${workspaceId} and user_id = ${userId}
               and locked_until > ${now})`,
     mismatches: `(select mismatches from ${schema}.number_mismatch_streaks where workspace_id = ${workspaceId} and user_id = ${userId})`,
+    pending: `(select coalesce(jsonb_agg(challenge_id order by created_at, challenge_id), '[]'::jsonb) from ${schema}.challenge_list
+              where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'pending' and expires_at > ${now})`,
   };
 }
 

@@ -69,6 +69,21 @@ describe('workspace decider', () => {
       ]);
   });
 
+  it('gives a workspace created before maxPendingPerUser existed one pending challenge per user, and changes it', () => {
+    const { maxPendingPerUser: _pending, ...before } = DEFAULT_SETTINGS;
+    const old: WorkspaceEvent = { type: 'WorkspaceCreated', data: { workspaceId: 'ws1', name: 'Acme', settings: before } };
+    expect(foldEvents(workspaceDecider, [old])).toMatchObject({ settings: { maxPendingPerUser: 1 } });
+    const actor = { kind: 'admin' as const, keyId: 'k1' };
+    given([old])
+      .when({ type: 'ChangeSettings', changes: { maxPendingPerUser: 3 }, actor })
+      .then([
+        {
+          type: 'WorkspaceSettingsChanged',
+          data: { workspaceId: 'ws1', settings: { ...DEFAULT_SETTINGS, maxPendingPerUser: 3 }, changed: ['maxPendingPerUser'], changedBy: actor },
+        },
+      ]);
+  });
+
   it('revokes a key once; an unknown key is not found', () => {
     const issued: WorkspaceEvent = { type: 'ApiKeyIssued', data: { workspaceId: 'ws1', keyId: 'k1', role: 'platform', keyHash: 'b'.repeat(64) } };
     const revoked: WorkspaceEvent = { type: 'ApiKeyRevoked', data: { workspaceId: 'ws1', keyId: 'k1' } };

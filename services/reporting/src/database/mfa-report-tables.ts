@@ -26,6 +26,11 @@ export function reportTableVersion(table: string): number {
 const ADDED_COLUMNS = (schema: string) => [
   { name: 'delivered_at', definition: `timestamptz generated always as (${schema}.report_first_dispatch_at(facts)) stored` },
   { name: 'resolved_at', definition: `timestamptz generated always as (${schema}.report_resolved_at(facts)) stored` },
+  // The report's filters on facts (fraudReported, application, ipAddress, deviceId), each with an index below.
+  { name: 'fraud_reported', definition: `boolean generated always as (coalesce((facts ->> 'fraudReported')::boolean, false)) stored` },
+  { name: 'application', definition: `text generated always as (facts #>> '{issued,context,application}') stored` },
+  { name: 'ip_address', definition: `text generated always as (facts #>> '{issued,context,ipAddress}') stored` },
+  { name: 'device_ids', definition: `text[] generated always as (${schema}.report_device_ids(facts)) stored` },
 ];
 
 const INDEXES = (table: string) => [
@@ -35,6 +40,12 @@ const INDEXES = (table: string) => [
   { name: `${table}_by_status`, definition: '(workspace_id, status, created_at desc, challenge_id desc) where created_at is not null' },
   // The summary reads a window of a workspace from this index alone (an index-only scan), never the facts.
   { name: `${table}_window`, definition: '(workspace_id, created_at) include (status, delivered_at, resolved_at) where created_at is not null' },
+  // Fraud reports are rare: only their rows, newest first (fraudReported=false reads the newest-first index).
+  { name: `${table}_fraud`, definition: '(workspace_id, created_at desc, challenge_id desc) where created_at is not null and fraud_reported' },
+  { name: `${table}_by_application`, definition: '(workspace_id, application, created_at desc, challenge_id desc) where created_at is not null' },
+  { name: `${table}_by_ip`, definition: '(workspace_id, ip_address, created_at desc, challenge_id desc) where created_at is not null' },
+  // deviceId and health filters: the rows naming any of some devices (device ids are unique across workspaces).
+  { name: `${table}_by_device`, definition: 'using gin (device_ids) where created_at is not null' },
 ];
 
 /**
@@ -82,7 +93,8 @@ export async function createReportTable(client: PoolClient, schema: string, tabl
  */
 async function createReportInstantFunctions(client: PoolClient, schema: string): Promise<void> {
   const { rows } = await client.query<{ present: boolean }>(
-    `select to_regprocedure('${schema}.report_first_dispatch_at(jsonb)') is not null and to_regprocedure('${schema}.report_resolved_at(jsonb)') is not null as present`,
+    `select to_regprocedure('${schema}.report_first_dispatch_at(jsonb)') is not null and to_regprocedure('${schema}.report_resolved_at(jsonb)') is not null
+            and to_regprocedure('${schema}.report_device_ids(jsonb)') is not null as present`,
   );
   if (rows[0]?.present) return;
   await client.query(`
@@ -93,6 +105,12 @@ async function createReportInstantFunctions(client: PoolClient, schema: string):
     create or replace function ${schema}.report_resolved_at(facts jsonb) returns timestamptz
     language sql immutable parallel safe
     as $$ select (facts #>> '{resolution,at}')::timestamptz $$`);
+  // The devices a row names: those the challenge targeted and any a delivery event named.
+  await client.query(`
+    create or replace function ${schema}.report_device_ids(facts jsonb) returns text[]
+    language sql immutable parallel safe
+    as $$ select array(select jsonb_array_elements_text(coalesce(facts #> '{issued,targetDeviceIds}', '[]'::jsonb))
+                       union select jsonb_object_keys(coalesce(facts -> 'devices', '{}'::jsonb))) $$`);
 }
 
 /** Points the API's view at `table`; callers run it inside the transaction that changes the pointer. */

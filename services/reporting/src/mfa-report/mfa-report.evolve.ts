@@ -36,7 +36,12 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
     case 'ChallengeExpired':
       return withResolution(facts, { outcome: 'expired', at: event.data.resolvedAt });
     case 'ChallengeCancelled':
-      return withResolution(facts, { outcome: 'cancelled', at: event.data.resolvedAt, reason: event.data.reason ?? 'platform' });
+      return withResolution(facts, {
+        outcome: 'cancelled',
+        at: event.data.resolvedAt,
+        reason: event.data.reason ?? 'platform',
+        ...(event.data.supersededBy ? { supersededBy: event.data.supersededBy } : {}),
+      });
     case 'FraudReported':
       // Also after the decision (a deny, a wrong number, an approval, an expiry): the row is flagged either way.
       return withPushLock({ ...facts, fraudReported: true }, { reason: 'fraud_report', lockedUntil: event.data.lockedUntil });

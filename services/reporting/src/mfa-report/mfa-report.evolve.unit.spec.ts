@@ -160,6 +160,19 @@ describe('MFA Report, out of order and duplicated', () => {
     given(issued()).when(cancelled(5)).then({ status: 'cancelled', reason: 'platform' });
   });
 
+  it('says a request was superseded by a newer one, naming it', () => {
+    given(issued())
+      .when(cancelled(5, 'superseded', 'ch-2'))
+      .then({
+        status: 'cancelled',
+        reason: 'superseded',
+        supersededBy: 'ch-2',
+        timeline: expect.arrayContaining([
+          expect.objectContaining({ type: 'ChallengeCancelled', detail: { reason: 'superseded', supersededBy: 'ch-2' } }),
+        ]) as unknown as MfaReportDetail['timeline'],
+      });
+  });
+
   it('says when an admin lifted the lock this request caused, and with which key, in any arrival order', () => {
     given(issued(), denied('d1', 4, 'number_mismatch'), pushLocked(4))
       .when(pushUnlocked(30, 'number_mismatch', timeAt(904)))

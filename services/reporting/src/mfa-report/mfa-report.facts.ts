@@ -7,8 +7,10 @@ export interface ResolutionFact {
   outcome: ResolutionOutcome;
   at: string;
   deviceId?: string;
-  /** Why: a denial's reason (`user_denied`, `number_mismatch`, `fraud`) or a cancellation's (`platform`, `push_locked`). */
+  /** Why: a denial's reason (`user_denied`, `number_mismatch`, `fraud`) or a cancellation's (`platform`, `push_locked`, `superseded`). */
   reason?: string;
+  /** The newer challenge that took this one's place (a cancellation with reason `superseded`). */
+  supersededBy?: string;
 }
 
 /** Push locked for the user by this challenge: after a fraud report on it, or at its wrong number that hit the threshold. */

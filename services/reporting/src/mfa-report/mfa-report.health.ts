@@ -1,6 +1,13 @@
 import { deviceHealthIssues, type ReportedDeviceHealth } from '@pushmfa/contracts';
 import type { MfaReportRow } from './mfa-report.row';
 
+/**
+ * The health badges a report can be filtered on (`health=`): each names one issue deviceHealthIssues words, for a
+ * device of the row whose last health report shows it.
+ */
+export const HEALTH_BADGES = ['notifications_off', 'focus_mode', 'battery_saver', 'background_refresh_off'] as const;
+export type HealthBadge = (typeof HEALTH_BADGES)[number];
+
 /** What the reporting service knows of one device: its name and platform, and its last health report. */
 export interface KnownDevice {
   name?: string;

@@ -17,8 +17,10 @@ export interface MfaReportRow {
   /** The factor push stood for: `second` after a password, `first` for passwordless push. */
   factor: 'first' | 'second';
   fraudReported: boolean;
-  /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`). */
+  /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`, `superseded`). */
   reason?: string;
+  /** The newer request that superseded this one (reason `superseded`, `maxPendingPerUser`). */
+  supersededBy?: string;
   /**
    * Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when; `unlockedAt` and
    * `unlockedBy` once an admin lifted that lock.
@@ -54,6 +56,7 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     factor: issued.factor ?? 'second',
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
+    ...optional('supersededBy', facts.resolution?.supersededBy),
     ...optional('pushLock', facts.pushLock && { ...facts.pushLock, ...facts.pushUnlock }),
   };
 }

@@ -46,8 +46,8 @@ export function challengeEvents(ids: ChallengeIds) {
     denied: (deviceId: string, second: number, reason: 'user_denied' | 'number_mismatch' | 'fraud' = 'user_denied') =>
       event('ChallengeDenied', { deviceId, resolvedAt: timeAt(second), reason }, second),
     expired: (second: number) => event('ChallengeExpired', { resolvedAt: timeAt(second) }, second),
-    cancelled: (second: number, reason?: 'platform' | 'push_locked') =>
-      event('ChallengeCancelled', { resolvedAt: timeAt(second), ...(reason ? { reason } : {}) }, second),
+    cancelled: (second: number, reason?: 'platform' | 'push_locked' | 'superseded', supersededBy?: string) =>
+      event('ChallengeCancelled', { resolvedAt: timeAt(second), ...(reason ? { reason } : {}), ...(supersededBy ? { supersededBy } : {}) }, second),
     fraudReported: (deviceId: string, second: number, challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled') =>
       event('FraudReported', { deviceId, lockedUntil: timeAt(second + 900), ...(challengeStatus ? { challengeStatus } : {}) }, second),
     pushLocked: (second: number, consecutiveMismatches = 3) =>

@@ -18,7 +18,11 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
     case 'ChallengeExpired':
       return { ...base, at: event.data.resolvedAt };
     case 'ChallengeCancelled':
-      return { ...base, at: event.data.resolvedAt, detail: { reason: event.data.reason ?? 'platform' } };
+      return {
+        ...base,
+        at: event.data.resolvedAt,
+        detail: { reason: event.data.reason ?? 'platform', ...(event.data.supersededBy ? { supersededBy: event.data.supersededBy } : {}) },
+      };
     case 'FraudReported':
       return {
         ...base,

@@ -8,6 +8,7 @@ import { REPORT_STATUSES } from '../mfa-report/mfa-report.status';
 import { exportReportsQuerySchema } from './export-reports.query';
 import { csvHeaderLine, csvLineOf } from './mfa-report.csv';
 import { MfaReportQueries } from './mfa-report.queries';
+import { ApiReportFactFilters } from './report-filter.api';
 import type { ReportFilters } from './report-filter.sql';
 
 const EXPORT_BATCH_ROWS = 1000;
@@ -27,6 +28,7 @@ export class ExportReportsHttpController {
   @ApiQuery({ name: 'status', required: false, enum: REPORT_STATUSES })
   @ApiQuery({ name: 'from', required: false, description: 'created at or after (ISO 8601)' })
   @ApiQuery({ name: 'to', required: false, description: 'created before (ISO 8601)' })
+  @ApiReportFactFilters()
   async export(@Caller() caller: ApiKeyCaller, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const filters = parseBody(exportReportsQuerySchema, query);
     // Readable.from pulls the next batch only when the socket has taken the previous one: backpressure end to end.

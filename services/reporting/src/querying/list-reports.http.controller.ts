@@ -6,6 +6,7 @@ import { REPORT_STATUSES } from '../mfa-report/mfa-report.status';
 import { DEFAULT_PAGE_SIZE, listReportsQuerySchema, MAX_PAGE_SIZE } from './list-reports.query';
 import { MfaReportPageDto } from './mfa-report-row.dto';
 import { type MfaReportPage, MfaReportQueries } from './mfa-report.queries';
+import { ApiReportFactFilters } from './report-filter.api';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class ListReportsHttpController {
   @ApiQuery({ name: 'status', required: false, enum: REPORT_STATUSES })
   @ApiQuery({ name: 'from', required: false, description: 'created at or after (ISO 8601)' })
   @ApiQuery({ name: 'to', required: false, description: 'created before (ISO 8601)' })
+  @ApiReportFactFilters()
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE } })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ type: MfaReportPageDto })

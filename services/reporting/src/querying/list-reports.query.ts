@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoDateTime, userIdSchema } from '@pushmfa/contracts';
+import { idSchema, isoDateTime, safeText, userIdSchema } from '@pushmfa/contracts';
+import { HEALTH_BADGES } from '../mfa-report/mfa-report.health';
 import { REPORT_STATUSES } from '../mfa-report/mfa-report.status';
 import { decodeReportCursor, type ReportCursor } from './report-cursor';
 
@@ -12,6 +13,14 @@ export const listReportsQuerySchema = z.object({
   status: z.enum(REPORT_STATUSES).optional(),
   from: isoDateTime.optional(),
   to: isoDateTime.optional(),
+  fraudReported: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+  deviceId: idSchema.optional(),
+  application: safeText(z.string().min(1).max(200)).optional(),
+  ipAddress: z.union([z.ipv4(), z.ipv6()]).optional(),
+  health: z.enum(HEALTH_BADGES).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z
     .string()

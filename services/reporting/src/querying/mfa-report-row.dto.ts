@@ -52,8 +52,12 @@ export class MfaReportRowDto {
   @ApiProperty({ type: [ReportDeviceDto] }) devices!: ReportDeviceDto[];
   @ApiProperty({ type: ChallengeContextDto }) context!: ChallengeContextDto;
   @ApiProperty({ description: 'A fraud report was made on this request, before or after its decision' }) fraudReported!: boolean;
-  @ApiPropertyOptional({ enum: ['user_denied', 'number_mismatch', 'fraud', 'platform', 'push_locked'], description: 'Why it was denied or cancelled' })
+  @ApiPropertyOptional({
+    enum: ['user_denied', 'number_mismatch', 'fraud', 'platform', 'push_locked', 'superseded'],
+    description: 'Why it was denied or cancelled (`superseded`: a newer request of the user took its place, maxPendingPerUser)',
+  })
   reason?: string;
+  @ApiPropertyOptional({ description: 'The newer request that superseded this one (reason `superseded`)' }) supersededBy?: string;
   @ApiPropertyOptional({ type: PushLockDto, description: 'Push was locked for the user by this request' }) pushLock?: PushLockDto;
   @ApiPropertyOptional({
     description:

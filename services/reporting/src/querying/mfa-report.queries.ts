@@ -22,7 +22,7 @@ export class MfaReportQueries {
 
   /** Newest first, keyed on (created_at, challenge_id), so rows added while paging never shift a page. */
   async list(workspaceId: string, query: ListReportsQuery): Promise<MfaReportPage> {
-    const { where, params } = reportFilterSql(workspaceId, query, query.cursor);
+    const { where, params } = reportFilterSql(workspaceId, query, query.cursor, this.schema);
     const limit = `$${params.push(query.limit + 1)}`;
     const { rows } = await this.pool.query<{ facts: MfaReportFacts; cursor_at: string; challenge_id: string }>(
       `select facts, challenge_id, to_json(created_at) #>> '{}' as cursor_at from ${this.schema}.${REPORT_VIEW}
@@ -48,7 +48,7 @@ export class MfaReportQueries {
   async *batches(workspaceId: string, filters: ReportFilters, batchSize: number): AsyncGenerator<MfaReportRow[]> {
     let before: ReportCursor | undefined;
     for (;;) {
-      const { where, params } = reportFilterSql(workspaceId, filters, before);
+      const { where, params } = reportFilterSql(workspaceId, filters, before, this.schema);
       const { rows } = await this.pool.query<{ facts: MfaReportFacts; cursor_at: string; challenge_id: string }>(
         `select facts, challenge_id, to_json(created_at) #>> '{}' as cursor_at from ${this.schema}.${REPORT_VIEW}
          where ${where}

@@ -1,16 +1,18 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN } from '@pushmfa/contracts';
+import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
 import type { EventMetadata } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../../challenge-runtime';
+import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
 import { type BatchOutcome, GroupCommit } from './issue-group-commit';
 import { IdempotencyKeys } from './idempotency-keys';
+import { supersededBy } from './pending-limit';
 import { EventLoopDelayGuard, IssuingCapacity, type IssuingRefusal } from './issuing-capacity';
 
 export interface IssueRequest {
@@ -43,8 +45,9 @@ const MAX_TRANSACTIONS_IN_FLIGHT = 2;
  * transaction, each decided on its own. In it: each request's idempotency key is claimed, every user of the batch is
  * locked (the per-user lock that resends and responses take too) and their limits, push lock, settings and devices
  * are read in one round trip, each request is decided (a second request of the same user counts the first one's
- * push), then every ChallengeIssued is appended in one statement and the read models are written in another, and
- * everything commits together or nothing does. A refused request writes nothing (its idempotency claim is removed
+ * push), then every ChallengeIssued is appended in one statement and the read models are written in another, the
+ * user's pending challenges beyond `maxPendingPerUser` are cancelled as superseded (oldest first, still under the
+ * user's lock), and everything commits together or nothing does. A refused request writes nothing (its idempotency claim is removed
  * again). Every read goes through the transaction's connection: requests waiting on a user's lock must not starve
  * the lock holder of pool connections.
  */
@@ -54,7 +57,10 @@ export class ChallengeIssuer implements OnModuleDestroy {
   private readonly loopDelay?: EventLoopDelayGuard;
   private readonly groupCommit: GroupCommit<QueuedIssue, IssuedAnswer>;
 
-  constructor(private readonly runtime: ChallengeRuntime) {
+  constructor(
+    private readonly runtime: ChallengeRuntime,
+    private readonly commands: ChallengeCommands,
+  ) {
     const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = runtime.config;
     const loopDelay = admissionLoopDelayMs > 0 ? new EventLoopDelayGuard(admissionLoopDelayMs) : undefined;
     this.loopDelay = loopDelay;
@@ -84,9 +90,10 @@ export class ChallengeIssuer implements OnModuleDestroy {
     );
   }
 
-  private writeBatch(batch: readonly QueuedIssue[]): Promise<Array<BatchOutcome<IssuedAnswer>>> {
+  private async writeBatch(batch: readonly QueuedIssue[]): Promise<Array<BatchOutcome<IssuedAnswer>>> {
     const { store, schema, idempotencyKeys, projection } = this.runtime;
-    return store.withTransaction(async (tx) => {
+    let touched = new Map<string, PushChallengeEvent[]>();
+    const outcomes = await store.withTransaction(async (tx) => {
       const outcomes: Array<BatchOutcome<IssuedAnswer> | undefined> = batch.map(() => undefined);
       const claimed = new Set<number>();
       // Claims in one order shared by every batch, so two batches never wait on each other's keys in a cycle.
@@ -113,7 +120,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
         open.map(({ request }) => ({ workspaceId: request.workspaceId, userId: request.userId, now })),
       );
       const latest = new Map<string, IssueAdmission>();
-      const issued: Array<{ index: number; request: QueuedIssue; data: IssuedData; answer: IssuedAnswer }> = [];
+      const issued: Array<{ index: number; request: QueuedIssue; data: IssuedData; answer: IssuedAnswer; admission: IssueAdmission }> = [];
       open.forEach(({ request, index }, position) => {
         const userKey = `${request.workspaceId}/${request.userId}`;
         const admission = latest.get(userKey) ?? admissions[position]!;
@@ -123,22 +130,43 @@ export class ChallengeIssuer implements OnModuleDestroy {
           return;
         }
         latest.set(userKey, afterPush(admission, now));
-        issued.push({ index, request, ...decided });
+        issued.push({ index, request, ...decided, admission });
         outcomes[index] = { answer: decided.answer };
       });
 
+      touched = new Map();
       if (issued.length > 0) {
+        // One pending request at a time: what each new challenge supersedes, among the user's pending ones and the batch's.
+        const superseded = supersededBy(
+          issued.map(({ request, data, admission }) => ({
+            userKey: `${request.workspaceId}/${request.userId}`,
+            challengeId: data.challengeId,
+            limit: admission.settings?.maxPendingPerUser ?? DEFAULT_SETTINGS.maxPendingPerUser,
+            pendingBefore: admission.pending,
+          })),
+        );
+        const supersededInBatch = new Map(superseded.filter((s) => s.issuedInBatch).map((s) => [s.challengeId, s.supersededBy]));
+        const decided = issued.map(({ request, data }) => ({ request, data, events: issueEvents(data, supersededInBatch.get(data.challengeId), now) }));
         await tx.appendToNewStreams(
-          issued.map(({ request, data }) => ({
+          decided.map(({ request, data, events }) => ({
             streamId: challengeStreamId(data.challengeId),
-            events: pushChallengeDecider
-              .decide({ type: 'IssueChallenge', issued: data }, pushChallengeDecider.initialState())
-              .map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, now) })),
+            events: events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, now) })),
           })),
         );
         await projection.applyIssued(
           tx.client,
           issued.map(({ data }) => data),
+        );
+        for (const { request, data, events } of decided) {
+          if (events.length > 1) await projection.apply(tx.client, request.workspaceId, events.slice(1));
+        }
+        const requestOf = new Map(issued.map(({ request, data }) => [data.challengeId, request]));
+        touched = await this.commands.supersede(
+          tx,
+          superseded
+            .filter((s) => !s.issuedInBatch)
+            .map(({ challengeId, supersededBy: newer }) => ({ challengeId, supersededBy: newer, metadata: metadataOf(requestOf.get(newer)!, now) })),
+          now,
         );
       }
       for (const { index, request, answer } of issued) {
@@ -151,10 +179,21 @@ export class ChallengeIssuer implements OnModuleDestroy {
       }
       return outcomes.map((outcome) => outcome ?? { error: new Error('issue: a request was left undecided') });
     }, 'issue challenges');
+    // A platform long-polling a superseded challenge hears it was cancelled.
+    for (const [challengeId, events] of touched) await this.commands.wakeWaiters(challengeId, events);
+    return outcomes;
   }
 }
 
 type IssuedData = Extract<PushChallengeEvent, { type: 'ChallengeIssued' }>['data'];
+
+/** A new stream's events: its ChallengeIssued and, when a later challenge of the same batch supersedes it, its cancellation. */
+function issueEvents(data: IssuedData, supersededByChallenge: string | undefined, now: Date): PushChallengeEvent[] {
+  const issued = pushChallengeDecider.decide({ type: 'IssueChallenge', issued: data }, pushChallengeDecider.initialState());
+  if (supersededByChallenge === undefined) return issued;
+  const state = issued.reduce(pushChallengeDecider.evolve, pushChallengeDecider.initialState());
+  return [...issued, ...pushChallengeDecider.decide({ type: 'CancelChallenge', now, reason: 'superseded', supersededBy: supersededByChallenge }, state)];
+}
 
 /** One request against its user's admission: the challenge to issue, or the refusal it is answered with. */
 function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date): { data: IssuedData; answer: IssuedAnswer } | { error: ProblemException } {

@@ -26,6 +26,8 @@ export interface IssueAdmission {
   pool: { poolId: string; policy: PoolPolicy };
   /** What the refusal was decided on (the pushes in the window), so a later push in the same batch can count. */
   history?: AdmissionRow;
+  /** The user's pending challenges (not past their deadline), oldest first: what `maxPendingPerUser` counts. */
+  pending: string[];
 }
 
 export interface AdmissionRow {
@@ -37,6 +39,7 @@ export interface AdmissionRow {
   latest: Date | null;
   devices: TargetDevice[];
   pool: { poolId: string; policy: PoolPolicy | null } | null;
+  pending: string[] | null;
 }
 
 /**
@@ -106,7 +109,7 @@ function admissionReadSql(client: PoolClient, schema: string, request: Admission
   return `with pushes as (${history.pushesSince})
      select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
             ${history.lockedUntil} as locked_until,
-            ${history.mismatches} as mismatches,
+            ${history.mismatches} as mismatches, ${history.pending} as pending,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
             ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices,
             ${registryViewSql.poolOf(schema, workspaceId, userId)} as pool
@@ -118,7 +121,7 @@ function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
   // A pool the view does not hold (unchanged default, or not arrived yet) has the default pool's policy.
   const pool = { poolId: row.pool?.poolId ?? DEFAULT_POOL_ID, policy: row.pool?.policy ?? DEFAULT_POOL_POLICY };
-  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, pool, history: row };
+  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, pool, history: row, pending: row.pending ?? [] };
 }
 
 /**

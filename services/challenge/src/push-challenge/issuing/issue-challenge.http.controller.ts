@@ -29,7 +29,10 @@ export class IssueChallengeHttpController {
   @HttpCode(201)
   @RequireRole('platform')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key with the same body returns the first answer for 24 hours' })
-  @ApiOperation({ summary: 'Push an approval request to every active device of the user; numberMatch is for the sign-in page only' })
+  @ApiOperation({
+    summary:
+      "Push an approval request to every active device of the user; numberMatch is for the sign-in page only. The user's oldest pending requests beyond the workspace's maxPendingPerUser (default 1) are cancelled as superseded (ChallengeCancelled reason superseded, supersededBy this one)",
+  })
   async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
     const { userId, context, factor } = parseBody(issueBody, body);
     const { 'idempotency-key': idempotencyKey } = parseBody(issueHeaders, { 'idempotency-key': headers['idempotency-key'] });

@@ -15,7 +15,8 @@ describe('issuing with group commit', () => {
   beforeAll(async () => {
     world = await ChallengeTestWorld.create('groupcommit');
     service = await world.start();
-    ws = await world.workspace(service, { maxChallengesPerUserPer10Min: 2, numberMatching: 'off' });
+    // Several pending challenges per user: the pending limit is pending-limit.int.spec.ts's.
+    ws = await world.workspace(service, { maxChallengesPerUserPer10Min: 2, numberMatching: 'off', maxPendingPerUser: 20 });
   }, 60_000);
 
   afterAll(async () => {

@@ -2,6 +2,10 @@
 export const REPORT_STATUSES = ['pending', 'delivered', 'received', 'success', 'denied', 'expired', 'failed', 'cancelled'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
+/** The health badges the report can be filtered on (`health=`): an issue a device of the row last reported. */
+export const HEALTH_BADGES = ['notifications_off', 'focus_mode', 'battery_saver', 'background_refresh_off'] as const;
+export type HealthBadge = (typeof HEALTH_BADGES)[number];
+
 export type DeviceDelivery = 'pending' | 'delivered' | 'retrying' | 'failed' | 'rejected';
 
 export interface ReportRow {
@@ -18,8 +22,10 @@ export interface ReportRow {
   /** The user's identity pool, and the factor push stood for (absent from servers before pools). */
   poolId?: string;
   factor?: 'first' | 'second';
-  /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
+  /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked, superseded). */
   reason?: string;
+  /** The newer request that superseded this one (reason superseded). */
+  supersededBy?: string;
   /** Push was locked for the user by this request. */
   pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }

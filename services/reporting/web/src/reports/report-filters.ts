@@ -1,14 +1,29 @@
-import { REPORT_STATUSES, type ReportStatus } from '../api/report-types';
+import { HEALTH_BADGES, type HealthBadge, REPORT_STATUSES, type ReportStatus } from '../api/report-types';
 
-/** What the admin typed into the filter form; empty means "any". Times are the form's local date-times. */
+/** What the admin typed into the filter form; empty (or absent) means "any". Times are the form's local date-times. */
 export interface ReportFilters {
   userId: string;
   status: ReportStatus | '';
   fromLocal: string;
   toLocal: string;
+  fraudReported?: 'true' | 'false' | '';
+  deviceId?: string;
+  application?: string;
+  ipAddress?: string;
+  health?: HealthBadge | '';
 }
 
-export const NO_FILTERS: ReportFilters = { userId: '', status: '', fromLocal: '', toLocal: '' };
+export const NO_FILTERS: ReportFilters = {
+  userId: '',
+  status: '',
+  fromLocal: '',
+  toLocal: '',
+  fraudReported: '',
+  deviceId: '',
+  application: '',
+  ipAddress: '',
+  health: '',
+};
 
 export const PAGE_SIZE = 50;
 
@@ -22,6 +37,12 @@ export function reportListQuery(filters: ReportFilters, cursor?: string | null, 
   const to = isoOfLocal(filters.toLocal);
   if (from) query.set('from', from);
   if (to) query.set('to', to);
+  if (filters.fraudReported) query.set('fraudReported', filters.fraudReported);
+  for (const name of ['deviceId', 'application', 'ipAddress'] as const) {
+    const value = filters[name]?.trim();
+    if (value) query.set(name, value);
+  }
+  if (filters.health) query.set('health', filters.health);
   query.set('limit', String(limit));
   if (cursor) query.set('cursor', cursor);
   return query;
@@ -42,7 +63,20 @@ export function filtersProblem(filters: ReportFilters): string | undefined {
   const to = isoOfLocal(filters.toLocal);
   if (from && to && Date.parse(from) >= Date.parse(to)) return '"From" must be before "to".';
   if (filters.userId.trim().length > 200) return 'That user id is too long.';
+  if ((filters.deviceId?.trim().length ?? 0) > 100) return 'That device id is too long.';
+  if ((filters.application?.trim().length ?? 0) > 200) return 'That application name is too long.';
+  const ip = filters.ipAddress?.trim() ?? '';
+  if (ip && !looksLikeIpAddress(ip)) return 'That IP address is not an IPv4 or IPv6 address.';
   return undefined;
+}
+
+/** A rough check (the API validates exactly): dotted IPv4, or hex groups with colons for IPv6. */
+function looksLikeIpAddress(text: string): boolean {
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(text) || (/^[0-9a-f:.]+$/i.test(text) && text.includes(':'));
+}
+
+export function isHealthBadge(value: string): value is HealthBadge {
+  return (HEALTH_BADGES as readonly string[]).includes(value);
 }
 
 export function isReportStatus(value: string): value is ReportStatus {

@@ -23,6 +23,26 @@ describe('report list query', () => {
     expect(query.toString()).toContain('userId=alice%40example.com');
   });
 
+  it('sends the filters on facts: fraudReported, deviceId, application, ipAddress and the health badge, trimmed, none blank', () => {
+    const query = reportListQuery({
+      ...NO_FILTERS,
+      fraudReported: 'true',
+      deviceId: ' dev-1 ',
+      application: 'VPN',
+      ipAddress: '2001:db8::1',
+      health: 'notifications_off',
+    });
+    expect(Object.fromEntries(query)).toEqual({
+      fraudReported: 'true',
+      deviceId: 'dev-1',
+      application: 'VPN',
+      ipAddress: '2001:db8::1',
+      health: 'notifications_off',
+      limit: String(PAGE_SIZE),
+    });
+    expect(reportListQuery({ ...NO_FILTERS, fraudReported: 'false', application: '   ' }).toString()).toBe(`fraudReported=false&limit=${PAGE_SIZE}`);
+  });
+
   it('leaves out blank and unreadable times', () => {
     expect(isoOfLocal('   ')).toBeUndefined();
     expect(isoOfLocal('not a time')).toBeUndefined();
@@ -34,5 +54,8 @@ describe('report list query', () => {
     expect(filtersProblem({ ...NO_FILTERS, fromLocal: '2026-11-23T10:00', toLocal: '2026-11-23T09:00' })).toBe('"From" must be before "to".');
     expect(filtersProblem({ ...NO_FILTERS, toLocal: 'soon' })).toBe('The "to" time is not a date and time.');
     expect(filtersProblem({ ...NO_FILTERS, userId: 'x'.repeat(201) })).toBe('That user id is too long.');
+    expect(filtersProblem({ ...NO_FILTERS, ipAddress: 'my laptop' })).toBe('That IP address is not an IPv4 or IPv6 address.');
+    expect(filtersProblem({ ...NO_FILTERS, ipAddress: '203.0.113.7' })).toBeUndefined();
+    expect(filtersProblem({ ...NO_FILTERS, deviceId: 'd'.repeat(101) })).toBe('That device id is too long.');
   });
 });

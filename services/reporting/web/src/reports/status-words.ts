@@ -1,4 +1,4 @@
-import type { DeviceDelivery, ReportStatus } from '../api/report-types';
+import type { DeviceDelivery, HealthBadge, ReportStatus } from '../api/report-types';
 
 /** The words admins read for each report status (API.md), in the order the page lists them. */
 export const STATUS_WORDS: Record<ReportStatus, string> = {
@@ -32,6 +32,11 @@ export function statusWord(status: string): string {
   return (STATUS_WORDS as Record<string, string>)[status] ?? capitalized(status);
 }
 
+/** A row's status in words: a cancelled request a newer one took the place of (reason `superseded`) reads "Superseded". */
+export function rowStatusWord(status: string, reason?: string): string {
+  return status === 'cancelled' && reason === 'superseded' ? 'Superseded' : statusWord(status);
+}
+
 export function statusTone(status: string): StatusTone {
   return (STATUS_TONES as Record<string, StatusTone>)[status] ?? 'ended';
 }
@@ -43,6 +48,17 @@ const DELIVERY_WORDS: Record<DeviceDelivery, string> = {
   failed: 'Failed',
   rejected: 'Rejected (dead push token)',
 };
+
+const HEALTH_BADGE_WORDS: Record<HealthBadge, string> = {
+  notifications_off: 'Notifications turned off',
+  focus_mode: 'Focus mode on',
+  battery_saver: 'Battery saver on',
+  background_refresh_off: 'Background refresh off',
+};
+
+export function healthBadgeWord(badge: HealthBadge): string {
+  return HEALTH_BADGE_WORDS[badge];
+}
 
 export function deliveryWord(delivery: string): string {
   return (DELIVERY_WORDS as Record<string, string>)[delivery] ?? capitalized(delivery);
@@ -67,7 +83,9 @@ const EVENT_WORDS: Record<string, string> = {
   PushLockLifted: 'Push unlocked by an admin',
 };
 
-export function eventWord(type: string): string {
+/** `detail`: the entry's detail; a cancellation by a newer request reads as such. */
+export function eventWord(type: string, detail?: Record<string, unknown>): string {
+  if (type === 'ChallengeCancelled' && detail?.reason === 'superseded') return 'Superseded by a newer request';
   return EVENT_WORDS[type] ?? type;
 }
 
@@ -78,6 +96,7 @@ const REASON_WORDS: Record<string, string> = {
   fraud: 'reported as fraud',
   platform: 'cancelled by the sign-in page',
   push_locked: 'cancelled: push was locked for the user',
+  superseded: 'superseded by a newer request (maxPendingPerUser)',
   fraud_report: 'a fraud report',
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_STATUSES } from '../api/report-types';
-import { deliveryWord, eventWord, reasonWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
+import { deliveryWord, eventWord, healthBadgeWord, reasonWord, rowStatusWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
 
 describe('status words', () => {
   it('names every report status in the words admins read', () => {
@@ -24,6 +24,20 @@ describe('status words', () => {
     expect(statusWord('quarantined')).toBe('Quarantined');
     expect(statusTone('quarantined')).toBe('ended');
     expect(eventWord('ChallengeEscalated')).toBe('ChallengeEscalated');
+  });
+
+  it('says a request a newer one superseded was superseded, on its chip and its timeline', () => {
+    expect(rowStatusWord('cancelled', 'superseded')).toBe('Superseded');
+    expect(rowStatusWord('cancelled', 'platform')).toBe('Cancelled');
+    expect(rowStatusWord('success')).toBe('Success');
+    expect(eventWord('ChallengeCancelled', { reason: 'superseded', supersededBy: 'c2' })).toBe('Superseded by a newer request');
+    expect(eventWord('ChallengeCancelled', { reason: 'platform' })).toBe('Cancelled');
+    expect(reasonWord('superseded')).toBe('superseded by a newer request (maxPendingPerUser)');
+  });
+
+  it('names each health badge a filter can pick', () => {
+    expect(healthBadgeWord('notifications_off')).toBe('Notifications turned off');
+    expect(healthBadgeWord('background_refresh_off')).toBe('Background refresh off');
   });
 
   it('says what happened to each device and each event', () => {

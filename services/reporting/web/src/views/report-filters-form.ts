@@ -1,9 +1,12 @@
-import { REPORT_STATUSES } from '../api/report-types';
+import { HEALTH_BADGES, REPORT_STATUSES } from '../api/report-types';
 import { element } from '../dom/element';
-import { filtersProblem, isReportStatus, NO_FILTERS, type ReportFilters } from '../reports/report-filters';
-import { statusWord } from '../reports/status-words';
+import { filtersProblem, isHealthBadge, isReportStatus, NO_FILTERS, type ReportFilters } from '../reports/report-filters';
+import { healthBadgeWord, statusWord } from '../reports/status-words';
 
-/** The filter form: user, status and creation-time range, the query parameters the list API already takes. */
+/**
+ * The filter form: user, status, creation-time range, fraud report, device, application, IP address and device
+ * health, the query parameters the list API takes.
+ */
 export function reportFiltersForm(initial: ReportFilters, apply: (filters: ReportFilters) => void): HTMLFormElement {
   const userInput = element('input', { id: 'filter-user', name: 'userId', type: 'search', value: initial.userId, autocomplete: 'off', maxlength: 200 });
   const statusSelect = element(
@@ -14,6 +17,24 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
   );
   const fromInput = element('input', { id: 'filter-from', name: 'from', type: 'datetime-local', step: 1, value: initial.fromLocal });
   const toInput = element('input', { id: 'filter-to', name: 'to', type: 'datetime-local', step: 1, value: initial.toLocal });
+  const fraudSelect = element(
+    'select',
+    { id: 'filter-fraud', name: 'fraudReported' },
+    element('option', { value: '' }, 'Any'),
+    element('option', { value: 'true', selected: initial.fraudReported === 'true' }, 'Fraud reported'),
+    element('option', { value: 'false', selected: initial.fraudReported === 'false' }, 'No fraud report'),
+  );
+  const textInput = (id: string, name: string, value: string | undefined, maxlength: number) =>
+    element('input', { id, name, type: 'search', value: value ?? '', autocomplete: 'off', maxlength });
+  const deviceInput = textInput('filter-device', 'deviceId', initial.deviceId, 100);
+  const applicationInput = textInput('filter-application', 'application', initial.application, 200);
+  const ipInput = textInput('filter-ip', 'ipAddress', initial.ipAddress, 64);
+  const healthSelect = element(
+    'select',
+    { id: 'filter-health', name: 'health' },
+    element('option', { value: '' }, 'Any device health'),
+    ...HEALTH_BADGES.map((badge) => element('option', { value: badge, selected: initial.health === badge }, healthBadgeWord(badge))),
+  );
   const message = element('p', { class: 'form-message', role: 'alert', id: 'filter-message' });
   const field = (id: string, label: string, control: HTMLElement) => element('div', { class: 'field' }, element('label', { for: id }, label), control);
   const clear = element('button', { type: 'button', class: 'secondary' }, 'Clear');
@@ -24,6 +45,11 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     field('filter-status', 'Status', statusSelect),
     field('filter-from', 'Created from', fromInput),
     field('filter-to', 'Created before', toInput),
+    field('filter-fraud', 'Fraud report', fraudSelect),
+    field('filter-device', 'Device id', deviceInput),
+    field('filter-application', 'Application', applicationInput),
+    field('filter-ip', 'IP address', ipInput),
+    field('filter-health', 'Device health', healthSelect),
     element('div', { class: 'field actions' }, element('button', { type: 'submit', class: 'primary' }, 'Apply filters'), clear),
     message,
   );
@@ -32,6 +58,11 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     status: isReportStatus(statusSelect.value) ? statusSelect.value : '',
     fromLocal: fromInput.value,
     toLocal: toInput.value,
+    fraudReported: fraudSelect.value === 'true' || fraudSelect.value === 'false' ? fraudSelect.value : '',
+    deviceId: deviceInput.value,
+    application: applicationInput.value,
+    ipAddress: ipInput.value,
+    health: isHealthBadge(healthSelect.value) ? healthSelect.value : '',
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -45,6 +76,11 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     statusSelect.value = NO_FILTERS.status;
     fromInput.value = NO_FILTERS.fromLocal;
     toInput.value = NO_FILTERS.toLocal;
+    fraudSelect.value = '';
+    deviceInput.value = '';
+    applicationInput.value = '';
+    ipInput.value = '';
+    healthSelect.value = '';
     message.textContent = '';
     apply({ ...NO_FILTERS });
   });

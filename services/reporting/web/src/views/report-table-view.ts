@@ -76,7 +76,7 @@ export class ReportTableView {
       { 'data-challenge-id': row.challengeId, class: row.fraudReported ? 'fraud' : undefined },
       element('td', {}, open),
       element('td', { class: 'user' }, row.userId),
-      element('td', {}, statusChip(row.status)),
+      element('td', {}, statusChip(row.status, row.reason)),
       element('td', {}, row.fraudReported ? fraudFlag() : element('span', { class: 'visually-hidden' }, 'None')),
       element('td', {}, row.context.application ?? '—'),
       element('td', { class: 'devices' }, devicesSummary(row)),

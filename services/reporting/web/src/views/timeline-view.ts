@@ -56,7 +56,7 @@ export class TimelineView {
         'dl',
         { class: 'facts' },
         element('dt', {}, 'Status'),
-        element('dd', {}, statusChip(report.status), report.fraudReported ? fraudFlag() : null),
+        element('dd', {}, statusChip(report.status, report.reason), report.fraudReported ? fraudFlag() : null),
         ...(report.reason ? [element('dt', {}, 'Reason'), element('dd', {}, reasonWord(report.reason))] : []),
         ...(report.pushLock
           ? [
@@ -116,7 +116,7 @@ export class TimelineView {
               { 'data-event-type': item.type },
               element('td', {}, formatDateTime(item.at)),
               element('td', { class: 'number' }, formatOffset(report.createdAt, item.at)),
-              element('td', {}, eventCell(item.type)),
+              element('td', {}, eventCell(item.type, item.detail)),
               element('td', { class: 'mono' }, item.deviceId ?? ''),
               element('td', {}, formatDetail(item.detail)),
             ),
@@ -128,8 +128,8 @@ export class TimelineView {
 }
 
 /** The event in words, with its contract type name beside it for admins who search logs or SIEM data. */
-function eventCell(type: string): HTMLElement {
-  const word = eventWord(type);
+function eventCell(type: string, detail?: Record<string, unknown>): HTMLElement {
+  const word = eventWord(type, detail);
   return element('span', { class: 'event' }, word, word === type ? null : element('small', { class: 'event-type mono' }, type));
 }
 
