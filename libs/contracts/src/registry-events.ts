@@ -76,5 +76,11 @@ export const registryEventSchemas = {
       lastPushSeenAt: isoDateTime.optional(),
     }),
   },
+  /** An admin asked for a test notification to one device: it is not a challenge and approves nothing. */
+  TestPushRequested: {
+    1: z.object({ testPushId: idSchema, userId: userIdSchema, deviceId: idSchema, requestedBy: actorSchema, requestedAt: isoDateTime }),
+  },
+  /** The device a test push was sent to said (signed) that the app received it. */
+  TestPushReceived: { 1: z.object({ testPushId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
   UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
 } as const;

@@ -17,6 +17,8 @@ export const PROBLEM_CODES = {
   pairing_failed: { status: 409, title: 'The pairing has failed' },
   idempotency_conflict: { status: 409, title: 'Idempotency key reused with another request' },
   resend_limit_reached: { status: 409, title: 'Resend limit reached' },
+  device_revoked: { status: 409, title: 'The device is revoked' },
+  push_token_invalid: { status: 409, title: 'The device has no valid push token' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
