@@ -13,13 +13,7 @@ export const APPROVAL_CATEGORY = 'PUSHMFA_APPROVAL';
  */
 export function toApnsNotification(message: PushMessage | TestPushMessage, topic: string, apnsId: string): Notification {
   if ('testPushId' in message) return toApnsTestNotification(message, topic, apnsId);
-  const notification = new Notification();
-  notification.id = apnsId;
-  notification.topic = topic;
-  notification.pushType = 'alert';
-  notification.priority = 10;
-  notification.expiry = Math.floor(message.expiresAt / 1000);
-  notification.collapseId = message.challengeId;
+  const notification = immediateAlert(topic, apnsId, message.expiresAt, message.challengeId);
   notification.mutableContent = true;
   notification.alert = { title: PUSH_TITLE, body: pushBody(message.context) };
   notification.aps.category = APPROVAL_CATEGORY;
@@ -36,14 +30,20 @@ export function toApnsNotification(message: PushMessage | TestPushMessage, topic
 
 /** An admin's test push: a plain alert saying it is a test, without the approval category (no Approve or Deny). */
 function toApnsTestNotification(message: TestPushMessage, topic: string, apnsId: string): Notification {
+  const notification = immediateAlert(topic, apnsId, message.expiresAt, message.testPushId);
+  notification.alert = { title: TEST_PUSH_TITLE, body: TEST_PUSH_BODY };
+  notification.payload = { type: TEST_PUSH_TYPE, testPushId: message.testPushId, workspaceId: message.workspaceId, attempt: message.attempt };
+  return notification;
+}
+
+/** A visible alert sent at once (priority 10), dropped by APNs at `expiresAtMs`, collapsed on `collapseId`. */
+function immediateAlert(topic: string, apnsId: string, expiresAtMs: number, collapseId: string): Notification {
   const notification = new Notification();
   notification.id = apnsId;
   notification.topic = topic;
   notification.pushType = 'alert';
   notification.priority = 10;
-  notification.expiry = Math.floor(message.expiresAt / 1000);
-  notification.collapseId = message.testPushId;
-  notification.alert = { title: TEST_PUSH_TITLE, body: TEST_PUSH_BODY };
-  notification.payload = { type: TEST_PUSH_TYPE, testPushId: message.testPushId, workspaceId: message.workspaceId, attempt: message.attempt };
+  notification.expiry = Math.floor(expiresAtMs / 1000);
+  notification.collapseId = collapseId;
   return notification;
 }
