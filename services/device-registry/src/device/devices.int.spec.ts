@@ -251,6 +251,14 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     expect(published.filter((e) => e.type === 'TestPushRequested' && e.data.deviceId === other.deviceId)).toEqual([]);
   });
 
+  it('documents the test push and its receipt in /openapi.json', async () => {
+    const { body } = await call('GET', '/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/v1/users/{userId}/devices/{deviceId}/test-push', '/v1/device/test-pushes/{testPushId}/receipt']),
+    );
+    expect(body.paths['/v1/users/{userId}/devices/{deviceId}/test-push'].post.responses['202']).toBeDefined();
+  });
+
   it('refuses a test push to a device whose push token the provider rejected', async () => {
     const ws = await workspaceWithKeys('Test push dead token');
     const device = await pairDevice(ws, 'theo');

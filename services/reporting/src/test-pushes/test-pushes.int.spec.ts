@@ -117,4 +117,10 @@ describe("admins' test pushes in the report, over Kafka and HTTP", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('validation_failed');
   });
+
+  it('documents the paths and the test push in /openapi.json', async () => {
+    const { body } = await service.get('/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/reports/test-pushes', '/v1/reports/test-pushes/{testPushId}']));
+    expect(body.components.schemas.TestPushDto.properties.status.enum).toEqual(['requested', 'delivered', 'failed', 'received']);
+  });
 });
