@@ -178,5 +178,18 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     const rotated = await simulator(['push-token', `${pushToken}-2`, '--profile', 'alice']);
     expect(rotated.code).toBe(0);
     expect(JSON.parse(readFileSync(profilePath, 'utf8')).pushToken).toBe(`${pushToken}-2`);
+
+    // The help desk test-pushes alice's phone; the simulator shows it and acknowledges it, and the report reads received.
+    const testPush = await call(registry, 'POST', `/v1/users/alice/devices/${profile.deviceId}/test-push`, adminKey);
+    expect(testPush.status).toBe(202);
+    const testPushId = testPush.body.testPushId as string;
+    await eventually(async () => stack.fcm.received().find((m) => JSON.stringify(m.body).includes(testPushId)), 'the test push to reach the FCM emulator');
+    const acked = await simulator(['test-push-ack', testPushId, '--profile', 'alice']);
+    expect(acked).toMatchObject({ code: 0, stderr: '' });
+    expect(acked.stdout).toContain('Test notification from pushmfa: no action needed');
+    await eventually(async () => {
+      const report = await call(stack.reporting.baseUrl, 'GET', `/v1/reports/test-pushes/${testPushId}`, adminKey);
+      return report.body.status === 'received' ? report : undefined;
+    }, 'the report to read the test push as received');
   }, 120_000);
 });

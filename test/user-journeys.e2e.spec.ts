@@ -777,6 +777,43 @@ describe('user journeys, end to end', () => {
     expect((await admin('DELETE', `/v1/workspace/pools/${contractors.body.poolId}`)).status).toBe(204);
   });
 
+  it("12. the help desk test-pushes Alice's iPhone: the report shows it delivered, then received; no challenge is created or approved", async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const token = apnsToken();
+    const phone = await acme.pairPhone('alice', IPHONE, token);
+    await phone.untilRecognised();
+
+    const sent = await eventually(
+      async () => {
+        const answer = await acme.testPush('alice', phone.deviceId);
+        return answer.status === 202 ? answer : undefined;
+      },
+      "the registry to take a test push to Alice's iPhone",
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    const { testPushId } = sent.body as { testPushId: string };
+    // One every 10 seconds per device: the endpoint cannot spam a phone.
+    expect(await acme.testPush('alice', phone.deviceId)).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
+
+    // The phone gets a plain notification saying it is a test: no Approve or Deny, nothing to answer.
+    const push = await firstApnsPush(token, testPushId);
+    expect(push.body).toMatchObject({
+      aps: { alert: { title: 'Test notification', body: 'Test notification from pushmfa: no action needed' } },
+      type: 'test_push',
+      testPushId,
+    });
+    expect(JSON.stringify(push.body)).not.toMatch(/category|challenge/i);
+    const delivered = await acme.testPushOnceStatus(testPushId, 'delivered');
+    expect(delivered.body).toMatchObject({ userId: 'alice', deviceId: phone.deviceId, deviceName: "alice's ios phone", deliveredAt: expect.any(String) });
+
+    // The app acknowledges it: the help desk knows the phone itself is fine.
+    expect((await phone.acknowledgeTestPush(testPushId)).status).toBe(204);
+    const received = await acme.testPushOnceStatus(testPushId, 'received');
+    expect(received.body).toMatchObject({ requestedAt: sent.body.requestedAt, deliveredAt: expect.any(String), receivedAt: expect.any(String) });
+    expect((await acme.reportsOf('alice')).body.items).toEqual([]);
+    expect((await phone.pending()).body.items).toEqual([]);
+  });
+
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
     expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(

@@ -34,6 +34,8 @@ export class TestPhone {
     private readonly privateJwk: Record<string, unknown>,
     /** Where the app reaches the challenge API; a test may put a faulty network in between. */
     public challengeUrl: string,
+    /** Where the app reaches the registry (from the pairing QR code). */
+    readonly registryUrl: string,
   ) {}
 
   /** Scans `pushmfa://pair?...`, makes a key pair and registers it (signed with the new key, no device id). */
@@ -59,7 +61,10 @@ export class TestPhone {
       headersOf(signDeviceRequest(privateJwk, { method: 'POST', pathWithQuery: path, body })),
     );
     if (answer.status !== 201) throw new Error(`register answered ${answer.status} ${JSON.stringify(answer.body)}`);
-    return { phone: new TestPhone(answer.body.deviceId, kind, pushToken, privateJwk, challengeUrl), confirmationCode: answer.body.confirmationCode };
+    return {
+      phone: new TestPhone(answer.body.deviceId, kind, pushToken, privateJwk, challengeUrl, registryUrl),
+      confirmationCode: answer.body.confirmationCode,
+    };
   }
 
   /** The Pending tab, pulled to refresh. */
@@ -91,6 +96,11 @@ export class TestPhone {
   /** The app tells the server the request reached it. */
   acknowledgeReceipt(challengeId: string): Promise<JsonAnswer> {
     return this.send(this.challengeUrl, 'POST', `/v1/device/challenges/${challengeId}/receipt`);
+  }
+
+  /** The app tells the registry an admin's test push reached it. */
+  acknowledgeTestPush(testPushId: string): Promise<JsonAnswer> {
+    return this.send(this.registryUrl, 'POST', `/v1/device/test-pushes/${testPushId}/receipt`);
   }
 
   respond(challengeId: string, answer: PhoneAnswer): Promise<JsonAnswer> {

@@ -69,6 +69,24 @@ export class TestWorkspace {
     return callJson(this.stack.registry.baseUrl, 'GET', `/v1/users/${encodeURIComponent(userId)}/devices`, this.adminKey);
   }
 
+  /** The help desk sends a test notification to one of the user's devices (admin key). */
+  testPush(userId: string, deviceId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.registry.baseUrl, 'POST', `/v1/users/${encodeURIComponent(userId)}/devices/${deviceId}/test-push`, this.adminKey);
+  }
+
+  /** What the report says of a test push, once it reads `status`. */
+  testPushOnceStatus(testPushId: string, status: string): Promise<JsonAnswer> {
+    return eventually(
+      async () => {
+        const answer = await callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/test-pushes/${testPushId}`, this.adminKey);
+        if (answer.status === 200 && answer.body.status === status) return answer;
+        throw new Error(`it answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      },
+      `the report to read ${status} for test push ${testPushId}`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+  }
+
   resetMfa(userId: string): Promise<JsonAnswer> {
     return callJson(this.stack.registry.baseUrl, 'POST', `/v1/users/${encodeURIComponent(userId)}/mfa-reset`, this.adminKey);
   }

@@ -49,10 +49,14 @@ export interface HealthCommand extends Common {
   /** The heartbeat's body: only the fields given on the command line. */
   health: ReportedDeviceHealth;
 }
+export interface TestPushAckCommand extends Common {
+  command: 'test-push-ack';
+  testPushId: string;
+}
 export interface HelpCommand {
   command: 'help';
 }
-export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | HelpCommand;
+export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | TestPushAckCommand | HelpCommand;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -87,6 +91,7 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   watch: ['profile', 'challenge-url', 'auto-approve', 'number-from', 'poll-interval-ms'],
   'push-token': ['profile'],
   health: ['profile', 'notifications', 'focus-mode', 'battery-saver', 'background-refresh', 'app-version', 'os-version', 'last-push-seen'],
+  'test-push-ack': ['profile'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -96,6 +101,7 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   watch: [],
   'push-token': ['<token>'],
   health: [],
+  'test-push-ack': ['<testPushId>'],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -163,6 +169,8 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
       };
       return { command: 'health', profile, health: Object.fromEntries(Object.entries(health).filter(([, value]) => value !== undefined)) };
     }
+    case 'test-push-ack':
+      return { command: 'test-push-ack', profile, testPushId: first };
   }
 }
 

@@ -59,6 +59,8 @@ describe('parseCliArguments', () => {
     expect(parseCliArguments(['watch'])).toMatchObject({ command: 'watch', autoApprove: false, numberFromFile: undefined, pollIntervalMs: 1000 });
     expect(parseCliArguments(['watch', '--auto-approve', '--number-from', '/tmp/n'])).toMatchObject({ autoApprove: true, numberFromFile: '/tmp/n' });
     expect(parseCliArguments(['push-token', 'fcm-2', '--profile', 'alice'])).toEqual({ command: 'push-token', profile: 'alice', pushToken: 'fcm-2' });
+    expect(parseCliArguments(['test-push-ack', 't-1'])).toEqual({ command: 'test-push-ack', profile: 'default', testPushId: 't-1' });
+    expect(() => parseCliArguments(['test-push-ack'])).toThrow('test-push-ack takes <testPushId>');
   });
 
   it('reads health with only the fields given', () => {

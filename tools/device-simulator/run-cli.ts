@@ -4,6 +4,7 @@ import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
 import { runHealth } from './commands/health.command';
 import { runRespond } from './commands/respond.command';
+import { runTestPushAck } from './commands/test-push-ack.command';
 import { runWatch } from './commands/watch.command';
 import { DeviceProfileStore } from './device-profile.store';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, type ExitCode } from './exit-codes';
@@ -52,6 +53,8 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runPushToken(command, store, terminal);
     case 'health':
       return runHealth(command, store, terminal);
+    case 'test-push-ack':
+      return runTestPushAck(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -22,6 +22,7 @@ Usage: npm run device -- <command> [options]
       --notifications allowed|denied
       --focus-mode on|off  --battery-saver on|off  --background-refresh on|off
       --app-version <v>  --os-version <v>  --last-push-seen <date-time>
+  test-push-ack <testPushId>   show an admin's test push as received and acknowledge it to the registry
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")

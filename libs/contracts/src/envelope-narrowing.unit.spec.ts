@@ -32,11 +32,12 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'ChallengeCancelled':
     case 'FraudReported':
     case 'PushLocked':
+      return envelope.data.challengeId;
     case 'PushDispatched':
     case 'PushAttemptFailed':
     case 'PushFailed':
     case 'PushRejected':
-      return envelope.data.challengeId;
+      return envelope.data.challengeId ?? envelope.data.testPushId ?? '';
     case 'PushUnlocked':
       return envelope.data.challengeId ?? envelope.data.userId;
     case 'ApiKeyIssued':
@@ -48,6 +49,8 @@ function describeEnvelope(envelope: ContractEnvelope): string {
     case 'PushTokenInvalidated':
     case 'DeviceRevoked':
     case 'DeviceHealthReported':
+    case 'TestPushRequested':
+    case 'TestPushReceived':
     case 'UserMfaReset':
     case 'PoolCreated':
     case 'PoolChanged':

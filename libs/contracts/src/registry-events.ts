@@ -77,6 +77,12 @@ export const registryEventSchemas = {
       lastPushSeenAt: isoDateTime.optional(),
     }),
   },
+  /** An admin asked for a test notification to one device: it is not a challenge and approves nothing. */
+  TestPushRequested: {
+    1: z.object({ testPushId: idSchema, userId: userIdSchema, deviceId: idSchema, requestedBy: actorSchema, requestedAt: isoDateTime }),
+  },
+  /** The device a test push was sent to said (signed) that the app received it. */
+  TestPushReceived: { 1: z.object({ testPushId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
   UserMfaReset: { 1: z.object({ userId: userIdSchema, revokedDeviceIds: z.array(idSchema), resetBy: actorSchema }) },
   /** An identity pool and its sign-in policy (key: the workspace). */
   PoolCreated: { 1: z.object({ poolId: idSchema, pool: poolPolicySchema, createdBy: actorSchema }) },

@@ -21,6 +21,8 @@ import { PendingPushRecovery } from './pending/pending-push-recovery';
 import { PendingPushes } from './pending/pending-pushes';
 import { ProviderCircuitBreaker } from './providers/provider-circuit-breaker';
 import { DeliveryRuntime } from './delivery-runtime';
+import { createTestPushConsumer } from './test-pushes/test-push.consumer';
+import { TestPushSender } from './test-pushes/test-push-sender';
 import { createServicePool } from '@pushmfa/postgres';
 
 /** Wires delivery's parts from its configuration and its push providers. Connects nothing yet. */
@@ -78,6 +80,15 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
       log: consumerLog('ChallengeDispatchConsumer'),
       metrics,
     }),
+    createTestPushConsumer(
+      kafka,
+      pool,
+      config.schema,
+      config.topicPrefix,
+      new TestPushSender(scheduler, devices, providers, breakers, events, deliveryMetrics),
+      consumerLog('TestPushConsumer'),
+      metrics,
+    ),
   ];
   const lagSampler = new ConsumerLagSampler(kafka, metrics, `${config.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`, topicName('challenge', config.topicPrefix));
   return new DeliveryRuntime({

@@ -7,6 +7,8 @@ import { DeviceCommands } from './device/device-commands';
 import { DeadTokenConsumer } from './device/invalidating-push-token/dead-token.consumer';
 import { ListDevicesHttpController } from './device/listing-devices/list-devices.http.controller';
 import { ReportHealthHttpController } from './device/reporting-health/report-health.http.controller';
+import { AcknowledgeTestPushHttpController } from './device/acknowledging-test-push/acknowledge-test-push.http.controller';
+import { SendTestPushHttpController } from './device/sending-test-push/send-test-push.http.controller';
 import { RevokeDeviceHttpController } from './device/revoking-device/revoke-device.http.controller';
 import { RotatePushTokenHttpController } from './device/rotating-push-token/rotate-push-token.http.controller';
 import { ReplacedDeviceRevoker } from './pairing/confirming-pairing/replaced-device-revoker';
@@ -56,6 +58,8 @@ export class DeviceRegistryModule {
         PoolsHttpController,
         AssignPoolHttpController,
         SignInOptionsHttpController,
+        SendTestPushHttpController,
+        AcknowledgeTestPushHttpController,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },

@@ -10,6 +10,7 @@ import { API_KEY_CONSUMER, ApiKeyProjection } from './projecting/api-key.project
 import { DeviceHealthProjection } from './projecting/device-health.projection';
 import { MfaReportProjection } from './projecting/mfa-report.projection';
 import { createReportingConsumers } from './projecting/reporting-consumers';
+import { TestPushProjection } from './projecting/test-push.projection';
 import { PgInbox } from '@pushmfa/postgres';
 import { WebhookFanout } from './webhooks/webhook-fanout';
 import { WebhookSecretBox } from './webhooks/webhook-secret-box';
@@ -60,6 +61,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       mfaReport: new MfaReportProjection(inbox, REPORTING_SCHEMA),
       apiKeys: new ApiKeyProjection(inbox, this.apiKeys),
       deviceHealth: new DeviceHealthProjection(this.runtime.pool, REPORTING_SCHEMA),
+      testPushes: new TestPushProjection(inbox, REPORTING_SCHEMA),
       webhooks: new WebhookFanout(inbox, REPORTING_SCHEMA, config.webhooks.retryWindowMs),
       onRegistrySettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       log,

@@ -11,6 +11,8 @@ import { ReadReportHttpController } from './querying/read-report.http.controller
 import { SummarizeReportsHttpController } from './querying/summarize-reports.http.controller';
 import { SummarizeSeriesHttpController } from './querying/summarize-series.http.controller';
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
+import { TestPushQueries } from './test-pushes/test-push.queries';
+import { TestPushesHttpController } from './test-pushes/test-pushes.http.controller';
 import { WebhookEndpoints } from './webhooks/webhook-endpoints';
 import { WEBHOOK_TARGET_POLICY, WebhooksHttpController } from './webhooks/webhooks.http.controller';
 
@@ -27,6 +29,7 @@ export class ReportingModule {
         SummarizeSeriesHttpController,
         ReadReportHttpController,
         WebhooksHttpController,
+        TestPushesHttpController,
       ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
@@ -45,6 +48,11 @@ export class ReportingModule {
         {
           provide: MfaReportSeriesQueries,
           useFactory: (runtime: ReportingRuntime) => new MfaReportSeriesQueries(runtime.runtime.pool, REPORTING_SCHEMA),
+          inject: [ReportingRuntime],
+        },
+        {
+          provide: TestPushQueries,
+          useFactory: (runtime: ReportingRuntime) => new TestPushQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
         {

@@ -23,6 +23,8 @@ export const PROBLEM_CODES = {
   pool_is_default: { status: 409, title: 'The default pool cannot be deleted' },
   pool_name_taken: { status: 409, title: 'Another pool has this name' },
   pool_limit_reached: { status: 409, title: 'The workspace has as many pools as it may' },
+  device_revoked: { status: 409, title: 'The device is revoked' },
+  push_token_invalid: { status: 409, title: 'The device has no valid push token' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -213,6 +213,52 @@ describe('delivery pushes issued challenges through the provider and reports the
     expect(pushesTo(token)).toHaveLength(2);
   });
 
+  it("sends an admin's test push that says it is a test and approves nothing, and publishes its outcomes naming the test push", async () => {
+    const deviceId = `dev-${randomUUID()}`;
+    const token = `test-push-${randomUUID()}`;
+    const testPushId = randomUUID();
+    await pairDevice(deviceId, token);
+    emulator.script(token, { fail: 'UNAVAILABLE', times: 1 });
+    const requested = await probe.publish(
+      topicName('registry', ns.topicPrefix),
+      `${workspaceId}/${userId}`,
+      'TestPushRequested',
+      { testPushId, userId, deviceId, requestedBy: { kind: 'admin', keyId: 'k1' }, requestedAt: new Date().toISOString() },
+      { workspaceId, streamId: `device-${deviceId}`, traceparent: TRACEPARENT },
+    );
+    const ofTestPush = (type: string) => (r: { envelope: { type: string; data: Record<string, unknown> } }) =>
+      r.envelope.type === type && r.envelope.data.testPushId === testPushId;
+
+    // The same retry policy as a challenge's push: a transient failure is tried again.
+    const failedOnce = await probe.waitFor('PushAttemptFailed of the test push', ofTestPush('PushAttemptFailed'));
+    expect(failedOnce.envelope.data).toMatchObject({ testPushId, userId, deviceId, provider: 'fcm', attempt: 1 });
+    expect(failedOnce.envelope.data.challengeId).toBeUndefined();
+    const dispatched = await probe.waitFor('PushDispatched of the test push', ofTestPush('PushDispatched'), 20_000);
+    expect(dispatched.key).toBe(testPushId);
+    expect(dispatched.envelope).toMatchObject({
+      workspaceId,
+      correlationId: requested.correlationId,
+      causationId: requested.id,
+      data: { testPushId, userId, deviceId, provider: 'fcm', attempt: 2, providerMessageId: expect.any(String) },
+    });
+    const pushes = pushesTo(token);
+    expect(pushes).toHaveLength(2);
+    const data = (pushes[1]?.body as { message: { data: Record<string, string> } }).message.data;
+    expect(data).toMatchObject({ type: 'test_push', testPushId, title: 'Test notification', body: 'Test notification from pushmfa: no action needed' });
+    expect(JSON.stringify(pushes[1]?.body)).not.toMatch(/challenge|numberMatch/i);
+
+    // A redelivered request sends nothing more.
+    await probe.publish(
+      topicName('registry', ns.topicPrefix),
+      `${workspaceId}/${userId}`,
+      'TestPushRequested',
+      { testPushId, userId, deviceId, requestedBy: { kind: 'admin', keyId: 'k1' }, requestedAt: new Date().toISOString() },
+      { workspaceId, streamId: `device-${deviceId}`, id: requested.id },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(pushesTo(token)).toHaveLength(2);
+  });
+
   it('counts published outcomes on /metrics', async () => {
     const answer = await app!.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
     expect(answer.body).toMatch(/delivery_push_outcomes_total\{[^}]*provider="fcm"[^}]*type="PushDispatched"[^}]*\} [1-9]/);

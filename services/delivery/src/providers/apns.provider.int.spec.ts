@@ -105,6 +105,24 @@ describe('APNs provider against the APNs emulator (real @parse/node-apn)', () =>
     expect(result.outcome).toBe(outcome);
   });
 
+  it("sends an admin's test push as a plain alert saying it is a test, with no Approve or Deny", async () => {
+    const testPushId = randomUUID();
+    const pushToken = randomBytes(32).toString('hex');
+    const expiresAt = Date.now() + 60_000;
+
+    const result = await provider.send({ testPushId, workspaceId: randomUUID(), deviceId: randomUUID(), pushToken, expiresAt, attempt: 1 }, soon());
+
+    expect(result).toMatchObject({ outcome: 'accepted' });
+    const [received] = emulator.received().filter((entry) => entry.deviceToken === pushToken);
+    expect(received?.headers).toMatchObject({ 'apns-push-type': 'alert', 'apns-collapse-id': testPushId });
+    expect(received?.body).toMatchObject({
+      aps: { alert: { title: 'Test notification', body: 'Test notification from pushmfa: no action needed' } },
+      type: 'test_push',
+      testPushId,
+    });
+    expect(JSON.stringify(received?.body)).not.toMatch(/category|challenge/i);
+  });
+
   it('answers timeout by the deadline when APNs is slower than it', async () => {
     const message = pushMessage();
     emulator.script(message.pushToken, { delayMs: 3_000 });

@@ -4,7 +4,7 @@ import { Provider, type ProviderOptions } from '@parse/node-apn';
 import { classifyApnsFailure } from './apns-response.classifier';
 import { toApnsNotification } from './apns-notification.mapper';
 import { connectThroughEmulator, type EmulatorRoute } from './emulator-route';
-import type { PushMessage, PushProvider, PushResult, PushSendOptions } from './push-provider.port';
+import type { PushMessage, PushProvider, PushResult, PushSendOptions, TestPushMessage } from './push-provider.port';
 import { withSendDeadline } from './send-deadline';
 
 export interface ApnsProviderConfig {
@@ -43,7 +43,7 @@ export class ApnsPushProvider implements PushProvider {
     this.provider = new Provider(options);
   }
 
-  send(message: PushMessage, options: PushSendOptions): Promise<PushResult> {
+  send(message: PushMessage | TestPushMessage, options: PushSendOptions): Promise<PushResult> {
     return withSendDeadline(options.deadlineMs, async () => {
       const startedAtMs = Date.now();
       const apnsId = randomUUID();

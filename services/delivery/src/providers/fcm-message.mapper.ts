@@ -1,6 +1,6 @@
 import type { TokenMessage } from 'firebase-admin/messaging';
-import type { PushMessage } from './push-provider.port';
-import { PUSH_TITLE, pushBody, shownContext } from './push-text';
+import type { PushMessage, TestPushMessage } from './push-provider.port';
+import { PUSH_TITLE, pushBody, shownContext, TEST_PUSH_BODY, TEST_PUSH_TITLE, TEST_PUSH_TYPE } from './push-text';
 
 /**
  * A data-only message (the app builds the notification, with Approve/Deny), high priority so Android wakes the
@@ -8,7 +8,8 @@ import { PUSH_TITLE, pushBody, shownContext } from './push-text';
  * FCM data values must all be strings. The context values are cut to what a phone shows, and `title` / `body` are
  * the notification text to show: our title, and the context labelled as what the sign-in reported (push-text.ts).
  */
-export function toFcmMessage(message: PushMessage, nowMs: number): TokenMessage {
+export function toFcmMessage(message: PushMessage | TestPushMessage, nowMs: number): TokenMessage {
+  if ('testPushId' in message) return toFcmTestMessage(message, nowMs);
   const data: Record<string, string> = {
     type: 'pushmfa.challenge',
     challengeId: message.challengeId,
@@ -31,5 +32,21 @@ export function toFcmMessage(message: PushMessage, nowMs: number): TokenMessage 
       ttl: Math.max(0, message.expiresAt - nowMs),
       collapseKey: message.challengeId,
     },
+  };
+}
+
+/** An admin's test push: data the app shows as a plain notification, with no challenge and nothing to approve. */
+function toFcmTestMessage(message: TestPushMessage, nowMs: number): TokenMessage {
+  return {
+    token: message.pushToken,
+    data: {
+      type: TEST_PUSH_TYPE,
+      testPushId: message.testPushId,
+      workspaceId: message.workspaceId,
+      attempt: String(message.attempt),
+      title: TEST_PUSH_TITLE,
+      body: TEST_PUSH_BODY,
+    },
+    android: { priority: 'high', ttl: Math.max(0, message.expiresAt - nowMs), collapseKey: message.testPushId },
   };
 }

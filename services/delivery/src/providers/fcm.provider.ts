@@ -7,7 +7,7 @@ import type { EmulatorRoute } from './emulator-route';
 import { classifyFcmError } from './fcm-error.classifier';
 import { createFcmHttpsAgent } from './fcm-https-agent';
 import { toFcmMessage } from './fcm-message.mapper';
-import type { PushMessage, PushProvider, PushResult, PushSendOptions } from './push-provider.port';
+import type { PushMessage, PushProvider, PushResult, PushSendOptions, TestPushMessage } from './push-provider.port';
 import { withSendDeadline } from './send-deadline';
 
 export interface FcmProviderConfig {
@@ -48,7 +48,7 @@ export class FcmPushProvider implements PushProvider {
     boundSdkRetries(this.messaging);
   }
 
-  send(message: PushMessage, options: PushSendOptions): Promise<PushResult> {
+  send(message: PushMessage | TestPushMessage, options: PushSendOptions): Promise<PushResult> {
     return withSendDeadline(options.deadlineMs, async () => {
       const startedAtMs = Date.now();
       try {

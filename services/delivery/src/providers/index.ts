@@ -1,4 +1,4 @@
-export type { PushContext, PushMessage, PushOutcome, PushProvider, PushResult, PushSendOptions } from './push-provider.port';
+export type { PushContext, PushMessage, PushOutcome, PushProvider, PushResult, PushSendOptions, TestPushMessage } from './push-provider.port';
 export { FcmPushProvider, type FcmProviderConfig } from './fcm.provider';
 export { ApnsPushProvider, type ApnsProviderConfig } from './apns.provider';
 export { APPROVAL_CATEGORY } from './apns-notification.mapper';

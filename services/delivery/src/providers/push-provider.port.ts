@@ -18,6 +18,17 @@ export interface PushMessage {
   attempt: number;
 }
 
+/** An admin's test push: a plain notification saying it is a test, with nothing to approve. */
+export interface TestPushMessage {
+  testPushId: string;
+  workspaceId: string;
+  deviceId: string;
+  pushToken: string;
+  /** Epoch ms: providers drop it after this. */
+  expiresAt: number;
+  attempt: number;
+}
+
 export interface PushSendOptions {
   /** Absolute epoch ms by which send() settles, with `timeout` if the provider has not answered. */
   deadlineMs: number;
@@ -40,6 +51,6 @@ export type PushOutcome = PushResult['outcome'];
 export interface PushProvider {
   readonly name: 'fcm' | 'apns';
   /** Never throws for a provider answer or a network failure: every ending is a PushResult. */
-  send(message: PushMessage, options: PushSendOptions): Promise<PushResult>;
+  send(message: PushMessage | TestPushMessage, options: PushSendOptions): Promise<PushResult>;
   close(): Promise<void>;
 }

@@ -12,6 +12,12 @@ export const PUSH_TITLE = 'Sign-in request: was it you?';
 
 const LABEL = 'Reported by the sign-in';
 
+/** An admin's test push says what it is, and that there is nothing to do. */
+export const TEST_PUSH_TITLE = 'Test notification';
+export const TEST_PUSH_BODY = 'Test notification from pushmfa: no action needed';
+/** The `type` a test push's payload carries (a challenge's is `pushmfa.challenge`). */
+export const TEST_PUSH_TYPE = 'test_push';
+
 function cut(value: string, limit: number): string {
   const characters = [...value];
   return characters.length <= limit ? value : `${characters.slice(0, limit - 1).join('')}…`;

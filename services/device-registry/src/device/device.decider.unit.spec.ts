@@ -80,4 +80,43 @@ describe('device decider', () => {
       .then([{ type: 'DeviceHealthReported', data: { deviceId: 'd1', userId: 'alice', reportedAt: soon.toISOString(), notifications: 'allowed' } }]);
     given([revoked]).when({ type: 'ReportHealth', health, now: later }).thenFails('unauthorized');
   });
+
+  describe('test push', () => {
+    const requested = (testPushId: string, at: Date): DeviceEvent => ({
+      type: 'TestPushRequested',
+      data: { testPushId, deviceId: 'd1', userId: 'alice', requestedBy: admin, requestedAt: at.toISOString() },
+    });
+    const received: DeviceEvent = { type: 'TestPushReceived', data: { testPushId: 't1', deviceId: 'd1', userId: 'alice', receivedAt: later.toISOString() } };
+
+    it('is requested for an active device with a valid token, at most once every 10 seconds', () => {
+      given([])
+        .when({ type: 'RequestTestPush', testPushId: 't1', requestedBy: admin, now: later })
+        .then([requested('t1', later)]);
+      const soon = new Date(later.getTime() + 9_000);
+      given([requested('t1', later)])
+        .when({ type: 'RequestTestPush', testPushId: 't2', requestedBy: admin, now: soon })
+        .thenFails('rate_limited');
+      const after = new Date(later.getTime() + 10_000);
+      given([requested('t1', later)])
+        .when({ type: 'RequestTestPush', testPushId: 't2', requestedBy: admin, now: after })
+        .then([requested('t2', after)]);
+    });
+
+    it('is refused for a revoked device or a rejected token', () => {
+      given([revoked]).when({ type: 'RequestTestPush', testPushId: 't1', requestedBy: admin, now: later }).thenFails('device_revoked');
+      given([invalidated]).when({ type: 'RequestTestPush', testPushId: 't1', requestedBy: admin, now: later }).thenFails('push_token_invalid');
+    });
+
+    it('is acknowledged once, and only when it was sent to this device', () => {
+      given([requested('t1', later)])
+        .when({ type: 'AcknowledgeTestPush', testPushId: 't1', now: later })
+        .then([received]);
+      given([requested('t1', later), received])
+        .when({ type: 'AcknowledgeTestPush', testPushId: 't1', now: later })
+        .then([]);
+      given([requested('t1', later)])
+        .when({ type: 'AcknowledgeTestPush', testPushId: 'elsewhere', now: later })
+        .thenFails('not_found');
+    });
+  });
 });

@@ -195,6 +195,93 @@ describe('devices over HTTP and Kafka with the real stack', () => {
     }
   });
 
+  it('sends a test push (admin only): TestPushRequested is published, and only that device may acknowledge it, once', async () => {
+    const ws = await workspaceWithKeys('Test push');
+    const device = await pairDevice(ws, 'tess');
+    const path = `/v1/users/tess/devices/${device.deviceId}/test-push`;
+
+    expect((await call('POST', path, ws.platform)).status).toBe(403);
+    const accepted = await call('POST', path, ws.admin);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ testPushId: expect.any(String), requestedAt: expect.any(String) });
+    const { testPushId } = accepted.body as { testPushId: string };
+    // Answered after publishing: the event is already on the topic.
+    const requested = await waitForPublished('TestPushRequested', (e) => e.type === 'TestPushRequested' && e.data.testPushId === testPushId);
+    expect(requested.data).toEqual({
+      testPushId,
+      userId: 'tess',
+      deviceId: device.deviceId,
+      requestedBy: { kind: 'admin', keyId: expect.any(String) },
+      requestedAt: accepted.body.requestedAt,
+    });
+    expect(requested.workspaceId).toBe(ws.id);
+
+    // One per device every 10 seconds, with Retry-After; nothing is recorded.
+    const limited = await call('POST', path, ws.admin);
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('rate_limited');
+
+    // Unknown device, another user's device, another workspace's device: 404.
+    expect((await call('POST', `/v1/users/tess/devices/${randomUUID()}/test-push`, ws.admin)).body.code).toBe('not_found');
+    expect((await call('POST', `/v1/users/someone-else/devices/${device.deviceId}/test-push`, ws.admin)).status).toBe(404);
+    const otherWs = await workspaceWithKeys('Test push elsewhere');
+    expect((await call('POST', path, otherWs.admin)).status).toBe(404);
+
+    // The receipt: signed by the device the push went to, idempotent; another device's reads as absent.
+    const receipt = (signer: { deviceId: string; privateJwk: Record<string, unknown> }, id: string) => {
+      const receiptPath = `/v1/device/test-pushes/${id}/receipt`;
+      const headers = signDeviceRequest(signer.privateJwk, { method: 'POST', pathWithQuery: receiptPath, body: undefined, deviceId: signer.deviceId });
+      return call('POST', receiptPath, undefined, undefined, headers as unknown as Record<string, string>);
+    };
+    const other = await pairDevice(ws, 'tess');
+    expect((await receipt(other, testPushId)).status).toBe(404);
+    expect((await receipt(device, randomUUID())).status).toBe(404);
+    expect((await receipt(device, testPushId)).status).toBe(204);
+    expect((await receipt(device, testPushId)).status).toBe(204);
+    const received = await waitForPublished('TestPushReceived', (e) => e.type === 'TestPushReceived' && e.data.testPushId === testPushId);
+    expect(received.data).toEqual({ testPushId, userId: 'tess', deviceId: device.deviceId, receivedAt: expect.any(String) });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(published.filter((e) => e.type === 'TestPushReceived' && e.data.testPushId === testPushId)).toHaveLength(1);
+
+    // A revoked device is refused with a stable code, and nothing is published.
+    expect((await call('DELETE', `/v1/users/tess/devices/${other.deviceId}`, ws.admin)).status).toBe(204);
+    const revoked = await call('POST', `/v1/users/tess/devices/${other.deviceId}/test-push`, ws.admin);
+    expect(revoked.status).toBe(409);
+    expect(revoked.body.code).toBe('device_revoked');
+    expect(published.filter((e) => e.type === 'TestPushRequested' && e.data.deviceId === other.deviceId)).toEqual([]);
+  });
+
+  it('documents the test push and its receipt in /openapi.json', async () => {
+    const { body } = await call('GET', '/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/v1/users/{userId}/devices/{deviceId}/test-push', '/v1/device/test-pushes/{testPushId}/receipt']),
+    );
+    expect(body.paths['/v1/users/{userId}/devices/{deviceId}/test-push'].post.responses['202']).toBeDefined();
+  });
+
+  it('refuses a test push to a device whose push token the provider rejected', async () => {
+    const ws = await workspaceWithKeys('Test push dead token');
+    const device = await pairDevice(ws, 'theo');
+    const rejected = buildEnvelope({
+      id: randomUUID(),
+      type: 'PushRejected',
+      occurredAt: new Date().toISOString(),
+      workspaceId: ws.id,
+      streamId: `push-test-${randomUUID()}`,
+      correlationId: randomUUID(),
+      data: { testPushId: randomUUID(), userId: 'theo', deviceId: device.deviceId, provider: 'apns', attempt: 1, reason: 'BadDeviceToken' },
+    });
+    await producer.send({ topic: topicName('delivery', ns.topicPrefix), messages: [{ key: 'theo', value: JSON.stringify(rejected) }] });
+    await eventually(
+      async () => ((await devicesOf(ws.admin, 'theo'))[0]?.pushTokenStatus === 'invalid' ? true : undefined),
+      'the token marked invalid',
+      30_000,
+    );
+    const refused = await call('POST', `/v1/users/theo/devices/${device.deviceId}/test-push`, ws.admin);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('push_token_invalid');
+  });
+
   it('revokes a device: it can no longer sign, and DeviceRevoked is published', async () => {
     const ws = await workspaceWithKeys('Revoke');
     const device = await pairDevice(ws, 'carol');

@@ -75,6 +75,10 @@ export function mapRegistryEvent(recorded: RecordedEvent): IntegrationMessage | 
     }
     case 'DeviceHealthReported':
       return { type: 'DeviceHealthReported', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
+    case 'TestPushRequested':
+      return { type: 'TestPushRequested', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
+    case 'TestPushReceived':
+      return { type: 'TestPushReceived', data: event.data, key: userKey(workspaceId, event.data.userId), workspaceId };
     case 'UserMfaReset': {
       const { userId, revokedDeviceIds, resetBy } = event.data;
       return { type: 'UserMfaReset', data: { userId, revokedDeviceIds, resetBy }, key: userKey(workspaceId, userId), workspaceId };

@@ -36,6 +36,7 @@ describe('the MFA Report admin page, in a real browser', () => {
     await workspace.connect();
     await workspace.issueKeys();
     seeded = await workspace.seedChallenges(Date.now());
+    await workspace.seedTestPush('alice@acme.example', 'alice-phone', Date.now() - 60_000);
     busyWorkspace = new AdminPageWorkspace(namespace.kafkaBrokers, namespace.topicPrefix);
     await busyWorkspace.connect();
     await busyWorkspace.issueKeys();
@@ -160,7 +161,12 @@ describe('the MFA Report admin page, in a real browser', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await rowCountIs(1);
     expect(await rows().locator('td.user').allTextContents()).toEqual(['alice@acme.example']);
+    // Filtered by a user, the page lists the user's test pushes too.
+    const testPushes = page.getByRole('region', { name: "Test pushes to alice@acme.example's devices" });
+    await testPushes.locator('tr[data-test-push-id] .chip[data-status="received"]').waitFor({ timeout: 20_000 });
+    expect(await testPushes.locator('tr[data-test-push-id] td').nth(1).textContent()).toBe('alice-phone');
     await page.getByRole('button', { name: 'Clear' }).click();
+    await testPushes.waitFor({ state: 'hidden' });
     await rowCountIs(seeded.length);
   });
 

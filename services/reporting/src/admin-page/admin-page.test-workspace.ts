@@ -89,6 +89,24 @@ export class AdminPageWorkspace {
     return seeded;
   }
 
+  /** An admin's test push to the user's device that the phone received. */
+  async seedTestPush(userId: string, deviceId: string, nowMs: number): Promise<string> {
+    const testPushId = randomUUID();
+    const ids = { testPushId, userId, deviceId };
+    const stream = `device-${deviceId}`;
+    await this.publish(
+      this.envelope(
+        'TestPushRequested',
+        stream,
+        { ...ids, requestedBy: { kind: 'admin', keyId: this.adminKeyId }, requestedAt: new Date(nowMs).toISOString() },
+        new Date(nowMs),
+      ),
+      this.envelope('PushDispatched', stream, { ...ids, provider: 'fcm', attempt: 1, providerMessageId: 'm-1', latencyMs: 40 }, new Date(nowMs + 400)),
+      this.envelope('TestPushReceived', stream, { ...ids, receivedAt: new Date(nowMs + 1200).toISOString() }, new Date(nowMs + 1200)),
+    );
+    return testPushId;
+  }
+
   /** `count` requests still pending, one second apart, for paging through more than one page. */
   async seedPendingRequests(count: number, nowMs: number): Promise<void> {
     await this.publish(

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { createWebhookTables } from './webhook-tables';
 import { createDeviceHealthTable } from './device-health-table';
+import { createTestPushTable } from './test-push-table';
 import { createReportTable, FIRST_REPORT_TABLE, pointReportViewAt, REPORT_TABLES_POINTER, reportTablesLockKey } from './mfa-report-tables';
 import { migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
 
@@ -36,6 +37,7 @@ export function migrateReportingSchema(pool: Pool, schema: string): Promise<void
     await new ApiKeyDirectory(pool, schema).migrate(client);
     await createWebhookTables(client, schema);
     await createDeviceHealthTable(client, schema);
+    await createTestPushTable(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });
 }

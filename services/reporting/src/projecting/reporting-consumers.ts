@@ -7,6 +7,8 @@ import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import type { DeviceHealthProjection } from './device-health.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
 import { reportFreshnessRecorder } from './report-freshness.metric';
+import { TEST_PUSH_CONSUMER, type TestPushProjection } from './test-push.projection';
+import { TEST_PUSH_EVENT_TYPES } from '../test-pushes/test-push.facts';
 import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
 import { WEBHOOK_SOURCE_TYPES } from '../webhooks/webhook-events';
 
@@ -19,6 +21,8 @@ export interface ReportingConsumersOptions {
   apiKeys: ApiKeyProjection;
   /** The devices' names and last health, from the registry topic (absent in tests that build the report consumers alone). */
   deviceHealth?: DeviceHealthProjection;
+  /** Admins' test pushes, from the registry and delivery topics (absent in tests that build the report consumers alone). */
+  testPushes?: TestPushProjection;
   /** Turns security events into webhook deliveries (absent in tests that build the report consumers alone). */
   webhooks?: WebhookFanout;
   /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
@@ -67,6 +71,23 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     metrics,
   });
   const consumers = [mfaReport, apiKeys];
+  const testPushes = options.testPushes;
+  if (testPushes) {
+    consumers.push(
+      new ContractConsumer({
+        kafka,
+        groupId: topicPrefix + TEST_PUSH_CONSUMER,
+        topics: [topicName('registry', topicPrefix), topicName('delivery', topicPrefix)],
+        // The delivery topic is mostly challenge pushes: the few test pushes may wait up to a second to be gathered.
+        handledTypes: TEST_PUSH_EVENT_TYPES,
+        fetchMaxWaitMs: 1000,
+        fetchMinBytes: 64 * 1024,
+        handleBatch: (items) => testPushes.applyBatch(items.map((item) => item.envelope)),
+        log,
+        metrics,
+      }),
+    );
+  }
   const webhooks = options.webhooks;
   if (webhooks) {
     consumers.push(

@@ -1,5 +1,5 @@
 import { AdminApiError, errorOfAnswer } from './admin-api-error';
-import type { ReportDetail, ReportPage, ReportSeries, ReportSummary } from './report-types';
+import type { ReportDetail, ReportPage, ReportSeries, ReportSummary, TestPush } from './report-types';
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -25,6 +25,11 @@ export class AdminApi {
 
   summarizeSeries(query: URLSearchParams): Promise<ReportSeries> {
     return this.get(`/v1/reports/mfa/summary/series${queryString(query)}`);
+  }
+
+  /** The user's test pushes, newest first. */
+  listTestPushes(userId: string): Promise<{ items: TestPush[] }> {
+    return this.get(`/v1/reports/test-pushes${queryString(new URLSearchParams({ userId }))}`);
   }
 
   private async get<T>(path: string): Promise<T> {

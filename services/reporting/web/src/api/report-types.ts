@@ -72,3 +72,17 @@ export interface ReportSeries {
   bucketSeconds: number;
   buckets: SeriesBucket[];
 }
+
+/** `GET /v1/reports/test-pushes`: an admin's test push and how far it got. */
+export interface TestPush {
+  testPushId: string;
+  userId: string;
+  deviceId: string;
+  deviceName?: string;
+  requestedAt?: string;
+  requestedBy?: { keyId?: string };
+  status: 'requested' | 'delivered' | 'failed' | 'received';
+  deliveredAt?: string;
+  receivedAt?: string;
+  failure?: { reason: string; summary: string };
+}

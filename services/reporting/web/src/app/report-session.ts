@@ -9,6 +9,7 @@ import { DEFAULT_SUMMARY_WINDOW, seriesQuery, summaryQuery, summaryWindowById, t
 import { reportFiltersForm } from '../views/report-filters-form';
 import { ReportTableView } from '../views/report-table-view';
 import { SummaryView } from '../views/summary-view';
+import { TestPushesView } from '../views/test-pushes-view';
 import { TimelineView } from '../views/timeline-view';
 
 export const REFRESH_INTERVAL_MS = 5000;
@@ -25,6 +26,7 @@ export class ReportSession {
   private readonly table: ReportTableView;
   private readonly summary: SummaryView;
   private readonly timeline: TimelineView;
+  private readonly testPushes = new TestPushesView();
   private readonly banner = element('p', { class: 'banner', role: 'alert', hidden: true });
   // Not a live region: a screen reader would otherwise announce the clock every few seconds.
   private readonly refreshState = element('p', { class: 'refresh-state' }, 'Loading…');
@@ -60,6 +62,7 @@ export class ReportSession {
           reportFiltersForm(this.filters, (filters) => this.applyFilters(filters)),
           this.table.root,
         ),
+        this.testPushes.root,
       ),
       this.timeline.root,
     );
@@ -97,6 +100,7 @@ export class ReportSession {
         this.api.summarize(summaryQuery(this.summaryWindow, now)),
         this.api.summarizeSeries(seriesQuery(this.summaryWindow, now)),
         this.refreshTimeline().catch((error: unknown) => this.timelineFailed(error)),
+        this.refreshTestPushes(generation),
       ]);
       if (generation === this.generation) {
         this.loaded = mergeNewestPage(this.loaded, { rows: newest.items, nextCursor: newest.nextCursor });
@@ -147,6 +151,13 @@ export class ReportSession {
     if (!challengeId) return;
     const report = await this.api.readReport(challengeId);
     if (this.timeline.challengeId === challengeId) this.timeline.show(report);
+  }
+
+  /** While the report is filtered by a user, that user's test pushes. */
+  private async refreshTestPushes(generation: number): Promise<void> {
+    const userId = this.filters.userId.trim() || undefined;
+    const items = userId === undefined ? [] : (await this.api.listTestPushes(userId)).items;
+    if (generation === this.generation) this.testPushes.show(userId, items);
   }
 
   private showRows(): void {
