@@ -30,7 +30,19 @@ export const challengeEventSchemas = {
     }),
   },
   ChallengeReceived: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
-  ChallengeApproved: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime }) },
+  ChallengeApproved: {
+    /**
+     * `method` was added within v1 (optional: absent is an answer to the push): `offline_code` when the platform
+     * approved with the time-based code `deviceId`'s app showed (`POST /v1/challenges/{id}/offline-code`).
+     */
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      deviceId: idSchema,
+      resolvedAt: isoDateTime,
+      method: z.enum(['push', 'offline_code']).optional(),
+    }),
+  },
   ChallengeDenied: {
     1: z.object({
       challengeId: idSchema,
@@ -65,12 +77,13 @@ export const challengeEventSchemas = {
   PushLocked: {
     /**
      * Push locked for the user until `lockedUntil` for a reason other than a fraud report (FraudReported is that
-     * lock's event): `number_mismatch` after `consecutiveMismatches` wrong numbers in a row on this challenge's user.
+     * lock's event): `number_mismatch` after `consecutiveMismatches` wrong numbers in a row on this challenge's user;
+     * `offline_code` (added within v1) after `consecutiveMismatches` wrong offline codes in a row.
      */
     1: z.object({
       challengeId: idSchema,
       userId: userIdSchema,
-      reason: z.enum(['number_mismatch']),
+      reason: z.enum(['number_mismatch', 'offline_code']),
       lockedUntil: isoDateTime,
       consecutiveMismatches: z.number().int().positive(),
     }),
@@ -88,7 +101,7 @@ export const challengeEventSchemas = {
       unlockedAt: isoDateTime,
       unlockedBy: z.object({ keyId: z.string().min(1) }),
       challengeId: idSchema.optional(),
-      previousReason: z.enum(['fraud_report', 'number_mismatch']).optional(),
+      previousReason: z.enum(['fraud_report', 'number_mismatch', 'offline_code']).optional(),
       previousLockedUntil: isoDateTime.optional(),
     }),
   },

@@ -17,6 +17,10 @@ export const PROBLEM_CODES = {
   pairing_failed: { status: 409, title: 'The pairing has failed' },
   idempotency_conflict: { status: 409, title: 'Idempotency key reused with another request' },
   resend_limit_reached: { status: 409, title: 'Resend limit reached' },
+  offline_codes_disabled: { status: 403, title: 'Offline codes are turned off for this workspace' },
+  invalid_offline_code: { status: 422, title: 'The offline code did not match' },
+  offline_code_replayed: { status: 409, title: 'The offline code was used already' },
+  offline_code_already_enrolled: { status: 409, title: 'The device has an offline code already' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

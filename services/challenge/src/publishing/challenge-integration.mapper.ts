@@ -17,7 +17,13 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
       const data = { challengeId, userId, createdAt, expiresAt, numberMatchRequired: numberMatch !== undefined, context, devices };
       return { type: 'ChallengeIssued', data, key: challengeId, workspaceId: issuedIn };
     }
-    case 'ChallengeApproved':
+    case 'ChallengeApproved': {
+      // The offline code's time step stays in this service.
+      const { offlineCodeStep: _step, ...data } = event.data;
+      return { type: 'ChallengeApproved', data, key: data.challengeId, workspaceId };
+    }
+    case 'OfflineCodeRejected':
+      return null;
     case 'ChallengeDenied':
     case 'ChallengeCancelled':
     case 'ChallengeExpired':

@@ -25,7 +25,14 @@ export type PushChallengeEvent =
         devices: TargetDevice[];
       }
     >
-  | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string }>
+  | DomainEvent<
+      'ChallengeApproved',
+      /**
+       * `method` `offline_code`: the platform approved with the code `deviceId`'s app showed for time step
+       * `offlineCodeStep` (kept here so that code is never accepted again; not published).
+       */
+      { challengeId: string; userId: string; deviceId: string; resolvedAt: string; method?: 'push' | 'offline_code'; offlineCodeStep?: number }
+    >
   | DomainEvent<
       'ChallengeDenied',
       { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }
@@ -38,7 +45,19 @@ export type PushChallengeEvent =
       'FraudReported',
       { challengeId: string; userId: string; deviceId: string; lockedUntil: string; challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled' }
     >
-  | DomainEvent<'PushLocked', { challengeId: string; userId: string; reason: 'number_mismatch'; lockedUntil: string; consecutiveMismatches: number }>;
+  | DomainEvent<
+      'PushLocked',
+      {
+        challengeId: string;
+        userId: string;
+        /** `consecutiveMismatches`: wrong numbers in a row, or wrong offline codes in a row (`offline_code`). */
+        reason: 'number_mismatch' | 'offline_code';
+        lockedUntil: string;
+        consecutiveMismatches: number;
+      }
+    >
+  /** A wrong offline code for this pending challenge: the `failures`-th in a row of the user's. Internal, not published. */
+  | DomainEvent<'OfflineCodeRejected', { challengeId: string; userId: string; failures: number; rejectedAt: string }>;
 
 /**
  * Reads the challenge stream's stored events as today's shapes. The first version stored ChallengeCancelled without
@@ -61,6 +80,7 @@ export const pushChallengeEvents = new StoredEventReader<PushChallengeEvent>({
   },
   FraudReported: true,
   PushLocked: true,
+  OfflineCodeRejected: true,
 });
 
 type CancelledData = Extract<PushChallengeEvent, { type: 'ChallengeCancelled' }>['data'];
@@ -83,7 +103,7 @@ export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = ne
 export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;
 
 /** The lock a user's push lock row describes: why, until when, and the challenge that caused it (absent on old rows). */
-export type PushLockReason = 'fraud_report' | 'number_mismatch';
+export type PushLockReason = 'fraud_report' | 'number_mismatch' | 'offline_code';
 
 /**
  * Events of a user's push stream (`push-user-<workspaceId>-<userId>`): what is decided about a user with no challenge

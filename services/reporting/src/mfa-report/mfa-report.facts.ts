@@ -13,7 +13,7 @@ export interface ResolutionFact {
 
 /** Push locked for the user by this challenge: after a fraud report on it, or at its wrong number that hit the threshold. */
 export interface PushLockFact {
-  reason: 'fraud_report' | 'number_mismatch';
+  reason: 'fraud_report' | 'number_mismatch' | 'offline_code';
   lockedUntil: string;
 }
 

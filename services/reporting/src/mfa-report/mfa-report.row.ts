@@ -19,7 +19,7 @@ export interface MfaReportRow {
    * Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when; `unlockedAt` and
    * `unlockedBy` once an admin lifted that lock.
    */
-  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch' | 'offline_code'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
 
 export interface MfaReportTimelineItem {

@@ -35,7 +35,7 @@ export class UnlockedByDto {
 }
 
 export class PushLockDto {
-  @ApiProperty({ enum: ['fraud_report', 'number_mismatch'] }) reason!: string;
+  @ApiProperty({ enum: ['fraud_report', 'number_mismatch', 'offline_code'] }) reason!: string;
   @ApiProperty({ format: 'date-time' }) lockedUntil!: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When an admin lifted this lock (DELETE /v1/users/{userId}/push-lock)' }) unlockedAt?: string;
   @ApiPropertyOptional({ type: UnlockedByDto, description: 'The admin key that lifted it' }) unlockedBy?: UnlockedByDto;

@@ -18,7 +18,7 @@ export interface ReportRow {
   /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
   reason?: string;
   /** Push was locked for the user by this request. */
-  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch' | 'offline_code'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
 
 export interface ReportPage {
