@@ -9,6 +9,8 @@ export interface ResolutionFact {
   deviceId?: string;
   /** Why: a denial's reason (`user_denied`, `number_mismatch`, `fraud`) or a cancellation's (`platform`, `push_locked`). */
   reason?: string;
+  /** An approval with the app's offline code (no push answered). */
+  method?: 'offline_code';
 }
 
 /** Push locked for the user by this challenge: after a fraud report on it, or at its wrong number that hit the threshold. */

@@ -15,6 +15,8 @@ export interface MfaReportRow {
   fraudReported: boolean;
   /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`). */
   reason?: string;
+  /** `offline_code`: approved with the app's offline code (no push answered); absent for an answer to the push. */
+  approvedWith?: 'offline_code';
   /**
    * Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when; `unlockedAt` and
    * `unlockedBy` once an admin lifted that lock.
@@ -48,6 +50,7 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     context: issued.context,
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
+    ...optional('approvedWith', facts.resolution?.outcome === 'success' ? facts.resolution.method : undefined),
     ...optional('pushLock', facts.pushLock && { ...facts.pushLock, ...facts.pushUnlock }),
   };
 }

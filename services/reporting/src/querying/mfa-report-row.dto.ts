@@ -54,6 +54,8 @@ export class MfaReportRowDto {
   @ApiProperty({ description: 'A fraud report was made on this request, before or after its decision' }) fraudReported!: boolean;
   @ApiPropertyOptional({ enum: ['user_denied', 'number_mismatch', 'fraud', 'platform', 'push_locked'], description: 'Why it was denied or cancelled' })
   reason?: string;
+  @ApiPropertyOptional({ enum: ['offline_code'], description: "Approved with the app's offline code (no push answered); absent for an answer to the push" })
+  approvedWith?: 'offline_code';
   @ApiPropertyOptional({ type: PushLockDto, description: 'Push was locked for the user by this request' }) pushLock?: PushLockDto;
   @ApiPropertyOptional({
     description:

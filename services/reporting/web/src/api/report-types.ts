@@ -17,6 +17,8 @@ export interface ReportRow {
   fraudReported: boolean;
   /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked). */
   reason?: string;
+  /** Approved with the app's offline code (no push answered). */
+  approvedWith?: 'offline_code';
   /** Push was locked for the user by this request. */
   pushLock?: { reason: 'fraud_report' | 'number_mismatch' | 'offline_code'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
