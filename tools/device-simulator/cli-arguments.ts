@@ -47,10 +47,20 @@ export interface HealthCommand extends Common {
   /** The heartbeat's body: only the fields given on the command line. */
   health: ReportedDeviceHealth;
 }
+export interface EnrolOfflineCodeCommand extends Common {
+  command: 'enrol-offline-code';
+  challengeUrl: string;
+  /** How long to keep asking while the challenge service does not know the device yet (pairing not confirmed). */
+  waitSeconds: number;
+}
+export interface CodeCommand extends Common {
+  command: 'code';
+}
 export interface HelpCommand {
   command: 'help';
 }
-export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | HelpCommand;
+export type CliCommand =
+  PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | EnrolOfflineCodeCommand | CodeCommand | HelpCommand;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -72,6 +82,7 @@ const OPTIONS = {
   'app-version': { type: 'string' },
   'os-version': { type: 'string' },
   'last-push-seen': { type: 'string' },
+  'wait-seconds': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +95,8 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   watch: ['profile', 'challenge-url', 'auto-approve', 'number-from', 'poll-interval-ms'],
   'push-token': ['profile'],
   health: ['profile', 'notifications', 'focus-mode', 'battery-saver', 'background-refresh', 'app-version', 'os-version', 'last-push-seen'],
+  'enrol-offline-code': ['profile', 'challenge-url', 'wait-seconds'],
+  code: ['profile'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -93,6 +106,8 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   watch: [],
   'push-token': ['<token>'],
   health: [],
+  'enrol-offline-code': [],
+  code: [],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -146,6 +161,10 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
       };
     case 'push-token':
       return { command: 'push-token', profile, pushToken: first };
+    case 'enrol-offline-code':
+      return { command: 'enrol-offline-code', profile, challengeUrl, waitSeconds: waitSeconds(values['wait-seconds']) };
+    case 'code':
+      return { command: 'code', profile };
     case 'health': {
       const onOff = (option: string, value: string | undefined) => (value === undefined ? undefined : oneOf(option, value, ['on', 'off'] as const) === 'on');
       const health = {
@@ -214,6 +233,13 @@ function pollInterval(value: string | undefined): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new UsageError('--poll-interval-ms must be an integer from 100 to 60000');
   return ms;
+}
+
+function waitSeconds(value: string | undefined): number {
+  if (value === undefined) return 600;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new UsageError('--wait-seconds must be an integer from 0 to 3600');
+  return seconds;
 }
 
 function isoInstant(option: string, value: string): string {

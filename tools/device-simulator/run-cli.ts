@@ -3,6 +3,7 @@ import { runPair } from './commands/pair.command';
 import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
 import { runHealth } from './commands/health.command';
+import { runCode, runEnrolOfflineCode } from './commands/offline-code.command';
 import { runRespond } from './commands/respond.command';
 import { runWatch } from './commands/watch.command';
 import { DeviceProfileStore } from './device-profile.store';
@@ -52,6 +53,10 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runPushToken(command, store, terminal);
     case 'health':
       return runHealth(command, store, terminal);
+    case 'enrol-offline-code':
+      return runEnrolOfflineCode(command, store, terminal);
+    case 'code':
+      return runCode(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -21,6 +21,9 @@ Usage: npm run device -- <command> [options]
       --notifications allowed|denied
       --focus-mode on|off  --battery-saver on|off  --background-refresh on|off
       --app-version <v>  --os-version <v>  --last-push-seen <date-time>
+  enrol-offline-code           the last step of pairing, once the code is confirmed: agree the offline-code secret
+      --wait-seconds <s>       keep asking while the pairing is not confirmed yet (default 600)
+  code                         print the offline code to type when no push arrives (works without a network)
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")

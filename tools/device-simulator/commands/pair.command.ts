@@ -60,6 +60,7 @@ export async function runPair(command: PairCommand, store: DeviceProfileStore, t
   terminal.out(`Device id: ${deviceId} (${command.algorithm}, ${command.platform}/${pushProvider})`);
   terminal.out(`Confirmation code: ${confirmationCode}`);
   terminal.out('Type this code into the sign-in page to finish pairing.');
+  terminal.out(`Then agree the offline code for when no push arrives: npm run device -- enrol-offline-code --profile ${command.profile}`);
   terminal.out(`Keys kept in ${path} (readable only by you)`);
   return EXIT_OK;
 }
