@@ -169,6 +169,25 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     }, "the challenge service to learn bob's device");
     expect(bobPending).toMatchObject({ code: 0, stdout: 'No pending requests.\n' });
 
+    // No push reaches bob's phone: it agreed an offline code after pairing, and `code` shows it without a network.
+    const bobArgs = ['--challenge-url', challenge, '--profile', 'bob'];
+    const enrolled = await simulator(['enrol-offline-code', ...bobArgs]);
+    expect(enrolled.code).toBe(0);
+    const bobProfile = JSON.parse(readFileSync(join(workdir, '.local', 'device-simulator', 'bob.json'), 'utf8')) as { offlineCode: { secret: string } };
+    expect(bobProfile.offlineCode.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(enrolled.stdout + enrolled.stderr).not.toContain(bobProfile.offlineCode.secret);
+    const shown = await simulator(['code', '--profile', 'bob']);
+    expect(shown.code).toBe(0);
+    const offlineCode = shown.stdout.trim();
+    expect(offlineCode).toMatch(/^\d{6}$/);
+    const bobIssued = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'bob' });
+    expect(bobIssued.status).toBe(201);
+    const withCode = await call(challenge, 'POST', `/v1/challenges/${bobIssued.body.challengeId}/offline-code`, platformKey, { code: offlineCode });
+    expect(withCode.body).toMatchObject({ status: 'approved', method: 'offline_code' });
+    const bobNext = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'bob' });
+    const replayed = await call(challenge, 'POST', `/v1/challenges/${bobNext.body.challengeId}/offline-code`, platformKey, { code: offlineCode });
+    expect(replayed.body.code).toBe('offline_code_replayed');
+
     // "This wasn't me", after the request was already denied: the report is recorded and push locks for alice.
     const reported = await simulator(['deny', second.body.challengeId, '--fraud', ...challengeUrl]);
     expect(reported).toMatchObject({ code: 0, stdout: 'denied (reported as not yours: push is locked for this user)\n' });
