@@ -159,10 +159,19 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
 
     // An ES256 key (an iPhone's Secure Enclave kind) signs as well: pair bob and read his empty Pending tab.
     const bobPairing = await call(registry, 'POST', '/v1/users/bob/pairings', platformKey, {});
-    const bobPaired = await simulator(['pair', bobPairing.body.qrUri, '--profile', 'bob', '--alg', 'ES256', '--platform', 'ios']);
+    // --offline-code: the simulator waits for the confirmation, then agrees the offline code (the last step of pairing).
+    let bobConfirmed: Promise<{ body: { status?: string } }> | undefined;
+    const bobPaired = await simulator(
+      ['pair', bobPairing.body.qrUri, '--profile', 'bob', '--alg', 'ES256', '--platform', 'ios', '--offline-code', '--challenge-url', challenge],
+      (stdout) => {
+        const bobCode = /Confirmation code: (\d{6})/.exec(stdout)?.[1];
+        if (bobCode && !bobConfirmed)
+          bobConfirmed = call(registry, 'POST', `/v1/pairings/${bobPairing.body.pairingId}/confirm`, platformKey, { code: bobCode });
+      },
+    );
     expect(bobPaired.code).toBe(0);
-    const bobCode = /Confirmation code: (\d{6})/.exec(bobPaired.stdout)?.[1];
-    expect((await call(registry, 'POST', `/v1/pairings/${bobPairing.body.pairingId}/confirm`, platformKey, { code: bobCode })).body.status).toBe('active');
+    expect((await bobConfirmed)?.body.status).toBe('active');
+    expect(bobPaired.stdout).toContain('Offline code agreed');
     const bobPending = await eventually(async () => {
       const run = await simulator(['pending', '--challenge-url', challenge, '--profile', 'bob']);
       return run.stderr.includes('unauthorized') ? undefined : run;
@@ -171,11 +180,11 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
 
     // No push reaches bob's phone: it agreed an offline code after pairing, and `code` shows it without a network.
     const bobArgs = ['--challenge-url', challenge, '--profile', 'bob'];
-    const enrolled = await simulator(['enrol-offline-code', ...bobArgs]);
-    expect(enrolled.code).toBe(0);
     const bobProfile = JSON.parse(readFileSync(join(workdir, '.local', 'device-simulator', 'bob.json'), 'utf8')) as { offlineCode: { secret: string } };
     expect(bobProfile.offlineCode.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(enrolled.stdout + enrolled.stderr).not.toContain(bobProfile.offlineCode.secret);
+    expect(bobPaired.stdout + bobPaired.stderr).not.toContain(bobProfile.offlineCode.secret);
+    // Once per device: asking again is refused locally, before the network.
+    expect((await simulator(['enrol-offline-code', ...bobArgs])).code).toBe(2);
     const shown = await simulator(['code', '--profile', 'bob']);
     expect(shown.code).toBe(0);
     const offlineCode = shown.stdout.trim();

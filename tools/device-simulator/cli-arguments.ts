@@ -19,6 +19,8 @@ export interface PairCommand extends Common {
   pushToken: string | undefined;
   deviceName: string | undefined;
   force: boolean;
+  /** `--offline-code`: after registering, wait for the confirmation and enrol the offline code at this challenge service. */
+  offlineCodeUrl?: string;
 }
 export interface PendingCommand extends Common {
   command: 'pending';
@@ -83,12 +85,13 @@ const OPTIONS = {
   'os-version': { type: 'string' },
   'last-push-seen': { type: 'string' },
   'wait-seconds': { type: 'string' },
+  'offline-code': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Which options each command takes; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof typeof OPTIONS)[]> = {
-  pair: ['profile', 'alg', 'platform', 'push-token', 'name', 'force'],
+  pair: ['profile', 'alg', 'platform', 'push-token', 'name', 'force', 'offline-code', 'challenge-url'],
   pending: ['profile', 'challenge-url'],
   approve: ['profile', 'challenge-url', 'number'],
   deny: ['profile', 'challenge-url', 'fraud'],
@@ -136,6 +139,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
         pushToken: nonEmpty('--push-token', values['push-token']),
         deviceName: nonEmpty('--name', values.name),
         force: values.force ?? false,
+        ...(values['offline-code'] ? { offlineCodeUrl: challengeUrl } : {}),
       };
     case 'pending':
       return { command: 'pending', profile, challengeUrl };

@@ -9,6 +9,7 @@ Usage: npm run device -- <command> [options]
       --push-token <token>     (default: a made-up token)
       --name <device name>
       --force                  replace an existing profile of the same name
+      --offline-code           then wait for the confirmation and agree the offline code (enrol-offline-code)
   pending                      list the requests waiting for an answer
   approve <challengeId> --number NN
   deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user), also after it was answered

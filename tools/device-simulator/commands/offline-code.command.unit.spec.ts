@@ -41,6 +41,11 @@ describe('the offline code in the simulator', () => {
       waitSeconds: 5,
     });
     expect(parseCliArguments(['code'])).toEqual({ command: 'code', profile: 'default' });
+    expect(parseCliArguments(['pair', 'pushmfa://pair?v=1&url=http%3A%2F%2F127.0.0.1%3A3002&pid=p1&s=s', '--offline-code'])).toMatchObject({
+      command: 'pair',
+      offlineCodeUrl: 'http://127.0.0.1:3001',
+    });
+    expect(parseCliArguments(['pair', 'pushmfa://pair?v=1&url=http%3A%2F%2F127.0.0.1%3A3002&pid=p1&s=s'])).not.toHaveProperty('offlineCodeUrl');
     expect(() => parseCliArguments(['code', '--challenge-url', 'http://x'])).toThrow(/does not take/);
   });
 
