@@ -159,15 +159,43 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
 
     // An ES256 key (an iPhone's Secure Enclave kind) signs as well: pair bob and read his empty Pending tab.
     const bobPairing = await call(registry, 'POST', '/v1/users/bob/pairings', platformKey, {});
-    const bobPaired = await simulator(['pair', bobPairing.body.qrUri, '--profile', 'bob', '--alg', 'ES256', '--platform', 'ios']);
+    // --offline-code: the simulator waits for the confirmation, then agrees the offline code (the last step of pairing).
+    let bobConfirmed: Promise<{ body: { status?: string } }> | undefined;
+    const bobPaired = await simulator(
+      ['pair', bobPairing.body.qrUri, '--profile', 'bob', '--alg', 'ES256', '--platform', 'ios', '--offline-code', '--challenge-url', challenge],
+      (stdout) => {
+        const bobCode = /Confirmation code: (\d{6})/.exec(stdout)?.[1];
+        if (bobCode && !bobConfirmed)
+          bobConfirmed = call(registry, 'POST', `/v1/pairings/${bobPairing.body.pairingId}/confirm`, platformKey, { code: bobCode });
+      },
+    );
     expect(bobPaired.code).toBe(0);
-    const bobCode = /Confirmation code: (\d{6})/.exec(bobPaired.stdout)?.[1];
-    expect((await call(registry, 'POST', `/v1/pairings/${bobPairing.body.pairingId}/confirm`, platformKey, { code: bobCode })).body.status).toBe('active');
+    expect((await bobConfirmed)?.body.status).toBe('active');
+    expect(bobPaired.stdout).toContain('Offline code agreed');
     const bobPending = await eventually(async () => {
       const run = await simulator(['pending', '--challenge-url', challenge, '--profile', 'bob']);
       return run.stderr.includes('unauthorized') ? undefined : run;
     }, "the challenge service to learn bob's device");
     expect(bobPending).toMatchObject({ code: 0, stdout: 'No pending requests.\n' });
+
+    // No push reaches bob's phone: it agreed an offline code after pairing, and `code` shows it without a network.
+    const bobArgs = ['--challenge-url', challenge, '--profile', 'bob'];
+    const bobProfile = JSON.parse(readFileSync(join(workdir, '.local', 'device-simulator', 'bob.json'), 'utf8')) as { offlineCode: { secret: string } };
+    expect(bobProfile.offlineCode.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(bobPaired.stdout + bobPaired.stderr).not.toContain(bobProfile.offlineCode.secret);
+    // Once per device: asking again is refused locally, before the network.
+    expect((await simulator(['enrol-offline-code', ...bobArgs])).code).toBe(2);
+    const shown = await simulator(['code', '--profile', 'bob']);
+    expect(shown.code).toBe(0);
+    const offlineCode = shown.stdout.trim();
+    expect(offlineCode).toMatch(/^\d{6}$/);
+    const bobIssued = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'bob' });
+    expect(bobIssued.status).toBe(201);
+    const withCode = await call(challenge, 'POST', `/v1/challenges/${bobIssued.body.challengeId}/offline-code`, platformKey, { code: offlineCode });
+    expect(withCode.body).toMatchObject({ status: 'approved', method: 'offline_code' });
+    const bobNext = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'bob' });
+    const replayed = await call(challenge, 'POST', `/v1/challenges/${bobNext.body.challengeId}/offline-code`, platformKey, { code: offlineCode });
+    expect(replayed.body.code).toBe('offline_code_replayed');
 
     // "This wasn't me", after the request was already denied: the report is recorded and push locks for alice.
     const reported = await simulator(['deny', second.body.challengeId, '--fraud', ...challengeUrl]);

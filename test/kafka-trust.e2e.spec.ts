@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, type KafkaConfig, logLevel, Partitioners } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
@@ -33,7 +33,12 @@ describe('a forged ApiKeyIssued cannot be injected into pushmfa.registry.v1', ()
 
   beforeAll(async () => {
     ns = await createTestNamespace('kafka-trust');
-    const common = { ...ns.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: operatorToken };
+    const common = {
+      ...ns.env,
+      PUSHMFA_MODE: 'production',
+      PUSHMFA_OPERATOR_TOKEN: operatorToken,
+      OFFLINE_CODE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
     const [registryPort, challengePort, reportingPort] = await Promise.all([freePort(), freePort(), freePort()]);
     // Each process authenticates as its own Kafka user (startServiceProcess gives it its credentials).
     services = await startServiceProcesses([

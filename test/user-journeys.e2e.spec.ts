@@ -814,6 +814,56 @@ describe('user journeys, end to end', () => {
     expect((await phone.pending()).body.items).toEqual([]);
   });
 
+  it('13. no push arrives: the user reads the offline code from the app, the sign-in page approves with it once, the same code again is refused, and the report says so', async () => {
+    const acme = await TestWorkspace.withPush(stack);
+    const token = fcmToken();
+    const phone = await acme.pairPhone('kim', ANDROID, token);
+    await phone.untilRecognised();
+    // The app's last step of pairing: it and pushmfa agree the offline-code secret, once.
+    const enrolled = await phone.enrolOfflineCode();
+    expect(enrolled).toMatchObject({ status: 201, body: { digits: 6, period: 30, algorithm: 'SHA1' } });
+    expect(String(enrolled.body.otpauthUri)).toMatch(/^otpauth:\/\/totp\//);
+    expect(await phone.enrolOfflineCode()).toMatchObject({ status: 409, body: { code: 'offline_code_already_enrolled' } });
+
+    // The phone is offline: the push goes out but nothing answers it. The user reads the code the app shows.
+    const issued = await acme.issueChallengeOnceReady('kim', SIGN_IN);
+    const { challengeId } = issued.body;
+    await firstFcmPush(token, challengeId);
+    const code = phone.offlineCode();
+    const approved = await acme.approveWithOfflineCode(challengeId, code);
+    expect(approved).toMatchObject({ status: 200, body: { challengeId, status: 'approved', method: 'offline_code', deviceId: phone.deviceId } });
+    expect((await acme.challengeStatus(challengeId)).body.status).toBe('approved');
+    expect(await acme.approveWithOfflineCode(challengeId, code)).toMatchObject({ status: 409, body: { code: 'challenge_not_pending' } });
+
+    // Someone who saw the code over the user's shoulder tries it on their own sign-in: refused, nothing approved.
+    const next = await acme.issueChallenge('kim', SIGN_IN);
+    expect(next.status).toBe(201);
+    const replayed = await acme.approveWithOfflineCode(next.body.challengeId, code);
+    expect(replayed).toMatchObject({ status: 409, body: { code: 'offline_code_replayed' } });
+    expect(replayed.contentType).toContain(PROBLEM_JSON);
+    expect((await acme.challengeStatus(next.body.challengeId)).body.status).toBe('pending');
+
+    const report = await acme.reportOnceStatus(challengeId, 'success', (row) => row.approvedWith === 'offline_code');
+    expect(report.body.timeline).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'ChallengeApproved', deviceId: phone.deviceId, detail: { method: 'offline_code' } })]),
+    );
+    expect(JSON.stringify(report.body)).not.toContain(String(enrolled.body.secret));
+
+    // An admin turns offline codes off: the sign-in page is told so, and the pending request stays as it was.
+    expect((await acme.changeSettings({ offlineCodesEnabled: false })).body).toMatchObject({ offlineCodesEnabled: false });
+    const refused = await eventually(
+      async () => {
+        // The used code: refused as a replay until the setting arrives, then refused as off; never an approval.
+        const answer = await acme.approveWithOfflineCode(next.body.challengeId, code);
+        return answer.status === 403 ? answer : undefined;
+      },
+      'the challenge service to learn that offline codes are off',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    expect(refused.body.code).toBe('offline_codes_disabled');
+    expect((await acme.challengeStatus(next.body.challengeId)).body.status).toBe('pending');
+  });
+
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
     expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(

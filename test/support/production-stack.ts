@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApnsEmulator, assertJestCanRunFirebaseAdmin, type FcmEmulator, startCheckedPushEmulators } from '@pushmfa/push-emulators';
@@ -48,6 +49,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
     ...ns.env,
     PUSHMFA_MODE: 'production',
     PUSHMFA_OPERATOR_TOKEN: options.operatorToken,
+    OFFLINE_CODE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: options.logLevel ?? 'warn',
   };
   const [registryPort, challengePort, deliveryPort, reportingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { signDeviceRequest } from '@pushmfa/device-auth';
+import { base32Decode, offlineCodeAt, signDeviceRequest } from '@pushmfa/device-auth';
 import { callJson, eventually, type JsonAnswer } from '@pushmfa/testing';
 import { EVENTS_ARRIVE_WITHIN_MS } from './events-arrive-within';
 
@@ -27,6 +27,8 @@ export interface PhoneAnswer {
  * signs every request it makes. Answers come back as they arrived, refusals included; a network failure throws.
  */
 export class TestPhone {
+  private offlineCodeSecret: Buffer | undefined;
+
   private constructor(
     readonly deviceId: string,
     readonly kind: PhoneKind,
@@ -113,6 +115,19 @@ export class TestPhone {
 
   deny(challengeId: string, options: { fraud?: boolean } = {}): Promise<JsonAnswer> {
     return this.respond(challengeId, { decision: 'deny', ...options });
+  }
+
+  /** The last step of pairing: agree the offline-code secret with the challenge service; the app keeps it. */
+  async enrolOfflineCode(): Promise<JsonAnswer> {
+    const answer = await this.send(this.challengeUrl, 'POST', '/v1/device/offline-code');
+    if (answer.status === 201) this.offlineCodeSecret = base32Decode(String(answer.body.secret));
+    return answer;
+  }
+
+  /** What the app shows now when no push arrives (`npm run device -- code` computes it the same way). */
+  offlineCode(): string {
+    if (!this.offlineCodeSecret) throw new Error(`device ${this.deviceId} has no offline code: enrol first`);
+    return offlineCodeAt(this.offlineCodeSecret, Date.now());
   }
 
   private send(baseUrl: string, method: 'GET' | 'POST' | 'PUT', pathWithQuery: string, body?: unknown): Promise<JsonAnswer> {

@@ -124,6 +124,11 @@ export class TestWorkspace {
     return callJson(this.stack.registry.baseUrl, 'DELETE', `/v1/users/${encodeURIComponent(userId)}/push-lock`, this.adminKey);
   }
 
+  /** No push arrived: the user reads the code from the app and the sign-in page submits it. */
+  approveWithOfflineCode(challengeId: string, code: string): Promise<JsonAnswer> {
+    return callJson(this.stack.challenge.baseUrl, 'POST', `/v1/challenges/${challengeId}/offline-code`, this.platformKey, { code });
+  }
+
   cancel(challengeId: string): Promise<JsonAnswer> {
     return callJson(this.stack.challenge.baseUrl, 'POST', `/v1/challenges/${challengeId}/cancel`, this.platformKey);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,12 @@ export class LocalStack {
     const dir = mkdtempSync(join(tmpdir(), 'pushmfa-bench-'));
     const serviceAccountFile = join(dir, 'service-account.json');
     writeFileSync(serviceAccountFile, JSON.stringify(account.serviceAccount));
-    const common = { ...namespace.env, PUSHMFA_MODE: 'production', PUSHMFA_OPERATOR_TOKEN: OPERATOR_TOKEN };
+    const common = {
+      ...namespace.env,
+      PUSHMFA_MODE: 'production',
+      PUSHMFA_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      OFFLINE_CODE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
     const deliveryEnv = { ...common, FCM_SERVICE_ACCOUNT_FILE: serviceAccountFile, FCM_EMULATOR_URL: fcm.url, PUSH_EMULATOR_CA: fcm.caPemPath };
     const [registryPort, challengePort, reportingPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const launch = (label: string, name: BenchServiceName, env: Record<string, string>) =>

@@ -19,6 +19,8 @@ export interface PairCommand extends Common {
   pushToken: string | undefined;
   deviceName: string | undefined;
   force: boolean;
+  /** `--offline-code`: after registering, wait for the confirmation and enrol the offline code at this challenge service. */
+  offlineCodeUrl?: string;
 }
 export interface PendingCommand extends Common {
   command: 'pending';
@@ -53,10 +55,29 @@ export interface TestPushAckCommand extends Common {
   command: 'test-push-ack';
   testPushId: string;
 }
+export interface EnrolOfflineCodeCommand extends Common {
+  command: 'enrol-offline-code';
+  challengeUrl: string;
+  /** How long to keep asking while the challenge service does not know the device yet (pairing not confirmed). */
+  waitSeconds: number;
+}
+export interface CodeCommand extends Common {
+  command: 'code';
+}
 export interface HelpCommand {
   command: 'help';
 }
-export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | TestPushAckCommand | HelpCommand;
+export type CliCommand =
+  | PairCommand
+  | PendingCommand
+  | RespondCommand
+  | WatchCommand
+  | PushTokenCommand
+  | HealthCommand
+  | TestPushAckCommand
+  | EnrolOfflineCodeCommand
+  | CodeCommand
+  | HelpCommand;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -79,12 +100,14 @@ const OPTIONS = {
   'app-version': { type: 'string' },
   'os-version': { type: 'string' },
   'last-push-seen': { type: 'string' },
+  'wait-seconds': { type: 'string' },
+  'offline-code': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Which options each command takes; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof typeof OPTIONS)[]> = {
-  pair: ['profile', 'alg', 'platform', 'push-token', 'name', 'force'],
+  pair: ['profile', 'alg', 'platform', 'push-token', 'name', 'force', 'offline-code', 'challenge-url'],
   pending: ['profile', 'challenge-url'],
   approve: ['profile', 'challenge-url', 'number', 'user-verified'],
   deny: ['profile', 'challenge-url', 'fraud'],
@@ -92,6 +115,8 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   'push-token': ['profile'],
   health: ['profile', 'notifications', 'focus-mode', 'battery-saver', 'background-refresh', 'app-version', 'os-version', 'last-push-seen'],
   'test-push-ack': ['profile'],
+  'enrol-offline-code': ['profile', 'challenge-url', 'wait-seconds'],
+  code: ['profile'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -102,6 +127,8 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   'push-token': ['<token>'],
   health: [],
   'test-push-ack': ['<testPushId>'],
+  'enrol-offline-code': [],
+  code: [],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -130,6 +157,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
         pushToken: nonEmpty('--push-token', values['push-token']),
         deviceName: nonEmpty('--name', values.name),
         force: values.force ?? false,
+        ...(values['offline-code'] ? { offlineCodeUrl: challengeUrl } : {}),
       };
     case 'pending':
       return { command: 'pending', profile, challengeUrl };
@@ -156,6 +184,10 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
       };
     case 'push-token':
       return { command: 'push-token', profile, pushToken: first };
+    case 'enrol-offline-code':
+      return { command: 'enrol-offline-code', profile, challengeUrl, waitSeconds: waitSeconds(values['wait-seconds']) };
+    case 'code':
+      return { command: 'code', profile };
     case 'health': {
       const onOff = (option: string, value: string | undefined) => (value === undefined ? undefined : oneOf(option, value, ['on', 'off'] as const) === 'on');
       const health = {
@@ -226,6 +258,13 @@ function pollInterval(value: string | undefined): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new UsageError('--poll-interval-ms must be an integer from 100 to 60000');
   return ms;
+}
+
+function waitSeconds(value: string | undefined): number {
+  if (value === undefined) return 600;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new UsageError('--wait-seconds must be an integer from 0 to 3600');
+  return seconds;
 }
 
 function isoInstant(option: string, value: string): string {

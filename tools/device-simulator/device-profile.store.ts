@@ -18,6 +18,8 @@ export interface DeviceProfile {
   pushToken: string;
   deviceName: string | undefined;
   pairedAt: string;
+  /** The offline-code secret agreed with the challenge service after pairing (`enrol-offline-code`); absent before. */
+  offlineCode?: { secret: string; digits: number; period: number; algorithm: string; enrolledAt: string };
 }
 
 /** Profiles live under the working directory, like the rest of the project's local state. */

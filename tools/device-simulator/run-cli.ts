@@ -3,6 +3,7 @@ import { runPair } from './commands/pair.command';
 import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
 import { runHealth } from './commands/health.command';
+import { runCode, runEnrolOfflineCode } from './commands/offline-code.command';
 import { runRespond } from './commands/respond.command';
 import { runTestPushAck } from './commands/test-push-ack.command';
 import { runWatch } from './commands/watch.command';
@@ -55,6 +56,10 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runHealth(command, store, terminal);
     case 'test-push-ack':
       return runTestPushAck(command, store, terminal);
+    case 'enrol-offline-code':
+      return runEnrolOfflineCode(command, store, terminal);
+    case 'code':
+      return runCode(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -9,6 +9,7 @@ Usage: npm run device -- <command> [options]
       --push-token <token>     (default: a made-up token)
       --name <device name>
       --force                  replace an existing profile of the same name
+      --offline-code           then wait for the confirmation and agree the offline code (enrol-offline-code)
   pending                      list the requests waiting for an answer
   approve <challengeId> --number NN [--user-verified]
       --user-verified          the user passed the phone's biometric or PIN check (a passwordless sign-in needs it)
@@ -23,6 +24,9 @@ Usage: npm run device -- <command> [options]
       --focus-mode on|off  --battery-saver on|off  --background-refresh on|off
       --app-version <v>  --os-version <v>  --last-push-seen <date-time>
   test-push-ack <testPushId>   show an admin's test push as received and acknowledge it to the registry
+  enrol-offline-code           the last step of pairing, once the code is confirmed: agree the offline-code secret
+      --wait-seconds <s>       keep asking while the pairing is not confirmed yet (default 600)
+  code                         print the offline code to type when no push arrives (works without a network)
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")

@@ -34,8 +34,19 @@ export const challengeEventSchemas = {
   },
   ChallengeReceived: { 1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, receivedAt: isoDateTime }) },
   ChallengeApproved: {
-    /** `userVerified` added within v1: the app stated (signed) that the user passed the device's biometric or PIN check. */
-    1: z.object({ challengeId: idSchema, userId: userIdSchema, deviceId: idSchema, resolvedAt: isoDateTime, userVerified: z.boolean().optional() }),
+    /**
+     * Added within v1 (optional): `userVerified`, the app stated (signed) that the user passed the device's biometric or
+     * PIN check; `method`, absent or `push` for an answer to the push, `offline_code` when the platform approved with
+     * the time-based code `deviceId`'s app showed (`POST /v1/challenges/{id}/offline-code`).
+     */
+    1: z.object({
+      challengeId: idSchema,
+      userId: userIdSchema,
+      deviceId: idSchema,
+      resolvedAt: isoDateTime,
+      userVerified: z.boolean().optional(),
+      method: z.enum(['push', 'offline_code']).optional(),
+    }),
   },
   ChallengeDenied: {
     1: z.object({
@@ -79,12 +90,13 @@ export const challengeEventSchemas = {
   PushLocked: {
     /**
      * Push locked for the user until `lockedUntil` for a reason other than a fraud report (FraudReported is that
-     * lock's event): `number_mismatch` after `consecutiveMismatches` wrong numbers in a row on this challenge's user.
+     * lock's event): `number_mismatch` after `consecutiveMismatches` wrong numbers in a row on this challenge's user;
+     * `offline_code` (added within v1) after `consecutiveMismatches` wrong offline codes in a row.
      */
     1: z.object({
       challengeId: idSchema,
       userId: userIdSchema,
-      reason: z.enum(['number_mismatch']),
+      reason: z.enum(['number_mismatch', 'offline_code']),
       lockedUntil: isoDateTime,
       consecutiveMismatches: z.number().int().positive(),
     }),
@@ -105,7 +117,7 @@ export const challengeEventSchemas = {
       unlockedAt: isoDateTime,
       unlockedBy: z.object({ keyId: z.string().min(1) }),
       challengeId: idSchema.optional(),
-      previousReason: z.enum(['fraud_report', 'number_mismatch']).optional(),
+      previousReason: z.enum(['fraud_report', 'number_mismatch', 'offline_code']).optional(),
       previousLockedUntil: isoDateTime.optional(),
     }),
   },

@@ -101,7 +101,7 @@ export const registryEventSchemas = {
     1: z.object({
       userId: userIdSchema,
       liftedBy: z.string().min(1),
-      reason: z.enum(['fraud_report', 'number_mismatch']),
+      reason: z.enum(['fraud_report', 'number_mismatch', 'offline_code']),
       lockedUntil: isoDateTime,
       challengeId: idSchema.optional(),
     }),

@@ -47,6 +47,8 @@ export const settingsSchema = z.object({
   minSecondsBetweenPushes: z.number().int().min(0).max(600),
   /** Pending challenges a user may have at once: a new one cancels the oldest beyond it (reason `superseded`). */
   maxPendingPerUser: z.number().int().min(1).max(20),
+  /** The platform may approve a pending challenge with the app's offline code (`POST /v1/challenges/{id}/offline-code`). */
+  offlineCodesEnabled: z.boolean(),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
@@ -55,7 +57,12 @@ export type WorkspaceSettings = z.infer<typeof settingsSchema>;
  * release are optional there, so records written before them stay valid, and readers fill them from
  * DEFAULT_SETTINGS (`{ ...DEFAULT_SETTINGS, ...settings }`).
  */
-export const eventSettingsSchema = settingsSchema.partial({ numberMismatchLockThreshold: true, minSecondsBetweenPushes: true, maxPendingPerUser: true });
+export const eventSettingsSchema = settingsSchema.partial({
+  numberMismatchLockThreshold: true,
+  minSecondsBetweenPushes: true,
+  maxPendingPerUser: true,
+  offlineCodesEnabled: true,
+});
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   pushEnabled: false,
@@ -68,6 +75,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   numberMismatchLockThreshold: 3,
   minSecondsBetweenPushes: 0,
   maxPendingPerUser: 1,
+  offlineCodesEnabled: true,
 };
 
 export const actorSchema = z.object({

@@ -12,3 +12,4 @@ export * from './device-request-authenticator';
 export * from './redis-nonce-store';
 export * from './nest/device-signature.guard';
 export * from './p256-curve';
+export * from './offline-code-totp';

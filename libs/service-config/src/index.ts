@@ -1,2 +1,3 @@
 export * from './service-env';
 export * from './kafka-security';
+export * from './keyed-secret-box';

@@ -14,6 +14,8 @@ import { ChallengeProjection } from './read-models/challenge-projection';
 import { RegistryView } from './registry-view/registry-view';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
 import { PgInbox } from '@pushmfa/postgres';
+import { KeyedSecretBox } from '@pushmfa/service-config';
+import { OfflineCodeSecrets } from './offline-code/offline-code-secrets';
 
 export const CHALLENGE_CONFIG = Symbol('CHALLENGE_CONFIG');
 const SCHEMA = 'challenge';
@@ -32,6 +34,8 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
   readonly redis: Redis;
   readonly notifier: ChallengeStatusNotifier;
   readonly deviceAuth: DeviceRequestAuthenticator;
+  /** The devices' offline-code secrets, sealed with OFFLINE_CODE_ENCRYPTION_KEY. */
+  readonly offlineCodes: OfflineCodeSecrets;
   private readonly subscriber: Redis;
   private readonly inbox: PgInbox;
   private readonly relay: EventStoreKafkaRelay;
@@ -68,6 +72,13 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
     this.apiKeys = new ApiKeyDirectory(pool, SCHEMA, this.registryFreshness);
     this.registry = new RegistryView(pool, SCHEMA, this.registryFreshness);
     this.inbox = new PgInbox(pool, SCHEMA);
+    this.offlineCodes = new OfflineCodeSecrets(SCHEMA, new KeyedSecretBox(config.offlineCodeKeys));
+    if (config.offlineCodeKeyDefaulted) {
+      log(
+        'warn',
+        'OFFLINE_CODE_ENCRYPTION_KEY is not set: offline-code secrets are sealed with the fixed development key (production mode refuses to start so)',
+      );
+    }
     const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
     // Commands issued in one tick (nonces, wake-ups of concurrent requests) leave in one write.
     this.redis = new Redis(config.redisUrl, { ...redisOptions, enableAutoPipelining: true });
@@ -123,6 +134,7 @@ export class ChallengeRuntime implements OnModuleInit, BeforeApplicationShutdown
       await this.inbox.migrate(client);
       await this.projection.migrate(client);
       await this.idempotencyKeys.migrate(client);
+      await this.offlineCodes.migrate(client);
     });
     await this.store.migrate();
     await Promise.all([this.redis.connect(), this.subscriber.connect()]);

@@ -4,6 +4,10 @@ import { ObservabilityModule } from '@pushmfa/observability';
 import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
 import { CHALLENGE_CONFIG, ChallengeRuntime } from './challenge-runtime';
 import type { ChallengeConfig } from './config';
+import { EnrolOfflineCodeHttpController } from './offline-code/enrolling/enrol-offline-code.http.controller';
+import { OfflineCodeEnrolment } from './offline-code/enrolling/offline-code-enrolment';
+import { ApproveWithOfflineCodeHttpController } from './push-challenge/approving-with-offline-code/approve-with-offline-code.http.controller';
+import { OfflineCodeApprover } from './push-challenge/approving-with-offline-code/offline-code-approver';
 import { CancelChallengeHttpController } from './push-challenge/cancelling/cancel-challenge.http.controller';
 import { ChallengeCommands } from './push-challenge/challenge-commands';
 import { ChallengeExpiryTimer } from './push-challenge/expiring/challenge-expiry-timer';
@@ -29,6 +33,8 @@ export class ChallengeModule {
         ListPendingChallengesHttpController,
         AcknowledgeReceiptHttpController,
         RespondToChallengeHttpController,
+        EnrolOfflineCodeHttpController,
+        ApproveWithOfflineCodeHttpController,
       ],
       providers: [
         { provide: CHALLENGE_CONFIG, useValue: config },
@@ -40,6 +46,8 @@ export class ChallengeModule {
         ChallengeCommands,
         ChallengeIssuer,
         ChallengeExpiryTimer,
+        OfflineCodeEnrolment,
+        OfflineCodeApprover,
       ],
     };
   }

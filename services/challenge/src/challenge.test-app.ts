@@ -81,6 +81,9 @@ export class ChallengeInstance {
  * Test-only: a namespace of its own, challenge service instances started in-process on it, and a publisher that
  * plays the device registry (as the registry's Kafka user) by publishing contract events to the namespace's registry topic.
  */
+/** The key sealing offline-code secrets in tests (production mode requires one). */
+const TEST_OFFLINE_CODE_KEY = randomBytes(32).toString('base64');
+
 export class ChallengeTestWorld {
   private readonly instances = new Set<ChallengeInstance>();
 
@@ -102,7 +105,13 @@ export class ChallengeTestWorld {
 
   async start(options: { expiryPollIntervalMs?: number; maxIssuing?: number; env?: Record<string, string> } = {}): Promise<ChallengeInstance> {
     // Several instances and jest share a busy machine here: the event-loop delay check would refuse at random.
-    const loaded = loadChallengeConfig({ ...this.namespace.serviceEnv('challenge'), PORT: '0', CHALLENGE_ADMISSION_LOOP_DELAY_MS: '0', ...options.env });
+    const loaded = loadChallengeConfig({
+      ...this.namespace.serviceEnv('challenge'),
+      PORT: '0',
+      CHALLENGE_ADMISSION_LOOP_DELAY_MS: '0',
+      OFFLINE_CODE_ENCRYPTION_KEY: TEST_OFFLINE_CODE_KEY,
+      ...options.env,
+    });
     const config = { ...loaded, expiryPollIntervalMs: options.expiryPollIntervalMs ?? 100, maxIssuing: options.maxIssuing ?? loaded.maxIssuing };
     const app = await startChallengeService(config, { handleSignals: false });
     const { port } = app.getHttpServer().address() as AddressInfo;

@@ -4,6 +4,7 @@ import { generateDeviceKeyPair } from '../device-key-pair';
 import type { DeviceProfileStore } from '../device-profile.store';
 import { EXIT_OK, type ExitCode } from '../exit-codes';
 import { parsePairingUri } from '../pairing-uri';
+import { runEnrolOfflineCode } from './offline-code.command';
 import { SignedDeviceClient } from '../signed-device.client';
 import type { Terminal } from '../terminal';
 import { UsageError } from '../usage.error';
@@ -61,5 +62,14 @@ export async function runPair(command: PairCommand, store: DeviceProfileStore, t
   terminal.out(`Confirmation code: ${confirmationCode}`);
   terminal.out('Type this code into the sign-in page to finish pairing.');
   terminal.out(`Keys kept in ${path} (readable only by you)`);
-  return EXIT_OK;
+  if (command.offlineCodeUrl === undefined) {
+    terminal.out(`Then agree the offline code for when no push arrives: npm run device -- enrol-offline-code --profile ${command.profile}`);
+    return EXIT_OK;
+  }
+  // The last step of pairing: once the code is confirmed, agree the offline code (the pairing lives 10 minutes).
+  return runEnrolOfflineCode(
+    { command: 'enrol-offline-code', profile: command.profile, challengeUrl: command.offlineCodeUrl, waitSeconds: 600 },
+    store,
+    terminal,
+  );
 }

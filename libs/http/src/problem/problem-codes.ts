@@ -25,6 +25,10 @@ export const PROBLEM_CODES = {
   pool_limit_reached: { status: 409, title: 'The workspace has as many pools as it may' },
   device_revoked: { status: 409, title: 'The device is revoked' },
   push_token_invalid: { status: 409, title: 'The device has no valid push token' },
+  offline_codes_disabled: { status: 403, title: 'Offline codes are turned off for this workspace' },
+  invalid_offline_code: { status: 422, title: 'The offline code did not match' },
+  offline_code_replayed: { status: 409, title: 'The offline code was used already' },
+  offline_code_already_enrolled: { status: 409, title: 'The device has an offline code already' },
   unavailable: { status: 503, title: 'Service temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

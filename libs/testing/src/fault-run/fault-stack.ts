@@ -104,6 +104,7 @@ export class FaultStack {
         KAFKA_TOPIC_PREFIX: topicPrefix,
         PUSHMFA_MODE: 'production',
         PUSHMFA_OPERATOR_TOKEN: OPERATOR_TOKEN,
+        OFFLINE_CODE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'warn',
       };
       const ports = { registry: await freePort(), challenge: await freePort(), delivery: await freePort(), reporting: await freePort() };

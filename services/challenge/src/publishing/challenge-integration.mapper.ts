@@ -24,7 +24,13 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
       };
       return { type: 'ChallengeIssued', data, key: challengeId, workspaceId: issuedIn };
     }
-    case 'ChallengeApproved':
+    case 'ChallengeApproved': {
+      // The offline code's time step stays in this service.
+      const { offlineCodeStep: _step, ...data } = event.data;
+      return { type: 'ChallengeApproved', data, key: data.challengeId, workspaceId };
+    }
+    case 'OfflineCodeRejected':
+      return null;
     case 'ChallengeDenied':
     case 'ChallengeCancelled':
     case 'ChallengeExpired':

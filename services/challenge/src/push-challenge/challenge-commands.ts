@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import {
   DeciderCommandHandler,
   DomainError,
@@ -76,14 +77,15 @@ export class ChallengeCommands {
    * the decision locks push, cancels the user's other pending challenges. So a lock and an approval, a resend or an
    * issue of the same user are decided one after the other and never both on the state before the other: no
    * approval slips past a lock committed a moment before, and the push budget is never overrun.
-   * `command`: builds the command from what the transaction read. A domain refusal rolls back and is answered
+   * `command`: builds the command from what the transaction read (it may read more with `client`, under the user's
+   * lock: the offline codes of the user's devices). A domain refusal rolls back and is answered
    * with its code (and Retry-After where it has one). A conflict runs the whole transaction again (the handler's
    * retry policy).
    */
   async executeForUser(
     read: LoadedChallenge,
     workspaceId: string,
-    command: (admission: IssueAdmission, now: Date) => PushChallengeCommand,
+    command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ): Promise<UserCommandResult> {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
@@ -92,8 +94,8 @@ export class ChallengeCommands {
         const now = new Date();
         const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
         const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
-        const { state, newEvents } = await refusalAsProblem(() =>
-          this.handler.handleIn(tx, streamId, command(admission, now), metadataOf(workspaceId), current),
+        const { state, newEvents } = await refusalAsProblem(async () =>
+          this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current),
         );
         const touched = new Map<string, PushChallengeEvent[]>();
         if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };

@@ -5,6 +5,15 @@ import type { CancelReason, ChallengeFactor, PushChallengeEvent, TargetDevice } 
 /** API.md: at most 3 resends of one challenge. */
 export const MAX_RESENDS = 3;
 
+/** Issue 14: wrong offline codes in a row that lock push for the user, as wrong numbers do. */
+export const OFFLINE_CODE_LOCK_THRESHOLD = 5;
+
+/**
+ * What an offline code matched among the user's active devices (judged outside, where the secrets are opened): a
+ * device and the time step of its code, a code that device has used already (that step or an earlier one), or none.
+ */
+export type OfflineCodeMatch = { outcome: 'matched'; deviceId: string; step: number } | { outcome: 'replayed'; deviceId: string } | { outcome: 'none' };
+
 interface Issued {
   challengeId: string;
   workspaceId: string;
@@ -65,6 +74,18 @@ export type PushChallengeCommand =
       user?: UserPushGuard;
       now: Date;
     }
+  | {
+      type: 'ApproveWithOfflineCode';
+      /** The workspace's `offlineCodesEnabled`. */
+      enabled: boolean;
+      match: OfflineCodeMatch;
+      /** Wrong offline codes in a row of the user's before this one. */
+      failures: number;
+      fraudLockMinutes: number;
+      /** The user's lock; absent: not locked. */
+      user?: UserPushGuard;
+      now: Date;
+    }
   /** `supersededBy`: the newer challenge that took this one's place (with reason `superseded`). */
   | { type: 'CancelChallenge'; now: Date; reason?: CancelReason; supersededBy?: string }
   | { type: 'ExpireChallenge'; now: Date }
@@ -110,6 +131,7 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
       case 'ChallengeResendRequested':
         return { ...state, resendAttempts: event.data.attempt };
       case 'PushLocked':
+      case 'OfflineCodeRejected':
         return state;
       default: {
         const unexpected: never = event;
@@ -125,6 +147,8 @@ export const pushChallengeDecider: Decider<PushChallengeState, PushChallengeComm
         return [{ type: 'ChallengeIssued', data: command.issued }];
       case 'RespondToChallenge':
         return respond(command, state);
+      case 'ApproveWithOfflineCode':
+        return approveWithOfflineCode(command, state);
       case 'CancelChallenge': {
         if (state.status === 'cancelled') return [];
         const pending = requirePending(state, command.now);
@@ -200,6 +224,70 @@ function respond(command: Extract<PushChallengeCommand, { type: 'RespondToChalle
     ];
   }
   return [{ type: 'ChallengeApproved', data: command.userVerified ? { ...base, userVerified: true } : base }];
+}
+
+/**
+ * The platform approves with the code the user read from the app when no push arrived. Refused, in this order: the
+ * workspace turned offline codes off, push is locked for the user, the challenge is no longer pending; a code used
+ * before approves nothing (and is not counted as wrong). A wrong code leaves the challenge pending for another try;
+ * the OFFLINE_CODE_LOCK_THRESHOLD-th wrong code in a row locks push for the user and cancels this challenge.
+ */
+function approveWithOfflineCode(command: Extract<PushChallengeCommand, { type: 'ApproveWithOfflineCode' }>, state: PushChallengeState): PushChallengeEvent[] {
+  if (state.status === 'absent') throw new DomainError('not_found', 'no such challenge');
+  if (!command.enabled) throw new DomainError('offline_codes_disabled', 'offline codes are turned off for this workspace');
+  const lockedUntil = command.user?.lockedUntil;
+  if (lockedUntil !== undefined) {
+    throw new DomainError('push_locked', 'push is locked for this user after a fraud report or repeated wrong answers', {
+      retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(lockedUntil) - command.now.getTime()) / 1000)),
+    });
+  }
+  const pending = requirePending(state, command.now);
+  const { match, now } = command;
+  const at = now.toISOString();
+  switch (match.outcome) {
+    case 'matched':
+      return [
+        {
+          type: 'ChallengeApproved',
+          data: {
+            challengeId: pending.challengeId,
+            userId: pending.userId,
+            deviceId: match.deviceId,
+            resolvedAt: at,
+            method: 'offline_code',
+            offlineCodeStep: match.step,
+          },
+        },
+      ];
+    case 'replayed':
+      throw new DomainError('offline_code_replayed', 'this offline code was used already; wait for the next one the app shows');
+    case 'none': {
+      const failures = command.failures + 1;
+      const rejected: PushChallengeEvent = {
+        type: 'OfflineCodeRejected',
+        data: { challengeId: pending.challengeId, userId: pending.userId, failures, rejectedAt: at },
+      };
+      if (failures < OFFLINE_CODE_LOCK_THRESHOLD) return [rejected];
+      return [
+        rejected,
+        {
+          type: 'PushLocked',
+          data: {
+            challengeId: pending.challengeId,
+            userId: pending.userId,
+            reason: 'offline_code',
+            lockedUntil: lockEnd(command),
+            consecutiveMismatches: failures,
+          },
+        },
+        { type: 'ChallengeCancelled', data: { challengeId: pending.challengeId, userId: pending.userId, resolvedAt: at, reason: 'push_locked' } },
+      ];
+    }
+    default: {
+      const unexpected: never = match;
+      return unexpected;
+    }
+  }
 }
 
 /**

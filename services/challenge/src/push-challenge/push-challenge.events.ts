@@ -31,7 +31,23 @@ export type PushChallengeEvent =
         secondFactor?: { methods: string[]; preferred: string | null };
       }
     >
-  | DomainEvent<'ChallengeApproved', { challengeId: string; userId: string; deviceId: string; resolvedAt: string; userVerified?: boolean }>
+  | DomainEvent<
+      'ChallengeApproved',
+      /**
+       * `userVerified`: the app stated (signed) that the user passed the phone's own check. `method` `offline_code`: the
+       * platform approved with the code `deviceId`'s app showed for time step `offlineCodeStep` (kept here so that code
+       * is never accepted again; not published).
+       */
+      {
+        challengeId: string;
+        userId: string;
+        deviceId: string;
+        resolvedAt: string;
+        userVerified?: boolean;
+        method?: 'push' | 'offline_code';
+        offlineCodeStep?: number;
+      }
+    >
   | DomainEvent<
       'ChallengeDenied',
       { challengeId: string; userId: string; deviceId: string; resolvedAt: string; reason: 'user_denied' | 'number_mismatch' | 'fraud' }
@@ -44,7 +60,19 @@ export type PushChallengeEvent =
       'FraudReported',
       { challengeId: string; userId: string; deviceId: string; lockedUntil: string; challengeStatus?: 'approved' | 'denied' | 'expired' | 'cancelled' }
     >
-  | DomainEvent<'PushLocked', { challengeId: string; userId: string; reason: 'number_mismatch'; lockedUntil: string; consecutiveMismatches: number }>;
+  | DomainEvent<
+      'PushLocked',
+      {
+        challengeId: string;
+        userId: string;
+        /** `consecutiveMismatches`: wrong numbers in a row, or wrong offline codes in a row (`offline_code`). */
+        reason: 'number_mismatch' | 'offline_code';
+        lockedUntil: string;
+        consecutiveMismatches: number;
+      }
+    >
+  /** A wrong offline code for this pending challenge: the `failures`-th in a row of the user's. Internal, not published. */
+  | DomainEvent<'OfflineCodeRejected', { challengeId: string; userId: string; failures: number; rejectedAt: string }>;
 
 /**
  * Reads the challenge stream's stored events as today's shapes. The first version stored ChallengeCancelled without
@@ -67,6 +95,7 @@ export const pushChallengeEvents = new StoredEventReader<PushChallengeEvent>({
   },
   FraudReported: true,
   PushLocked: true,
+  OfflineCodeRejected: true,
 });
 
 type CancelledData = Extract<PushChallengeEvent, { type: 'ChallengeCancelled' }>['data'];
@@ -92,3 +121,6 @@ export const RESOLVING_EVENT_TYPES: ReadonlySet<PushChallengeEvent['type']> = ne
 ]);
 
 export const challengeStreamId = (challengeId: string) => `challenge-${challengeId}`;
+
+/** Why push is locked for a user: a fraud report, wrong numbers in a row, or wrong offline codes in a row. */
+export type PushLockReason = 'fraud_report' | 'number_mismatch' | 'offline_code';

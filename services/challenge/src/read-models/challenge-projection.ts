@@ -6,8 +6,9 @@ import type { PushChallengeEvent } from '../push-challenge/push-challenge.events
  * `challenge_list` (the app's Pending tab and, with `challenge_resends`, the per-user push budget and spacing),
  * `expiry_timers` (due challenges for the expiry timer), `push_locks` (users locked after a fraud report or
  * repeated wrong numbers, with the reason, the challenge and when it was recorded, until it runs out or an admin lifts
- * it: PushLockLifted of the registry, applied by the registry view with liftPushLocksSql) and `number_mismatch_streaks`
- * (wrong numbers in a row per user). The number to match is never copied here.
+ * it: PushLockLifted of the registry, applied by the registry view with liftPushLocksSql), `number_mismatch_streaks`
+ * (wrong numbers in a row per user), `offline_code_failures` (wrong offline codes in a row per user) and
+ * `offline_code_uses` (the last time step whose offline code approved, per device, so a code works once). The number to match is never copied here.
  */
 export class ChallengeProjection {
   constructor(private readonly schema: string) {}
@@ -51,7 +52,14 @@ export class ChallengeProjection {
         user_id text not null,
         mismatches int not null,
         primary key (workspace_id, user_id)
-      );`);
+      );
+      create table if not exists ${s}.offline_code_failures (
+        workspace_id text not null,
+        user_id text not null,
+        failures int not null,
+        primary key (workspace_id, user_id)
+      );
+      create table if not exists ${s}.offline_code_uses (device_id text primary key, workspace_id text not null, last_step bigint not null);`);
   }
 
   /** Drops rows no reader needs: resolved challenges older than the rate-limit window. */
@@ -118,11 +126,17 @@ export class ChallengeProjection {
           // Skip a timer row the expiry timer holds: it finds the challenge resolved and removes the row itself (no deadlock).
           // An approval also ends the user's wrong-number streak, in the same statement (one round trip).
           if (event.type === 'ChallengeApproved') {
+            // An approval ends the wrong-offline-code streak too; one approved with an offline code uses its time step up.
             await client.query(
               `with listed as (update ${s}.challenge_list set status = $2 where challenge_id = $1),
-                    streak as (delete from ${s}.number_mismatch_streaks where workspace_id = $3 and user_id = $4)
+                    streak as (delete from ${s}.number_mismatch_streaks where workspace_id = $3 and user_id = $4),
+                    failures as (delete from ${s}.offline_code_failures where workspace_id = $3 and user_id = $4),
+                    used as (
+                      insert into ${s}.offline_code_uses (device_id, workspace_id, last_step) select $5, $3, $6::bigint where $6::bigint is not null
+                      on conflict (device_id) do update set last_step = greatest(${s}.offline_code_uses.last_step, excluded.last_step)
+                    )
                delete from ${s}.expiry_timers where challenge_id = (select challenge_id from ${s}.expiry_timers where challenge_id = $1 for update skip locked)`,
-              [event.data.challengeId, status, workspaceId, event.data.userId],
+              [event.data.challengeId, status, workspaceId, event.data.userId, event.data.deviceId, event.data.offlineCodeStep ?? null],
             );
             break;
           }
@@ -157,6 +171,13 @@ export class ChallengeProjection {
           break;
         case 'ChallengeReceived':
           break;
+        case 'OfflineCodeRejected':
+          await client.query(
+            `insert into ${s}.offline_code_failures (workspace_id, user_id, failures) values ($1, $2, 1)
+             on conflict (workspace_id, user_id) do update set failures = ${s}.offline_code_failures.failures + 1`,
+            [workspaceId, event.data.userId],
+          );
+          break;
         default: {
           const unexpected: never = event;
           throw new Error(`unhandled challenge event ${String(unexpected)}`);
@@ -179,7 +200,13 @@ export class ChallengeProjection {
     );
   }
 
+  /** A lock ends the user's streaks of wrong answers, numbers and offline codes: each counts from none again. */
   private async endStreak(client: PoolClient, workspaceId: string, userId: string): Promise<void> {
-    await client.query(`delete from ${this.schema}.number_mismatch_streaks where workspace_id = $1 and user_id = $2`, [workspaceId, userId]);
+    const s = this.schema;
+    await client.query(
+      `with failures as (delete from ${s}.offline_code_failures where workspace_id = $1 and user_id = $2)
+       delete from ${s}.number_mismatch_streaks where workspace_id = $1 and user_id = $2`,
+      [workspaceId, userId],
+    );
   }
 }

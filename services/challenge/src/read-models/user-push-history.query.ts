@@ -34,7 +34,7 @@ export function userPushHistorySql(schema: string, user: { workspaceId: string; 
  * A statement lifting push locks for the admins' lifts (PushLockLifted), to run under the users' locks: `lifts` is an
  * escaped literal of a json array of `{workspace_id, user_id, challenge_id, lifted_at}`. A lock goes only when it is
  * the one lifted (same challenge, recorded no later than the lift); its user's wrong-number streak ends with it. A lock
- * of another challenge, or recorded after the lift, stays in force.
+ * of another challenge, or recorded after the lift, stays in force. The wrong offline codes in a row end with it too.
  */
 export function liftPushLocksSql(schema: string, lifts: string): string {
   return `with lift as (
@@ -44,6 +44,8 @@ export function liftPushLocksSql(schema: string, lifts: string): string {
         where p.workspace_id = lift.workspace_id and p.user_id = lift.user_id and p.challenge_id is not distinct from lift.challenge_id
           and (p.locked_at is null or p.locked_at <= lift.lifted_at)
        returning p.workspace_id, p.user_id
+     ), offline_codes as (
+       delete from ${schema}.offline_code_failures f using lifted where f.workspace_id = lifted.workspace_id and f.user_id = lifted.user_id
      )
      delete from ${schema}.number_mismatch_streaks s using lifted where s.workspace_id = lifted.workspace_id and s.user_id = lifted.user_id`;
 }

@@ -2,7 +2,8 @@ import { type Decider, DomainError } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
 import type { UserEvent } from './user.events';
 
-export type PushLockReason = 'fraud_report' | 'number_mismatch';
+/** Why push is locked: a fraud report, wrong numbers in a row, or wrong offline codes in a row. */
+export type PushLockReason = 'fraud_report' | 'number_mismatch' | 'offline_code';
 
 /** A user's push lock in force, as the registry's view of the challenge topic has it (PushLockView). */
 export interface PushLockInForce {

@@ -27,8 +27,10 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
       return facts;
     case 'ChallengeReceived':
       return { ...facts, receivedAt: earliest(facts.receivedAt, event.data.receivedAt) };
-    case 'ChallengeApproved':
-      return withResolution(facts, { outcome: 'success', at: event.data.resolvedAt, deviceId: event.data.deviceId });
+    case 'ChallengeApproved': {
+      const { resolvedAt: at, deviceId, method } = event.data;
+      return withResolution(facts, { outcome: 'success', at, deviceId, ...(method === 'offline_code' ? { method } : {}) });
+    }
     case 'ChallengeDenied': {
       const denied = withResolution(facts, { outcome: 'denied', at: event.data.resolvedAt, deviceId: event.data.deviceId, reason: event.data.reason });
       return event.data.reason === 'fraud' ? { ...denied, fraudReported: true } : denied;

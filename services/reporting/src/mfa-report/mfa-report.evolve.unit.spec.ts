@@ -68,6 +68,20 @@ describe('MFA Report status, derived from facts', () => {
       .then({ status: 'success', resolvedAt: timeAt(3) });
   });
 
+  it('says an approval with the offline code was one, on the row and on its timeline entry', () => {
+    given(issued(), dispatched('d1', 1))
+      .when({ ...approved('d2', 40), data: { ...approved('d2', 40).data, method: 'offline_code' } } as ReportEvent)
+      .then({
+        status: 'success',
+        approvedWith: 'offline_code',
+        resolvedAt: timeAt(40),
+        timeline: expect.arrayContaining([
+          expect.objectContaining({ type: 'ChallengeApproved', deviceId: 'd2', detail: { method: 'offline_code' } }),
+        ]) as unknown as MfaReportDetail['timeline'],
+      });
+    expect(reportDetailOf(project([issued(), approved('d1', 3)]))).not.toHaveProperty('approvedWith');
+  });
+
   it('is denied when the user denies', () =>
     given(issued(), dispatched('d1', 1))
       .when(denied('d1', 4))

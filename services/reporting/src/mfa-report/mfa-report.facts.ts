@@ -11,11 +11,13 @@ export interface ResolutionFact {
   reason?: string;
   /** The newer challenge that took this one's place (a cancellation with reason `superseded`). */
   supersededBy?: string;
+  /** An approval with the app's offline code (no push answered). */
+  method?: 'offline_code';
 }
 
 /** Push locked for the user by this challenge: after a fraud report on it, or at its wrong number that hit the threshold. */
 export interface PushLockFact {
-  reason: 'fraud_report' | 'number_mismatch';
+  reason: 'fraud_report' | 'number_mismatch' | 'offline_code';
   lockedUntil: string;
 }
 

@@ -21,11 +21,13 @@ export interface MfaReportRow {
   reason?: string;
   /** The newer request that superseded this one (reason `superseded`, `maxPendingPerUser`). */
   supersededBy?: string;
+  /** `offline_code`: approved with the app's offline code (no push answered); absent for an answer to the push. */
+  approvedWith?: 'offline_code';
   /**
    * Push locked for the user by this request: `fraud_report` or `number_mismatch`, until when; `unlockedAt` and
    * `unlockedBy` once an admin lifted that lock.
    */
-  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch' | 'offline_code'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
 
 export interface MfaReportTimelineItem {
@@ -57,6 +59,7 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
     ...optional('supersededBy', facts.resolution?.supersededBy),
+    ...optional('approvedWith', facts.resolution?.outcome === 'success' ? facts.resolution.method : undefined),
     ...optional('pushLock', facts.pushLock && { ...facts.pushLock, ...facts.pushUnlock }),
   };
 }

@@ -12,7 +12,12 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
     case 'ChallengeReceived':
       return { ...base, at: event.data.receivedAt, deviceId: event.data.deviceId };
     case 'ChallengeApproved':
-      return { ...base, at: event.data.resolvedAt, deviceId: event.data.deviceId };
+      return {
+        ...base,
+        at: event.data.resolvedAt,
+        deviceId: event.data.deviceId,
+        ...(event.data.method === 'offline_code' ? { detail: { method: event.data.method } } : {}),
+      };
     case 'ChallengeDenied':
       return { ...base, at: event.data.resolvedAt, deviceId: event.data.deviceId, detail: { reason: event.data.reason } };
     case 'ChallengeExpired':

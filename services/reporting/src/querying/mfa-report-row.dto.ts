@@ -35,7 +35,7 @@ export class UnlockedByDto {
 }
 
 export class PushLockDto {
-  @ApiProperty({ enum: ['fraud_report', 'number_mismatch'] }) reason!: string;
+  @ApiProperty({ enum: ['fraud_report', 'number_mismatch', 'offline_code'] }) reason!: string;
   @ApiProperty({ format: 'date-time' }) lockedUntil!: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When an admin lifted this lock (DELETE /v1/users/{userId}/push-lock)' }) unlockedAt?: string;
   @ApiPropertyOptional({ type: UnlockedByDto, description: 'The admin key that lifted it' }) unlockedBy?: UnlockedByDto;
@@ -58,6 +58,8 @@ export class MfaReportRowDto {
   })
   reason?: string;
   @ApiPropertyOptional({ description: 'The newer request that superseded this one (reason `superseded`)' }) supersededBy?: string;
+  @ApiPropertyOptional({ enum: ['offline_code'], description: "Approved with the app's offline code (no push answered); absent for an answer to the push" })
+  approvedWith?: 'offline_code';
   @ApiPropertyOptional({ type: PushLockDto, description: 'Push was locked for the user by this request' }) pushLock?: PushLockDto;
   @ApiPropertyOptional({
     description:

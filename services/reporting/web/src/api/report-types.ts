@@ -26,8 +26,10 @@ export interface ReportRow {
   reason?: string;
   /** The newer request that superseded this one (reason superseded). */
   supersededBy?: string;
+  /** Approved with the app's offline code (no push answered). */
+  approvedWith?: 'offline_code';
   /** Push was locked for the user by this request. */
-  pushLock?: { reason: 'fraud_report' | 'number_mismatch'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
+  pushLock?: { reason: 'fraud_report' | 'number_mismatch' | 'offline_code'; lockedUntil: string; unlockedAt?: string; unlockedBy?: { keyId: string } };
 }
 
 export interface ReportPage {

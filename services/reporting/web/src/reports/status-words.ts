@@ -98,10 +98,20 @@ const REASON_WORDS: Record<string, string> = {
   push_locked: 'cancelled: push was locked for the user',
   superseded: 'superseded by a newer request (maxPendingPerUser)',
   fraud_report: 'a fraud report',
+  offline_code: 'wrong offline codes typed',
 };
 
 export function reasonWord(reason: string): string {
   return REASON_WORDS[reason] ?? reason;
+}
+
+/** How a request was approved, when not by answering the push. */
+const APPROVED_WITH_WORDS: Record<string, string> = {
+  offline_code: 'Approved with offline code',
+};
+
+export function approvedWithWord(method: string): string {
+  return APPROVED_WITH_WORDS[method] ?? `Approved with ${method}`;
 }
 
 function capitalized(word: string): string {

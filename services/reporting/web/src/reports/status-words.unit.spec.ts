@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_STATUSES } from '../api/report-types';
-import { deliveryWord, eventWord, healthBadgeWord, reasonWord, rowStatusWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
+import { approvedWithWord, deliveryWord, eventWord, healthBadgeWord, reasonWord, rowStatusWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
 
 describe('status words', () => {
   it('names every report status in the words admins read', () => {
@@ -18,6 +18,11 @@ describe('status words', () => {
     expect(statusTone('failed')).toBe('bad');
     expect(statusTone('received')).toBe('waiting');
     expect(statusTone('expired')).toBe('ended');
+  });
+
+  it('says a request approved with the offline code was', () => {
+    expect(approvedWithWord('offline_code')).toBe('Approved with offline code');
+    expect(reasonWord('offline_code')).toBe('wrong offline codes typed');
   });
 
   it('still shows a status or event type the page does not know yet', () => {

@@ -2,6 +2,7 @@ import type { ReportRow } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDurationMs } from '../format/time-format';
 import { devicesSummary } from '../reports/devices-summary';
+import { approvedWithWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 export interface ReportTableHandlers {
@@ -76,7 +77,12 @@ export class ReportTableView {
       { 'data-challenge-id': row.challengeId, class: row.fraudReported ? 'fraud' : undefined },
       element('td', {}, open),
       element('td', { class: 'user' }, row.userId),
-      element('td', {}, statusChip(row.status, row.reason)),
+      element(
+        'td',
+        {},
+        statusChip(row.status, row.reason),
+        row.approvedWith ? element('small', { class: 'approved-with' }, ` ${approvedWithWord(row.approvedWith)}`) : null,
+      ),
       element('td', {}, row.fraudReported ? fraudFlag() : element('span', { class: 'visually-hidden' }, 'None')),
       element('td', {}, row.context.application ?? '—'),
       element('td', { class: 'devices' }, devicesSummary(row)),

@@ -1,7 +1,7 @@
 import type { ReportDetail } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDetail, formatOffset } from '../format/time-format';
-import { deliveryWord, eventWord, reasonWord } from '../reports/status-words';
+import { approvedWithWord, deliveryWord, eventWord, reasonWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 /** One request's timeline in a modal dialog: every event with its time, and each device's delivery outcome. */
@@ -58,6 +58,7 @@ export class TimelineView {
         element('dt', {}, 'Status'),
         element('dd', {}, statusChip(report.status, report.reason), report.fraudReported ? fraudFlag() : null),
         ...(report.reason ? [element('dt', {}, 'Reason'), element('dd', {}, reasonWord(report.reason))] : []),
+        ...(report.approvedWith ? [element('dt', {}, 'How'), element('dd', { class: 'approved-with' }, approvedWithWord(report.approvedWith))] : []),
         ...(report.pushLock
           ? [
               element('dt', {}, 'Push locked'),

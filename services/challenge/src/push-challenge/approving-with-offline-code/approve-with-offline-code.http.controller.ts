@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseBody, ProblemException } from '@pushmfa/http';
+import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { challengeView } from '../challenge-view';
+import { OFFLINE_CODE_LOCK_THRESHOLD } from '../push-challenge.decider';
+import { OfflineCodeApprover } from './offline-code-approver';
+
+const offlineCodeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6 digits the app shows') }).strict();
+
+@ApiTags('challenges')
+@ApiBearerAuth()
+@Controller('v1/challenges/:challengeId/offline-code')
+@UseGuards(ApiKeyGuard)
+export class ApproveWithOfflineCodeHttpController {
+  constructor(private readonly approver: OfflineCodeApprover) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequireRole('platform')
+  @ApiOperation({
+    summary: `When no push arrives: approve the pending challenge with the 6-digit code the user reads from the app (body {code}). It approves when it is the current code (±30 s) of one of the user's active devices, once: a code used before answers offline_code_replayed and approves nothing. A wrong code answers invalid_offline_code and leaves the challenge pending; the ${OFFLINE_CODE_LOCK_THRESHOLD}th wrong code in a row locks push for the user (push_locked afterwards) and cancels the challenge. offline_codes_disabled when the workspace's offlineCodesEnabled is false. Answers {challengeId, status: "approved", method: "offline_code", deviceId}`,
+  })
+  @ApiResponse({ status: 200, description: '{challengeId, status: "approved", method: "offline_code", deviceId}' })
+  @ApiResponse({ status: 403, description: 'offline_codes_disabled' })
+  @ApiResponse({ status: 409, description: 'offline_code_replayed, challenge_not_pending' })
+  @ApiResponse({ status: 422, description: 'invalid_offline_code' })
+  @ApiResponse({ status: 423, description: 'push_locked' })
+  async approve(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Body() body: unknown) {
+    const { code } = parseBody(offlineCodeBody, body);
+    const { state, newEvents } = await this.approver.approve(challengeId, caller.workspaceId, code);
+    if (newEvents.some((e) => e.type === 'OfflineCodeRejected')) {
+      const locked = newEvents.some((e) => e.type === 'PushLocked');
+      throw new ProblemException(
+        'invalid_offline_code',
+        `the code is not the one the app shows${locked ? '; after repeated wrong codes push is locked for this user and the request was cancelled' : ''}`,
+      );
+    }
+    const approved = newEvents.find((e) => e.type === 'ChallengeApproved');
+    if (state.status === 'absent') throw new ProblemException('not_found', 'no such challenge');
+    return {
+      challengeId,
+      status: challengeView(state).status,
+      method: 'offline_code',
+      ...(approved?.type === 'ChallengeApproved' ? { deviceId: approved.data.deviceId } : {}),
+    };
+  }
+}
