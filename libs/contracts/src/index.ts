@@ -6,3 +6,4 @@ export * from './challenge-events';
 export * from './delivery-events';
 export * from './event-catalog';
 export * from './device-health';
+export * from './incident-id';

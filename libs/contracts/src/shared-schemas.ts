@@ -45,6 +45,8 @@ export const settingsSchema = z.object({
   numberMismatchLockThreshold: z.number().int().min(0).max(100),
   /** Seconds a user's next push (issue or resend) must wait after the previous one; 0 is off. */
   minSecondsBetweenPushes: z.number().int().min(0).max(600),
+  /** Days the app logs a user shares with support are kept, then deleted. */
+  diagnosticsRetentionDays: z.number().int().min(1).max(365),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
@@ -53,7 +55,11 @@ export type WorkspaceSettings = z.infer<typeof settingsSchema>;
  * release are optional there, so records written before them stay valid, and readers fill them from
  * DEFAULT_SETTINGS (`{ ...DEFAULT_SETTINGS, ...settings }`).
  */
-export const eventSettingsSchema = settingsSchema.partial({ numberMismatchLockThreshold: true, minSecondsBetweenPushes: true });
+export const eventSettingsSchema = settingsSchema.partial({
+  numberMismatchLockThreshold: true,
+  minSecondsBetweenPushes: true,
+  diagnosticsRetentionDays: true,
+});
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   pushEnabled: false,
@@ -65,6 +71,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   maxDevicesPerUser: 10,
   numberMismatchLockThreshold: 3,
   minSecondsBetweenPushes: 0,
+  diagnosticsRetentionDays: 30,
 };
 
 export const actorSchema = z.object({

@@ -16,6 +16,8 @@ import { ResendChallengeHttpController } from './push-challenge/resending/resend
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
 import { PushUnlocker } from './push-challenge/unlocking/push-unlocker';
 import { UnlockPushHttpController } from './push-challenge/unlocking/unlock-push.http.controller';
+import { DiagnosticsSharer } from './push-challenge/sharing-diagnostics/diagnostics-sharer';
+import { ShareDiagnosticsHttpController } from './push-challenge/sharing-diagnostics/share-diagnostics.http.controller';
 
 @Module({})
 export class ChallengeModule {
@@ -32,6 +34,7 @@ export class ChallengeModule {
         AcknowledgeReceiptHttpController,
         RespondToChallengeHttpController,
         UnlockPushHttpController,
+        ShareDiagnosticsHttpController,
       ],
       providers: [
         { provide: CHALLENGE_CONFIG, useValue: config },
@@ -44,6 +47,7 @@ export class ChallengeModule {
         ChallengeIssuer,
         ChallengeExpiryTimer,
         PushUnlocker,
+        DiagnosticsSharer,
       ],
     };
   }

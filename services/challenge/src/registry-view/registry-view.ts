@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
@@ -5,7 +6,8 @@ import type { ViewCurrency } from '@pushmfa/workspace-access';
 
 /**
  * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
- * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
+ * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept
+ * (only their SHA-256, to find the device's own token in the logs it shares).
  *
  * Before a device's key is trusted, the view shows it is current (`currency`: it has applied the registry topic up
  * to the end it has now, or the request is refused with 503), so a device revoked or paired before the request is
@@ -34,7 +36,8 @@ export class RegistryView implements DeviceKeyResolver {
         public_jwk jsonb not null,
         paired_at timestamptz not null
       );
-      create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';`);
+      create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';
+      alter table ${this.schema}.devices add column if not exists push_token_sha256 text;`);
   }
 
   /** Applies one registry event inside the consumer's transaction; idempotent. */
@@ -53,15 +56,24 @@ export class RegistryView implements DeviceKeyResolver {
       case 'DevicePaired': {
         const d = envelope.data;
         await client.query(
-          `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at)
-           values ($1, $2, $3, 'active', $4, $5, $6, $7) on conflict (device_id) do nothing`,
-          [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt],
+          `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at, push_token_sha256)
+           values ($1, $2, $3, 'active', $4, $5, $6, $7, $8) on conflict (device_id) do nothing`,
+          [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt, sha256Hex(d.pushToken)],
         );
         if (d.replacedDeviceId)
           await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [
             d.replacedDeviceId,
             envelope.workspaceId,
           ]);
+        return;
+      }
+      case 'PushTokenRotated': {
+        const d = envelope.data;
+        await client.query(`update ${s}.devices set push_token_sha256 = $3 where device_id = $1 and workspace_id = $2`, [
+          d.deviceId,
+          envelope.workspaceId,
+          sha256Hex(d.pushToken),
+        ]);
         return;
       }
       case 'DeviceRevoked': {
@@ -87,6 +99,15 @@ export class RegistryView implements DeviceKeyResolver {
     return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
   }
 
+  /** SHA-256 (hex) of the device's current push token, so shared logs can be redacted without keeping the token; null when unknown. */
+  async pushTokenSha256(deviceId: string, workspaceId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ push_token_sha256: string | null }>(
+      `select push_token_sha256 from ${this.schema}.devices where device_id = $1 and workspace_id = $2`,
+      [deviceId, workspaceId],
+    );
+    return rows[0]?.push_token_sha256 ?? null;
+  }
+
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
     const token = await this.currency.awaitCurrent();
     const cached = this.keys.get(deviceId);
@@ -103,4 +124,8 @@ export class RegistryView implements DeviceKeyResolver {
     this.keys.set(deviceId, { record, token });
     return record;
   }
+}
+
+function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }

@@ -7,7 +7,8 @@ export type Actor = { kind: 'operator' | 'admin' | 'platform' | 'system'; keyId?
  * Events of the workspace stream (`workspace-<id>`); stored type names never change. Settings as stored: events
  * written before a setting existed lack it (the decider fills it from DEFAULT_SETTINGS).
  */
-type StoredSettings = Partial<WorkspaceSettings> & Omit<WorkspaceSettings, 'numberMismatchLockThreshold' | 'minSecondsBetweenPushes'>;
+type StoredSettings = Partial<WorkspaceSettings> &
+  Omit<WorkspaceSettings, 'numberMismatchLockThreshold' | 'minSecondsBetweenPushes' | 'diagnosticsRetentionDays'>;
 export type WorkspaceEvent =
   | DomainEvent<'WorkspaceCreated', { workspaceId: string; name: string; settings: StoredSettings }>
   | DomainEvent<'ApiKeyIssued', { workspaceId: string; keyId: string; role: 'platform' | 'admin'; label?: string; keyHash: string }>

@@ -43,6 +43,9 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
       return withPushLock(facts, { reason: event.data.reason, lockedUntil: event.data.lockedUntil });
     case 'PushUnlocked':
       return withPushUnlock(facts, { unlockedAt: event.data.unlockedAt, unlockedBy: { keyId: event.data.unlockedBy.keyId } });
+    case 'DiagnosticsShared':
+      // Only the timeline says so (with the incident id): the logs live in the incident, which expires.
+      return facts;
     case 'PushDispatched':
       return withDeviceFact(facts, event.data.deviceId, 'dispatchedAt', event.occurredAt);
     case 'PushAttemptFailed':

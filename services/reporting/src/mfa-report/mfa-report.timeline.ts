@@ -42,6 +42,13 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
           ...(event.data.previousLockedUntil ? { lockedUntil: event.data.previousLockedUntil } : {}),
         },
       };
+    case 'DiagnosticsShared':
+      return {
+        ...base,
+        at: event.data.sharedAt,
+        deviceId: event.data.deviceId,
+        detail: { incidentId: event.data.incidentId, lineCount: event.data.logs.length },
+      };
     case 'PushDispatched':
       return {
         ...base,
@@ -87,6 +94,7 @@ const LIFECYCLE_RANK: Record<string, number> = {
   FraudReported: 5,
   PushLocked: 5,
   PushUnlocked: 6,
+  DiagnosticsShared: 7,
 };
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
