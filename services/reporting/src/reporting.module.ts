@@ -13,6 +13,8 @@ import { SummarizeSeriesHttpController } from './querying/summarize-series.http.
 import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
 import { WebhookEndpoints } from './webhooks/webhook-endpoints';
 import { WEBHOOK_MODE, WebhooksHttpController } from './webhooks/webhooks.http.controller';
+import { DiagnosticsHttpController } from './diagnostics/diagnostics.http.controller';
+import { DiagnosticsQueries } from './diagnostics/diagnostics.queries';
 
 @Module({})
 export class ReportingModule {
@@ -27,6 +29,7 @@ export class ReportingModule {
         SummarizeSeriesHttpController,
         ReadReportHttpController,
         WebhooksHttpController,
+        DiagnosticsHttpController,
       ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
@@ -51,6 +54,11 @@ export class ReportingModule {
           provide: WebhookEndpoints,
           useFactory: (runtime: ReportingRuntime) =>
             new WebhookEndpoints(runtime.runtime.pool, REPORTING_SCHEMA, runtime.webhookSecrets, config.webhooks.retryWindowMs),
+          inject: [ReportingRuntime],
+        },
+        {
+          provide: DiagnosticsQueries,
+          useFactory: (runtime: ReportingRuntime) => new DiagnosticsQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
         { provide: WEBHOOK_MODE, useValue: config.mode },

@@ -9,6 +9,7 @@ import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.proj
 import { reportFreshnessRecorder } from './report-freshness.metric';
 import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
 import { WEBHOOK_SOURCE_TYPES } from '../webhooks/webhook-events';
+import { DIAGNOSTICS_CONSUMER, type DiagnosticsProjection } from '../diagnostics/diagnostics.projection';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -21,6 +22,8 @@ export interface ReportingConsumersOptions {
   deviceHealth?: DeviceHealthProjection;
   /** Turns security events into webhook deliveries (absent in tests that build the report consumers alone). */
   webhooks?: WebhookFanout;
+  /** Stores the app logs users share (absent in tests that build the report consumers alone). */
+  diagnostics?: DiagnosticsProjection;
   /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
   onRegistrySettled?: (topic: string, partition: number, offset: string) => void;
   log: Log;
@@ -78,6 +81,21 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
         fetchMaxWaitMs: 1000,
         fetchMinBytes: 64 * 1024,
         handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
+        log,
+        metrics,
+      }),
+    );
+  }
+  const diagnostics = options.diagnostics;
+  if (diagnostics) {
+    consumers.push(
+      new ContractConsumer({
+        kafka,
+        // Its own group: a slow report never delays an incident the help desk is waiting to read, nor the reverse.
+        groupId: topicPrefix + DIAGNOSTICS_CONSUMER,
+        topics: [topicName('challenge', topicPrefix)],
+        handledTypes: ['DiagnosticsShared'],
+        handleBatch: (items) => diagnostics.applyBatch(items.map((item) => item.envelope)),
         log,
         metrics,
       }),
