@@ -47,10 +47,15 @@ export interface HealthCommand extends Common {
   /** The heartbeat's body: only the fields given on the command line. */
   health: ReportedDeviceHealth;
 }
+export interface ShareLogsCommand extends Common {
+  command: 'share-logs';
+  challengeUrl: string;
+  challengeId: string | undefined;
+}
 export interface HelpCommand {
   command: 'help';
 }
-export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | HelpCommand;
+export type CliCommand = PairCommand | PendingCommand | RespondCommand | WatchCommand | PushTokenCommand | HealthCommand | ShareLogsCommand | HelpCommand;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -72,6 +77,7 @@ const OPTIONS = {
   'app-version': { type: 'string' },
   'os-version': { type: 'string' },
   'last-push-seen': { type: 'string' },
+  challenge: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +90,7 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   watch: ['profile', 'challenge-url', 'auto-approve', 'number-from', 'poll-interval-ms'],
   'push-token': ['profile'],
   health: ['profile', 'notifications', 'focus-mode', 'battery-saver', 'background-refresh', 'app-version', 'os-version', 'last-push-seen'],
+  'share-logs': ['profile', 'challenge-url', 'challenge'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -93,6 +100,7 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   watch: [],
   'push-token': ['<token>'],
   health: [],
+  'share-logs': [],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -159,6 +167,8 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
       };
       return { command: 'health', profile, health: Object.fromEntries(Object.entries(health).filter(([, value]) => value !== undefined)) };
     }
+    case 'share-logs':
+      return { command: 'share-logs', profile, challengeUrl, challengeId: nonEmpty('--challenge', values.challenge) };
   }
 }
 

@@ -3,6 +3,7 @@ import { runPair } from './commands/pair.command';
 import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
 import { runHealth } from './commands/health.command';
+import { runShareLogs } from './commands/share-logs.command';
 import { runRespond } from './commands/respond.command';
 import { runWatch } from './commands/watch.command';
 import { DeviceProfileStore } from './device-profile.store';
@@ -52,6 +53,8 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runPushToken(command, store, terminal);
     case 'health':
       return runHealth(command, store, terminal);
+    case 'share-logs':
+      return runShareLogs(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -21,6 +21,8 @@ Usage: npm run device -- <command> [options]
       --notifications allowed|denied
       --focus-mode on|off  --battery-saver on|off  --background-refresh on|off
       --app-version <v>  --os-version <v>  --last-push-seen <date-time>
+  share-logs                   share recent app logs with support; prints the incident id to read out to the help desk
+      --challenge <challengeId> the request the logs are about
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")
