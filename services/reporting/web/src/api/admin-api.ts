@@ -1,5 +1,5 @@
 import { AdminApiError, errorOfAnswer } from './admin-api-error';
-import type { ReportDetail, ReportPage, ReportSeries, ReportSummary } from './report-types';
+import type { Incident, IncidentSummary, ReportDetail, ReportPage, ReportSeries, ReportSummary } from './report-types';
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -25,6 +25,14 @@ export class AdminApi {
 
   summarizeSeries(query: URLSearchParams): Promise<ReportSeries> {
     return this.get(`/v1/reports/mfa/summary/series${queryString(query)}`);
+  }
+
+  listIncidents(query: URLSearchParams): Promise<{ items: IncidentSummary[] }> {
+    return this.get(`/v1/reports/diagnostics${queryString(query)}`);
+  }
+
+  readIncident(incidentId: string): Promise<Incident> {
+    return this.get(`/v1/reports/diagnostics/${encodeURIComponent(incidentId)}`);
   }
 
   private async get<T>(path: string): Promise<T> {

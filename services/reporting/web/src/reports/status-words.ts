@@ -64,10 +64,18 @@ const EVENT_WORDS: Record<string, string> = {
   FraudReported: 'Fraud reported by the user',
   PushLocked: 'Push locked for the user',
   PushUnlocked: 'Push unlocked by an admin',
+  DiagnosticsShared: 'App logs shared',
 };
 
 export function eventWord(type: string): string {
   return EVENT_WORDS[type] ?? type;
+}
+
+/** A timeline entry in words, with what the help desk needs from its detail: "App logs shared (incident INC-…)". */
+export function timelineEventWord(type: string, detail: Record<string, unknown> | undefined): string {
+  const word = eventWord(type);
+  if (type === 'DiagnosticsShared' && typeof detail?.incidentId === 'string') return `${word} (incident ${detail.incidentId})`;
+  return word;
 }
 
 /** Why a request was denied or cancelled, and why push was locked, in words. */

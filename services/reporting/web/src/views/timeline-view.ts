@@ -1,7 +1,7 @@
 import type { ReportDetail } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDetail, formatOffset } from '../format/time-format';
-import { deliveryWord, eventWord, reasonWord } from '../reports/status-words';
+import { deliveryWord, reasonWord, timelineEventWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 /** One request's timeline in a modal dialog: every event with its time, and each device's delivery outcome. */
@@ -109,7 +109,7 @@ export class TimelineView {
               { 'data-event-type': item.type },
               element('td', {}, formatDateTime(item.at)),
               element('td', { class: 'number' }, formatOffset(report.createdAt, item.at)),
-              element('td', {}, eventCell(item.type)),
+              element('td', {}, eventCell(item.type, item.detail)),
               element('td', { class: 'mono' }, item.deviceId ?? ''),
               element('td', {}, formatDetail(item.detail)),
             ),
@@ -121,8 +121,8 @@ export class TimelineView {
 }
 
 /** The event in words, with its contract type name beside it for admins who search logs or SIEM data. */
-function eventCell(type: string): HTMLElement {
-  const word = eventWord(type);
+function eventCell(type: string, detail: Record<string, unknown> | undefined): HTMLElement {
+  const word = timelineEventWord(type, detail);
   return element('span', { class: 'event' }, word, word === type ? null : element('small', { class: 'event-type mono' }, type));
 }
 
