@@ -36,7 +36,7 @@ export class IncidentsView {
         { class: 'table-scroll' },
         element(
           'table',
-          { class: 'reports incidents-table' },
+          { class: 'incidents-table' },
           element('caption', { class: 'visually-hidden' }, 'Incidents, newest first. Choose one to read its logs.'),
           element('thead', {}, element('tr', {}, ...COLUMNS.map((column) => element('th', { scope: 'col' }, column)))),
           this.body,
