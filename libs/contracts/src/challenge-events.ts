@@ -7,7 +7,7 @@ const targetDeviceSchema = z.object({ deviceId: idSchema, pushProvider: pushProv
 
 /**
  * Events on `pushmfa.challenge.v1`, keyed by challenge id (PushUnlocked: by the locking challenge's id; DiagnosticsShared:
- * by the incident id). The number to match is never part of them.
+ * by `<workspaceId>/<incidentId>`). The number to match is never part of them.
  */
 export const challengeEventSchemas = {
   ChallengeIssued: {
@@ -99,7 +99,7 @@ export const challengeEventSchemas = {
     /**
      * The app shared its recent log lines with support (`POST /v1/device/diagnostics`). Produced directly by the
      * challenge service (never appended to its event store: the logs must be gone after `expiresAt`), keyed by
-     * `incidentId`. `logs` are redacted on arrival (push token beyond its last 6 characters, keys, bearer tokens,
+     * `<workspaceId>/<incidentId>`. `logs` are redacted on arrival (push token beyond its last 6 characters, keys, bearer tokens,
      * JWTs, PEM blocks, long hex/base64 runs). `challengeId` is one of this user's challenges in this workspace.
      * `expiresAt` is `sharedAt` + the workspace's `diagnosticsRetentionDays`: the topic's retention must not exceed it.
      */
