@@ -53,6 +53,8 @@ export function diagnosticsIncident(
 @Injectable()
 export class DiagnosticsSharer {
   private readonly topic: string;
+  /** How long the broker's acknowledgement is awaited (tests shorten it). */
+  publishWaitMs = DIAGNOSTICS_PUBLISH_WAIT_MS;
 
   constructor(
     private readonly runtime: ChallengeRuntime,
@@ -90,7 +92,7 @@ export class DiagnosticsSharer {
     const traceparent = currentTraceparent();
     await withDeadline(
       publisher.publish([{ topic: this.topic, key: `${share.workspaceId}/${data.incidentId}`, envelope, ...(traceparent ? { traceparent } : {}) }]),
-      DIAGNOSTICS_PUBLISH_WAIT_MS,
+      this.publishWaitMs,
     ).catch(() => {
       throw brokerUnavailable();
     });
