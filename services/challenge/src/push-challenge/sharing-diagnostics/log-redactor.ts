@@ -57,8 +57,15 @@ function redactLongBase64(run: string): string {
   return '[redacted]';
 }
 
+/**
+ * Control characters other than tab, newline and carriage return (NUL cannot be stored in PostgreSQL's jsonb) and the bidirectional
+ * overrides that could make a line read otherwise on the admin page become U+FFFD.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+
 /** One line, with what the lines before it said: inside a PEM block that began on an earlier line everything goes. */
-function redactLine(line: string, context: RedactionContext, state: { inPem: boolean }): string {
+function redactLine(raw: string, context: RedactionContext, state: { inPem: boolean }): string {
+  const line = raw.replace(UNSAFE_CHARACTERS, '\ufffd');
   if (state.inPem) {
     if (PEM_END.test(line)) {
       state.inPem = false;
@@ -83,7 +90,8 @@ function redactLine(line: string, context: RedactionContext, state: { inPem: boo
 /**
  * Redacts app log lines on arrival, before they are published or stored: the device's push token beyond its last 6
  * characters, this product's API keys and webhook secrets, bearer and basic credentials, JWTs, PEM blocks (also
- * across lines), values named like secrets, and long hex or base64 runs. Pure; the line count stays the same.
+ * across lines), values named like secrets, and long hex or base64 runs; control and bidi-override characters become
+ * U+FFFD. Pure; the line count stays the same.
  */
 export function redactLogLines(lines: readonly string[], context: RedactionContext = {}): string[] {
   const state = { inPem: false };

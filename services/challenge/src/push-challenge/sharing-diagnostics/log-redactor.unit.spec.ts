@@ -55,6 +55,10 @@ describe('redactLogLines', () => {
     expect(lines).toEqual(['key: [redacted PEM block] loaded', '[redacted PEM block]', '[redacted PEM block]', '[redacted PEM block]', 'after']);
   });
 
+  it('replaces control and bidi-override characters, keeping tabs', () => {
+    expect(redactLogLines(['a\u0000b\tc\u202ed\u001be'])).toEqual(['a\ufffdb\tc\ufffdd\ufffde']);
+  });
+
   it('removes long base64 runs but keeps ordinary words, paths, ids and times', () => {
     const lines = redactLogLines([
       'secret blob c2VjcmV0LWJ5dGVzLXRoYXQtYXJlLWxvbmctZW5vdWdoLXRvLXJlZGFjdA==',
