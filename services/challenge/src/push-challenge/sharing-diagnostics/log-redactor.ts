@@ -61,7 +61,7 @@ function redactLongBase64(run: string): string {
  * Control characters other than tab, newline and carriage return (NUL cannot be stored in PostgreSQL's jsonb) and the bidirectional
  * overrides that could make a line read otherwise on the admin page become U+FFFD.
  */
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** One line, with what the lines before it said: inside a PEM block that began on an earlier line everything goes. */
 function redactLine(raw: string, context: RedactionContext, state: { inPem: boolean }): string {

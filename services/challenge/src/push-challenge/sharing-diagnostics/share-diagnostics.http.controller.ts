@@ -15,7 +15,11 @@ const shareBody = z
     challengeId: z.string().min(1).max(100).optional(),
     logs: z.array(z.string().max(8192)).max(5000),
     appVersion: safeText(z.string().max(100)).optional(),
-    health: reportedHealthSchema.strict().optional(),
+    // As PUT /v1/device/health takes it: no control or bidi characters in the versions.
+    health: reportedHealthSchema
+      .extend({ appVersion: safeText(z.string().max(100)).optional(), osVersion: safeText(z.string().max(100)).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

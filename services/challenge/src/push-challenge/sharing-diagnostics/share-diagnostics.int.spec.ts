@@ -79,6 +79,10 @@ describe('sharing app logs with support', () => {
     });
     expect(await service.device(phone, 'POST', '/v1/device/diagnostics', { lines: ['x'] })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
     expect(await service.device(phone, 'POST', '/v1/device/diagnostics', { logs: [1] })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await service.device(phone, 'POST', '/v1/device/diagnostics', { logs: [], health: { osVersion: 'iOS\u202e18' } })).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
     expect(await service.call('POST', '/v1/device/diagnostics', { body: { logs: ['x'] } })).toMatchObject({ status: 401 });
     // Other routes keep the 64 KiB limit.
     expect(
