@@ -9,6 +9,12 @@ import { ChallengeCommands } from '../challenge-commands';
 import { newIncidentId } from './incident-id';
 import { redactLogLines } from './log-redactor';
 
+/**
+ * The largest record a share may become. Redaction can lengthen lines a little (`password=x` → `password=[redacted]`),
+ * and the record shares produce requests with the relay's: it stays well under the broker's 1 MiB message limit.
+ */
+export const DIAGNOSTICS_MAX_RECORD_BYTES = 768 * 1024;
+
 /** How long a share waits for the broker's acknowledgement before answering 503 `unavailable`. */
 export const DIAGNOSTICS_PUBLISH_WAIT_MS = 5000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,6 +84,8 @@ export class DiagnosticsSharer {
     ]);
     const retentionDays = (settings ?? DEFAULT_SETTINGS).diagnosticsRetentionDays;
     const data = diagnosticsIncident(share, { pushTokenSha256, retentionDays, now: new Date() });
+    if (Buffer.byteLength(JSON.stringify(data)) > DIAGNOSTICS_MAX_RECORD_BYTES)
+      throw new ProblemException('payload_too_large', 'the logs are too large once redacted; share fewer lines');
     const publisher = this.runtime.runtime.publisher;
     if (!publisher.isConnected) throw brokerUnavailable();
     const envelope = {

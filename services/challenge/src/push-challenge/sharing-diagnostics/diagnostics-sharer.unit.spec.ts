@@ -35,6 +35,14 @@ describe('DiagnosticsSharer', () => {
     expect(Date.parse(data.expiresAt) - Date.parse(data.sharedAt)).toBe(30 * 86_400_000);
   });
 
+  it('refuses logs that redaction would make too large a record, publishing nothing', async () => {
+    const sent: OutgoingEvent[] = [];
+    const sharer = sharerWith({ isConnected: true, publish: async (events) => void sent.push(...events) });
+    const logs = Array.from({ length: 5000 }, () => 'password=a '.repeat(20));
+    await expect(sharer.share({ ...share, logs })).rejects.toMatchObject({ code: 'payload_too_large' });
+    expect(sent).toEqual([]);
+  });
+
   it('answers unavailable when the producer is not connected, refuses, or the broker does not acknowledge in time', async () => {
     const down = sharerWith({ isConnected: false, publish: async () => undefined });
     await expect(down.share(share)).rejects.toMatchObject({ code: 'unavailable' });
