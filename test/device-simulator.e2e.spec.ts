@@ -17,7 +17,7 @@ interface SimulatorRun {
  * The device simulator as a user runs it: a separate process that knows only a QR code and the public API, driving
  * real service processes (production mode), the real broker, database and cache, and the push emulators.
  */
-describe('device simulator: pair from a QR code, list pending, approve and deny from the command line', () => {
+describe('device simulator: pair from a QR code, list pending, approve and deny, share logs from the command line', () => {
   let stack: ProductionStack;
   let workdir: string;
 
@@ -201,6 +201,19 @@ describe('device simulator: pair from a QR code, list pending, approve and deny 
     const reported = await simulator(['deny', second.body.challengeId, '--fraud', ...challengeUrl]);
     expect(reported).toMatchObject({ code: 0, stdout: 'denied (reported as not yours: push is locked for this user)\n' });
     expect((await call(challenge, 'POST', '/v1/challenges', platformKey, { userId: 'alice' })).body.code).toBe('push_locked');
+
+    // "Share app logs with support": the simulator prints the incident id; the admin reads the logs, token redacted.
+    const sharedLogs = await simulator(['share-logs', '--challenge', second.body.challengeId, ...challengeUrl]);
+    expect(sharedLogs).toMatchObject({ code: 0, stderr: '' });
+    const incidentId = /incident (INC-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(sharedLogs.stdout)?.[1];
+    expect(incidentId).toBeDefined();
+    const incident = await eventually(async () => {
+      const answer = await call(stack.reporting.baseUrl, 'GET', `/v1/reports/diagnostics/${incidentId}`, adminKey);
+      return answer.status === 200 ? answer : undefined;
+    }, 'the shared logs in the report');
+    expect(incident.body).toMatchObject({ userId: 'alice', deviceId: profile.deviceId, challengeId: second.body.challengeId });
+    expect(incident.body.logs.join('\n')).toContain(`[push token …${pushToken.slice(-6)}]`);
+    expect(incident.body.logs.join('\n')).not.toContain(pushToken);
 
     // The push token rotates through the signed registry call.
     const rotated = await simulator(['push-token', `${pushToken}-2`, '--profile', 'alice']);

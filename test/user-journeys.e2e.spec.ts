@@ -864,6 +864,61 @@ describe('user journeys, end to end', () => {
     expect((await acme.challengeStatus(next.body.challengeId)).body.status).toBe('pending');
   });
 
+  it('14. Accept does not respond: the app shares its logs with support; the help desk reads them by incident id, the push token redacted; another workspace cannot', async () => {
+    const acme = await TestWorkspace.withPush(stack, { diagnosticsRetentionDays: 14 });
+    const token = fcmToken();
+    const phone = await acme.pairPhone('lea', ANDROID, token);
+    await phone.untilRecognised();
+    const issued = await acme.issueChallengeOnceReady('lea', SIGN_IN);
+    const { challengeId } = issued.body;
+    await firstFcmPush(token, challengeId);
+
+    const shared = await phone.shareLogs({
+      challengeId,
+      appVersion: '4.1.0',
+      health: { notifications: 'allowed', batterySaver: true },
+      logs: [
+        `push registered, token ${token}`,
+        `notification received for ${challengeId}`,
+        'Accept tapped, no answer within 10 s',
+        'Authorization: Bearer abc.def',
+      ],
+    });
+    expect(shared.status).toBe(202);
+    const { incidentId } = shared.body as { incidentId: string };
+    expect(incidentId).toMatch(/^INC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+
+    // The user reads the id out over the phone; the help desk types it in lower case.
+    const incident = await eventually(
+      async () => {
+        const answer = await acme.incident(incidentId.toLowerCase());
+        return answer.status === 200 ? answer : undefined;
+      },
+      `incident ${incidentId} in the report`,
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    expect(incident.body).toMatchObject({ incidentId, userId: 'lea', deviceId: phone.deviceId, challengeId, appVersion: '4.1.0', lineCount: 4 });
+    expect(incident.body.logs).toEqual([
+      `push registered, token [push token …${token.slice(-6)}]`,
+      `notification received for ${challengeId}`,
+      'Accept tapped, no answer within 10 s',
+      'Authorization: Bearer [redacted]',
+    ]);
+    expect(Date.parse(incident.body.expiresAt) - Date.parse(incident.body.sharedAt)).toBe(14 * 24 * 3600 * 1000);
+    expect((await acme.diagnostics('?userId=lea')).body.items).toEqual([expect.objectContaining({ incidentId, lineCount: 4 })]);
+    const row = await acme.reportOnceStatus(challengeId, 'delivered', (body) =>
+      body.timeline.some((entry: { type: string }) => entry.type === 'DiagnosticsShared'),
+    );
+    expect(row.body.timeline).toContainEqual(expect.objectContaining({ type: 'DiagnosticsShared', detail: { incidentId, lineCount: 4 } }));
+
+    const globex = await TestWorkspace.create(stack);
+    expect(await globex.incident(incidentId)).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    // A challenge of another user is refused, never linked.
+    const other = await acme.pairPhone('max', ANDROID, fcmToken());
+    await other.untilRecognised();
+    expect(await other.shareLogs({ challengeId, logs: ['x'] })).toMatchObject({ status: 404, body: { code: 'not_found' } });
+  });
+
   it('every record the journeys put on Kafka carries trace context, reactions too (the replaced-phone revoker, timers)', async () => {
     const records = await readContractRecords(stack.ns);
     expect(records.map((record) => (JSON.parse(record.value) as { type: string }).type)).toEqual(

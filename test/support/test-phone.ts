@@ -130,6 +130,11 @@ export class TestPhone {
     return offlineCodeAt(this.offlineCodeSecret, Date.now());
   }
 
+  /** "Share app logs with support": answers 202 {incidentId}. */
+  shareLogs(body: { challengeId?: string; logs: string[]; appVersion?: string; health?: Record<string, unknown> }): Promise<JsonAnswer> {
+    return this.send(this.challengeUrl, 'POST', '/v1/device/diagnostics', body);
+  }
+
   private send(baseUrl: string, method: 'GET' | 'POST' | 'PUT', pathWithQuery: string, body?: unknown): Promise<JsonAnswer> {
     const raw = body === undefined ? undefined : JSON.stringify(body);
     const signature = signDeviceRequest(this.privateJwk, { method, pathWithQuery, body: raw, deviceId: this.deviceId });

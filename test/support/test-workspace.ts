@@ -139,6 +139,15 @@ export class TestWorkspace {
     return callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/mfa?userId=${encodeURIComponent(userId)}`, this.adminKey);
   }
 
+  /** The app logs users shared with support (admin key): the list, or one incident with its logs. */
+  diagnostics(query = ''): Promise<JsonAnswer> {
+    return callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/diagnostics${query}`, this.adminKey);
+  }
+
+  incident(incidentId: string): Promise<JsonAnswer> {
+    return callJson(this.stack.reporting.baseUrl, 'GET', `/v1/reports/diagnostics/${encodeURIComponent(incidentId)}`, this.adminKey);
+  }
+
   /** The report row and timeline of one challenge, once it reads `status` (and whatever else `also` asks). */
   reportOnceStatus(challengeId: string, status: string, also: (row: JsonAnswer['body']) => boolean = () => true): Promise<JsonAnswer> {
     return eventually(

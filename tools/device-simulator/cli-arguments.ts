@@ -64,6 +64,11 @@ export interface EnrolOfflineCodeCommand extends Common {
 export interface CodeCommand extends Common {
   command: 'code';
 }
+export interface ShareLogsCommand extends Common {
+  command: 'share-logs';
+  challengeUrl: string;
+  challengeId: string | undefined;
+}
 export interface HelpCommand {
   command: 'help';
 }
@@ -77,6 +82,7 @@ export type CliCommand =
   | TestPushAckCommand
   | EnrolOfflineCodeCommand
   | CodeCommand
+  | ShareLogsCommand
   | HelpCommand;
 
 const OPTIONS = {
@@ -102,6 +108,7 @@ const OPTIONS = {
   'last-push-seen': { type: 'string' },
   'wait-seconds': { type: 'string' },
   'offline-code': { type: 'boolean' },
+  challenge: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -117,6 +124,7 @@ const ALLOWED: Record<Exclude<CliCommand['command'], 'help'>, readonly (keyof ty
   'test-push-ack': ['profile'],
   'enrol-offline-code': ['profile', 'challenge-url', 'wait-seconds'],
   code: ['profile'],
+  'share-logs': ['profile', 'challenge-url', 'challenge'],
 };
 const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   pair: ['<qrUri>'],
@@ -129,6 +137,7 @@ const POSITIONALS: Record<keyof typeof ALLOWED, string[]> = {
   'test-push-ack': ['<testPushId>'],
   'enrol-offline-code': [],
   code: [],
+  'share-logs': [],
 };
 
 /** Turns `argv` (without node and the script) into one command; throws UsageError on any mistake. */
@@ -203,6 +212,8 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
     }
     case 'test-push-ack':
       return { command: 'test-push-ack', profile, testPushId: first };
+    case 'share-logs':
+      return { command: 'share-logs', profile, challengeUrl, challengeId: nonEmpty('--challenge', values.challenge) };
   }
 }
 

@@ -63,6 +63,17 @@ describe('parseCliArguments', () => {
     expect(() => parseCliArguments(['test-push-ack'])).toThrow('test-push-ack takes <testPushId>');
   });
 
+  it('reads share-logs with an optional challenge', () => {
+    expect(parseCliArguments(['share-logs'])).toEqual({
+      command: 'share-logs',
+      profile: 'default',
+      challengeUrl: 'http://127.0.0.1:3001',
+      challengeId: undefined,
+    });
+    expect(parseCliArguments(['share-logs', '--challenge', 'c-1', '--profile', 'bob'])).toMatchObject({ challengeId: 'c-1', profile: 'bob' });
+    expect(() => parseCliArguments(['share-logs', '--number', '12'])).toThrow('share-logs does not take --number');
+  });
+
   it('reads health with only the fields given', () => {
     expect(parseCliArguments(['health', '--notifications', 'denied'])).toEqual({ command: 'health', profile: 'default', health: { notifications: 'denied' } });
     expect(

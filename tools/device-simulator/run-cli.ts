@@ -4,6 +4,7 @@ import { runPending } from './commands/pending.command';
 import { runPushToken } from './commands/push-token.command';
 import { runHealth } from './commands/health.command';
 import { runCode, runEnrolOfflineCode } from './commands/offline-code.command';
+import { runShareLogs } from './commands/share-logs.command';
 import { runRespond } from './commands/respond.command';
 import { runTestPushAck } from './commands/test-push-ack.command';
 import { runWatch } from './commands/watch.command';
@@ -60,6 +61,8 @@ function dispatch(command: CliCommand, store: DeviceProfileStore, terminal: Term
       return runEnrolOfflineCode(command, store, terminal);
     case 'code':
       return runCode(command, store, terminal);
+    case 'share-logs':
+      return runShareLogs(command, store, terminal);
     default: {
       const unknown: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

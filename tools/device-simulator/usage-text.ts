@@ -27,6 +27,8 @@ Usage: npm run device -- <command> [options]
   enrol-offline-code           the last step of pairing, once the code is confirmed: agree the offline-code secret
       --wait-seconds <s>       keep asking while the pairing is not confirmed yet (default 600)
   code                         print the offline code to type when no push arrives (works without a network)
+  share-logs                   share recent app logs with support; prints the incident id to read out to the help desk
+      --challenge <challengeId> the request the logs are about
 
 Common options:
   --profile <name>             the local key file .local/device-simulator/<name>.json (default "default")

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { challengeContextSchema, idSchema, isoDateTime, platformSchema, pushProviderSchema, userIdSchema } from './shared-schemas';
+import { INCIDENT_ID_PATTERN } from './incident-id';
+import { reportedHealthSchema } from './registry-events';
 
 const targetDeviceSchema = z.object({ deviceId: idSchema, pushProvider: pushProviderSchema, platform: platformSchema });
 
 /**
- * Events on `pushmfa.challenge.v1`, keyed by challenge id (PushUnlocked: by the locking challenge's id). The number to match is never part of them.
+ * Events on `pushmfa.challenge.v1`, keyed by challenge id (PushUnlocked: by the locking challenge's id; DiagnosticsShared:
+ * by `<workspaceId>/<incidentId>`). The number to match is never part of them.
  */
 export const challengeEventSchemas = {
   ChallengeIssued: {
@@ -119,6 +122,26 @@ export const challengeEventSchemas = {
       challengeId: idSchema.optional(),
       previousReason: z.enum(['fraud_report', 'number_mismatch', 'offline_code']).optional(),
       previousLockedUntil: isoDateTime.optional(),
+    }),
+  },
+  DiagnosticsShared: {
+    /**
+     * The app shared its recent log lines with support (`POST /v1/device/diagnostics`). Produced directly by the
+     * challenge service (never appended to its event store: the logs must be gone after `expiresAt`), keyed by
+     * `<workspaceId>/<incidentId>`. `logs` are redacted on arrival (push token beyond its last 6 characters, keys, bearer tokens,
+     * JWTs, PEM blocks, long hex/base64 runs). `challengeId` is one of this user's challenges in this workspace.
+     * `expiresAt` is `sharedAt` + the workspace's `diagnosticsRetentionDays`: the topic's retention must not exceed it.
+     */
+    1: z.object({
+      incidentId: z.string().regex(INCIDENT_ID_PATTERN),
+      userId: userIdSchema,
+      deviceId: idSchema,
+      challengeId: idSchema.optional(),
+      sharedAt: isoDateTime,
+      expiresAt: isoDateTime,
+      appVersion: z.string().max(100).optional(),
+      health: reportedHealthSchema.optional(),
+      logs: z.array(z.string().max(8192)).max(5000),
     }),
   },
 } as const;

@@ -40,6 +40,8 @@ function describeEnvelope(envelope: ContractEnvelope): string {
       return envelope.data.challengeId ?? envelope.data.testPushId ?? '';
     case 'PushUnlocked':
       return envelope.data.challengeId ?? envelope.data.userId;
+    case 'DiagnosticsShared':
+      return envelope.data.incidentId;
     case 'ApiKeyIssued':
     case 'ApiKeyRevoked':
     case 'PairingStarted':

@@ -7,3 +7,4 @@ export * from './delivery-events';
 export * from './event-catalog';
 export * from './device-health';
 export * from './pool-policy';
+export * from './incident-id';

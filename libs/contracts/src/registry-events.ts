@@ -3,6 +3,17 @@ import { actorSchema, idSchema, isoDateTime, platformSchema, publicJwkSchema, pu
 import { poolPolicySchema } from './pool-policy';
 
 /** Events on `pushmfa.registry.v1`; key: workspace id for workspace events, `<workspaceId>/<userId>` for user events. */
+/** What the app reports about its own health (DeviceHealthReported without its ids and time; DiagnosticsShared's `health`). */
+export const reportedHealthSchema = z.object({
+  notifications: z.enum(['allowed', 'denied']).optional(),
+  focusMode: z.boolean().optional(),
+  batterySaver: z.boolean().optional(),
+  backgroundRefresh: z.boolean().optional(),
+  appVersion: z.string().max(100).optional(),
+  osVersion: z.string().max(100).optional(),
+  lastPushSeenAt: isoDateTime.optional(),
+});
+
 export const registryEventSchemas = {
   WorkspaceCreated: { 1: z.object({ workspaceId: idSchema, name: z.string().min(1).max(200), settings: eventSettingsSchema }) },
   WorkspaceSettingsChanged: {
@@ -68,13 +79,7 @@ export const registryEventSchemas = {
       deviceId: idSchema,
       userId: userIdSchema,
       reportedAt: isoDateTime,
-      notifications: z.enum(['allowed', 'denied']).optional(),
-      focusMode: z.boolean().optional(),
-      batterySaver: z.boolean().optional(),
-      backgroundRefresh: z.boolean().optional(),
-      appVersion: z.string().max(100).optional(),
-      osVersion: z.string().max(100).optional(),
-      lastPushSeenAt: isoDateTime.optional(),
+      ...reportedHealthSchema.shape,
     }),
   },
   /** An admin asked for a test notification to one device: it is not a challenge and approves nothing. */

@@ -49,6 +49,8 @@ export const settingsSchema = z.object({
   maxPendingPerUser: z.number().int().min(1).max(20),
   /** The platform may approve a pending challenge with the app's offline code (`POST /v1/challenges/{id}/offline-code`). */
   offlineCodesEnabled: z.boolean(),
+  /** Days the app logs a user shares with support are kept, then deleted. */
+  diagnosticsRetentionDays: z.number().int().min(1).max(365),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
@@ -62,6 +64,7 @@ export const eventSettingsSchema = settingsSchema.partial({
   minSecondsBetweenPushes: true,
   maxPendingPerUser: true,
   offlineCodesEnabled: true,
+  diagnosticsRetentionDays: true,
 });
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -76,6 +79,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   minSecondsBetweenPushes: 0,
   maxPendingPerUser: 1,
   offlineCodesEnabled: true,
+  diagnosticsRetentionDays: 30,
 };
 
 export const actorSchema = z.object({

@@ -18,6 +18,8 @@ import { ReadChallengeStatusHttpController } from './push-challenge/reading-stat
 import { AcknowledgeReceiptHttpController } from './push-challenge/receiving/acknowledge-receipt.http.controller';
 import { ResendChallengeHttpController } from './push-challenge/resending/resend-challenge.http.controller';
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
+import { DiagnosticsSharer } from './push-challenge/sharing-diagnostics/diagnostics-sharer';
+import { ShareDiagnosticsHttpController } from './push-challenge/sharing-diagnostics/share-diagnostics.http.controller';
 
 @Module({})
 export class ChallengeModule {
@@ -35,6 +37,7 @@ export class ChallengeModule {
         RespondToChallengeHttpController,
         EnrolOfflineCodeHttpController,
         ApproveWithOfflineCodeHttpController,
+        ShareDiagnosticsHttpController,
       ],
       providers: [
         { provide: CHALLENGE_CONFIG, useValue: config },
@@ -48,6 +51,7 @@ export class ChallengeModule {
         ChallengeExpiryTimer,
         OfflineCodeEnrolment,
         OfflineCodeApprover,
+        DiagnosticsSharer,
       ],
     };
   }

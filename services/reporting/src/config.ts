@@ -27,7 +27,13 @@ export interface ReportingConfig extends ServiceConfig {
   /** How long a request waits for the API-key directory to catch up before it answers 503 (REGISTRY_VIEW_MAX_WAIT_MS). */
   registryViewMaxWaitMs: number;
   webhooks: WebhookConfig;
+  /** How often each instance deletes incidents past their retention (DIAGNOSTICS_SWEEP_INTERVAL_MS). */
+  diagnosticsSweepIntervalMs: number;
 }
+
+const diagnosticsEnvShape = {
+  DIAGNOSTICS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+};
 
 const webhookEnvShape = {
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
@@ -49,10 +55,11 @@ const webhookEnvShape = {
 
 /** Validates the environment; throws naming every missing or malformed variable. */
 export function loadReportingConfig(env: NodeJS.ProcessEnv = process.env): ReportingConfig {
-  const values = parseServiceEnv('reporting', { ...serviceEnvShape(3003), ...registryViewEnvShape, ...webhookEnvShape }, env);
+  const values = parseServiceEnv('reporting', { ...serviceEnvShape(3003), ...registryViewEnvShape, ...webhookEnvShape, ...diagnosticsEnvShape }, env);
   return {
     ...serviceConfigOf(values),
     registryViewMaxWaitMs: values.REGISTRY_VIEW_MAX_WAIT_MS,
+    diagnosticsSweepIntervalMs: values.DIAGNOSTICS_SWEEP_INTERVAL_MS,
     webhooks: {
       retryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
       retryCapMs: Math.max(values.WEBHOOK_RETRY_CAP_MS, values.WEBHOOK_RETRY_BASE_MS),

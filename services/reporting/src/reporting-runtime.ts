@@ -15,6 +15,8 @@ import { PgInbox } from '@pushmfa/postgres';
 import { WebhookFanout } from './webhooks/webhook-fanout';
 import { WebhookSecretBox } from './webhooks/webhook-secret-box';
 import { WebhookSender } from './webhooks/webhook-sender';
+import { DiagnosticsProjection } from './diagnostics/diagnostics.projection';
+import { DiagnosticsSweeper } from './diagnostics/diagnostics-sweeper';
 
 export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
 export const REPORTING_SCHEMA = 'reporting';
@@ -28,6 +30,8 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
   /** Seals and opens webhook endpoint secrets (encrypted when WEBHOOK_SECRET_KEY is set). */
   readonly webhookSecrets: WebhookSecretBox;
   private readonly webhookSender: WebhookSender;
+  /** Deletes shared app logs past their retention (DIAGNOSTICS_SWEEP_INTERVAL_MS). */
+  readonly diagnosticsSweeper: DiagnosticsSweeper;
   /** Shows the API-key directory is current before a key is trusted; 503 when it cannot. */
   private readonly registryFreshness: ViewFreshness;
 
@@ -63,10 +67,12 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
       deviceHealth: new DeviceHealthProjection(this.runtime.pool, REPORTING_SCHEMA),
       testPushes: new TestPushProjection(inbox, REPORTING_SCHEMA),
       webhooks: new WebhookFanout(inbox, REPORTING_SCHEMA, config.webhooks.retryWindowMs),
+      diagnostics: new DiagnosticsProjection(inbox, REPORTING_SCHEMA),
       onRegistrySettled: (topic, partition, offset) => this.registryFreshness.settled(topic, partition, offset),
       log,
       metrics,
     });
+    this.diagnosticsSweeper = new DiagnosticsSweeper(this.runtime.pool, REPORTING_SCHEMA, config.diagnosticsSweepIntervalMs, log);
     this.webhookSecrets = new WebhookSecretBox(config.webhooks.secretKey);
     this.webhookSender = new WebhookSender(this.runtime.pool, REPORTING_SCHEMA, config.webhooks, this.webhookSecrets, log, metrics);
     if (!this.webhookSecrets.encrypts && config.mode === 'production') {
@@ -79,6 +85,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
     await this.registryFreshness.start();
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
     this.webhookSender.start();
+    this.diagnosticsSweeper.start();
     this.readiness.register('database', () => this.runtime.databaseAnswers());
     this.readiness.register('consumers', () => this.consumers.every((consumer) => consumer.isReady));
   }
@@ -86,6 +93,7 @@ export class ReportingRuntime implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop().catch(() => undefined)));
     await this.webhookSender.stop();
+    await this.diagnosticsSweeper.stop();
     await this.registryFreshness.stop();
     await this.runtime.close();
   }

@@ -15,6 +15,8 @@ import { TestPushQueries } from './test-pushes/test-push.queries';
 import { TestPushesHttpController } from './test-pushes/test-pushes.http.controller';
 import { WebhookEndpoints } from './webhooks/webhook-endpoints';
 import { WEBHOOK_TARGET_POLICY, WebhooksHttpController } from './webhooks/webhooks.http.controller';
+import { DiagnosticsHttpController } from './diagnostics/diagnostics.http.controller';
+import { DiagnosticsQueries } from './diagnostics/diagnostics.queries';
 
 @Module({})
 export class ReportingModule {
@@ -30,6 +32,7 @@ export class ReportingModule {
         ReadReportHttpController,
         WebhooksHttpController,
         TestPushesHttpController,
+        DiagnosticsHttpController,
       ],
       providers: [
         { provide: REPORTING_CONFIG, useValue: config },
@@ -59,6 +62,11 @@ export class ReportingModule {
           provide: WebhookEndpoints,
           useFactory: (runtime: ReportingRuntime) =>
             new WebhookEndpoints(runtime.runtime.pool, REPORTING_SCHEMA, runtime.webhookSecrets, config.webhooks.retryWindowMs),
+          inject: [ReportingRuntime],
+        },
+        {
+          provide: DiagnosticsQueries,
+          useFactory: (runtime: ReportingRuntime) => new DiagnosticsQueries(runtime.runtime.pool, REPORTING_SCHEMA),
           inject: [ReportingRuntime],
         },
         { provide: WEBHOOK_TARGET_POLICY, useValue: { allowPrivateTargets: config.webhooks.allowPrivateTargets } },

@@ -26,6 +26,8 @@ export interface ServiceAppOptions {
    */
   readonly trustProxy?: boolean | string | string[];
   readonly openApi?: OpenApiOptions;
+  /** Routes (by path) allowed a larger body than BODY_LIMIT_BYTES, e.g. `{ '/v1/device/diagnostics': 256 * 1024 }`. */
+  readonly routeBodyLimits?: Readonly<Record<string, number>>;
   /**
    * Install SIGTERM/SIGINT handling (graceful shutdown, exit 0) and the process error guard (an unhandled error is
    * logged and counted, not fatal). Tests pass false. Defaults to true.
@@ -60,7 +62,14 @@ export async function createServiceApp(rootModule: Type<unknown>, options: Servi
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemExceptionFilter());
-  registerJsonBodyParser(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, BODY_LIMIT_BYTES);
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  const routeBodyLimits = options.routeBodyLimits ?? {};
+  // Routes are registered when the app starts, after this hook: a listed path gets its own limit (route over parser).
+  fastify.addHook('onRoute', (route) => {
+    const limit = Object.hasOwn(routeBodyLimits, route.url) ? routeBodyLimits[route.url] : undefined;
+    if (limit !== undefined) route.bodyLimit = limit;
+  });
   serveOpenApiDocument(app, options.serviceName, options.openApi);
   if (options.handleSignals ?? true) {
     installGracefulShutdown(app);

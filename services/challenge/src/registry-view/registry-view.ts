@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
@@ -7,7 +8,8 @@ import { liftPushLocksSql } from '../read-models/user-push-history.query';
 
 /**
  * What the challenge service knows of the registry, learned from `pushmfa.registry.v1`: workspace settings and
- * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept.
+ * active devices with their public keys. No secrets: keys arrive as hashes (ApiKeyDirectory), push tokens are not kept
+ * (only their SHA-256, to find the device's own token in the logs it shares).
  * An admin's PushLockLifted lifts the user's push lock and wrong-number streak in the read models (applyLockLifts).
  *
  * Before a device's key is trusted, the view shows it is current (`currency`: it has applied the registry topic up
@@ -39,7 +41,8 @@ export class RegistryView implements DeviceKeyResolver {
       );
       create index if not exists devices_by_user on ${this.schema}.devices (workspace_id, user_id) where status = 'active';
       create table if not exists ${this.schema}.pools (workspace_id text not null, pool_id text not null, policy jsonb not null, primary key (workspace_id, pool_id));
-      create table if not exists ${this.schema}.user_pools (workspace_id text not null, user_id text not null, pool_id text not null, primary key (workspace_id, user_id));`);
+      create table if not exists ${this.schema}.user_pools (workspace_id text not null, user_id text not null, pool_id text not null, primary key (workspace_id, user_id));
+      alter table ${this.schema}.devices add column if not exists push_token_sha256 text;`);
   }
 
   /** Applies one registry event inside the consumer's transaction; idempotent. */
@@ -58,15 +61,24 @@ export class RegistryView implements DeviceKeyResolver {
       case 'DevicePaired': {
         const d = envelope.data;
         await client.query(
-          `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at)
-           values ($1, $2, $3, 'active', $4, $5, $6, $7) on conflict (device_id) do nothing`,
-          [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt],
+          `insert into ${s}.devices (device_id, workspace_id, user_id, status, platform, push_provider, public_jwk, paired_at, push_token_sha256)
+           values ($1, $2, $3, 'active', $4, $5, $6, $7, $8) on conflict (device_id) do nothing`,
+          [d.deviceId, envelope.workspaceId, d.userId, d.platform, d.pushProvider, d.publicJwk, d.pairedAt, sha256Hex(d.pushToken)],
         );
         if (d.replacedDeviceId)
           await client.query(`update ${s}.devices set status = 'revoked' where device_id = $1 and workspace_id = $2`, [
             d.replacedDeviceId,
             envelope.workspaceId,
           ]);
+        return;
+      }
+      case 'PushTokenRotated': {
+        const d = envelope.data;
+        await client.query(`update ${s}.devices set push_token_sha256 = $3 where device_id = $1 and workspace_id = $2`, [
+          d.deviceId,
+          envelope.workspaceId,
+          sha256Hex(d.pushToken),
+        ]);
         return;
       }
       case 'DeviceRevoked': {
@@ -137,6 +149,15 @@ export class RegistryView implements DeviceKeyResolver {
     return rows[0] ? { ...DEFAULT_SETTINGS, ...rows[0].settings } : null;
   }
 
+  /** SHA-256 (hex) of the device's current push token, so shared logs can be redacted without keeping the token; null when unknown. */
+  async pushTokenSha256(deviceId: string, workspaceId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ push_token_sha256: string | null }>(
+      `select push_token_sha256 from ${this.schema}.devices where device_id = $1 and workspace_id = $2`,
+      [deviceId, workspaceId],
+    );
+    return rows[0]?.push_token_sha256 ?? null;
+  }
+
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
     const token = await this.currency.awaitCurrent();
     const cached = this.keys.get(deviceId);
@@ -153,4 +174,8 @@ export class RegistryView implements DeviceKeyResolver {
     this.keys.set(deviceId, { record, token });
     return record;
   }
+}
+
+function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }

@@ -49,6 +49,11 @@ describe('workspace decider', () => {
       .when({ type: 'ChangeSettings', changes: { pushEnabled: false }, actor })
       .then([]);
   });
+  it('gives a workspace created before diagnosticsRetentionDays existed the default of 30 days', () => {
+    const { diagnosticsRetentionDays: _retention, ...before } = DEFAULT_SETTINGS;
+    const old: WorkspaceEvent = { type: 'WorkspaceCreated', data: { workspaceId: 'ws1', name: 'Acme', settings: before } };
+    expect(foldEvents(workspaceDecider, [old])).toMatchObject({ settings: { diagnosticsRetentionDays: 30 } });
+  });
   it('gives a workspace created before numberMismatchLockThreshold and minSecondsBetweenPushes existed their defaults, and changes them', () => {
     const { numberMismatchLockThreshold: _threshold, minSecondsBetweenPushes: _spacing, ...before } = DEFAULT_SETTINGS;
     const old: WorkspaceEvent = { type: 'WorkspaceCreated', data: { workspaceId: 'ws1', name: 'Acme', settings: before } };

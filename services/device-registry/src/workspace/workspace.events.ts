@@ -8,7 +8,7 @@ export type Actor = { kind: 'operator' | 'admin' | 'platform' | 'system'; keyId?
  * written before a setting existed lack it (the decider fills it from DEFAULT_SETTINGS).
  */
 type StoredSettings = Partial<WorkspaceSettings> &
-  Omit<WorkspaceSettings, 'numberMismatchLockThreshold' | 'minSecondsBetweenPushes' | 'maxPendingPerUser' | 'offlineCodesEnabled'>;
+  Omit<WorkspaceSettings, 'numberMismatchLockThreshold' | 'minSecondsBetweenPushes' | 'maxPendingPerUser' | 'offlineCodesEnabled' | 'diagnosticsRetentionDays'>;
 export type WorkspaceEvent =
   | DomainEvent<'WorkspaceCreated', { workspaceId: string; name: string; settings: StoredSettings }>
   | DomainEvent<'ApiKeyIssued', { workspaceId: string; keyId: string; role: 'platform' | 'admin'; label?: string; keyHash: string }>

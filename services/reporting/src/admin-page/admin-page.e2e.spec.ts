@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { callJson, createTestNamespace, eventually, freePort, type RunningService, startServiceProcess, type TestNamespace } from '@pushmfa/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { AdminPageWorkspace, type SeededChallenge } from './admin-page.test-workspace';
+import { AdminPageWorkspace, type SeededChallenge, SHARED_INCIDENT_ID } from './admin-page.test-workspace';
 
 /** Debian's chromium, installed by deploy/local/chromium.sh (npm test runs it); never a browser download. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -196,6 +196,25 @@ describe('the MFA Report admin page, in a real browser', () => {
     const alice = seeded.find((challenge) => challenge.userId === 'alice@acme.example')!;
     expect(await page.evaluate<string | undefined>('document.activeElement?.dataset?.challengeId')).toBe(alice.challengeId);
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page.png'), fullPage: true });
+  });
+
+  it('lists the app logs users shared, opens one by the id read out over the phone, and names it on the timeline', async () => {
+    const incidents = page.locator('table.incidents-table tbody tr[data-incident-id]');
+    await eventually(async () => ((await incidents.count()) === 1 ? true : undefined), 'the shared logs listed', 20_000);
+    expect(await incidents.first().textContent()).toContain('carol@acme.example');
+
+    await page.getByRole('textbox', { name: 'Incident id' }).fill(SHARED_INCIDENT_ID.toLowerCase());
+    await page.getByRole('button', { name: 'Open incident' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('pre.incident-logs').waitFor();
+    expect(await dialog.locator('pre.incident-logs').textContent()).toBe('push registered, token [push token …abc123]\nAccept tapped, no answer within 10 s');
+    expect(await dialog.textContent()).toContain('4.1.0');
+    await dialog.getByRole('button', { name: 'Close the incident' }).click();
+
+    await rowOf('carol@acme.example').click();
+    await dialog.locator('tr[data-event-type="DiagnosticsShared"]').waitFor();
+    expect(await dialog.locator('tr[data-event-type="DiagnosticsShared"]').textContent()).toContain(`App logs shared (incident ${SHARED_INCIDENT_ID})`);
+    await dialog.getByRole('button', { name: 'Close the timeline' }).click();
   });
 
   it('signs out, forgetting the key', async () => {

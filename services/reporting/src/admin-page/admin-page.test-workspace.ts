@@ -78,7 +78,8 @@ export class AdminPageWorkspace {
       c.denied('bob-phone', 4, 'fraud'),
       c.fraudReported('bob-phone', 4),
     ]);
-    story('carol@acme.example', 'delivered', 120, ['carol-phone'], (c) => [c.dispatched('carol-phone', 0.6)]);
+    // Carol's Accept never answered: she shared her app logs with support.
+    story('carol@acme.example', 'delivered', 120, ['carol-phone'], (c) => [c.dispatched('carol-phone', 0.6), c.logsShared('carol-phone', 20)]);
     story('dave@acme.example', 'failed', 90, ['dave-phone', 'dave-tablet'], (c) => [
       c.attemptFailed('dave-phone', 0.5),
       c.pushFailed('dave-phone', 2),
@@ -140,6 +141,9 @@ export class AdminPageWorkspace {
   }
 }
 
+/** The incident of the app logs Carol shared (seedChallenges). */
+export const SHARED_INCIDENT_ID = 'INC-C4R0-1234';
+
 /** The events of one challenge, `second` counted from its issue. */
 class ChallengeSteps {
   constructor(
@@ -172,6 +176,16 @@ class ChallengeSteps {
     this.event('ChallengeDenied', second, { deviceId, resolvedAt: this.at(second).toISOString(), reason });
   expired = (second: number) => this.event('ChallengeExpired', second, { resolvedAt: this.at(second).toISOString() });
   fraudReported = (deviceId: string, second: number) => this.event('FraudReported', second, { deviceId, lockedUntil: this.at(second + 900).toISOString() });
+
+  logsShared = (deviceId: string, second: number) =>
+    this.event('DiagnosticsShared', second, {
+      incidentId: SHARED_INCIDENT_ID,
+      deviceId,
+      sharedAt: this.at(second).toISOString(),
+      expiresAt: this.at(second + 30 * 86_400).toISOString(),
+      appVersion: '4.1.0',
+      logs: ['push registered, token [push token …abc123]', 'Accept tapped, no answer within 10 s'],
+    });
 
   private event<T extends EventType>(type: T, second: number, data: Omit<EventData<T>, 'challengeId' | 'userId'>): ContractEnvelope {
     return this.workspace.envelope(

@@ -3,12 +3,14 @@ import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { createWebhookTables } from './webhook-tables';
 import { createDeviceHealthTable } from './device-health-table';
 import { createTestPushTable } from './test-push-table';
+import { createDiagnosticsTable } from './diagnostics-table';
 import { createReportTable, FIRST_REPORT_TABLE, pointReportViewAt, REPORT_TABLES_POINTER, reportTablesLockKey } from './mfa-report-tables';
 import { migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
 
 /**
  * Creates the reporting schema: the MFA Report read model (versioned tables, the pointer to the active one and
- * the view the API reads), the API-key directory, the devices' last health, the webhook endpoints with their deliveries, and the inbox.
+ * the view the API reads), the API-key directory, the devices' last health, the webhook endpoints with their deliveries,
+ * the shared app logs (diagnostics incidents), and the inbox.
  * Idempotent, and safe when two instances start at once (the advisory lock makes the second wait).
  */
 export function migrateReportingSchema(pool: Pool, schema: string): Promise<void> {
@@ -38,6 +40,7 @@ export function migrateReportingSchema(pool: Pool, schema: string): Promise<void
     await createWebhookTables(client, schema);
     await createDeviceHealthTable(client, schema);
     await createTestPushTable(client, schema);
+    await createDiagnosticsTable(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });
 }

@@ -8,8 +8,11 @@ export type ReportEventType = (typeof CHALLENGE_EVENT_TYPES)[number] | (typeof D
 
 type ReportEnvelope = { [T in ReportEventType]: ContractEnvelope<T> }[ReportEventType];
 
-/** The event types whose data names the challenge of the row only when there is one (a lift of a lock). */
-type LiftType = 'PushUnlocked' | 'PushLockLifted';
+/**
+ * The event types whose data names the challenge of the row only when there is one: a lift of a lock, and app logs
+ * shared with support (on its challenge's row, never its logs; not a report event when the app named no challenge).
+ */
+type LiftType = 'PushUnlocked' | 'PushLockLifted' | 'DiagnosticsShared';
 type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
 type OfChallenge<E> = E & { data: { challengeId: string } };
 
@@ -29,7 +32,7 @@ export type ReportEvent =
 export const REPORT_EVENT_TYPES: readonly ReportEventType[] = [...CHALLENGE_EVENT_TYPES, ...DELIVERY_EVENT_TYPES, 'PushLockLifted'];
 
 const REPORT_EVENT_TYPE_SET = new Set<string>(REPORT_EVENT_TYPES);
-const NAMES_CHALLENGE_IF_ANY = new Set<string>(['PushUnlocked', 'PushLockLifted', ...DELIVERY_EVENT_TYPES]);
+const NAMES_CHALLENGE_IF_ANY = new Set<string>(['PushUnlocked', 'PushLockLifted', 'DiagnosticsShared', ...DELIVERY_EVENT_TYPES]);
 
 export function isReportEvent(envelope: ContractEnvelope<EventType>): envelope is ReportEvent {
   if (NAMES_CHALLENGE_IF_ANY.has(envelope.type)) return (envelope.data as { challengeId?: string }).challengeId !== undefined;

@@ -53,6 +53,9 @@ function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
       return withPushUnlock(facts, { unlockedAt: event.data.unlockedAt, unlockedBy: { keyId: event.data.unlockedBy.keyId } });
     case 'PushLockLifted':
       return withPushUnlock(facts, { unlockedAt: event.occurredAt, unlockedBy: { keyId: event.data.liftedBy } });
+    case 'DiagnosticsShared':
+      // Only the timeline says so (with the incident id): the logs live in the incident, which expires.
+      return facts;
     case 'PushDispatched':
       return withDeviceFact(facts, event.data.deviceId, 'dispatchedAt', event.occurredAt);
     case 'PushAttemptFailed':

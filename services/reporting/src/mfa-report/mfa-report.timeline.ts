@@ -57,6 +57,13 @@ export function timelineEntryOf(event: ReportEvent): TimelineEntry {
         at: event.occurredAt,
         detail: { unlockedBy: { keyId: event.data.liftedBy }, reason: event.data.reason, lockedUntil: event.data.lockedUntil },
       };
+    case 'DiagnosticsShared':
+      return {
+        ...base,
+        at: event.data.sharedAt,
+        deviceId: event.data.deviceId,
+        detail: { incidentId: event.data.incidentId, lineCount: event.data.logs.length },
+      };
     case 'PushDispatched':
       return {
         ...base,
@@ -103,6 +110,7 @@ const LIFECYCLE_RANK: Record<string, number> = {
   PushLocked: 5,
   PushUnlocked: 6,
   PushLockLifted: 6,
+  DiagnosticsShared: 7,
 };
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {

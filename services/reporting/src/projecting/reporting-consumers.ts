@@ -11,6 +11,7 @@ import { TEST_PUSH_CONSUMER, type TestPushProjection } from './test-push.project
 import { TEST_PUSH_EVENT_TYPES } from '../test-pushes/test-push.facts';
 import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
 import { WEBHOOK_SOURCE_TYPES } from '../webhooks/webhook-events';
+import { DIAGNOSTICS_CONSUMER, type DiagnosticsProjection } from '../diagnostics/diagnostics.projection';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -25,6 +26,8 @@ export interface ReportingConsumersOptions {
   testPushes?: TestPushProjection;
   /** Turns security events into webhook deliveries (absent in tests that build the report consumers alone). */
   webhooks?: WebhookFanout;
+  /** Stores the app logs users share (absent in tests that build the report consumers alone). */
+  diagnostics?: DiagnosticsProjection;
   /** Told of every registry record the API-key consumer settled (read-your-writes, see ViewFreshness). */
   onRegistrySettled?: (topic: string, partition: number, offset: string) => void;
   log: Log;
@@ -101,6 +104,21 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
         fetchMaxWaitMs: 1000,
         fetchMinBytes: 64 * 1024,
         handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
+        log,
+        metrics,
+      }),
+    );
+  }
+  const diagnostics = options.diagnostics;
+  if (diagnostics) {
+    consumers.push(
+      new ContractConsumer({
+        kafka,
+        // Its own group: a slow report never delays an incident the help desk is waiting to read, nor the reverse.
+        groupId: topicPrefix + DIAGNOSTICS_CONSUMER,
+        topics: [topicName('challenge', topicPrefix)],
+        handledTypes: ['DiagnosticsShared'],
+        handleBatch: (items) => diagnostics.applyBatch(items.map((item) => item.envelope)),
         log,
         metrics,
       }),

@@ -1,6 +1,6 @@
 import type { ContractEnvelope } from '@pushmfa/contracts';
 
-/** The event names an endpoint subscribes to. `diagnostics_shared` is accepted for later: nothing emits it yet. */
+/** The event names an endpoint subscribes to. */
 export const WEBHOOK_EVENT_NAMES = ['fraud_reported', 'push_locked', 'push_unlocked', 'mfa_reset', 'device_revoked', 'diagnostics_shared'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 
@@ -12,6 +12,7 @@ export const WEBHOOK_SOURCE_TYPES = {
   PushLockLifted: 'push_unlocked',
   UserMfaReset: 'mfa_reset',
   DeviceRevoked: 'device_revoked',
+  DiagnosticsShared: 'diagnostics_shared',
 } as const satisfies Record<string, WebhookEventName>;
 
 type SourceType = keyof typeof WEBHOOK_SOURCE_TYPES;
@@ -32,7 +33,8 @@ export function isWebhookSource(envelope: ContractEnvelope): envelope is Webhook
 
 /**
  * The public body of a source event. Fields are copied one by one, never spread: a field added to the contract
- * reaches receivers only once it is chosen here (none of these events carries a secret or a push token).
+ * reaches receivers only once it is chosen here (none of these events carries a secret or a push token; a
+ * DiagnosticsShared goes out without its logs and health: the incident id is for the help desk to look up).
  */
 export function webhookPayloadOf(envelope: WebhookSourceEnvelope): WebhookPayload {
   const head = { id: envelope.id, workspaceId: envelope.workspaceId, occurredAt: envelope.occurredAt };
@@ -83,6 +85,14 @@ export function webhookPayloadOf(envelope: WebhookSourceEnvelope): WebhookPayloa
     case 'DeviceRevoked': {
       const { deviceId, userId, reason, revokedBy } = envelope.data;
       return { ...head, type: 'device_revoked', data: { deviceId, userId, reason, revokedBy: { kind: revokedBy.kind } } };
+    }
+    case 'DiagnosticsShared': {
+      const { incidentId, userId, deviceId, challengeId, sharedAt, expiresAt, appVersion, logs } = envelope.data;
+      return {
+        ...head,
+        type: 'diagnostics_shared',
+        data: { incidentId, userId, deviceId, challengeId: challengeId ?? null, sharedAt, expiresAt, appVersion: appVersion ?? null, lineCount: logs.length },
+      };
     }
   }
 }

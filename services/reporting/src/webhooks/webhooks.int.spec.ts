@@ -198,6 +198,41 @@ describe('webhooks to the security team', () => {
     });
   });
 
+  it('alerts on shared app logs with the incident id and the line count, never the logs', async () => {
+    const endpoint = await receiver();
+    await register(endpoint.url, ['diagnostics_shared']);
+    const sharedAt = new Date().toISOString();
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    await service.publish(
+      envelope('DiagnosticsShared', workspaceId, {
+        incidentId: 'INC-AB12-CD34',
+        userId: 'dana',
+        deviceId: 'dev-4',
+        sharedAt,
+        expiresAt,
+        logs: ['token [push token …abc123]', 'Accept tapped, no answer'],
+      }),
+    );
+    await service.eventually(
+      async () => endpoint.received.length,
+      (count) => count >= 1,
+      'the diagnostics alert at the endpoint',
+    );
+    const body = JSON.parse(endpoint.received[0]!.body);
+    expect(body).toMatchObject({ type: 'diagnostics_shared', workspaceId });
+    expect(body.data).toEqual({
+      incidentId: 'INC-AB12-CD34',
+      userId: 'dana',
+      deviceId: 'dev-4',
+      challengeId: null,
+      sharedAt,
+      expiresAt,
+      appVersion: null,
+      lineCount: 2,
+    });
+    expect(endpoint.received[0]!.body).not.toContain('Accept tapped');
+  });
+
   it('retries while the endpoint answers 500 and while it is closed, then delivers, every attempt visible', async () => {
     const endpoint = await receiver();
     endpoint.status = 500;

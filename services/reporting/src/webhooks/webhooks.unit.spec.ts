@@ -162,4 +162,44 @@ describe('webhook payloads', () => {
       },
     });
   });
+
+  it('sends diagnostics_shared with the incident id and the line count, never the logs', () => {
+    const envelope = {
+      id: 'e2',
+      type: 'DiagnosticsShared',
+      version: 1,
+      workspaceId: 'ws1',
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      streamId: 'diagnostics-INC-AB12-CD34',
+      correlationId: 'c1',
+      data: {
+        incidentId: 'INC-AB12-CD34',
+        userId: 'alice',
+        deviceId: 'd1',
+        sharedAt: '2026-12-05T09:00:00.000Z',
+        expiresAt: '2027-01-04T09:00:00.000Z',
+        health: { notifications: 'denied' },
+        logs: ['token [push token …abc123]', 'second line'],
+      },
+    };
+    expect(isWebhookSource(envelope as WebhookSourceEnvelope)).toBe(true);
+    const payload = webhookPayloadOf(envelope as WebhookSourceEnvelope);
+    expect(payload).toEqual({
+      id: 'e2',
+      type: 'diagnostics_shared',
+      workspaceId: 'ws1',
+      occurredAt: '2026-12-05T09:00:00.000Z',
+      data: {
+        incidentId: 'INC-AB12-CD34',
+        userId: 'alice',
+        deviceId: 'd1',
+        challengeId: null,
+        sharedAt: '2026-12-05T09:00:00.000Z',
+        expiresAt: '2027-01-04T09:00:00.000Z',
+        appVersion: null,
+        lineCount: 2,
+      },
+    });
+    expect(JSON.stringify(payload)).not.toMatch(/second line|push token|denied/);
+  });
 });

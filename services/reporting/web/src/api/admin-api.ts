@@ -1,5 +1,5 @@
 import { AdminApiError, errorOfAnswer } from './admin-api-error';
-import type { ReportDetail, ReportPage, ReportSeries, ReportSummary, TestPush } from './report-types';
+import type { Incident, IncidentSummary, ReportDetail, ReportPage, ReportSeries, ReportSummary, TestPush } from './report-types';
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -30,6 +30,14 @@ export class AdminApi {
   /** The user's test pushes, newest first. */
   listTestPushes(userId: string): Promise<{ items: TestPush[] }> {
     return this.get(`/v1/reports/test-pushes${queryString(new URLSearchParams({ userId }))}`);
+  }
+
+  listIncidents(query: URLSearchParams): Promise<{ items: IncidentSummary[] }> {
+    return this.get(`/v1/reports/diagnostics${queryString(query)}`);
+  }
+
+  readIncident(incidentId: string): Promise<Incident> {
+    return this.get(`/v1/reports/diagnostics/${encodeURIComponent(incidentId)}`);
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -35,6 +35,13 @@ describe('admin API client', () => {
     expect(calls.map((call) => call.url)).toEqual(['/v1/reports/mfa/summary/series?bucketSeconds=60', '/v1/reports/mfa/a%2Fb%20c', '/v1/reports/mfa/summary']);
   });
 
+  it('lists and reads shared app logs at their own paths, the incident id escaped', async () => {
+    const { api, calls } = answering(200, { items: [] });
+    await api.listIncidents(new URLSearchParams({ limit: '20' }));
+    await api.readIncident('inc 7k3m/q9tx');
+    expect(calls.map((call) => call.url)).toEqual(['/v1/reports/diagnostics?limit=20', '/v1/reports/diagnostics/inc%207k3m%2Fq9tx']);
+  });
+
   it('signs the admin out on 401, saying the key was not accepted', async () => {
     const error = await failureOf(answering(401, { code: 'unauthorized' }).api.listReports(new URLSearchParams()));
     expect(error.failure).toBe('signed-out');

@@ -46,6 +46,21 @@ export interface TimelineItem {
 
 export type ReportDetail = ReportRow & { timeline: TimelineItem[] };
 
+/** App logs a user shared with support (`GET /v1/reports/diagnostics`), kept for the workspace's retention. */
+export interface IncidentSummary {
+  incidentId: string;
+  userId: string;
+  deviceId: string;
+  challengeId: string | null;
+  sharedAt: string;
+  expiresAt: string;
+  appVersion: string | null;
+  health: Record<string, unknown> | null;
+  lineCount: number;
+}
+
+export type Incident = IncidentSummary & { logs: string[] };
+
 export interface LatencyPercentiles {
   count: number;
   p50: number | null;

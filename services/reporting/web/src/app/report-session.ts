@@ -11,6 +11,10 @@ import { ReportTableView } from '../views/report-table-view';
 import { SummaryView } from '../views/summary-view';
 import { TestPushesView } from '../views/test-pushes-view';
 import { TimelineView } from '../views/timeline-view';
+import { IncidentsView } from '../views/incidents-view';
+
+/** Incidents listed on the page; older ones are opened by their id. */
+const INCIDENTS_LISTED = 20;
 
 export const REFRESH_INTERVAL_MS = 5000;
 
@@ -27,6 +31,7 @@ export class ReportSession {
   private readonly summary: SummaryView;
   private readonly timeline: TimelineView;
   private readonly testPushes = new TestPushesView();
+  private readonly incidents: IncidentsView;
   private readonly banner = element('p', { class: 'banner', role: 'alert', hidden: true });
   // Not a live region: a screen reader would otherwise announce the clock every few seconds.
   private readonly refreshState = element('p', { class: 'refresh-state' }, 'Loading…');
@@ -45,6 +50,7 @@ export class ReportSession {
     this.timeline = new TimelineView((challengeId) => {
       if (challengeId) this.table.focusRow(challengeId);
     });
+    this.incidents = new IncidentsView({ openIncident: (incidentId) => void this.openIncident(incidentId) });
     const signOutButton = element('button', { type: 'button', class: 'secondary' }, 'Sign out');
     signOutButton.addEventListener('click', () => this.signOut('Signed out. The key was removed from this tab.'));
     replaceChildren(
@@ -63,8 +69,10 @@ export class ReportSession {
           this.table.root,
         ),
         this.testPushes.root,
+        this.incidents.root,
       ),
       this.timeline.root,
+      this.incidents.dialog,
     );
     this.table.show({ rows: [], hasMore: false, loading: true });
     this.poller = new VisiblePoller(() => this.refresh(), REFRESH_INTERVAL_MS, dependencies.visibility);
@@ -77,6 +85,7 @@ export class ReportSession {
     this.poller.stop();
     this.dependencies.visibility.removeEventListener('visibilitychange', this.showRefreshState);
     if (this.timeline.root.open) this.timeline.root.close();
+    if (this.incidents.dialog.open) this.incidents.dialog.close();
   }
 
   private readonly showRefreshState = () => {
@@ -95,13 +104,15 @@ export class ReportSession {
     const generation = this.generation;
     const now = this.dependencies.now();
     try {
-      const [newest, summary, series] = await Promise.all([
+      const [newest, summary, series, incidents] = await Promise.all([
         this.api.listReports(reportListQuery(this.filters)),
         this.api.summarize(summaryQuery(this.summaryWindow, now)),
         this.api.summarizeSeries(seriesQuery(this.summaryWindow, now)),
+        this.api.listIncidents(new URLSearchParams({ limit: String(INCIDENTS_LISTED) })),
         this.refreshTimeline().catch((error: unknown) => this.timelineFailed(error)),
         this.refreshTestPushes(generation),
       ]);
+      this.incidents.showList(incidents.items);
       if (generation === this.generation) {
         this.loaded = mergeNewestPage(this.loaded, { rows: newest.items, nextCursor: newest.nextCursor });
         this.showRows();
@@ -158,6 +169,22 @@ export class ReportSession {
     const userId = this.filters.userId.trim() || undefined;
     const items = userId === undefined ? [] : (await this.api.listTestPushes(userId)).items;
     if (generation === this.generation) this.testPushes.show(userId, items);
+  }
+
+  private async openIncident(incidentId: string): Promise<void> {
+    this.incidents.showLoading(incidentId);
+    try {
+      this.incidents.show(await this.api.readIncident(incidentId));
+    } catch (error) {
+      if (error instanceof AdminApiError && error.failure === 'signed-out') return this.fail(error);
+      this.incidents.showError(
+        error instanceof AdminApiError && error.status === 404
+          ? `No incident ${incidentId} in this workspace: check the id with the user (it may also be past its retention).`
+          : error instanceof AdminApiError
+            ? error.message
+            : 'The incident could not be read.',
+      );
+    }
   }
 
   private showRows(): void {

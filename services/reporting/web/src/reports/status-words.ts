@@ -81,12 +81,20 @@ const EVENT_WORDS: Record<string, string> = {
   PushLocked: 'Push locked for the user',
   PushUnlocked: 'Push unlocked by an admin',
   PushLockLifted: 'Push unlocked by an admin',
+  DiagnosticsShared: 'App logs shared',
 };
 
 /** `detail`: the entry's detail; a cancellation by a newer request reads as such. */
 export function eventWord(type: string, detail?: Record<string, unknown>): string {
   if (type === 'ChallengeCancelled' && detail?.reason === 'superseded') return 'Superseded by a newer request';
   return EVENT_WORDS[type] ?? type;
+}
+
+/** A timeline entry in words, with what the help desk needs from its detail: "App logs shared (incident INC-…)". */
+export function timelineEventWord(type: string, detail: Record<string, unknown> | undefined): string {
+  const word = eventWord(type, detail);
+  if (type === 'DiagnosticsShared' && typeof detail?.incidentId === 'string') return `${word} (incident ${detail.incidentId})`;
+  return word;
 }
 
 /** Why a request was denied or cancelled, and why push was locked, in words. */

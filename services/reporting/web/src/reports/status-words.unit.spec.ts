@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_STATUSES } from '../api/report-types';
-import { approvedWithWord, deliveryWord, eventWord, healthBadgeWord, reasonWord, rowStatusWord, STATUS_ORDER, statusTone, statusWord } from './status-words';
+import {
+  approvedWithWord,
+  deliveryWord,
+  eventWord,
+  healthBadgeWord,
+  reasonWord,
+  rowStatusWord,
+  STATUS_ORDER,
+  statusTone,
+  statusWord,
+  timelineEventWord,
+} from './status-words';
 
 describe('status words', () => {
   it('names every report status in the words admins read', () => {
@@ -59,5 +70,11 @@ describe('status words', () => {
       'a fraud report',
       'something_new',
     ]);
+  });
+
+  it('names the incident of shared app logs on the timeline', () => {
+    expect(timelineEventWord('DiagnosticsShared', { incidentId: 'INC-7K3M-Q9TX', lineCount: 12 })).toBe('App logs shared (incident INC-7K3M-Q9TX)');
+    expect(timelineEventWord('DiagnosticsShared', undefined)).toBe('App logs shared');
+    expect(timelineEventWord('ChallengeApproved', { incidentId: 'x' })).toBe('Approved');
   });
 });

@@ -1,7 +1,7 @@
 import type { ReportDetail } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDetail, formatOffset } from '../format/time-format';
-import { approvedWithWord, deliveryWord, eventWord, reasonWord } from '../reports/status-words';
+import { approvedWithWord, deliveryWord, reasonWord, timelineEventWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 /** One request's timeline in a modal dialog: every event with its time, and each device's delivery outcome. */
@@ -129,8 +129,8 @@ export class TimelineView {
 }
 
 /** The event in words, with its contract type name beside it for admins who search logs or SIEM data. */
-function eventCell(type: string, detail?: Record<string, unknown>): HTMLElement {
-  const word = eventWord(type, detail);
+function eventCell(type: string, detail: Record<string, unknown> | undefined): HTMLElement {
+  const word = timelineEventWord(type, detail);
   return element('span', { class: 'event' }, word, word === type ? null : element('small', { class: 'event-type mono' }, type));
 }
 
