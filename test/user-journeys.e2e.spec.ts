@@ -357,6 +357,17 @@ describe('user journeys, end to end', () => {
     const delivered = await acme.reportOnceStatus(quiet.body.challengeId, 'delivered');
     expect(delivered.body).toMatchObject({ deliveredAt: expect.any(String), devices: [{ deviceId: phone.deviceId, delivery: 'delivered' }] });
     expect(delivered.body.receivedAt).toBeUndefined();
+    // Why: the app's heartbeat says notifications are off on the phone, and the report names it in the admin's words.
+    expect((await phone.reportHealth({ notifications: 'denied', appVersion: '3.2.0', osVersion: 'Android 15' })).status).toBe(204);
+    const named = await eventually(
+      async () => {
+        const row = (await acme.reportOnceStatus(quiet.body.challengeId, 'delivered')).body as { healthSummary?: string };
+        return row.healthSummary?.includes('notifications are turned off') ? row : undefined;
+      },
+      'the report to name the phone with notifications off',
+      EVENTS_ARRIVE_WITHIN_MS,
+    );
+    expect(named.healthSummary).toMatch(/^Delivered — notifications are turned off on /);
 
     // Received: the app has it, waiting for the user (a receipt sent twice is one receipt).
     expect((await phone.acknowledgeReceipt(quiet.body.challengeId)).status).toBe(204);

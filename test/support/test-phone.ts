@@ -100,6 +100,11 @@ export class TestPhone {
     return this.send(this.challengeUrl, 'POST', `/v1/device/challenges/${challengeId}/receipt`);
   }
 
+  /** The app's signed health heartbeat to the registry (`PUT /v1/device/health`): what may keep it from showing a push. */
+  reportHealth(health: Record<string, unknown>): Promise<JsonAnswer> {
+    return this.send(this.registryUrl, 'PUT', '/v1/device/health', health);
+  }
+
   /** The app tells the registry an admin's test push reached it. */
   acknowledgeTestPush(testPushId: string): Promise<JsonAnswer> {
     return this.send(this.registryUrl, 'POST', `/v1/device/test-pushes/${testPushId}/receipt`);
