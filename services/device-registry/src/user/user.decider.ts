@@ -1,9 +1,8 @@
 import { type Decider, DomainError } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
-import type { UserEvent } from './user.events';
+import type { PushLockReason, UserEvent } from './user.events';
 
-/** Why push is locked: a fraud report, wrong numbers in a row, or wrong offline codes in a row. */
-export type PushLockReason = 'fraud_report' | 'number_mismatch' | 'offline_code';
+export type { PushLockReason } from './user.events';
 
 /** A user's push lock in force, as the registry's view of the challenge topic has it (PushLockView). */
 export interface PushLockInForce {

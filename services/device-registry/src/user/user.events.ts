@@ -1,6 +1,8 @@
 import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 import type { Actor } from '../workspace/workspace.events';
-import type { PushLockReason } from './user.decider';
+
+/** Why push is locked: a fraud report, wrong numbers in a row, or wrong offline codes in a row. */
+export type PushLockReason = 'fraud_report' | 'number_mismatch' | 'offline_code';
 
 /** Events of the user stream (`user-<workspaceId>/<userId>`): what happens to a user's MFA as a whole. */
 export type UserEvent =
