@@ -25,7 +25,8 @@ async function expect(answer: Promise<FaultAnswer>, status: number, what: string
 }
 
 /**
- * A workspace with push on, number matching on, a long challenge lifetime and a rate limit the run stays under, and
+ * A workspace with push on, number matching on, a long challenge lifetime, a rate limit the run stays under, room for
+ * each user's concurrent requests (maxPendingPerUser 20: the load keeps several pending per user, none superseded), and
  * `userCount` users each with one phone paired through the public flow. Resolves once the challenge service has
  * learned them all (it hears of keys, settings and devices over Kafka); returns the warm-up challenges it issued.
  */
@@ -54,7 +55,7 @@ export async function setUpFaultWorkspace(
   await expect(
     call(urls.registry, 'PATCH', '/v1/workspace/settings', {
       bearer: adminKey,
-      body: { pushEnabled: true, maxChallengesPerUserPer10Min: 1000, challengeTtlSeconds: 600 },
+      body: { pushEnabled: true, maxChallengesPerUserPer10Min: 1000, challengeTtlSeconds: 600, maxPendingPerUser: 20 },
     }),
     200,
     'enable push',
