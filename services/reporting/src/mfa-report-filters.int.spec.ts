@@ -12,8 +12,10 @@ describe('MFA Report filters', () => {
   let service: ReportingTestApp;
   const workspaceId = `ws-filters-${randomUUID()}`;
   const otherWorkspace = `ws-filters-other-${randomUUID()}`;
+  const poolWorkspace = `ws-filters-pools-${randomUUID()}`;
   let admin: string;
   let otherAdmin: string;
+  let poolAdmin: string;
   const phone = `dev-${randomUUID()}`;
   const tablet = `dev-${randomUUID()}`;
   const ids: Record<string, string> = {};
@@ -24,6 +26,12 @@ describe('MFA Report filters', () => {
     ids[name] = challengeId;
     const c = challengeEvents({ workspaceId: workspace, challengeId, userId: `user-${name}` });
     return [withContext(c.issued(devices, second), context)];
+  }
+
+  /** A challenge issued for a user of `poolId`, pushed as the `factor`. */
+  function pooled(name: string, second: number, poolId: string, factor: 'first' | 'second'): ContractEnvelope[] {
+    const [issued] = challenge(name, second, ['dev-pooled'], { application: 'Payroll' }, poolWorkspace);
+    return [{ ...issued, data: { ...issued!.data, poolId, factor } } as ContractEnvelope];
   }
 
   const withContext = (issued: ContractEnvelope, context: Record<string, string>) => ({ ...issued, data: { ...issued.data, context } }) as ContractEnvelope;
@@ -42,7 +50,11 @@ describe('MFA Report filters', () => {
 
   beforeAll(async () => {
     service = await ReportingTestApp.start('reportfilters');
-    [admin, otherAdmin] = await Promise.all([service.issueApiKey(workspaceId, 'admin'), service.issueApiKey(otherWorkspace, 'admin')]);
+    [admin, otherAdmin, poolAdmin] = await Promise.all([
+      service.issueApiKey(workspaceId, 'admin'),
+      service.issueApiKey(otherWorkspace, 'admin'),
+      service.issueApiKey(poolWorkspace, 'admin'),
+    ]);
     const fraud = challengeEvents({ workspaceId, challengeId: randomUUID(), userId: 'user-fraud' });
     ids.fraud = fraud.issued([phone], 1).data.challengeId as string;
     await service.publish(
@@ -54,6 +66,9 @@ describe('MFA Report filters', () => {
       withContext(fraud.issued([phone], 5), { application: 'Mail', ipAddress: '198.51.100.9' }),
       fraud.denied(phone, 6, 'fraud'),
       fraud.fraudReported(phone, 6),
+      ...pooled('engineersFirst', 60, 'pool-eng', 'first'),
+      ...pooled('engineersSecond', 70, 'pool-eng', 'second'),
+      ...challenge('unpooled', 80, ['dev-pooled'], { application: 'Payroll' }, poolWorkspace),
       healthReport(tablet, { notifications: 'denied', focusMode: true }),
       healthReport(phone, { notifications: 'allowed', batterySaver: true }),
     );
@@ -95,6 +110,25 @@ describe('MFA Report filters', () => {
     expect(await list('application=Nothing')).toEqual([]);
   });
 
+  it('filters on the identity pool and the factor; rows from before pools are in the default pool, second factor', async () => {
+    const inPools = async (query: string) => {
+      const answer = await service.get(`/v1/reports/mfa?${query}`, poolAdmin);
+      expect(answer.status).toBe(200);
+      return names(answer);
+    };
+    await service.eventually(
+      () => service.get('/v1/reports/mfa', poolAdmin),
+      (answer: HttpAnswer) => answer.status === 200 && answer.body.items.length === 3,
+      'the pooled rows',
+    );
+    expect(await inPools('poolId=pool-eng')).toEqual(['engineersSecond', 'engineersFirst']);
+    expect(await inPools('poolId=pool-eng&factor=first')).toEqual(['engineersFirst']);
+    expect(await inPools('factor=second')).toEqual(['unpooled', 'engineersSecond']);
+    expect(await inPools('poolId=default&application=Payroll')).toEqual(['unpooled']);
+    expect((await service.get(`/v1/reports/mfa/${ids.unpooled}`, poolAdmin)).body).toMatchObject({ poolId: 'default', factor: 'second' });
+    expect(await list('poolId=pool-eng')).toEqual([]);
+  });
+
   it("filters on the health badge of the row's devices", async () => {
     expect(await list('health=notifications_off')).toEqual(['payroll', 'vpnTablet']);
     expect(await list('health=focus_mode&application=VPN')).toEqual(['vpnTablet']);
@@ -133,6 +167,8 @@ describe('MFA Report filters', () => {
     ['application=', 'application'],
     ['ipAddress=not-an-ip', 'ipAddress'],
     ['health=sleepy', 'health'],
+    ['factor=third', 'factor'],
+    ['poolId=', 'poolId'],
   ])('refuses %s, naming the field, on the list and the export', async (query, field) => {
     for (const path of ['/v1/reports/mfa', '/v1/reports/mfa/export.csv']) {
       const answer = await service.get(`${path}?${query}`, admin);
@@ -144,7 +180,7 @@ describe('MFA Report filters', () => {
     const { body } = await service.get('/openapi.json');
     for (const path of ['/v1/reports/mfa', '/v1/reports/mfa/export.csv']) {
       const parameters = (body.paths[path].get.parameters as { name: string }[]).map((parameter) => parameter.name);
-      expect(parameters).toEqual(expect.arrayContaining(['fraudReported', 'deviceId', 'application', 'ipAddress', 'health']));
+      expect(parameters).toEqual(expect.arrayContaining(['fraudReported', 'deviceId', 'application', 'ipAddress', 'health', 'poolId', 'factor']));
     }
   });
 });

@@ -31,6 +31,9 @@ const ADDED_COLUMNS = (schema: string) => [
   { name: 'application', definition: `text generated always as (facts #>> '{issued,context,application}') stored` },
   { name: 'ip_address', definition: `text generated always as (facts #>> '{issued,context,ipAddress}') stored` },
   { name: 'device_ids', definition: `text[] generated always as (${schema}.report_device_ids(facts)) stored` },
+  // The identity pool and factor of the request (filters poolId and factor): before pools, `default` and `second`.
+  { name: 'pool_id', definition: `text generated always as (coalesce(facts #>> '{issued,poolId}', 'default')) stored` },
+  { name: 'factor', definition: `text generated always as (coalesce(facts #>> '{issued,factor}', 'second')) stored` },
 ];
 
 const INDEXES = (table: string) => [
@@ -46,6 +49,8 @@ const INDEXES = (table: string) => [
   { name: `${table}_by_ip`, definition: '(workspace_id, ip_address, created_at desc, challenge_id desc) where created_at is not null' },
   // deviceId and health filters: the rows naming any of some devices (device ids are unique across workspaces).
   { name: `${table}_by_device`, definition: 'using gin (device_ids) where created_at is not null' },
+  // A pool's requests, first or second factor, newest first (factor alone reads the pool's or the newest-first index).
+  { name: `${table}_by_pool`, definition: '(workspace_id, pool_id, factor, created_at desc, challenge_id desc) where created_at is not null' },
 ];
 
 /**

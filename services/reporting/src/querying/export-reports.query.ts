@@ -12,6 +12,8 @@ export const exportReportsQuerySchema = listReportsQuerySchema.pick({
   application: true,
   ipAddress: true,
   health: true,
+  poolId: true,
+  factor: true,
 });
 
 export type ExportReportsQuery = z.output<typeof exportReportsQuerySchema>;

@@ -21,6 +21,8 @@ export const listReportsQuerySchema = z.object({
   application: safeText(z.string().min(1).max(200)).optional(),
   ipAddress: z.union([z.ipv4(), z.ipv6()]).optional(),
   health: z.enum(HEALTH_BADGES).optional(),
+  poolId: idSchema.optional(),
+  factor: z.enum(['first', 'second']).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z
     .string()

@@ -10,6 +10,12 @@ export function ApiReportFactFilters(): MethodDecorator {
     ApiQuery({ name: 'application', required: false, description: "the sign-in context's application, exactly" }),
     ApiQuery({ name: 'ipAddress', required: false, description: "the sign-in context's IP address (IPv4 or IPv6), exactly" }),
     ApiQuery({
+      name: 'poolId',
+      required: false,
+      description: "the user's identity pool when the request was issued (`default` for requests from before pools)",
+    }),
+    ApiQuery({ name: 'factor', required: false, enum: ['first', 'second'], description: 'passwordless push (first) or push after the password (second)' }),
+    ApiQuery({
       name: 'health',
       required: false,
       enum: HEALTH_BADGES,

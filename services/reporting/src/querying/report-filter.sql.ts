@@ -13,6 +13,9 @@ export interface ReportFilters {
   ipAddress?: string;
   /** Rows with a device whose last health report shows this issue. */
   health?: HealthBadge;
+  /** The user's identity pool when the request was issued. */
+  poolId?: string;
+  factor?: 'first' | 'second';
 }
 
 /** Each health badge as a condition on a device's last health report (`device_health.health`). */
@@ -43,6 +46,8 @@ export function reportFilterSql(workspaceId: string, filters: ReportFilters, bef
   if (filters.fraudReported !== undefined) add((n) => `fraud_reported = ${n}`, filters.fraudReported);
   if (filters.application !== undefined) add((n) => `application = ${n}`, filters.application);
   if (filters.ipAddress !== undefined) add((n) => `ip_address = ${n}`, filters.ipAddress);
+  if (filters.poolId !== undefined) add((n) => `pool_id = ${n}`, filters.poolId);
+  if (filters.factor !== undefined) add((n) => `factor = ${n}`, filters.factor);
   if (filters.deviceId !== undefined) add((n) => `device_ids @> array[${n}::text]`, filters.deviceId);
   if (filters.health !== undefined) {
     if (schema === undefined) throw new Error('the health filter reads the device health table: pass the schema');
