@@ -23,6 +23,11 @@ export const factorPolicySchema = z
   });
 export type FactorPolicy = z.infer<typeof factorPolicySchema>;
 
+/** A factor as a sign-in page reads it: `preferred` as named, else the first method, else null (no method). */
+export function resolvedFactor(factor: FactorPolicy): { methods: SignInMethod[]; preferred: SignInMethod | null } {
+  return { methods: [...factor.methods], preferred: factor.preferred ?? factor.methods[0] ?? null };
+}
+
 /** What an admin sets on a pool (every field of a PATCH optional). */
 export const poolPolicySchema = z.strictObject({
   name: safeText(z.string().min(1).max(200)),

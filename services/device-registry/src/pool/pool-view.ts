@@ -1,4 +1,4 @@
-import { DEFAULT_POOL_ID, type FactorPolicy, type PoolPolicy } from '@pushmfa/contracts';
+import { DEFAULT_POOL_ID, type PoolPolicy } from '@pushmfa/contracts';
 
 /** A pool as the API shows it. */
 export interface PoolView extends PoolPolicy {
@@ -10,9 +10,4 @@ export interface PoolView extends PoolPolicy {
 
 export function poolView(poolId: string, pool: PoolPolicy, members: number): PoolView {
   return { poolId, ...pool, isDefault: poolId === DEFAULT_POOL_ID, members };
-}
-
-/** A factor as the sign-in page reads it: `preferred` named, or the first method, or null when there is none. */
-export function factorView(factor: FactorPolicy): { methods: FactorPolicy['methods']; preferred: FactorPolicy['preferred'] | null } {
-  return { methods: factor.methods, preferred: factor.preferred ?? factor.methods[0] ?? null };
 }

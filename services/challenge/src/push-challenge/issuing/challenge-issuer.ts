@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS } from '@pushmfa/contracts';
+import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS, resolvedFactor } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
 import type { EventMetadata } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
@@ -226,15 +226,7 @@ function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date)
   const matching = factor === 'first' ? 'always' : (pool.policy.numberMatching ?? settings.numberMatching);
   const numberMatch =
     matching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
-  const secondFactor =
-    factor === 'first'
-      ? {
-          secondFactor: {
-            methods: [...pool.policy.secondFactor.methods],
-            preferred: pool.policy.secondFactor.preferred ?? pool.policy.secondFactor.methods[0] ?? null,
-          },
-        }
-      : {};
+  const secondFactor = factor === 'first' ? { secondFactor: resolvedFactor(pool.policy.secondFactor) } : {};
   const data: IssuedData = {
     challengeId,
     workspaceId: request.workspaceId,

@@ -1,12 +1,11 @@
-import type { PoolPolicy } from '@pushmfa/contracts';
-import { factorView } from '../pool-view';
+import { type PoolPolicy, resolvedFactor } from '@pushmfa/contracts';
 
 export type PushUnavailableReason = 'push_disabled' | 'not_in_pool' | 'no_active_device' | 'push_locked';
 
 export interface SignInOptions {
   poolId: string;
-  firstFactor: ReturnType<typeof factorView>;
-  secondFactor: ReturnType<typeof factorView>;
+  firstFactor: ReturnType<typeof resolvedFactor>;
+  secondFactor: ReturnType<typeof resolvedFactor>;
   push: { available: boolean; reason?: PushUnavailableReason };
 }
 
@@ -37,8 +36,8 @@ export function signInOptions(facts: SignInFacts): SignInOptions {
           : undefined;
   return {
     poolId: facts.poolId,
-    firstFactor: factorView(pool.firstFactor),
-    secondFactor: factorView(pool.secondFactor),
+    firstFactor: resolvedFactor(pool.firstFactor),
+    secondFactor: resolvedFactor(pool.secondFactor),
     push: reason ? { available: false, reason } : { available: true },
   };
 }
