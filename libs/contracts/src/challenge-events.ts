@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { challengeContextSchema, idSchema, isoDateTime, platformSchema, pushProviderSchema, userIdSchema } from './shared-schemas';
+import {
+  challengeContextSchema,
+  idSchema,
+  isoDateTime,
+  numberMatchingSchema,
+  platformSchema,
+  pushProviderSchema,
+  RISK_SIGNALS,
+  userIdSchema,
+} from './shared-schemas';
 import { INCIDENT_ID_PATTERN } from './incident-id';
 import { reportedHealthSchema } from './registry-events';
 
@@ -7,7 +16,8 @@ const targetDeviceSchema = z.object({ deviceId: idSchema, pushProvider: pushProv
 
 /**
  * Events on `pushmfa.challenge.v1`, keyed by challenge id (PushUnlocked: by the locking challenge's id; DiagnosticsShared:
- * by `<workspaceId>/<incidentId>`). The number to match is never part of them.
+ * by `<workspaceId>/<incidentId>`). The number to match is never part of them: a `choose` challenge carries three
+ * candidates, the right one unmarked.
  */
 export const challengeEventSchemas = {
   ChallengeIssued: {
@@ -23,6 +33,18 @@ export const challengeEventSchemas = {
       /** Added within v1: the user's identity pool and the factor push stands for (absent before pools: default, second). */
       poolId: idSchema.optional(),
       factor: z.enum(['first', 'second']).optional(),
+      /**
+       * Added within v1: the number matching style in force (absent before styles: `always` when numberMatchRequired,
+       * else `off`); `numberChoices`, for `choose`, the three numbers the app offers, shuffled, the right one unmarked
+       * (delivery puts them in the push, the Pending tab lists them); `riskSignals`, for `risk`, the signals that asked
+       * for the number (empty: none fired, no number).
+       */
+      numberMatching: numberMatchingSchema.optional(),
+      numberChoices: z
+        .array(z.string().regex(/^\d{2,6}$/))
+        .length(3)
+        .optional(),
+      riskSignals: z.array(z.enum(RISK_SIGNALS)).optional(),
     }),
   },
   ChallengeResendRequested: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { safeText } from './shared-schemas';
+import { numberMatchingSchema, safeText } from './shared-schemas';
 
 /**
  * Sign-in methods an identity pool may list: `push` is pushmfa's own; the others are policy the identity platform
@@ -34,7 +34,7 @@ export const poolPolicySchema = z.strictObject({
   firstFactor: factorPolicySchema,
   secondFactor: factorPolicySchema,
   /** Number matching for this pool's pushes; absent: the workspace's setting. */
-  numberMatching: z.enum(['off', 'always']).optional(),
+  numberMatching: numberMatchingSchema.optional(),
   /** How long the platform may treat a completed MFA as fresh for this pool (its policy; pushmfa reports it). */
   mfaSessionTtlSeconds: z
     .number()

@@ -33,9 +33,33 @@ export const publicJwkSchema = z.union([
   z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string() }),
 ]);
 
+/**
+ * How the user proves the push is theirs: `off` (no number), `always` (the sign-in page shows a number, the user types
+ * it in the app), `choose` (the app offers three numbers, the user taps the one the sign-in page shows), `risk` (typed
+ * number matching only when a risk signal fires, RISK_SIGNALS).
+ */
+export const NUMBER_MATCHING_STYLES = ['off', 'always', 'choose', 'risk'] as const;
+export type NumberMatchingStyle = (typeof NUMBER_MATCHING_STYLES)[number];
+export const numberMatchingSchema = z.enum(NUMBER_MATCHING_STYLES, { error: `must be one of ${NUMBER_MATCHING_STYLES.join(', ')}` });
+
+/**
+ * Why a `risk`-style challenge asked for the number: a denial (the user's, or a wrong number), a fraud report or a
+ * refused request over the rate limit for the user in the last 24 hours; an IP address or an application the user has
+ * never approved a sign-in from; the first sign-in since the user's newest device was paired (or ever).
+ */
+export const RISK_SIGNALS = [
+  'recent_denial',
+  'recent_fraud_report',
+  'recent_rate_limit',
+  'new_ip_address',
+  'new_application',
+  'first_sign_in_after_pairing',
+] as const;
+export type RiskSignal = (typeof RISK_SIGNALS)[number];
+
 export const settingsSchema = z.object({
   pushEnabled: z.boolean(),
-  numberMatching: z.enum(['off', 'always']),
+  numberMatching: numberMatchingSchema,
   numberMatchingDigits: z.number().int().min(2).max(6),
   challengeTtlSeconds: z.number().int().min(10).max(600),
   maxChallengesPerUserPer10Min: z.number().int().min(1).max(1000),

@@ -2,7 +2,10 @@ import type { RecordedEvent } from '@pushmfa/event-store';
 import type { IntegrationMessage } from '@pushmfa/messaging';
 import { pushChallengeEvents } from '../push-challenge/push-challenge.events';
 
-/** Maps stored challenge events to contract messages keyed by challenge id; the number to match is left behind. */
+/**
+ * Maps stored challenge events to contract messages keyed by challenge id; the number to match is left behind (a
+ * `choose` challenge's three candidates go, none of them marked).
+ */
 export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage | null {
   const event = pushChallengeEvents.readDomainEvent(recorded);
   // A type stored by a newer version is not published by this one.
@@ -11,6 +14,7 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
   switch (event.type) {
     case 'ChallengeIssued': {
       const { challengeId, workspaceId: issuedIn, userId, createdAt, expiresAt, numberMatch, context, devices, poolId, factor } = event.data;
+      const { numberMatching, numberChoices, riskSignals } = event.data;
       const data = {
         challengeId,
         userId,
@@ -21,6 +25,10 @@ export function mapChallengeEvent(recorded: RecordedEvent): IntegrationMessage |
         devices,
         ...(poolId ? { poolId } : {}),
         ...(factor ? { factor } : {}),
+        ...(numberMatching ? { numberMatching } : {}),
+        // Three candidates, the right one unmarked among them: what the app offers the user to tap.
+        ...(numberChoices ? { numberChoices } : {}),
+        ...(riskSignals ? { riskSignals } : {}),
       };
       return { type: 'ChallengeIssued', data, key: challengeId, workspaceId: issuedIn };
     }

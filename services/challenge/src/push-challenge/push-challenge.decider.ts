@@ -1,4 +1,4 @@
-import type { ChallengeContext } from '@pushmfa/contracts';
+import type { ChallengeContext, NumberMatchingStyle, RiskSignal } from '@pushmfa/contracts';
 import { type Decider, DomainError } from '@pushmfa/event-store';
 import type { CancelReason, ChallengeFactor, PushChallengeEvent, TargetDevice } from './push-challenge.events';
 
@@ -26,6 +26,9 @@ interface Issued {
   poolId?: string;
   factor?: ChallengeFactor;
   secondFactor?: { methods: string[]; preferred: string | null };
+  numberMatching?: NumberMatchingStyle;
+  numberChoices?: string[];
+  riskSignals?: RiskSignal[];
 }
 
 /** What the stream has recorded besides the outcome. */

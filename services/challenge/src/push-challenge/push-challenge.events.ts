@@ -1,4 +1,4 @@
-import type { ChallengeContext } from '@pushmfa/contracts';
+import type { ChallengeContext, NumberMatchingStyle, RiskSignal } from '@pushmfa/contracts';
 import { type DomainEvent, StoredEventReader } from '@pushmfa/event-store';
 
 export interface TargetDevice {
@@ -29,6 +29,12 @@ export type PushChallengeEvent =
         factor?: ChallengeFactor;
         /** First factor only: what the pool asks for as a second factor, for the status answer. */
         secondFactor?: { methods: string[]; preferred: string | null };
+        /** The number matching style in force (absent before styles: `always` with a number, else `off`). */
+        numberMatching?: NumberMatchingStyle;
+        /** `choose`: the three numbers the app offers, shuffled; `numberMatch` is one of them. */
+        numberChoices?: string[];
+        /** `risk`: the signals that asked for the number (empty: none did, and there is no number). */
+        riskSignals?: RiskSignal[];
       }
     >
   | DomainEvent<

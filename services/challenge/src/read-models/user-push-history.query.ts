@@ -12,6 +12,12 @@ export interface UserPushHistorySql {
   mismatches: string;
   /** Scalar: a jsonb array of the user's pending challenges (not past their deadline), oldest first. */
   pending: string;
+  /**
+   * Scalar: what the `risk` number matching style judges on, as jsonb `{marks: {denial?, fraud_report?, rate_limit?,
+   * approval?}, knownIps: [...], knownApplications: [...]}`: the last time of each mark (ISO), and which of
+   * `origins`' IP addresses (lower case) and applications the user has approved a sign-in from.
+   */
+  risk: (origins: { ipAddresses: string; applications: string }) => string;
 }
 
 export function userPushHistorySql(schema: string, user: { workspaceId: string; userId: string }, windowStart: string, now: string): UserPushHistorySql {
@@ -27,6 +33,15 @@ export function userPushHistorySql(schema: string, user: { workspaceId: string; 
     mismatches: `(select mismatches from ${schema}.number_mismatch_streaks where workspace_id = ${workspaceId} and user_id = ${userId})`,
     pending: `(select coalesce(jsonb_agg(challenge_id order by created_at, challenge_id), '[]'::jsonb) from ${schema}.challenge_list
               where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'pending' and expires_at > ${now})`,
+    risk: ({ ipAddresses, applications }) => {
+      const known = (kind: string, values: string) =>
+        `(select coalesce(jsonb_agg(value), '[]'::jsonb) from ${schema}.user_approved_origins
+           where workspace_id = ${workspaceId} and user_id = ${userId} and kind = '${kind}' and value = any(${values}::text[]))`;
+      return `jsonb_build_object(
+        'marks', (select coalesce(jsonb_object_agg(kind, last_at), '{}'::jsonb) from ${schema}.user_risk_marks where workspace_id = ${workspaceId} and user_id = ${userId}),
+        'knownIps', ${known('ip', ipAddresses)},
+        'knownApplications', ${known('application', applications)})`;
+    },
   };
 }
 

@@ -10,6 +10,9 @@ export const registryViewSql = {
   activeDevicesOf: (schema: string, workspaceId: string, userId: string) =>
     `(select coalesce(json_agg(json_build_object('deviceId', device_id, 'pushProvider', push_provider, 'platform', platform) order by paired_at), '[]')
              from ${schema}.devices where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'active')`,
+  /** When the user's newest active device was paired (timestamptz), null without one. */
+  newestPairingOf: (schema: string, workspaceId: string, userId: string) =>
+    `(select max(paired_at) from ${schema}.devices where workspace_id = ${workspaceId} and user_id = ${userId} and status = 'active')`,
   /** The user's pool as json `{ poolId, policy }`: the default pool unless assigned; `policy` null while the pool is unchanged or unknown. */
   poolOf: (schema: string, workspaceId: string, userId: string) =>
     `(select json_build_object('poolId', member.pool_id, 'policy', pool.policy)

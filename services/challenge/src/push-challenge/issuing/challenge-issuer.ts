@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS, resolvedFactor } from '@pushmfa/contracts';
 import { ProblemException } from '@pushmfa/http';
@@ -12,6 +12,7 @@ import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
 import { type BatchOutcome, GroupCommit } from './issue-group-commit';
 import { IdempotencyKeys } from './idempotency-keys';
+import { decideNumberMatching } from './number-matching';
 import { supersededBy } from './pending-limit';
 import { EventLoopDelayGuard, IssuingCapacity, type IssuingRefusal } from './issuing-capacity';
 
@@ -117,7 +118,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
       const admissions = await admitIssues(
         tx.client,
         schema,
-        open.map(({ request }) => ({ workspaceId: request.workspaceId, userId: request.userId, now })),
+        open.map(({ request }) => ({ workspaceId: request.workspaceId, userId: request.userId, now, context: request.context })),
       );
       const latest = new Map<string, IssueAdmission>();
       const issued: Array<{ index: number; request: QueuedIssue; data: IssuedData; answer: IssuedAnswer; admission: IssueAdmission }> = [];
@@ -133,6 +134,13 @@ export class ChallengeIssuer implements OnModuleDestroy {
         issued.push({ index, request, ...decided, admission });
         outcomes[index] = { answer: decided.answer };
       });
+      // A request refused over the user's limit is a risk signal for the user's next 24 hours (the `risk` style).
+      await projection.markRisk(
+        tx.client,
+        open.filter(({ index }) => (outcomes[index] as { error?: ProblemException } | undefined)?.error?.code === 'rate_limited').map(({ request }) => request),
+        'rate_limit',
+        now,
+      );
 
       touched = new Map();
       if (issued.length > 0) {
@@ -222,10 +230,15 @@ function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date)
   if (devices.length === 0) return { error: new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in') };
   const challengeId = randomUUID();
   const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
-  // Number matching: always for passwordless push, else as the pool says, else as the workspace says.
-  const matching = factor === 'first' ? 'always' : (pool.policy.numberMatching ?? settings.numberMatching);
-  const numberMatch =
-    matching === 'always' ? String(randomInt(0, 10 ** settings.numberMatchingDigits)).padStart(settings.numberMatchingDigits, '0') : undefined;
+  // Number matching as the pool says, else as the workspace says; passwordless push always matches a number.
+  const { numberMatch, ...matching } = decideNumberMatching({
+    style: pool.policy.numberMatching ?? settings.numberMatching,
+    factor,
+    digits: settings.numberMatchingDigits,
+    context: request.context ?? {},
+    risk: admission.risk,
+    now,
+  });
   const secondFactor = factor === 'first' ? { secondFactor: resolvedFactor(pool.policy.secondFactor) } : {};
   const data: IssuedData = {
     challengeId,
@@ -239,6 +252,7 @@ function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date)
     poolId: pool.poolId,
     factor,
     ...secondFactor,
+    ...matching,
   };
   return { data, answer: { challengeId, status: 'pending', expiresAt, ...(numberMatch ? { numberMatch } : {}) } };
 }

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
+import { type ChallengeContext, DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
 import { userPushHistorySql } from '../../read-models/user-push-history.query';
 import { registryViewSql } from '../../registry-view/registry-view.query';
 import type { PushRefusal, UserPushGuard } from '../push-challenge.decider';
@@ -28,6 +28,19 @@ export interface IssueAdmission {
   history?: AdmissionRow;
   /** The user's pending challenges (not past their deadline), oldest first: what `maxPendingPerUser` counts. */
   pending: string[];
+  /** What the `risk` number matching style judges on (number-matching.ts). */
+  risk: RiskFacts;
+}
+
+/** The user's recent history as the `risk` number matching style reads it. */
+export interface RiskFacts {
+  /** The last denial, fraud report, refused-over-the-limit request and approval of the user's, as ISO times. */
+  marks: Partial<Record<'denial' | 'fraud_report' | 'rate_limit' | 'approval', string>>;
+  /** Among the IP addresses (lower case) and applications of the requests read for, those the user approved from. */
+  knownIps: string[];
+  knownApplications: string[];
+  /** When the user's newest active device was paired; null without one. */
+  newestPairingAt: Date | null;
 }
 
 export interface AdmissionRow {
@@ -40,6 +53,8 @@ export interface AdmissionRow {
   devices: TargetDevice[];
   pool: { poolId: string; policy: PoolPolicy | null } | null;
   pending: string[] | null;
+  risk: Omit<RiskFacts, 'newestPairingAt'> | null;
+  newest_pairing: Date | null;
 }
 
 /**
@@ -62,6 +77,8 @@ export interface AdmissionRequest {
   workspaceId: string;
   userId: string;
   now: Date;
+  /** An issue's sign-in context: its IP address and application are looked up among those the user approved from. */
+  context?: ChallengeContext;
 }
 
 /**
@@ -73,13 +90,19 @@ export interface AdmissionRequest {
 export async function admitIssues(client: PoolClient, schema: string, requests: readonly AdmissionRequest[]): Promise<IssueAdmission[]> {
   if (requests.length === 0) return [];
   const byUser = new Map<string, AdmissionRequest>();
+  const origins = new Map<string, { ipAddresses: Set<string>; applications: Set<string> }>();
   for (const request of requests) {
     const key = userLockKey(request);
     if (!byUser.has(key)) byUser.set(key, request);
+    const seen = origins.get(key) ?? { ipAddresses: new Set<string>(), applications: new Set<string>() };
+    origins.set(key, seen);
+    const { ipAddress, application } = originOf(request.context);
+    if (ipAddress !== undefined) seen.ipAddresses.add(ipAddress);
+    if (application !== undefined) seen.applications.add(application);
   }
   const users = [...byUser.keys()].sort();
   const locks = users.map((key) => userLockSql(client, byUser.get(key)!));
-  const reads = users.map((key) => admissionReadSql(client, schema, byUser.get(key)!));
+  const reads = users.map((key) => admissionReadSql(client, schema, byUser.get(key)!, origins.get(key)!));
   const results = (await client.query(`${[...locks, ...reads].join(';\n')}`)) as unknown as QueryResult<AdmissionRow>[] | QueryResult<AdmissionRow>;
   const all = Array.isArray(results) ? results : [results];
   const admissions = new Map<string, IssueAdmission>();
@@ -100,7 +123,24 @@ function userLockKey(request: { workspaceId: string; userId: string }): string {
   return `${request.workspaceId}/${request.userId}`;
 }
 
-function admissionReadSql(client: PoolClient, schema: string, request: AdmissionRequest): string {
+/** A sign-in's origin as the approved origins record it: the IP address in lower case, the application as given. */
+export function originOf(context: ChallengeContext | undefined): { ipAddress?: string; application?: string } {
+  return {
+    ...(context?.ipAddress ? { ipAddress: context.ipAddress.toLowerCase() } : {}),
+    ...(context?.application ? { application: context.application } : {}),
+  };
+}
+
+function textArraySql(client: PoolClient, values: Iterable<string>): string {
+  return `array[${[...values].map((value) => client.escapeLiteral(value)).join(', ')}]::text[]`;
+}
+
+function admissionReadSql(
+  client: PoolClient,
+  schema: string,
+  request: AdmissionRequest,
+  origins: { ipAddresses: Set<string>; applications: Set<string> },
+): string {
   const { now } = request;
   const workspaceId = client.escapeLiteral(request.workspaceId);
   const userId = client.escapeLiteral(request.userId);
@@ -112,7 +152,9 @@ function admissionReadSql(client: PoolClient, schema: string, request: Admission
             ${history.mismatches} as mismatches, ${history.pending} as pending,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
             ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices,
-            ${registryViewSql.poolOf(schema, workspaceId, userId)} as pool
+            ${registryViewSql.poolOf(schema, workspaceId, userId)} as pool,
+            ${history.risk({ ipAddresses: textArraySql(client, origins.ipAddresses), applications: textArraySql(client, origins.applications) })} as risk,
+            ${registryViewSql.newestPairingOf(schema, workspaceId, userId)} as newest_pairing
      from pushes`;
 }
 
@@ -121,7 +163,17 @@ function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
   // A pool the view does not hold (unchanged default, or not arrived yet) has the default pool's policy.
   const pool = { poolId: row.pool?.poolId ?? DEFAULT_POOL_ID, policy: row.pool?.policy ?? DEFAULT_POOL_POLICY };
-  return { settings, refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now), guard, devices: row.devices, pool, history: row, pending: row.pending ?? [] };
+  const risk: RiskFacts = { marks: {}, knownIps: [], knownApplications: [], ...row.risk, newestPairingAt: row.newest_pairing };
+  return {
+    settings,
+    refusal: refusalOf(row, settings ?? DEFAULT_SETTINGS, now),
+    guard,
+    devices: row.devices,
+    pool,
+    history: row,
+    pending: row.pending ?? [],
+    risk,
+  };
 }
 
 /**

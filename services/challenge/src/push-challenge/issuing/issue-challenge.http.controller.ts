@@ -31,7 +31,7 @@ export class IssueChallengeHttpController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key with the same body returns the first answer for 24 hours' })
   @ApiOperation({
     summary:
-      "Push an approval request to every active device of the user; numberMatch is for the sign-in page only. The user's oldest pending requests beyond the workspace's maxPendingPerUser (default 1) are cancelled as superseded (ChallengeCancelled reason superseded, supersededBy this one)",
+      "Push an approval request to every active device of the user; numberMatch is for the sign-in page only, present as the user's pool (else the workspace) says: numberMatching always or choose (the app offers three numbers, this one among them), risk (only when a risk signal fires: a denial, fraud report or rate-limit hit in 24 h, a new IP address or application, the first sign-in after pairing), off; passwordless (factor first) always. The user's oldest pending requests beyond the workspace's maxPendingPerUser (default 1) are cancelled as superseded (ChallengeCancelled reason superseded, supersededBy this one)",
   })
   async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
     const { userId, context, factor } = parseBody(issueBody, body);

@@ -16,7 +16,10 @@ export class ListPendingChallengesHttpController {
 
   @Get()
   @ApiQuery({ name: 'status', required: true, enum: ['pending'] })
-  @ApiOperation({ summary: "The app's Pending tab: open challenges of the device's user, newest first; never the number to match" })
+  @ApiOperation({
+    summary:
+      'The app\'s Pending tab: open challenges of the device\'s user, newest first; never the number to match (a "choose" challenge lists its three numberChoices, the right one unmarked)',
+  })
   async list(@Query() query: unknown, @Req() request: { device: AuthenticatedDevice }) {
     parseBody(listQuery, query);
     const { device } = request;

@@ -30,7 +30,7 @@ export class RespondToChallengeHttpController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'The app approves (typing the number shown on the sign-in page) or denies; the first response wins. A fraud report (deny with fraud: true) is recorded whatever the status and locks push for the user; while push is locked no approval is accepted (push_locked)',
+      'The app approves (with numberMatch: the number shown on the sign-in page, typed, or tapped among the three numberChoices of a "choose" challenge; one try, a wrong one denies) or denies; the first response wins. A fraud report (deny with fraud: true) is recorded whatever the status and locks push for the user; while push is locked no approval is accepted (push_locked)',
   })
   async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
     const input = parseBody(responseBody, body);

@@ -26,6 +26,8 @@ export class PoolsHttpController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a pool: `{name, firstFactor: {methods, preferred?}, secondFactor: {methods, preferred?}, numberMatching?, mfaSessionTtlSeconds?}`',
+    description:
+      'numberMatching ("off", "always", "choose", "risk"; absent: the workspace\'s setting) applies to this pool\'s pushes; first-factor (passwordless) push always matches a number ("choose" if the pool says so, else typed).',
   })
   async create(@Caller() caller: ApiKeyCaller, @Body() body: unknown): Promise<PoolView> {
     const pool = parseBody(poolPolicySchema, body);

@@ -20,7 +20,11 @@ export class ChangeSettingsHttpController {
 
   @Patch()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Change workspace settings (admin); out-of-range values answer validation_failed naming the field' })
+  @ApiOperation({
+    summary: 'Change workspace settings (admin); out-of-range values answer validation_failed naming the field',
+    description:
+      'numberMatching: "off" (Approve only), "always" (the user types the number the sign-in page shows), "choose" (the app offers three numbers, the user taps the one shown), "risk" (typed number matching only when a risk signal fires: a denial, fraud report or rate-limit hit for the user in 24 h, an IP address or application never approved from, the first sign-in after pairing; the MFA Report row names the signals). numberMatchingDigits applies to every style.',
+  })
   async change(@Caller() caller: ApiKeyCaller, @Body() body: unknown) {
     const changes = parseBody(settingsChanges, body);
     const result = await this.workspaces.execute(caller.workspaceId, {
