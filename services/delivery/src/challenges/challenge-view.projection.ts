@@ -90,7 +90,8 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
   if (envelope.type === 'ChallengeIssued') {
     const d = envelope.data;
     const targetDevices = d.devices.map((device) => ({ deviceId: device.deviceId, pushProvider: device.pushProvider }));
-    if (view) return { ...view, targetDevices, context: d.context };
+    const numberChoices = d.numberChoices ? { numberChoices: d.numberChoices } : {};
+    if (view) return { ...view, targetDevices, context: d.context, ...numberChoices };
     return {
       workspaceId: envelope.workspaceId,
       challengeId: d.challengeId,
@@ -99,6 +100,7 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
       expiresAtMs: Date.parse(d.expiresAt),
       targetDevices,
       context: d.context,
+      ...numberChoices,
     };
   }
   if (envelope.type === 'ChallengeResendRequested') {
@@ -124,7 +126,7 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
 async function lockViews(client: PoolClient, schema: string, keys: readonly ViewKey[]): Promise<Map<ViewKey, ChallengeView>> {
   const refs = keys.map((key) => JSON.parse(key) as [string, string]);
   const { rows } = await client.query<ChallengeRow>(
-    `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context
+    `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context, c.number_choices
        from ${schema}.challenges c
        join unnest($1::text[], $2::text[]) with ordinality as k(workspace_id, challenge_id, n)
          on c.workspace_id = k.workspace_id and c.challenge_id = k.challenge_id
@@ -134,7 +136,7 @@ async function lockViews(client: PoolClient, schema: string, keys: readonly View
   return new Map(rows.map((row) => [viewKey(row.workspace_id, row.challenge_id), toChallengeView(row)]));
 }
 
-const VIEW_RECORD = `jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb)`;
+const VIEW_RECORD = `jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb, number_choices jsonb)`;
 
 function rowsParameter(views: readonly ChallengeView[]): string {
   return JSON.stringify(
@@ -146,6 +148,7 @@ function rowsParameter(views: readonly ChallengeView[]): string {
       expires_at: new Date(view.expiresAtMs).toISOString(),
       target_devices: view.targetDevices,
       context: view.context,
+      number_choices: view.numberChoices ?? null,
     })),
   );
 }
@@ -154,8 +157,8 @@ function rowsParameter(views: readonly ChallengeView[]): string {
 async function insertViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<Set<ViewKey>> {
   if (views.length === 0) return new Set();
   const { rows } = await client.query<{ workspace_id: string; challenge_id: string }>(
-    `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context)
-     select r.workspace_id, r.challenge_id, r.user_id, r.status, r.expires_at, r.target_devices, r.context from ${VIEW_RECORD}
+    `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context, number_choices)
+     select r.workspace_id, r.challenge_id, r.user_id, r.status, r.expires_at, r.target_devices, r.context, r.number_choices from ${VIEW_RECORD}
      on conflict (workspace_id, challenge_id) do nothing
      returning workspace_id, challenge_id`,
     [rowsParameter(views)],
@@ -168,7 +171,7 @@ async function updateViews(client: PoolClient, schema: string, views: readonly C
   await client.query(
     `update ${schema}.challenges c
         set user_id = r.user_id, status = r.status, expires_at = r.expires_at, target_devices = r.target_devices,
-            context = r.context, updated_at = now()
+            context = r.context, number_choices = r.number_choices, updated_at = now()
        from ${VIEW_RECORD}
       where c.workspace_id = r.workspace_id and c.challenge_id = r.challenge_id`,
     [rowsParameter(views)],

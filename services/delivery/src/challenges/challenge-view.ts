@@ -16,4 +16,6 @@ export interface ChallengeView {
   expiresAtMs: number;
   targetDevices: TargetDevice[];
   context: ChallengeContext;
+  /** A `choose` challenge's three numbers for the app to offer (none of them marked); absent otherwise. */
+  numberChoices?: string[];
 }

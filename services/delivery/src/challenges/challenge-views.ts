@@ -12,6 +12,7 @@ export interface ChallengeRow {
   expires_at: Date;
   target_devices: TargetDevice[];
   context: ChallengeContext;
+  number_choices: string[] | null;
 }
 
 export function toChallengeView(row: ChallengeRow): ChallengeView {
@@ -23,6 +24,7 @@ export function toChallengeView(row: ChallengeRow): ChallengeView {
     expiresAtMs: row.expires_at.getTime(),
     targetDevices: row.target_devices,
     context: row.context,
+    ...(row.number_choices ? { numberChoices: row.number_choices } : {}),
   };
 }
 

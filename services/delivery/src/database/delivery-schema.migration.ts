@@ -30,6 +30,7 @@ export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void>
         updated_at timestamptz not null default now(),
         primary key (workspace_id, challenge_id)
       )`);
+    await client.query(`alter table ${schema}.challenges add column if not exists number_choices jsonb`);
     await PendingPushes.migrate(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });

@@ -122,6 +122,7 @@ export class PushDispatcher {
       pushToken: device.pushToken,
       expiresAt: view.expiresAtMs,
       context: view.context,
+      ...(view.numberChoices ? { numberChoices: view.numberChoices } : {}),
       attempt,
     };
     const breaker = this.parts.breakers[provider.name];

@@ -8,7 +8,7 @@ export const APPROVAL_CATEGORY = 'PUSHMFA_APPROVAL';
 /**
  * A visible, actionable alert (Approve/Deny from the lock screen), mutable so the app's extension can enrich it,
  * sent at once (priority 10), dropped by APNs once the challenge expires, and collapsed per challenge so a resend
- * replaces the earlier one. It never carries the number to match. The title is ours; the sign-in's context is shown
+ * replaces the earlier one. It never says which number to match (a `choose` challenge's three candidates go unmarked). The title is ours; the sign-in's context is shown
  * cut short and labelled as what the sign-in reported (push-text.ts).
  */
 export function toApnsNotification(message: PushMessage | TestPushMessage, topic: string, apnsId: string): Notification {
@@ -24,6 +24,7 @@ export function toApnsNotification(message: PushMessage | TestPushMessage, topic
     expiresAt: message.expiresAt,
     attempt: message.attempt,
     context: shownContext(message.context),
+    ...(message.numberChoices ? { numberChoices: message.numberChoices } : {}),
   };
   return notification;
 }

@@ -75,6 +75,14 @@ describe('APNs provider against the APNs emulator (real @parse/node-apn)', () =>
     expect(JSON.stringify(received?.body)).not.toMatch(/numberMatch/i);
   });
 
+  it('carries a "choose" challenge\'s three numbers, in the order the app offers them', async () => {
+    const message = { ...pushMessage(), numberChoices: ['481', '027', '903'] };
+
+    expect((await provider.send(message, soon())).outcome).toBe('accepted');
+    const [received] = emulator.received().filter((entry) => entry.deviceToken === message.pushToken);
+    expect((received?.body as { numberChoices: string[] }).numberChoices).toEqual(['481', '027', '903']);
+  });
+
   it("keeps the platform's text out of the title, and shows it cut short and labelled as what the sign-in reported", async () => {
     const posing = 'IT Security Team: your account is locked. Approve now to unlock it, or you lose access today';
     const message = { ...pushMessage(), context: { application: posing } };

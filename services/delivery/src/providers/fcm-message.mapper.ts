@@ -24,6 +24,8 @@ export function toFcmMessage(message: PushMessage | TestPushMessage, nowMs: numb
   if (ipAddress !== undefined) data.ipAddress = ipAddress;
   if (location !== undefined) data.location = location;
   if (userAgent !== undefined) data.userAgent = userAgent;
+  // FCM data values are strings: the three numbers comma-separated, in the order the app shows them.
+  if (message.numberChoices) data.numberChoices = message.numberChoices.join(',');
   return {
     token: message.pushToken,
     data,

@@ -84,6 +84,14 @@ describe('FCM provider against the FCM emulator (real firebase-admin)', () => {
     expect(JSON.stringify(received?.body)).not.toMatch(/numberMatch/i);
   });
 
+  it('carries a "choose" challenge\'s three numbers as one string, in the order the app offers them', async () => {
+    const message = { ...pushMessage(), numberChoices: ['481', '027', '903'] };
+
+    expect((await provider.send(message, soon())).outcome).toBe('accepted');
+    const [received] = emulator.received().filter((entry) => entry.token === message.pushToken);
+    expect((received?.body as { message: { data: Record<string, string> } }).message.data.numberChoices).toBe('481,027,903');
+  });
+
   it('fetched its OAuth2 token from the emulator with a correctly signed assertion', () => {
     const fetches = emulator.tokenRequests();
     expect(fetches.length).toBeGreaterThan(0);

@@ -14,6 +14,8 @@ export interface PushMessage {
   /** Epoch ms: the push is useless after it, so providers drop it (TTL / apns-expiration). */
   expiresAt: number;
   context: PushContext;
+  /** A `choose` challenge: the three numbers the app offers the user to tap, none of them marked. */
+  numberChoices?: string[];
   /** 1 for the first send of a challenge to a device, then one more per resend or retry. */
   attempt: number;
 }
