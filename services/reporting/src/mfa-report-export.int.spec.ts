@@ -116,7 +116,7 @@ describe('MFA Report CSV export', () => {
     expect(csv.lines).toBe(ROWS + 1);
     expect(csv.first[0]).toBe(MFA_REPORT_CSV_COLUMNS.join(','));
     expect(csv.first[1]).toBe(
-      `ch-100000,user-0,delivered,2025-01-02T15:46:40.000Z,2025-01-02T15:46:41.000Z,,,d1:delivered,203.0.113.7,"Lyon, ""FR""",${USER_AGENT},'=cmd|calc,false,default,second`,
+      `ch-100000,user-0,delivered,2025-01-02T15:46:40.000Z,2025-01-02T15:46:41.000Z,,,d1:delivered,203.0.113.7,"Lyon, ""FR""",${USER_AGENT},'=cmd|calc,false,default,second,,`,
     );
     expect(csv.last).toMatch(/^ch-000001,user-1,delivered,2025-01-01T12:00:01\.000Z,/);
     // The whole CSV is far larger than the heap ever grew: it never sat in memory.

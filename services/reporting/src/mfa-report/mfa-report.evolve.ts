@@ -19,9 +19,10 @@ export function evolveReportFacts(facts: MfaReportFacts, event: ReportEvent): Mf
 function recordFact(facts: MfaReportFacts, event: ReportEvent): MfaReportFacts {
   switch (event.type) {
     case 'ChallengeIssued': {
-      const { userId, createdAt, expiresAt, context, devices, poolId, factor } = event.data;
+      const { userId, createdAt, expiresAt, context, devices, poolId, factor, numberMatchRequired, numberMatching, riskSignals } = event.data;
       const pool = { ...(poolId ? { poolId } : {}), ...(factor ? { factor } : {}) };
-      return { ...facts, issued: { userId, createdAt, expiresAt, context, targetDeviceIds: devices.map((d) => d.deviceId), ...pool } };
+      const matching = { numberMatchRequired, ...(numberMatching ? { numberMatching } : {}), ...(riskSignals ? { riskSignals } : {}) };
+      return { ...facts, issued: { userId, createdAt, expiresAt, context, targetDeviceIds: devices.map((d) => d.deviceId), ...pool, ...matching } };
     }
     case 'ChallengeResendRequested':
       return facts;

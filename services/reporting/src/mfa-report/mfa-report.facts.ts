@@ -1,4 +1,4 @@
-import type { ChallengeContext } from '@pushmfa/contracts';
+import type { ChallengeContext, NumberMatchingStyle, RiskSignal } from '@pushmfa/contracts';
 
 /** How a challenge ended, as an admin reads it (API.md "MFA Report"). */
 export type ResolutionOutcome = 'success' | 'denied' | 'expired' | 'cancelled';
@@ -37,6 +37,10 @@ export interface IssuedFact {
   /** The user's identity pool and the factor push stood for (absent on challenges issued before pools). */
   poolId?: string;
   factor?: 'first' | 'second';
+  /** Whether the user had a number to match, the style in force and, for `risk`, the signals that fired (absent before styles). */
+  numberMatchRequired?: boolean;
+  numberMatching?: NumberMatchingStyle;
+  riskSignals?: RiskSignal[];
 }
 
 /** Delivery outcomes seen for one device; each is the earliest time it happened. */

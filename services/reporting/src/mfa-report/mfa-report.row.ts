@@ -1,4 +1,4 @@
-import type { ChallengeContext } from '@pushmfa/contracts';
+import type { ChallengeContext, NumberMatchingStyle, RiskSignal } from '@pushmfa/contracts';
 import type { MfaReportFacts } from './mfa-report.facts';
 import { type DeviceDelivery, deviceDeliveryOf, type ReportStatus, reportStatusOf } from './mfa-report.status';
 
@@ -16,6 +16,12 @@ export interface MfaReportRow {
   poolId: string;
   /** The factor push stood for: `second` after a password, `first` for passwordless push. */
   factor: 'first' | 'second';
+  /**
+   * How the user proved the push was theirs: the style in force (`off`, `always`, `choose`, `risk`), whether a number
+   * was asked for, and for `risk` the signals that asked for it (empty: none fired). Absent on requests issued before
+   * the report kept it.
+   */
+  numberMatching?: { style: NumberMatchingStyle; required: boolean; riskSignals?: RiskSignal[] };
   fraudReported: boolean;
   /** Why it was denied (`user_denied`, `number_mismatch`, `fraud`) or cancelled (`platform`, `push_locked`, `superseded`). */
   reason?: string;
@@ -56,6 +62,7 @@ export function reportRowOf(facts: MfaReportFacts): MfaReportRow | undefined {
     context: issued.context,
     poolId: issued.poolId ?? 'default',
     factor: issued.factor ?? 'second',
+    ...optional('numberMatching', numberMatchingOf(issued)),
     fraudReported: facts.fraudReported,
     ...optional('reason', facts.resolution?.reason),
     ...optional('supersededBy', facts.resolution?.supersededBy),
@@ -74,6 +81,13 @@ export function reportDetailOf(facts: MfaReportFacts): MfaReportDetail | undefin
     ...optional('detail', detail),
   }));
   return { ...row, timeline };
+}
+
+/** The style in force; a request from before styles had `always` with a number, else `off`. */
+function numberMatchingOf(issued: NonNullable<MfaReportFacts['issued']>): MfaReportRow['numberMatching'] {
+  if (issued.numberMatchRequired === undefined) return undefined;
+  const style = issued.numberMatching ?? (issued.numberMatchRequired ? 'always' : 'off');
+  return { style, required: issued.numberMatchRequired, ...(issued.riskSignals ? { riskSignals: issued.riskSignals } : {}) };
 }
 
 function firstDispatchOf(facts: MfaReportFacts): string | undefined {

@@ -17,6 +17,8 @@ export const MFA_REPORT_CSV_COLUMNS = [
   'fraudReported',
   'poolId',
   'factor',
+  'numberMatching',
+  'riskSignals',
 ] as const;
 
 const CRLF = '\r\n';
@@ -51,6 +53,8 @@ export function csvLineOf(row: MfaReportRow): string {
     fraudReported: String(row.fraudReported),
     poolId: row.poolId,
     factor: row.factor,
+    numberMatching: row.numberMatching?.style ?? '',
+    riskSignals: row.numberMatching?.riskSignals?.join(';') ?? '',
   };
   return MFA_REPORT_CSV_COLUMNS.map((column) => csvField(cells[column])).join(',') + CRLF;
 }

@@ -24,7 +24,7 @@ describe('MFA Report CSV', () => {
 
   it('writes a header and one CRLF-terminated line per row', () => {
     expect(csvHeaderLine()).toBe(
-      'challengeId,userId,status,createdAt,deliveredAt,receivedAt,resolvedAt,devices,ipAddress,location,userAgent,application,fraudReported,poolId,factor\r\n',
+      'challengeId,userId,status,createdAt,deliveredAt,receivedAt,resolvedAt,devices,ipAddress,location,userAgent,application,fraudReported,poolId,factor,numberMatching,riskSignals\r\n',
     );
     const line = csvLineOf({
       challengeId: 'ch-1',
@@ -40,10 +40,11 @@ describe('MFA Report CSV', () => {
       context: { ipAddress: '203.0.113.7', location: 'Lyon, FR' },
       poolId: 'default',
       factor: 'second',
+      numberMatching: { style: 'risk', required: true, riskSignals: ['new_ip_address', 'first_sign_in_after_pairing'] },
       fraudReported: false,
     });
     expect(line).toBe(
-      'ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false,default,second\r\n',
+      'ch-1,bob,success,2025-01-01T12:00:00.000Z,2025-01-01T12:00:01.000Z,,2025-01-01T12:00:05.000Z,d1:delivered;d2:failed,203.0.113.7,"Lyon, FR",,,false,default,second,risk,new_ip_address;first_sign_in_after_pairing\r\n',
     );
   });
 });

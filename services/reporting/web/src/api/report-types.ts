@@ -22,6 +22,8 @@ export interface ReportRow {
   /** The user's identity pool, and the factor push stood for (absent from servers before pools). */
   poolId?: string;
   factor?: 'first' | 'second';
+  /** The number matching style in force, whether a number was asked for, and the risk signals that asked for it. */
+  numberMatching?: { style: 'off' | 'always' | 'choose' | 'risk'; required: boolean; riskSignals?: string[] };
   /** Why it was denied (user_denied, number_mismatch, fraud) or cancelled (platform, push_locked, superseded). */
   reason?: string;
   /** The newer request that superseded this one (reason superseded). */

@@ -11,6 +11,8 @@ export interface ReportFilters {
   application?: string;
   ipAddress?: string;
   health?: HealthBadge | '';
+  poolId?: string;
+  factor?: 'first' | 'second' | '';
 }
 
 export const NO_FILTERS: ReportFilters = {
@@ -23,6 +25,8 @@ export const NO_FILTERS: ReportFilters = {
   application: '',
   ipAddress: '',
   health: '',
+  poolId: '',
+  factor: '',
 };
 
 export const PAGE_SIZE = 50;
@@ -38,11 +42,12 @@ export function reportListQuery(filters: ReportFilters, cursor?: string | null, 
   if (from) query.set('from', from);
   if (to) query.set('to', to);
   if (filters.fraudReported) query.set('fraudReported', filters.fraudReported);
-  for (const name of ['deviceId', 'application', 'ipAddress'] as const) {
+  for (const name of ['deviceId', 'application', 'ipAddress', 'poolId'] as const) {
     const value = filters[name]?.trim();
     if (value) query.set(name, value);
   }
   if (filters.health) query.set('health', filters.health);
+  if (filters.factor) query.set('factor', filters.factor);
   query.set('limit', String(limit));
   if (cursor) query.set('cursor', cursor);
   return query;
@@ -65,6 +70,7 @@ export function filtersProblem(filters: ReportFilters): string | undefined {
   if (filters.userId.trim().length > 200) return 'That user id is too long.';
   if ((filters.deviceId?.trim().length ?? 0) > 100) return 'That device id is too long.';
   if ((filters.application?.trim().length ?? 0) > 200) return 'That application name is too long.';
+  if ((filters.poolId?.trim().length ?? 0) > 100) return 'That pool id is too long.';
   const ip = filters.ipAddress?.trim() ?? '';
   if (ip && !looksLikeIpAddress(ip)) return 'That IP address is not an IPv4 or IPv6 address.';
   return undefined;

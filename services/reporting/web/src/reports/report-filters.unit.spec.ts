@@ -43,6 +43,16 @@ describe('report list query', () => {
     expect(reportListQuery({ ...NO_FILTERS, fraudReported: 'false', application: '   ' }).toString()).toBe(`fraudReported=false&limit=${PAGE_SIZE}`);
   });
 
+  it('sends the identity pool and the sign-in step (factor) when chosen', () => {
+    expect(Object.fromEntries(reportListQuery({ ...NO_FILTERS, poolId: ' contractors ', factor: 'first' }))).toEqual({
+      poolId: 'contractors',
+      factor: 'first',
+      limit: String(PAGE_SIZE),
+    });
+    expect(reportListQuery({ ...NO_FILTERS, poolId: '  ', factor: '' }).toString()).toBe(`limit=${PAGE_SIZE}`);
+    expect(filtersProblem({ ...NO_FILTERS, poolId: 'p'.repeat(101) })).toBe('That pool id is too long.');
+  });
+
   it('leaves out blank and unreadable times', () => {
     expect(isoOfLocal('   ')).toBeUndefined();
     expect(isoOfLocal('not a time')).toBeUndefined();

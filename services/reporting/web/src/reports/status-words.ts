@@ -122,6 +122,30 @@ export function approvedWithWord(method: string): string {
   return APPROVED_WITH_WORDS[method] ?? `Approved with ${method}`;
 }
 
+/** Why a `risk`-style request asked for the number, in an admin's words. */
+const RISK_SIGNAL_WORDS: Record<string, string> = {
+  recent_denial: 'a denial in the last 24 h',
+  recent_fraud_report: 'a fraud report in the last 24 h',
+  recent_rate_limit: 'too many requests in the last 24 h',
+  new_ip_address: 'an IP address never approved from',
+  new_application: 'an application never approved from',
+  first_sign_in_after_pairing: 'the first sign-in since a device was paired',
+};
+
+const NUMBER_MATCHING_STYLE_WORDS: Record<string, string> = {
+  off: 'Off: Approve only',
+  always: 'The user typed the number shown at sign-in',
+  choose: 'The user picked the number shown at sign-in among three',
+};
+
+/** The number matching of a request: the style and, for `risk`, whether a number was asked for and why. */
+export function numberMatchingWords(matching: { style: string; required: boolean; riskSignals?: string[] }): string {
+  if (matching.style !== 'risk') return NUMBER_MATCHING_STYLE_WORDS[matching.style] ?? matching.style;
+  const signals = matching.riskSignals ?? [];
+  if (!matching.required || signals.length === 0) return 'On risk: no risk signal, Approve only';
+  return `On risk: number asked for after ${signals.map((signal) => RISK_SIGNAL_WORDS[signal] ?? signal).join(', ')}`;
+}
+
 function capitalized(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -3,6 +3,7 @@ import { REPORT_STATUSES } from '../api/report-types';
 import {
   approvedWithWord,
   deliveryWord,
+  numberMatchingWords,
   eventWord,
   healthBadgeWord,
   reasonWord,
@@ -76,5 +77,13 @@ describe('status words', () => {
     expect(timelineEventWord('DiagnosticsShared', { incidentId: 'INC-7K3M-Q9TX', lineCount: 12 })).toBe('App logs shared (incident INC-7K3M-Q9TX)');
     expect(timelineEventWord('DiagnosticsShared', undefined)).toBe('App logs shared');
     expect(timelineEventWord('ChallengeApproved', { incidentId: 'x' })).toBe('Approved');
+  });
+
+  it('says how the user proved the push was theirs, and for the risk style which signals asked for the number', () => {
+    expect(numberMatchingWords({ style: 'choose', required: true })).toBe('The user picked the number shown at sign-in among three');
+    expect(numberMatchingWords({ style: 'risk', required: false, riskSignals: [] })).toBe('On risk: no risk signal, Approve only');
+    expect(numberMatchingWords({ style: 'risk', required: true, riskSignals: ['new_ip_address', 'recent_denial'] })).toBe(
+      'On risk: number asked for after an IP address never approved from, a denial in the last 24 h',
+    );
   });
 });

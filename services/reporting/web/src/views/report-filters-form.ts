@@ -4,8 +4,8 @@ import { filtersProblem, isHealthBadge, isReportStatus, NO_FILTERS, type ReportF
 import { healthBadgeWord, statusWord } from '../reports/status-words';
 
 /**
- * The filter form: user, status, creation-time range, fraud report, device, application, IP address and device
- * health, the query parameters the list API takes.
+ * The filter form: user, status, creation-time range, fraud report, device, application, IP address, device
+ * health, identity pool and sign-in step (factor), the query parameters the list API takes.
  */
 export function reportFiltersForm(initial: ReportFilters, apply: (filters: ReportFilters) => void): HTMLFormElement {
   const userInput = element('input', { id: 'filter-user', name: 'userId', type: 'search', value: initial.userId, autocomplete: 'off', maxlength: 200 });
@@ -35,6 +35,14 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     element('option', { value: '' }, 'Any device health'),
     ...HEALTH_BADGES.map((badge) => element('option', { value: badge, selected: initial.health === badge }, healthBadgeWord(badge))),
   );
+  const poolInput = textInput('filter-pool', 'poolId', initial.poolId, 100);
+  const factorSelect = element(
+    'select',
+    { id: 'filter-factor', name: 'factor' },
+    element('option', { value: '' }, 'Any sign-in step'),
+    element('option', { value: 'second', selected: initial.factor === 'second' }, 'Push after the password'),
+    element('option', { value: 'first', selected: initial.factor === 'first' }, 'Passwordless push'),
+  );
   const message = element('p', { class: 'form-message', role: 'alert', id: 'filter-message' });
   const field = (id: string, label: string, control: HTMLElement) => element('div', { class: 'field' }, element('label', { for: id }, label), control);
   const clear = element('button', { type: 'button', class: 'secondary' }, 'Clear');
@@ -50,6 +58,8 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     field('filter-application', 'Application', applicationInput),
     field('filter-ip', 'IP address', ipInput),
     field('filter-health', 'Device health', healthSelect),
+    field('filter-pool', 'Identity pool', poolInput),
+    field('filter-factor', 'Sign-in step', factorSelect),
     element('div', { class: 'field actions' }, element('button', { type: 'submit', class: 'primary' }, 'Apply filters'), clear),
     message,
   );
@@ -63,6 +73,8 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     application: applicationInput.value,
     ipAddress: ipInput.value,
     health: isHealthBadge(healthSelect.value) ? healthSelect.value : '',
+    poolId: poolInput.value,
+    factor: factorSelect.value === 'first' || factorSelect.value === 'second' ? factorSelect.value : '',
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -81,6 +93,8 @@ export function reportFiltersForm(initial: ReportFilters, apply: (filters: Repor
     applicationInput.value = '';
     ipInput.value = '';
     healthSelect.value = '';
+    poolInput.value = '';
+    factorSelect.value = '';
     message.textContent = '';
     apply({ ...NO_FILTERS });
   });

@@ -1,7 +1,7 @@
 import type { ReportDetail } from '../api/report-types';
 import { element, replaceChildren } from '../dom/element';
 import { formatDateTime, formatDetail, formatOffset } from '../format/time-format';
-import { approvedWithWord, deliveryWord, reasonWord, timelineEventWord } from '../reports/status-words';
+import { approvedWithWord, deliveryWord, numberMatchingWords, reasonWord, timelineEventWord } from '../reports/status-words';
 import { fraudFlag, statusChip } from './status-chip';
 
 /** One request's timeline in a modal dialog: every event with its time, and each device's delivery outcome. */
@@ -79,6 +79,9 @@ export class TimelineView {
             ]
           : []),
         ...(report.poolId ? [element('dt', {}, 'Identity pool'), element('dd', { class: 'mono' }, report.poolId)] : []),
+        ...(report.numberMatching
+          ? [element('dt', {}, 'Number matching'), element('dd', { class: 'number-matching' }, numberMatchingWords(report.numberMatching))]
+          : []),
         element('dt', {}, 'Request id'),
         element('dd', { class: 'mono' }, report.challengeId),
         ...context.flatMap(([key, value]) => [element('dt', {}, contextLabel(key)), element('dd', {}, String(value))]),
