@@ -8,6 +8,18 @@ export type AutoAnswerPlan = { kind: 'answer'; answer: ChallengeAnswer } | { kin
  * never leaves the challenge service), so it approves only with a number someone wrote to --number-from.
  */
 export function planAutoAnswer(item: PendingChallenge, numberFromFile: { path: string; content: string | undefined } | undefined): AutoAnswerPlan {
+  const plan = planFromFile(item, numberFromFile);
+  // A "choose" request: the app offers three numbers to tap; when the sign-in page's is not among them, this is not that sign-in.
+  if (plan.kind === 'answer' && item.numberChoices && !item.numberChoices.includes(plan.answer.numberMatch ?? '')) {
+    return {
+      kind: 'skip',
+      reason: `the number in ${numberFromFile?.path ?? 'the file'} is not among the three this request offers (${item.numberChoices.join(', ')})`,
+    };
+  }
+  return plan;
+}
+
+function planFromFile(item: PendingChallenge, numberFromFile: { path: string; content: string | undefined } | undefined): AutoAnswerPlan {
   if (!item.numberMatchRequired) return { kind: 'answer', answer: { decision: 'approve' } };
   if (numberFromFile === undefined) {
     return {
@@ -23,11 +35,15 @@ export function planAutoAnswer(item: PendingChallenge, numberFromFile: { path: s
   }
 }
 
-/** What the user typed at "Approve?"; undefined when it means nothing. */
-export function readTypedAnswer(typed: string, numberMatchRequired: boolean): ChallengeAnswer | undefined {
+/**
+ * What the user typed at "Approve?"; undefined when it means nothing. A "choose" request takes only one of the three
+ * numbers it offers (the app shows three buttons, nothing to type).
+ */
+export function readTypedAnswer(typed: string, item: Pick<PendingChallenge, 'numberMatchRequired' | 'numberChoices'>): ChallengeAnswer | undefined {
   const text = typed.trim().toLowerCase();
   if (text === 'n' || text === 'no') return { decision: 'deny' };
   if (text === 'fraud') return { decision: 'deny', fraud: true };
-  if (!numberMatchRequired) return text === 'y' || text === 'yes' ? { decision: 'approve' } : undefined;
+  if (!item.numberMatchRequired) return text === 'y' || text === 'yes' ? { decision: 'approve' } : undefined;
+  if (item.numberChoices) return item.numberChoices.includes(text) ? { decision: 'approve', numberMatch: text } : undefined;
   return /^\d{2,6}$/.test(text) ? { decision: 'approve', numberMatch: text } : undefined;
 }

@@ -25,17 +25,32 @@ describe('planAutoAnswer', () => {
   });
 });
 
+describe('a "choose" request', () => {
+  const choose: PendingChallenge = { ...item(true), numberChoices: ['12', '07', '93'] };
+
+  it('approves with the number from the file only when it is one of the three offered', () => {
+    expect(planAutoAnswer(choose, { path: '/tmp/n', content: '07' })).toEqual({ kind: 'answer', answer: { decision: 'approve', numberMatch: '07' } });
+    expect(planAutoAnswer(choose, { path: '/tmp/n', content: '55' })).toEqual({ kind: 'skip', reason: expect.stringContaining('not among the three') });
+  });
+
+  it('takes a typed number only when it is one of the three buttons', () => {
+    expect(readTypedAnswer('93', choose)).toEqual({ decision: 'approve', numberMatch: '93' });
+    expect(readTypedAnswer('55', choose)).toBeUndefined();
+    expect(readTypedAnswer('n', choose)).toEqual({ decision: 'deny' });
+  });
+});
+
 describe('readTypedAnswer', () => {
   it('reads a number, n, fraud, or y when no number is needed', () => {
-    expect(readTypedAnswer(' 42 ', true)).toEqual({ decision: 'approve', numberMatch: '42' });
-    expect(readTypedAnswer('n', true)).toEqual({ decision: 'deny' });
-    expect(readTypedAnswer('fraud', false)).toEqual({ decision: 'deny', fraud: true });
-    expect(readTypedAnswer('y', false)).toEqual({ decision: 'approve' });
+    expect(readTypedAnswer(' 42 ', item(true))).toEqual({ decision: 'approve', numberMatch: '42' });
+    expect(readTypedAnswer('n', item(true))).toEqual({ decision: 'deny' });
+    expect(readTypedAnswer('fraud', item(false))).toEqual({ decision: 'deny', fraud: true });
+    expect(readTypedAnswer('y', item(false))).toEqual({ decision: 'approve' });
   });
 
   it('refuses y when the number is required, and anything else', () => {
-    expect(readTypedAnswer('y', true)).toBeUndefined();
-    expect(readTypedAnswer('maybe', false)).toBeUndefined();
-    expect(readTypedAnswer('4', true)).toBeUndefined();
+    expect(readTypedAnswer('y', item(true))).toBeUndefined();
+    expect(readTypedAnswer('maybe', item(false))).toBeUndefined();
+    expect(readTypedAnswer('4', item(true))).toBeUndefined();
   });
 });

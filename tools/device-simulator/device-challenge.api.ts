@@ -8,6 +8,8 @@ export interface PendingChallenge {
   expiresAt: string;
   context: { ipAddress?: string; location?: string; userAgent?: string; application?: string } | undefined;
   numberMatchRequired: boolean;
+  /** A "choose" request: the three numbers the app offers to tap, one of them the sign-in page's. */
+  numberChoices?: string[];
 }
 
 export interface ChallengeAnswer {

@@ -22,7 +22,7 @@ export function formatPendingTable(items: readonly PendingChallenge[]): string {
     cut(item.context?.application, SHOWN_LIMITS.application),
     cut(item.context?.location, SHOWN_LIMITS.location),
     cut(item.context?.userAgent, SHOWN_LIMITS.userAgent),
-    item.numberMatchRequired ? 'yes' : 'no',
+    numberColumn(item),
   ]);
   const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) =>
@@ -31,6 +31,12 @@ export function formatPendingTable(items: readonly PendingChallenge[]): string {
       .join('  ')
       .trimEnd();
   return [line(HEADERS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), REPORTED_NOTE].join('\n');
+}
+
+/** "yes" (type the number the sign-in page shows), the three numbers to pick from, or "no". */
+function numberColumn(item: PendingChallenge): string {
+  if (item.numberChoices) return `pick one: ${item.numberChoices.join(' | ')}`;
+  return item.numberMatchRequired ? 'yes' : 'no';
 }
 
 /** Seconds are what a user compares against a 60-second TTL; milliseconds are noise. */

@@ -36,4 +36,18 @@ describe('formatPendingTable', () => {
     expect(table).toContain(`${posing.slice(0, 39)}…`);
     expect(table).not.toContain(posing);
   });
+
+  it('shows the three numbers of a "choose" request, none of them marked', () => {
+    const table = formatPendingTable([
+      {
+        challengeId: 'ch_4',
+        createdAt: '2026-11-23T00:00:01Z',
+        expiresAt: '2026-11-23T00:01:01Z',
+        context: undefined,
+        numberMatchRequired: true,
+        numberChoices: ['41', '07', '93'],
+      },
+    ]).split('\n');
+    expect(table[2]).toMatch(/ pick one: 41 \| 07 \| 93$/);
+  });
 });

@@ -10,8 +10,9 @@ Usage: npm run device -- <command> [options]
       --name <device name>
       --force                  replace an existing profile of the same name
       --offline-code           then wait for the confirmation and agree the offline code (enrol-offline-code)
-  pending                      list the requests waiting for an answer
+  pending                      list the requests waiting for an answer (a "choose" request shows its three numbers)
   approve <challengeId> --number NN [--user-verified]
+                               NN: the number the sign-in page shows; for a "choose" request, the one of its three to tap
       --user-verified          the user passed the phone's biometric or PIN check (a passwordless sign-in needs it)
   deny <challengeId> [--fraud] --fraud reports the request as not yours (locks push for the user), also after it was answered
   watch                        poll every second and answer new requests as they come

@@ -55,7 +55,11 @@ async function pollQuietly(api: DeviceChallengeApi, terminal: Terminal): Promise
 }
 
 async function ask(prompt: Interface, item: PendingChallenge, signal: AbortSignal): Promise<ChallengeAnswer | undefined> {
-  const question = item.numberMatchRequired ? 'Approve? type the number or n (fraud to report it): ' : 'Approve? y or n (fraud to report it): ';
+  const question = item.numberChoices
+    ? `Approve? pick the number the sign-in page shows, ${item.numberChoices.join(' or ')}, or n (fraud to report it): `
+    : item.numberMatchRequired
+      ? 'Approve? type the number or n (fraud to report it): '
+      : 'Approve? y or n (fraud to report it): ';
   for (;;) {
     let typed: string;
     try {
@@ -64,7 +68,7 @@ async function ask(prompt: Interface, item: PendingChallenge, signal: AbortSigna
       return undefined;
     }
     if (typed.trim() === '') return undefined;
-    const answer = readTypedAnswer(typed, item.numberMatchRequired);
+    const answer = readTypedAnswer(typed, item);
     if (answer) return answer;
   }
 }
