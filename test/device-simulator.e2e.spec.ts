@@ -233,4 +233,104 @@ describe('device simulator: pair from a QR code, list pending, approve and deny,
       return report.body.status === 'received' ? report : undefined;
     }, 'the report to read the test push as received');
   }, 120_000);
+
+  it('number matching as the admin wants it: "choose" shows three numbers and takes the one tapped; "risk" asks only when the sign-in looks risky', async () => {
+    const registry = stack.registry.baseUrl;
+    const challenge = stack.challenge.baseUrl;
+    const carolArgs = ['--challenge-url', challenge, '--profile', 'carol'];
+
+    const workspace = await call(registry, 'POST', '/v1/workspaces', stack.operatorToken, { name: 'Acme Styles' });
+    const keyOf = async (role: string) =>
+      (await call(registry, 'POST', `/v1/workspaces/${workspace.body.id}/api-keys`, stack.operatorToken, { role })).body.key as string;
+    const [platformKey, adminKey] = [await keyOf('platform'), await keyOf('admin')];
+    expect(
+      (await call(registry, 'PATCH', '/v1/workspace/settings', adminKey, { pushEnabled: true, numberMatching: 'choose', maxChallengesPerUserPer10Min: 100 }))
+        .status,
+    ).toBe(200);
+
+    const pairing = await call(registry, 'POST', '/v1/users/carol/pairings', platformKey, {});
+    const paired = await simulator(['pair', pairing.body.qrUri, '--profile', 'carol', '--push-token', `fcm-token-carol-${stack.ns.id}`]);
+    const code = /Confirmation code: (\d{6})/.exec(paired.stdout)?.[1];
+    expect((await call(registry, 'POST', `/v1/pairings/${pairing.body.pairingId}/confirm`, platformKey, { code })).body.status).toBe('active');
+
+    const office = { application: 'VPN', ipAddress: '203.0.113.7', location: 'Lisbon, PT' };
+    const pendingRow = async (challengeId: string, profile = 'carol') => {
+      const pending = await simulator(['pending', '--challenge-url', challenge, '--profile', profile]);
+      expect(pending.code).toBe(0);
+      return pending.stdout.split('\n').find((line) => line.startsWith(challengeId)) ?? '';
+    };
+    /** Issues until the phone's Pending tab shows the request as `shown` says (a new setting reaches the service soon after). */
+    const issueShown = (shown: RegExp, what: string, userId = 'carol') =>
+      eventually(async () => {
+        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId, context: office });
+        if (r.status !== 201) return undefined;
+        const row = await pendingRow(r.body.challengeId as string, userId);
+        // Otherwise the next request supersedes this one (one pending request per user).
+        return shown.test(row) ? { ...(r.body as { challengeId: string; numberMatch?: string }), row } : undefined;
+      }, what);
+    const choicesIn = (row: string) => /pick one: (\d+) \| (\d+) \| (\d+)$/.exec(row)?.slice(1) ?? [];
+
+    // "choose": the sign-in page shows one number; the phone offers three, the right one unmarked among them.
+    const chosen = await issueShown(/pick one: /, 'a challenge that offers three numbers');
+    const choices = choicesIn(chosen.row);
+    expect(choices).toHaveLength(3);
+    expect(new Set(choices).size).toBe(3);
+    expect(choices).toContain(chosen.numberMatch);
+    // A number that is not among the three cannot be tapped: refused by the app before it costs the one try.
+    const notOffered = ['00', '11', '22', '33'].find((n) => !choices.includes(n))!;
+    expect((await simulator(['approve', chosen.challengeId, '--number', notOffered, ...carolArgs])).code).toBe(2);
+    const fpush = await eventually(
+      async () => stack.fcm.received().find((m) => JSON.stringify(m.body).includes(chosen.challengeId)),
+      'the choose push to reach the FCM emulator',
+    );
+    expect(JSON.stringify(fpush.body)).toContain(`"numberChoices":"${choices.join(',')}"`);
+    expect(await simulator(['approve', chosen.challengeId, '--number', chosen.numberMatch!, ...carolArgs])).toMatchObject({ code: 0, stdout: 'approved\n' });
+
+    // A wrong tap among the three: one try, the request is denied.
+    const tapped = await issueShown(/pick one: /, 'a second challenge that offers three numbers');
+    const decoy = choicesIn(tapped.row).find((n) => n !== tapped.numberMatch);
+    expect(decoy).toBeDefined();
+    const wrong = await simulator(['approve', tapped.challengeId, '--number', decoy!, ...carolArgs]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('number_mismatch');
+    expect((await call(challenge, 'GET', `/v1/challenges/${tapped.challengeId}`, platformKey)).body.status).toBe('denied');
+
+    // "risk": a denial in the last day makes even the office risky; the platform shows the number, the phone asks for it.
+    expect((await call(registry, 'PATCH', '/v1/workspace/settings', adminKey, { numberMatching: 'risk' })).status).toBe(200);
+    const risky = await issueShown(/ yes$/, 'a challenge under the risk style');
+    expect(risky.numberMatch).toMatch(/^\d{2}$/);
+    expect((await simulator(['approve', risky.challengeId, '--number', risky.numberMatch!, ...carolArgs])).stdout).toBe('approved\n');
+    const riskyRow = await eventually(async () => {
+      const answer = await call(stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${risky.challengeId}`, adminKey);
+      return answer.body.status === 'success' ? answer.body : undefined;
+    }, 'the report row of the risky sign-in');
+    expect(riskyRow.numberMatching).toEqual({ style: 'risk', required: true, riskSignals: ['recent_denial'] });
+
+    // Dave, paired today: his first sign-in is risky (a new place, a new application, the first since pairing); the
+    // next one from the same office is not, and he only taps Approve.
+    const davePairing = await call(registry, 'POST', '/v1/users/dave/pairings', platformKey, {});
+    const davePaired = await simulator(['pair', davePairing.body.qrUri, '--profile', 'dave', '--push-token', `fcm-token-dave-${stack.ns.id}`]);
+    const daveCode = /Confirmation code: (\d{6})/.exec(davePaired.stdout)?.[1];
+    expect((await call(registry, 'POST', `/v1/pairings/${davePairing.body.pairingId}/confirm`, platformKey, { code: daveCode })).body.status).toBe('active');
+    const daveArgs = ['--challenge-url', challenge, '--profile', 'dave'];
+    const daveFirst = await issueShown(/ yes$/, "dave's first sign-in", 'dave');
+    expect(await simulator(['approve', daveFirst.challengeId, '--number', daveFirst.numberMatch!, ...daveArgs])).toMatchObject({
+      code: 0,
+      stdout: 'approved\n',
+    });
+    const daveAgain = await issueShown(/ no$/, "dave's second sign-in from the same office", 'dave');
+    expect(daveAgain.numberMatch).toBeUndefined();
+    expect(await simulator(['approve', daveAgain.challengeId, ...daveArgs])).toMatchObject({ code: 0, stdout: 'approved\n' });
+    const reportOf = (challengeId: string) =>
+      eventually(async () => {
+        const answer = await call(stack.reporting.baseUrl, 'GET', `/v1/reports/mfa/${challengeId}`, adminKey);
+        return answer.body.status === 'success' ? answer.body : undefined;
+      }, `the report row of ${challengeId}`);
+    expect((await reportOf(daveFirst.challengeId)).numberMatching).toEqual({
+      style: 'risk',
+      required: true,
+      riskSignals: ['new_ip_address', 'new_application', 'first_sign_in_after_pairing'],
+    });
+    expect((await reportOf(daveAgain.challengeId)).numberMatching).toEqual({ style: 'risk', required: false, riskSignals: [] });
+  }, 120_000);
 });
