@@ -234,7 +234,7 @@ describe('device simulator: pair from a QR code, list pending, approve and deny,
     }, 'the report to read the test push as received');
   }, 120_000);
 
-  it('number matching as the admin wants it: "choose" shows three numbers and takes the one tapped; "risk" asks only when the sign-in looks risky', async () => {
+  it('number matching as the admin wants it: "choose" shows three numbers and takes the one tapped; "risk" asks only when the sign-in looks risky; passwordless push needs --user-verified', async () => {
     const registry = stack.registry.baseUrl;
     const challenge = stack.challenge.baseUrl;
     const carolArgs = ['--challenge-url', challenge, '--profile', 'carol'];
@@ -260,9 +260,9 @@ describe('device simulator: pair from a QR code, list pending, approve and deny,
       return pending.stdout.split('\n').find((line) => line.startsWith(challengeId)) ?? '';
     };
     /** Issues until the phone's Pending tab shows the request as `shown` says (a new setting reaches the service soon after). */
-    const issueShown = (shown: RegExp, what: string, userId = 'carol') =>
+    const issueShown = (shown: RegExp, what: string, userId = 'carol', factor = 'second') =>
       eventually(async () => {
-        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId, context: office });
+        const r = await call(challenge, 'POST', '/v1/challenges', platformKey, { userId, factor, context: office });
         if (r.status !== 201) return undefined;
         const row = await pendingRow(r.body.challengeId as string, userId);
         // Otherwise the next request supersedes this one (one pending request per user).
@@ -332,5 +332,30 @@ describe('device simulator: pair from a QR code, list pending, approve and deny,
       riskSignals: ['new_ip_address', 'new_application', 'first_sign_in_after_pairing'],
     });
     expect((await reportOf(daveAgain.challengeId)).numberMatching).toEqual({ style: 'risk', required: false, riskSignals: [] });
+
+    // Dave moves to a pool that signs in with passwordless push and three numbers: the simulator must say that the
+    // phone verified him (biometric or PIN) before the approval counts.
+    const engineers = await call(registry, 'POST', '/v1/workspace/pools', adminKey, {
+      name: 'Engineers',
+      firstFactor: { methods: ['push'], preferred: 'push' },
+      secondFactor: { methods: ['totp'], preferred: 'totp' },
+      numberMatching: 'choose',
+    });
+    expect(engineers.status).toBe(201);
+    expect((await call(registry, 'PUT', '/v1/users/dave/pool', platformKey, { poolId: engineers.body.poolId })).status).toBe(200);
+    const passwordless = await issueShown(/pick one: /, "dave's passwordless sign-in", 'dave', 'first');
+    const unverified = await simulator(['approve', passwordless.challengeId, '--number', passwordless.numberMatch!, ...daveArgs]);
+    expect(unverified.code).toBe(1);
+    expect(unverified.stderr).toContain('user_verification_required');
+    expect(await simulator(['approve', passwordless.challengeId, '--number', passwordless.numberMatch!, '--user-verified', ...daveArgs])).toMatchObject({
+      code: 0,
+      stdout: 'approved\n',
+    });
+    expect((await call(challenge, 'GET', `/v1/challenges/${passwordless.challengeId}`, platformKey)).body).toMatchObject({
+      status: 'approved',
+      factor: 'first',
+      amr: ['push'],
+      secondFactorRequired: true,
+    });
   }, 120_000);
 });
