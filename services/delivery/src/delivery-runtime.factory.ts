@@ -9,7 +9,7 @@ import type { DeliveryConfig } from './config';
 import { consumerLog } from './consuming/consumer-log';
 import { CHALLENGE_DISPATCH_GROUP, createChallengeDispatchConsumer } from './consuming/challenge-dispatch.consumer';
 import { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
-import { createDeviceProjectionConsumer } from './consuming/device-projection.consumer';
+import { createRegistryTopicConsumer } from './consuming/registry-topic.consumer';
 import { DeviceDirectory } from './devices/device-directory';
 import { DeliveryEventPublisher } from './dispatching/delivery-event.publisher';
 import { DeliveryMetrics } from './dispatching/delivery-metrics';
@@ -21,7 +21,6 @@ import { PendingPushRecovery } from './pending/pending-push-recovery';
 import { PendingPushes } from './pending/pending-pushes';
 import { ProviderCircuitBreaker } from './providers/provider-circuit-breaker';
 import { DeliveryRuntime } from './delivery-runtime';
-import { createTestPushConsumer } from './test-pushes/test-push.consumer';
 import { TestPushSender } from './test-pushes/test-push-sender';
 import { createServicePool } from '@pushmfa/postgres';
 
@@ -67,7 +66,15 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
   });
   const recovery = new PendingPushRecovery(pending, dispatcher, config.leaseMs, config.sweepIntervalMs);
   const consumers = [
-    createDeviceProjectionConsumer(kafka, pool, config.schema, config.topicPrefix, consumerLog('DeviceProjectionConsumer'), metrics),
+    createRegistryTopicConsumer({
+      kafka,
+      pool,
+      schema: config.schema,
+      topicPrefix: config.topicPrefix,
+      testPushes: new TestPushSender(scheduler, devices, providers, breakers, events, deliveryMetrics),
+      log: consumerLog('RegistryTopicConsumer'),
+      metrics,
+    }),
     createChallengeDispatchConsumer({
       kafka,
       pool,
@@ -80,15 +87,6 @@ export function buildDeliveryRuntime(config: DeliveryConfig, providers: PushProv
       log: consumerLog('ChallengeDispatchConsumer'),
       metrics,
     }),
-    createTestPushConsumer(
-      kafka,
-      pool,
-      config.schema,
-      config.topicPrefix,
-      new TestPushSender(scheduler, devices, providers, breakers, events, deliveryMetrics),
-      consumerLog('TestPushConsumer'),
-      metrics,
-    ),
   ];
   const lagSampler = new ConsumerLagSampler(kafka, metrics, `${config.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`, topicName('challenge', config.topicPrefix));
   return new DeliveryRuntime({

@@ -4,7 +4,8 @@ import { ObservabilityModule } from '@pushmfa/observability';
 import { API_KEY_DIRECTORY, ApiKeyGuard, OPERATOR_TOKEN, OperatorGuard } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceCommands } from './device/device-commands';
-import { DeadTokenConsumer } from './device/invalidating-push-token/dead-token.consumer';
+import { DeadTokenInvalidator } from './device/invalidating-push-token/dead-token.invalidator';
+import { InboundEventsConsumer } from './consuming/inbound-events.consumer';
 import { ListDevicesHttpController } from './device/listing-devices/list-devices.http.controller';
 import { ReportHealthHttpController } from './device/reporting-health/report-health.http.controller';
 import { AcknowledgeTestPushHttpController } from './device/acknowledging-test-push/acknowledge-test-push.http.controller';
@@ -23,7 +24,6 @@ import { PoolCommands } from './pool/pool-commands';
 import { SignInOptionsHttpController } from './pool/reading-sign-in-options/sign-in-options.http.controller';
 import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
 import { LiftPushLockHttpController } from './user/lifting-push-lock/lift-push-lock.http.controller';
-import { PushLockViewConsumer } from './user/push-lock-view/push-lock-view.consumer';
 import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
 import { UserCommands } from './user/user-commands';
 import { ChangeSettingsHttpController } from './workspace/changing-settings/change-settings.http.controller';
@@ -73,8 +73,8 @@ export class DeviceRegistryModule {
         DeviceCommands,
         UserCommands,
         PoolCommands,
-        DeadTokenConsumer,
-        PushLockViewConsumer,
+        DeadTokenInvalidator,
+        InboundEventsConsumer,
         ReplacedDeviceRevoker,
         { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
         DeviceSignatureGuard,

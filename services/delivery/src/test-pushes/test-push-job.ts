@@ -1,3 +1,5 @@
+import type { ContractEnvelope } from '@pushmfa/contracts';
+
 /** An admin's test push to one device, as the sender carries it from try to try. */
 export interface TestPushJob {
   workspaceId: string;
@@ -19,3 +21,23 @@ export interface TestPushJob {
 
 /** A test push is worth showing for a minute: a phone that gets it later says nothing useful about now. */
 export const TEST_PUSH_TTL_MS = 60_000;
+
+/** The first try of the test push a TestPushRequested asks for; null for any other event. */
+export function testPushJobOf(envelope: ContractEnvelope, traceparent: string | undefined): TestPushJob | null {
+  if (envelope.type !== 'TestPushRequested') return null;
+  const { testPushId, userId, deviceId, requestedAt } = envelope.data;
+  const expiresAtMs = Date.parse(requestedAt) + TEST_PUSH_TTL_MS;
+  const { workspaceId, correlationId, id: causationId } = envelope;
+  return {
+    workspaceId,
+    testPushId,
+    userId,
+    deviceId,
+    expiresAtMs,
+    tryNumber: 1,
+    deviceLookups: 0,
+    correlationId,
+    causationId,
+    ...(traceparent ? { traceparent } : {}),
+  };
+}

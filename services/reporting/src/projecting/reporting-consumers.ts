@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { topicName } from '@pushmfa/contracts';
+import { type EventType, topicName } from '@pushmfa/contracts';
 import { ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { isReportEvent, REPORT_EVENT_TYPES } from '../mfa-report/mfa-report.events';
@@ -7,11 +7,11 @@ import { API_KEY_CONSUMER, type ApiKeyProjection } from './api-key.projection';
 import type { DeviceHealthProjection } from './device-health.projection';
 import { MFA_REPORT_CONSUMER, type MfaReportProjection } from './mfa-report.projection';
 import { reportFreshnessRecorder } from './report-freshness.metric';
-import { TEST_PUSH_CONSUMER, type TestPushProjection } from './test-push.projection';
+import type { TestPushProjection } from './test-push.projection';
 import { TEST_PUSH_EVENT_TYPES } from '../test-pushes/test-push.facts';
 import { WEBHOOK_CONSUMER, type WebhookFanout } from '../webhooks/webhook-fanout';
 import { WEBHOOK_SOURCE_TYPES } from '../webhooks/webhook-events';
-import { DIAGNOSTICS_CONSUMER, type DiagnosticsProjection } from '../diagnostics/diagnostics.projection';
+import type { DiagnosticsProjection } from '../diagnostics/diagnostics.projection';
 
 type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
 
@@ -36,25 +36,31 @@ export interface ReportingConsumersOptions {
 }
 
 /**
- * Three consumer groups: the MFA Report (challenge and delivery topics, and the admins' lifts of push locks), the API-key directory (registry topic), so a
- * slow report rebuild never delays a new admin key, and the webhooks (the security events of the challenge and
- * registry topics), so a report or key problem never holds up an alert, nor an alert those. Group ids carry the topic prefix so test runs
- * sharing a broker never join each other's groups.
+ * Three consumer groups. The MFA Report's reads the challenge and delivery topics and the registry topic, and applies
+ * each fetched batch to everything reporting keeps of them: the report rows (and the admins' lifts of push locks),
+ * the admins' test pushes, the app logs users shared, each projection in its own transaction with its own inbox
+ * marks (a projection with nothing in the batch costs nothing). The API-key directory has its own (registry topic),
+ * so a slow report rebuild never delays a new admin key, and so do the webhooks (the security events of the challenge
+ * and registry topics), so a report or key problem never holds up an alert, nor an alert those. Group ids carry the
+ * topic prefix so test runs sharing a broker never join each other's groups.
  */
 export function createReportingConsumers(options: ReportingConsumersOptions): ContractConsumer[] {
-  const { kafka, topicPrefix, log, metrics } = options;
+  const { kafka, topicPrefix, log, metrics, testPushes, diagnostics } = options;
   const recordFreshness = metrics ? reportFreshnessRecorder(metrics) : undefined;
   const mfaReport = new ContractConsumer({
     kafka,
     groupId: topicPrefix + MFA_REPORT_CONSUMER,
-    // The registry topic for PushLockLifted only: an admin's lift shows on the row of the challenge that locked push.
     topics: [topicName('challenge', topicPrefix), topicName('delivery', topicPrefix), topicName('registry', topicPrefix)],
-    handledTypes: REPORT_EVENT_TYPES,
-    // A fetched batch in one transaction (set-based upserts of the rows it touches).
+    handledTypes: [
+      ...new Set<EventType>([...REPORT_EVENT_TYPES, ...(testPushes ? TEST_PUSH_EVENT_TYPES : []), ...(diagnostics ? (['DiagnosticsShared'] as const) : [])]),
+    ],
+    // A fetched batch in one transaction per projection (set-based upserts of the rows it touches).
     handleBatch: async (items) => {
-      const events = items.map((item) => item.envelope).filter(isReportEvent);
-      const applied = await options.mfaReport.applyBatch(events);
+      const envelopes = items.map((item) => item.envelope);
+      const applied = await options.mfaReport.applyBatch(envelopes.filter(isReportEvent));
       if (recordFreshness) for (const event of applied) recordFreshness(event.type, event.occurredAt);
+      await testPushes?.applyBatch(envelopes);
+      await diagnostics?.applyBatch(envelopes);
     },
     log,
     metrics,
@@ -74,23 +80,6 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     metrics,
   });
   const consumers = [mfaReport, apiKeys];
-  const testPushes = options.testPushes;
-  if (testPushes) {
-    consumers.push(
-      new ContractConsumer({
-        kafka,
-        groupId: topicPrefix + TEST_PUSH_CONSUMER,
-        topics: [topicName('registry', topicPrefix), topicName('delivery', topicPrefix)],
-        // The delivery topic is mostly challenge pushes: the few test pushes may wait up to a second to be gathered.
-        handledTypes: TEST_PUSH_EVENT_TYPES,
-        fetchMaxWaitMs: 1000,
-        fetchMinBytes: 64 * 1024,
-        handleBatch: (items) => testPushes.applyBatch(items.map((item) => item.envelope)),
-        log,
-        metrics,
-      }),
-    );
-  }
   const webhooks = options.webhooks;
   if (webhooks) {
     consumers.push(
@@ -104,21 +93,6 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
         fetchMaxWaitMs: 1000,
         fetchMinBytes: 64 * 1024,
         handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
-        log,
-        metrics,
-      }),
-    );
-  }
-  const diagnostics = options.diagnostics;
-  if (diagnostics) {
-    consumers.push(
-      new ContractConsumer({
-        kafka,
-        // Its own group: a slow report never delays an incident the help desk is waiting to read, nor the reverse.
-        groupId: topicPrefix + DIAGNOSTICS_CONSUMER,
-        topics: [topicName('challenge', topicPrefix)],
-        handledTypes: ['DiagnosticsShared'],
-        handleBatch: (items) => diagnostics.applyBatch(items.map((item) => item.envelope)),
         log,
         metrics,
       }),

@@ -7,7 +7,7 @@ import { loadRegistryConfig } from '../../config';
 import { startDeviceRegistry } from '../../main';
 import { createWorkspaceWithKeys } from '../../registry.test-client';
 import { RegistryRuntime } from '../../registry-runtime';
-import { PushLockViewConsumer } from '../push-lock-view/push-lock-view.consumer';
+import { InboundEventsConsumer } from '../../consuming/inbound-events.consumer';
 
 const OPERATOR = 'push-lock-int-operator-token';
 
@@ -157,7 +157,7 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
   // Last: it leaves the view's consumer stopped.
   it('answers 503 unavailable, lifting nothing, while its view of the challenge topic cannot be shown current', async () => {
     const ws = await createWorkspaceWithKeys(base, OPERATOR, 'View behind');
-    const consumer = (app.get(PushLockViewConsumer) as unknown as { consumer: { stop(): Promise<void> } }).consumer;
+    const consumer = (app.get(InboundEventsConsumer) as unknown as { consumer: { stop(): Promise<void> } }).consumer;
     await consumer.stop();
     await lock(ws.id, 'gil', { type: 'FraudReported', lockedUntil: inMinutes(15) });
     expect(await lift('gil', ws.admin)).toMatchObject({ status: 503, body: { code: 'unavailable' } });

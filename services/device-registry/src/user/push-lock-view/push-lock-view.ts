@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ContractEnvelope } from '@pushmfa/contracts';
 import type { PushLockInForce, PushLockReason } from '../user.decider';
 
-/** The consumer group that keeps the view (PushLockViewConsumer); its committed offsets show how current the view is. */
+/** The consumer group that keeps the view (InboundEventsConsumer); its committed offsets show how current the view is. */
 export const PUSH_LOCK_VIEW_CONSUMER = 'device-registry.push-locks';
 
 /** The locking events of `pushmfa.challenge.v1` this view reads. */
