@@ -32,6 +32,15 @@ import { IssueApiKeyHttpController } from './workspace/issuing-api-key/issue-api
 import { ReadWorkspaceHttpController } from './workspace/reading-workspace/read-workspace.http.controller';
 import { RevokeApiKeyHttpController } from './workspace/revoking-api-key/revoke-api-key.http.controller';
 import { WorkspaceCommands } from './workspace/workspace-commands';
+import { ConfirmPairingHandler } from './pairing/confirming-pairing/confirm-pairing.handler';
+import { RegisterDeviceHandler } from './pairing/registering-device/register-device.handler';
+import { StartPairingHandler } from './pairing/starting-pairing/start-pairing.handler';
+import { SignInOptionsHandler } from './pool/reading-sign-in-options/sign-in-options.handler';
+import { ResetMfaHandler } from './user/resetting-mfa/reset-mfa.handler';
+import { ChangeSettingsHandler } from './workspace/changing-settings/change-settings.handler';
+import { CreateWorkspaceHandler } from './workspace/creating-workspace/create-workspace.handler';
+import { IssueApiKeyHandler } from './workspace/issuing-api-key/issue-api-key.handler';
+import { RevokeApiKeyHandler } from './workspace/revoking-api-key/revoke-api-key.handler';
 
 @Module({})
 export class DeviceRegistryModule {
@@ -69,9 +78,18 @@ export class DeviceRegistryModule {
         ApiKeyGuard,
         OperatorGuard,
         WorkspaceCommands,
+        CreateWorkspaceHandler,
+        IssueApiKeyHandler,
+        RevokeApiKeyHandler,
+        ChangeSettingsHandler,
         PairingCommands,
+        StartPairingHandler,
+        RegisterDeviceHandler,
+        ConfirmPairingHandler,
         DeviceCommands,
         UserCommands,
+        ResetMfaHandler,
+        SignInOptionsHandler,
         PoolCommands,
         DeadTokenInvalidator,
         InboundEventsConsumer,

@@ -118,6 +118,15 @@ function contractCodeOf(error: unknown): ProblemCode | undefined {
   return error instanceof Error && typeof code === 'string' && code !== 'internal' && isProblemCode(code) ? code : undefined;
 }
 
+/**
+ * What a domain error adds to its problem (DomainError's `extras`): `retryAfterSeconds` becomes Retry-After, `errors`
+ * the field errors; other members go into the body as they are.
+ */
+function domainExtrasOf(error: unknown): ProblemExtras {
+  const extras = (error as { extras?: unknown }).extras;
+  return typeof extras === 'object' && extras !== null && !Array.isArray(extras) ? (extras as ProblemExtras) : {};
+}
+
 /** Turns anything thrown while handling a request into the problem document the caller sees. */
 export function toProblem(exception: unknown): ProblemResponse {
   if (exception instanceof ProblemException) return respond(exception.code, exception.detail, exception.extras);
@@ -127,7 +136,7 @@ export function toProblem(exception: unknown): ProblemResponse {
   const contractCode = contractCodeOf(exception);
   // An authentication failure never says which check failed.
   if (contractCode === 'unauthorized') return respond('unauthorized', 'the request could not be authenticated');
-  if (contractCode && contractCode !== 'unavailable') return respond(contractCode, (exception as Error).message);
+  if (contractCode && contractCode !== 'unavailable') return respond(contractCode, (exception as Error).message, domainExtrasOf(exception));
   if (isUnavailable(exception)) return respond('unavailable', 'a store or the broker is unavailable; nothing was written', {}, true);
   if (exception instanceof HttpException) return fromHttpException(exception);
   return respond('internal', 'an unexpected error occurred', {}, true);

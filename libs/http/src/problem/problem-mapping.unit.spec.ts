@@ -97,6 +97,18 @@ describe('toProblem', () => {
     const sql = Object.assign(new Error('duplicate key'), { code: '23505' });
     expect(toProblem(sql).body.code).toBe('internal');
   });
+  it("carries a domain error's extras: its Retry-After and its field errors, from the one mapping", () => {
+    const locked = Object.assign(new Error('push is locked for this user'), { name: 'DomainError', code: 'push_locked', extras: { retryAfterSeconds: 899.2 } });
+    expect(toProblem(locked)).toMatchObject({ status: 423, headers: { 'retry-after': '900' }, body: { code: 'push_locked' } });
+    expect(toProblem(locked).body).not.toHaveProperty('retryAfterSeconds');
+    const field = { field: 'publicKey', message: 'already in use by an active device' };
+    const keyInUse = Object.assign(new Error('this public key already belongs to an active device'), {
+      name: 'DomainError',
+      code: 'validation_failed',
+      extras: { errors: [field] },
+    });
+    expect(toProblem(keyInUse)).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [field] } });
+  });
   it('answers 503 when the database, the cache or the broker cannot be reached, whatever client said so', () => {
     const failures = [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),

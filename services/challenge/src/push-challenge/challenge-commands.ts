@@ -8,7 +8,6 @@ import {
   type InlineProjection,
   type PostgresEventStoreTransaction,
 } from '@pushmfa/event-store';
-import { isProblemCode, ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { ChallengeRuntime } from '../challenge-runtime';
@@ -55,9 +54,9 @@ export class ChallengeCommands {
 
   /** As `load`, with the revision read, so a command can be decided on it without reading the stream again. */
   async read(challengeId: string, workspaceId: string): Promise<LoadedChallenge> {
-    if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new ProblemException('not_found', 'no such challenge');
+    if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new DomainError('not_found', 'no such challenge');
     const { state, revision } = await this.handler.load(challengeStreamId(challengeId));
-    if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new ProblemException('not_found', 'no such challenge');
+    if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new DomainError('not_found', 'no such challenge');
     return { state, revision };
   }
 
@@ -94,9 +93,7 @@ export class ChallengeCommands {
         const now = new Date();
         const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
         const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
-        const { state, newEvents } = await refusalAsProblem(async () =>
-          this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current),
-        );
+        const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current);
         const touched = new Map<string, PushChallengeEvent[]>();
         if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
         touched.set(challengeId, newEvents);
@@ -193,16 +190,4 @@ export function readModelsOf(runtime: ChallengeRuntime): { inline: InlineProject
 /** What every event this service appends carries: its workspace, and the request's correlation and trace. */
 export function metadataOf(workspaceId: string): EventMetadata {
   return { workspaceId, correlationId: currentCorrelationId(), traceparent: currentTraceparent(), occurredAt: new Date().toISOString() };
-}
-
-/** Runs `decide`; a domain refusal becomes the problem the caller is answered with, Retry-After included. */
-async function refusalAsProblem<T>(decide: () => Promise<T>): Promise<T> {
-  try {
-    return await decide();
-  } catch (error) {
-    if (error instanceof DomainError && isProblemCode(error.code) && typeof error.extras.retryAfterSeconds === 'number') {
-      throw new ProblemException(error.code, error.message, { retryAfterSeconds: error.extras.retryAfterSeconds });
-    }
-    throw error;
-  }
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { ProblemException } from '@pushmfa/http';
+import { DomainError } from '@pushmfa/event-store';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { PairingEvent } from '../pairing/pairing.events';
 import type { ReportedDeviceHealth } from '@pushmfa/contracts';
@@ -107,7 +107,7 @@ export class DeviceDirectory implements DeviceKeyResolver {
       );
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === '23505' && constraint === ACTIVE_KEY_INDEX) throw keyInUseProblem();
+      if (code === '23505' && constraint === ACTIVE_KEY_INDEX) throw keyInUseError();
       throw error;
     }
   }
@@ -184,8 +184,8 @@ export class DeviceDirectory implements DeviceKeyResolver {
   }
 }
 
-export function keyInUseProblem(): ProblemException {
-  return new ProblemException('validation_failed', 'this public key already belongs to an active device; make a new key pair for each device', {
+export function keyInUseError(): DomainError {
+  return new DomainError('validation_failed', 'this public key already belongs to an active device; make a new key pair for each device', {
     errors: [{ field: 'publicKey', message: 'already in use by an active device' }],
   });
 }

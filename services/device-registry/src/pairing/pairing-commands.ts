@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DeciderCommandHandler } from '@pushmfa/event-store';
-import { ProblemException } from '@pushmfa/http';
+import { DeciderCommandHandler, DomainError } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { RegistryRuntime } from '../registry-runtime';
@@ -49,10 +48,10 @@ export class PairingCommands {
 
   /** Loads a pairing; `workspaceId` undefined is the device (registration), which has no workspace key. */
   async load(pairingId: string, workspaceId?: string): Promise<Exclude<PairingState, { status: 'absent' }>> {
-    if (!/^[0-9a-f-]{36}$/.test(pairingId)) throw new ProblemException('not_found', 'no such pairing');
+    if (!/^[0-9a-f-]{36}$/.test(pairingId)) throw new DomainError('not_found', 'no such pairing');
     const { state } = await this.handler.load(pairingStreamId(pairingId));
     if (state.status === 'absent' || (workspaceId !== undefined && state.workspaceId !== workspaceId)) {
-      throw new ProblemException('not_found', 'no such pairing');
+      throw new DomainError('not_found', 'no such pairing');
     }
     return state;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS, type EventData, type ReportedDeviceHealth, topicName } from '@pushmfa/contracts';
+import { DomainError } from '@pushmfa/event-store';
 import { ProblemException } from '@pushmfa/http';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
@@ -73,7 +74,7 @@ export class DiagnosticsSharer {
   async share(share: DiagnosticsShare): Promise<{ incidentId: string }> {
     if (share.challengeId !== undefined) {
       const challenge = await this.challenges.read(share.challengeId, share.workspaceId).catch((error: unknown) => {
-        if (error instanceof ProblemException && error.code === 'not_found') throw challengeNotFound();
+        if (error instanceof DomainError && error.code === 'not_found') throw challengeNotFound();
         throw error;
       });
       if (challenge.state.userId !== share.userId) throw challengeNotFound();

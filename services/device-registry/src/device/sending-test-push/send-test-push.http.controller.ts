@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { userIdSchema } from '@pushmfa/contracts';
-import { DomainError } from '@pushmfa/event-store';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { RegistryRuntime } from '../../registry-runtime';
 import { DeviceCommands } from '../device-commands';
@@ -41,12 +40,8 @@ export class SendTestPushHttpController {
     const testPushId = randomUUID();
     const now = new Date();
     const requestedBy = { kind: caller.role, keyId: caller.keyId };
-    const result = await this.devices.execute(device, { type: 'RequestTestPush', testPushId, requestedBy, now }).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'rate_limited') {
-        throw new ProblemException('rate_limited', error.message, { retryAfterSeconds: Number(error.extras.retryAfterSeconds) || 1 });
-      }
-      throw error;
-    });
+    // A refusal within 10 s of the last test push is a domain error with its Retry-After (the one problem mapping).
+    const result = await this.devices.execute(device, { type: 'RequestTestPush', testPushId, requestedBy, now });
     // Delivery sends it once it reads the registry topic: answered after the relay published it.
     await this.runtime.published(result);
     return { testPushId, requestedAt: now.toISOString() };
