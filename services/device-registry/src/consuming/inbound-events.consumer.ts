@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@
 import { PinoLogger } from 'nestjs-pino';
 import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
 import { ContractConsumer } from '@pushmfa/messaging';
-import { MetricsService, ReadinessRegistry } from '@pushmfa/observability';
+import { MetricsService, ReadinessRegistry, runWithCorrelationId, withExtractedContext } from '@pushmfa/observability';
 import { PgInbox } from '@pushmfa/postgres';
 import { DeadTokenInvalidator } from '../device/invalidating-push-token/dead-token.invalidator';
 import { REGISTRY_SCHEMA, RegistryRuntime } from '../registry-runtime';
@@ -48,7 +48,11 @@ export class InboundEventsConsumer implements OnModuleInit, BeforeApplicationShu
           (envelope) => envelope.id,
           (client, fresh) => this.runtime.pushLocks.applyLocks(client, fresh),
         );
-        for (const envelope of envelopes) if (envelope.type === 'PushRejected') await this.deadTokens.apply(envelope);
+        // Each dead token in its record's trace and correlation, so the PushTokenInvalidated it records carries them.
+        for (const { envelope, traceparent } of items) {
+          if (envelope.type !== 'PushRejected') continue;
+          await withExtractedContext(traceparent, () => runWithCorrelationId(envelope.correlationId, () => this.deadTokens.apply(envelope)));
+        }
       },
     });
   }
