@@ -37,6 +37,12 @@ import { RegisterDeviceHandler } from './pairing/registering-device/register-dev
 import { StartPairingHandler } from './pairing/starting-pairing/start-pairing.handler';
 import { SignInOptionsHandler } from './pool/reading-sign-in-options/sign-in-options.handler';
 import { ResetMfaHandler } from './user/resetting-mfa/reset-mfa.handler';
+import { LiftPushLockHandler } from './user/lifting-push-lock/lift-push-lock.handler';
+import { AssignPoolHandler } from './pool/assigning-pool/assign-pool.handler';
+import { ManagePoolsHandler } from './pool/managing-pools/manage-pools.handler';
+import { ChangeOwnDeviceHandler } from './device/changing-own-device/change-own-device.handler';
+import { RevokeDeviceHandler } from './device/revoking-device/revoke-device.handler';
+import { SendTestPushHandler } from './device/sending-test-push/send-test-push.handler';
 import { ChangeSettingsHandler } from './workspace/changing-settings/change-settings.handler';
 import { CreateWorkspaceHandler } from './workspace/creating-workspace/create-workspace.handler';
 import { IssueApiKeyHandler } from './workspace/issuing-api-key/issue-api-key.handler';
@@ -87,10 +93,16 @@ export class DeviceRegistryModule {
         RegisterDeviceHandler,
         ConfirmPairingHandler,
         DeviceCommands,
+        RevokeDeviceHandler,
+        SendTestPushHandler,
+        ChangeOwnDeviceHandler,
         UserCommands,
         ResetMfaHandler,
+        LiftPushLockHandler,
         SignInOptionsHandler,
         PoolCommands,
+        AssignPoolHandler,
+        ManagePoolsHandler,
         DeadTokenInvalidator,
         InboundEventsConsumer,
         ReplacedDeviceRevoker,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler, type InlineProjection } from '@pushmfa/event-store';
-import { ProblemException } from '@pushmfa/http';
+import { DeciderCommandHandler, DomainError, type InlineProjection } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { type PairingEvent, pairingEvents, pairingStreamId } from '../pairing/pairing.events';
@@ -31,7 +30,7 @@ export class DeviceCommands {
   /** The device's row; another workspace's device (or another user's, when `userId` is given) reads as absent. */
   async find(deviceId: string, workspaceId: string, userId?: string): Promise<DeviceRow> {
     const row = /^[0-9a-f-]{36}$/.test(deviceId) ? await this.runtime.devices.find(deviceId) : null;
-    if (!row || row.workspaceId !== workspaceId || (userId !== undefined && row.userId !== userId)) throw new ProblemException('not_found', 'no such device');
+    if (!row || row.workspaceId !== workspaceId || (userId !== undefined && row.userId !== userId)) throw new DomainError('not_found', 'no such device');
     return row;
   }
 

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { isoDateTime, safeText } from '@pushmfa/contracts';
 import { type DeviceSignedRequest, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { parseBody } from '@pushmfa/http';
-import { RegistryRuntime } from '../../registry-runtime';
-import { DeviceCommands } from '../device-commands';
+import { ChangeOwnDeviceHandler } from '../changing-own-device/change-own-device.handler';
 
 const healthBody = z
   .object({
@@ -23,10 +22,7 @@ const healthBody = z
 @Controller('v1/device/health')
 @UseGuards(DeviceSignatureGuard)
 export class ReportHealthHttpController {
-  constructor(
-    private readonly devices: DeviceCommands,
-    private readonly runtime: RegistryRuntime,
-  ) {}
+  constructor(private readonly changeOwnDevice: ChangeOwnDeviceHandler) {}
 
   @Put()
   @HttpCode(204)
@@ -34,13 +30,10 @@ export class ReportHealthHttpController {
     summary:
       'The app reports its own health (signed by the device): notification permission, Focus mode, battery saver, background refresh, versions, last push seen. Every field is optional; a report repeating the last one within a minute records nothing',
   })
-  async report(@Req() request: DeviceSignedRequest, @Body() body: unknown): Promise<void> {
+  report(@Req() request: DeviceSignedRequest, @Body() body: unknown): Promise<void> {
     const health = parseBody(healthBody, body ?? {});
     const signer = request.device;
     if (!signer) throw new Error('DeviceSignatureGuard let a request through without a device');
-    const now = new Date();
-    await this.runtime.devices.touch(signer.deviceId, now);
-    const device = await this.devices.find(signer.deviceId, signer.workspaceId);
-    await this.devices.execute(device, { type: 'ReportHealth', health, now });
+    return this.changeOwnDevice.execute({ signer, command: { type: 'ReportHealth', health, now: new Date() } });
   }
 }

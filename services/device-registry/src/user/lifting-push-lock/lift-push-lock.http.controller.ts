@@ -3,18 +3,14 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation,
 import { userIdSchema } from '@pushmfa/contracts';
 import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { RegistryRuntime } from '../../registry-runtime';
-import { UserCommands } from '../user-commands';
+import { LiftPushLockHandler } from './lift-push-lock.handler';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('v1/users/:userId/push-lock')
 @UseGuards(ApiKeyGuard)
 export class LiftPushLockHttpController {
-  constructor(
-    private readonly users: UserCommands,
-    private readonly runtime: RegistryRuntime,
-  ) {}
+  constructor(private readonly liftPushLock: LiftPushLockHandler) {}
 
   @Delete()
   @HttpCode(204)
@@ -24,10 +20,7 @@ export class LiftPushLockHttpController {
   })
   @ApiNoContentResponse({ description: 'Lifted; PushLockLifted is published' })
   @ApiNotFoundResponse({ description: 'not_found: push is not locked for the user' })
-  async lift(@Caller() caller: ApiKeyCaller, @Param('userId') rawUserId: string): Promise<void> {
-    const userId = parseBody(userIdSchema, rawUserId);
-    const result = await this.users.liftPushLock(caller.workspaceId, userId, caller.keyId);
-    // The challenge service honours the lift once it has read it: answered after it is on Kafka.
-    await this.runtime.published(result);
+  lift(@Caller() caller: ApiKeyCaller, @Param('userId') rawUserId: string): Promise<void> {
+    return this.liftPushLock.execute({ workspaceId: caller.workspaceId, userId: parseBody(userIdSchema, rawUserId), keyId: caller.keyId });
   }
 }

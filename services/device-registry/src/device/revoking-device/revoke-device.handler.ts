@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { RegistryRuntime } from '../../registry-runtime';
+import type { Actor } from '../../workspace/workspace.events';
+import { DeviceCommands } from '../device-commands';
+
+/**
+ * The platform or an admin revokes one of a user's devices: answered once the relay published the revocation, so
+ * every service refuses the device's signatures from then on. Raises `not_found` for another user's device.
+ */
+@Injectable()
+export class RevokeDeviceHandler {
+  constructor(
+    private readonly devices: DeviceCommands,
+    private readonly runtime: RegistryRuntime,
+  ) {}
+
+  async execute(command: { workspaceId: string; userId: string; deviceId: string; revokedBy: Actor }): Promise<void> {
+    const device = await this.devices.find(command.deviceId, command.workspaceId, command.userId);
+    const result = await this.devices.execute(device, { type: 'RevokeDevice', reason: 'revoked', revokedBy: command.revokedBy, now: new Date() });
+    await this.runtime.published(result);
+  }
+}
