@@ -88,7 +88,29 @@ export class ChallengeCommands {
   ): Promise<UserCommandResult> {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
-    const outcome = await this.handler.retry(streamId, (attempt) =>
+    const outcome = await this.decidedForUser(read, workspaceId, command).catch(async (error: unknown) => {
+      // A resend refused over the user's push budget is a risk signal for the user's next 24 hours (the `risk`
+      // style), as a refused issue is; recorded after the refusal rolled back.
+      if (error instanceof DomainError && error.code === 'rate_limited')
+        await this.runtime.store.withTransaction(
+          (tx) => this.runtime.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()),
+          'risk mark',
+        );
+      throw error;
+    });
+    for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
+    const { touched: _touched, ...result } = outcome;
+    return result;
+  }
+
+  private decidedForUser(
+    read: LoadedChallenge,
+    workspaceId: string,
+    command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
+  ) {
+    const { challengeId, userId } = read.state;
+    const streamId = challengeStreamId(challengeId);
+    return this.handler.retry(streamId, (attempt) =>
       this.runtime.store.withTransaction(async (tx) => {
         const now = new Date();
         const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
@@ -103,9 +125,6 @@ export class ChallengeCommands {
         return { state, newEvents, cancelled, touched };
       }, 'challenge command'),
     );
-    for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
-    const { touched: _touched, ...result } = outcome;
-    return result;
   }
 
   /** Cancels, in the locking transaction, every other challenge of the user still pending (reason `push_locked`). */

@@ -126,11 +126,18 @@ describe('number matching styles', () => {
       expect((await issuedWith(other, office)).riskSignals).toEqual(['first_sign_in_after_pairing']);
     });
 
-    it('records a request refused over the rate limit, and a fraud report, as risk for the user', async () => {
+    it('records a request or a resend refused over the rate limit, and a fraud report, as risk for the user', async () => {
       const limited = await world.workspace(service, { numberMatching: 'risk', maxChallengesPerUserPer10Min: 1 });
       const device = await world.pairDevice(limited, `u-${randomUUID()}`);
       expect((await issue(limited, device.userId, office)).status).toBe(201);
       expect(await issue(limited, device.userId, office)).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
+      // A resend refused over the same budget counts too.
+      const resender = await world.pairDevice(limited, `u-${randomUUID()}`);
+      const first = await issue(limited, resender.userId, office);
+      expect(await service.call('POST', `/v1/challenges/${first.body.challengeId as string}/resend`, { key: limited.platformKey })).toMatchObject({
+        status: 429,
+        body: { code: 'rate_limited' },
+      });
 
       const reporter = await world.pairDevice(ws, `u-${randomUUID()}`);
       const reported = await issuedWith(reporter, office);
@@ -138,13 +145,17 @@ describe('number matching styles', () => {
 
       const { rows } = await world.db.query<{ workspace_id: string; user_id: string; kind: string }>(
         'select workspace_id, user_id, kind from challenge.user_risk_marks where user_id = any($1) order by kind',
-        [[device.userId, reporter.userId]],
+        [[device.userId, reporter.userId, resender.userId]],
       );
-      expect(rows).toEqual([
-        { workspace_id: ws.workspaceId, user_id: reporter.userId, kind: 'denial' },
-        { workspace_id: ws.workspaceId, user_id: reporter.userId, kind: 'fraud_report' },
-        { workspace_id: limited.workspaceId, user_id: device.userId, kind: 'rate_limit' },
-      ]);
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { workspace_id: ws.workspaceId, user_id: reporter.userId, kind: 'denial' },
+          { workspace_id: ws.workspaceId, user_id: reporter.userId, kind: 'fraud_report' },
+          { workspace_id: limited.workspaceId, user_id: device.userId, kind: 'rate_limit' },
+          { workspace_id: limited.workspaceId, user_id: resender.userId, kind: 'rate_limit' },
+        ]),
+      );
+      expect(rows).toHaveLength(4);
     });
   });
 });
