@@ -20,6 +20,12 @@ import { ResendChallengeHttpController } from './push-challenge/resending/resend
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
 import { DiagnosticsSharer } from './push-challenge/sharing-diagnostics/diagnostics-sharer';
 import { ShareDiagnosticsHttpController } from './push-challenge/sharing-diagnostics/share-diagnostics.http.controller';
+import { ApproveWithOfflineCodeHandler } from './push-challenge/approving-with-offline-code/approve-with-offline-code.handler';
+import { CancelChallengeHandler } from './push-challenge/cancelling/cancel-challenge.handler';
+import { ReadChallengeStatusHandler } from './push-challenge/reading-status/read-challenge-status.handler';
+import { AcknowledgeReceiptHandler } from './push-challenge/receiving/acknowledge-receipt.handler';
+import { ResendChallengeHandler } from './push-challenge/resending/resend-challenge.handler';
+import { RespondToChallengeHandler } from './push-challenge/responding/respond-to-challenge.handler';
 
 @Module({})
 export class ChallengeModule {
@@ -47,6 +53,12 @@ export class ChallengeModule {
         ApiKeyGuard,
         DeviceSignatureGuard,
         ChallengeCommands,
+        ReadChallengeStatusHandler,
+        ResendChallengeHandler,
+        CancelChallengeHandler,
+        AcknowledgeReceiptHandler,
+        RespondToChallengeHandler,
+        ApproveWithOfflineCodeHandler,
         ChallengeIssuer,
         ChallengeExpiryTimer,
         OfflineCodeEnrolment,

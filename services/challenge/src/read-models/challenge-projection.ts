@@ -245,7 +245,12 @@ export class ChallengeProjection {
    * Records that `kind` happened to each user at `at` (the latest time is kept): `denial`, `fraud_report`,
    * `rate_limit` (a request refused over the user's limit) or `approval`, for the `risk` number matching style.
    */
-  async markRisk(client: Pick<PoolClient, 'query'>, users: ReadonlyArray<{ workspaceId: string; userId: string }>, kind: RiskMarkKind, at: Date): Promise<void> {
+  async markRisk(
+    client: Pick<PoolClient, 'query'>,
+    users: ReadonlyArray<{ workspaceId: string; userId: string }>,
+    kind: RiskMarkKind,
+    at: Date,
+  ): Promise<void> {
     if (users.length === 0) return;
     const s = this.schema;
     await client.query(

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { challengeView } from '../challenge-view';
 import { OFFLINE_CODE_LOCK_THRESHOLD } from '../push-challenge.decider';
-import { OfflineCodeApprover } from './offline-code-approver';
+import { ApproveWithOfflineCodeHandler } from './approve-with-offline-code.handler';
 
 const offlineCodeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6 digits the app shows') }).strict();
 
@@ -14,7 +13,7 @@ const offlineCodeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be th
 @Controller('v1/challenges/:challengeId/offline-code')
 @UseGuards(ApiKeyGuard)
 export class ApproveWithOfflineCodeHttpController {
-  constructor(private readonly approver: OfflineCodeApprover) {}
+  constructor(private readonly approveWithOfflineCode: ApproveWithOfflineCodeHandler) {}
 
   @Post()
   @HttpCode(200)
@@ -27,23 +26,8 @@ export class ApproveWithOfflineCodeHttpController {
   @ApiResponse({ status: 409, description: 'offline_code_replayed, challenge_not_pending' })
   @ApiResponse({ status: 422, description: 'invalid_offline_code' })
   @ApiResponse({ status: 423, description: 'push_locked' })
-  async approve(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Body() body: unknown) {
+  approve(@Caller() caller: ApiKeyCaller, @Param('challengeId') challengeId: string, @Body() body: unknown) {
     const { code } = parseBody(offlineCodeBody, body);
-    const { state, newEvents } = await this.approver.approve(challengeId, caller.workspaceId, code);
-    if (newEvents.some((e) => e.type === 'OfflineCodeRejected')) {
-      const locked = newEvents.some((e) => e.type === 'PushLocked');
-      throw new ProblemException(
-        'invalid_offline_code',
-        `the code is not the one the app shows${locked ? '; after repeated wrong codes push is locked for this user and the request was cancelled' : ''}`,
-      );
-    }
-    const approved = newEvents.find((e) => e.type === 'ChallengeApproved');
-    if (state.status === 'absent') throw new ProblemException('not_found', 'no such challenge');
-    return {
-      challengeId,
-      status: challengeView(state).status,
-      method: 'offline_code',
-      ...(approved?.type === 'ChallengeApproved' ? { deviceId: approved.data.deviceId } : {}),
-    };
+    return this.approveWithOfflineCode.execute({ workspaceId: caller.workspaceId, challengeId, code });
   }
 }

@@ -2,10 +2,8 @@ import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
-import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
-import { parseBody, ProblemException } from '@pushmfa/http';
-import { ChallengeCommands } from '../challenge-commands';
-import { challengeView } from '../challenge-view';
+import { parseBody } from '@pushmfa/http';
+import { RespondToChallengeHandler } from './respond-to-challenge.handler';
 
 const responseBody = z
   .object({
@@ -24,7 +22,7 @@ const responseBody = z
 @Controller('v1/device/challenges/:challengeId/response')
 @UseGuards(DeviceSignatureGuard)
 export class RespondToChallengeHttpController {
-  constructor(private readonly challenges: ChallengeCommands) {}
+  constructor(private readonly respondToChallenge: RespondToChallengeHandler) {}
 
   @Post()
   @HttpCode(200)
@@ -32,34 +30,14 @@ export class RespondToChallengeHttpController {
     summary:
       'The app approves (with numberMatch: the number shown on the sign-in page, typed, or tapped among the three numberChoices of a "choose" challenge; one try, a wrong one denies) or denies; the first response wins. A fraud report (deny with fraud: true) is recorded whatever the status and locks push for the user; while push is locked no approval is accepted (push_locked)',
   })
-  async respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
-    const input = parseBody(responseBody, body);
-    const { device } = request;
-    const challenge = await this.challenges.read(challengeId, device.workspaceId);
-    if (challenge.state.userId !== device.userId) throw new ProblemException('not_found', 'no such challenge');
-    // The user's lock, streak and the workspace's settings are read under the user's lock, in the append's transaction.
-    const { state, newEvents } = await this.challenges.executeForUser(challenge, device.workspaceId, (admission, now) => {
-      const settings = admission.settings ?? DEFAULT_SETTINGS;
-      return {
-        type: 'RespondToChallenge',
-        deviceId: device.deviceId,
-        decision: input.decision,
-        fraud: input.fraud === true,
-        fraudLockMinutes: settings.fraudLockMinutes,
-        numberMismatchLockThreshold: settings.numberMismatchLockThreshold,
-        user: admission.guard,
-        now,
-        ...(input.numberMatch ? { numberMatch: input.numberMatch } : {}),
-        ...(input.userVerified === true ? { userVerified: true } : {}),
-      };
+  respond(@Param('challengeId') challengeId: string, @Body() body: unknown, @Req() request: { device: AuthenticatedDevice }) {
+    const { decision, numberMatch, fraud, userVerified } = parseBody(responseBody, body);
+    return this.respondToChallenge.execute(challengeId, {
+      device: request.device,
+      decision,
+      ...(numberMatch !== undefined ? { numberMatch } : {}),
+      ...(fraud !== undefined ? { fraud } : {}),
+      ...(userVerified !== undefined ? { userVerified } : {}),
     });
-    if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
-      const locked = newEvents.some((e) => e.type === 'PushLocked');
-      throw new ProblemException(
-        'number_mismatch',
-        `the number does not match the one on the sign-in page; the request was denied${locked ? ', and push is locked for this user after repeated wrong numbers' : ''}`,
-      );
-    }
-    return { status: challengeView(state as typeof challenge.state).status };
   }
 }

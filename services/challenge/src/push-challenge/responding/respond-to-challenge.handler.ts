@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
+import { DomainError } from '@pushmfa/event-store';
+import { ChallengeCommands } from '../challenge-commands';
+import { challengeView } from '../challenge-view';
+
+export interface RespondToChallenge {
+  /** The device that signed the response. */
+  device: { deviceId: string; workspaceId: string; userId: string };
+  decision: 'approve' | 'deny';
+  /** The number the user typed or tapped. */
+  numberMatch?: string;
+  /** "This wasn't me": recorded whatever the status, and locks push for the user. */
+  fraud?: boolean;
+  /** The user passed the device's own check (biometric or PIN); a first-factor push needs it to be approved. */
+  userVerified?: boolean;
+}
+
+/**
+ * The app approves or denies a challenge of its user; the first response wins. The user's push lock, wrong-number
+ * streak and the workspace's settings are read under the user's lock, in the append's transaction. Raises
+ * `not_found` (another user's challenge), `number_mismatch` (the request is denied: one try), and the decider's
+ * `challenge_not_pending`, `challenge_expired`, `push_locked`, `user_verification_required`.
+ */
+@Injectable()
+export class RespondToChallengeHandler {
+  constructor(private readonly challenges: ChallengeCommands) {}
+
+  async execute(challengeId: string, command: RespondToChallenge): Promise<{ status: string }> {
+    const { device } = command;
+    const challenge = await this.challenges.read(challengeId, device.workspaceId);
+    if (challenge.state.userId !== device.userId) throw new DomainError('not_found', 'no such challenge');
+    const { state, newEvents } = await this.challenges.executeForUser(challenge, device.workspaceId, (admission, now) => {
+      const settings = admission.settings ?? DEFAULT_SETTINGS;
+      return {
+        type: 'RespondToChallenge',
+        deviceId: device.deviceId,
+        decision: command.decision,
+        fraud: command.fraud === true,
+        fraudLockMinutes: settings.fraudLockMinutes,
+        numberMismatchLockThreshold: settings.numberMismatchLockThreshold,
+        user: admission.guard,
+        now,
+        ...(command.numberMatch ? { numberMatch: command.numberMatch } : {}),
+        ...(command.userVerified === true ? { userVerified: true } : {}),
+      };
+    });
+    if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
+      const locked = newEvents.some((e) => e.type === 'PushLocked');
+      throw new DomainError(
+        'number_mismatch',
+        `the number does not match the one on the sign-in page; the request was denied${locked ? ', and push is locked for this user after repeated wrong numbers' : ''}`,
+      );
+    }
+    return { status: challengeView(state as typeof challenge.state).status };
+  }
+}
