@@ -86,8 +86,7 @@ export class ChallengeCommands {
     workspaceId: string,
     command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ): Promise<UserCommandResult> {
-    const { challengeId, userId } = read.state;
-    const streamId = challengeStreamId(challengeId);
+    const { userId } = read.state;
     const outcome = await this.decidedForUser(read, workspaceId, command).catch(async (error: unknown) => {
       // A resend refused over the user's push budget is a risk signal for the user's next 24 hours (the `risk`
       // style), as a refused issue is; recorded after the refusal rolled back.
