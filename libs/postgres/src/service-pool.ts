@@ -22,3 +22,13 @@ export function createServicePool(options: ServicePoolOptions): Pool {
   });
   return guardPoolConnections(pool, options.onConnectionLost);
 }
+
+/** Whether the database answers a trivial query now (readiness). */
+export async function databaseAnswers(pool: Pool): Promise<boolean> {
+  try {
+    await pool.query('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

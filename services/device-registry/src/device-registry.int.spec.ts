@@ -8,7 +8,7 @@ import { startDeviceRegistry } from './main';
 import { registerWithNewKey, createWorkspaceWithKeys } from './registry.test-client';
 import { pairingDigest } from './pairing/pairing-commands';
 import { pairingStreamId } from './pairing/pairing.events';
-import { RegistryRuntime } from './registry-runtime';
+import { PostgresEventStore } from '@pushmfa/event-store';
 
 const OPERATOR = 'registry-int-operator-token';
 
@@ -133,7 +133,7 @@ describe('device registry over HTTP with the real stack', () => {
     // Given a pairing started eleven minutes ago (written to the store as the registry would have).
     const pairingId = randomUUID();
     const secret = 'an-old-pairing-secret-0123456789';
-    await app.get(RegistryRuntime).store.appendToStream(
+    await app.get(PostgresEventStore).appendToStream(
       pairingStreamId(pairingId),
       [
         {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DEVICE_REQUEST_AUTHENTICATOR, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { ObservabilityModule } from '@pushmfa/observability';
-import { API_KEY_DIRECTORY, ApiKeyGuard, OPERATOR_TOKEN, OperatorGuard } from '@pushmfa/workspace-access';
+import { ApiKeyGuard, OperatorGuard } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
 import { DeviceCommands } from './device/device-commands';
 import { DeadTokenInvalidator } from './device/invalidating-push-token/dead-token.invalidator';
@@ -22,7 +22,11 @@ import { AssignPoolHttpController } from './pool/assigning-pool/assign-pool.http
 import { PoolsHttpController } from './pool/managing-pools/pools.http.controller';
 import { PoolCommands } from './pool/pool-commands';
 import { SignInOptionsHttpController } from './pool/reading-sign-in-options/sign-in-options.http.controller';
-import { REGISTRY_CONFIG, RegistryRuntime } from './registry-runtime';
+import { RegistryLifecycle } from './registry.lifecycle';
+import { registryProviders } from './registry.providers';
+import { RegistryPublication } from './publishing/registry-publication';
+import { ListDevicesHandler } from './device/listing-devices/list-devices.handler';
+import { ReadWorkspaceHandler } from './workspace/reading-workspace/read-workspace.handler';
 import { LiftPushLockHttpController } from './user/lifting-push-lock/lift-push-lock.http.controller';
 import { ResetMfaHttpController } from './user/resetting-mfa/reset-mfa.http.controller';
 import { UserCommands } from './user/user-commands';
@@ -77,10 +81,9 @@ export class DeviceRegistryModule {
         AcknowledgeTestPushHttpController,
       ],
       providers: [
-        { provide: REGISTRY_CONFIG, useValue: config },
-        { provide: OPERATOR_TOKEN, useValue: config.operatorToken },
-        RegistryRuntime,
-        { provide: API_KEY_DIRECTORY, useFactory: (runtime: RegistryRuntime) => runtime.apiKeys, inject: [RegistryRuntime] },
+        ...registryProviders(config),
+        RegistryPublication,
+        RegistryLifecycle,
         ApiKeyGuard,
         OperatorGuard,
         WorkspaceCommands,
@@ -88,6 +91,7 @@ export class DeviceRegistryModule {
         IssueApiKeyHandler,
         RevokeApiKeyHandler,
         ChangeSettingsHandler,
+        ReadWorkspaceHandler,
         PairingCommands,
         StartPairingHandler,
         RegisterDeviceHandler,
@@ -96,6 +100,7 @@ export class DeviceRegistryModule {
         RevokeDeviceHandler,
         SendTestPushHandler,
         ChangeOwnDeviceHandler,
+        ListDevicesHandler,
         UserCommands,
         ResetMfaHandler,
         LiftPushLockHandler,
@@ -106,7 +111,6 @@ export class DeviceRegistryModule {
         DeadTokenInvalidator,
         InboundEventsConsumer,
         ReplacedDeviceRevoker,
-        { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: RegistryRuntime) => runtime.deviceAuth, inject: [RegistryRuntime] },
         DeviceSignatureGuard,
       ],
     };

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler, DomainError, type InlineProjection } from '@pushmfa/event-store';
+import { DeciderCommandHandler, DomainError, type InlineProjection, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { type PairingEvent, pairingEvents, pairingStreamId } from '../pairing/pairing.events';
-import { RegistryRuntime } from '../registry-runtime';
 import { type DeviceCommand, deviceBornFrom, deviceDecider } from './device.decider';
 import { type DeviceEvent, deviceEvents, deviceStreamId } from './device.events';
-import type { DeviceRow } from './device-directory';
+import { DeviceDirectory, type DeviceRow } from './device-directory';
 
 type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
 
@@ -19,17 +18,20 @@ type DevicePairedData = Extract<PairingEvent, { type: 'DevicePaired' }>['data'];
 export class DeviceCommands {
   private readonly deviceRows: InlineProjection<DeviceEvent>;
 
-  constructor(private readonly runtime: RegistryRuntime) {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly directory: DeviceDirectory,
+  ) {
     this.deviceRows = {
       handle: async (events, { client }) => {
-        for (const event of events) await runtime.devices.applyDeviceEvent(client, event, event.streamRevision);
+        for (const event of events) await directory.applyDeviceEvent(client, event, event.streamRevision);
       },
     };
   }
 
   /** The device's row; another workspace's device (or another user's, when `userId` is given) reads as absent. */
   async find(deviceId: string, workspaceId: string, userId?: string): Promise<DeviceRow> {
-    const row = /^[0-9a-f-]{36}$/.test(deviceId) ? await this.runtime.devices.find(deviceId) : null;
+    const row = /^[0-9a-f-]{36}$/.test(deviceId) ? await this.directory.find(deviceId) : null;
     if (!row || row.workspaceId !== workspaceId || (userId !== undefined && row.userId !== userId)) throw new DomainError('not_found', 'no such device');
     return row;
   }
@@ -37,7 +39,7 @@ export class DeviceCommands {
   async execute(device: DeviceRow, command: DeviceCommand) {
     const birth = deviceBornFrom(await this.pairedEventOf(device));
     const handler = new DeciderCommandHandler(
-      this.runtime.store,
+      this.store,
       { ...deviceDecider, initialState: () => birth },
       { events: deviceEvents, projections: { inline: [this.deviceRows] } },
     );
@@ -50,7 +52,7 @@ export class DeviceCommands {
   }
 
   private async pairedEventOf(device: DeviceRow): Promise<DevicePairedData> {
-    const events = await this.runtime.store.readStream(pairingStreamId(device.pairingId));
+    const events = await this.store.readStream(pairingStreamId(device.pairingId));
     for (const event of events) {
       const paired = pairingEvents.read(event);
       if (paired?.type === 'DevicePaired') return paired.data;

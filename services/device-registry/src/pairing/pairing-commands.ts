@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DeciderCommandHandler, DomainError } from '@pushmfa/event-store';
+import { DeciderCommandHandler, DomainError, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { RegistryRuntime } from '../registry-runtime';
+import { DeviceDirectory } from '../device/device-directory';
 import { type PairingCommand, pairingDecider, type PairingState } from './pairing.decider';
 import { type PairingEvent, pairingEvents, pairingStreamId } from './pairing.events';
 
@@ -28,8 +28,8 @@ export function digestMatches(expectedHex: string, actualHex: string): boolean {
 export class PairingCommands {
   private readonly handler: DeciderCommandHandler<PairingState, PairingCommand, PairingEvent>;
 
-  constructor(private readonly runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, pairingDecider, {
+  constructor(store: PostgresEventStore, devices: DeviceDirectory) {
+    this.handler = new DeciderCommandHandler(store, pairingDecider, {
       events: pairingEvents,
       projections: {
         inline: [
@@ -37,7 +37,7 @@ export class PairingCommands {
             canHandle: ['DevicePaired'],
             handle: async (events, { client }) => {
               for (const event of events) {
-                if (event.type === 'DevicePaired') await runtime.devices.insertPairedClaimingKey(client, String(event.metadata.workspaceId ?? ''), event.data);
+                if (event.type === 'DevicePaired') await devices.insertPairedClaimingKey(client, String(event.metadata.workspaceId ?? ''), event.data);
               }
             },
           },

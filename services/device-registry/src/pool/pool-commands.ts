@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler, type EventMetadata } from '@pushmfa/event-store';
+import { DeciderCommandHandler, type EventMetadata, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { RegistryRuntime } from '../registry-runtime';
+import { PoolDirectory } from './pool-directory';
 import { type PoolCommand, poolDecider, type PoolMembershipCommand, poolMembershipDecider, type PoolMembershipState, type PoolsState } from './pool.decider';
 import { type PoolEvent, poolEvents, type PoolMembershipEvent, poolMembershipEvents, poolMembershipStreamId, poolsStreamId } from './pool.events';
 
@@ -15,9 +15,8 @@ export class PoolCommands {
   private readonly pools: DeciderCommandHandler<PoolsState, PoolCommand, PoolEvent>;
   private readonly memberships: DeciderCommandHandler<PoolMembershipState, PoolMembershipCommand, PoolMembershipEvent>;
 
-  constructor(runtime: RegistryRuntime) {
-    const directory = runtime.pools;
-    this.pools = new DeciderCommandHandler(runtime.store, poolDecider, {
+  constructor(store: PostgresEventStore, directory: PoolDirectory) {
+    this.pools = new DeciderCommandHandler(store, poolDecider, {
       events: poolEvents,
       projections: {
         inline: [
@@ -29,7 +28,7 @@ export class PoolCommands {
         ],
       },
     });
-    this.memberships = new DeciderCommandHandler(runtime.store, poolMembershipDecider, {
+    this.memberships = new DeciderCommandHandler(store, poolMembershipDecider, {
       events: poolMembershipEvents,
       projections: {
         inline: [

@@ -5,7 +5,10 @@ import { callJson, createTestNamespace, eventually, type TestNamespace } from '@
 import { createWorkspaceWithKeys } from '../registry.test-client';
 import { loadRegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
-import { RegistryRuntime } from '../registry-runtime';
+import type { Pool } from 'pg';
+import { EventStoreKafkaRelay } from '@pushmfa/messaging';
+import { REGISTRY_DATABASE } from '../registry.di-tokens';
+import { PushLockView } from '../user/push-lock-view/push-lock-view';
 
 const OPERATOR = 'registry-publish-operator-token';
 
@@ -18,7 +21,8 @@ describe('the registry answers security-relevant writes after they are published
   let ns: TestNamespace;
   let app: NestFastifyApplication;
   let base: string;
-  let runtime: RegistryRuntime;
+  let pushLocks: PushLockView;
+  let pool: Pool;
 
   beforeAll(async () => {
     ns = await createTestNamespace('publishwait');
@@ -32,7 +36,8 @@ describe('the registry answers security-relevant writes after they are published
     };
     app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
     base = await app.getUrl();
-    runtime = app.get(RegistryRuntime);
+    pushLocks = app.get(PushLockView);
+    pool = app.get<Pool>(REGISTRY_DATABASE);
   });
 
   afterAll(async () => {
@@ -42,7 +47,7 @@ describe('the registry answers security-relevant writes after they are published
 
   const call = (method: string, path: string, auth?: string, body?: unknown) => callJson(base, method, path, auth, body);
   // The relay of this instance, stopped and started as an outage of the broker would.
-  const relay = () => (runtime as unknown as { relay: { stop(): Promise<void>; start(): Promise<void> } }).relay;
+  const relay = () => app.get(EventStoreKafkaRelay);
 
   it('answers 503 to a revocation the relay could not publish, refuses the key itself at once, and 204 once published', async () => {
     const ws = await createWorkspaceWithKeys(base, OPERATOR, 'Relay down');
@@ -83,15 +88,12 @@ describe('the registry answers security-relevant writes after they are published
     } finally {
       await producer.disconnect();
     }
-    await eventually(
-      async () => ((await runtime.pushLocks.inForce(runtime.runtime.pool, ws.id, 'gus', new Date())) ? true : undefined),
-      'the lock in the view',
-    );
+    await eventually(async () => ((await pushLocks.inForce(pool, ws.id, 'gus', new Date())) ? true : undefined), 'the lock in the view');
 
     await relay().stop();
     try {
       expect(await call('DELETE', '/v1/users/gus/push-lock', ws.admin)).toMatchObject({ status: 503, body: { code: 'unavailable' } });
-      expect(await runtime.pushLocks.inForce(runtime.runtime.pool, ws.id, 'gus', new Date())).toBeNull();
+      expect(await pushLocks.inForce(pool, ws.id, 'gus', new Date())).toBeNull();
     } finally {
       await relay().start();
     }

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler, type EventMetadata, type HandleResult } from '@pushmfa/event-store';
-import { currentTraceparent } from '@pushmfa/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { DeciderCommandHandler, type EventMetadata, type HandleResult, PostgresEventStore } from '@pushmfa/event-store';
+import { currentTraceparent, ViewFreshness } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { RegistryRuntime } from '../registry-runtime';
+import { PUSH_LOCK_FRESHNESS } from '../registry.di-tokens';
+import { PushLockView } from './push-lock-view/push-lock-view';
 import { type UserCommand, userDecider, type UserState } from './user.decider';
 import { type UserEvent, userEvents, userStreamId } from './user.events';
 
@@ -11,8 +12,12 @@ import { type UserEvent, userEvents, userStreamId } from './user.events';
 export class UserCommands {
   private readonly handler: DeciderCommandHandler<UserState, UserCommand, UserEvent>;
 
-  constructor(private readonly runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, userDecider, {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly pushLocks: PushLockView,
+    @Inject(PUSH_LOCK_FRESHNESS) private readonly pushLockFreshness: ViewFreshness,
+  ) {
+    this.handler = new DeciderCommandHandler(store, userDecider, {
       events: userEvents,
       projections: {
         // A lift leaves the registry's push-lock view in the append's transaction: a second lift answers 404 at once.
@@ -20,7 +25,7 @@ export class UserCommands {
           {
             canHandle: ['PushLockLifted'],
             handle: (events, { client }) =>
-              runtime.pushLocks.applyLifted(
+              pushLocks.applyLifted(
                 client,
                 String(events[0]?.metadata.workspaceId ?? ''),
                 events.flatMap((event) => (event.type === 'PushLockLifted' ? [event.data] : [])),
@@ -42,13 +47,13 @@ export class UserCommands {
    * PushLockLifted appended, the view updated.
    */
   async liftPushLock(workspaceId: string, userId: string, liftedBy: string): Promise<HandleResult<UserState, UserEvent>> {
-    await this.runtime.pushLockFreshness.awaitCurrent();
+    await this.pushLockFreshness.awaitCurrent();
     const streamId = userStreamId(workspaceId, userId);
     const metadata = metadataOf(workspaceId);
     return this.handler.retry(streamId, () =>
-      this.runtime.store.withTransaction(async (tx) => {
+      this.store.withTransaction(async (tx) => {
         const now = new Date();
-        const lock = await this.runtime.pushLocks.inForce(tx.client, workspaceId, userId, now, { forUpdate: true });
+        const lock = await this.pushLocks.inForce(tx.client, workspaceId, userId, now, { forUpdate: true });
         return this.handler.handleIn(tx, streamId, { type: 'LiftPushLock', userId, lock, liftedBy, now }, metadata);
       }, 'push lock lift'),
     );

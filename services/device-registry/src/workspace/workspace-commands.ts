@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DeciderCommandHandler } from '@pushmfa/event-store';
+import { DeciderCommandHandler, PostgresEventStore } from '@pushmfa/event-store';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { currentTraceparent } from '@pushmfa/messaging';
-import { RegistryRuntime } from '../registry-runtime';
+import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { type WorkspaceCommand, workspaceDecider, type WorkspaceState } from './workspace.decider';
 import { type WorkspaceEvent, workspaceEvents, workspaceStreamId } from './workspace.events';
 
@@ -15,8 +15,8 @@ import { type WorkspaceEvent, workspaceEvents, workspaceStreamId } from './works
 export class WorkspaceCommands {
   private readonly handler: DeciderCommandHandler<WorkspaceState, WorkspaceCommand, WorkspaceEvent>;
 
-  constructor(runtime: RegistryRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, workspaceDecider, {
+  constructor(store: PostgresEventStore, apiKeys: ApiKeyDirectory) {
+    this.handler = new DeciderCommandHandler(store, workspaceDecider, {
       events: workspaceEvents,
       projections: {
         inline: [
@@ -26,9 +26,9 @@ export class WorkspaceCommands {
               for (const event of events) {
                 if (event.type === 'ApiKeyIssued') {
                   const { workspaceId, keyId, role, keyHash } = event.data;
-                  await runtime.apiKeys.apply(client, { type: 'ApiKeyIssued', data: { workspaceId, keyId, role, keyHash } });
+                  await apiKeys.apply(client, { type: 'ApiKeyIssued', data: { workspaceId, keyId, role, keyHash } });
                 } else if (event.type === 'ApiKeyRevoked') {
-                  await runtime.apiKeys.apply(client, { type: 'ApiKeyRevoked', data: event.data });
+                  await apiKeys.apply(client, { type: 'ApiKeyRevoked', data: event.data });
                 }
               }
             },

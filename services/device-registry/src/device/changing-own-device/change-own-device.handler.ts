@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RegistryRuntime } from '../../registry-runtime';
+import { DeviceDirectory } from '../../device/device-directory';
 import type { DeviceCommand } from '../device.decider';
 import { DeviceCommands } from '../device-commands';
 
@@ -21,11 +21,11 @@ export interface ChangeOwnDevice {
 export class ChangeOwnDeviceHandler {
   constructor(
     private readonly devices: DeviceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly deviceDirectory: DeviceDirectory,
   ) {}
 
   async execute({ signer, command }: ChangeOwnDevice): Promise<void> {
-    await this.runtime.devices.touch(signer.deviceId, command.now);
+    await this.deviceDirectory.touch(signer.deviceId, command.now);
     const device = await this.devices.find(signer.deviceId, signer.workspaceId);
     await this.devices.execute(device, command);
   }

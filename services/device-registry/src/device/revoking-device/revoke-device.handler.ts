@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import type { Actor } from '../../workspace/workspace.events';
 import { DeviceCommands } from '../device-commands';
 
@@ -11,12 +11,12 @@ import { DeviceCommands } from '../device-commands';
 export class RevokeDeviceHandler {
   constructor(
     private readonly devices: DeviceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { workspaceId: string; userId: string; deviceId: string; revokedBy: Actor }): Promise<void> {
     const device = await this.devices.find(command.deviceId, command.workspaceId, command.userId);
     const result = await this.devices.execute(device, { type: 'RevokeDevice', reason: 'revoked', revokedBy: command.revokedBy, now: new Date() });
-    await this.runtime.published(result);
+    await this.publication.published(result);
   }
 }

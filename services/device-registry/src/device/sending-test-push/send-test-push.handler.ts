@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import type { Actor } from '../../workspace/workspace.events';
 import { DeviceCommands } from '../device-commands';
 
@@ -13,7 +13,7 @@ import { DeviceCommands } from '../device-commands';
 export class SendTestPushHandler {
   constructor(
     private readonly devices: DeviceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { workspaceId: string; userId: string; deviceId: string; requestedBy: Actor }): Promise<{ testPushId: string; requestedAt: string }> {
@@ -21,7 +21,7 @@ export class SendTestPushHandler {
     const testPushId = randomUUID();
     const now = new Date();
     const result = await this.devices.execute(device, { type: 'RequestTestPush', testPushId, requestedBy: command.requestedBy, now });
-    await this.runtime.published(result);
+    await this.publication.published(result);
     return { testPushId, requestedAt: now.toISOString() };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@pushmfa/event-store';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
+import { DeviceDirectory } from '../../device/device-directory';
 import type { Actor } from '../../workspace/workspace.events';
 import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { MAX_WRONG_CODES } from '../pairing.decider';
@@ -33,7 +34,8 @@ export class ConfirmPairingHandler {
     private readonly pairings: PairingCommands,
     private readonly workspaces: WorkspaceCommands,
     private readonly replaced: ReplacedDeviceRevoker,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
+    private readonly deviceDirectory: DeviceDirectory,
   ) {}
 
   async execute(command: ConfirmPairing): Promise<PairingConfirmed> {
@@ -41,7 +43,7 @@ export class ConfirmPairingHandler {
     const pairing = await this.pairings.load(pairingId, workspaceId);
     const workspace = await this.workspaces.load(workspaceId);
     if (workspace.status !== 'active') throw new DomainError('not_found', 'no such workspace');
-    const directory = this.runtime.devices;
+    const directory = this.deviceDirectory;
     const confirmed = await directory.whileHoldingUserLock(workspaceId, pairing.userId, async () =>
       this.pairings.execute(pairingId, workspaceId, {
         type: 'ConfirmPairing',
@@ -60,7 +62,7 @@ export class ConfirmPairingHandler {
       await this.replaced.revoke(workspaceId, pairing.userId, paired.data.replacedDeviceId, command.confirmedBy);
     }
     // The challenge service learns of the device (and that it replaces another) from this one event.
-    await this.runtime.published(confirmed);
+    await this.publication.published(confirmed);
     return { deviceId: state.device.deviceId, status: 'active' };
   }
 }

@@ -1,9 +1,9 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import type { RecordedEvent, Subscription } from '@pushmfa/event-store';
+import { PostgresEventStore, type RecordedEvent, type Subscription } from '@pushmfa/event-store';
 import { runInSpan, startSpan, withExtractedContext } from '@pushmfa/observability';
 import { DeviceCommands } from '../../device/device-commands';
-import { RegistryRuntime } from '../../registry-runtime';
+import { DeviceDirectory } from '../../device/device-directory';
 import type { Actor } from '../../workspace/workspace.events';
 import { pairingEvents } from '../pairing.events';
 
@@ -14,24 +14,26 @@ import { pairingEvents } from '../pairing.events';
  * that continues the `DevicePaired` event's trace, so the `DeviceRevoked` it records carries trace context too.
  */
 @Injectable()
-export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReplacedDeviceRevoker {
   private subscription?: Subscription;
 
   constructor(
-    private readonly runtime: RegistryRuntime,
+    private readonly store: PostgresEventStore,
+    private readonly directory: DeviceDirectory,
     private readonly devices: DeviceCommands,
     private readonly logger: PinoLogger,
   ) {}
 
   async revoke(workspaceId: string, userId: string, replacedDeviceId: string, revokedBy: Actor): Promise<void> {
-    const old = await this.runtime.devices.find(replacedDeviceId);
+    const old = await this.directory.find(replacedDeviceId);
     // Only the same user's device is replaced; an id the platform got wrong revokes nothing.
     if (!old || old.workspaceId !== workspaceId || old.userId !== userId || old.status === 'revoked') return;
     await this.devices.execute(old, { type: 'RevokeDevice', reason: 'replaced', revokedBy, now: new Date() });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.runtime.store.subscribeToAll({
+  /** Called by the lifecycle once the store is migrated. */
+  async start(): Promise<void> {
+    this.subscription = await this.store.subscribeToAll({
       subscriptionId: 'replaced-device-revoker',
       handle: async (events) => {
         for (const event of events) await this.repair(event);
@@ -40,7 +42,7 @@ export class ReplacedDeviceRevoker implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     await this.subscription?.stop();
   }
 

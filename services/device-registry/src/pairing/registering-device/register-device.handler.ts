@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DevicePublicKey, DeviceRequest } from '@pushmfa/device-auth';
 import { keyInUseError } from '../../device/device-directory';
-import { RegistryRuntime } from '../../registry-runtime';
+import { DeviceDirectory } from '../../device/device-directory';
+import { RegistrationRateLimit } from '../../pairing/registering-device/registration-rate-limit';
+import { DeviceRequestAuthenticator } from '@pushmfa/device-auth';
 import type { PublicJwk } from '../pairing.events';
 import { type PairingCommand, pairingDecider } from '../pairing.decider';
 import { digestMatches, PairingCommands, pairingDigest } from '../pairing-commands';
@@ -41,11 +43,13 @@ export interface DeviceRegistered {
 export class RegisterDeviceHandler {
   constructor(
     private readonly pairings: PairingCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly deviceDirectory: DeviceDirectory,
+    private readonly registrationRateLimit: RegistrationRateLimit,
+    private readonly deviceAuth: DeviceRequestAuthenticator,
   ) {}
 
   async execute(command: RegisterDevice): Promise<DeviceRegistered> {
-    await this.runtime.registrationRateLimit.admit(command.clientAddress);
+    await this.registrationRateLimit.admit(command.clientAddress);
     const { pairingId, publicKey, device } = command;
     const pairing = await this.pairings.load(pairingId);
     const decided: PairingCommand = {
@@ -66,8 +70,8 @@ export class RegisterDeviceHandler {
     // Decided once on what was read, writing nothing: an absent, failed, used or expired pairing, or a wrong secret,
     // is refused before the signature's nonce is stored.
     pairingDecider.decide(decided, pairing);
-    if (await this.runtime.devices.keyInUse(publicKey.jwk)) throw keyInUseError();
-    await this.runtime.deviceAuth.verifyProofOfPossession(publicKey, command.signedRequest);
+    if (await this.deviceDirectory.keyInUse(publicKey.jwk)) throw keyInUseError();
+    await this.deviceAuth.verifyProofOfPossession(publicKey, command.signedRequest);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.pairings.execute(pairingId, pairing.workspaceId, { ...decided, confirmationCodeHash: pairingDigest(pairingId, code) });
     return { deviceId: decided.device.deviceId, confirmationCode: code };

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { ProblemException } from '@pushmfa/http';
+import { DomainError } from '@pushmfa/event-store';
 
 /**
  * Registrations per client address in a fixed window, counted in Redis so every registry instance shares the count.
@@ -25,11 +25,11 @@ export class RegistrationRateLimit {
       if (error) throw error;
       count = Number(value);
     } catch {
-      throw new ProblemException('unavailable', 'registrations cannot be counted right now; nothing was written', { retryAfterSeconds: 1 });
+      throw new DomainError('unavailable', 'registrations cannot be counted right now; nothing was written', { retryAfterSeconds: 1 });
     }
     if (count > this.limit) {
       const retryAfterSeconds = ((window + 1) * this.windowMs - now) / 1000;
-      throw new ProblemException('rate_limited', `at most ${this.limit} registrations a minute from one address; nothing was written`, { retryAfterSeconds });
+      throw new DomainError('rate_limited', `at most ${this.limit} registrations a minute from one address; nothing was written`, { retryAfterSeconds });
     }
   }
 }

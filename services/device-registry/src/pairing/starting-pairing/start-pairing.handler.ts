@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '@pushmfa/event-store';
-import { RegistryRuntime } from '../../registry-runtime';
+import { DeviceDirectory } from '../../device/device-directory';
+import type { RegistryConfig } from '../../config';
+import { REGISTRY_CONFIG } from '../../registry.di-tokens';
 import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { PairingCommands, pairingDigest } from '../pairing-commands';
 
@@ -30,7 +32,8 @@ export class StartPairingHandler {
   constructor(
     private readonly pairings: PairingCommands,
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly deviceDirectory: DeviceDirectory,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
   async execute(command: StartPairing): Promise<PairingStarted> {
@@ -38,7 +41,7 @@ export class StartPairingHandler {
     const workspace = await this.workspaces.load(workspaceId);
     if (workspace.status !== 'active') throw new DomainError('not_found', 'no such workspace');
     if (replaceDeviceId) {
-      const replaced = await this.runtime.devices.find(replaceDeviceId);
+      const replaced = await this.deviceDirectory.find(replaceDeviceId);
       if (!replaced || replaced.workspaceId !== workspaceId || replaced.userId !== userId) throw new DomainError('not_found', 'no such device to replace');
     }
     const pairingId = randomUUID();
@@ -54,7 +57,7 @@ export class StartPairingHandler {
       ...(replaceDeviceId ? { replaceDeviceId } : {}),
     });
     if (state.status === 'absent') throw new Error('pairing was not started');
-    const query = new URLSearchParams({ v: '1', url: this.runtime.config.publicBaseUrl, pid: pairingId, s: secret, ws: workspace.name });
+    const query = new URLSearchParams({ v: '1', url: this.config.publicBaseUrl, pid: pairingId, s: secret, ws: workspace.name });
     return { pairingId, qrUri: `pushmfa://pair?${query.toString()}`, expiresAt: state.expiresAt };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import type { Actor } from '../../workspace/workspace.events';
 import { PoolCommands } from '../pool-commands';
 
@@ -11,13 +11,13 @@ import { PoolCommands } from '../pool-commands';
 export class AssignPoolHandler {
   constructor(
     private readonly pools: PoolCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { workspaceId: string; userId: string; poolId: string; actor: Actor }): Promise<{ userId: string; poolId: string }> {
     const { workspaceId, userId, poolId, actor } = command;
     const result = await this.pools.assign(workspaceId, { type: 'AssignPool', userId, poolId, actor });
-    await this.runtime.published(result);
+    await this.publication.published(result);
     return { userId, poolId: result.state.poolId };
   }
 }

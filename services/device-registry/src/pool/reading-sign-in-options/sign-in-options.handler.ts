@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@pushmfa/event-store';
-import { RegistryRuntime } from '../../registry-runtime';
+import { DeviceDirectory } from '../../device/device-directory';
+import { PoolDirectory } from '../../pool/pool-directory';
+import { PushLockView } from '../../user/push-lock-view/push-lock-view';
 import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { type SignInOptions, signInOptions } from './sign-in-options';
 
@@ -13,17 +15,19 @@ import { type SignInOptions, signInOptions } from './sign-in-options';
 export class SignInOptionsHandler {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly deviceDirectory: DeviceDirectory,
+    private readonly poolDirectory: PoolDirectory,
+    private readonly pushLocks: PushLockView,
   ) {}
 
   async execute(query: { workspaceId: string; userId: string }): Promise<SignInOptions> {
     const { workspaceId, userId } = query;
-    const poolId = await this.runtime.pools.poolIdOf(workspaceId, userId);
+    const poolId = await this.poolDirectory.poolIdOf(workspaceId, userId);
     const [workspace, pool, activeDevices, pushLocked] = await Promise.all([
       this.workspaces.load(workspaceId),
-      this.runtime.pools.policyOf(workspaceId, poolId),
-      this.runtime.devices.activeDeviceIds(workspaceId, userId),
-      this.runtime.pushLocks.isLocked(workspaceId, userId, new Date()),
+      this.poolDirectory.policyOf(workspaceId, poolId),
+      this.deviceDirectory.activeDeviceIds(workspaceId, userId),
+      this.pushLocks.isLocked(workspaceId, userId, new Date()),
     ]);
     if (workspace.status !== 'active' || !pool) throw new DomainError('not_found', 'no such workspace');
     return signInOptions({ poolId, pool, pushEnabled: workspace.settings.pushEnabled, activeDevices: activeDevices.length, pushLocked });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import { UserCommands } from '../user-commands';
 
 /**
@@ -11,11 +11,11 @@ import { UserCommands } from '../user-commands';
 export class LiftPushLockHandler {
   constructor(
     private readonly users: UserCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { workspaceId: string; userId: string; keyId: string }): Promise<void> {
     const result = await this.users.liftPushLock(command.workspaceId, command.userId, command.keyId);
-    await this.runtime.published(result);
+    await this.publication.published(result);
   }
 }

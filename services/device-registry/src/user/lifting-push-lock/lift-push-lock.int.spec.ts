@@ -6,7 +6,9 @@ import { callJson, createTestNamespace, eventually, type TestNamespace } from '@
 import { loadRegistryConfig } from '../../config';
 import { startDeviceRegistry } from '../../main';
 import { createWorkspaceWithKeys } from '../../registry.test-client';
-import { RegistryRuntime } from '../../registry-runtime';
+import type { Pool } from 'pg';
+import { REGISTRY_DATABASE } from '../../registry.di-tokens';
+import { PushLockView } from '../push-lock-view/push-lock-view';
 import { InboundEventsConsumer } from '../../consuming/inbound-events.consumer';
 
 const OPERATOR = 'push-lock-int-operator-token';
@@ -19,7 +21,8 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
   let ns: TestNamespace;
   let app: NestFastifyApplication;
   let base: string;
-  let runtime: RegistryRuntime;
+  let pushLocks: PushLockView;
+  let pool: Pool;
   let producer: Producer;
   let probe: Consumer;
   const published: ContractEnvelope[] = [];
@@ -35,7 +38,8 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
     });
     app = await startDeviceRegistry(config, { handleSignals: false });
     base = await app.getUrl();
-    runtime = app.get(RegistryRuntime);
+    pushLocks = app.get(PushLockView);
+    pool = app.get<Pool>(REGISTRY_DATABASE);
     const kafka = ns.kafka('push-lock-int-probe');
     producer = kafka.producer();
     await producer.connect();
@@ -80,7 +84,7 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
   /** Waits until the registry's view has the lock of `challengeId` (it reads the challenge topic). */
   const viewed = (workspaceId: string, userId: string, challengeId: string) =>
     eventually(
-      async () => ((await runtime.pushLocks.inForce(runtime.runtime.pool, workspaceId, userId, new Date()))?.challengeId === challengeId ? true : undefined),
+      async () => ((await pushLocks.inForce(pool, workspaceId, userId, new Date()))?.challengeId === challengeId ? true : undefined),
       `the registry's view of ${challengeId}'s lock`,
       30_000,
     );
@@ -99,7 +103,7 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
     const challengeId = await lock(ws.id, 'ben', { type: 'FraudReported', lockedUntil: inMinutes(15) });
     await viewed(ws.id, 'ben', challengeId);
     expect(await lift('ben', ws.platform)).toMatchObject({ status: 403 });
-    expect(await runtime.pushLocks.inForce(runtime.runtime.pool, ws.id, 'ben', new Date())).toMatchObject({ challengeId });
+    expect(await pushLocks.inForce(pool, ws.id, 'ben', new Date())).toMatchObject({ challengeId });
   });
 
   it('lifts a fraud lock published just before: 204 after PushLockLifted is published; a second lift is 404', async () => {
@@ -143,7 +147,7 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
     const challengeId = await lock(a.id, 'fay', { type: 'FraudReported', lockedUntil: inMinutes(15) });
     await viewed(a.id, 'fay', challengeId);
     expect(await lift('fay', b.admin)).toMatchObject({ status: 404, body: { code: 'not_found' } });
-    expect(await runtime.pushLocks.inForce(runtime.runtime.pool, a.id, 'fay', new Date())).toMatchObject({ challengeId });
+    expect(await pushLocks.inForce(pool, a.id, 'fay', new Date())).toMatchObject({ challengeId });
     expect((await lift('fay', a.admin)).status).toBe(204);
     expect(liftedEvents(b.id)).toEqual([]);
   });

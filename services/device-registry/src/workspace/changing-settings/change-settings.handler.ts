@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkspaceSettings } from '@pushmfa/contracts';
 import { DomainError } from '@pushmfa/event-store';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import { WorkspaceCommands } from '../workspace-commands';
 
 export interface ChangeSettings {
@@ -19,7 +19,7 @@ export interface ChangeSettings {
 export class ChangeSettingsHandler {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: ChangeSettings): Promise<WorkspaceSettings> {
@@ -30,7 +30,7 @@ export class ChangeSettingsHandler {
     });
     const { state } = result;
     if (state.status !== 'active') throw new DomainError('not_found', 'no such workspace');
-    await this.runtime.published(result);
+    await this.publication.published(result);
     return state.settings;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { WorkspaceSettings } from '@pushmfa/contracts';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import { WorkspaceCommands } from '../workspace-commands';
 
 export interface WorkspaceCreated {
@@ -15,7 +15,7 @@ export interface WorkspaceCreated {
 export class CreateWorkspaceHandler {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { name: string }): Promise<WorkspaceCreated> {
@@ -23,7 +23,7 @@ export class CreateWorkspaceHandler {
     const result = await this.workspaces.execute(workspaceId, { type: 'CreateWorkspace', workspaceId, name: command.name });
     const { state } = result;
     if (state.status !== 'active') throw new Error('workspace was not created');
-    await this.runtime.published(result);
+    await this.publication.published(result);
     return { id: workspaceId, name: state.name, settings: state.settings };
   }
 }

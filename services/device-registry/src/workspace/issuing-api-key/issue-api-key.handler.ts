@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@pushmfa/event-store';
 import { generateApiKey, hashApiKey } from '@pushmfa/workspace-access';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import { WorkspaceCommands } from '../workspace-commands';
 
 export interface IssueApiKey {
@@ -24,7 +24,7 @@ export interface ApiKeyIssued {
 export class IssueApiKeyHandler {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: IssueApiKey): Promise<ApiKeyIssued> {
@@ -34,7 +34,7 @@ export class IssueApiKeyHandler {
     const keyId = randomUUID();
     const result = await this.workspaces.execute(workspaceId, { type: 'IssueApiKey', keyId, role, keyHash: hashApiKey(key), ...(label ? { label } : {}) });
     // Shown only once every service can know it. Should this time out (503), the key was never shown: nobody holds it.
-    await this.runtime.published(result);
+    await this.publication.published(result);
     return { id: keyId, role, ...(label ? { label } : {}), key };
   }
 }

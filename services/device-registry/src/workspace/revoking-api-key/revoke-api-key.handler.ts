@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@pushmfa/event-store';
-import { RegistryRuntime } from '../../registry-runtime';
+import { RegistryPublication } from '../../publishing/registry-publication';
 import { WorkspaceCommands } from '../workspace-commands';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -13,13 +13,13 @@ const UUID = /^[0-9a-f-]{36}$/;
 export class RevokeApiKeyHandler {
   constructor(
     private readonly workspaces: WorkspaceCommands,
-    private readonly runtime: RegistryRuntime,
+    private readonly publication: RegistryPublication,
   ) {}
 
   async execute(command: { workspaceId: string; keyId: string }): Promise<void> {
     const { workspaceId, keyId } = command;
     if (!UUID.test(workspaceId) || !UUID.test(keyId)) throw new DomainError('not_found', 'no such API key');
     const result = await this.workspaces.execute(workspaceId, { type: 'RevokeApiKey', keyId });
-    await this.runtime.published(result);
+    await this.publication.published(result);
   }
 }
