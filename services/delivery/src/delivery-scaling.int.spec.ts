@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, type RunningService, startServiceProcess } from '@pushmfa/testing';
-import { DeliveryTestHarness, type DeliveryWorker } from './delivery.test-harness';
+import { DeliveryTestHarness, type DeliveryWorker } from './delivery.test-app';
 import { metricValue } from './prometheus-text.test-metrics';
 
 jest.setTimeout(150_000);

@@ -3,9 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, startTcpFaultProxy, type TcpFaultProxy, type TestNamespace, callJson } from '@pushmfa/testing';
-import { loadRegistryConfig } from './config';
-import { startDeviceRegistry } from './main';
-import { registerWithNewKey, createWorkspaceWithKeys } from './registry.test-client';
+import { registerWithNewKey, createWorkspaceWithKeys, startRegistryForTest } from './device-registry.test-app';
 import { pairingDigest } from './pairing/pairing-commands';
 import { pairingStreamId } from './pairing/pairing.events';
 import { PostgresEventStore } from '@pushmfa/event-store';
@@ -24,16 +22,7 @@ describe('device registry over HTTP with the real stack', () => {
     const url = new URL(ns.databaseUrl);
     database = await startTcpFaultProxy(url.hostname, Number(url.port || 5432));
     url.host = database.address;
-    const env = {
-      ...ns.serviceEnv('device-registry'),
-      DATABASE_URL: url.toString(),
-      PORT: '0',
-      PUSHMFA_MODE: 'production',
-      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-      PUBLIC_BASE_URL: 'https://registry.example.test',
-    };
-    app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
-    base = await app.getUrl();
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR, { DATABASE_URL: url.toString() }));
   });
 
   afterAll(async () => {

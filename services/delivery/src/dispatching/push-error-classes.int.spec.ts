@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DeliveryTestHarness, type DeliveryWorker } from '../delivery.test-harness';
+import { DeliveryTestHarness, type DeliveryWorker } from '../delivery.test-app';
 import { metricValue } from '../prometheus-text.test-metrics';
 import { RETRY_CAP_MS } from './delivery-retry-policy';
 import { APNS_RATE_LIMIT_PAUSE_MS } from './push-outcome-decision';

@@ -4,10 +4,10 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { createTestNamespace, eventually, type TestNamespace, callJson } from '@pushmfa/testing';
-import { loadRegistryConfig, type RegistryConfig } from '../config';
+import type { RegistryConfig } from '../config';
 import { startDeviceRegistry } from '../main';
 import { PairingCommands, pairingDigest } from '../pairing/pairing-commands';
-import { registerWithNewKey, createWorkspaceWithKeys } from '../registry.test-client';
+import { registerWithNewKey, createWorkspaceWithKeys, startRegistryForTest } from '../device-registry.test-app';
 
 const OPERATOR = 'devices-int-operator-token';
 
@@ -30,15 +30,7 @@ describe('devices over HTTP and Kafka with the real stack', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('devices');
-    config = loadRegistryConfig({
-      ...ns.serviceEnv('device-registry'),
-      PORT: '0',
-      PUSHMFA_MODE: 'production',
-      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-      PUBLIC_BASE_URL: 'https://registry.example.test',
-    });
-    app = await startDeviceRegistry(config, { handleSignals: false });
-    base = await app.getUrl();
+    ({ app, base, config } = await startRegistryForTest(ns, OPERATOR));
     kafka = ns.kafka('devices-int-probe');
     producer = kafka.producer();
     await producer.connect();

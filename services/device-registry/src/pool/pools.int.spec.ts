@@ -2,9 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Consumer, Kafka } from 'kafkajs';
 import { topicName } from '@pushmfa/contracts';
 import { callJson, createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
-import { loadRegistryConfig } from '../config';
-import { startDeviceRegistry } from '../main';
-import { createWorkspaceWithKeys, registerWithNewKey } from '../registry.test-client';
+import { createWorkspaceWithKeys, registerWithNewKey, startRegistryForTest } from '../device-registry.test-app';
 
 const OPERATOR = 'pools-int-operator-token';
 
@@ -31,15 +29,7 @@ describe('identity pools and sign-in options over HTTP and Kafka with the real s
 
   beforeAll(async () => {
     ns = await createTestNamespace('pools');
-    const config = loadRegistryConfig({
-      ...ns.serviceEnv('device-registry'),
-      PORT: '0',
-      PUSHMFA_MODE: 'production',
-      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-      PUBLIC_BASE_URL: 'https://registry.example.test',
-    });
-    app = await startDeviceRegistry(config, { handleSignals: false });
-    base = await app.getUrl();
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR));
     kafka = ns.kafka('pools-int-probe');
     probe = kafka.consumer({ groupId: `probe-${ns.id}`, maxWaitTimeInMs: 100 });
     await probe.connect();

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { callJson, createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
-import { createWorkspaceWithKeys } from '../registry.test-client';
-import { loadRegistryConfig } from '../config';
-import { startDeviceRegistry } from '../main';
+import { createWorkspaceWithKeys, startRegistryForTest } from '../device-registry.test-app';
 import type { Pool } from 'pg';
 import { EventStoreKafkaRelay } from '@pushmfa/messaging';
 import { REGISTRY_DATABASE } from '../registry.di-tokens';
@@ -26,16 +24,7 @@ describe('the registry answers security-relevant writes after they are published
 
   beforeAll(async () => {
     ns = await createTestNamespace('publishwait');
-    const env = {
-      ...ns.serviceEnv('device-registry'),
-      PORT: '0',
-      PUSHMFA_MODE: 'production',
-      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-      PUBLIC_BASE_URL: 'https://registry.example.test',
-      REGISTRY_PUBLISH_WAIT_MS: '500',
-    };
-    app = await startDeviceRegistry(loadRegistryConfig(env), { handleSignals: false });
-    base = await app.getUrl();
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR, { REGISTRY_PUBLISH_WAIT_MS: '500' }));
     pushLocks = app.get(PushLockView);
     pool = app.get<Pool>(REGISTRY_DATABASE);
   });

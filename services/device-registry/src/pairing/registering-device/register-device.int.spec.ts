@@ -5,9 +5,7 @@ import { Pool } from 'pg';
 import { signDeviceRequest } from '@pushmfa/device-auth';
 import { callJson, createTestNamespace, type JsonAnswer, type TestNamespace } from '@pushmfa/testing';
 import smallOrder from '../../../../../libs/device-auth/test/fixtures/ed25519-small-order.json';
-import { createWorkspaceWithKeys } from '../../registry.test-client';
-import { loadRegistryConfig } from '../../config';
-import { startDeviceRegistry } from '../../main';
+import { createWorkspaceWithKeys, startRegistryForTest } from '../../device-registry.test-app';
 
 const OPERATOR = 'registry-register-operator-token';
 
@@ -38,19 +36,6 @@ function registration(
   return { path, body, headers: headers as unknown as Record<string, string>, nonce };
 }
 
-async function startRegistry(ns: TestNamespace, env: Record<string, string> = {}) {
-  const config = loadRegistryConfig({
-    ...ns.serviceEnv('device-registry'),
-    PORT: '0',
-    PUSHMFA_MODE: 'production',
-    PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-    PUBLIC_BASE_URL: 'https://registry.example.test',
-    ...env,
-  });
-  const app: NestFastifyApplication = await startDeviceRegistry(config, { handleSignals: false });
-  return { app, base: await app.getUrl() };
-}
-
 describe('registering a device: the one unauthenticated write', () => {
   let ns: TestNamespace;
   let app: NestFastifyApplication;
@@ -60,7 +45,7 @@ describe('registering a device: the one unauthenticated write', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('register');
-    ({ app, base } = await startRegistry(ns));
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR));
     redis = new Redis(ns.redisUrl);
     db = new Pool({ connectionString: ns.databaseUrl, max: 2 });
   });
@@ -191,7 +176,7 @@ describe('registering a device: the one unauthenticated write', () => {
 
     beforeAll(async () => {
       limitedNs = await createTestNamespace('registerlimit');
-      limited = await startRegistry(limitedNs, { REGISTER_RATE_LIMIT_PER_MINUTE: '3' });
+      limited = await startRegistryForTest(limitedNs, OPERATOR, { REGISTER_RATE_LIMIT_PER_MINUTE: '3' });
     });
 
     afterAll(async () => {

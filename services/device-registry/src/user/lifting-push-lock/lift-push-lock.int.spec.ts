@@ -3,9 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Consumer, Producer } from 'kafkajs';
 import { buildEnvelope, type ContractEnvelope, topicName } from '@pushmfa/contracts';
 import { callJson, createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
-import { loadRegistryConfig } from '../../config';
-import { startDeviceRegistry } from '../../main';
-import { createWorkspaceWithKeys } from '../../registry.test-client';
+import { createWorkspaceWithKeys, startRegistryForTest } from '../../device-registry.test-app';
 import type { Pool } from 'pg';
 import { REGISTRY_DATABASE } from '../../registry.di-tokens';
 import { PushLockView } from '../push-lock-view/push-lock-view';
@@ -29,15 +27,7 @@ describe('DELETE /v1/users/{userId}/push-lock at the registry', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace('pushlock');
-    const config = loadRegistryConfig({
-      ...ns.serviceEnv('device-registry'),
-      PORT: '0',
-      PUSHMFA_MODE: 'production',
-      PUSHMFA_OPERATOR_TOKEN: OPERATOR,
-      PUBLIC_BASE_URL: 'https://registry.example.test',
-    });
-    app = await startDeviceRegistry(config, { handleSignals: false });
-    base = await app.getUrl();
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR));
     pushLocks = app.get(PushLockView);
     pool = app.get<Pool>(REGISTRY_DATABASE);
     const kafka = ns.kafka('push-lock-int-probe');

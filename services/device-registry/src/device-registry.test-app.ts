@@ -1,6 +1,30 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { signDeviceRequest } from '@pushmfa/device-auth';
-import { callJson, type JsonAnswer } from '@pushmfa/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { callJson, type JsonAnswer, type TestNamespace } from '@pushmfa/testing';
+import { loadRegistryConfig, type RegistryConfig } from './config';
+import { startDeviceRegistry } from './main';
+
+/**
+ * A device registry for one test file, in this process, on the file's namespace of the real broker, database and
+ * Redis: production mode, port 0, the given operator token; `env` overrides any setting.
+ */
+export async function startRegistryForTest(
+  ns: TestNamespace,
+  operatorToken: string,
+  env: Record<string, string> = {},
+): Promise<{ app: NestFastifyApplication; base: string; config: RegistryConfig }> {
+  const config = loadRegistryConfig({
+    ...ns.serviceEnv('device-registry'),
+    PORT: '0',
+    PUSHMFA_MODE: 'production',
+    PUSHMFA_OPERATOR_TOKEN: operatorToken,
+    PUBLIC_BASE_URL: 'https://registry.example.test',
+    ...env,
+  });
+  const app = await startDeviceRegistry(config, { handleSignals: false });
+  return { app, base: await app.getUrl(), config };
+}
 
 /** A workspace with one platform and one admin key, made through the operator API as an operator would. */
 export async function createWorkspaceWithKeys(baseUrl: string, operatorToken: string, name: string) {
