@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DEVICE_REQUEST_AUTHENTICATOR, DeviceSignatureGuard } from '@pushmfa/device-auth';
+import { DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { ObservabilityModule } from '@pushmfa/observability';
-import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
-import { CHALLENGE_CONFIG, ChallengeRuntime } from './challenge-runtime';
+import { ApiKeyGuard } from '@pushmfa/workspace-access';
+import { ChallengeLifecycle } from './challenge.lifecycle';
+import { challengeProviders } from './challenge.providers';
 import type { ChallengeConfig } from './config';
 import { EnrolOfflineCodeHttpController } from './offline-code/enrolling/enrol-offline-code.http.controller';
 import { OfflineCodeEnrolment } from './offline-code/enrolling/offline-code-enrolment';
@@ -13,6 +14,7 @@ import { ChallengeCommands } from './push-challenge/challenge-commands';
 import { ChallengeExpiryTimer } from './push-challenge/expiring/challenge-expiry-timer';
 import { ChallengeIssuer } from './push-challenge/issuing/challenge-issuer';
 import { IssueChallengeHttpController } from './push-challenge/issuing/issue-challenge.http.controller';
+import { ListPendingChallengesHandler } from './push-challenge/listing/list-pending-challenges.handler';
 import { ListPendingChallengesHttpController } from './push-challenge/listing/list-pending-challenges.http.controller';
 import { ReadChallengeStatusHttpController } from './push-challenge/reading-status/read-challenge-status.http.controller';
 import { AcknowledgeReceiptHttpController } from './push-challenge/receiving/acknowledge-receipt.http.controller';
@@ -26,6 +28,7 @@ import { ReadChallengeStatusHandler } from './push-challenge/reading-status/read
 import { AcknowledgeReceiptHandler } from './push-challenge/receiving/acknowledge-receipt.handler';
 import { ResendChallengeHandler } from './push-challenge/resending/resend-challenge.handler';
 import { RespondToChallengeHandler } from './push-challenge/responding/respond-to-challenge.handler';
+import { RegistryViewConsumer } from './registry-view/registry-view.consumer';
 
 @Module({})
 export class ChallengeModule {
@@ -46,14 +49,14 @@ export class ChallengeModule {
         ShareDiagnosticsHttpController,
       ],
       providers: [
-        { provide: CHALLENGE_CONFIG, useValue: config },
-        ChallengeRuntime,
-        { provide: API_KEY_DIRECTORY, useFactory: (runtime: ChallengeRuntime) => runtime.apiKeys, inject: [ChallengeRuntime] },
-        { provide: DEVICE_REQUEST_AUTHENTICATOR, useFactory: (runtime: ChallengeRuntime) => runtime.deviceAuth, inject: [ChallengeRuntime] },
+        ...challengeProviders(config),
+        RegistryViewConsumer,
+        ChallengeLifecycle,
         ApiKeyGuard,
         DeviceSignatureGuard,
         ChallengeCommands,
         ReadChallengeStatusHandler,
+        ListPendingChallengesHandler,
         ResendChallengeHandler,
         CancelChallengeHandler,
         AcknowledgeReceiptHandler,

@@ -29,7 +29,7 @@ export interface ChallengeConfig extends ServiceConfig {
    * opens. Holds secrets: never log it.
    */
   offlineCodeKeys: SecretBoxKey[];
-  /** The development key stands in (development mode only, no OFFLINE_CODE_ENCRYPTION_KEY): the runtime warns. */
+  /** The development key stands in (development mode only, no OFFLINE_CODE_ENCRYPTION_KEY): the service warns at start. */
   offlineCodeKeyDefaulted: boolean;
 }
 

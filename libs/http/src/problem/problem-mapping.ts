@@ -127,6 +127,15 @@ function domainExtrasOf(error: unknown): ProblemExtras {
   return typeof extras === 'object' && extras !== null && !Array.isArray(extras) ? (extras as ProblemExtras) : {};
 }
 
+/**
+ * A use case that refuses with `unavailable` itself (load shedding, a count it cannot make, a broker that did not
+ * acknowledge) says why and when to come back: its own detail and retry hints, and no server-fault log. Any other
+ * `unavailable` is a store or the broker failing underneath, answered with the fixed detail below.
+ */
+function isDomainRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'DomainError';
+}
+
 /** Turns anything thrown while handling a request into the problem document the caller sees. */
 export function toProblem(exception: unknown): ProblemResponse {
   if (exception instanceof ProblemException) return respond(exception.code, exception.detail, exception.extras);
@@ -136,7 +145,9 @@ export function toProblem(exception: unknown): ProblemResponse {
   const contractCode = contractCodeOf(exception);
   // An authentication failure never says which check failed.
   if (contractCode === 'unauthorized') return respond('unauthorized', 'the request could not be authenticated');
-  if (contractCode && contractCode !== 'unavailable') return respond(contractCode, (exception as Error).message, domainExtrasOf(exception));
+  if (contractCode && (contractCode !== 'unavailable' || isDomainRefusal(exception))) {
+    return respond(contractCode, (exception as Error).message, domainExtrasOf(exception));
+  }
   if (isUnavailable(exception)) return respond('unavailable', 'a store or the broker is unavailable; nothing was written', {}, true);
   if (exception instanceof HttpException) return fromHttpException(exception);
   return respond('internal', 'an unexpected error occurred', {}, true);

@@ -109,6 +109,25 @@ describe('toProblem', () => {
     });
     expect(toProblem(keyInUse)).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [field] } });
   });
+  it('answers a use case refusing with unavailable itself with its own detail and retry hints, not as a store failure', () => {
+    const shed = Object.assign(new Error('too many challenges are waiting; try again shortly'), {
+      name: 'DomainError',
+      code: 'unavailable',
+      extras: { retryAfterMs: 250 },
+    });
+    expect(toProblem(shed)).toMatchObject({
+      status: 503,
+      isServerFault: false,
+      headers: { 'retry-after': '1', 'retry-after-ms': '250' },
+      body: { code: 'unavailable', detail: 'too many challenges are waiting; try again shortly', retryAfterMs: 250 },
+    });
+    const storeDown = Object.assign(new Error('relation x: connection refused'), { name: 'ViewNotCurrentError', code: 'unavailable' });
+    expect(toProblem(storeDown)).toMatchObject({
+      status: 503,
+      isServerFault: true,
+      body: { detail: 'a store or the broker is unavailable; nothing was written' },
+    });
+  });
   it('answers 503 when the database, the cache or the broker cannot be reached, whatever client said so', () => {
     const failures = [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),

@@ -6,11 +6,14 @@ import {
   type EventMetadata,
   type ExpectedRevision,
   type InlineProjection,
+  PostgresEventStore,
   type PostgresEventStoreTransaction,
 } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { ChallengeRuntime } from '../challenge-runtime';
+import { CHALLENGE_SCHEMA } from '../challenge.di-tokens';
+import { ChallengeProjection } from '../read-models/challenge-projection';
+import { ChallengeStatusNotifier } from '../status-notifications/challenge-status-notifier';
 import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
@@ -43,8 +46,12 @@ export interface UserCommandResult extends CommandResult {
 export class ChallengeCommands {
   private readonly handler: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
 
-  constructor(private readonly runtime: ChallengeRuntime) {
-    this.handler = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents, projections: readModelsOf(runtime) });
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly projection: ChallengeProjection,
+    private readonly notifier: ChallengeStatusNotifier,
+  ) {
+    this.handler = new DeciderCommandHandler(store, pushChallengeDecider, { events: pushChallengeEvents, projections: readModelsOf(projection) });
   }
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
@@ -91,10 +98,7 @@ export class ChallengeCommands {
       // A resend refused over the user's push budget is a risk signal for the user's next 24 hours (the `risk`
       // style), as a refused issue is; recorded after the refusal rolled back.
       if (error instanceof DomainError && error.code === 'rate_limited')
-        await this.runtime.store.withTransaction(
-          (tx) => this.runtime.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()),
-          'risk mark',
-        );
+        await this.store.withTransaction((tx) => this.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()), 'risk mark');
       throw error;
     });
     for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
@@ -110,9 +114,9 @@ export class ChallengeCommands {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
     return this.handler.retry(streamId, (attempt) =>
-      this.runtime.store.withTransaction(async (tx) => {
+      this.store.withTransaction(async (tx) => {
         const now = new Date();
-        const admission = await admitIssue(tx.client, this.runtime.schema, { workspaceId, userId, now });
+        const admission = await admitIssue(tx.client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
         const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
         const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current);
         const touched = new Map<string, PushChallengeEvent[]>();
@@ -136,7 +140,7 @@ export class ChallengeCommands {
     touched: Map<string, PushChallengeEvent[]>,
   ): Promise<string[]> {
     const { rows } = await tx.client.query<{ challenge_id: string }>(
-      `select challenge_id from ${this.runtime.schema}.challenge_list where workspace_id = $1 and user_id = $2 and status = 'pending' and challenge_id <> $3 order by created_at`,
+      `select challenge_id from ${CHALLENGE_SCHEMA}.challenge_list where workspace_id = $1 and user_id = $2 and status = 'pending' and challenge_id <> $3 order by created_at`,
       [workspaceId, userId, lockingChallengeId],
     );
     const cancelled: string[] = [];
@@ -196,13 +200,13 @@ export class ChallengeCommands {
   async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[]): Promise<void> {
     if (!events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) return;
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
-    await this.runtime.notifier.notify(challengeId).catch(() => undefined);
+    await this.notifier.notify(challengeId).catch(() => undefined);
   }
 }
 
 /** The challenge read models, kept inline: updated in the transaction of each append. */
-export function readModelsOf(runtime: ChallengeRuntime): { inline: InlineProjection<PushChallengeEvent>[] } {
-  return { inline: [{ handle: (events, { client }) => runtime.projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }] };
+export function readModelsOf(projection: ChallengeProjection): { inline: InlineProjection<PushChallengeEvent>[] } {
+  return { inline: [{ handle: (events, { client }) => projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }] };
 }
 
 /** What every event this service appends carries: its workspace, and the request's correlation and trace. */

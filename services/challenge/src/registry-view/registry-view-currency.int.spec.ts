@@ -1,8 +1,8 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
-import { ChallengeRuntime } from '../challenge-runtime';
 import { type ChallengeInstance, ChallengeTestWorld, type TestDevice, type TestWorkspace } from '../challenge.test-app';
+import { RegistryViewConsumer } from './registry-view.consumer';
 
 /**
  * The registry view is trusted only once it is current: every request that depends on a key, a device or a setting
@@ -115,7 +115,7 @@ describe('registry view: current before trusted', () => {
 
     // This instance's view stops consuming; the other instance is stopped too, so nothing applies what comes next.
     await world.stop(service);
-    await lagging.app.get(ChallengeRuntime).beforeApplicationShutdown();
+    await lagging.app.get(RegistryViewConsumer).stop();
     await world.publish(`${ws.workspaceId}/${device.userId}`, 'DeviceRevoked', revoked(device), ws.workspaceId);
 
     const answer = await approve(lagging, device, challenge.challengeId);

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import {
   type AuthenticatedDevice,
   base32Encode,
@@ -9,7 +10,8 @@ import {
   offlineCodeUri,
 } from '@pushmfa/device-auth';
 import { DomainError } from '@pushmfa/event-store';
-import { ChallengeRuntime } from '../../challenge-runtime';
+import { CHALLENGE_DATABASE } from '../../challenge.di-tokens';
+import { OfflineCodeSecrets } from '../offline-code-secrets';
 
 /** What the app keeps to show offline codes; `secret` is shown this once. */
 export interface OfflineCodeEnrolled {
@@ -27,11 +29,14 @@ export interface OfflineCodeEnrolled {
  */
 @Injectable()
 export class OfflineCodeEnrolment {
-  constructor(private readonly runtime: ChallengeRuntime) {}
+  constructor(
+    @Inject(CHALLENGE_DATABASE) private readonly pool: Pool,
+    private readonly offlineCodes: OfflineCodeSecrets,
+  ) {}
 
   async enrol(device: AuthenticatedDevice): Promise<OfflineCodeEnrolled> {
     const secret = generateOfflineCodeSecret();
-    const stored = await this.runtime.offlineCodes.enrol(this.runtime.runtime.pool, device, secret, new Date());
+    const stored = await this.offlineCodes.enrol(this.pool, device, secret, new Date());
     if (!stored) throw new DomainError('offline_code_already_enrolled', 'this device has its offline code already; pair it again for a new one');
     const encoded = base32Encode(secret);
     return {

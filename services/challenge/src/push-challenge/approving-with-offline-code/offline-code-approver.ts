@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
-import { ChallengeRuntime } from '../../challenge-runtime';
-import { matchOfflineCodeAmong } from '../../offline-code/offline-code-secrets';
+import { matchOfflineCodeAmong, OfflineCodeSecrets } from '../../offline-code/offline-code-secrets';
 import { ChallengeCommands, type UserCommandResult } from '../challenge-commands';
 
 /**
@@ -14,7 +13,7 @@ import { ChallengeCommands, type UserCommandResult } from '../challenge-commands
 export class OfflineCodeApprover {
   constructor(
     private readonly challenges: ChallengeCommands,
-    private readonly runtime: ChallengeRuntime,
+    private readonly offlineCodes: OfflineCodeSecrets,
   ) {}
 
   async approve(challengeId: string, workspaceId: string, code: string): Promise<UserCommandResult> {
@@ -26,7 +25,7 @@ export class OfflineCodeApprover {
       // Nothing to open when the decision is a refusal anyway.
       const readCodes = enabled && admission.guard.lockedUntil === undefined;
       const candidates = readCodes
-        ? await this.runtime.offlineCodes.candidates(
+        ? await this.offlineCodes.candidates(
             client,
             workspaceId,
             userId,

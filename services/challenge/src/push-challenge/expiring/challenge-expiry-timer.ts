@@ -1,8 +1,12 @@
-import { Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DeciderCommandHandler, WrongExpectedRevisionError } from '@pushmfa/event-store';
+import type { Pool } from 'pg';
+import { DeciderCommandHandler, PostgresEventStore, WrongExpectedRevisionError } from '@pushmfa/event-store';
 import { runInSpan, startSpan } from '@pushmfa/observability';
-import { ChallengeRuntime } from '../../challenge-runtime';
+import { CHALLENGE_CONFIG, CHALLENGE_DATABASE, CHALLENGE_SCHEMA } from '../../challenge.di-tokens';
+import type { ChallengeConfig } from '../../config';
+import { ChallengeProjection } from '../../read-models/challenge-projection';
+import { IdempotencyKeys } from '../issuing/idempotency-keys';
 import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider, type PushChallengeCommand, type PushChallengeState } from '../push-challenge.decider';
 import { challengeStreamId, type PushChallengeEvent, pushChallengeEvents } from '../push-challenge.events';
@@ -16,10 +20,11 @@ type Firing = { challengeId: string; events: PushChallengeEvent[] } | 'idle' | '
 /**
  * Appends `ChallengeExpired` when a challenge's deadline passes, judged by this server's clock. Due rows of
  * `expiry_timers` are claimed with `for update skip locked`, so instances share the work and a restart loses
- * nothing; the append names the revision read, so a decision racing the timer leaves exactly one outcome.
+ * nothing; the append names the revision read, so a decision racing the timer leaves exactly one outcome. Started
+ * and stopped by the lifecycle (it needs the tables migrated and stops before HTTP closes).
  */
 @Injectable()
-export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ChallengeExpiryTimer {
   private readonly loader: DeciderCommandHandler<PushChallengeState, PushChallengeCommand, PushChallengeEvent>;
   private running = false;
   private loop?: Promise<void>;
@@ -27,19 +32,24 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
   private lastHousekeepingMs = 0;
 
   constructor(
-    private readonly runtime: ChallengeRuntime,
+    @Inject(CHALLENGE_CONFIG) private readonly config: ChallengeConfig,
+    @Inject(CHALLENGE_DATABASE) private readonly pool: Pool,
+    private readonly store: PostgresEventStore,
+    private readonly idempotencyKeys: IdempotencyKeys,
+    private readonly projection: ChallengeProjection,
     private readonly commands: ChallengeCommands,
     private readonly logger: PinoLogger,
   ) {
-    this.loader = new DeciderCommandHandler(runtime.store, pushChallengeDecider, { events: pushChallengeEvents });
+    this.loader = new DeciderCommandHandler(store, pushChallengeDecider, { events: pushChallengeEvents });
   }
 
-  onApplicationBootstrap(): void {
+  start(): void {
     this.running = true;
     this.loop = this.run();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Ends the loop after the tick under way. */
+  async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
@@ -52,7 +62,7 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
         await this.fireDueTimers();
         await this.keepHouse();
         failures = 0;
-        await this.sleep(this.runtime.config.expiryPollIntervalMs ?? 250);
+        await this.sleep(this.config.expiryPollIntervalMs ?? 250);
       } catch (error) {
         failures++;
         this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry timer: store unavailable; will retry');
@@ -63,10 +73,9 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
 
   async fireDueTimers(now = new Date()): Promise<void> {
     // An idle tick costs one read and no transaction.
-    const { rows } = await this.runtime.runtime.pool.query<{ due: boolean }>(
-      `select exists (select 1 from ${this.runtime.schema}.expiry_timers where due_at <= $1) as due`,
-      [now],
-    );
+    const { rows } = await this.pool.query<{ due: boolean }>(`select exists (select 1 from ${CHALLENGE_SCHEMA}.expiry_timers where due_at <= $1) as due`, [
+      now,
+    ]);
     if (!rows[0]?.due) return;
     for (let i = 0; i < MAX_FIRINGS_PER_TICK && this.running; i++) {
       const firing = await this.fireOne(now);
@@ -76,9 +85,9 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async fireOne(now: Date): Promise<Firing> {
-    const s = this.runtime.schema;
+    const s = CHALLENGE_SCHEMA;
     try {
-      return await this.runtime.store.withTransaction(async (tx) => {
+      return await this.store.withTransaction(async (tx) => {
         // Plain SQL (the time as a literal), so BEGIN goes in the same round trip.
         const { rows } = await tx.client.query<{ challenge_id: string; workspace_id: string }>(
           `select challenge_id, workspace_id from ${s}.expiry_timers where due_at <= '${now.toISOString()}'::timestamptz order by due_at limit 1 for update skip locked`,
@@ -111,8 +120,8 @@ export class ChallengeExpiryTimer implements OnApplicationBootstrap, BeforeAppli
   private async keepHouse(): Promise<void> {
     if (Date.now() - this.lastHousekeepingMs < HOUSEKEEPING_INTERVAL_MS) return;
     this.lastHousekeepingMs = Date.now();
-    await this.runtime.idempotencyKeys.purgeExpired(this.runtime.runtime.pool);
-    await this.runtime.projection.purgeResolved(this.runtime.runtime.pool, new Date());
+    await this.idempotencyKeys.purgeExpired(this.pool);
+    await this.projection.purgeResolved(this.pool, new Date());
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS, resolvedFactor } from '@pushmfa/contracts';
-import { ProblemException } from '@pushmfa/http';
-import type { EventMetadata } from '@pushmfa/event-store';
+import { DomainError, type EventMetadata, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { ChallengeRuntime } from '../../challenge-runtime';
+import { CHALLENGE_CONFIG, CHALLENGE_SCHEMA } from '../../challenge.di-tokens';
+import type { ChallengeConfig } from '../../config';
+import { ChallengeProjection } from '../../read-models/challenge-projection';
 import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
@@ -59,10 +60,13 @@ export class ChallengeIssuer implements OnModuleDestroy {
   private readonly groupCommit: GroupCommit<QueuedIssue, IssuedAnswer>;
 
   constructor(
-    private readonly runtime: ChallengeRuntime,
+    @Inject(CHALLENGE_CONFIG) config: ChallengeConfig,
+    private readonly store: PostgresEventStore,
+    private readonly idempotencyKeys: IdempotencyKeys,
+    private readonly projection: ChallengeProjection,
     private readonly commands: ChallengeCommands,
   ) {
-    const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = runtime.config;
+    const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = config;
     const loopDelay = admissionLoopDelayMs > 0 ? new EventLoopDelayGuard(admissionLoopDelayMs) : undefined;
     this.loopDelay = loopDelay;
     this.capacity = new IssuingCapacity({
@@ -92,7 +96,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
   }
 
   private async writeBatch(batch: readonly QueuedIssue[]): Promise<Array<BatchOutcome<IssuedAnswer>>> {
-    const { store, schema, idempotencyKeys, projection } = this.runtime;
+    const { store, idempotencyKeys, projection } = this;
     let touched = new Map<string, PushChallengeEvent[]>();
     const outcomes = await store.withTransaction(async (tx) => {
       const outcomes: Array<BatchOutcome<IssuedAnswer> | undefined> = batch.map(() => undefined);
@@ -109,7 +113,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
         );
         if (claim.kind === 'replay') outcomes[index] = { answer: claim.answer };
         else if (claim.kind === 'conflict')
-          outcomes[index] = { error: new ProblemException('idempotency_conflict', 'this Idempotency-Key was used with another request body') };
+          outcomes[index] = { error: new DomainError('idempotency_conflict', 'this Idempotency-Key was used with another request body') };
         else claimed.add(index);
       }
 
@@ -117,7 +121,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
       const open = batch.flatMap((request, index) => (outcomes[index] ? [] : [{ request, index }]));
       const admissions = await admitIssues(
         tx.client,
-        schema,
+        CHALLENGE_SCHEMA,
         open.map(({ request }) => ({ workspaceId: request.workspaceId, userId: request.userId, now, context: request.context })),
       );
       const latest = new Map<string, IssueAdmission>();
@@ -137,7 +141,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
       // A request refused over the user's limit is a risk signal for the user's next 24 hours (the `risk` style).
       await projection.markRisk(
         tx.client,
-        open.filter(({ index }) => (outcomes[index] as { error?: ProblemException } | undefined)?.error?.code === 'rate_limited').map(({ request }) => request),
+        open.filter(({ index }) => (outcomes[index] as { error?: DomainError } | undefined)?.error?.code === 'rate_limited').map(({ request }) => request),
         'rate_limit',
         now,
       );
@@ -204,30 +208,30 @@ function issueEvents(data: IssuedData, supersededByChallenge: string | undefined
 }
 
 /** One request against its user's admission: the challenge to issue, or the refusal it is answered with. */
-function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date): { data: IssuedData; answer: IssuedAnswer } | { error: ProblemException } {
+function decideIssue(request: QueuedIssue, admission: IssueAdmission, now: Date): { data: IssuedData; answer: IssuedAnswer } | { error: DomainError } {
   const { settings, refusal, devices, pool } = admission;
   const factor = request.factor ?? 'second';
   // A workspace whose events have not arrived yet has the defaults: push disabled.
-  if (!settings?.pushEnabled) return { error: new ProblemException('push_disabled', 'an admin must enable push for this workspace') };
+  if (!settings?.pushEnabled) return { error: new DomainError('push_disabled', 'an admin must enable push for this workspace') };
   const factorPolicy = factor === 'first' ? pool.policy.firstFactor : pool.policy.secondFactor;
   if (!factorPolicy.methods.includes('push')) {
-    return { error: new ProblemException('method_not_allowed', `push is not a ${factor}-factor method of the user's pool (${pool.poolId})`) };
+    return { error: new DomainError('method_not_allowed', `push is not a ${factor}-factor method of the user's pool (${pool.poolId})`) };
   }
   if (refusal?.code === 'push_locked')
     return {
-      error: new ProblemException('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds }),
+      error: new DomainError('push_locked', 'push is locked for this user after a fraud report', { retryAfterSeconds: refusal.retryAfterSeconds }),
     };
   if (refusal?.code === 'rate_limited')
     return {
-      error: new ProblemException('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds }),
+      error: new DomainError('rate_limited', 'too many challenges for this user; try again later', { retryAfterSeconds: refusal.retryAfterSeconds }),
     };
   // Passwordless push signs a user in on its own: a tighter budget than the workspace's (the pushes of the window count).
   const passwordlessLimit = pool.policy.passwordlessMaxPerUserPer10Min ?? DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN;
   if (factor === 'first' && admission.history && Number(admission.history.pushed) >= passwordlessLimit && admission.history.oldest) {
     const retryAfterSeconds = Math.max(1, Math.ceil((admission.history.oldest.getTime() + 10 * 60_000 - now.getTime()) / 1000));
-    return { error: new ProblemException('rate_limited', 'too many passwordless pushes for this user; try again later', { retryAfterSeconds }) };
+    return { error: new DomainError('rate_limited', 'too many passwordless pushes for this user; try again later', { retryAfterSeconds }) };
   }
-  if (devices.length === 0) return { error: new ProblemException('no_active_device', 'the user has no active device: fall back to password sign-in') };
+  if (devices.length === 0) return { error: new DomainError('no_active_device', 'the user has no active device: fall back to password sign-in') };
   const challengeId = randomUUID();
   const expiresAt = new Date(now.getTime() + settings.challengeTtlSeconds * 1000).toISOString();
   // Number matching as the pool says, else as the workspace says; passwordless push always matches a number.
@@ -276,8 +280,9 @@ const REFUSAL_DETAIL: Record<IssuingRefusal['reason'], string> = {
   queue_timeout: 'no place to issue it came free in time',
 };
 
+/** Load shedding: `unavailable` with the finer retry hint (the controller answers it as this refusal, see unavailable-refusal.ts). */
 function refuse(refusal: IssuingRefusal): never {
-  throw new ProblemException('unavailable', `too many challenges right now (${REFUSAL_DETAIL[refusal.reason]}); nothing was written, try again shortly`, {
+  throw new DomainError('unavailable', `too many challenges right now (${REFUSAL_DETAIL[refusal.reason]}); nothing was written, try again shortly`, {
     retryAfterMs: refusal.retryAfterMs,
   });
 }

@@ -3,8 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { parseBody } from '@pushmfa/http';
-import { ChallengeRuntime } from '../../challenge-runtime';
-import { pendingChallengesOf } from '../../read-models/pending-challenges.query';
+import { ListPendingChallengesHandler } from './list-pending-challenges.handler';
 
 const listQuery = z.object({ status: z.literal('pending') }).strict();
 
@@ -12,7 +11,7 @@ const listQuery = z.object({ status: z.literal('pending') }).strict();
 @Controller('v1/device/challenges')
 @UseGuards(DeviceSignatureGuard)
 export class ListPendingChallengesHttpController {
-  constructor(private readonly runtime: ChallengeRuntime) {}
+  constructor(private readonly listPendingChallenges: ListPendingChallengesHandler) {}
 
   @Get()
   @ApiQuery({ name: 'status', required: true, enum: ['pending'] })
@@ -20,9 +19,9 @@ export class ListPendingChallengesHttpController {
     summary:
       'The app\'s Pending tab: open challenges of the device\'s user, newest first; never the number to match (a "choose" challenge lists its three numberChoices, the right one unmarked)',
   })
-  async list(@Query() query: unknown, @Req() request: { device: AuthenticatedDevice }) {
+  list(@Query() query: unknown, @Req() request: { device: AuthenticatedDevice }) {
     parseBody(listQuery, query);
     const { device } = request;
-    return { items: await pendingChallengesOf(this.runtime.runtime.pool, this.runtime.schema, device.workspaceId, device.userId, new Date()) };
+    return this.listPendingChallenges.execute({ workspaceId: device.workspaceId, userId: device.userId });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@pushmfa/observability';
-import { ChallengeRuntime } from '../../challenge-runtime';
+import { ChallengeStatusNotifier } from '../../status-notifications/challenge-status-notifier';
 import { ChallengeCommands, type IssuedChallenge } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 import { type AnswerLatencyRecorder, answerLatencyRecorder } from './answer-latency.metric';
@@ -15,7 +15,7 @@ export class ReadChallengeStatusHandler {
   private readonly recordAnswerLatency: AnswerLatencyRecorder;
 
   constructor(
-    private readonly runtime: ChallengeRuntime,
+    private readonly notifier: ChallengeStatusNotifier,
     private readonly challenges: ChallengeCommands,
     metrics: MetricsService,
   ) {
@@ -32,7 +32,7 @@ export class ReadChallengeStatusHandler {
     for (;;) {
       let state!: IssuedChallenge;
       let waitMs = 0;
-      await this.runtime.notifier.waitUntilSettled(challengeId, async () => {
+      await this.notifier.waitUntilSettled(challengeId, async () => {
         reads += 1;
         state = await this.challenges.load(challengeId, workspaceId);
         const expiresInMs = Date.parse(state.expiresAt) - Date.now();

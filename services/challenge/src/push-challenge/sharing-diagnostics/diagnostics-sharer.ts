@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS, type EventData, type ReportedDeviceHealth, topicName } from '@pushmfa/contracts';
 import { DomainError } from '@pushmfa/event-store';
-import { ProblemException } from '@pushmfa/http';
-import { currentTraceparent } from '@pushmfa/messaging';
+import { currentTraceparent, KafkaEventPublisher } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { ChallengeRuntime } from '../../challenge-runtime';
+import { CHALLENGE_CONFIG } from '../../challenge.di-tokens';
+import type { ChallengeConfig } from '../../config';
+import { RegistryView } from '../../registry-view/registry-view';
 import { ChallengeCommands } from '../challenge-commands';
 import { newIncidentId } from './incident-id';
 import { redactLogLines } from './log-redactor';
@@ -64,10 +65,12 @@ export class DiagnosticsSharer {
   publishWaitMs = DIAGNOSTICS_PUBLISH_WAIT_MS;
 
   constructor(
-    private readonly runtime: ChallengeRuntime,
+    @Inject(CHALLENGE_CONFIG) config: ChallengeConfig,
+    private readonly registry: RegistryView,
+    private readonly publisher: KafkaEventPublisher,
     private readonly challenges: ChallengeCommands,
   ) {
-    this.topic = topicName('challenge', runtime.config.topicPrefix);
+    this.topic = topicName('challenge', config.topicPrefix);
   }
 
   /** Throws `not_found` when `challengeId` is not a challenge of this user in this workspace, `unavailable` when the broker does not acknowledge. */
@@ -80,14 +83,14 @@ export class DiagnosticsSharer {
       if (challenge.state.userId !== share.userId) throw challengeNotFound();
     }
     const [settings, pushTokenSha256] = await Promise.all([
-      this.runtime.registry.settings(share.workspaceId),
-      this.runtime.registry.pushTokenSha256(share.deviceId, share.workspaceId),
+      this.registry.settings(share.workspaceId),
+      this.registry.pushTokenSha256(share.deviceId, share.workspaceId),
     ]);
     const retentionDays = (settings ?? DEFAULT_SETTINGS).diagnosticsRetentionDays;
     const data = diagnosticsIncident(share, { pushTokenSha256, retentionDays, now: new Date() });
     if (Buffer.byteLength(JSON.stringify(data)) > DIAGNOSTICS_MAX_RECORD_BYTES)
-      throw new ProblemException('payload_too_large', 'the logs are too large once redacted; share fewer lines');
-    const publisher = this.runtime.runtime.publisher;
+      throw new DomainError('payload_too_large', 'the logs are too large once redacted; share fewer lines');
+    const { publisher } = this;
     if (!publisher.isConnected) throw brokerUnavailable();
     const envelope = {
       id: randomUUID(),
@@ -109,12 +112,13 @@ export class DiagnosticsSharer {
   }
 }
 
-function challengeNotFound(): ProblemException {
-  return new ProblemException('not_found', "no such challenge for this device's user");
+function challengeNotFound(): DomainError {
+  return new DomainError('not_found', "no such challenge for this device's user");
 }
 
-function brokerUnavailable(): ProblemException {
-  return new ProblemException('unavailable', 'the logs could not be handed to the broker; nothing was shared, try again shortly');
+/** The controller answers it as this refusal (see unavailable-refusal.ts), not as a store failure. */
+function brokerUnavailable(): DomainError {
+  return new DomainError('unavailable', 'the logs could not be handed to the broker; nothing was shared, try again shortly');
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {

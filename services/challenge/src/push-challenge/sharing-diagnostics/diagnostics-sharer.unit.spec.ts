@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { OutgoingEvent } from '@pushmfa/messaging';
-import type { ChallengeRuntime } from '../../challenge-runtime';
+import type { KafkaEventPublisher, OutgoingEvent } from '@pushmfa/messaging';
+import type { ChallengeConfig } from '../../config';
+import type { RegistryView } from '../../registry-view/registry-view';
 import type { ChallengeCommands } from '../challenge-commands';
 import { DiagnosticsSharer } from './diagnostics-sharer';
 import { pushTokenSha256 } from './log-redactor';
@@ -8,15 +9,11 @@ import { pushTokenSha256 } from './log-redactor';
 const TOKEN = 'fcm-token-0123456789abcdef';
 
 function sharerWith(publisher: { isConnected: boolean; publish(events: OutgoingEvent[]): Promise<void> }) {
-  const runtime = {
-    config: { topicPrefix: 't.' },
-    registry: {
-      settings: async () => null,
-      pushTokenSha256: async () => pushTokenSha256(TOKEN),
-    },
-    runtime: { publisher },
-  } as unknown as ChallengeRuntime;
-  return new DiagnosticsSharer(runtime, {} as ChallengeCommands);
+  const registry = {
+    settings: async () => null,
+    pushTokenSha256: async () => pushTokenSha256(TOKEN),
+  } as unknown as RegistryView;
+  return new DiagnosticsSharer({ topicPrefix: 't.' } as ChallengeConfig, registry, publisher as unknown as KafkaEventPublisher, {} as ChallengeCommands);
 }
 
 const share = { workspaceId: 'ws1', userId: 'alice', deviceId: 'd1', logs: [`token ${TOKEN}`] };
