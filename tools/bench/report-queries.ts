@@ -31,7 +31,7 @@ import { listReportsQuerySchema } from '../../services/reporting/src/querying/li
 import { MfaReportQueries } from '../../services/reporting/src/querying/mfa-report.queries';
 import { MfaReportSummaryQueries } from '../../services/reporting/src/querying/mfa-report-summary.queries';
 import { summarizeReportsQuerySchema } from '../../services/reporting/src/querying/summarize-reports.query';
-import { REPORTING_SCHEMA } from '../../services/reporting/src/reporting-runtime';
+import { REPORTING_SCHEMA } from '../../services/reporting/src/reporting.di-tokens';
 import { explainingPool, type PlanSummary } from './report-queries.explain';
 import { type Download, downloadCsv, getOk, type LatencyFigures, timeRequests } from './report-queries.http';
 import { BIG_WORKSPACE, seedReportRows, type SeedResult } from './report-queries.seed';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { developmentSecretBoxKey, KeyedSecretBox, parseSecretBoxKeys } from './keyed-secret-box';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
@@ -32,6 +32,59 @@ describe('KeyedSecretBox', () => {
     const rotated = new KeyedSecretBox([key('k2'), old]);
     expect(rotated.open(sealedBefore, 'd').toString()).toBe('before');
     expect(rotated.seal(Buffer.from('after'), 'd').startsWith('v1.k2.')).toBe(true);
+  });
+});
+
+describe('KeyedSecretBox allowed to keep secrets unencrypted', () => {
+  const options = { allowUnencrypted: true };
+
+  it('without a key keeps text as is, says it does not encrypt, and a key set later still opens it', () => {
+    const box = new KeyedSecretBox([], options);
+    expect(box.encrypts).toBe(false);
+    expect(box.currentKeyId).toBeUndefined();
+    const sealed = box.seal(Buffer.from('whsec_abc.def'), 'w-1');
+    expect(sealed).toBe('plain.whsec_abc.def');
+    expect(box.open(sealed, 'w-1').toString()).toBe('whsec_abc.def');
+    const keyed = new KeyedSecretBox([key('k1')], options);
+    expect(keyed.encrypts).toBe(true);
+    expect(keyed.open(sealed, 'w-1').toString()).toBe('whsec_abc.def');
+    expect(keyed.seal(Buffer.from('whsec_abc'), 'w-1').startsWith('v1.k1.')).toBe(true);
+  });
+
+  it('keeps only text unencrypted, and without a key cannot open what a key sealed', () => {
+    expect(() => new KeyedSecretBox([], options).seal(Buffer.from([0xff, 0xfe]), 'w-1')).toThrow(/UTF-8/);
+    const sealed = new KeyedSecretBox([key('k1')]).seal(Buffer.from('secret'), 'w-1');
+    expect(() => new KeyedSecretBox([], options).open(sealed, 'w-1')).toThrow(/key "k1"/);
+  });
+
+  it('is refused unless allowed: no box without a key, and no unencrypted value opens', () => {
+    expect(() => new KeyedSecretBox([])).toThrow(/at least one key/);
+    expect(() => new KeyedSecretBox([key('k1')]).open('plain.chosen-by-whoever-wrote-the-row', 'w-1')).toThrow(/unknown form/);
+  });
+});
+
+describe('KeyedSecretBox reading the earlier keyless form', () => {
+  /** `v1.<iv>.<tag>.<ciphertext>`: AES-256-GCM without key id or associated data, as reporting sealed webhook secrets. */
+  const sealedTheEarlierWay = (secret: string, k: Buffer) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', k, iv);
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return ['v1', ...[iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'))].join('.');
+  };
+
+  it('opens it with whichever configured key sealed it, when asked to', () => {
+    const old = key('k1');
+    const sealed = sealedTheEarlierWay('whsec_old', old.key);
+    expect(new KeyedSecretBox([old], { openLegacyForms: true }).open(sealed, 'any row').toString()).toBe('whsec_old');
+    expect(new KeyedSecretBox([key('k2'), old], { openLegacyForms: true }).open(sealed, 'w-1').toString()).toBe('whsec_old');
+  });
+
+  it('refuses it with another key, without a key, or when not asked to', () => {
+    const old = key('k1');
+    const sealed = sealedTheEarlierWay('whsec_old', old.key);
+    expect(() => new KeyedSecretBox([key('k2')], { openLegacyForms: true }).open(sealed, 'w-1')).toThrow(/none of the configured keys/);
+    expect(() => new KeyedSecretBox([], { openLegacyForms: true, allowUnencrypted: true }).open(sealed, 'w-1')).toThrow(/no key is configured/);
+    expect(() => new KeyedSecretBox([old]).open(sealed, 'w-1')).toThrow(/unknown form/);
   });
 });
 

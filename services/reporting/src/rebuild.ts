@@ -1,7 +1,7 @@
 import { ServiceRuntime } from '@pushmfa/messaging';
 import { loadReportingConfig } from './config';
 import { rebuildMfaReport } from './rebuilding/mfa-report.rebuild';
-import { REPORTING_SCHEMA } from './reporting-runtime';
+import { REPORTING_SCHEMA } from './reporting.di-tokens';
 
 /**
  * `npm run reporting:rebuild`: replays the MFA Report into a fresh table and switches to it. Safe while the

@@ -1,22 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ObservabilityModule } from '@pushmfa/observability';
-import { API_KEY_DIRECTORY, ApiKeyGuard } from '@pushmfa/workspace-access';
+import { ApiKeyGuard } from '@pushmfa/workspace-access';
 import type { ReportingConfig } from './config';
+import { DiagnosticsHttpController } from './diagnostics/diagnostics.http.controller';
+import { ReadIncidentHandler } from './diagnostics/read-incident.handler';
+import { ExportReportsHandler } from './querying/export-reports.handler';
 import { ExportReportsHttpController } from './querying/export-reports.http.controller';
 import { ListReportsHttpController } from './querying/list-reports.http.controller';
-import { MfaReportQueries } from './querying/mfa-report.queries';
-import { MfaReportSeriesQueries } from './querying/mfa-report-series.queries';
-import { MfaReportSummaryQueries } from './querying/mfa-report-summary.queries';
+import { ReadReportHandler } from './querying/read-report.handler';
 import { ReadReportHttpController } from './querying/read-report.http.controller';
 import { SummarizeReportsHttpController } from './querying/summarize-reports.http.controller';
 import { SummarizeSeriesHttpController } from './querying/summarize-series.http.controller';
-import { REPORTING_CONFIG, REPORTING_SCHEMA, ReportingRuntime } from './reporting-runtime';
-import { TestPushQueries } from './test-pushes/test-push.queries';
+import { ReportingLifecycle } from './reporting.lifecycle';
+import { reportingProviders } from './reporting.providers';
+import { ReadTestPushHandler } from './test-pushes/read-test-push.handler';
 import { TestPushesHttpController } from './test-pushes/test-pushes.http.controller';
-import { WebhookEndpoints } from './webhooks/webhook-endpoints';
-import { WEBHOOK_TARGET_POLICY, WebhooksHttpController } from './webhooks/webhooks.http.controller';
-import { DiagnosticsHttpController } from './diagnostics/diagnostics.http.controller';
-import { DiagnosticsQueries } from './diagnostics/diagnostics.queries';
+import { ManageWebhooksHandler } from './webhooks/manage-webhooks.handler';
+import { WebhooksHttpController } from './webhooks/webhooks.http.controller';
 
 @Module({})
 export class ReportingModule {
@@ -35,42 +35,14 @@ export class ReportingModule {
         DiagnosticsHttpController,
       ],
       providers: [
-        { provide: REPORTING_CONFIG, useValue: config },
-        ReportingRuntime,
-        { provide: API_KEY_DIRECTORY, useFactory: (runtime: ReportingRuntime) => runtime.apiKeys, inject: [ReportingRuntime] },
-        {
-          provide: MfaReportQueries,
-          useFactory: (runtime: ReportingRuntime) => new MfaReportQueries(runtime.runtime.pool, REPORTING_SCHEMA),
-          inject: [ReportingRuntime],
-        },
-        {
-          provide: MfaReportSummaryQueries,
-          useFactory: (runtime: ReportingRuntime) => new MfaReportSummaryQueries(runtime.runtime.pool, REPORTING_SCHEMA),
-          inject: [ReportingRuntime],
-        },
-        {
-          provide: MfaReportSeriesQueries,
-          useFactory: (runtime: ReportingRuntime) => new MfaReportSeriesQueries(runtime.runtime.pool, REPORTING_SCHEMA),
-          inject: [ReportingRuntime],
-        },
-        {
-          provide: TestPushQueries,
-          useFactory: (runtime: ReportingRuntime) => new TestPushQueries(runtime.runtime.pool, REPORTING_SCHEMA),
-          inject: [ReportingRuntime],
-        },
-        {
-          provide: WebhookEndpoints,
-          useFactory: (runtime: ReportingRuntime) =>
-            new WebhookEndpoints(runtime.runtime.pool, REPORTING_SCHEMA, runtime.webhookSecrets, config.webhooks.retryWindowMs),
-          inject: [ReportingRuntime],
-        },
-        {
-          provide: DiagnosticsQueries,
-          useFactory: (runtime: ReportingRuntime) => new DiagnosticsQueries(runtime.runtime.pool, REPORTING_SCHEMA),
-          inject: [ReportingRuntime],
-        },
-        { provide: WEBHOOK_TARGET_POLICY, useValue: { allowPrivateTargets: config.webhooks.allowPrivateTargets } },
+        ...reportingProviders(config),
+        ReportingLifecycle,
         ApiKeyGuard,
+        ExportReportsHandler,
+        ReadReportHandler,
+        ReadTestPushHandler,
+        ManageWebhooksHandler,
+        ReadIncidentHandler,
       ],
     };
   }

@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { normalizeIncidentId } from '@pushmfa/contracts';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import {
   DEFAULT_INCIDENT_PAGE_SIZE,
@@ -11,6 +10,7 @@ import {
   listIncidentsQuerySchema,
   MAX_INCIDENT_PAGE_SIZE,
 } from './diagnostics.queries';
+import { ReadIncidentHandler } from './read-incident.handler';
 
 const summarySchema = {
   type: 'object',
@@ -32,7 +32,10 @@ const summarySchema = {
 @Controller('v1/reports/diagnostics')
 @UseGuards(ApiKeyGuard)
 export class DiagnosticsHttpController {
-  constructor(private readonly incidents: DiagnosticsQueries) {}
+  constructor(
+    private readonly incidents: DiagnosticsQueries,
+    private readonly readIncident: ReadIncidentHandler,
+  ) {}
 
   @Get()
   @RequireRole('admin')
@@ -55,10 +58,7 @@ export class DiagnosticsHttpController {
   @ApiOkResponse({
     schema: { ...summarySchema, properties: { ...summarySchema.properties, logs: { type: 'array', items: { type: 'string' } } } },
   })
-  async read(@Caller() caller: ApiKeyCaller, @Param('incidentId') incidentId: string): Promise<Incident> {
-    const id = incidentId.length <= 40 ? normalizeIncidentId(incidentId) : null;
-    const incident = id ? await this.incidents.find(caller.workspaceId, id) : undefined;
-    if (!incident) throw new ProblemException('not_found', 'no such incident in this workspace');
-    return incident;
+  read(@Caller() caller: ApiKeyCaller, @Param('incidentId') incidentId: string): Promise<Incident> {
+    return this.readIncident.execute({ workspaceId: caller.workspaceId, incidentId });
   }
 }

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ContractEnvelope, EventData } from '@pushmfa/contracts';
 import { challengeEvents } from '../mfa-report/mfa-report.test-events';
 import { type HttpAnswer, ReportingTestApp } from '../reporting.test-app';
-import { ReportingRuntime } from '../reporting-runtime';
+import type { Pool } from 'pg';
+import { REPORTING_DATABASE } from '../reporting.di-tokens';
+import { DiagnosticsSweeper } from './diagnostics-sweeper';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -135,15 +137,15 @@ describe('diagnostics incidents', () => {
     await Promise.all([stored(keepId), stored(expiringId)]);
     expect((await incident(lateId)).status).toBe(404);
 
-    const sweeper = service.app.get(ReportingRuntime).diagnosticsSweeper;
+    const sweeper = service.app.get(DiagnosticsSweeper);
     expect(await sweeper.sweepOnce(new Date(expiresAt.getTime() - 1000))).toBe(0);
     expect((await incident(expiringId)).status).toBe(200);
     expect(await sweeper.sweepOnce(new Date(expiresAt.getTime() + 1000))).toBeGreaterThanOrEqual(1);
     expect(await incident(expiringId)).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect((await incident(keepId)).status).toBe(200);
     const { rows } = await service.app
-      .get(ReportingRuntime)
-      .runtime.pool.query('select incident_id from reporting.diagnostics_incidents where incident_id = any($1)', [[expiringId, lateId]]);
+      .get<Pool>(REPORTING_DATABASE)
+      .query('select incident_id from reporting.diagnostics_incidents where incident_id = any($1)', [[expiringId, lateId]]);
     expect(rows).toEqual([]);
   });
 });

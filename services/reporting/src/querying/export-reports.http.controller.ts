@@ -5,20 +5,16 @@ import type { FastifyReply } from 'fastify';
 import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { REPORT_STATUSES } from '../mfa-report/mfa-report.status';
+import { ExportReportsHandler } from './export-reports.handler';
 import { exportReportsQuerySchema } from './export-reports.query';
-import { csvHeaderLine, csvLineOf } from './mfa-report.csv';
-import { MfaReportQueries } from './mfa-report.queries';
 import { ApiReportFactFilters } from './report-filter.api';
-import type { ReportFilters } from './report-filter.sql';
-
-const EXPORT_BATCH_ROWS = 1000;
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('v1/reports/mfa')
 @UseGuards(ApiKeyGuard)
 export class ExportReportsHttpController {
-  constructor(private readonly reports: MfaReportQueries) {}
+  constructor(private readonly exportReports: ExportReportsHandler) {}
 
   @Get('export.csv')
   @RequireRole('admin')
@@ -32,18 +28,11 @@ export class ExportReportsHttpController {
   async export(@Caller() caller: ApiKeyCaller, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const filters = parseBody(exportReportsQuerySchema, query);
     // Readable.from pulls the next batch only when the socket has taken the previous one: backpressure end to end.
-    const body = Readable.from(this.csvChunks(caller.workspaceId, filters), { objectMode: false });
+    const body = Readable.from(this.exportReports.execute({ workspaceId: caller.workspaceId, filters }), { objectMode: false });
     await reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="mfa-report.csv"')
       .header('cache-control', 'no-store')
       .send(body);
-  }
-
-  private async *csvChunks(workspaceId: string, filters: ReportFilters): AsyncGenerator<string> {
-    yield csvHeaderLine();
-    for await (const rows of this.reports.batches(workspaceId, filters, EXPORT_BATCH_ROWS)) {
-      yield rows.map(csvLineOf).join('');
-    }
   }
 }

@@ -2,8 +2,9 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { idSchema, userIdSchema } from '@pushmfa/contracts';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
+import { ReadTestPushHandler } from './read-test-push.handler';
 import { TEST_PUSH_LIST_LIMIT, TestPushQueries } from './test-push.queries';
 import type { TestPushView } from './test-push.view';
 
@@ -40,7 +41,10 @@ class TestPushListDto {
 @Controller('v1/reports/test-pushes')
 @UseGuards(ApiKeyGuard)
 export class TestPushesHttpController {
-  constructor(private readonly testPushes: TestPushQueries) {}
+  constructor(
+    private readonly testPushes: TestPushQueries,
+    private readonly readTestPush: ReadTestPushHandler,
+  ) {}
 
   @Get()
   @RequireRole('admin')
@@ -56,10 +60,7 @@ export class TestPushesHttpController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'One test push: requested, delivered, failed (and why) or received' })
   @ApiOkResponse({ type: TestPushDto })
-  async read(@Caller() caller: ApiKeyCaller, @Param('testPushId') testPushId: string): Promise<TestPushView> {
-    const found = testPushId.length <= 100 ? await this.testPushes.find(caller.workspaceId, testPushId) : undefined;
-    // Another workspace's test push answers exactly like one that does not exist.
-    if (!found) throw new ProblemException('not_found', 'no such test push in this workspace');
-    return found;
+  read(@Caller() caller: ApiKeyCaller, @Param('testPushId') testPushId: string): Promise<TestPushView> {
+    return this.readTestPush.execute({ workspaceId: caller.workspaceId, testPushId });
   }
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inTransaction } from '@pushmfa/postgres';
+import type { KeyedSecretBox } from '@pushmfa/service-config';
 import type { WebhookEventName } from './webhook-events';
-import { generateWebhookSecret, type WebhookSecretBox } from './webhook-secret-box';
+import { generateWebhookSecret } from './webhook-secrets';
 
 export interface WebhookEndpointView {
   webhookId: string;
@@ -52,17 +53,19 @@ export class WebhookEndpoints {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-    private readonly secrets: WebhookSecretBox,
+    /** Seals each endpoint's secret bound to its id (webhookSecretBox). */
+    private readonly secrets: KeyedSecretBox,
     private readonly retryWindowMs: number,
   ) {}
 
   /** Registers an endpoint; the answer carries its secret, which is never shown again. */
   async create(workspaceId: string, url: string, events: WebhookEventName[]): Promise<WebhookEndpointView & { secret: string }> {
+    const webhookId = randomUUID();
     const secret = generateWebhookSecret();
     const { rows } = await this.pool.query<EndpointRow>(
       `insert into ${this.schema}.webhook_endpoints (webhook_id, workspace_id, url, events, secret_sealed) values ($1, $2, $3, $4, $5)
        returning ${ENDPOINT_COLUMNS}`,
-      [randomUUID(), workspaceId, url, events, this.secrets.seal(secret)],
+      [webhookId, workspaceId, url, events, this.secrets.seal(Buffer.from(secret, 'utf8'), webhookId)],
     );
     return { ...viewOf(rows[0]!), secret };
   }

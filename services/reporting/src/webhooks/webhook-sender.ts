@@ -2,8 +2,8 @@ import type { Pool } from 'pg';
 import { fullJitterBackoffMs, sleep } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
 import { inTransaction } from '@pushmfa/postgres';
+import type { KeyedSecretBox } from '@pushmfa/service-config';
 import type { WebhookConfig } from '../config';
-import type { WebhookSecretBox } from './webhook-secret-box';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { NonPublicTargetError, postWebhook } from './webhook-target';
 
@@ -46,7 +46,8 @@ export class WebhookSender {
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly config: WebhookConfig,
-    private readonly secrets: WebhookSecretBox,
+    /** Opens each endpoint's secret, bound to its id (webhookSecretBox). */
+    private readonly secrets: KeyedSecretBox,
     private readonly log: Log,
     metrics?: MetricsService,
   ) {
@@ -122,7 +123,7 @@ export class WebhookSender {
       error,
     });
     try {
-      const secret = this.secrets.open(delivery.secret_sealed);
+      const secret = this.secrets.open(delivery.secret_sealed, delivery.webhook_id).toString('utf8');
       const status = await postWebhook(
         {
           url: delivery.url,

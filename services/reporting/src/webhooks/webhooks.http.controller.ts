@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseBody, ProblemException } from '@pushmfa/http';
+import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { type WebhookDeliveryView, type WebhookEndpointView, WebhookEndpoints } from './webhook-endpoints';
+import { WEBHOOK_TARGET_POLICY } from '../reporting.di-tokens';
+import { ManageWebhooksHandler } from './manage-webhooks.handler';
+import type { WebhookDeliveryView, WebhookEndpointView } from './webhook-endpoints';
 import type { WebhookTargetPolicy } from './webhook-target';
-import { createWebhookBodySchema, isWebhookId, listDeliveriesQuerySchema } from './webhook-requests';
-
-/** The target policy (WebhookTargetPolicy), which decides the URLs an endpoint may have (webhook-url.ts). */
-export const WEBHOOK_TARGET_POLICY = Symbol('WEBHOOK_TARGET_POLICY');
+import { createWebhookBodySchema, listDeliveriesQuerySchema } from './webhook-requests';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -18,7 +17,7 @@ export class WebhooksHttpController {
   private readonly createBody: ReturnType<typeof createWebhookBodySchema>;
 
   constructor(
-    private readonly endpoints: WebhookEndpoints,
+    private readonly webhooks: ManageWebhooksHandler,
     @Inject(WEBHOOK_TARGET_POLICY) policy: WebhookTargetPolicy,
   ) {
     this.createBody = createWebhookBodySchema(policy);
@@ -27,51 +26,46 @@ export class WebhooksHttpController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a webhook endpoint; the answer shows its signing secret, once' })
-  async create(@Caller() caller: ApiKeyCaller, @Body() body: unknown): Promise<WebhookEndpointView & { secret: string }> {
+  create(@Caller() caller: ApiKeyCaller, @Body() body: unknown): Promise<WebhookEndpointView & { secret: string }> {
     const { url, events } = parseBody(this.createBody, body);
-    return this.endpoints.create(caller.workspaceId, url, events);
+    return this.webhooks.create({ workspaceId: caller.workspaceId, url, events });
   }
 
   @Get()
   @ApiOperation({ summary: "The workspace's webhook endpoints (without their secrets)" })
-  async list(@Caller() caller: ApiKeyCaller): Promise<{ items: WebhookEndpointView[] }> {
-    return { items: await this.endpoints.list(caller.workspaceId) };
+  list(@Caller() caller: ApiKeyCaller): Promise<{ items: WebhookEndpointView[] }> {
+    return this.webhooks.list({ workspaceId: caller.workspaceId });
   }
 
   @Post(':webhookId/disable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop sending to an endpoint; its pending deliveries wait' })
-  async disable(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<WebhookEndpointView> {
-    return found(isWebhookId(webhookId) ? await this.endpoints.disable(caller.workspaceId, webhookId) : undefined);
+  disable(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<WebhookEndpointView> {
+    return this.webhooks.disable({ workspaceId: caller.workspaceId, webhookId });
   }
 
   @Post(':webhookId/enable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send to an endpoint again (also one disabled as failing); its pending deliveries are due at once' })
-  async enable(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<WebhookEndpointView> {
-    return found(isWebhookId(webhookId) ? await this.endpoints.enable(caller.workspaceId, webhookId) : undefined);
+  enable(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<WebhookEndpointView> {
+    return this.webhooks.enable({ workspaceId: caller.workspaceId, webhookId });
   }
 
   @Delete(':webhookId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an endpoint with its deliveries' })
-  async delete(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<void> {
-    found(isWebhookId(webhookId) && (await this.endpoints.delete(caller.workspaceId, webhookId)) ? true : undefined);
+  delete(@Caller() caller: ApiKeyCaller, @Param('webhookId') webhookId: string): Promise<void> {
+    return this.webhooks.remove({ workspaceId: caller.workspaceId, webhookId });
   }
 
   @Get(':webhookId/deliveries')
   @ApiOperation({ summary: "An endpoint's newest deliveries, each with its attempts (time, HTTP status or error, next attempt)" })
-  async deliveries(
+  deliveries(
     @Caller() caller: ApiKeyCaller,
     @Param('webhookId') webhookId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<{ items: WebhookDeliveryView[] }> {
     const { limit } = parseBody(listDeliveriesQuerySchema, query);
-    return { items: found(isWebhookId(webhookId) ? await this.endpoints.deliveries(caller.workspaceId, webhookId, limit) : undefined) };
+    return this.webhooks.deliveries({ workspaceId: caller.workspaceId, webhookId, limit });
   }
-}
-
-function found<T>(value: T | undefined): T {
-  if (value === undefined) throw new ProblemException('not_found', 'no such webhook in this workspace');
-  return value;
 }

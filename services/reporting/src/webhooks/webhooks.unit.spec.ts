@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ContractEnvelope } from '@pushmfa/contracts';
 import { isWebhookSource, webhookPayloadOf, type WebhookSourceEnvelope } from './webhook-events';
-import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret-box';
+import { generateWebhookSecret, webhookSecretBox } from './webhook-secrets';
 import { signatureHeader, verifySignature } from './webhook-signature';
 import { isNonPublicAddress, NonPublicTargetError, postWebhook } from './webhook-target';
 import { webhookUrlProblem } from './webhook-url';
@@ -89,20 +89,39 @@ describe('webhook signatures', () => {
 
 describe('webhook secrets at rest', () => {
   const secret = generateWebhookSecret();
+  const webhookId = '6f1c1f8e-7d1f-4b7e-9a57-3f6f4c1d2a10';
+  const seal = (key: Buffer | undefined, text: string, id = webhookId) => webhookSecretBox(key).seal(Buffer.from(text, 'utf8'), id);
+  const open = (key: Buffer | undefined, sealed: string, id = webhookId) => webhookSecretBox(key).open(sealed, id).toString('utf8');
 
   it('encrypts with a key and reads back what it sealed', () => {
-    const box = new WebhookSecretBox(Buffer.alloc(32, 1));
-    const sealed = box.seal(secret);
+    const box = webhookSecretBox(Buffer.alloc(32, 1));
+    expect(box.encrypts).toBe(true);
+    const sealed = seal(Buffer.alloc(32, 1), secret);
     expect(sealed).toMatch(/^v1\./);
     expect(sealed).not.toContain(secret);
-    expect(box.open(sealed)).toBe(secret);
-    expect(() => new WebhookSecretBox(Buffer.alloc(32, 2)).open(sealed)).toThrow();
+    expect(open(Buffer.alloc(32, 1), sealed)).toBe(secret);
+    expect(() => open(Buffer.alloc(32, 2), sealed)).toThrow();
+  });
+
+  it("binds the secret to its endpoint: copied to another endpoint's row, it does not open", () => {
+    const sealed = seal(Buffer.alloc(32, 1), secret);
+    expect(() => open(Buffer.alloc(32, 1), sealed, '0d7c7a52-2b55-4a4e-8f0c-7c1f5b0e9d33')).toThrow();
   });
 
   it('stores as is without a key, and a key set later still reads those', () => {
-    const sealed = new WebhookSecretBox().seal(secret);
+    expect(webhookSecretBox(undefined).encrypts).toBe(false);
+    const sealed = seal(undefined, secret);
     expect(sealed).toBe(`plain.${secret}`);
-    expect(new WebhookSecretBox(Buffer.alloc(32, 1)).open(sealed)).toBe(secret);
+    expect(open(Buffer.alloc(32, 1), sealed)).toBe(secret);
+  });
+
+  it('still opens a secret sealed by the webhook secret box before it (v1.<iv>.<tag>.<ciphertext>, no key id)', () => {
+    // Sealed with WEBHOOK_SECRET_KEY = 32 bytes of 1 by the former WebhookSecretBox, as stored in webhook_endpoints.
+    const sealedBefore = 'v1.ALq_qcG5uVURhrIx.sszxAhWLrSdtzxkIfUJ-hA.VYtcW11udTRhLNDXrZPQv0gpi-zSh2gvN6u3S-ImAgPZrSV1HlrtuAMDQB4jhPJk3UJFtPDqtRqrPSnz';
+    expect(open(Buffer.alloc(32, 1), sealedBefore)).toBe('whsec_sealed-by-the-webhook-secret-box-before-it-was-unified');
+    expect(open(Buffer.alloc(32, 1), sealedBefore, 'any-other-endpoint')).toBe('whsec_sealed-by-the-webhook-secret-box-before-it-was-unified');
+    expect(() => open(Buffer.alloc(32, 2), sealedBefore)).toThrow();
+    expect(() => open(undefined, sealedBefore)).toThrow(/no key is configured/);
   });
 });
 
