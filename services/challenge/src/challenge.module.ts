@@ -6,13 +6,13 @@ import { ChallengeLifecycle } from './challenge.lifecycle';
 import { challengeProviders } from './challenge.providers';
 import type { ChallengeConfig } from './config';
 import { EnrolOfflineCodeHttpController } from './offline-code/enrolling/enrol-offline-code.http.controller';
-import { OfflineCodeEnrolment } from './offline-code/enrolling/offline-code-enrolment';
+import { EnrolOfflineCodeHandler } from './offline-code/enrolling/enrol-offline-code.handler';
 import { ApproveWithOfflineCodeHttpController } from './push-challenge/approving-with-offline-code/approve-with-offline-code.http.controller';
 import { OfflineCodeApprover } from './push-challenge/approving-with-offline-code/offline-code-approver';
 import { CancelChallengeHttpController } from './push-challenge/cancelling/cancel-challenge.http.controller';
 import { ChallengeCommands } from './push-challenge/challenge-commands';
 import { ChallengeExpiryTimer } from './push-challenge/expiring/challenge-expiry-timer';
-import { ChallengeIssuer } from './push-challenge/issuing/challenge-issuer';
+import { IssueChallengeHandler } from './push-challenge/issuing/issue-challenge.handler';
 import { IssueChallengeHttpController } from './push-challenge/issuing/issue-challenge.http.controller';
 import { ListPendingChallengesHandler } from './push-challenge/listing/list-pending-challenges.handler';
 import { ListPendingChallengesHttpController } from './push-challenge/listing/list-pending-challenges.http.controller';
@@ -20,7 +20,7 @@ import { ReadChallengeStatusHttpController } from './push-challenge/reading-stat
 import { AcknowledgeReceiptHttpController } from './push-challenge/receiving/acknowledge-receipt.http.controller';
 import { ResendChallengeHttpController } from './push-challenge/resending/resend-challenge.http.controller';
 import { RespondToChallengeHttpController } from './push-challenge/responding/respond-to-challenge.http.controller';
-import { DiagnosticsSharer } from './push-challenge/sharing-diagnostics/diagnostics-sharer';
+import { ShareDiagnosticsHandler } from './push-challenge/sharing-diagnostics/share-diagnostics.handler';
 import { ShareDiagnosticsHttpController } from './push-challenge/sharing-diagnostics/share-diagnostics.http.controller';
 import { ApproveWithOfflineCodeHandler } from './push-challenge/approving-with-offline-code/approve-with-offline-code.handler';
 import { CancelChallengeHandler } from './push-challenge/cancelling/cancel-challenge.handler';
@@ -62,11 +62,11 @@ export class ChallengeModule {
         AcknowledgeReceiptHandler,
         RespondToChallengeHandler,
         ApproveWithOfflineCodeHandler,
-        ChallengeIssuer,
+        IssueChallengeHandler,
         ChallengeExpiryTimer,
-        OfflineCodeEnrolment,
+        EnrolOfflineCodeHandler,
         OfflineCodeApprover,
-        DiagnosticsSharer,
+        ShareDiagnosticsHandler,
       ],
     };
   }

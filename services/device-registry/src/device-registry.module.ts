@@ -16,6 +16,7 @@ import { ReplacedDeviceRevoker } from './pairing/confirming-pairing/replaced-dev
 import { ConfirmPairingHttpController } from './pairing/confirming-pairing/confirm-pairing.http.controller';
 import { PairingCommands } from './pairing/pairing-commands';
 import { ReadPairingHttpController } from './pairing/reading-pairing/read-pairing.http.controller';
+import { ReadPairingHandler } from './pairing/reading-pairing/read-pairing.handler';
 import { RegisterDeviceHttpController } from './pairing/registering-device/register-device.http.controller';
 import { StartPairingHttpController } from './pairing/starting-pairing/start-pairing.http.controller';
 import { AssignPoolHttpController } from './pool/assigning-pool/assign-pool.http.controller';
@@ -94,6 +95,7 @@ export class DeviceRegistryModule {
         ReadWorkspaceHandler,
         PairingCommands,
         StartPairingHandler,
+        ReadPairingHandler,
         RegisterDeviceHandler,
         ConfirmPairingHandler,
         DeviceCommands,

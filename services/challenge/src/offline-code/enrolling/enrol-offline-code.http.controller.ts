@@ -1,13 +1,13 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
-import { OfflineCodeEnrolment } from './offline-code-enrolment';
+import { EnrolOfflineCodeHandler } from './enrol-offline-code.handler';
 
 @ApiTags('device')
 @Controller('v1/device/offline-code')
 @UseGuards(DeviceSignatureGuard)
 export class EnrolOfflineCodeHttpController {
-  constructor(private readonly enrolment: OfflineCodeEnrolment) {}
+  constructor(private readonly enrolment: EnrolOfflineCodeHandler) {}
 
   @Post()
   @HttpCode(201)
@@ -18,6 +18,6 @@ export class EnrolOfflineCodeHttpController {
   @ApiResponse({ status: 201, description: '{secret, otpauthUri, digits, period, algorithm}' })
   @ApiResponse({ status: 409, description: 'offline_code_already_enrolled' })
   async enrol(@Req() request: { device: AuthenticatedDevice }) {
-    return this.enrolment.enrol(request.device);
+    return this.enrolment.execute(request.device);
   }
 }

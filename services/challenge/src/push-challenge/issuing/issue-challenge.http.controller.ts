@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { challengeContextSchema, userIdSchema } from '@pushmfa/contracts';
 import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
-import { ChallengeIssuer } from './challenge-issuer';
+import { IssueChallengeHandler } from './issue-challenge.handler';
 
 const issueBody = z
   .object({ userId: userIdSchema, context: challengeContextSchema.strict().optional(), factor: z.enum(['first', 'second']).optional() })
@@ -23,7 +23,7 @@ const issueHeaders = z.object({
 @Controller('v1/challenges')
 @UseGuards(ApiKeyGuard)
 export class IssueChallengeHttpController {
-  constructor(private readonly issuer: ChallengeIssuer) {}
+  constructor(private readonly issuer: IssueChallengeHandler) {}
 
   @Post()
   @HttpCode(201)
@@ -36,7 +36,7 @@ export class IssueChallengeHttpController {
   async issue(@Caller() caller: ApiKeyCaller, @Body() body: unknown, @Headers() headers: Record<string, unknown>) {
     const { userId, context, factor } = parseBody(issueBody, body);
     const { 'idempotency-key': idempotencyKey } = parseBody(issueHeaders, { 'idempotency-key': headers['idempotency-key'] });
-    return this.issuer.issue({
+    return this.issuer.execute({
       workspaceId: caller.workspaceId,
       userId,
       ...(context ? { context } : {}),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { reportedHealthSchema, safeText } from '@pushmfa/contracts';
 import { type AuthenticatedDevice, DeviceSignatureGuard } from '@pushmfa/device-auth';
 import { parseBody } from '@pushmfa/http';
-import { DiagnosticsSharer } from './diagnostics-sharer';
+import { ShareDiagnosticsHandler } from './share-diagnostics.handler';
 
 /** The path and its own body limit (API.md: at most 256 KiB; other routes keep 64 KiB). */
 export const SHARE_DIAGNOSTICS_PATH = '/v1/device/diagnostics';
@@ -27,7 +27,7 @@ const shareBody = z
 @Controller(SHARE_DIAGNOSTICS_PATH.slice(1))
 @UseGuards(DeviceSignatureGuard)
 export class ShareDiagnosticsHttpController {
-  constructor(private readonly sharer: DiagnosticsSharer) {}
+  constructor(private readonly sharer: ShareDiagnosticsHandler) {}
 
   @Post()
   @HttpCode(202)
@@ -52,7 +52,7 @@ export class ShareDiagnosticsHttpController {
   async share(@Body() body: unknown, @Req() request: { device: AuthenticatedDevice }): Promise<{ incidentId: string }> {
     const input = parseBody(shareBody, body);
     const { device } = request;
-    return this.sharer.share({
+    return this.sharer.execute({
       workspaceId: device.workspaceId,
       userId: device.userId,
       deviceId: device.deviceId,

@@ -54,7 +54,7 @@ const MAX_TRANSACTIONS_IN_FLIGHT = 2;
  * the lock holder of pool connections.
  */
 @Injectable()
-export class ChallengeIssuer implements OnModuleDestroy {
+export class IssueChallengeHandler implements OnModuleDestroy {
   private readonly capacity: IssuingCapacity;
   private readonly loopDelay?: EventLoopDelayGuard;
   private readonly groupCommit: GroupCommit<QueuedIssue, IssuedAnswer>;
@@ -87,7 +87,7 @@ export class ChallengeIssuer implements OnModuleDestroy {
     this.loopDelay?.stop();
   }
 
-  issue(request: IssueRequest): Promise<IssuedAnswer> {
+  execute(request: IssueRequest): Promise<IssuedAnswer> {
     return this.capacity.run(
       request.workspaceId,
       () => this.groupCommit.submit({ ...request, correlationId: currentCorrelationId(), traceparent: currentTraceparent() }),

@@ -28,13 +28,13 @@ export interface OfflineCodeEnrolled {
  * event, a log or a trace. Once per device: a second enrolment is refused (offline_code_already_enrolled).
  */
 @Injectable()
-export class OfflineCodeEnrolment {
+export class EnrolOfflineCodeHandler {
   constructor(
     @Inject(CHALLENGE_DATABASE) private readonly pool: Pool,
     private readonly offlineCodes: OfflineCodeSecrets,
   ) {}
 
-  async enrol(device: AuthenticatedDevice): Promise<OfflineCodeEnrolled> {
+  async execute(device: AuthenticatedDevice): Promise<OfflineCodeEnrolled> {
     const secret = generateOfflineCodeSecret();
     const stored = await this.offlineCodes.enrol(this.pool, device, secret, new Date());
     if (!stored) throw new DomainError('offline_code_already_enrolled', 'this device has its offline code already; pair it again for a new one');

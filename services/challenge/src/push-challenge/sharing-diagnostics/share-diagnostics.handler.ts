@@ -59,7 +59,7 @@ export function diagnosticsIncident(
  * topic's retention must not exceed the shortest diagnostics retention.
  */
 @Injectable()
-export class DiagnosticsSharer {
+export class ShareDiagnosticsHandler {
   private readonly topic: string;
   /** How long the broker's acknowledgement is awaited (tests shorten it). */
   publishWaitMs = DIAGNOSTICS_PUBLISH_WAIT_MS;
@@ -74,7 +74,7 @@ export class DiagnosticsSharer {
   }
 
   /** Throws `not_found` when `challengeId` is not a challenge of this user in this workspace, `unavailable` when the broker does not acknowledge. */
-  async share(share: DiagnosticsShare): Promise<{ incidentId: string }> {
+  async execute(share: DiagnosticsShare): Promise<{ incidentId: string }> {
     if (share.challengeId !== undefined) {
       const challenge = await this.challenges.read(share.challengeId, share.workspaceId).catch((error: unknown) => {
         if (error instanceof DomainError && error.code === 'not_found') throw challengeNotFound();
