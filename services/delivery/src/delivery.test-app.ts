@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DEAD_LETTER_SUFFIX, topicName } from '@pushmfa/contracts';
-import { createServiceApp } from '@pushmfa/http';
 import {
   type ApnsEmulator,
   assertJestCanRunFirebaseAdmin,
@@ -12,7 +10,7 @@ import {
 } from '@pushmfa/push-emulators';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadDeliveryConfig } from './config';
-import { DeliveryModule } from './delivery.module';
+import { startDelivery } from './main';
 import { setUpPushProviders } from './push-provider-setup';
 import { ContractTopicProbe, type ReceivedEnvelope } from './contract-topic.test-probe';
 import { RawTopicProbe } from './raw-topic.test-probe';
@@ -66,9 +64,7 @@ export class DeliveryTestHarness {
     const env = { ...this.ns.serviceEnv('delivery'), ...this.providerEnv, PORT: '0', PUSHMFA_MODE: 'production', ...extraEnv };
     const config = loadDeliveryConfig(env);
     const providers = await setUpPushProviders(config, env);
-    @Module({ imports: [DeliveryModule.register({ config, providers })] })
-    class DeliveryWorkerModule {}
-    const app = await createServiceApp(DeliveryWorkerModule, { serviceName: 'delivery', port: 0, host: '127.0.0.1', handleSignals: false });
+    const app = await startDelivery(config, providers, { handleSignals: false, host: '127.0.0.1' });
     const inject = async (url: string) => app.getHttpAdapter().getInstance().inject({ method: 'GET', url });
     const deadline = Date.now() + 30_000;
     let last = '';

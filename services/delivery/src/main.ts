@@ -1,25 +1,30 @@
 import { startTracing } from '@pushmfa/observability';
 startTracing('delivery');
 
-import { Logger, Module } from '@nestjs/common';
+import { Logger, type Type } from '@nestjs/common';
 import { createServiceApp } from '@pushmfa/http';
-import { loadDeliveryConfig } from './config';
+import { type DeliveryConfig, loadDeliveryConfig } from './config';
 import { DeliveryModule } from './delivery.module';
+import type { PushProvidersByName } from './dispatching/push-dispatcher';
 import { setUpPushProviders } from './push-provider-setup';
 
-async function bootstrap(): Promise<void> {
-  const config = loadDeliveryConfig();
-  const providers = await setUpPushProviders(config);
-  @Module({ imports: [DeliveryModule.register({ config, providers })] })
-  class DeliveryAppModule {}
-  await createServiceApp(DeliveryAppModule, {
+/** Starts delivery with the push providers the caller built; tests call this with their own config, providers and port 0. */
+export async function startDelivery(config: DeliveryConfig, pushProviders: PushProvidersByName, options: { handleSignals?: boolean; host?: string } = {}) {
+  return createServiceApp(DeliveryModule.forRoot(config, pushProviders) as unknown as Type<unknown>, {
     serviceName: 'delivery',
     port: config.port,
+    host: options.host,
+    handleSignals: options.handleSignals ?? true,
     openApi: { title: 'pushmfa delivery', description: 'Push delivery: health, readiness and metrics only; the work happens on Kafka.' },
   });
 }
 
-bootstrap().catch((error: unknown) => {
-  new Logger('delivery').error(`delivery failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  (async () => {
+    const config = loadDeliveryConfig();
+    await startDelivery(config, await setUpPushProviders(config));
+  })().catch((error: unknown) => {
+    new Logger('delivery').error(`delivery failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -13,7 +13,6 @@ export class DeliveryMetrics {
   private readonly attempts;
   private readonly attemptSeconds;
   private readonly deadLettered;
-  private readonly breakerOpened;
 
   constructor(metrics: MetricsService, scheduler: PushScheduler, breakers: ProviderCircuitBreaker[]) {
     const outcomes = metrics.counter({
@@ -36,11 +35,6 @@ export class DeliveryMetrics {
     this.deadLettered = metrics.counter({
       name: 'delivery_push_dead_lettered_total',
       help: 'Pushes the provider refused as malformed (our mistake), copied to pushmfa.delivery.v1.dlq',
-      labelNames: ['provider'],
-    });
-    this.breakerOpened = metrics.counter({
-      name: 'delivery_provider_circuit_opened_total',
-      help: 'Times a provider circuit breaker opened after a credentials or configuration error',
       labelNames: ['provider'],
     });
     metrics.gauge({
@@ -78,9 +72,5 @@ export class DeliveryMetrics {
 
   countDeadLettered(provider: ProviderName): void {
     this.deadLettered.inc({ provider });
-  }
-
-  countBreakerOpened(provider: ProviderName): void {
-    this.breakerOpened.inc({ provider });
   }
 }

@@ -105,7 +105,7 @@ beforeAll(async () => {
     emulator: { host: '127.0.0.1', port: emulator.port, caPem: emulator.caPem },
   });
   const config = loadDeliveryConfig({ ...ns.serviceEnv('delivery'), PORT: '0' });
-  @Module({ imports: [DeliveryModule.register({ config, providers: { fcm } })] })
+  @Module({ imports: [DeliveryModule.forRoot(config, { fcm })] })
   class DeliveryTestModule {}
   app = await createServiceApp(DeliveryTestModule, { serviceName: 'delivery', port: 0, host: '127.0.0.1', handleSignals: false });
   probe = new ContractTopicProbe(ns.kafkaBrokers);
