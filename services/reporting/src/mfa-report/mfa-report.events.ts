@@ -35,6 +35,6 @@ const REPORT_EVENT_TYPE_SET = new Set<string>(REPORT_EVENT_TYPES);
 const NAMES_CHALLENGE_IF_ANY = new Set<string>(['PushUnlocked', 'PushLockLifted', 'DiagnosticsShared', ...DELIVERY_EVENT_TYPES]);
 
 export function isReportEvent(envelope: ContractEnvelope<EventType>): envelope is ReportEvent {
-  if (NAMES_CHALLENGE_IF_ANY.has(envelope.type)) return (envelope.data as { challengeId?: string }).challengeId !== undefined;
+  if (NAMES_CHALLENGE_IF_ANY.has(envelope.type)) return 'challengeId' in envelope.data && envelope.data.challengeId !== undefined;
   return REPORT_EVENT_TYPE_SET.has(envelope.type);
 }
