@@ -5,7 +5,7 @@ export * from './event-publisher';
 export * from './event-store-relay';
 export * from './dead-letter';
 export * from './contract-consumer';
-export * from './service-runtime';
+export * from './service-connections';
 export * from './messaging-metrics';
 export * from './view-freshness';
 export * from './topic-admin';

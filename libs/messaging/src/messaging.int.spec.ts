@@ -8,7 +8,7 @@ import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/te
 import { ContractConsumer } from './contract-consumer';
 import { EventStoreKafkaRelay } from './event-store-relay';
 import { PgInbox } from '@pushmfa/postgres';
-import { ServiceRuntime } from './service-runtime';
+import { ServiceConnections } from './service-connections';
 
 const challengeData = (challengeId: string) => ({
   challengeId,
@@ -22,12 +22,12 @@ const challengeData = (challengeId: string) => ({
 
 describe('messaging over the real broker and database', () => {
   let ns: TestNamespace;
-  let runtime: ServiceRuntime;
+  let runtime: ServiceConnections;
   const consumers: Consumer[] = [];
 
   beforeAll(async () => {
     ns = await createTestNamespace('messaging');
-    runtime = new ServiceRuntime({
+    runtime = new ServiceConnections({
       serviceName: 'messaging-test',
       databaseUrl: ns.databaseUrl,
       schema: 'msg',

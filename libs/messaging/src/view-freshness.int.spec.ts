@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
-import { ServiceRuntime } from './service-runtime';
+import { ServiceConnections } from './service-connections';
 import { ViewFreshness, ViewNotCurrentError } from './view-freshness';
 
 /**
@@ -12,13 +12,13 @@ import { ViewFreshness, ViewNotCurrentError } from './view-freshness';
  */
 describe('ViewFreshness over the real broker', () => {
   let ns: TestNamespace;
-  let runtime: ServiceRuntime;
+  let runtime: ServiceConnections;
   let topic: string;
   const started: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
     ns = await createTestNamespace('freshness');
-    runtime = new ServiceRuntime({
+    runtime = new ServiceConnections({
       serviceName: 'freshness-test',
       databaseUrl: ns.databaseUrl,
       schema: 'fresh',

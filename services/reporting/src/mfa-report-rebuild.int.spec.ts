@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ContractEnvelope } from '@pushmfa/contracts';
-import { ServiceRuntime } from '@pushmfa/messaging';
+import { ServiceConnections } from '@pushmfa/messaging';
 import { challengeEvents } from './mfa-report/mfa-report.test-events';
 import { rebuildMfaReport } from './rebuilding/mfa-report.rebuild';
 import { type HttpAnswer, ReportingTestApp } from './reporting.test-app';
@@ -10,7 +10,7 @@ const CHALLENGES = 30;
 
 describe('MFA Report rebuild', () => {
   let service: ReportingTestApp;
-  let rebuilder: ServiceRuntime;
+  let rebuilder: ServiceConnections;
   const workspaceId = `ws-rebuild-${randomUUID()}`;
   let admin: string;
 
@@ -60,7 +60,7 @@ describe('MFA Report rebuild', () => {
   beforeAll(async () => {
     service = await ReportingTestApp.start('reportrebuild');
     admin = await service.issueApiKey(workspaceId, 'admin');
-    rebuilder = new ServiceRuntime({
+    rebuilder = new ServiceConnections({
       serviceName: 'reporting-rebuild-test',
       databaseUrl: service.namespace.databaseUrl,
       schema: 'reporting',

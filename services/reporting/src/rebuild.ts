@@ -1,4 +1,4 @@
-import { ServiceRuntime } from '@pushmfa/messaging';
+import { ServiceConnections } from '@pushmfa/messaging';
 import { loadReportingConfig } from './config';
 import { rebuildMfaReport } from './rebuilding/mfa-report.rebuild';
 import { REPORTING_SCHEMA } from './reporting.di-tokens';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadReportingConfig();
   const log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) =>
     console.error(JSON.stringify({ level, time: new Date().toISOString(), service: 'reporting-rebuild', msg: message, ...extra }));
-  const runtime = new ServiceRuntime({
+  const connections = new ServiceConnections({
     serviceName: 'reporting-rebuild',
     databaseUrl: config.databaseUrl,
     schema: REPORTING_SCHEMA,
@@ -22,10 +22,10 @@ async function main(): Promise<void> {
     poolSize: 4,
   });
   try {
-    const result = await rebuildMfaReport({ pool: runtime.pool, kafka: runtime.kafka, schema: REPORTING_SCHEMA, topicPrefix: config.topicPrefix, log });
+    const result = await rebuildMfaReport({ pool: connections.pool, kafka: connections.kafka, schema: REPORTING_SCHEMA, topicPrefix: config.topicPrefix, log });
     log('info', 'rebuild finished', { ...result });
   } finally {
-    await runtime.close();
+    await connections.close();
   }
 }
 

@@ -5,7 +5,7 @@ import { createServicePool, migrateServiceSchema } from '@pushmfa/postgres';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './event-publisher';
 
-export interface ServiceRuntimeOptions {
+export interface ServiceConnectionsOptions {
   serviceName: string;
   databaseUrl: string;
   /** The service's own PostgreSQL schema. */
@@ -19,15 +19,16 @@ export interface ServiceRuntimeOptions {
 }
 
 /**
- * The connections every service holds: one PostgreSQL pool (its schema), one Kafka client and one idempotent
- * producer. Created once per process; `close()` ends them in the right order.
+ * One PostgreSQL pool (a service's schema), one Kafka client and one idempotent producer together, for a command-line
+ * tool or a test (the report rebuild, say); the services declare theirs as injected providers. `close()` ends them
+ * in the right order.
  */
-export class ServiceRuntime {
+export class ServiceConnections {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly publisher: KafkaEventPublisher;
 
-  constructor(readonly options: ServiceRuntimeOptions) {
+  constructor(readonly options: ServiceConnectionsOptions) {
     // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
     this.pool = createServicePool({
       connectionString: options.databaseUrl,
