@@ -5,7 +5,7 @@ const POLL_WITHOUT_REDIS_MS = 500;
 
 /**
  * Wakes long-polls on every instance when a challenge leaves `pending`: the instance that appended the decision
- * publishes on Redis; each instance holds one subscriber connection with one pattern subscription for every
+ * wakes its own at once and publishes on Redis for the others; each instance holds one subscriber connection with one pattern subscription for every
  * challenge's channel, set up at start, and fans messages out to its waiters. A long-poll therefore costs no Redis
  * command of its own (no SUBSCRIBE and UNSUBSCRIBE per request), and a decision costs one PUBLISH.
  * A wake-up carries nothing but "look again": whatever a message on the channel says, the answer is read from the
@@ -25,10 +25,7 @@ export class ChallengeStatusNotifier {
     private readonly subscriber: Redis,
     private readonly channelPrefix: string,
   ) {
-    subscriber.on('pmessage', (_pattern: string, channel: string) => {
-      const waiting = this.waiters.get(channel);
-      if (waiting) for (const wake of [...waiting]) wake();
-    });
+    subscriber.on('pmessage', (_pattern: string, channel: string) => this.wakeWaiters(channel));
     // ioredis re-subscribes the pattern after a reconnect; until it has, long-polls poll.
     subscriber.on('close', () => this.lost());
     subscriber.on('ready', () => void this.subscribe());
@@ -44,9 +41,19 @@ export class ChallengeStatusNotifier {
     return this.subscribed;
   }
 
-  /** Called after the decision committed. */
+  /**
+   * Called after the decision committed. This instance's own long-polls are woken at once, without the round trip
+   * through Redis (they read the decision from the store like any other wake-up); the others' through Redis.
+   */
   async notify(challengeId: string): Promise<void> {
-    await this.publisher.publish(this.channel(challengeId), '1');
+    const channel = this.channel(challengeId);
+    this.wakeWaiters(channel);
+    await this.publisher.publish(channel, '1');
+  }
+
+  private wakeWaiters(channel: string): void {
+    const waiting = this.waiters.get(channel);
+    if (waiting) for (const wake of [...waiting]) wake();
   }
 
   /**
