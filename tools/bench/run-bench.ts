@@ -1,3 +1,4 @@
+import { type RouteLatency, routeHistogramsBetween, scrapeRouteHistograms, summarizeRoutes } from './server-routes';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControlClient } from '@pushmfa/push-emulators';
@@ -147,9 +148,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
 
     let run: LoadRunResult | undefined;
     let runCpu: Record<string, number> = {};
+    let serverRoutes: Record<string, Record<string, RouteLatency>> | undefined;
     if (mainRun) {
       log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
+      const routesBefore = await scrapeRouteHistograms(urls);
       ({ result: run, cpu: runCpu } = await withCpu(() => load({ rate: options.rate, durationSeconds: options.durationSeconds })));
+      const routesAfter = await scrapeRouteHistograms(urls);
+      serverRoutes = Object.fromEntries(
+        Object.entries(routesAfter).map(([service, after]) => [service, summarizeRoutes(routeHistogramsBetween(routesBefore[service] ?? new Map(), after))]),
+      );
     }
 
     let capacity: number | undefined;
@@ -274,6 +281,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
         floor: 'one process: HTTP → one PostgreSQL commit → one Kafka produce and consume → one HTTP/2 FCM emulator call → answer, closed loop',
         cpuMsPerChallenge: 'CPU ms per approved challenge during `run`: services = the four services, wholeBox = every accounted process',
         idle: 'whole-box CPU with the stack up and no load, % of one core',
+        serverRoutes:
+          "per service and route, the requests of the main run as the server timed them (fastify's elapsed time, from the http_request_duration_seconds histogram scraped before and after): count, p50 and p99 in ms, estimated within the histogram's buckets (5, 10, 25, 50, 100 ms, …)",
       },
       baselines,
       run,
@@ -292,6 +301,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
       },
       floor: { challengesPerSecond: floor?.challengesPerSecond ?? null },
       cpuMsPerChallenge: perChallenge,
+      serverRoutes: serverRoutes ?? null,
       idle: { cpuPercentOfOneCore: idle?.cpuPercentOfOneCore ?? null },
       goals: judgeGoals(run, baselines, scaling, peakRss),
     };
@@ -313,6 +323,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
     }
     console.table(latencyRows({ ...(run?.latencies ?? {}), ...baselines }));
     if (run && Object.keys(run.errors).length > 0) console.table(run.errors);
+    if (serverRoutes) {
+      console.table(
+        Object.fromEntries(
+          Object.entries(serverRoutes).flatMap(([service, routes]) => Object.entries(routes).map(([route, latency]) => [`${service} ${route}`, latency])),
+        ),
+      );
+    }
     if (Object.keys(cpuDuringRun).length > 0) {
       const msPer = (cpu: number | null | undefined) =>
         cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10;
