@@ -3,6 +3,7 @@ import { buildEnvelope, topicName } from '@pushmfa/contracts';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
 import { ServiceConnections } from './service-connections';
+import { TopicEndOffsets } from './topic-end-offsets';
 import { ViewFreshness, ViewNotCurrentError } from './view-freshness';
 
 /**
@@ -103,5 +104,26 @@ describe('ViewFreshness over the real broker', () => {
     const nobody = await freshness(`${ns.topicPrefix}fresh-nobody`, 500);
     await expect(nobody.awaitCurrent()).rejects.toBeInstanceOf(ViewNotCurrentError);
     await expect(nobody.awaitCurrent()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it("reads the topic's end offsets in one request, the same high watermarks kafkajs' admin reads in two", async () => {
+    const ends = new TopicEndOffsets(runtime.kafka);
+    await ends.connect();
+    const admin = runtime.kafka.admin();
+    await admin.connect();
+    try {
+      await publishRevocations(5);
+      const [ours, theirs] = await Promise.all([ends.latest(topic), admin.fetchTopicOffsets(topic)]);
+      const byPartition = (rows: Array<{ partition: number; high: bigint | string }>) =>
+        Object.fromEntries(rows.map((row) => [row.partition, String(row.high)]).sort(([a], [b]) => Number(a) - Number(b)));
+      expect(byPartition(ours)).toEqual(byPartition(theirs));
+      expect(ours.reduce((sum, row) => sum + row.high, 0n)).toBeGreaterThanOrEqual(5n);
+      // A topic the view has never seen empty partitions of still counts as current: high 0 means nothing to apply.
+      const empty = topicName('delivery', ns.topicPrefix);
+      expect((await ends.latest(empty)).every((row) => row.high === 0n)).toBe(true);
+    } finally {
+      await admin.disconnect();
+      await ends.disconnect();
+    }
   });
 });

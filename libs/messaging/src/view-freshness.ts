@@ -1,3 +1,4 @@
+import { TopicEndOffsets } from './topic-end-offsets';
 import type { Admin, Kafka } from 'kafkajs';
 
 /** The view could not show that it has caught up with its topic in time: the caller must refuse (503), never trust it. */
@@ -27,7 +28,8 @@ export interface ViewFreshnessOptions {
 interface PartitionEnd {
   partition: number;
   high: bigint;
-  low: bigint;
+  /** The earliest offset still kept, read only when the view seems behind (a partition whose records are all gone is empty). */
+  low?: bigint;
 }
 
 /**
@@ -41,6 +43,7 @@ interface PartitionEnd {
  */
 export class ViewFreshness {
   private readonly admin: Admin;
+  private readonly endOffsets: TopicEndOffsets;
   /** Next offset to apply, per partition: every record below it has been applied to the view. */
   private readonly applied = new Map<number, bigint>();
   private readonly wakers = new Set<() => void>();
@@ -51,6 +54,7 @@ export class ViewFreshness {
 
   constructor(private readonly options: ViewFreshnessOptions) {
     this.admin = options.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } });
+    this.endOffsets = new TopicEndOffsets(options.kafka);
   }
 
   get topic(): string {
@@ -58,12 +62,13 @@ export class ViewFreshness {
   }
 
   async start(): Promise<void> {
-    this.connected = this.admin.connect();
+    this.connected = Promise.all([this.admin.connect(), this.endOffsets.connect()]).then(() => undefined);
     await this.connected;
   }
 
   async stop(): Promise<void> {
     await this.admin.disconnect().catch(() => undefined);
+    await this.endOffsets.disconnect().catch(() => undefined);
   }
 
   /** The consumer settled `offset` of `partition` (its effect is committed, or the record needed none). */
@@ -74,7 +79,10 @@ export class ViewFreshness {
 
   async awaitCurrent(): Promise<string> {
     const deadline = Date.now() + this.options.maxWaitMs;
-    const ends = await this.beforeDeadline(this.latestEnds(), deadline, 'the broker did not answer with the topic end offsets');
+    let ends = await this.beforeDeadline(this.latestEnds(), deadline, 'the broker did not answer with the topic end offsets');
+    if (this.covers(ends)) return tokenOf(ends);
+    // Behind, or a partition whose records retention removed: read how far back the topic still goes (once).
+    ends = await this.beforeDeadline(this.withEarliest(ends), deadline, 'the broker did not answer with the topic start offsets');
     if (this.covers(ends)) return tokenOf(ends);
     const pollMs = this.options.committedPollMs ?? 100;
     for (;;) {
@@ -88,7 +96,14 @@ export class ViewFreshness {
   }
 
   private covers(ends: PartitionEnd[]): boolean {
-    return ends.every((end) => end.high <= end.low || (this.applied.get(end.partition) ?? -1n) >= end.high);
+    return ends.every((end) => end.high === 0n || (end.low !== undefined && end.high <= end.low) || (this.applied.get(end.partition) ?? -1n) >= end.high);
+  }
+
+  private async withEarliest(ends: PartitionEnd[]): Promise<PartitionEnd[]> {
+    await this.connected;
+    const offsets = await this.admin.fetchTopicOffsets(this.options.topic);
+    const low = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
+    return ends.map((end) => ({ ...end, low: low.get(end.partition) ?? 0n }));
   }
 
   private advance(partition: number, next: bigint): void {
@@ -120,8 +135,8 @@ export class ViewFreshness {
 
   private async fetchEnds(): Promise<PartitionEnd[]> {
     await this.connected;
-    const offsets = await this.admin.fetchTopicOffsets(this.options.topic);
-    return offsets.map((o) => ({ partition: o.partition, high: BigInt(o.high), low: BigInt(o.low) }));
+    // One ListOffsets request (admin.fetchTopicOffsets sends two): this runs before nearly every request a view serves.
+    return this.endOffsets.latest(this.options.topic);
   }
 
   private readCommitted(): Promise<void> {
