@@ -54,10 +54,10 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     handledTypes: [
       ...new Set<EventType>([...REPORT_EVENT_TYPES, ...(testPushes ? TEST_PUSH_EVENT_TYPES : []), ...(diagnostics ? (['DiagnosticsShared'] as const) : [])]),
     ],
-    // The broker gathers up to 100 ms of records into each fetch (or answers once 64 KiB are there): a fetch, a
-    // transaction per projection and an offset commit then carry several challenges' events instead of one, and a
-    // report row still lands well within the second its objective allows.
-    fetchMaxWaitMs: 100,
+    // The broker gathers up to 250 ms of records into each fetch (or answers once 64 KiB are there): a fetch, a
+    // transaction per projection and an offset commit then carry several challenges' events instead of one, an idle
+    // group asks four times a second, and a report row still lands well within the second its objective allows.
+    fetchMaxWaitMs: 250,
     fetchMinBytes: 64 * 1024,
     // A fetched batch in one transaction per projection (set-based upserts of the rows it touches).
     handleBatch: async (items) => {
