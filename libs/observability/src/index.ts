@@ -3,6 +3,8 @@ export type { ObservabilityOptions } from './observability.module';
 export { maskPushToken, redactSecrets, sanitizeHeaders, isSecretKey, REDACTED } from './logging/redaction';
 export { CORRELATION_ID_HEADER, currentCorrelationId, runWithCorrelationId, resolveCorrelationId, isSaneCorrelationId } from './logging/correlation-id';
 export { buildPinoHttpOptions, resolveLogLevel } from './logging/logger-options';
+export { leveledLog } from './logging/leveled-log';
+export type { LeveledLog } from './logging/leveled-log';
 export { startTracing, shutdownTracing } from './tracing/tracing';
 export { injectTraceparent, withExtractedContext, startConsumerSpan, startSpan, runInSpan, safeAttributes } from './tracing/trace-propagation';
 export { MetricsService } from './metrics/metrics.service';

@@ -7,7 +7,7 @@ import { topicName } from '@pushmfa/contracts';
 import { DEVICE_REQUEST_AUTHENTICATOR, DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { createKafka, EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
-import { MetricsService } from '@pushmfa/observability';
+import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import { KeyedSecretBox } from '@pushmfa/service-config';
 import { API_KEY_DIRECTORY, ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -28,12 +28,6 @@ import { ChallengeProjection } from './read-models/challenge-projection';
 import { RegistryView } from './registry-view/registry-view';
 import { REGISTRY_VIEW_CONSUMER } from './registry-view/registry-view.consumer';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
-
-type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
-const logTo =
-  (logger: PinoLogger): Log =>
-  (level, message, extra) =>
-    logger[level](extra ?? {}, message);
 
 /** Both Redis connections: lazily connected (the lifecycle connects them), a command retried twice at most. */
 function redisConnection(config: ChallengeConfig, logger: PinoLogger, options: { enableAutoPipelining?: boolean } = {}): Redis {
@@ -65,7 +59,7 @@ export function challengeProviders(config: ChallengeConfig): Provider[] {
       provide: CHALLENGE_KAFKA,
       inject: [PinoLogger],
       useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-challenge', log: logTo(logger) }),
+        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-challenge', log: leveledLog(logger) }),
     },
     { provide: KafkaEventPublisher, inject: [CHALLENGE_KAFKA], useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka) },
     {

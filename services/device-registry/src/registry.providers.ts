@@ -7,7 +7,7 @@ import { topicName } from '@pushmfa/contracts';
 import { DEVICE_REQUEST_AUTHENTICATOR, DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { createKafka, EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
-import { MetricsService } from '@pushmfa/observability';
+import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import { API_KEY_DIRECTORY, ApiKeyDirectory, OPERATOR_TOKEN } from '@pushmfa/workspace-access';
 import type { RegistryConfig } from './config';
@@ -25,12 +25,6 @@ import {
   REGISTRY_REDIS,
   REGISTRY_SCHEMA as SCHEMA,
 } from './registry.di-tokens';
-
-type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
-const logTo =
-  (logger: PinoLogger): Log =>
-  (level, message, extra) =>
-    logger[level](extra ?? {}, message);
 
 /**
  * The registry's connections and the parts built on them, each under its token. Nothing connects here: the
@@ -67,7 +61,7 @@ export function registryProviders(config: RegistryConfig): Provider[] {
       provide: REGISTRY_KAFKA,
       inject: [PinoLogger],
       useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-device-registry', log: logTo(logger) }),
+        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-device-registry', log: leveledLog(logger) }),
     },
     { provide: KafkaEventPublisher, inject: [REGISTRY_KAFKA], useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka) },
     {

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
 import { type ContractConsumer, createKafka, ViewFreshness } from '@pushmfa/messaging';
-import { MetricsService } from '@pushmfa/observability';
+import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import type { KeyedSecretBox } from '@pushmfa/service-config';
 import { API_KEY_DIRECTORY, ApiKeyDirectory } from '@pushmfa/workspace-access';
@@ -37,12 +37,6 @@ import { webhookSecretBox } from './webhooks/webhook-secrets';
 import { WebhookSender } from './webhooks/webhook-sender';
 import type { WebhookTargetPolicy } from './webhooks/webhook-target';
 
-type Log = (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
-const logTo =
-  (logger: PinoLogger): Log =>
-  (level, message, extra) =>
-    logger[level](extra ?? {}, message);
-
 /**
  * The reporting service's connections and the parts built on them, each under its token. Nothing connects or starts
  * here: the `ReportingLifecycle` migrates, connects and starts them in order.
@@ -65,7 +59,7 @@ export function reportingProviders(config: ReportingConfig): Provider[] {
       provide: REPORTING_KAFKA,
       inject: [PinoLogger],
       useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-reporting', log: logTo(logger) }),
+        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-reporting', log: leveledLog(logger) }),
     },
     {
       provide: REGISTRY_FRESHNESS,
@@ -133,7 +127,7 @@ export function reportingProviders(config: ReportingConfig): Provider[] {
           webhooks,
           diagnostics,
           onRegistrySettled: (topic, partition, offset) => registryFreshness.settled(topic, partition, offset),
-          log: logTo(logger),
+          log: leveledLog(logger),
           metrics,
         }),
     },
@@ -150,14 +144,14 @@ export function reportingProviders(config: ReportingConfig): Provider[] {
       provide: WebhookSender,
       inject: [REPORTING_DATABASE, WEBHOOK_SECRET_BOX, PinoLogger, MetricsService],
       useFactory: (pool: Pool, secrets: KeyedSecretBox, logger: PinoLogger, metrics: MetricsService) =>
-        new WebhookSender(pool, SCHEMA, config.webhooks, secrets, logTo(logger), metrics),
+        new WebhookSender(pool, SCHEMA, config.webhooks, secrets, leveledLog(logger), metrics),
     },
 
     // Shared app logs past their retention.
     {
       provide: DiagnosticsSweeper,
       inject: [REPORTING_DATABASE, PinoLogger],
-      useFactory: (pool: Pool, logger: PinoLogger) => new DiagnosticsSweeper(pool, SCHEMA, config.diagnosticsSweepIntervalMs, logTo(logger)),
+      useFactory: (pool: Pool, logger: PinoLogger) => new DiagnosticsSweeper(pool, SCHEMA, config.diagnosticsSweepIntervalMs, leveledLog(logger)),
     },
 
     // What the API reads.

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { topicName } from '@pushmfa/contracts';
 import { ContractConsumer, ViewFreshness } from '@pushmfa/messaging';
-import { MetricsService } from '@pushmfa/observability';
+import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { PgInbox } from '@pushmfa/postgres';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { CHALLENGE_CONFIG, CHALLENGE_KAFKA, REGISTRY_FRESHNESS } from '../challenge.di-tokens';
@@ -36,7 +36,7 @@ export class RegistryViewConsumer {
       kafka,
       groupId: `${config.topicPrefix}${REGISTRY_VIEW_CONSUMER}`,
       topics: [topicName('registry', config.topicPrefix)],
-      log: (level, message, extra) => logger[level](extra ?? {}, message),
+      log: leveledLog(logger),
       metrics,
       onSettled: (topic, partition, offset) => freshness.settled(topic, partition, offset),
       handleBatch: async (items) => {

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { type ContractEnvelope, topicName } from '@pushmfa/contracts';
 import { ContractConsumer, ViewFreshness } from '@pushmfa/messaging';
-import { MetricsService, runWithCorrelationId, withExtractedContext } from '@pushmfa/observability';
+import { MetricsService, runWithCorrelationId, withExtractedContext, leveledLog } from '@pushmfa/observability';
 import { PgInbox } from '@pushmfa/postgres';
 import { DeadTokenInvalidator } from '../device/invalidating-push-token/dead-token.invalidator';
 import type { RegistryConfig } from '../config';
@@ -38,7 +38,7 @@ export class InboundEventsConsumer {
       kafka,
       groupId: `${config.topicPrefix}${PUSH_LOCK_VIEW_CONSUMER}`,
       topics: [topicName('challenge', config.topicPrefix), topicName('delivery', config.topicPrefix)],
-      log: (level, message, extra) => logger[level](extra ?? {}, message),
+      log: leveledLog(logger),
       metrics,
       handledTypes: [...PUSH_LOCK_EVENT_TYPES, 'PushRejected'],
       // Two busy topics for three rare types: the broker gathers up to 500 ms of records into each fetch, so the
