@@ -23,8 +23,8 @@ import { AssignPoolHttpController } from './pool/assigning-pool/assign-pool.http
 import { PoolsHttpController } from './pool/managing-pools/pools.http.controller';
 import { PoolCommands } from './pool/pool-commands';
 import { SignInOptionsHttpController } from './pool/reading-sign-in-options/sign-in-options.http.controller';
-import { RegistryLifecycle } from './registry.lifecycle';
-import { registryProviders } from './registry.providers';
+import { RegistryLifecycle } from './device-registry.lifecycle';
+import { registryProviders } from './device-registry.providers';
 import { RegistryPublication } from './publishing/registry-publication';
 import { ListDevicesHandler } from './device/listing-devices/list-devices.handler';
 import { ReadWorkspaceHandler } from './workspace/reading-workspace/read-workspace.handler';

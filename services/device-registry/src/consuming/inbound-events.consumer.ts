@@ -7,7 +7,7 @@ import { MetricsService, runWithCorrelationId, withExtractedContext, leveledLog 
 import { PgInbox } from '@pushmfa/postgres';
 import { DeadTokenInvalidator } from '../device/invalidating-push-token/dead-token.invalidator';
 import type { RegistryConfig } from '../config';
-import { PUSH_LOCK_FRESHNESS, REGISTRY_CONFIG, REGISTRY_KAFKA } from '../registry.di-tokens';
+import { PUSH_LOCK_FRESHNESS, REGISTRY_CONFIG, REGISTRY_KAFKA } from '../device-registry.di-tokens';
 import { PUSH_LOCK_EVENT_TYPES, PUSH_LOCK_VIEW_CONSUMER, PushLockView } from '../user/push-lock-view/push-lock-view';
 
 type LockingEnvelope = ContractEnvelope<(typeof PUSH_LOCK_EVENT_TYPES)[number]>;

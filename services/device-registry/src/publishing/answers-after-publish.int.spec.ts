@@ -5,7 +5,7 @@ import { callJson, createTestNamespace, eventually, type TestNamespace } from '@
 import { createWorkspaceWithKeys, startRegistryForTest } from '../device-registry.test-app';
 import type { Pool } from 'pg';
 import { EventStoreKafkaRelay } from '@pushmfa/messaging';
-import { REGISTRY_DATABASE } from '../registry.di-tokens';
+import { REGISTRY_DATABASE } from '../device-registry.di-tokens';
 import { PushLockView } from '../user/push-lock-view/push-lock-view';
 
 const OPERATOR = 'registry-publish-operator-token';

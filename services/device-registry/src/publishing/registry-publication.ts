@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { GlobalPosition } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay } from '@pushmfa/messaging';
 import type { RegistryConfig } from '../config';
-import { REGISTRY_CONFIG } from '../registry.di-tokens';
+import { REGISTRY_CONFIG } from '../device-registry.di-tokens';
 
 /**
  * A write that other services must honour at once (keys, settings, paired and revoked devices) answers only after

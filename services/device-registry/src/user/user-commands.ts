@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DeciderCommandHandler, type EventMetadata, type HandleResult, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent, ViewFreshness } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
-import { PUSH_LOCK_FRESHNESS } from '../registry.di-tokens';
+import { PUSH_LOCK_FRESHNESS } from '../device-registry.di-tokens';
 import { PushLockView } from './push-lock-view/push-lock-view';
 import { type UserCommand, userDecider, type UserState } from './user.decider';
 import { type UserEvent, userEvents, userStreamId } from './user.events';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '@pushmfa/event-store';
 import { DeviceDirectory } from '../../device/device-directory';
 import type { RegistryConfig } from '../../config';
-import { REGISTRY_CONFIG } from '../../registry.di-tokens';
+import { REGISTRY_CONFIG } from '../../device-registry.di-tokens';
 import { WorkspaceCommands } from '../../workspace/workspace-commands';
 import { PairingCommands, pairingDigest } from '../pairing-commands';
 

@@ -5,7 +5,7 @@ import { buildEnvelope, type ContractEnvelope, topicName } from '@pushmfa/contra
 import { callJson, createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { createWorkspaceWithKeys, startRegistryForTest } from '../../device-registry.test-app';
 import type { Pool } from 'pg';
-import { REGISTRY_DATABASE } from '../../registry.di-tokens';
+import { REGISTRY_DATABASE } from '../../device-registry.di-tokens';
 import { PushLockView } from '../push-lock-view/push-lock-view';
 import { InboundEventsConsumer } from '../../consuming/inbound-events.consumer';
 

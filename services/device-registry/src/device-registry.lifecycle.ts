@@ -10,7 +10,7 @@ import { InboundEventsConsumer } from './consuming/inbound-events.consumer';
 import { DeviceDirectory } from './device/device-directory';
 import { ReplacedDeviceRevoker } from './pairing/confirming-pairing/replaced-device-revoker';
 import { PoolDirectory } from './pool/pool-directory';
-import { PUSH_LOCK_FRESHNESS, REGISTRY_DATABASE, REGISTRY_LOCK_DATABASE, REGISTRY_REDIS, REGISTRY_SCHEMA } from './registry.di-tokens';
+import { PUSH_LOCK_FRESHNESS, REGISTRY_DATABASE, REGISTRY_LOCK_DATABASE, REGISTRY_REDIS, REGISTRY_SCHEMA } from './device-registry.di-tokens';
 import { PushLockView } from './user/push-lock-view/push-lock-view';
 
 /**

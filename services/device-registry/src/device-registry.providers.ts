@@ -24,7 +24,7 @@ import {
   REGISTRY_LOCK_DATABASE,
   REGISTRY_REDIS,
   REGISTRY_SCHEMA as SCHEMA,
-} from './registry.di-tokens';
+} from './device-registry.di-tokens';
 
 /**
  * The registry's connections and the parts built on them, each under its token. Nothing connects here: the
