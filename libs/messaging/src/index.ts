@@ -11,3 +11,4 @@ export * from './view-freshness';
 export * from './topic-admin';
 export * from './kafka-acls';
 export * from './kafkajs-idle-fix';
+export * from './service-connection.providers';

@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
 import { DEVICE_REQUEST_AUTHENTICATOR, DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { createKafka, EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
+import { EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness, serviceKafkaProvider, servicePoolProvider } from '@pushmfa/messaging';
 import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import { KeyedSecretBox } from '@pushmfa/service-config';
@@ -44,23 +44,8 @@ export function challengeProviders(config: ChallengeConfig): Provider[] {
   const redisPrefix = `pushmfa:${config.topicPrefix}`;
   return [
     { provide: CHALLENGE_CONFIG, useValue: config },
-    {
-      provide: CHALLENGE_DATABASE,
-      inject: [PinoLogger],
-      // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
-      useFactory: (logger: PinoLogger): Pool =>
-        createServicePool({
-          connectionString: config.databaseUrl,
-          applicationName: 'pushmfa-challenge',
-          onConnectionLost: (error) => logger.warn({ error: error.message }, 'database connection lost'),
-        }),
-    },
-    {
-      provide: CHALLENGE_KAFKA,
-      inject: [PinoLogger],
-      useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-challenge', log: leveledLog(logger) }),
-    },
+    servicePoolProvider(CHALLENGE_DATABASE, { serviceName: 'challenge', databaseUrl: config.databaseUrl }),
+    serviceKafkaProvider(CHALLENGE_KAFKA, { serviceName: 'challenge', brokers: config.brokers, security: config.kafka }),
     { provide: KafkaEventPublisher, inject: [CHALLENGE_KAFKA], useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka) },
     {
       provide: CHALLENGE_REDIS,

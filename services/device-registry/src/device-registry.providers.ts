@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
 import { DEVICE_REQUEST_AUTHENTICATOR, DeviceRequestAuthenticator, RedisNonceStore } from '@pushmfa/device-auth';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { createKafka, EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
+import { EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness, serviceKafkaProvider, servicePoolProvider } from '@pushmfa/messaging';
 import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import { API_KEY_DIRECTORY, ApiKeyDirectory, OPERATOR_TOKEN } from '@pushmfa/workspace-access';
@@ -34,17 +34,7 @@ export function registryProviders(config: RegistryConfig): Provider[] {
   return [
     { provide: REGISTRY_CONFIG, useValue: config },
     { provide: OPERATOR_TOKEN, useValue: config.operatorToken },
-    {
-      provide: REGISTRY_DATABASE,
-      inject: [PinoLogger],
-      // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
-      useFactory: (logger: PinoLogger): Pool =>
-        createServicePool({
-          connectionString: config.databaseUrl,
-          applicationName: 'pushmfa-device-registry',
-          onConnectionLost: (error) => logger.warn({ error: error.message }, 'database connection lost'),
-        }),
-    },
+    servicePoolProvider(REGISTRY_DATABASE, { serviceName: 'device-registry', databaseUrl: config.databaseUrl }),
     {
       provide: REGISTRY_LOCK_DATABASE,
       inject: [PinoLogger],
@@ -57,12 +47,7 @@ export function registryProviders(config: RegistryConfig): Provider[] {
           onConnectionLost: (error) => logger.warn({ error: error.message }, 'lock connection lost'),
         }),
     },
-    {
-      provide: REGISTRY_KAFKA,
-      inject: [PinoLogger],
-      useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-device-registry', log: leveledLog(logger) }),
-    },
+    serviceKafkaProvider(REGISTRY_KAFKA, { serviceName: 'device-registry', brokers: config.brokers, security: config.kafka }),
     { provide: KafkaEventPublisher, inject: [REGISTRY_KAFKA], useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka) },
     {
       provide: REGISTRY_REDIS,

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import { topicName } from '@pushmfa/contracts';
-import { type ContractConsumer, createKafka, ViewFreshness } from '@pushmfa/messaging';
+import { type ContractConsumer, ViewFreshness, serviceKafkaProvider, servicePoolProvider } from '@pushmfa/messaging';
 import { MetricsService, leveledLog } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
 import type { KeyedSecretBox } from '@pushmfa/service-config';
@@ -44,23 +44,8 @@ import type { WebhookTargetPolicy } from './webhooks/webhook-target';
 export function reportingProviders(config: ReportingConfig): Provider[] {
   return [
     { provide: REPORTING_CONFIG, useValue: config },
-    {
-      provide: REPORTING_DATABASE,
-      inject: [PinoLogger],
-      // A client losing its connection, idle or checked out, must not crash the process; its query reports it.
-      useFactory: (logger: PinoLogger): Pool =>
-        createServicePool({
-          connectionString: config.databaseUrl,
-          applicationName: 'pushmfa-reporting',
-          onConnectionLost: (error) => logger.warn({ error: error.message }, 'database connection lost'),
-        }),
-    },
-    {
-      provide: REPORTING_KAFKA,
-      inject: [PinoLogger],
-      useFactory: (logger: PinoLogger): Kafka =>
-        createKafka({ brokers: config.brokers, security: config.kafka, clientId: 'pushmfa-reporting', log: leveledLog(logger) }),
-    },
+    servicePoolProvider(REPORTING_DATABASE, { serviceName: 'reporting', databaseUrl: config.databaseUrl }),
+    serviceKafkaProvider(REPORTING_KAFKA, { serviceName: 'reporting', brokers: config.brokers, security: config.kafka }),
     {
       provide: REGISTRY_FRESHNESS,
       inject: [REPORTING_KAFKA],
