@@ -199,6 +199,38 @@ describe('PostgresEventStore specifics', () => {
     await expect(store.appendToStream(second, eventsOf(1), 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
   });
 
+  it('reads once per notified batch: no empty read after a batch when nothing was appended since', async () => {
+    // Polls far apart, so every read here is one a notification or a batch asked for.
+    const quiet = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 10_000 });
+    await quiet.migrate();
+    const subscriptionId = `reads-${uniqueStreamId('batch')}`;
+    await quiet.storeCheckpoint(subscriptionId, (await quiet.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    const streamId = uniqueStreamId('counted');
+    const handled: string[] = [];
+    const reads = jest.spyOn(quiet, 'readAll');
+    const subscription = await quiet.subscribeToAll({
+      subscriptionId,
+      handle: async (batch) => {
+        handled.push(...batch.filter((event) => event.streamId === streamId).map((event) => event.id));
+      },
+    });
+    try {
+      const deadline = Date.now() + 5_000;
+      while (reads.mock.calls.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = reads.mock.calls.length;
+      await quiet.appendToStream(streamId, eventsOf(2), 'no_stream');
+      while (handled.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(handled).toHaveLength(2);
+      expect(reads.mock.calls.length - before).toBe(1);
+      expect(await quiet.readCheckpoint(subscriptionId)).not.toBeNull();
+    } finally {
+      await subscription.stop();
+      await quiet.close();
+    }
+  });
+
   it('keeps one active consumer per subscription id across instances', async () => {
     const other = new PostgresEventStore({ pool, schema: ownSchema });
     const subscriptionId = `single-${uniqueStreamId('consumer')}`;

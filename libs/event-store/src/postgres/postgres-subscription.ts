@@ -99,14 +99,17 @@ export class PostgresSubscription implements Subscription {
           // Poll often only for a while after a notification (or a new session): an event can then still be held
           // behind the horizon of a transaction that sends us no notification. A quiet log is polled rarely, as a
           // fallback only: every append notifies.
-          const recent = Date.now() - this.lastWokenAt < QUIET_AFTER_MS;
-          await this.idle(recent ? this.settings.pollIntervalMs : Math.max(this.settings.pollIntervalMs, QUIET_POLL_INTERVAL_MS), true);
+          await this.idle(this.pollDelayMs(), true);
           continue;
         }
         await this.options.handle(batch);
         await store.storeCheckpoint(subscriptionId, last.position);
         position = last.position;
         failures = 0;
+        // A batch that was not cut at batchSize, with no notification since the read began: nothing was appended
+        // since, so reading again at once would find nothing (one round trip per batch for nothing). Wait as after an
+        // empty read: a notification wakes the loop at once, and the poll still covers events held behind the horizon.
+        if (batch.length < batchSize && !this.notified) await this.idle(this.pollDelayMs(), true);
       } catch (error) {
         this.healthy = false;
         // A failed round trip may have left the session in an unknown state (e.g. a half-open socket): start anew.
@@ -116,6 +119,12 @@ export class PostgresSubscription implements Subscription {
         failures += 1;
       }
     }
+  }
+
+  /** How long to wait before reading again when nothing new was seen: short for a while after a notification. */
+  private pollDelayMs(): number {
+    const recent = Date.now() - this.lastWokenAt < QUIET_AFTER_MS;
+    return recent ? this.settings.pollIntervalMs : Math.max(this.settings.pollIntervalMs, QUIET_POLL_INTERVAL_MS);
   }
 
   /** Connects the listening session and takes the per-subscription lock; false while another instance holds it. */
