@@ -6,6 +6,7 @@ import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
 import { deadLetterCounter } from './messaging-metrics';
+import { PartitionBatchCoalescer } from './partition-batch-coalescer';
 import { claimedEventType } from './record-event-type';
 import { currentTraceparent } from './trace-context';
 
@@ -39,7 +40,10 @@ export interface ContractConsumerOptions {
   topics: string[];
   /** One record at a time. Give this or `handleBatch`. */
   handle?: ContractHandler;
-  /** The fetched batch at once (up to `maxBatchSize` records of one partition): one transaction instead of one per record. */
+  /**
+   * The fetched batch at once: one transaction instead of one per record. The batches of the partitions kafkajs hands
+   * over together go in one call (partition-batch-coalescer.ts), up to `maxBatchSize` records in all.
+   */
   handleBatch?: ContractBatchHandler;
   /** The most records `handleBatch` gets at once (default 500). */
   maxBatchSize?: number;
@@ -69,6 +73,9 @@ export interface ContractConsumerOptions {
   /** Counts dead-lettered records in `messaging_dead_lettered_total` (messaging-metrics.ts). */
   metrics?: MetricsService;
 }
+
+/** Batch mode's default `partitionsConsumedConcurrently`: the partitions a fetch can carry (three topics of twelve). */
+const BATCH_MODE_PARTITIONS_AT_ONCE = 36;
 
 const BROKER_OR_CACHE_FAILURES = new Set([
   'KafkaJSConnectionError',
@@ -106,9 +113,16 @@ export class ContractConsumer {
   private joined = false;
   private crashed = false;
   private readonly countDeadLettered?: (topic: string) => void;
+  /** Batch mode: the partitions' batches handed over together go to `handleBatch` in one call (one transaction). */
+  private readonly batches?: PartitionBatchCoalescer<ConsumedBatchItem>;
 
   constructor(private readonly options: ContractConsumerOptions) {
     if (!options.handle === !options.handleBatch) throw new Error('ContractConsumer needs exactly one of handle and handleBatch');
+    if (options.handleBatch)
+      this.batches = new PartitionBatchCoalescer(options.handleBatch, {
+        maxItems: Math.max(1, options.maxBatchSize ?? 500),
+        isInfrastructureFailure: isRetryableInfrastructureError,
+      });
     if (options.metrics) this.countDeadLettered = deadLetterCounter(options.metrics, options.groupId, options.topics);
     if (options.handledTypes) this.handledTypes = new Set(options.handledTypes);
     this.consumer = options.kafka.consumer({
@@ -150,7 +164,8 @@ export class ContractConsumer {
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      // Batch mode: every partition of a fetch is handed over at once, so that the coalescer puts them in one call.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.batches ? BATCH_MODE_PARTITIONS_AT_ONCE : 4),
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
@@ -162,7 +177,10 @@ export class ContractConsumer {
   }
 
   private async processBatch(payload: EachBatchPayload) {
-    if (this.options.handleBatch) return this.processInBatches(payload, this.options.handleBatch);
+    if (this.batches) {
+      const batches = this.batches;
+      return this.processInBatches(payload, (items) => batches.apply(items));
+    }
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;

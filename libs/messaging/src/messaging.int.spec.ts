@@ -264,6 +264,67 @@ describe('messaging over the real broker and database', () => {
     expect(Math.max(...batchSizes.slice(1))).toBe(1);
   });
 
+  it('in batch mode applies the batches of the partitions fetched together in one call (one transaction), each partition in order', async () => {
+    const topic = topicName('delivery', ns.topicPrefix);
+    const key = `partitions-${randomUUID()}`;
+    const calls: Array<Array<{ partition: number; offset: bigint }>> = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      handleBatch: async (items) => {
+        const mine = items.filter((item) => (item.envelope.data as { challengeId: string }).challengeId.startsWith(key));
+        if (mine.length > 0) calls.push(mine.map((item) => ({ partition: item.record.partition, offset: BigInt(item.record.offset) })));
+      },
+    });
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const partitions = [0, 1, 2, 3, 4, 5, 6, 7];
+    // Two records in each of eight partitions, sent before the consumer starts so that its first fetch holds them all.
+    await producer.send({
+      topic,
+      messages: partitions.flatMap((partition) =>
+        [0, 1].map((n) => ({
+          partition,
+          key: `${key}-${partition}`,
+          value: JSON.stringify(
+            buildEnvelope({
+              id: randomUUID(),
+              type: 'PushDispatched',
+              occurredAt: new Date().toISOString(),
+              workspaceId: 'ws1',
+              streamId: 'push',
+              correlationId: 'c',
+              data: {
+                challengeId: `${key}-${partition}-${n}`,
+                userId: 'alice',
+                deviceId: 'd1',
+                provider: 'fcm',
+                attempt: 1,
+                providerMessageId: 'm1',
+                latencyMs: 3,
+              },
+            }),
+          ),
+        })),
+      ),
+    });
+    await producer.disconnect();
+    await consumer.start();
+    await eventually(async () => (calls.flat().length >= 16 ? true : undefined), 'the records of eight partitions');
+    await consumer.stop();
+
+    const applied = calls.flat();
+    expect(applied).toHaveLength(16);
+    // Without the coalescer each partition's batch is its own call (eight transactions).
+    expect(calls.length).toBeLessThanOrEqual(2);
+    expect(Math.max(...calls.map((call) => new Set(call.map((record) => record.partition)).size))).toBeGreaterThan(1);
+    for (const partition of partitions) {
+      const offsets = applied.filter((record) => record.partition === partition).map((record) => record.offset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    }
+  });
+
   it('skips records of a type no handler wants without validating them or touching the database, and still dead-letters a bad handled one', async () => {
     const topic = topicName('delivery', ns.topicPrefix);
     const inbox = new PgInbox(runtime.pool, 'msg');
