@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { PoolClient } from 'pg';
-import { buildEnvelope, type ContractEnvelope, topicName, validateEventData } from '@pushmfa/contracts';
+import { buildEnvelope, type ContractEnvelope, RETRY_SUFFIX, topicName, validateEventData } from '@pushmfa/contracts';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
@@ -259,13 +259,19 @@ describe('messaging over the real broker and database', () => {
       'record value is not JSON',
       'Error: handler bug',
     ]);
-    // The first call had the whole fetch (five valid records of this test); after its failure each record went on its own.
+    // The first call had the whole fetch (five valid records of this test). When records of other partitions (earlier
+    // tests' records on the same topic) shared that call, its failure first applies this partition's batch alone once
+    // more (the coalescer isolates the refused partition); then the consumer splits it and each record goes on its own.
     expect(batchSizes[0]).toBe(5);
-    expect(Math.max(...batchSizes.slice(1))).toBe(1);
+    const afterJointCall = batchSizes[1] === 5 ? batchSizes.slice(2) : batchSizes.slice(1);
+    expect(afterJointCall.length).toBeGreaterThan(0);
+    expect(Math.max(...afterJointCall)).toBe(1);
   });
 
   it('in batch mode applies the batches of the partitions fetched together in one call (one transaction), each partition in order', async () => {
-    const topic = topicName('delivery', ns.topicPrefix);
+    // A twelve-partition topic no other test of this file writes to: an earlier test's records (an invalid one is
+    // dead-lettered before its batch is handed over) would reach the coalescer later and make a call of their own.
+    const topic = topicName('delivery', ns.topicPrefix) + RETRY_SUFFIX;
     const key = `partitions-${randomUUID()}`;
     const calls: Array<Array<{ partition: number; offset: bigint }>> = [];
     const consumer = new ContractConsumer({
