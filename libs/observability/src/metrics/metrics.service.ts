@@ -3,6 +3,9 @@ import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration, 
 
 type Unregistered<T> = Omit<T, 'registers'>;
 
+/** Milliseconds between the samples of the event-loop lag metrics. */
+export const EVENT_LOOP_MONITORING_PRECISION_MS = 100;
+
 /** The process's one Prometheus registry; services add their own metrics through it. */
 export class MetricsService {
   readonly registry = new Registry();
@@ -10,7 +13,9 @@ export class MetricsService {
 
   constructor(readonly serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop lag metrics sample with a timer: every 10 ms by default, which wakes an idle process 100 times a
+    // second. Every 100 ms still shows a blocked loop in nodejs_eventloop_lag_* at a tenth of the idle cost.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS });
     this.httpRequestDuration = this.histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route template and status code',

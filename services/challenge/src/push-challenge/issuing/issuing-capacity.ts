@@ -224,29 +224,53 @@ export class IssuingCapacity {
  * seen over a whole interval is above the target, the delay is standing (the process is behind on what it already
  * accepted, not in a burst), and `overloaded` is true until an interval passes with a delay under the target. The
  * histogram is read once an interval (a timer per process, not per request).
+ *
+ * It samples only while it is asked: the first `overloaded` read starts the histogram (a timer that wakes the process
+ * every 10 ms) and the interval check, and `idleIntervals` checks in a row with no read and no standing delay stop
+ * them again. An idle service has no admission to decide, so it pays no wake-ups for it; a process that has not been
+ * sampling is not behind on anything it accepted, so the first read after a quiet spell answers false.
  */
 export class EventLoopDelayGuard {
-  private readonly histogram: IntervalHistogram;
-  private readonly timer: NodeJS.Timeout;
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private timer?: NodeJS.Timeout;
   private standing = false;
+  private askedSinceCheck = false;
+  private quietChecks = 0;
 
   constructor(
     private readonly targetMs: number,
-    intervalMs = 200,
-  ) {
-    this.histogram = monitorEventLoopDelay({ resolution: 10 });
-    this.histogram.enable();
-    this.timer = setInterval(() => this.check(), intervalMs);
-    this.timer.unref();
-  }
+    private readonly intervalMs = 200,
+    private readonly idleIntervals = 25,
+  ) {}
 
   get overloaded(): boolean {
+    this.askedSinceCheck = true;
+    if (!this.timer) this.startSampling();
     return this.standing;
   }
 
+  /** True while the histogram and its check run (since the last read, until `idleIntervals` quiet checks). */
+  get sampling(): boolean {
+    return this.timer !== undefined;
+  }
+
   stop(): void {
-    clearInterval(this.timer);
+    this.stopSampling();
+  }
+
+  private startSampling(): void {
+    this.histogram.reset();
+    this.histogram.enable();
+    this.quietChecks = 0;
+    this.timer = setInterval(() => this.check(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private stopSampling(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.histogram.disable();
+    this.standing = false;
   }
 
   private check(): void {
@@ -254,5 +278,11 @@ export class EventLoopDelayGuard {
     const minMs = this.histogram.count === 0 ? Number.POSITIVE_INFINITY : this.histogram.min / 1e6;
     this.standing = minMs > this.targetMs;
     this.histogram.reset();
+    if (this.askedSinceCheck || this.standing) {
+      this.askedSinceCheck = false;
+      this.quietChecks = 0;
+      return;
+    }
+    if (++this.quietChecks >= this.idleIntervals) this.stopSampling();
   }
 }

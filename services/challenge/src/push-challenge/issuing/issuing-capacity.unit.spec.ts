@@ -128,6 +128,30 @@ describe('issuing capacity', () => {
     expect(many).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('samples the event loop only while it is asked, and stops after quiet intervals', async () => {
+    // A target no delay of this test reaches: only the reads decide whether it samples.
+    const guard = new EventLoopDelayGuard(1_000, 20, 10);
+    try {
+      expect(guard.sampling).toBe(false);
+      expect(guard.overloaded).toBe(false);
+      expect(guard.sampling).toBe(true);
+      // Asked within every interval: it keeps sampling.
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        void guard.overloaded;
+      }
+      expect(guard.sampling).toBe(true);
+      // Ten intervals with no read: it stops, and the next read starts it again.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(guard.sampling).toBe(false);
+      expect(guard.overloaded).toBe(false);
+      expect(guard.sampling).toBe(true);
+    } finally {
+      guard.stop();
+    }
+    expect(guard.sampling).toBe(false);
+  });
+
   it('sees a standing event-loop delay as overload, and its end', async () => {
     const guard = new EventLoopDelayGuard(20, 100);
     try {
