@@ -14,6 +14,11 @@ import { challengeStreamId, type PushChallengeEvent, pushChallengeEvents } from 
 const MAX_FIRINGS_PER_TICK = 200;
 const MAX_BACKOFF_MS = 5_000;
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/**
+ * The longest the timer sleeps when no timer is due sooner: a challenge another instance issues meanwhile is due a
+ * whole TTL later (at least 10 s), so it is still seen in time; an idle service looks once a second, not four times.
+ */
+const MAX_IDLE_SLEEP_MS = 1_000;
 
 type Firing = { challengeId: string; events: PushChallengeEvent[] } | 'idle' | 'conflict';
 
@@ -59,10 +64,10 @@ export class ChallengeExpiryTimer {
     let failures = 0;
     while (this.running) {
       try {
-        await this.fireDueTimers();
+        const nextDueInMs = await this.fireDueTimers();
         await this.keepHouse();
         failures = 0;
-        await this.sleep(this.config.expiryPollIntervalMs ?? 250);
+        await this.sleep(this.sleepMs(nextDueInMs));
       } catch (error) {
         failures++;
         this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry timer: store unavailable; will retry');
@@ -71,17 +76,32 @@ export class ChallengeExpiryTimer {
     }
   }
 
-  async fireDueTimers(now = new Date()): Promise<void> {
-    // An idle tick costs one read and no transaction.
-    const { rows } = await this.pool.query<{ due: boolean }>(`select exists (select 1 from ${CHALLENGE_SCHEMA}.expiry_timers where due_at <= $1) as due`, [
-      now,
-    ]);
-    if (!rows[0]?.due) return;
+  /**
+   * Fires the timers due at `now`. Answers how long until the next one is due when none was (null: no timer at all),
+   * or undefined when it fired some (the next tick looks again after the poll interval).
+   */
+  async fireDueTimers(now = new Date()): Promise<number | null | undefined> {
+    // An idle tick costs one read (the earliest due time, from the index) and no transaction.
+    const { rows } = await this.pool.query<{ due_in_ms: number | null }>(
+      `select (extract(epoch from (min(due_at) - $1::timestamptz)) * 1000)::float8 as due_in_ms from ${CHALLENGE_SCHEMA}.expiry_timers`,
+      [now],
+    );
+    const dueInMs = rows[0]?.due_in_ms ?? null;
+    if (dueInMs === null || dueInMs > 0) return dueInMs;
     for (let i = 0; i < MAX_FIRINGS_PER_TICK && this.running; i++) {
       const firing = await this.fireOne(now);
-      if (firing === 'idle') return;
+      if (firing === 'idle') return undefined;
       if (firing !== 'conflict') await this.commands.wakeWaiters(firing.challengeId, firing.events);
     }
+    return undefined;
+  }
+
+  /** Until the next timer is due, never less than the poll interval, never more than MAX_IDLE_SLEEP_MS. */
+  private sleepMs(nextDueInMs: number | null | undefined): number {
+    const pollMs = this.config.expiryPollIntervalMs ?? 250;
+    if (nextDueInMs === undefined) return pollMs;
+    const ceiling = Math.max(pollMs, MAX_IDLE_SLEEP_MS);
+    return nextDueInMs === null ? ceiling : Math.min(ceiling, Math.max(pollMs, Math.ceil(nextDueInMs)));
   }
 
   private async fireOne(now: Date): Promise<Firing> {
