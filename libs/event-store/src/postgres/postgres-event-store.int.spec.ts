@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Client, type Pool } from 'pg';
+import { Client, type Pool, type PoolClient } from 'pg';
 import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId } from '../event-store.contract';
 import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
@@ -157,6 +157,72 @@ describe('PostgresEventStore specifics', () => {
     });
     expect(parameterised).toBe('1');
     expect((await pool.query(`select id from ${table}`)).rows).toEqual([{ id: 2 }]);
+  });
+
+  it('sends deferred writes with COMMIT in one message, and a failing one keeps nothing of the transaction', async () => {
+    const table = `${ownSchema}.deferred_probe`;
+    await pool.query(`create table if not exists ${table} (id int primary key, note text, doc jsonb, at timestamptz)`);
+    // What each connection the store takes sends, by text.
+    const sent: string[] = [];
+    await store.migrate();
+    const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<PoolClient>;
+    // pool.query takes its connection with a callback: that one passes through untouched.
+    const spy = jest.spyOn(pool, 'connect').mockImplementation(((callback?: unknown) => (callback ? connect(callback) : watched())) as never);
+    const watched = async () => {
+      const connection = await connect();
+      const query = connection.query.bind(connection) as (config: unknown, values?: unknown) => Promise<unknown>;
+      const release = connection.release.bind(connection);
+      Object.assign(connection, {
+        query: (config: unknown, values?: unknown) => {
+          sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
+          return query(config, values);
+        },
+        release: (error?: Error | boolean) => {
+          delete (connection as { query?: unknown }).query;
+          delete (connection as { release?: unknown }).release;
+          release(error);
+        },
+      });
+      return connection;
+    };
+    try {
+      const stream = uniqueStreamId('deferred');
+      const at = new Date('2026-12-06T10:00:00.000Z');
+      await store.withTransaction(async (transaction) => {
+        await transaction.appendToStream(stream, eventsOf(1), 'no_stream');
+        const kept = await transaction.deferred.query(`insert into ${table} values ($1, $2, $3, $4)`, [1, "it's \\ here", JSON.stringify({ a: 'b' }), at]);
+        expect(kept.rows).toEqual([]);
+        await transaction.deferred.query({ text: `insert into ${table} values ($1, $2, null, null)`, values: [2, null] });
+      });
+      expect(await store.readStream(stream)).toHaveLength(1);
+      expect((await pool.query(`select id, note, doc, at from ${table} order by id`)).rows).toEqual([
+        { id: 1, note: "it's \\ here", doc: { a: 'b' }, at },
+        { id: 2, note: null, doc: null, at: null },
+      ]);
+      // BEGIN, the append, then one message with both writes and COMMIT: no COMMIT on its own.
+      expect(sent).toHaveLength(3);
+      expect(sent[2]).toMatch(new RegExp(`^insert into ${table}.*;\\ninsert into ${table}.*;\\nCOMMIT$`, 's'));
+
+      // A kept write that fails (a duplicate key) fails the commit: the append is not kept either.
+      const refused = uniqueStreamId('deferred-refused');
+      await expect(
+        store.withTransaction(async (transaction) => {
+          await transaction.appendToStream(refused, eventsOf(1), 'no_stream');
+          await transaction.deferred.query(`insert into ${table} values ($1, 'again', null, null)`, [1]);
+        }),
+      ).rejects.toThrow();
+      expect(await store.readStream(refused)).toEqual([]);
+
+      // Kept writes alone: BEGIN goes in the same message; the connection is clean for the next transaction.
+      sent.length = 0;
+      await store.withTransaction(async ({ deferred }) => {
+        await deferred.query(`insert into ${table} values ($1, 'alone', null, null)`, [3]);
+      });
+      expect(sent).toEqual([expect.stringMatching(/^BEGIN;\n.*;\nCOMMIT$/s)]);
+      expect((await pool.query(`select count(*)::int as n from ${table}`)).rows[0]).toEqual({ n: 3 });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('starts many new streams in one statement (group commit), in the order given, or refuses one that exists', async () => {

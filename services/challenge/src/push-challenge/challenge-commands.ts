@@ -206,7 +206,10 @@ export class ChallengeCommands {
 
 /** The challenge read models, kept inline: updated in the transaction of each append. */
 export function readModelsOf(projection: ChallengeProjection): { inline: InlineProjection<PushChallengeEvent>[] } {
-  return { inline: [{ handle: (events, { client }) => projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }] };
+  // Its statements only write: they go with the command's COMMIT (PostgresEventStoreTransaction.deferred).
+  return {
+    inline: [{ writesOnly: true, handle: (events, { client }) => projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }],
+  };
 }
 
 /** What every event this service appends carries: its workspace, and the request's correlation and trace. */
