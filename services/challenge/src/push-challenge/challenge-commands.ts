@@ -205,10 +205,31 @@ export class ChallengeCommands {
 }
 
 /** The challenge read models, kept inline: updated in the transaction of each append. */
+/** Every event type the challenge projection writes a row for (all but the receipt; a new type must be listed). */
+const PROJECTED: Record<Exclude<PushChallengeEvent['type'], 'ChallengeReceived'>, true> = {
+  ChallengeIssued: true,
+  ChallengeApproved: true,
+  ChallengeDenied: true,
+  ChallengeCancelled: true,
+  ChallengeExpired: true,
+  FraudReported: true,
+  PushLocked: true,
+  ChallengeResendRequested: true,
+  OfflineCodeRejected: true,
+};
+const PROJECTED_TYPES = Object.keys(PROJECTED) as Array<PushChallengeEvent['type']>;
+
 export function readModelsOf(projection: ChallengeProjection): { inline: InlineProjection<PushChallengeEvent>[] } {
-  // Its statements only write: they go with the command's COMMIT (PostgresEventStoreTransaction.deferred).
+  // Its statements only write: they go with the command's COMMIT (PostgresEventStoreTransaction.deferred). A receipt
+  // writes no row, so a command that only acknowledges one appends without a transaction (one round trip).
   return {
-    inline: [{ writesOnly: true, handle: (events, { client }) => projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events) }],
+    inline: [
+      {
+        canHandle: PROJECTED_TYPES,
+        writesOnly: true,
+        handle: (events, { client }) => projection.apply(client, String(events[0]?.metadata.workspaceId ?? ''), events),
+      },
+    ],
   };
 }
 
