@@ -114,15 +114,17 @@ export class ContractConsumer {
   private crashed = false;
   private readonly countDeadLettered?: (topic: string) => void;
   /** Batch mode: the partitions' batches handed over together go to `handleBatch` in one call (one transaction). */
-  private readonly batches?: PartitionBatchCoalescer<ConsumedBatchItem>;
+  private readonly applyBatch?: ContractBatchHandler;
 
   constructor(private readonly options: ContractConsumerOptions) {
     if (!options.handle === !options.handleBatch) throw new Error('ContractConsumer needs exactly one of handle and handleBatch');
-    if (options.handleBatch)
-      this.batches = new PartitionBatchCoalescer(options.handleBatch, {
+    if (options.handleBatch) {
+      const coalescer = new PartitionBatchCoalescer(options.handleBatch, {
         maxItems: Math.max(1, options.maxBatchSize ?? 500),
         isInfrastructureFailure: isRetryableInfrastructureError,
       });
+      this.applyBatch = (items) => coalescer.apply(items);
+    }
     if (options.metrics) this.countDeadLettered = deadLetterCounter(options.metrics, options.groupId, options.topics);
     if (options.handledTypes) this.handledTypes = new Set(options.handledTypes);
     this.consumer = options.kafka.consumer({
@@ -165,7 +167,7 @@ export class ContractConsumer {
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       // Batch mode: every partition of a fetch is handed over at once, so that the coalescer puts them in one call.
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.batches ? BATCH_MODE_PARTITIONS_AT_ONCE : 4),
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.applyBatch ? BATCH_MODE_PARTITIONS_AT_ONCE : 4),
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
@@ -177,10 +179,7 @@ export class ContractConsumer {
   }
 
   private async processBatch(payload: EachBatchPayload) {
-    if (this.batches) {
-      const batches = this.batches;
-      return this.processInBatches(payload, (items) => batches.apply(items));
-    }
+    if (this.applyBatch) return this.processInBatches(payload, this.applyBatch);
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;

@@ -23,12 +23,16 @@ export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: ()
     void query('BEGIN').catch(() => undefined);
     return query(config, values);
   };
-  const wrapped = new Proxy(client, {
+  return { client: withQuery(client, lazyQuery), begun: () => begun };
+}
+
+/** `client` with its own `query` replaced by `query`; every other member is the client's. */
+export function withQuery(client: PoolClient, query: (config: never, values?: never) => Promise<unknown>): PoolClient {
+  return new Proxy(client, {
     get(target, property) {
-      if (property === 'query') return lazyQuery;
+      if (property === 'query') return query;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { client: wrapped, begun: () => begun };
 }

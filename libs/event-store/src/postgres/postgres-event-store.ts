@@ -32,7 +32,7 @@ import {
 } from './postgres-event-store.sql';
 import { guardPoolConnections } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
-import { lazilyBegun } from './lazy-begin';
+import { lazilyBegun, withQuery } from './lazy-begin';
 import { inlineParameters } from './inline-parameters';
 
 export interface PostgresEventStoreOptions {
@@ -354,11 +354,5 @@ function keepingWrites(connection: PoolClient, kept: string[]): PoolClient {
     kept.push(inlineParameters(text, parameters ?? []));
     return Promise.resolve({ command: '', rowCount: null, oid: 0, fields: [], rows: [] });
   };
-  return new Proxy(connection, {
-    get(target, property) {
-      if (property === 'query') return query;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return withQuery(connection, query);
 }

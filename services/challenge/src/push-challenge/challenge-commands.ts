@@ -204,7 +204,6 @@ export class ChallengeCommands {
   }
 }
 
-/** The challenge read models, kept inline: updated in the transaction of each append. */
 /** Every event type the challenge projection writes a row for (all but the receipt; a new type must be listed). */
 const PROJECTED: Record<Exclude<PushChallengeEvent['type'], 'ChallengeReceived'>, true> = {
   ChallengeIssued: true,
@@ -219,6 +218,7 @@ const PROJECTED: Record<Exclude<PushChallengeEvent['type'], 'ChallengeReceived'>
 };
 const PROJECTED_TYPES = Object.keys(PROJECTED) as Array<PushChallengeEvent['type']>;
 
+/** The challenge read models, kept inline: updated in the transaction of each append. */
 export function readModelsOf(projection: ChallengeProjection): { inline: InlineProjection<PushChallengeEvent>[] } {
   // Its statements only write: they go with the command's COMMIT (PostgresEventStoreTransaction.deferred). A receipt
   // writes no row, so a command that only acknowledges one appends without a transaction (one round trip).

@@ -77,31 +77,29 @@ export class ChallengeExpiryTimer {
   }
 
   /**
-   * Fires the timers due at `now`. Answers how long until the next one is due when none was (null: no timer at all),
-   * or undefined when it fired some (the next tick looks again after the poll interval).
+   * Fires the timers due at `now`. Answers how long until the next one is due: 0 when it fired some (the next tick
+   * looks again after the poll interval), Infinity when there is no timer at all.
    */
-  async fireDueTimers(now = new Date()): Promise<number | null | undefined> {
+  async fireDueTimers(now = new Date()): Promise<number> {
     // An idle tick costs one read (the earliest due time, from the index) and no transaction.
     const { rows } = await this.pool.query<{ due_in_ms: number | null }>(
       `select (extract(epoch from (min(due_at) - $1::timestamptz)) * 1000)::float8 as due_in_ms from ${CHALLENGE_SCHEMA}.expiry_timers`,
       [now],
     );
-    const dueInMs = rows[0]?.due_in_ms ?? null;
-    if (dueInMs === null || dueInMs > 0) return dueInMs;
+    const dueInMs = rows[0]?.due_in_ms ?? Number.POSITIVE_INFINITY;
+    if (dueInMs > 0) return dueInMs;
     for (let i = 0; i < MAX_FIRINGS_PER_TICK && this.running; i++) {
       const firing = await this.fireOne(now);
-      if (firing === 'idle') return undefined;
+      if (firing === 'idle') break;
       if (firing !== 'conflict') await this.commands.wakeWaiters(firing.challengeId, firing.events);
     }
-    return undefined;
+    return 0;
   }
 
   /** Until the next timer is due, never less than the poll interval, never more than MAX_IDLE_SLEEP_MS. */
-  private sleepMs(nextDueInMs: number | null | undefined): number {
+  private sleepMs(nextDueInMs: number): number {
     const pollMs = this.config.expiryPollIntervalMs ?? 250;
-    if (nextDueInMs === undefined) return pollMs;
-    const ceiling = Math.max(pollMs, MAX_IDLE_SLEEP_MS);
-    return nextDueInMs === null ? ceiling : Math.min(ceiling, Math.max(pollMs, Math.ceil(nextDueInMs)));
+    return Math.min(Math.max(pollMs, MAX_IDLE_SLEEP_MS), Math.max(pollMs, Math.ceil(nextDueInMs)));
   }
 
   private async fireOne(now: Date): Promise<Firing> {
