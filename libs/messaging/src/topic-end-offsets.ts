@@ -16,6 +16,13 @@ interface KafkajsCluster {
 const CREATE_CLUSTER = 'private:Kafka:createCluster';
 
 /**
+ * How long the topic's partition list is trusted before it is read again. Without a value kafkajs' cluster reads the
+ * metadata before every request (its max age defaults to 0 there), which doubled the requests a view sends per call.
+ * A partition added to the topic is counted within this time; a leader that moved is handled at once (below).
+ */
+export const PARTITION_LIST_MAX_AGE_MS = 10_000;
+
+/**
  * A topic's end offsets in one ListOffsets request. kafkajs' `admin.fetchTopicOffsets` sends two, one after the other
  * (the latest offsets, then the earliest), and a view that shows it is current before every request it serves (an API
  * key, a device) pays that on every request; this reads the latest alone through the same client's cluster. kafkajs
@@ -30,7 +37,10 @@ export class TopicEndOffsets {
     const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
     const create = symbol ? (kafka as unknown as Record<symbol, unknown>)[symbol] : undefined;
     if (typeof create !== 'function') throw new Error('kafkajs has no private cluster factory: review topic-end-offsets.ts for this kafkajs version');
-    this.cluster = (create as (options: Record<string, unknown>) => KafkajsCluster)({ allowAutoTopicCreation: false });
+    this.cluster = (create as (options: Record<string, unknown>) => KafkajsCluster)({
+      allowAutoTopicCreation: false,
+      metadataMaxAge: PARTITION_LIST_MAX_AGE_MS,
+    });
   }
 
   connect(): Promise<void> {
