@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connect as netConnect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { type ISocketFactory, Kafka } from 'kafkajs';
 import { buildEnvelope, topicName } from '@pushmfa/contracts';
-import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, eventually, KAFKA_API, requestCountingKafka, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
-import { kafkaSecurityOptions } from './kafka-client';
 import { ServiceConnections } from './service-connections';
 import { PARTITION_LIST_MAX_AGE_MS, TopicEndOffsets } from './topic-end-offsets';
 import { ViewFreshness, ViewNotCurrentError } from './view-freshness';
@@ -131,29 +127,16 @@ describe('ViewFreshness over the real broker', () => {
     }
   });
   it('reads the partition list once, not before every ListOffsets request', async () => {
-    // Counted where the requests leave the client: the API key of every frame written to the broker's socket.
-    const sent = new Map<number, number>();
-    const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-      const socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
-      const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
-      socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
-        if (Buffer.isBuffer(chunk) && chunk.length >= 6) sent.set(chunk.readInt16BE(4), (sent.get(chunk.readInt16BE(4)) ?? 0) + 1);
-        return write(chunk, ...rest);
-      }) as typeof socket.write;
-      return socket;
-    };
-    const kafka = new Kafka({ clientId: 'end-offsets-count', brokers: ns.kafkaBrokers, ...kafkaSecurityOptions(ns.kafkaSecurity('admin')), socketFactory });
+    const { kafka, sent } = requestCountingKafka(ns.kafkaBrokers, 'end-offsets-count');
     const ends = new TopicEndOffsets(kafka);
     await ends.connect();
     try {
       await ends.latest(topic);
-      const METADATA = 3;
-      const LIST_OFFSETS = 2;
-      const before = { metadata: sent.get(METADATA) ?? 0, listOffsets: sent.get(LIST_OFFSETS) ?? 0 };
+      const before = { metadata: sent(KAFKA_API.metadata), listOffsets: sent(KAFKA_API.listOffsets) };
       for (let i = 0; i < 20; i++) await ends.latest(topic);
-      expect((sent.get(LIST_OFFSETS) ?? 0) - before.listOffsets).toBe(20);
+      expect(sent(KAFKA_API.listOffsets) - before.listOffsets).toBe(20);
       // Twenty calls well within the partition list's age send no metadata request at all.
-      expect((sent.get(METADATA) ?? 0) - before.metadata).toBe(0);
+      expect(sent(KAFKA_API.metadata) - before.metadata).toBe(0);
       expect(PARTITION_LIST_MAX_AGE_MS).toBeGreaterThan(1000);
     } finally {
       await ends.disconnect();

@@ -2,6 +2,7 @@ export * from './infrastructure';
 export * from './infrastructure-endpoints';
 export * from './infrastructure-checks';
 export * from './kafka-credentials';
+export * from './kafka-request-counter';
 export * from './test-namespace';
 export { ensureTopics } from './test-topics';
 export type { EnsureTopicsResult } from '@pushmfa/messaging';
