@@ -22,6 +22,8 @@ export class DispatchObserver {
     await consumer.subscribe({ topics: [topicName('delivery', topicPrefix)], fromBeginning: false });
     let observer: DispatchObserver | undefined;
     await consumer.run({
+      // A group of its own, read from the end each run: nothing to commit (kafkajs would commit after every batch).
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const atMs = Date.now();
         for (const message of batch.messages) observer?.note(message.value, atMs);
