@@ -6,6 +6,7 @@ import { type MetricsService, runInSpan, runWithCorrelationId, startConsumerSpan
 import { fullJitterBackoffMs, sleep } from './backoff';
 import { sendToDeadLetter } from './dead-letter';
 import { deadLetterCounter } from './messaging-metrics';
+import { OffsetCommitter } from './offset-committer';
 import { PartitionBatchCoalescer } from './partition-batch-coalescer';
 import { claimedEventType } from './record-event-type';
 import { currentTraceparent } from './trace-context';
@@ -67,12 +68,20 @@ export interface ContractConsumerOptions {
   fetchMaxWaitMs?: number;
   fetchMinBytes?: number;
   fromBeginning?: boolean;
+  /**
+   * The least time between two offset commits (default 200 ms): what settles meanwhile goes in one OffsetCommit
+   * (offset-committer.ts). Another member of the group (a view's freshness check) sees the offsets after at most this.
+   */
+  commitIntervalMs?: number;
   /** Called once a record is settled (its effect committed, or it needed none, or it was dead-lettered), in offset order per partition. */
   onSettled?: (topic: string, partition: number, offset: string) => void;
   log?: (level: 'error' | 'warn' | 'info', message: string, extra?: Record<string, unknown>) => void;
   /** Counts dead-lettered records in `messaging_dead_lettered_total` (messaging-metrics.ts). */
   metrics?: MetricsService;
 }
+
+/** How long `stop` waits for the last offset commit (the broker may be down) before it leaves the group. */
+const STOP_COMMIT_WAIT_MS = 3000;
 
 /** Batch mode's default `partitionsConsumedConcurrently`: the partitions a fetch can carry (three topics of twelve). */
 const BATCH_MODE_PARTITIONS_AT_ONCE = 36;
@@ -115,6 +124,7 @@ export class ContractConsumer {
   private readonly countDeadLettered?: (topic: string) => void;
   /** Batch mode: the partitions' batches handed over together go to `handleBatch` in one call (one transaction). */
   private readonly applyBatch?: ContractBatchHandler;
+  private readonly committer: OffsetCommitter;
 
   constructor(private readonly options: ContractConsumerOptions) {
     if (!options.handle === !options.handleBatch) throw new Error('ContractConsumer needs exactly one of handle and handleBatch');
@@ -145,7 +155,20 @@ export class ContractConsumer {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.committer = new OffsetCommitter({
+      commit: (positions) => this.consumer.commitOffsets(positions),
+      intervalMs: options.commitIntervalMs ?? 200,
+      onError: (error, positions) => this.log('warn', 'offset commit failed; kept for the next one', { error: describe(error), partitions: positions.length }),
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.joined = true;
+      // Positions of partitions that moved to another member are theirs to commit.
+      this.committer.retainOnly(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))),
+      );
+    });
+    // Before the partitions move: the new owner starts from what this member settled.
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.crashed = !event.payload.restart;
       this.joined = false;
@@ -163,8 +186,8 @@ export class ContractConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1000,
+      // Committed by this.committer: kafkajs' auto-commit sends one OffsetCommit after every fetched batch.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       // Batch mode: every partition of a fetch is handed over at once, so that the coalescer puts them in one call.
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? (this.applyBatch ? BATCH_MODE_PARTITIONS_AT_ONCE : 4),
@@ -174,33 +197,42 @@ export class ContractConsumer {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.committer.stop();
+    // What settled is committed before the group is left; a batch still under way commits its own at its end.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.committer.flush(), new Promise((resolve) => (timer = setTimeout(resolve, STOP_COMMIT_WAIT_MS)))]);
+    clearTimeout(timer);
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
 
   private async processBatch(payload: EachBatchPayload) {
-    if (this.applyBatch) return this.processInBatches(payload, this.applyBatch);
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    try {
+      await (this.applyBatch ? this.processInBatches(payload, this.applyBatch) : this.processRecords(payload));
+    } finally {
+      // A batch that ends while the consumer stops commits at once: kafkajs leaves the group right after it.
+      if (this.stopping.signal.aborted) await this.committer.flush();
+    }
+  }
+
+  private async processRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       const settled = await this.processRecord(batch.topic, batch.partition, message, heartbeat);
       if (!settled) return;
       resolveOffset(message.offset);
+      this.committer.settled(batch.topic, batch.partition, message.offset);
       this.options.onSettled?.(batch.topic, batch.partition, message.offset);
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   /**
    * Batch mode: the fetched records of one partition go to `handle` together, in chunks of `maxBatchSize`; the offset
-   * of a chunk is resolved once all its records are settled, then committed. Invalid records are dead-lettered as in
+   * of a chunk is resolved once all its records are settled, and committed within the commit interval. Invalid records are dead-lettered as in
    * record mode, records of unwanted types are skipped.
    */
-  private async processInBatches(
-    { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload,
-    handle: ContractBatchHandler,
-  ) {
+  private async processInBatches({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, handle: ContractBatchHandler) {
     const size = Math.max(1, this.options.maxBatchSize ?? 500);
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
@@ -209,10 +241,10 @@ export class ContractConsumer {
       if (!settled) return;
       const last = chunk[chunk.length - 1]!;
       resolveOffset(last.offset);
+      this.committer.settled(batch.topic, batch.partition, last.offset);
       if (this.options.onSettled) for (const message of chunk) this.options.onSettled(batch.topic, batch.partition, message.offset);
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   /** Returns false when stopping before the chunk was settled (it will be consumed again). */

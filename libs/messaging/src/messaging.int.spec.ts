@@ -4,7 +4,7 @@ import { Partitioners } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { buildEnvelope, type ContractEnvelope, RETRY_SUFFIX, topicName, validateEventData } from '@pushmfa/contracts';
 import { PostgresEventStore } from '@pushmfa/event-store';
-import { createTestNamespace, eventually, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, eventually, KAFKA_API, requestCountingKafka, type TestNamespace } from '@pushmfa/testing';
 import { ContractConsumer } from './contract-consumer';
 import { EventStoreKafkaRelay } from './event-store-relay';
 import { PgInbox } from '@pushmfa/postgres';
@@ -328,6 +328,80 @@ describe('messaging over the real broker and database', () => {
     for (const partition of partitions) {
       const offsets = applied.filter((record) => record.partition === partition).map((record) => record.offset);
       expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    }
+  });
+
+  it('commits settled offsets once per interval, not once per batch, and commits the last ones without more records and on stop', async () => {
+    const topic = topicName('delivery', ns.topicPrefix);
+    const key = `commits-${randomUUID()}`;
+    const groupId = `test-${randomUUID()}`;
+    const counted = requestCountingKafka(ns.kafkaBrokers, 'commit-counter');
+    const handled: Array<{ partition: number; offset: string }> = [];
+    const consumer = new ContractConsumer({
+      kafka: counted.kafka,
+      groupId,
+      topics: [topic],
+      fromBeginning: false,
+      commitIntervalMs: 1000,
+      handle: async (envelope, record) => {
+        if ((envelope.data as { challengeId: string }).challengeId.startsWith(key)) handled.push({ partition: record.partition, offset: record.offset });
+      },
+    });
+    await consumer.start();
+    await eventually(async () => (consumer.isReady ? true : undefined), 'the consumer in its group');
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const admin = runtime.kafka.admin();
+    await admin.connect();
+    const send = (n: number) =>
+      producer.send({
+        topic,
+        messages: [
+          {
+            key,
+            value: JSON.stringify(
+              buildEnvelope({
+                id: randomUUID(),
+                type: 'PushDispatched',
+                occurredAt: new Date().toISOString(),
+                workspaceId: 'ws1',
+                streamId: 'push',
+                correlationId: 'c',
+                data: { challengeId: `${key}-${n}`, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
+              }),
+            ),
+          },
+        ],
+      });
+    const committed = async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return offsets?.partitions.find((p) => p.partition === handled[0]!.partition)?.offset;
+    };
+    try {
+      // Twenty records, each fetched alone (sent once the one before was handled): twenty batches.
+      const commitsBefore = counted.sent(KAFKA_API.offsetCommit);
+      const startedAt = Date.now();
+      for (let n = 0; n < 20; n++) {
+        await send(n);
+        await eventually(async () => (handled.length > n ? true : undefined), `record ${n} handled`);
+      }
+      const elapsedMs = Date.now() - startedAt;
+      const last = handled[handled.length - 1]!;
+      // Nothing follows the last record: its offset is still committed, within the interval.
+      await eventually(async () => ((await committed()) === String(BigInt(last.offset) + 1n) ? true : undefined), 'the last offset committed');
+      const commits = counted.sent(KAFKA_API.offsetCommit) - commitsBefore;
+      expect(commits).toBeLessThan(20);
+      expect(commits).toBeLessThanOrEqual(Math.ceil(elapsedMs / 1000) + 2);
+
+      // Handled, then stopped before the interval is over: the stop commits them before the group is left.
+      for (let n = 20; n < 23; n++) await send(n);
+      await eventually(async () => (handled.length >= 23 ? true : undefined), 'three more records handled');
+      await consumer.stop();
+      expect(await committed()).toBe(String(BigInt(handled[22]!.offset) + 1n));
+    } finally {
+      await consumer.stop().catch(() => undefined);
+      await producer.disconnect();
+      await admin.disconnect();
     }
   });
 
