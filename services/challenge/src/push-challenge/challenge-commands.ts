@@ -14,7 +14,7 @@ import { currentCorrelationId } from '@pushmfa/observability';
 import { CHALLENGE_SCHEMA } from '../challenge.di-tokens';
 import { ChallengeProjection } from '../read-models/challenge-projection';
 import { ChallengeStatusNotifier } from '../status-notifications/challenge-status-notifier';
-import { admitIssue, type IssueAdmission } from './issuing/issue-admission';
+import { admitGuard, admitIssue, type GuardAdmission, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
@@ -94,29 +94,49 @@ export class ChallengeCommands {
     command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ): Promise<UserCommandResult> {
     const { userId } = read.state;
-    const outcome = await this.decidedForUser(read, workspaceId, command).catch(async (error: unknown) => {
+    const admit = (client: PoolClient, now: Date) => admitIssue(client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
+    const outcome = await this.decidedForUser(read, workspaceId, admit, command).catch(async (error: unknown) => {
       // A resend refused over the user's push budget is a risk signal for the user's next 24 hours (the `risk`
       // style), as a refused issue is; recorded after the refusal rolled back.
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.store.withTransaction((tx) => this.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()), 'risk mark');
       throw error;
     });
+    return this.settled(outcome);
+  }
+
+  /**
+   * `executeForUser` for a command that pushes nothing (a response): under the same user lock it reads only what such
+   * a command decides on, the workspace's settings and the user's push lock and wrong-number streak (admitGuard).
+   */
+  async executeUnderUserGuard(
+    read: LoadedChallenge,
+    workspaceId: string,
+    command: (admission: GuardAdmission, now: Date) => PushChallengeCommand,
+  ): Promise<UserCommandResult> {
+    const { userId } = read.state;
+    const admit = (client: PoolClient, now: Date) => admitGuard(client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
+    return this.settled(await this.decidedForUser(read, workspaceId, admit, command));
+  }
+
+  private async settled(outcome: UserCommandResult & { touched: Map<string, PushChallengeEvent[]> }): Promise<UserCommandResult> {
     for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
     const { touched: _touched, ...result } = outcome;
     return result;
   }
 
-  private decidedForUser(
+  private decidedForUser<A>(
     read: LoadedChallenge,
     workspaceId: string,
-    command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
+    admit: (client: PoolClient, now: Date) => Promise<A>,
+    command: (admission: A, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ) {
     const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
     return this.handler.retry(streamId, (attempt) =>
       this.store.withTransaction(async (tx) => {
         const now = new Date();
-        const admission = await admitIssue(tx.client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
+        const admission = await admit(tx.client, now);
         const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
         const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current);
         const touched = new Map<string, PushChallengeEvent[]>();

@@ -114,6 +114,31 @@ export async function admitIssues(client: PoolClient, schema: string, requests: 
   return requests.map((request) => admissions.get(userLockKey(request))!);
 }
 
+/** What a response decides on: the workspace's settings and the user's push guard, no push history. */
+export type GuardAdmission = Pick<IssueAdmission, 'settings' | 'guard'>;
+
+/**
+ * `admitIssue` for a command that pushes nothing (a response): the same user lock, then only the settings, the push
+ * lock and the wrong-number streak, in the same one round trip. The devices, the push history, the pending list and
+ * the risk facts an issue needs are not read.
+ */
+export async function admitGuard(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): Promise<GuardAdmission> {
+  const workspaceId = client.escapeLiteral(request.workspaceId);
+  const userId = client.escapeLiteral(request.userId);
+  const history = userPushHistorySql(schema, { workspaceId, userId }, 'null', `'${request.now.toISOString()}'::timestamptz`);
+  const read = `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`;
+  const results = (await client.query(`${userLockSql(client, request)};\n${read}`)) as unknown as QueryResult<GuardRow>[];
+  const row = results[1]?.rows[0];
+  if (!row) throw new Error('the guard read returned no row');
+  return { settings: row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null, guard: guardOf(row) };
+}
+
+type GuardRow = Pick<AdmissionRow, 'settings' | 'locked_until' | 'mismatches'>;
+
+function guardOf(row: GuardRow): UserPushGuard {
+  return { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
+}
+
 /** The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s transaction. */
 export function userLockSql(client: PoolClient, user: { workspaceId: string; userId: string }): string {
   return `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(userLockKey(user))}))`;
@@ -160,7 +185,7 @@ function admissionReadSql(
 
 function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
   const settings = row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
-  const guard: UserPushGuard = { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
+  const guard = guardOf(row);
   // A pool the view does not hold (unchanged default, or not arrived yet) has the default pool's policy.
   const pool = { poolId: row.pool?.poolId ?? DEFAULT_POOL_ID, policy: row.pool?.policy ?? DEFAULT_POOL_POLICY };
   const risk: RiskFacts = { marks: {}, knownIps: [], knownApplications: [], ...row.risk, newestPairingAt: row.newest_pairing };

@@ -30,7 +30,7 @@ export class RespondToChallengeHandler {
     const { device } = command;
     const challenge = await this.challenges.read(challengeId, device.workspaceId);
     if (challenge.state.userId !== device.userId) throw new DomainError('not_found', 'no such challenge');
-    const { state, newEvents } = await this.challenges.executeForUser(challenge, device.workspaceId, (admission, now) => {
+    const { state, newEvents } = await this.challenges.executeUnderUserGuard(challenge, device.workspaceId, (admission, now) => {
       const settings = admission.settings ?? DEFAULT_SETTINGS;
       return {
         type: 'RespondToChallenge',
