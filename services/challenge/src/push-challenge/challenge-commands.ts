@@ -73,7 +73,7 @@ export class ChallengeCommands {
    */
   async execute(challengeId: string, workspaceId: string, command: PushChallengeCommand, read?: LoadedChallenge): Promise<CommandResult> {
     const { state, newEvents } = await this.handler.handle(challengeStreamId(challengeId), command, metadataOf(workspaceId), read);
-    await this.wakeWaiters(challengeId, newEvents);
+    await this.wakeWaiters(challengeId, newEvents, state);
     return { state, newEvents };
   }
 
@@ -102,7 +102,7 @@ export class ChallengeCommands {
         await this.store.withTransaction((tx) => this.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()), 'risk mark');
       throw error;
     });
-    return this.settled(outcome);
+    return this.settled(read.state.challengeId, outcome);
   }
 
   /**
@@ -116,11 +116,12 @@ export class ChallengeCommands {
   ): Promise<UserCommandResult> {
     const { userId } = read.state;
     const admit = (client: PoolClient, now: Date) => admitGuard(client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
-    return this.settled(await this.decidedForUser(read, workspaceId, admit, command));
+    return this.settled(read.state.challengeId, await this.decidedForUser(read, workspaceId, admit, command));
   }
 
-  private async settled(outcome: UserCommandResult & { touched: Map<string, PushChallengeEvent[]> }): Promise<UserCommandResult> {
-    for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events);
+  /** Wakes the long-polls of every challenge the command touched; those of its own challenge get its state. */
+  private async settled(challengeId: string, outcome: UserCommandResult & { touched: Map<string, PushChallengeEvent[]> }): Promise<UserCommandResult> {
+    for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events, id === challengeId ? outcome.state : undefined);
     const { touched: _touched, ...result } = outcome;
     return result;
   }
@@ -216,11 +217,14 @@ export class ChallengeCommands {
     await this.handler.appendIn(tx, challengeStreamId(challengeId), events, expected, metadataOf(workspaceId));
   }
 
-  /** Wakes long-polls after `events` committed; they read the challenge from the store (the wake-up says nothing else). */
-  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[]): Promise<void> {
+  /**
+   * Wakes long-polls after `events` committed. This instance's own get `state` (the challenge after them) when given;
+   * the others read the challenge from the store (a wake-up on Redis says nothing else).
+   */
+  async wakeWaiters(challengeId: string, events: readonly PushChallengeEvent[], state?: PushChallengeState): Promise<void> {
     if (!events.some((e) => RESOLVING_EVENT_TYPES.has(e.type))) return;
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
-    await this.notifier.notify(challengeId).catch(() => undefined);
+    await this.notifier.notify(challengeId, state?.status === 'absent' ? undefined : state).catch(() => undefined);
   }
 }
 

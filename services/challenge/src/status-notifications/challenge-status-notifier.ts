@@ -17,7 +17,7 @@ const POLL_WITHOUT_REDIS_MS = 500;
  * gap never leaves a long-poll waiting for its deadline.
  */
 export class ChallengeStatusNotifier {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(decided?: object) => void>>();
   private subscribed = false;
 
   constructor(
@@ -25,6 +25,7 @@ export class ChallengeStatusNotifier {
     private readonly subscriber: Redis,
     private readonly channelPrefix: string,
   ) {
+    // A message says only "look again", whatever it carries.
     subscriber.on('pmessage', (_pattern: string, channel: string) => this.wakeWaiters(channel));
     // ioredis re-subscribes the pattern after a reconnect; until it has, long-polls poll.
     subscriber.on('close', () => this.lost());
@@ -43,29 +44,31 @@ export class ChallengeStatusNotifier {
 
   /**
    * Called after the decision committed. This instance's own long-polls are woken at once, without the round trip
-   * through Redis (they read the decision from the store like any other wake-up); the others' through Redis.
+   * through Redis, and are handed `decided` (the challenge as this instance's command committed it) when given, so
+   * they answer without reading the store again; the others' are woken through Redis and read it.
    */
-  async notify(challengeId: string): Promise<void> {
+  async notify(challengeId: string, decided?: object): Promise<void> {
     const channel = this.channel(challengeId);
-    this.wakeWaiters(channel);
+    this.wakeWaiters(channel, decided);
     await this.publisher.publish(channel, '1');
   }
 
-  private wakeWaiters(channel: string): void {
+  private wakeWaiters(channel: string, decided?: object): void {
     const waiting = this.waiters.get(channel);
-    if (waiting) for (const wake of [...waiting]) wake();
+    if (waiting) for (const wake of [...waiting]) wake(decided);
   }
 
   /**
    * Registers the waiter first, then calls `check`, which reads the challenge and answers how long to wait for its
    * decision (0: no wait, it is settled or past its deadline); waits for a notification or that long. A decision made
    * between the read and the wait is never missed, and the caller reads the challenge once before waiting, not twice.
-   * Resolves when woken or when the wait ends; the caller then reads the challenge again.
+   * Resolves when woken or when the wait ends; the caller then reads the challenge again, unless it resolves with the
+   * challenge as this instance just committed it (`notify`'s `decided`; never what arrives on Redis).
    */
-  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<void> {
+  async waitUntilSettled(challengeId: string, check: () => Promise<number>): Promise<object | undefined> {
     const channel = this.channel(challengeId);
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
+    let wake!: (decided?: object) => void;
+    const woken = new Promise<object | undefined>((resolve) => (wake = resolve));
     let set = this.waiters.get(channel);
     if (!set) this.waiters.set(channel, (set = new Set()));
     set.add(wake);
@@ -73,10 +76,10 @@ export class ChallengeStatusNotifier {
     try {
       const subscribed = this.subscribed;
       const waitMs = await check();
-      if (waitMs <= 0) return;
-      if (!subscribed) return await this.pollUntilSettled(check, waitMs);
+      if (waitMs <= 0) return undefined;
+      if (!subscribed) return void (await this.pollUntilSettled(check, waitMs));
       timer = setTimeout(() => wake(), waitMs);
-      await woken;
+      return await woken;
     } finally {
       clearTimeout(timer);
       set.delete(wake);

@@ -34,6 +34,22 @@ describe('ChallengeStatusNotifier', () => {
     expect(published).toEqual(['p:challenge-status:c1']);
   });
 
+  it("hands this instance's long-polls the committed challenge, never what arrives on Redis", async () => {
+    const { redis } = silentRedis();
+    const notifier = new ChallengeStatusNotifier(redis, redis, 'p:');
+    await notifier.start();
+    const decided = { challengeId: 'c5', status: 'approved' };
+    const local = notifier.waitUntilSettled('c5', async () => 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    await notifier.notify('c5', decided);
+    await expect(local).resolves.toBe(decided);
+
+    const remote = notifier.waitUntilSettled('c6', async () => 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    redis.emit('pmessage', 'p:challenge-status:*', 'p:challenge-status:c6', JSON.stringify({ challengeId: 'c6', status: 'approved' }));
+    await expect(remote).resolves.toBeUndefined();
+  });
+
   it("wakes only the challenge's own waiters", async () => {
     const { redis } = silentRedis();
     const notifier = new ChallengeStatusNotifier(redis, redis, 'p:');

@@ -7,8 +7,9 @@ import { type AnswerLatencyRecorder, answerLatencyRecorder } from './answer-late
 
 /**
  * The platform reads a challenge's status, waiting up to `waitSeconds` (a long-poll) for it to leave pending. The
- * answer always comes from the store: a wake-up on Redis (genuine or not) only makes it read again, and a
- * still-pending read waits on. Raises `not_found`.
+ * answer comes from the store, or from this instance's own command that just committed the decision (handed over by
+ * the notifier, so the answer costs no second read): a wake-up on Redis (genuine or not) only makes it read again,
+ * and a still-pending read waits on. Raises `not_found`.
  */
 @Injectable()
 export class ReadChallengeStatusHandler {
@@ -29,16 +30,20 @@ export class ReadChallengeStatusHandler {
     // Subscribed before each read, so a decision between the read and the wait is never missed.
     // Reads so far: more than one means the poll was waiting (woken by a notification, or polling without one).
     let reads = 0;
+    let handed: IssuedChallenge | undefined;
     for (;;) {
       let state!: IssuedChallenge;
       let waitMs = 0;
-      await this.notifier.waitUntilSettled(challengeId, async () => {
+      const decided = await this.notifier.waitUntilSettled(challengeId, async () => {
         reads += 1;
-        state = await this.challenges.load(challengeId, workspaceId);
+        state = handed ?? (await this.challenges.load(challengeId, workspaceId));
+        handed = undefined;
         const expiresInMs = Date.parse(state.expiresAt) - Date.now();
         waitMs = state.status === 'pending' && expiresInMs > 0 ? Math.min(deadline - Date.now(), expiresInMs) : 0;
         return waitMs;
       });
+      // Handed over by this instance's command about this challenge (its workspace checked again all the same).
+      if (decided && (decided as IssuedChallenge).workspaceId === workspaceId) handed = decided as IssuedChallenge;
       if (waitMs > 0) continue;
       const view = challengeView(state);
       // Only a long-poll that was waiting when the decision came measures the answer latency.
