@@ -99,17 +99,52 @@ async function answers(baseUrl: string, path: string): Promise<boolean> {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
+/** Ports handed out by this process, never handed out again (a service restarted on its port keeps it). */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port, taken from below the kernel's ephemeral range: a port the kernel hands to outgoing connections
+ * (a client's socket to Kafka or PostgreSQL) can be taken by one between this probe and the listen, or while a
+ * service a fault test killed is down, and the restart then fails with EADDRINUSE. Below that range only a listener
+ * takes a port; the probe binds on every address, as the services do.
+ */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  const { readFileSync } = await import('node:fs');
+  const ephemeralLow = (() => {
+    try {
+      return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+    } catch {
+      return 32768;
+    }
+  })();
+  const low = 20_000;
+  const high = Math.min(ephemeralLow, 65_536) - 1;
+  const probe = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
     });
-  });
+  if (high > low) {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const port = low + Math.floor(Math.random() * (high - low));
+      if (handedOut.has(port)) continue;
+      const free = await probe(port).then(
+        () => true,
+        () => false,
+      );
+      if (!free) continue;
+      handedOut.add(port);
+      return port;
+    }
+  }
+  const port = await probe(0);
+  handedOut.add(port);
+  return port;
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
