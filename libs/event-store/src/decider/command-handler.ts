@@ -188,7 +188,8 @@ export class DeciderCommandHandler<TState, TCommand, TEvent extends DomainEvent>
     return events.reduce((s, e) => this.decider.evolve(s, e), state);
   }
 
-  private fold(events: RecordedEvent[]): LoadedStream<TState> {
+  /** The stream's state and revision from its events, read by the caller (`readStreamAfter`, for one). */
+  fold(events: RecordedEvent[]): LoadedStream<TState> {
     const reader = this.options.events;
     const domainEvents = reader ? events.flatMap((e) => reader.readDomainEvent(e) ?? []) : events.map((e) => ({ type: e.type, data: e.data }) as TEvent);
     const state = foldEvents(this.decider, domainEvents);

@@ -162,29 +162,9 @@ describe('PostgresEventStore specifics', () => {
   it('sends deferred writes with COMMIT in one message, and a failing one keeps nothing of the transaction', async () => {
     const table = `${ownSchema}.deferred_probe`;
     await pool.query(`create table if not exists ${table} (id int primary key, note text, doc jsonb, at timestamptz)`);
-    // What each connection the store takes sends, by text.
-    const sent: string[] = [];
     await store.migrate();
-    const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<PoolClient>;
-    // pool.query takes its connection with a callback: that one passes through untouched.
-    const spy = jest.spyOn(pool, 'connect').mockImplementation(((callback?: unknown) => (callback ? connect(callback) : watched())) as never);
-    const watched = async () => {
-      const connection = await connect();
-      const query = connection.query.bind(connection) as (config: unknown, values?: unknown) => Promise<unknown>;
-      const release = connection.release.bind(connection);
-      Object.assign(connection, {
-        query: (config: unknown, values?: unknown) => {
-          sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
-          return query(config, values);
-        },
-        release: (error?: Error | boolean) => {
-          delete (connection as { query?: unknown }).query;
-          delete (connection as { release?: unknown }).release;
-          release(error);
-        },
-      });
-      return connection;
-    };
+    // What each connection the store takes sends, by text.
+    const { sent, restore } = watchConnections(pool);
     try {
       const stream = uniqueStreamId('deferred');
       const at = new Date('2026-12-06T10:00:00.000Z');
@@ -221,7 +201,32 @@ describe('PostgresEventStore specifics', () => {
       expect(sent).toEqual([expect.stringMatching(/^BEGIN;\n.*;\nCOMMIT$/s)]);
       expect((await pool.query(`select count(*)::int as n from ${table}`)).rows[0]).toEqual({ n: 3 });
     } finally {
-      spy.mockRestore();
+      restore();
+    }
+  });
+
+  it('reads a stream after given statements in one message that begins the transaction, under what they lock', async () => {
+    const stream = uniqueStreamId('read-after');
+    await store.appendToStream(stream, eventsOf(3), 'no_stream');
+    const { sent, restore } = watchConnections(pool);
+    try {
+      const read = await store.withTransaction(async (transaction) => {
+        const after = await transaction.readStreamAfter([`select pg_advisory_xact_lock(4242)`, `select txid_current()::text as tx`], stream);
+        const later = await transaction.client.query(`select txid_current()::text as tx`);
+        return { ...after, later: later.rows };
+      });
+      // BEGIN, the statements and the read in one message, answered in order; the statements ran in the transaction.
+      expect(sent[0]).toMatch(
+        /^BEGIN; select pg_advisory_xact_lock\(4242\);\nselect txid_current\(\)[^;]*;\nSELECT .* FROM \S+\.events\s+WHERE stream_id = 'read-after-/s,
+      );
+      expect(read.results.map((r) => Object.keys(r.rows[0] ?? {}))).toEqual([['pg_advisory_xact_lock'], ['tx']]);
+      expect(read.results[1]!.rows).toEqual(read.later);
+      expect(read.events).toEqual(await store.readStream(stream));
+      // Without statements: the read alone; a stream that does not exist reads empty.
+      const empty = await store.withTransaction((transaction) => transaction.readStreamAfter([], uniqueStreamId('none')));
+      expect(empty).toEqual({ results: [], events: [] });
+    } finally {
+      restore();
     }
   });
 
@@ -331,3 +336,31 @@ describe('PostgresEventStore specifics', () => {
     expect(bySecond).toHaveLength(1);
   });
 });
+
+/**
+ * Records the text of every query sent on the connections `pool.connect()` hands out (the store's transactions) until
+ * `restore`; `pool.query` takes its connection with a callback and passes through untouched.
+ */
+function watchConnections(pool: Pool): { sent: string[]; restore: () => void } {
+  const sent: string[] = [];
+  const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<PoolClient>;
+  const watched = async () => {
+    const connection = await connect();
+    const query = connection.query.bind(connection) as (config: unknown, values?: unknown) => Promise<unknown>;
+    const release = connection.release.bind(connection);
+    Object.assign(connection, {
+      query: (config: unknown, values?: unknown) => {
+        sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
+        return query(config, values);
+      },
+      release: (error?: Error | boolean) => {
+        delete (connection as { query?: unknown }).query;
+        delete (connection as { release?: unknown }).release;
+        release(error);
+      },
+    });
+    return connection;
+  };
+  const spy = jest.spyOn(pool, 'connect').mockImplementation(((callback?: unknown) => (callback ? connect(callback) : watched())) as never);
+  return { sent, restore: () => spy.mockRestore() };
+}

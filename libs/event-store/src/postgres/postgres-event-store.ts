@@ -71,6 +71,13 @@ export interface PostgresEventStoreTransaction {
   readonly deferred: PoolClient;
   /** Reads on the transaction's connection: a command deciding under a lock it holds needs no second connection. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Sends `statements` (plain SQL: a lock, a read) and then the read of `streamId` in one simple-protocol message on
+   * the transaction's connection, with BEGIN when they open the transaction: a command that locks and reads what it
+   * decides on pays one round trip for all of it, and reads the stream under the lock. Answers each statement's
+   * result, in order, and the stream's events.
+   */
+  readStreamAfter(statements: readonly string[], streamId: string): Promise<{ results: QueryResult[]; events: RecordedEvent[] }>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
 }
 
@@ -132,6 +139,22 @@ export class PostgresEventStore implements EventStore {
         values: [streamId, from.toString(), limit],
       });
       return result.rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toEventStoreError(error, 'readStream');
+    }
+  }
+
+  private async readStreamAfter(
+    executor: Queryable,
+    statements: readonly string[],
+    streamId: string,
+  ): Promise<{ results: QueryResult[]; events: RecordedEvent[] }> {
+    const read = inlineParameters(readStreamSql(this.schema), [streamId, '0', null]);
+    try {
+      const answered = (await executor.query([...statements, read].join(';\n'))) as unknown as QueryResult | QueryResult[];
+      const results = Array.isArray(answered) ? answered : [answered];
+      const events = (results[results.length - 1]!.rows as EventRow[]).map(toRecordedEvent);
+      return { results: results.slice(0, -1), events };
     } catch (error) {
       throw toEventStoreError(error, 'readStream');
     }
@@ -200,6 +223,7 @@ export class PostgresEventStore implements EventStore {
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
         appendToNewStreams: (appends) => this.appendNewStreams(client, appends),
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
+        readStreamAfter: (statements, streamId) => this.readStreamAfter(client, statements, streamId),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
       });
       if (kept.length > 0) {

@@ -6,6 +6,7 @@ import {
   type EventMetadata,
   type ExpectedRevision,
   type InlineProjection,
+  type LoadedStream,
   PostgresEventStore,
   type PostgresEventStoreTransaction,
 } from '@pushmfa/event-store';
@@ -14,7 +15,7 @@ import { currentCorrelationId } from '@pushmfa/observability';
 import { CHALLENGE_SCHEMA } from '../challenge.di-tokens';
 import { ChallengeProjection } from '../read-models/challenge-projection';
 import { ChallengeStatusNotifier } from '../status-notifications/challenge-status-notifier';
-import { admitGuard, admitIssue, type GuardAdmission, type IssueAdmission } from './issuing/issue-admission';
+import { admitIssue, type GuardAdmission, guardAdmissionOf, guardStatements, type IssueAdmission } from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
@@ -61,7 +62,7 @@ export class ChallengeCommands {
 
   /** As `load`, with the revision read, so a command can be decided on it without reading the stream again. */
   async read(challengeId: string, workspaceId: string): Promise<LoadedChallenge> {
-    if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new DomainError('not_found', 'no such challenge');
+    assertChallengeId(challengeId);
     const { state, revision } = await this.handler.load(challengeStreamId(challengeId));
     if (state.status === 'absent' || state.workspaceId !== workspaceId) throw new DomainError('not_found', 'no such challenge');
     return { state, revision };
@@ -93,30 +94,44 @@ export class ChallengeCommands {
     workspaceId: string,
     command: (admission: IssueAdmission, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ): Promise<UserCommandResult> {
-    const { userId } = read.state;
-    const admit = (client: PoolClient, now: Date) => admitIssue(client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
-    const outcome = await this.decidedForUser(read, workspaceId, admit, command).catch(async (error: unknown) => {
+    const { challengeId, userId } = read.state;
+    const streamId = challengeStreamId(challengeId);
+    const open = async (tx: PostgresEventStoreTransaction, now: Date, attempt: number) => ({
+      admission: await admitIssue(tx.client, CHALLENGE_SCHEMA, { workspaceId, userId, now }),
+      current: attempt === 1 ? read : await this.handler.loadIn(tx, streamId),
+    });
+    const outcome = await this.decidedForUser(challengeId, { workspaceId, userId }, open, command).catch(async (error: unknown) => {
       // A resend refused over the user's push budget is a risk signal for the user's next 24 hours (the `risk`
       // style), as a refused issue is; recorded after the refusal rolled back.
       if (error instanceof DomainError && error.code === 'rate_limited')
         await this.store.withTransaction((tx) => this.projection.markRisk(tx.client, [{ workspaceId, userId }], 'rate_limit', new Date()), 'risk mark');
       throw error;
     });
-    return this.settled(read.state.challengeId, outcome);
+    return this.settled(challengeId, outcome);
   }
 
   /**
-   * `executeForUser` for a command that pushes nothing (a response): under the same user lock it reads only what such
-   * a command decides on, the workspace's settings and the user's push lock and wrong-number streak (admitGuard).
+   * `executeForUser` for a command of `user` that pushes nothing (a response): one message takes the user's lock,
+   * reads only what such a command decides on (the workspace's settings, the user's push lock and wrong-number streak:
+   * guardStatements) and reads the challenge's stream under the lock. A challenge of another user or workspace is
+   * `not_found`, as one that does not exist.
    */
   async executeUnderUserGuard(
-    read: LoadedChallenge,
-    workspaceId: string,
+    challengeId: string,
+    user: { workspaceId: string; userId: string },
     command: (admission: GuardAdmission, now: Date) => PushChallengeCommand,
   ): Promise<UserCommandResult> {
-    const { userId } = read.state;
-    const admit = (client: PoolClient, now: Date) => admitGuard(client, CHALLENGE_SCHEMA, { workspaceId, userId, now });
-    return this.settled(read.state.challengeId, await this.decidedForUser(read, workspaceId, admit, command));
+    assertChallengeId(challengeId);
+    const streamId = challengeStreamId(challengeId);
+    const open = async (tx: PostgresEventStoreTransaction, now: Date) => {
+      const { results, events } = await tx.readStreamAfter(guardStatements(tx.client, CHALLENGE_SCHEMA, { ...user, now }), streamId);
+      const current = this.handler.fold(events);
+      const { state } = current;
+      if (state.status === 'absent' || state.workspaceId !== user.workspaceId || state.userId !== user.userId)
+        throw new DomainError('not_found', 'no such challenge');
+      return { admission: guardAdmissionOf(results[1]), current };
+    };
+    return this.settled(challengeId, await this.decidedForUser(challengeId, user, open, command));
   }
 
   /** Wakes the long-polls of every challenge the command touched; those of its own challenge get its state. */
@@ -126,19 +141,22 @@ export class ChallengeCommands {
     return result;
   }
 
+  /**
+   * The transaction of a user command: `open` takes the user's lock and reads the admission and the challenge (each
+   * attempt; a conflict runs it all again), then the command is decided, appended, and cancels the user's other pending
+   * challenges when it locks push.
+   */
   private decidedForUser<A>(
-    read: LoadedChallenge,
-    workspaceId: string,
-    admit: (client: PoolClient, now: Date) => Promise<A>,
+    challengeId: string,
+    { workspaceId, userId }: { workspaceId: string; userId: string },
+    open: (tx: PostgresEventStoreTransaction, now: Date, attempt: number) => Promise<{ admission: A; current: LoadedStream<PushChallengeState> }>,
     command: (admission: A, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
   ) {
-    const { challengeId, userId } = read.state;
     const streamId = challengeStreamId(challengeId);
     return this.handler.retry(streamId, (attempt) =>
       this.store.withTransaction(async (tx) => {
         const now = new Date();
-        const admission = await admit(tx.client, now);
-        const current = attempt === 1 ? read : await this.handler.loadIn(tx, streamId);
+        const { admission, current } = await open(tx, now, attempt);
         const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current);
         const touched = new Map<string, PushChallengeEvent[]>();
         if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
@@ -255,6 +273,11 @@ export function readModelsOf(projection: ChallengeProjection): { inline: InlineP
       },
     ],
   };
+}
+
+/** Only a UUID names a challenge: anything else is `not_found` before the store is asked. */
+function assertChallengeId(challengeId: string): void {
+  if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new DomainError('not_found', 'no such challenge');
 }
 
 /** What every event this service appends carries: its workspace, and the request's correlation and trace. */

@@ -118,17 +118,24 @@ export async function admitIssues(client: PoolClient, schema: string, requests: 
 export type GuardAdmission = Pick<IssueAdmission, 'settings' | 'guard'>;
 
 /**
- * `admitIssue` for a command that pushes nothing (a response): the same user lock, then only the settings, the push
- * lock and the wrong-number streak, in the same one round trip. The devices, the push history, the pending list and
- * the risk facts an issue needs are not read.
+ * What `admitIssue` reads for a command that pushes nothing (a response), as the statements to send: the same user
+ * lock, then only the settings, the push lock and the wrong-number streak. The devices, the push history, the pending
+ * list and the risk facts an issue needs are not read. The caller sends them in one message with its own read (the
+ * challenge's stream, read under the lock) and gives the second statement's result to `guardAdmissionOf`.
  */
-export async function admitGuard(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): Promise<GuardAdmission> {
+export function guardStatements(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): string[] {
   const workspaceId = client.escapeLiteral(request.workspaceId);
   const userId = client.escapeLiteral(request.userId);
   const history = userPushHistorySql(schema, { workspaceId, userId }, 'null', `'${request.now.toISOString()}'::timestamptz`);
-  const read = `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`;
-  const results = (await client.query(`${userLockSql(client, request)};\n${read}`)) as unknown as QueryResult<GuardRow>[];
-  const row = results[1]?.rows[0];
+  return [
+    userLockSql(client, request),
+    `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`,
+  ];
+}
+
+/** The admission of `guardStatements`' read (its second statement's result). */
+export function guardAdmissionOf(read: QueryResult | undefined): GuardAdmission {
+  const row = read?.rows[0] as GuardRow | undefined;
   if (!row) throw new Error('the guard read returned no row');
   return { settings: row.settings ? { ...DEFAULT_SETTINGS, ...row.settings } : null, guard: guardOf(row) };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { DomainError } from '@pushmfa/event-store';
-import { ChallengeCommands } from '../challenge-commands';
+import { ChallengeCommands, type IssuedChallenge } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 
 export interface RespondToChallenge {
@@ -17,8 +17,9 @@ export interface RespondToChallenge {
 }
 
 /**
- * The app approves or denies a challenge of its user; the first response wins. The user's push lock, wrong-number
- * streak and the workspace's settings are read under the user's lock, in the append's transaction. Raises
+ * The app approves or denies a challenge of its user; the first response wins. The challenge, the user's push lock,
+ * wrong-number streak and the workspace's settings are read under the user's lock, in one round trip of the append's
+ * transaction. Raises
  * `not_found` (another user's challenge), `number_mismatch` (the request is denied: one try), and the decider's
  * `challenge_not_pending`, `challenge_expired`, `push_locked`, `user_verification_required`.
  */
@@ -28,9 +29,8 @@ export class RespondToChallengeHandler {
 
   async execute(challengeId: string, command: RespondToChallenge): Promise<{ status: string }> {
     const { device } = command;
-    const challenge = await this.challenges.read(challengeId, device.workspaceId);
-    if (challenge.state.userId !== device.userId) throw new DomainError('not_found', 'no such challenge');
-    const { state, newEvents } = await this.challenges.executeUnderUserGuard(challenge, device.workspaceId, (admission, now) => {
+    const user = { workspaceId: device.workspaceId, userId: device.userId };
+    const { state, newEvents } = await this.challenges.executeUnderUserGuard(challengeId, user, (admission, now) => {
       const settings = admission.settings ?? DEFAULT_SETTINGS;
       return {
         type: 'RespondToChallenge',
@@ -52,6 +52,6 @@ export class RespondToChallengeHandler {
         `the number does not match the one on the sign-in page; the request was denied${locked ? ', and push is locked for this user after repeated wrong numbers' : ''}`,
       );
     }
-    return { status: challengeView(state as typeof challenge.state).status };
+    return { status: challengeView(state as IssuedChallenge).status };
   }
 }
