@@ -293,25 +293,7 @@ describe('messaging over the real broker and database', () => {
         [0, 1].map((n) => ({
           partition,
           key: `${key}-${partition}`,
-          value: JSON.stringify(
-            buildEnvelope({
-              id: randomUUID(),
-              type: 'PushDispatched',
-              occurredAt: new Date().toISOString(),
-              workspaceId: 'ws1',
-              streamId: 'push',
-              correlationId: 'c',
-              data: {
-                challengeId: `${key}-${partition}-${n}`,
-                userId: 'alice',
-                deviceId: 'd1',
-                provider: 'fcm',
-                attempt: 1,
-                providerMessageId: 'm1',
-                latencyMs: 3,
-              },
-            }),
-          ),
+          value: pushDispatchedValue(`${key}-${partition}-${n}`),
         })),
       ),
     });
@@ -359,17 +341,7 @@ describe('messaging over the real broker and database', () => {
         messages: [
           {
             key,
-            value: JSON.stringify(
-              buildEnvelope({
-                id: randomUUID(),
-                type: 'PushDispatched',
-                occurredAt: new Date().toISOString(),
-                workspaceId: 'ws1',
-                streamId: 'push',
-                correlationId: 'c',
-                data: { challengeId: `${key}-${n}`, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
-              }),
-            ),
+            value: pushDispatchedValue(`${key}-${n}`),
           },
         ],
       });
@@ -518,3 +490,18 @@ describe('messaging over the real broker and database', () => {
     expect(dlq).toHaveLength(0);
   });
 });
+
+/** A valid `PushDispatched` envelope of `challengeId`, as a record's value. */
+function pushDispatchedValue(challengeId: string): string {
+  return JSON.stringify(
+    buildEnvelope({
+      id: randomUUID(),
+      type: 'PushDispatched',
+      occurredAt: new Date().toISOString(),
+      workspaceId: 'ws1',
+      streamId: 'push',
+      correlationId: 'c',
+      data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
+    }),
+  );
+}
