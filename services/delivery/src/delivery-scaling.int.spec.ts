@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, type RunningService, startServiceProcess } from '@pushmfa/testing';
+import { AssignerProtocol } from 'kafkajs';
+import { freePort, type RunningService, startServiceProcess, testKafka } from '@pushmfa/testing';
+import { CHALLENGE_DISPATCH_GROUP } from './consuming/challenge-dispatch.consumer';
 import { DeliveryTestHarness, type DeliveryWorker } from './delivery.test-app';
 import { metricValue } from './prometheus-text.test-metrics';
 
@@ -42,6 +44,31 @@ async function waitUntil(description: string, condition: () => boolean, timeoutM
   }
 }
 
+/**
+ * Waits until the dispatch group is stable with `members` members, each holding partitions: a fixed sleep is not
+ * enough on a busy machine, where a member that joined late would hold none and the test would prove nothing.
+ */
+async function untilGroupSplit(members: number, timeoutMs = 60_000): Promise<void> {
+  const admin = testKafka(`delivery-scaling-${randomUUID()}`, harness.ns.kafkaBrokers).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [group] = (await admin.describeGroups([`${harness.ns.topicPrefix}${CHALLENGE_DISPATCH_GROUP}`])).groups;
+      const held = (group?.members ?? []).map((member) => {
+        const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {};
+        return Object.values(assignment).reduce((n, partitions) => n + partitions.length, 0);
+      });
+      if (group?.state === 'Stable' && held.length === members && held.every((n) => n > 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${members} dispatch-group members holding partitions (${group?.state}: ${held.join(', ')})`);
+      await sleep(200);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const dispatchedOf = (push: Push) =>
   harness.probe.received.filter((r) => r.envelope.type === 'PushDispatched' && r.envelope.data.challengeId === push.challengeId);
 
@@ -59,7 +86,7 @@ describe('delivery workers scale out in one consumer group and survive a crash',
   it('two workers split the partitions and together push every challenge exactly once', async () => {
     workers.push(await harness.startWorker(LEASE_ENV), await harness.startWorker(LEASE_ENV));
     // Both members must have their share before the load arrives, or one would take it all.
-    await sleep(4_000);
+    await untilGroupSplit(2);
     const pushes = await issuePushes(24, 'split');
 
     for (const push of pushes) await harness.waitForEvent('PushDispatched', push.challengeId, push.deviceId);
@@ -82,7 +109,8 @@ describe('delivery workers scale out in one consumer group and survive a crash',
     for (const worker of workers.splice(1)) await worker.close();
     const port = await freePort();
     killed = await startServiceProcess('delivery', { ...harness.ns.env, ...harness.providerEnv, ...LEASE_ENV, PUSHMFA_MODE: 'production', PORT: String(port) });
-    await sleep(4_000);
+    // The worker to be killed must hold partitions when the pushes arrive.
+    await untilGroupSplit(2);
     // Slow enough that every push is still waiting for FCM when the kill comes.
     const pushes = await issuePushes(12, 'kill', 3_000);
     await waitUntil('FCM has received every push', () => pushes.every((push) => harness.fcmPushesTo(push.token).length >= 1));
