@@ -6,3 +6,5 @@ export * from './pg-inbox';
 export * from './pg-schema-migration';
 export * from './pg-transaction';
 export * from './tick-batch';
+export { inlineParameters } from './inline-parameters';
+export { keepingWrites, withQuery } from './kept-writes';

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
+import { keepingWrites } from './kept-writes';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -43,12 +44,16 @@ export class PgInbox {
    * Runs `effect` once for a batch of messages, in one transaction: the statement that records their ids returns the
    * ones not processed before, and `effect` gets those items only (the first of any id repeated in the batch), in
    * order. Returns what it handed to `effect`; nothing is recorded when `effect` throws.
+   *
+   * Writes whose results the effect does not read go on `deferred`: each is kept (parameters inlined) and sent with
+   * COMMIT in one message, after everything sent on `client`, so the batch's last writes cost no round trip of their
+   * own. A kept write that fails stops the statements after it, COMMIT among them: the transaction rolls back whole.
    */
   async handleBatchOnce<T>(
     consumer: string,
     items: readonly T[],
     idOf: (item: T) => string,
-    effect: (client: PoolClient, fresh: T[], prelude: QueryResult[]) => Promise<void>,
+    effect: (client: PoolClient, fresh: T[], prelude: QueryResult[], deferred: PoolClient) => Promise<void>,
     options: { prelude?: readonly string[] } = {},
   ): Promise<T[]> {
     if (items.length === 0) return [];
@@ -70,8 +75,9 @@ export class PgInbox {
       const rows = opened[1 + prelude.length]?.rows ?? [];
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
-      if (fresh.length > 0) await effect(client, fresh, opened.slice(1, 1 + prelude.length));
-      await client.query('commit');
+      const kept: string[] = [];
+      if (fresh.length > 0) await effect(client, fresh, opened.slice(1, 1 + prelude.length), keepingWrites(client, kept));
+      await client.query([...kept, 'commit'].join(';\n'));
       return fresh;
     });
   }

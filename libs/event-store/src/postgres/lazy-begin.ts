@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
+import { withQuery } from '@pushmfa/postgres';
 
 /**
  * A transaction's connection that sends BEGIN with the transaction's first statement instead of on its own round
@@ -24,15 +25,4 @@ export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: ()
     return query(config, values);
   };
   return { client: withQuery(client, lazyQuery), begun: () => begun };
-}
-
-/** `client` with its own `query` replaced by `query`; every other member is the client's. */
-export function withQuery(client: PoolClient, query: (config: never, values?: never) => Promise<unknown>): PoolClient {
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'query') return query;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { Client, type Pool } from 'pg';
 import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId } from '../event-store.contract';
 import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
 import { closedLoopbackPort } from '../closed-loopback-port';
 import { connectTestPool, dropSchema, testDatabaseUrl, uniqueSchemaName } from './postgres-test-database';
+import { watchConnections } from '@pushmfa/testing';
 
 const schema = uniqueSchemaName('es_contract');
 
@@ -336,31 +337,3 @@ describe('PostgresEventStore specifics', () => {
     expect(bySecond).toHaveLength(1);
   });
 });
-
-/**
- * Records the text of every query sent on the connections `pool.connect()` hands out (the store's transactions) until
- * `restore`; `pool.query` takes its connection with a callback and passes through untouched.
- */
-function watchConnections(pool: Pool): { sent: string[]; restore: () => void } {
-  const sent: string[] = [];
-  const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<PoolClient>;
-  const watched = async () => {
-    const connection = await connect();
-    const query = connection.query.bind(connection) as (config: unknown, values?: unknown) => Promise<unknown>;
-    const release = connection.release.bind(connection);
-    Object.assign(connection, {
-      query: (config: unknown, values?: unknown) => {
-        sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
-        return query(config, values);
-      },
-      release: (error?: Error | boolean) => {
-        delete (connection as { query?: unknown }).query;
-        delete (connection as { release?: unknown }).release;
-        release(error);
-      },
-    });
-    return connection;
-  };
-  const spy = jest.spyOn(pool, 'connect').mockImplementation(((callback?: unknown) => (callback ? connect(callback) : watched())) as never);
-  return { sent, restore: () => spy.mockRestore() };
-}

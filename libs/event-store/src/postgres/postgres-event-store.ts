@@ -30,10 +30,9 @@ import {
   streamRevisionSql,
   type AppendMode,
 } from './postgres-event-store.sql';
-import { guardPoolConnections } from '@pushmfa/postgres';
+import { guardPoolConnections, inlineParameters, keepingWrites } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
-import { lazilyBegun, withQuery } from './lazy-begin';
-import { inlineParameters } from './inline-parameters';
+import { lazilyBegun } from './lazy-begin';
 
 export interface PostgresEventStoreOptions {
   /** Shared pool (not ended by close()); or give `connectionString` and the store owns its pool. */
@@ -368,15 +367,4 @@ export class PostgresEventStore implements EventStore {
       throw toEventStoreError(error, operation);
     }
   }
-}
-
-/** A connection whose `query` keeps each statement (parameters inlined) in `kept` for the commit, and answers an empty result. */
-function keepingWrites(connection: PoolClient, kept: string[]): PoolClient {
-  const query = (config: string | QueryConfig, values?: unknown[]): Promise<QueryResult> => {
-    const text = typeof config === 'string' ? config : config.text;
-    const parameters = typeof config === 'string' ? values : (config.values ?? values);
-    kept.push(inlineParameters(text, parameters ?? []));
-    return Promise.resolve({ command: '', rowCount: null, oid: 0, fields: [], rows: [] });
-  };
-  return withQuery(connection, query);
 }

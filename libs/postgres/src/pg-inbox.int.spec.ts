@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { watchConnections } from '@pushmfa/testing';
+import { PgInbox } from './pg-inbox';
+
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const schema = `inbox_${randomBytes(5).toString('hex')}`;
+
+describe('PgInbox (PostgreSQL)', () => {
+  let pool: Pool;
+  let inbox: PgInbox;
+
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: url, max: 4 });
+    pool.on('error', () => undefined);
+    await pool.query('select 1').catch((error: unknown) => {
+      throw new Error(`PostgreSQL is required for this test and is not reachable at ${url.replace(/\/\/[^@/]*@/, '//')} (set DATABASE_URL): ${String(error)}`);
+    });
+    await pool.query(`create schema ${schema}`);
+    inbox = new PgInbox(pool, schema);
+    await inbox.migrate();
+    await pool.query(`create table ${schema}.effects (id text primary key, note text)`);
+  });
+
+  afterAll(async () => {
+    await pool.query(`drop schema if exists ${schema} cascade`);
+    await pool.end();
+  });
+
+  const effects = async (): Promise<string[]> => (await pool.query<{ id: string }>(`select id from ${schema}.effects order by id`)).rows.map((row) => row.id);
+
+  it('sends a batch in three messages: BEGIN with the prelude and the inbox record, the reads, the kept writes with COMMIT', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const { sent, restore } = watchConnections(pool);
+    try {
+      const fresh = await inbox.handleBatchOnce(
+        'kept-writes',
+        [...ids, ids[0]!],
+        (id) => id,
+        async (client, items, prelude, deferred) => {
+          expect(prelude[0]!.rows).toEqual([{ answer: 42 }]);
+          const read = await client.query<{ n: string }>(`select count(*)::text as n from ${schema}.effects where id = any($1::text[])`, [items]);
+          expect(read.rows[0]!.n).toBe('0');
+          for (const id of items) {
+            const kept = await deferred.query(`insert into ${schema}.effects values ($1, $2)`, [id, "it's kept"]);
+            expect(kept.rows).toEqual([]);
+          }
+        },
+        { prelude: ['select 42 as answer'] },
+      );
+      expect(fresh).toEqual(ids);
+      expect(sent).toHaveLength(3);
+      expect(sent[0]).toMatch(/^begin;\nselect 42 as answer;\ninsert into \S+\.processed_messages/);
+      expect(sent[2]).toMatch(
+        new RegExp(`^insert into ${schema}\\.effects values \\('[^']+', 'it''s kept'\\);\\ninsert into ${schema}\\.effects .*;\\ncommit$`, 's'),
+      );
+      expect(await effects()).toEqual(expect.arrayContaining(ids));
+    } finally {
+      restore();
+    }
+    // Delivered again: nothing to do, nothing written.
+    const again = await inbox.handleBatchOnce(
+      'kept-writes',
+      ids,
+      (id) => id,
+      () => Promise.reject(new Error('must not run')),
+    );
+    expect(again).toEqual([]);
+  });
+
+  it('rolls the whole batch back when a kept write fails: no inbox record, no effect, so a redelivery runs it again', async () => {
+    const taken = randomUUID();
+    await pool.query(`insert into ${schema}.effects values ($1, 'already here')`, [taken]);
+    const id = randomUUID();
+    const written = randomUUID();
+    await expect(
+      inbox.handleBatchOnce(
+        'kept-writes-fail',
+        [id],
+        (item) => item,
+        async (client, _items, _prelude, deferred) => {
+          await client.query(`insert into ${schema}.effects values ($1, 'direct')`, [written]);
+          await deferred.query(`insert into ${schema}.effects values ($1, 'duplicate')`, [taken]);
+        },
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await effects()).not.toContain(written);
+    const redelivered = await inbox.handleBatchOnce(
+      'kept-writes-fail',
+      [id],
+      (item) => item,
+      async () => undefined,
+    );
+    expect(redelivered).toEqual([id]);
+  });
+});
