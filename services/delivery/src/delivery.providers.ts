@@ -7,7 +7,6 @@ import { topicName } from '@pushmfa/contracts';
 import { type ContractConsumer, createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import { MetricsService } from '@pushmfa/observability';
 import { createServicePool, PgInbox } from '@pushmfa/postgres';
-import { ChallengeViews } from './challenges/challenge-views';
 import type { DeliveryConfig } from './config';
 import { CHALLENGE_DISPATCH_GROUP, createChallengeDispatchConsumer } from './consuming/challenge-dispatch.consumer';
 import { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
@@ -21,6 +20,7 @@ import { dispatchLatencyRecorder } from './dispatching/push-dispatch-latency.met
 import { PushDeadLetters } from './dispatching/push-dead-letters';
 import { type CircuitBreakersByName, PushDispatcher, type PushProvidersByName } from './dispatching/push-dispatcher';
 import { PushScheduler } from './dispatching/push-scheduler';
+import { PushTryReads } from './dispatching/push-try-reads';
 import { PendingPushRecovery } from './pending/pending-push-recovery';
 import { PendingPushes } from './pending/pending-pushes';
 import { ProviderCircuitBreaker } from './providers/provider-circuit-breaker';
@@ -54,7 +54,6 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
     { provide: KafkaEventPublisher, inject: [DELIVERY_KAFKA], useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka) },
     { provide: PushDeadLetters, inject: [DELIVERY_KAFKA], useFactory: (kafka: Kafka) => new PushDeadLetters(kafka, config.topicPrefix) },
     { provide: PgInbox, inject: [DELIVERY_DATABASE], useFactory: (pool: Pool) => new PgInbox(pool, schema) },
-    { provide: ChallengeViews, inject: [DELIVERY_DATABASE], useFactory: (pool: Pool) => new ChallengeViews(pool, schema) },
     { provide: DeviceDirectory, inject: [DELIVERY_DATABASE], useFactory: (pool: Pool) => new DeviceDirectory(pool, schema) },
     {
       provide: PushScheduler,
@@ -112,8 +111,7 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
       provide: PushDispatcher,
       inject: [
         PushScheduler,
-        ChallengeViews,
-        DeviceDirectory,
+        DELIVERY_DATABASE,
         PUSH_PROVIDERS,
         CIRCUIT_BREAKERS,
         DeliveryEventPublisher,
@@ -124,8 +122,7 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
       ],
       useFactory: (
         scheduler: PushScheduler,
-        views: ChallengeViews,
-        devices: DeviceDirectory,
+        pool: Pool,
         providers: PushProvidersByName,
         breakers: CircuitBreakersByName,
         events: DeliveryEventPublisher,
@@ -134,7 +131,7 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
         pending: PendingPushes,
         metrics: MetricsService,
       ) =>
-        new PushDispatcher(scheduler, views, devices, {
+        new PushDispatcher(scheduler, new PushTryReads(pool, schema), {
           providers,
           breakers,
           events,
@@ -165,12 +162,11 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
     // The consumer groups, and the lag of the one that scales.
     {
       provide: DELIVERY_CONSUMERS,
-      inject: [DELIVERY_KAFKA, DELIVERY_DATABASE, TestPushSender, ChallengeViews, PushScheduler, PushDispatcher, PendingPushes, MetricsService],
+      inject: [DELIVERY_KAFKA, DELIVERY_DATABASE, TestPushSender, PushScheduler, PushDispatcher, PendingPushes, MetricsService],
       useFactory: (
         kafka: Kafka,
         pool: Pool,
         testPushes: TestPushSender,
-        views: ChallengeViews,
         scheduler: PushScheduler,
         dispatcher: PushDispatcher,
         pending: PendingPushes,
@@ -190,7 +186,6 @@ export function deliveryProviders(config: DeliveryConfig, pushProviders: PushPro
           pool,
           schema,
           topicPrefix: config.topicPrefix,
-          views,
           scheduler,
           dispatcher,
           pending,

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { inlineParameters } from '@pushmfa/postgres';
 import type { ContractEnvelope, EventType } from '@pushmfa/contracts';
 import type { ChallengeView, ChallengeViewStatus } from './challenge-view';
 import { type ChallengeRow, toChallengeView } from './challenge-views';
@@ -23,18 +24,31 @@ function viewKey(workspaceId: string, challengeId: string): ViewKey {
   return JSON.stringify([workspaceId, challengeId]);
 }
 
+/** The rows `lockViewsStatement` answered, when the caller sent it ahead (in its transaction's first message). */
+export interface ApplyOptions {
+  lockedRows?: readonly ChallengeRow[];
+  /** Where the updates go when their results are not needed at once (kept for the commit). */
+  deferred?: PoolClient;
+}
+
 /**
  * Applies a batch of challenge events (offset order) to `<schema>.challenges` inside the caller's (inbox)
- * transaction, set-based: one statement locks the rows the batch touches, the events are folded in memory with the
- * rules of `evolveView`, one statement updates the rows that changed and one inserts the new ones.
+ * transaction, set-based: one statement locks the rows the batch touches (or the caller sent `lockViewsStatement`
+ * ahead and passes its rows), the events are folded in memory with the rules of `evolveView`, one statement inserts
+ * the new rows and one updates the rows that changed (on `deferred` when given: it travels with the commit).
  * Returns, per event, the challenge's view right after that event (what a push plan reads), null when it has none.
  *
  * A challenge's events share its partition (keyed by challenge id); should another transaction still insert a row
  * this one found missing, that row is locked and its events are folded again from what it holds.
  */
-export async function applyChallengeEvents(client: PoolClient, schema: string, envelopes: readonly ContractEnvelope[]): Promise<Array<ChallengeView | null>> {
-  const keys = [...new Set(envelopes.filter(isViewEvent).map((envelope) => viewKey(envelope.workspaceId, envelope.data.challengeId)))].sort();
-  const locked = await lockViews(client, schema, keys);
+export async function applyChallengeEvents(
+  client: PoolClient,
+  schema: string,
+  envelopes: readonly ContractEnvelope[],
+  options: ApplyOptions = {},
+): Promise<Array<ChallengeView | null>> {
+  const keys = viewKeysOf(envelopes);
+  const locked = options.lockedRows ? viewsOf(options.lockedRows) : await lockViews(client, schema, keys);
   const state = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, locked.get(key) ?? null]));
   const after = foldEvents(state, envelopes);
   const created = keys.filter((key) => !locked.has(key) && state.get(key));
@@ -46,7 +60,7 @@ export async function applyChallengeEvents(client: PoolClient, schema: string, e
   const raced = created.filter((key) => !inserted.has(key));
   if (raced.length === 0) {
     await updateViews(
-      client,
+      options.deferred ?? client,
       schema,
       keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!),
     );
@@ -69,6 +83,21 @@ export async function applyChallengeEvents(client: PoolClient, schema: string, e
       stillMissing.map((key) => again.get(key)!),
     );
   return afterAgain;
+}
+
+/**
+ * The statement that locks the view rows of the challenges `envelopes` are about, as plain SQL for a transaction's
+ * first message; undefined when none is about a challenge's view. Its rows go to `applyChallengeEvents` as `lockedRows`.
+ */
+export function lockViewsStatement(schema: string, envelopes: readonly ContractEnvelope[]): string | undefined {
+  const keys = viewKeysOf(envelopes);
+  if (keys.length === 0) return undefined;
+  return inlineParameters(lockViewsSql(schema), lockViewsParameters(keys));
+}
+
+/** The views of a batch's challenges, sorted: every transaction locks them in the same order. */
+function viewKeysOf(envelopes: readonly ContractEnvelope[]): ViewKey[] {
+  return [...new Set(envelopes.filter(isViewEvent).map((envelope) => viewKey(envelope.workspaceId, envelope.data.challengeId)))].sort();
 }
 
 /**
@@ -123,17 +152,26 @@ function evolveView(view: ChallengeView | null, envelope: ViewEvent): ChallengeV
   return view.status === 'pending' ? { ...view, status: resolved } : view;
 }
 
-async function lockViews(client: PoolClient, schema: string, keys: readonly ViewKey[]): Promise<Map<ViewKey, ChallengeView>> {
-  const refs = keys.map((key) => JSON.parse(key) as [string, string]);
-  const { rows } = await client.query<ChallengeRow>(
-    `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context, c.number_choices
+function lockViewsSql(schema: string): string {
+  return `select c.workspace_id, c.challenge_id, c.user_id, c.status, c.expires_at, c.target_devices, c.context, c.number_choices
        from ${schema}.challenges c
        join unnest($1::text[], $2::text[]) with ordinality as k(workspace_id, challenge_id, n)
          on c.workspace_id = k.workspace_id and c.challenge_id = k.challenge_id
-      order by k.n for update of c`,
-    [refs.map((ref) => ref[0]), refs.map((ref) => ref[1])],
-  );
+      order by k.n for update of c`;
+}
+
+function lockViewsParameters(keys: readonly ViewKey[]): [string[], string[]] {
+  const refs = keys.map((key) => JSON.parse(key) as [string, string]);
+  return [refs.map((ref) => ref[0]), refs.map((ref) => ref[1])];
+}
+
+function viewsOf(rows: readonly ChallengeRow[]): Map<ViewKey, ChallengeView> {
   return new Map(rows.map((row) => [viewKey(row.workspace_id, row.challenge_id), toChallengeView(row)]));
+}
+
+async function lockViews(client: PoolClient, schema: string, keys: readonly ViewKey[]): Promise<Map<ViewKey, ChallengeView>> {
+  const { rows } = await client.query<ChallengeRow>(lockViewsSql(schema), lockViewsParameters(keys));
+  return viewsOf(rows);
 }
 
 const VIEW_RECORD = `jsonb_to_recordset($1::jsonb) as r(workspace_id text, challenge_id text, user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb, number_choices jsonb)`;

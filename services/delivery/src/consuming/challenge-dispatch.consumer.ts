@@ -3,8 +3,8 @@ import type { Pool } from 'pg';
 import { type ContractEnvelope, type EventType, topicName } from '@pushmfa/contracts';
 import { type ConsumedBatchItem, ContractConsumer } from '@pushmfa/messaging';
 import type { MetricsService } from '@pushmfa/observability';
-import { applyChallengeEvents } from '../challenges/challenge-view.projection';
-import type { ChallengeViews } from '../challenges/challenge-views';
+import { applyChallengeEvents, lockViewsStatement } from '../challenges/challenge-view.projection';
+import type { ChallengeRow } from '../challenges/challenge-views';
 import type { PushDispatcher } from '../dispatching/push-dispatcher';
 import type { PushJob } from '../dispatching/push-job';
 import { mayRequestPushes, planPushJobs } from '../dispatching/push-job-planning';
@@ -29,7 +29,6 @@ export interface ChallengeDispatchDeps {
   pool: Pool;
   schema: string;
   topicPrefix: string;
-  views: ChallengeViews;
   scheduler: PushScheduler;
   dispatcher: PushDispatcher;
   pending: PendingPushes;
@@ -40,7 +39,8 @@ export interface ChallengeDispatchDeps {
 /**
  * Applies `pushmfa.challenge.v1` to the challenge view a fetched batch at a time and, for an issue or a resend,
  * hands one push per target device to the scheduler. The view updates, the pending-push rows (one per push, each
- * with its own lease) and the inbox marks of the batch commit together;
+ * with its own lease) and the inbox marks of the batch commit together, in at most three messages: BEGIN, the row
+ * locks and the inbox record; the new views; the updates, the pending pushes and COMMIT;
  * the pushes are scheduled only after that, without being awaited: the partition moves on while they run,
  * and a worker that dies leaves their rows for another worker to take over.
  */
@@ -48,15 +48,22 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
   const inbox = new PgInbox(deps.pool, deps.schema);
   const handleBatch = async (items: readonly ConsumedBatchItem[]): Promise<void> => {
     let jobs: PushJob[] = [];
+    // The batch's view rows are locked in the transaction's first message, with BEGIN and the inbox record.
+    const lock = lockViewsStatement(
+      deps.schema,
+      items.map((item) => item.envelope),
+    );
     await inbox.handleBatchOnce(
       CHALLENGE_DISPATCH_GROUP,
       items,
       (item) => item.envelope.id,
-      async (client, fresh) => {
+      async (client, fresh, prelude, deferred) => {
+        const lockedRows = lock ? (prelude[0]?.rows as ChallengeRow[]) : [];
         const views = await applyChallengeEvents(
           client,
           deps.schema,
           fresh.map((item) => item.envelope),
+          { lockedRows, deferred },
         );
         // Each issue or resend is planned from the view right after it, and its pushes carry its record's trace.
         const planned: Array<{ job: PushJob; expiresAtMs: number }> = [];
@@ -65,9 +72,10 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
           if (!view || !mayRequestPushes(item.envelope)) return;
           for (const job of planPushJobs(item.envelope, view, item.traceparent)) planned.push({ job, expiresAtMs: view.expiresAtMs });
         });
-        await deps.pending.insertMany(client, planned);
+        await deps.pending.insertMany(deferred, planned);
         jobs = planned.map((push) => push.job);
       },
+      { prelude: lock ? [lock] : [] },
     );
     if (jobs.length === 0) return;
     // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.

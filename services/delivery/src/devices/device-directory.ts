@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { KnownDevice } from './known-device';
 import { asUnavailable, TickBatch } from '@pushmfa/postgres';
+import { type KeyedRead, keyedRead } from '../database/keyed-read';
 
 interface DeviceRow {
   workspace_id: string;
@@ -12,6 +13,11 @@ interface DeviceRow {
   revoked: boolean;
 }
 
+/** The devices of many pushes in one statement. */
+export function knownDevicesRead(schema: string): KeyedRead<{ workspaceId: string; deviceId: string }, KnownDevice> {
+  return keyedRead(`${schema}.devices`, 'device_id', (key: { workspaceId: string; deviceId: string }) => key.deviceId, toKnownDevice);
+}
+
 /** Reads the device projection. */
 export class DeviceDirectory {
   /** Reads gathered per tick: the pushes a worker runs at once read their devices in one query. */
@@ -19,16 +25,13 @@ export class DeviceDirectory {
 
   constructor(
     private readonly pool: Pool,
-    private readonly schema: string,
+    schema: string,
   ) {
+    const read = knownDevicesRead(schema);
     this.reads = new TickBatch(async (keys) => {
-      const { rows } = await this.pool.query<DeviceRow>(
-        `select d.* from unnest($1::text[], $2::text[]) as k(workspace_id, device_id)
-         join ${this.schema}.devices d on d.workspace_id = k.workspace_id and d.device_id = k.device_id`,
-        [keys.map((k) => k.workspaceId), keys.map((k) => k.deviceId)],
-      );
-      const byKey = new Map(rows.map((row) => [`${row.workspace_id}\n${row.device_id}`, toKnownDevice(row)]));
-      return keys.map((k) => byKey.get(`${k.workspaceId}\n${k.deviceId}`) ?? null);
+      const { text, values } = read.statement(keys);
+      const { rows } = await this.pool.query(text, values);
+      return read.answer(rows as never[], keys);
     });
   }
 

@@ -1,6 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { ChallengeViews } from '../challenges/challenge-views';
-import type { DeviceDirectory } from '../devices/device-directory';
 import type { PendingPushes } from '../pending/pending-pushes';
 import type { ProviderCircuitBreaker } from '../providers/provider-circuit-breaker';
 import type { PushProvider } from '../providers/push-provider.port';
@@ -13,6 +11,7 @@ import type { PushJob } from './push-job';
 import { decidePushOutcome, type PushOutcomeEvent } from './push-outcome-decision';
 import type { PushDeadLetters } from './push-dead-letters';
 import type { PushScheduler } from './push-scheduler';
+import type { PushTryReads } from './push-try-reads';
 
 export type PushProvidersByName = Partial<Record<'fcm' | 'apns', PushProvider>>;
 export type CircuitBreakersByName = Partial<Record<'fcm' | 'apns', ProviderCircuitBreaker>>;
@@ -47,8 +46,7 @@ export class PushDispatcher {
 
   constructor(
     private readonly scheduler: PushScheduler,
-    private readonly views: ChallengeViews,
-    private readonly devices: DeviceDirectory,
+    private readonly reads: PushTryReads,
     private readonly parts: PushDispatcherParts,
   ) {
     this.providers = parts.providers;
@@ -88,7 +86,7 @@ export class PushDispatcher {
   private async runTry(job: PushJob, storeFailures: number): Promise<void> {
     let decision: DispatchDecision;
     try {
-      const [view, device] = await Promise.all([this.views.find(job.workspaceId, job.challengeId), this.devices.find(job.workspaceId, job.deviceId)]);
+      const [view, device] = await this.reads.find(job);
       decision = decideDispatch(view, device, job, this.clock());
     } catch (error) {
       if (storeFailures + 1 >= MAX_STORE_FAILURES) {

@@ -1,0 +1,38 @@
+import type { Pool, QueryResult } from 'pg';
+import { asUnavailable, inlineParameters, TickBatch } from '@pushmfa/postgres';
+import type { ChallengeView } from '../challenges/challenge-view';
+import { challengeViewsRead } from '../challenges/challenge-views';
+import { knownDevicesRead } from '../devices/device-directory';
+import type { KnownDevice } from '../devices/known-device';
+import type { PushJob } from './push-job';
+
+export type PushTryState = [view: ChallengeView | null, device: KnownDevice | null];
+
+/**
+ * What a push's try reads first: its challenge's view and its device, as they are now. The tries a worker starts in one
+ * tick read them all in one message (both statements, values inlined: the simple protocol carries two), so a try
+ * costs no round trip of its own.
+ */
+export class PushTryReads {
+  private readonly reads: TickBatch<PushJob, PushTryState>;
+
+  constructor(pool: Pool, schema: string) {
+    const views = challengeViewsRead(schema);
+    const devices = knownDevicesRead(schema);
+    this.reads = new TickBatch(async (jobs) => {
+      const statements = [views.statement(jobs), devices.statement(jobs)].map(({ text, values }) => inlineParameters(text, values));
+      const [viewRows, deviceRows] = (await pool.query(statements.join(';\n'))) as unknown as [QueryResult, QueryResult];
+      const viewOf = views.answer(viewRows.rows as never[], jobs);
+      const deviceOf = devices.answer(deviceRows.rows as never[], jobs);
+      return jobs.map((_, i): PushTryState => [viewOf[i] ?? null, deviceOf[i] ?? null]);
+    });
+  }
+
+  async find(job: PushJob): Promise<PushTryState> {
+    try {
+      return await this.reads.load(job);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+  }
+}
