@@ -35,15 +35,16 @@ export class MfaReportProjection {
       MFA_REPORT_CONSUMER,
       events,
       (event) => event.id,
-      (client, fresh, [, pointerRead]) => this.applyLocked(client, fresh, (pointerRead?.rows[0] as PointerRow | undefined) ?? null),
+      (client, fresh, [, pointerRead], deferred) => this.applyLocked(client, fresh, (pointerRead?.rows[0] as PointerRow | undefined) ?? null, deferred),
       { prelude: [this.lockStatement, `select active_table, building_table from ${this.schema}.${REPORT_TABLES_POINTER}`] },
     );
   }
 
-  private async applyLocked(client: PoolClient, events: ReportEvent[], pointer: PointerRow | null): Promise<void> {
+  /** The row updates, whose results nothing reads, go with the COMMIT (`deferred`). */
+  private async applyLocked(client: PoolClient, events: ReportEvent[], pointer: PointerRow | null, deferred: PoolClient): Promise<void> {
     if (!pointer) throw new Error('the MFA Report pointer row is missing; run the reporting migration');
-    await applyToReportTableBatch(client, this.schema, pointer.active_table, events);
-    if (pointer.building_table) await applyToReportTableBatch(client, this.schema, pointer.building_table, events);
+    await applyToReportTableBatch(client, this.schema, pointer.active_table, events, deferred);
+    if (pointer.building_table) await applyToReportTableBatch(client, this.schema, pointer.building_table, events, deferred);
   }
 }
 

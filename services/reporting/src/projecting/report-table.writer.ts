@@ -14,13 +14,20 @@ interface ChallengeRef {
  * Folds a batch of events into their challenges' rows of one read-model table, set-based: one statement locks the
  * rows the batch touches, the facts are folded in memory (evolve is pure and order-independent, and ignores an
  * envelope id already on the timeline, so applying an event twice changes nothing), one statement updates the rows
- * that changed and one inserts the challenges seen for the first time.
+ * that changed and one inserts the challenges seen for the first time. The update goes on `deferred` when given (the
+ * inbox's kept writes: it travels with the COMMIT).
  *
  * Rows are locked while their facts are merged, so events of one challenge applied from two partitions at once
  * (challenge and delivery topics) never lose a fact: when another transaction inserted a new challenge's row first,
  * the insert skips it, and that row is locked, folded again from what it holds and updated like any other.
  */
-export async function applyToReportTableBatch(client: PoolClient, schema: string, table: string, events: readonly ReportEvent[]): Promise<void> {
+export async function applyToReportTableBatch(
+  client: PoolClient,
+  schema: string,
+  table: string,
+  events: readonly ReportEvent[],
+  deferred: PoolClient = client,
+): Promise<void> {
   if (events.length === 0) return;
   const byChallenge = new Map<RowKey, { ref: ChallengeRef; events: ReportEvent[] }>();
   for (const event of events) {
@@ -58,7 +65,7 @@ export async function applyToReportTableBatch(client: PoolClient, schema: string
       if (merged !== current) updates.push(merged);
     }
   }
-  await updateReportRows(client, schema, table, updates);
+  await updateReportRows(deferred, schema, table, updates);
 }
 
 /** One event (the rebuild's replay and tests): the batch of one. */
