@@ -165,12 +165,13 @@ export class IssueChallengeHandler implements OnModuleDestroy {
             events: events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, now) })),
           })),
         );
+        // The read-model rows only write: they travel with the COMMIT (tx.deferred), in this order.
         await projection.applyIssued(
-          tx.client,
+          tx.deferred,
           issued.map(({ data }) => data),
         );
         for (const { request, data, events } of decided) {
-          if (events.length > 1) await projection.apply(tx.client, request.workspaceId, events.slice(1));
+          if (events.length > 1) await projection.apply(tx.deferred, request.workspaceId, events.slice(1));
         }
         const requestOf = new Map(issued.map(({ request, data }) => [data.challengeId, request]));
         touched = await this.commands.supersede(
@@ -182,12 +183,12 @@ export class IssueChallengeHandler implements OnModuleDestroy {
         );
       }
       for (const { index, request, answer } of issued) {
-        if (claimed.has(index)) await idempotencyKeys.record(tx.client, request.workspaceId, request.idempotencyKey!, answer);
+        if (claimed.has(index)) await idempotencyKeys.record(tx.deferred, request.workspaceId, request.idempotencyKey!, answer);
       }
       // A refused request writes nothing: its claim goes, so a retry with the same key is decided anew.
       for (const index of claimed) {
         const outcome = outcomes[index];
-        if (outcome && 'error' in outcome) await idempotencyKeys.release(tx.client, batch[index]!.workspaceId, batch[index]!.idempotencyKey!);
+        if (outcome && 'error' in outcome) await idempotencyKeys.release(tx.deferred, batch[index]!.workspaceId, batch[index]!.idempotencyKey!);
       }
       return outcomes.map((outcome) => outcome ?? { error: new Error('issue: a request was left undecided') });
     }, 'issue challenges');
