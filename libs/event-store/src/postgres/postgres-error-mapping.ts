@@ -1,5 +1,7 @@
 import { isDatabaseUnavailable } from '@pushmfa/postgres';
-import { EventStoreUnavailableError } from '../event-store.port';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
+import { APPEND_CONFLICT_SQLSTATE } from './postgres-event-store.sql';
+import { sqlStateOf } from '@pushmfa/postgres';
 
 export { sqlStateOf } from '@pushmfa/postgres';
 
@@ -10,9 +12,16 @@ export function isUnavailableError(error: unknown): boolean {
   return error instanceof EventStoreUnavailableError || isDatabaseUnavailable(error);
 }
 
-/** Turns infrastructure failures into the port's error; anything else (a bug, a conflict) passes through. */
+/**
+ * Turns infrastructure failures into the port's error and an append sent with COMMIT that found its stream moved
+ * (APPEND_CONFLICT_SQLSTATE) into `WrongExpectedRevisionError`; anything else (a bug, a conflict) passes through.
+ */
 export function toEventStoreError(error: unknown, operation: string): unknown {
   if (error instanceof EventStoreUnavailableError) return error;
+  if (sqlStateOf(error) === APPEND_CONFLICT_SQLSTATE) {
+    const { detail, hint } = error as { detail?: string; hint?: string };
+    return new WrongExpectedRevisionError(detail ?? 'unknown', BigInt(hint ?? '-1'), 'unknown');
+  }
   if (!isUnavailableError(error)) return error;
   // The message names the operation only: a pg error can carry SQL or a connection string, which must not leak.
   return new EventStoreUnavailableError(`PostgreSQL event store unavailable during ${operation}`, { cause: error });

@@ -206,6 +206,39 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('appends at commit in the COMMIT message, and fails the whole transaction when another writer appended first', async () => {
+    const table = `${ownSchema}.at_commit_probe`;
+    await pool.query(`create table if not exists ${table} (id text primary key)`);
+    const stream = uniqueStreamId('at-commit');
+    await store.appendToStream(stream, eventsOf(1), 'no_stream');
+    const { sent, restore } = watchConnections(pool);
+    try {
+      const answered = await store.withTransaction(async (transaction) => {
+        const read = await transaction.readStreamAfter([], stream);
+        const appended = transaction.appendAtCommit(stream, eventsOf(2), read.events.at(-1)!.streamRevision);
+        await transaction.deferred.query(`insert into ${table} values ($1)`, [stream]);
+        return appended;
+      });
+      expect(answered).toEqual({ nextExpectedRevision: 2n });
+      // The read (with BEGIN), then the append, the kept write and COMMIT in one message.
+      expect(sent).toHaveLength(2);
+      expect(sent[1]).toMatch(/^\s*WITH stream AS \(UPDATE .*expect_appended.*;\ninsert into \S+at_commit_probe values .*;\nCOMMIT$/s);
+      expect((await store.readStream(stream)).map((event) => event.streamRevision)).toEqual([0n, 1n, 2n]);
+    } finally {
+      restore();
+    }
+
+    // Decided on revision 2, but another writer appends revision 3 before the COMMIT: nothing of the transaction stays.
+    const raced = store.withTransaction(async (transaction) => {
+      transaction.appendAtCommit(stream, eventsOf(1), 2n);
+      await transaction.deferred.query(`insert into ${table} values ($1)`, [`${stream}-raced`]);
+      await store.appendToStream(stream, eventsOf(1), 2n);
+    });
+    await expect(raced).rejects.toEqual(expect.objectContaining({ name: 'WrongExpectedRevisionError', streamId: stream, expected: 2n }));
+    expect(await store.readStream(stream)).toHaveLength(4);
+    expect((await pool.query(`select id from ${table} where id = $1`, [`${stream}-raced`])).rows).toEqual([]);
+  });
+
   it('reads a stream after given statements in one message that begins the transaction, under what they lock', async () => {
     const stream = uniqueStreamId('read-after');
     await store.appendToStream(stream, eventsOf(3), 'no_stream');

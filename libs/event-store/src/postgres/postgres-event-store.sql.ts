@@ -49,7 +49,35 @@ export function migrationSql(schema: string): string {
       transaction_id xid8 NOT NULL,
       global_position bigint NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
-    );`;
+    );
+    CREATE OR REPLACE FUNCTION ${schema}.expect_appended(appended bigint, stream_id text, expected bigint) RETURNS bigint
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF appended = 0 THEN
+        RAISE EXCEPTION 'stream % is not at revision %', stream_id, expected
+          USING ERRCODE = '${APPEND_CONFLICT_SQLSTATE}', DETAIL = stream_id, HINT = expected::text;
+      END IF;
+      RETURN appended;
+    END
+    $fn$;`;
+}
+
+/**
+ * The SQLSTATE an append sent with COMMIT raises when the stream is not at the expected revision (another writer
+ * appended first): the statements after it, COMMIT among them, do not run.
+ */
+export const APPEND_CONFLICT_SQLSTATE = 'PM409';
+
+/**
+ * An append that travels with COMMIT (`appendAtCommit`): as `appendSql(schema, 'revision')`, but a stream that is not
+ * at the expected revision raises APPEND_CONFLICT_SQLSTATE instead of answering no rows, so the rest of the message
+ * (the transaction's other kept writes and its COMMIT) is skipped and the transaction rolls back whole.
+ * Parameters as appendSql's: $1 stream id, $2 event count, $3 events, $4 channel, $5 expected revision.
+ */
+export function appendAtCommitSql(schema: string): string {
+  return `
+    ${claimAndInsertSql(schema, 'revision', '1')}
+    SELECT ${schema}.expect_appended((SELECT count(*) FROM appended), $1, $5::bigint) AS appended, pg_notify($4, '') AS notified`;
 }
 
 /**
@@ -81,21 +109,26 @@ function claimStreamSql(schema: string, mode: AppendMode): string {
   }
 }
 
-/**
- * One statement: claim the stream, insert the events, notify subscribers at commit. One round trip.
- * $3 is the batch as a JSON array of {id, type, data, metadata}; $4 the notification channel.
- */
-export function appendSql(schema: string, mode: AppendMode): string {
-  return `
-    WITH stream AS (${claimStreamSql(schema, mode)}),
+/** The CTEs `stream` (the claimed stream row) and `appended` (the inserted events, `returning` their columns). */
+function claimAndInsertSql(schema: string, mode: AppendMode, returning: string): string {
+  return `WITH stream AS (${claimStreamSql(schema, mode)}),
     appended AS (
       INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
       SELECT (e.doc->>'id')::uuid, $1, stream.stream_revision - $2::bigint + e.ord, e.doc->>'type', e.doc->'data',
              COALESCE(e.doc->'metadata', '{}'::jsonb)
       FROM stream, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(doc, ord)
       ORDER BY e.ord
-      RETURNING transaction_id, global_position, stream_revision
-    )
+      RETURNING ${returning}
+    )`;
+}
+
+/**
+ * One statement: claim the stream, insert the events, notify subscribers at commit. One round trip.
+ * $3 is the batch as a JSON array of {id, type, data, metadata}; $4 the notification channel.
+ */
+export function appendSql(schema: string, mode: AppendMode): string {
+  return `
+    ${claimAndInsertSql(schema, mode, 'transaction_id, global_position, stream_revision')}
     SELECT a.stream_revision, a.transaction_id::text AS transaction_id, a.global_position,
            pg_notify($4, '') AS notified
     FROM appended a ORDER BY a.global_position DESC LIMIT 1`;

@@ -28,6 +28,7 @@ import {
   readStreamSql,
   storeCheckpointSql,
   streamRevisionSql,
+  appendAtCommitSql,
   type AppendMode,
 } from './postgres-event-store.sql';
 import { guardPoolConnections, inlineParameters, keepingWrites } from '@pushmfa/postgres';
@@ -60,6 +61,15 @@ export interface PostgresEventStoreTransaction {
    * Results are in the order of `appends`.
    */
   appendToNewStreams(appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]>;
+  /**
+   * Appends to a stream at the revision expected, with COMMIT: the append is kept as `deferred`'s writes are (before
+   * the ones kept after this call) and answers at once with the stream's revision after it; its global position is
+   * known only once committed, so it has none. Should the stream not be at that revision when the COMMIT's message
+   * runs (another writer appended first), nothing of the transaction is kept and the transaction throws
+   * `WrongExpectedRevisionError`: the caller decides again on a fresh read (`retryOnConflict`). For a command that
+   * decides under a lock and needs no position: one round trip less.
+   */
+  appendAtCommit(streamId: string, events: EventToAppend[], expectedRevision: bigint): { nextExpectedRevision: bigint };
   /**
    * For writes whose results nobody reads (an inline projection's upserts): each statement is kept, with its
    * parameters as literals, and sent with COMMIT in one message, one round trip less per transaction. Its `query`
@@ -221,6 +231,10 @@ export class PostgresEventStore implements EventStore {
         deferred: keepingWrites(connection, kept),
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
         appendToNewStreams: (appends) => this.appendNewStreams(client, appends),
+        appendAtCommit: (streamId, events, expected) => {
+          kept.push(this.appendAtCommitStatement(streamId, events, expected));
+          return { nextExpectedRevision: expected + BigInt(events.length) };
+        },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         readStreamAfter: (statements, streamId) => this.readStreamAfter(client, statements, streamId),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
@@ -278,6 +292,12 @@ export class PostgresEventStore implements EventStore {
       nextExpectedRevision: BigInt(row.stream_revision),
       position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) },
     };
+  }
+
+  private appendAtCommitStatement(streamId: string, events: EventToAppend[], expected: bigint): string {
+    if (events.length === 0) throw new Error(`appendAtCommit(${streamId}) needs at least one event`);
+    const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
+    return inlineParameters(appendAtCommitSql(this.schema), appendParameters(streamId, events.length, expected, batch, this.channel));
   }
 
   private async appendNewStreams(executor: Queryable, appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]> {

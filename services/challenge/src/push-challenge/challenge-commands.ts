@@ -52,7 +52,13 @@ export class ChallengeCommands {
     private readonly projection: ChallengeProjection,
     private readonly notifier: ChallengeStatusNotifier,
   ) {
-    this.handler = new DeciderCommandHandler(store, pushChallengeDecider, { events: pushChallengeEvents, projections: readModelsOf(projection) });
+    // A decision under the user's lock appends with its COMMIT (nothing here waits on positions): a response is the
+    // lock-and-read message and the append-and-commit message, two round trips.
+    this.handler = new DeciderCommandHandler(store, pushChallengeDecider, {
+      events: pushChallengeEvents,
+      projections: readModelsOf(projection),
+      appendAtCommit: true,
+    });
   }
 
   /** A challenge of the given workspace; another workspace's reads as absent (404). */
