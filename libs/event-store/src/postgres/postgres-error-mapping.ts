@@ -20,7 +20,8 @@ export function toEventStoreError(error: unknown, operation: string): unknown {
   if (error instanceof EventStoreUnavailableError) return error;
   if (sqlStateOf(error) === APPEND_CONFLICT_SQLSTATE) {
     const { detail, hint } = error as { detail?: string; hint?: string };
-    return new WrongExpectedRevisionError(detail ?? 'unknown', BigInt(hint ?? '-1'), 'unknown');
+    const expected = BigInt(hint ?? '-1');
+    return new WrongExpectedRevisionError(detail ?? 'unknown', expected < 0n ? 'no_stream' : expected, 'unknown');
   }
   if (!isUnavailableError(error)) return error;
   // The message names the operation only: a pg error can carry SQL or a connection string, which must not leak.

@@ -294,6 +294,40 @@ describe('PostgresEventStore specifics', () => {
     expect(await store.readStream(streams[1]!)).toHaveLength(2);
   });
 
+  it('starts new streams with COMMIT in one message, or, when one exists by then, keeps nothing of the transaction', async () => {
+    const table = `${ownSchema}.new_at_commit_probe`;
+    await pool.query(`create table if not exists ${table} (id text primary key)`);
+    const streams = [uniqueStreamId('new-at-commit-a'), uniqueStreamId('new-at-commit-b')];
+    const { sent, restore } = watchConnections(pool);
+    try {
+      await store.withTransaction(async (transaction) => {
+        transaction.appendToNewStreamsAtCommit(streams.map((streamId, i) => ({ streamId, events: eventsOf(i + 1) })));
+        await transaction.deferred.query(`insert into ${table} values ($1)`, [streams[0]]);
+      });
+      // BEGIN, the streams, the kept write and COMMIT: one message.
+      expect(sent).toEqual([expect.stringMatching(/^BEGIN;\n\s*WITH input AS .*expect_appended.*;\ninsert into \S+new_at_commit_probe .*;\nCOMMIT$/s)]);
+    } finally {
+      restore();
+    }
+    expect((await store.readStream(streams[1]!)).map((event) => event.streamRevision)).toEqual([0n, 1n]);
+
+    // The second stream is started by another writer before this transaction's COMMIT: none of it is kept.
+    const fresh = uniqueStreamId('new-at-commit-fresh');
+    const taken = uniqueStreamId('new-at-commit-taken');
+    const raced = store.withTransaction(async (transaction) => {
+      transaction.appendToNewStreamsAtCommit([
+        { streamId: fresh, events: eventsOf(1) },
+        { streamId: taken, events: eventsOf(1) },
+      ]);
+      await transaction.deferred.query(`insert into ${table} values ($1)`, [fresh]);
+      await store.appendToStream(taken, eventsOf(2), 'no_stream');
+    });
+    await expect(raced).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: taken, expected: 'no_stream' });
+    expect(await store.readStream(fresh)).toEqual([]);
+    expect(await store.readStream(taken)).toHaveLength(2);
+    expect((await pool.query(`select id from ${table} where id = $1`, [fresh])).rows).toEqual([]);
+  });
+
   it('rejects an event id already stored in another stream, writing nothing', async () => {
     const events = eventsOf(1);
     await store.appendToStream(uniqueStreamId('first'), events, 'no_stream');

@@ -142,7 +142,28 @@ export function appendSql(schema: string, mode: AppendMode): string {
  */
 export function appendNewStreamsSql(schema: string): string {
   return `
-    WITH input AS (
+    ${newStreamsCtes(schema, 'stream_id, stream_revision, transaction_id, global_position')}
+    SELECT a.stream_id, a.stream_revision, a.transaction_id::text AS transaction_id, a.global_position, pg_notify($2, '') AS notified
+    FROM appended a`;
+}
+
+/**
+ * As `appendNewStreamsSql`, for an append that travels with COMMIT (`appendToNewStreamsAtCommit`): a stream that already
+ * exists raises APPEND_CONFLICT_SQLSTATE (detail: the streams that exist, hint: -1, no stream expected), so the rest of
+ * the message, COMMIT among it, is skipped and the transaction rolls back whole.
+ */
+export function appendNewStreamsAtCommitSql(schema: string): string {
+  return `
+    ${newStreamsCtes(schema, '1')}
+    SELECT ${schema}.expect_appended(
+             CASE WHEN (SELECT count(*) FROM claimed) = (SELECT count(*) FROM input) THEN 1 ELSE 0 END,
+             (SELECT string_agg(stream_id, ',') FROM input WHERE stream_id NOT IN (SELECT stream_id FROM claimed)), -1) AS appended,
+           (SELECT count(*) FROM appended) AS events, pg_notify($2, '') AS notified`;
+}
+
+/** The CTEs `input` (the streams given), `claimed` (the stream rows inserted) and `appended` (their events). */
+function newStreamsCtes(schema: string, returning: string): string {
+  return `WITH input AS (
       SELECT i.ord AS stream_ord, i.doc->>'streamId' AS stream_id, i.doc->'events' AS events
       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS i(doc, ord)
     ),
@@ -157,10 +178,8 @@ export function appendNewStreamsSql(schema: string): string {
       SELECT (e.doc->>'id')::uuid, i.stream_id, e.ord - 1, e.doc->>'type', e.doc->'data', COALESCE(e.doc->'metadata', '{}'::jsonb)
       FROM input i JOIN claimed c ON c.stream_id = i.stream_id, jsonb_array_elements(i.events) WITH ORDINALITY AS e(doc, ord)
       ORDER BY i.stream_ord, e.ord
-      RETURNING stream_id, stream_revision, transaction_id, global_position
-    )
-    SELECT a.stream_id, a.stream_revision, a.transaction_id::text AS transaction_id, a.global_position, pg_notify($2, '') AS notified
-    FROM appended a`;
+      RETURNING ${returning}
+    )`;
 }
 
 export function appendParameters(streamId: string, count: number, expected: ExpectedRevision, batchJson: string, channel: string): unknown[] {

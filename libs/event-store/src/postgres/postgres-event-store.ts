@@ -29,6 +29,7 @@ import {
   storeCheckpointSql,
   streamRevisionSql,
   appendAtCommitSql,
+  appendNewStreamsAtCommitSql,
   type AppendMode,
 } from './postgres-event-store.sql';
 import { guardPoolConnections, inlineParameters, keepingWrites } from '@pushmfa/postgres';
@@ -70,6 +71,12 @@ export interface PostgresEventStoreTransaction {
    * decides under a lock and needs no position: one round trip less.
    */
   appendAtCommit(streamId: string, events: EventToAppend[], expectedRevision: bigint): { nextExpectedRevision: bigint };
+  /**
+   * `appendToNewStreams` with COMMIT, as `appendAtCommit`: kept, nothing answered. Should one of the streams exist when
+   * the COMMIT's message runs, nothing of the transaction is kept and it throws `WrongExpectedRevisionError`
+   * (expected `no_stream`).
+   */
+  appendToNewStreamsAtCommit(appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): void;
   /**
    * For writes whose results nobody reads (an inline projection's upserts): each statement is kept, with its
    * parameters as literals, and sent with COMMIT in one message, one round trip less per transaction. Its `query`
@@ -235,6 +242,9 @@ export class PostgresEventStore implements EventStore {
           kept.push(this.appendAtCommitStatement(streamId, events, expected));
           return { nextExpectedRevision: expected + BigInt(events.length) };
         },
+        appendToNewStreamsAtCommit: (appends) => {
+          if (appends.length > 0) kept.push(inlineParameters(appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
+        },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         readStreamAfter: (statements, streamId) => this.readStreamAfter(client, statements, streamId),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
@@ -302,13 +312,7 @@ export class PostgresEventStore implements EventStore {
 
   private async appendNewStreams(executor: Queryable, appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    for (const { streamId, events } of appends) if (events.length === 0) throw new Error(`appendToNewStreams(${streamId}) needs at least one event`);
-    const batch = JSON.stringify(
-      appends.map(({ streamId, events }) => ({
-        streamId,
-        events: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
-      })),
-    );
+    const batch = newStreamsBatch(appends);
     let rows: Array<AppendRow & { stream_id: string }>;
     try {
       const result = await executor.query<AppendRow & { stream_id: string }>({
@@ -387,4 +391,15 @@ export class PostgresEventStore implements EventStore {
       throw toEventStoreError(error, operation);
     }
   }
+}
+
+/** The streams to start, as the JSON parameter of the new-streams statements; each needs at least one event. */
+function newStreamsBatch(appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): string {
+  for (const { streamId, events } of appends) if (events.length === 0) throw new Error(`appendToNewStreams(${streamId}) needs at least one event`);
+  return JSON.stringify(
+    appends.map(({ streamId, events }) => ({
+      streamId,
+      events: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
+    })),
+  );
 }

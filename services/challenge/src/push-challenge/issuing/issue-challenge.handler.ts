@@ -159,13 +159,14 @@ export class IssueChallengeHandler implements OnModuleDestroy {
         );
         const supersededInBatch = new Map(superseded.filter((s) => s.issuedInBatch).map((s) => [s.challengeId, s.supersededBy]));
         const decided = issued.map(({ request, data }) => ({ request, data, events: issueEvents(data, supersededInBatch.get(data.challengeId), now) }));
-        await tx.appendToNewStreams(
+        // The new streams, their read-model rows and COMMIT go in one message (a stream that exists fails it all).
+        tx.appendToNewStreamsAtCommit(
           decided.map(({ request, data, events }) => ({
             streamId: challengeStreamId(data.challengeId),
             events: events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, now) })),
           })),
         );
-        // The read-model rows only write: they travel with the COMMIT (tx.deferred), in this order.
+        // The read-model rows only write: they travel with the COMMIT too (tx.deferred), in this order.
         await projection.applyIssued(
           tx.deferred,
           issued.map(({ data }) => data),
