@@ -237,6 +237,17 @@ describe('PostgresEventStore specifics', () => {
     await expect(raced).rejects.toEqual(expect.objectContaining({ name: 'WrongExpectedRevisionError', streamId: stream, expected: 2n }));
     expect(await store.readStream(stream)).toHaveLength(4);
     expect((await pool.query(`select id from ${table} where id = $1`, [`${stream}-raced`])).rows).toEqual([]);
+
+    // An event id already stored (here in another stream) fails the commit as DuplicateEventIdError, keeping nothing.
+    const stored = (await store.readStream(stream))[0]!;
+    const fresh = uniqueStreamId('at-commit-duplicate');
+    const duplicate = store.withTransaction(async (transaction) => {
+      transaction.appendToNewStreamsAtCommit([{ streamId: fresh, events: [{ id: stored.id, type: 'ThingHappened', data: {} }] }]);
+      await transaction.deferred.query(`insert into ${table} values ($1)`, [fresh]);
+    });
+    await expect(duplicate).rejects.toBeInstanceOf(DuplicateEventIdError);
+    expect(await store.readStream(fresh)).toEqual([]);
+    expect((await pool.query(`select id from ${table} where id = $1`, [fresh])).rows).toEqual([]);
   });
 
   it('reads a stream after given statements in one message that begins the transaction, under what they lock', async () => {

@@ -230,6 +230,8 @@ export class PostgresEventStore implements EventStore {
     // BEGIN travels with the transaction's first statement (lazy-begin.ts): one round trip less per transaction.
     const { client, begun } = lazilyBegun(connection);
     const kept: string[] = [];
+    /** The streams appended with COMMIT: a stored event id repeated there fails the commit (DuplicateEventIdError). */
+    const appendedAtCommit: string[] = [];
     let sentWithCommit = false;
     let broken = false;
     try {
@@ -240,10 +242,13 @@ export class PostgresEventStore implements EventStore {
         appendToNewStreams: (appends) => this.appendNewStreams(client, appends),
         appendAtCommit: (streamId, events, expected) => {
           kept.push(this.appendAtCommitStatement(streamId, events, expected));
+          appendedAtCommit.push(streamId);
           return { nextExpectedRevision: expected + BigInt(events.length) };
         },
         appendToNewStreamsAtCommit: (appends) => {
-          if (appends.length > 0) kept.push(inlineParameters(appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
+          if (appends.length === 0) return;
+          kept.push(inlineParameters(appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
+          appendedAtCommit.push(...appends.map((append) => append.streamId));
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
         readStreamAfter: (statements, streamId) => this.readStreamAfter(client, statements, streamId),
@@ -260,6 +265,8 @@ export class PostgresEventStore implements EventStore {
         await connection.query('ROLLBACK').catch(() => {
           broken = true;
         });
+      if (sentWithCommit && appendedAtCommit.length > 0 && isDuplicateEventId(error))
+        throw new DuplicateEventIdError(appendedAtCommit.join(', '), { cause: error });
       throw toEventStoreError(error, operation);
     } finally {
       connection.release(broken);
@@ -338,8 +345,7 @@ export class PostgresEventStore implements EventStore {
 
   private appendError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
     if (sqlStateOf(error) !== UNIQUE_VIOLATION) return toEventStoreError(error, 'appendToStream');
-    const constraint = (error as { constraint?: string }).constraint ?? '';
-    if (constraint.includes('event_id')) return new DuplicateEventIdError(streamId, { cause: error });
+    if (isDuplicateEventId(error)) return new DuplicateEventIdError(streamId, { cause: error });
     // (stream_id, stream_revision) or the streams primary key: another writer got there first.
     return new WrongExpectedRevisionError(streamId, expected, 'unknown');
   }
@@ -402,4 +408,9 @@ function newStreamsBatch(appends: ReadonlyArray<{ streamId: string; events: Even
       events: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
     })),
   );
+}
+
+/** A unique violation of the events' event id: an event with that id is stored already. */
+function isDuplicateEventId(error: unknown): boolean {
+  return sqlStateOf(error) === UNIQUE_VIOLATION && ((error as { constraint?: string }).constraint ?? '').includes('event_id');
 }
