@@ -145,27 +145,15 @@ describe('messaging over the real broker and database', () => {
 
     const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    const envelope = (challengeId: string, id = randomUUID()) =>
-      JSON.stringify(
-        buildEnvelope({
-          id,
-          type: 'PushDispatched',
-          occurredAt: new Date().toISOString(),
-          workspaceId: 'ws1',
-          streamId: 'push',
-          correlationId: 'c',
-          data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
-        }),
-      );
     const duplicateId = randomUUID();
     await producer.send({
       topic,
       messages: [
         { key: 'same-partition', value: '{this is not json' },
-        { key: 'same-partition', value: envelope('always-fails') },
-        { key: 'same-partition', value: envelope('ok-1', duplicateId) },
-        { key: 'same-partition', value: envelope('ok-1', duplicateId) },
-        { key: 'same-partition', value: envelope('ok-2') },
+        { key: 'same-partition', value: pushDispatchedValue('always-fails') },
+        { key: 'same-partition', value: pushDispatchedValue('ok-1', duplicateId) },
+        { key: 'same-partition', value: pushDispatchedValue('ok-1', duplicateId) },
+        { key: 'same-partition', value: pushDispatchedValue('ok-2') },
       ],
     });
     await producer.disconnect();
@@ -216,29 +204,17 @@ describe('messaging over the real broker and database', () => {
     const dlq = await collect(`${topic}.dlq`);
     const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    const envelope = (challengeId: string, id = randomUUID()) =>
-      JSON.stringify(
-        buildEnvelope({
-          id,
-          type: 'PushDispatched',
-          occurredAt: new Date().toISOString(),
-          workspaceId: 'ws1',
-          streamId: 'push',
-          correlationId: 'c',
-          data: { challengeId, userId: 'alice', deviceId: 'd1', provider: 'fcm', attempt: 1, providerMessageId: 'm1', latencyMs: 3 },
-        }),
-      );
     const duplicateId = randomUUID();
     // Sent before the consumer starts, so its first fetch holds them all.
     await producer.send({
       topic,
       messages: [
-        { key, value: envelope(`${key}-ok-0`) },
+        { key, value: pushDispatchedValue(`${key}-ok-0`) },
         { key, value: '{this is not json' },
-        { key, value: envelope(`always-fails-${key}`) },
-        { key, value: envelope(`${key}-ok-1`, duplicateId) },
-        { key, value: envelope(`${key}-ok-1`, duplicateId) },
-        { key, value: envelope(`${key}-ok-2`) },
+        { key, value: pushDispatchedValue(`always-fails-${key}`) },
+        { key, value: pushDispatchedValue(`${key}-ok-1`, duplicateId) },
+        { key, value: pushDispatchedValue(`${key}-ok-1`, duplicateId) },
+        { key, value: pushDispatchedValue(`${key}-ok-2`) },
       ],
     });
     await producer.disconnect();
@@ -491,11 +467,11 @@ describe('messaging over the real broker and database', () => {
   });
 });
 
-/** A valid `PushDispatched` envelope of `challengeId`, as a record's value. */
-function pushDispatchedValue(challengeId: string): string {
+/** A valid `PushDispatched` envelope of `challengeId` (with envelope id `id`), as a record's value. */
+function pushDispatchedValue(challengeId: string, id: string = randomUUID()): string {
   return JSON.stringify(
     buildEnvelope({
-      id: randomUUID(),
+      id,
       type: 'PushDispatched',
       occurredAt: new Date().toISOString(),
       workspaceId: 'ws1',
