@@ -1,7 +1,6 @@
-import { isDatabaseUnavailable } from '@pushmfa/postgres';
+import { isDatabaseUnavailable, sqlStateOf } from '@pushmfa/postgres';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
 import { APPEND_CONFLICT_SQLSTATE } from './postgres-event-store.sql';
-import { sqlStateOf } from '@pushmfa/postgres';
 
 export { sqlStateOf } from '@pushmfa/postgres';
 

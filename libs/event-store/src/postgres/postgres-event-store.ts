@@ -289,9 +289,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async append(executor: Queryable, streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error(`appendToStream(${streamId}) needs at least one event`);
     const mode = appendModeOf(expected);
-    const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
+    const batch = JSON.stringify(storedEventsOf('appendToStream', streamId, events));
     let rows: AppendRow[];
     try {
       const result = await executor.query<AppendRow>({
@@ -312,8 +311,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private appendAtCommitStatement(streamId: string, events: EventToAppend[], expected: bigint): string {
-    if (events.length === 0) throw new Error(`appendAtCommit(${streamId}) needs at least one event`);
-    const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
+    const batch = JSON.stringify(storedEventsOf('appendAtCommit', streamId, events));
     return inlineParameters(appendAtCommitSql(this.schema), appendParameters(streamId, events.length, expected, batch, this.channel));
   }
 
@@ -399,15 +397,15 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** The streams to start, as the JSON parameter of the new-streams statements; each needs at least one event. */
+/** The streams to start, as the JSON parameter of the new-streams statements. */
 function newStreamsBatch(appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): string {
-  for (const { streamId, events } of appends) if (events.length === 0) throw new Error(`appendToNewStreams(${streamId}) needs at least one event`);
-  return JSON.stringify(
-    appends.map(({ streamId, events }) => ({
-      streamId,
-      events: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
-    })),
-  );
+  return JSON.stringify(appends.map(({ streamId, events }) => ({ streamId, events: storedEventsOf('appendToNewStreams', streamId, events) })));
+}
+
+/** A stream's events as the append statements read them ({id, type, data, metadata}); an append needs at least one. */
+function storedEventsOf(operation: string, streamId: string, events: readonly EventToAppend[]): object[] {
+  if (events.length === 0) throw new Error(`${operation}(${streamId}) needs at least one event`);
+  return events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} }));
 }
 
 /** A unique violation of the events' event id: an event with that id is stored already. */

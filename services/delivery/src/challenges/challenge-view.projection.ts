@@ -24,8 +24,8 @@ function viewKey(workspaceId: string, challengeId: string): ViewKey {
   return JSON.stringify([workspaceId, challengeId]);
 }
 
-/** The rows `lockViewsStatement` answered, when the caller sent it ahead (in its transaction's first message). */
 export interface ApplyOptions {
+  /** The rows `lockViewsStatement` answered, when the caller sent it ahead (in its transaction's first message). */
   lockedRows?: readonly ChallengeRow[];
   /** Where the updates go when their results are not needed at once (kept for the commit). */
   deferred?: PoolClient;

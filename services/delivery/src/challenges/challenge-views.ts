@@ -29,10 +29,5 @@ export function toChallengeView(row: ChallengeRow): ChallengeView {
 
 /** The challenge views of many challenges in one statement; a push's try reads its view again before every send. */
 export function challengeViewsRead(schema: string): KeyedRead<{ workspaceId: string; challengeId: string }, ChallengeView> {
-  return keyedRead(
-    `${schema}.challenges`,
-    'challenge_id',
-    (key: { workspaceId: string; challengeId: string }) => key.challengeId,
-    (row: ChallengeRow) => toChallengeView(row),
-  );
+  return keyedRead(`${schema}.challenges`, 'challenge_id', (key: { workspaceId: string; challengeId: string }) => key.challengeId, toChallengeView);
 }
