@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Pool } from 'pg';
 import { eventsOf, uniqueStreamId, waitFor } from '../event-store.contract';
-import type { RecordedEvent } from '../event-store.port';
+import { EventStoreUnavailableError, type RecordedEvent } from '../event-store.port';
 import { guardPoolConnections } from '@pushmfa/postgres';
 import { PostgresEventStore } from './postgres-event-store';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../../testing/src/throwaway/throwaway-postgres';
@@ -79,8 +79,20 @@ describe('a lost PostgreSQL connection', () => {
       await waitFor('the subscription to notice', () => errors.length > 0);
       // Appended while the subscription re-establishes its session: a poll interval of 10 s means only a new
       // LISTEN (or the read it does on coming back) delivers it within the wait below.
-      await store.appendToStream(streamId, eventsOf(1), 0n);
-      await waitFor('the subscription to be healthy again', () => subscription.isHealthy?.() === true);
+      // The pool may still hold a connection the server killed and not yet noticed: that append answers unavailable
+      // (as a request would, 503) and is sent again, as a caller would.
+      const event = eventsOf(1);
+      await waitFor('the append during the loss', () =>
+        store.appendToStream(streamId, event, 0n).then(
+          () => true,
+          (error: unknown) => {
+            if (!(error instanceof EventStoreUnavailableError)) throw error;
+            return false;
+          },
+        ),
+      );
+      // Its session back, after up to a few capped backoffs (each pooled connection the server killed fails one try).
+      await waitFor('the subscription to be healthy again', () => subscription.isHealthy?.() === true, 20_000);
       await waitFor('the event appended during the loss', () => seen.length === 2);
       // The new session holds the subscription's advisory lock again (the old one's died with its backend).
       const { rows } = await ownAdmin.query<{ count: string }>(
