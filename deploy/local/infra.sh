@@ -208,7 +208,11 @@ kafka_configure() {
   (umask 077 && kafka_render_config >"$KAFKA_HOME/server.properties")
 }
 
-KAFKA_JVM=(java -Xms512m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+# The JVM options Kafka's own kafka-run-class.sh uses (KAFKA_JVM_PERFORMANCE_OPTS): without MaxGCPauseMillis=20, G1
+# aims at 200 ms pauses, grows its young generation to match and stopped the broker for about 20 ms per collection
+# on a 2-core box, straight into the p99 of every request that waits on it.
+KAFKA_JVM=(java -Xms512m -Xmx768m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+  -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
   -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dkafka.logs.dir="$KAFKA_LOGS" -cp "$KAFKA_LIBS/*")
 
 kafka_java() { (cd "$KAFKA_HOME" && "${KAFKA_JVM[@]}" "$@"); }
