@@ -349,6 +349,49 @@ describe('PostgresEventStore specifics', () => {
     await expect(store.appendToStream(second, eventsOf(1), 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
   });
 
+  it('says when committed events wait behind another transaction of the database, and a subscription reads them soon after it ends, not a poll interval later', async () => {
+    // Polls far apart: only the re-reads of held-back events can deliver within the deadline below.
+    const quiet = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 10_000 });
+    await quiet.migrate();
+    const { position: start } = await quiet.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream');
+    const subscriptionId = `held-${uniqueStreamId('back')}`;
+    await quiet.storeCheckpoint(subscriptionId, start);
+    const streamId = uniqueStreamId('held');
+    const handled: string[] = [];
+    const subscription = await quiet.subscribeToAll({
+      subscriptionId,
+      handle: async (batch) => {
+        handled.push(...batch.filter((event) => event.streamId === streamId).map((event) => event.id));
+      },
+    });
+    // Another service's write transaction in the same database: it holds a transaction id and commits later, and its
+    // commit notifies nobody.
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      await quiet.appendToStream(streamId, eventsOf(1), 'no_stream');
+      const held = await quiet.readAllPage(start);
+      expect(held.heldBack).toBe(true);
+      expect(held.events.filter((event) => event.streamId === streamId)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(handled).toEqual([]);
+
+      await other.query('COMMIT');
+      const released = await quiet.readAllPage(start);
+      expect(released.heldBack).toBe(false);
+      expect(released.events.filter((event) => event.streamId === streamId)).toHaveLength(1);
+      const deadline = Date.now() + 5_000;
+      while (handled.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(handled).toHaveLength(1);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      other.release();
+      await subscription.stop();
+      await quiet.close();
+    }
+  });
+
   it('reads once per notified batch: no empty read after a batch when nothing was appended since', async () => {
     // Polls far apart, so every read here is one a notification or a batch asked for.
     const quiet = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 10_000 });
@@ -357,7 +400,7 @@ describe('PostgresEventStore specifics', () => {
     await quiet.storeCheckpoint(subscriptionId, (await quiet.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
     const streamId = uniqueStreamId('counted');
     const handled: string[] = [];
-    const reads = jest.spyOn(quiet, 'readAll');
+    const reads = jest.spyOn(quiet, 'readAllPage');
     const subscription = await quiet.subscribeToAll({
       subscriptionId,
       handle: async (batch) => {

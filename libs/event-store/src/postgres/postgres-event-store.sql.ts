@@ -212,6 +212,38 @@ export function readStreamSql(schema: string): string {
  * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
  */
 export function readAllSql(schema: string): string {
+  return `${horizonCtes()}
+          SELECT ${EVENT_COLUMNS} FROM ${schema}.events, horizon
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND transaction_id < horizon.xid
+          ORDER BY transaction_id, global_position LIMIT $3`;
+}
+
+/**
+ * `readAllSql`'s page for a subscription, and whether committed events wait behind the horizon (`held_back`): a
+ * transaction still running, in any schema of this database, holds them back, and its end notifies nobody. Always at
+ * least one row: `held_back` on every row, and a row with a null `event_id` when the page is empty.
+ * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
+ */
+export function readAllPageSql(schema: string): string {
+  return `${horizonCtes()}
+          SELECT held.back AS held_back, page.* FROM horizon
+          CROSS JOIN LATERAL (
+            SELECT EXISTS (
+              SELECT 1 FROM ${schema}.events e
+              WHERE e.transaction_id >= horizon.xid AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+            ) AS back
+          ) held
+          LEFT JOIN LATERAL (
+            SELECT transaction_id AS page_order, ${EVENT_COLUMNS} FROM ${schema}.events
+            WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+              AND transaction_id < horizon.xid
+            ORDER BY transaction_id, global_position LIMIT $3
+          ) page ON true
+          ORDER BY page.page_order, page.global_position`;
+}
+
+function horizonCtes(): string {
   return `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
           elsewhere AS (
             SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
@@ -223,11 +255,7 @@ export function readAllSql(schema: string): string {
               (SELECT min(running) FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
                 WHERE running::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)),
               (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid
-          )
-          SELECT ${EVENT_COLUMNS} FROM ${schema}.events, horizon
-          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-            AND transaction_id < horizon.xid
-          ORDER BY transaction_id, global_position LIMIT $3`;
+          )`;
 }
 
 export function readCheckpointSql(schema: string): string {

@@ -23,6 +23,7 @@ import {
   assertSchemaName,
   migrationSql,
   notificationChannel,
+  readAllPageSql,
   readAllSql,
   readCheckpointSql,
   readStreamSql,
@@ -184,6 +185,17 @@ export class PostgresEventStore implements EventStore {
       'readAll',
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** `readAll` for a subscription: the page, and whether committed events wait behind a transaction still running. */
+  async readAllPage(after: GlobalPosition, options: ReadAllOptions = {}): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
+    const rows = await this.query<EventRow & { held_back: boolean }>(
+      `${this.schema}-read-all-page`,
+      readAllPageSql(this.schema),
+      [...positionParameters(after), options.maxCount ?? 1000],
+      'readAll',
+    );
+    return { events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent), heldBack: rows[0]?.held_back === true };
   }
 
   async subscribeToAll(options: SubscribeOptions): Promise<Subscription> {

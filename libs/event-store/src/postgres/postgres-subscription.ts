@@ -8,8 +8,12 @@ const QUIET_AFTER_MS = 5_000;
 /** How often a quiet log is polled (a fallback: appends notify). */
 const QUIET_POLL_INTERVAL_MS = 2_000;
 
+/** The first wait before reading again while committed events wait behind a running transaction; it doubles up to the poll interval. */
+const HELD_BACK_FIRST_POLL_MS = 5;
+
 export interface PostgresSubscriptionStore {
-  readAll(after: GlobalPosition, options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The events after a position up to the horizon, and whether committed events wait behind it. */
+  readAllPage(after: GlobalPosition, options?: ReadAllOptions): Promise<{ events: RecordedEvent[]; heldBack: boolean }>;
   readCheckpoint(subscriptionId: string): Promise<GlobalPosition | null>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
 }
@@ -74,6 +78,7 @@ export class PostgresSubscription implements Subscription {
     const maxDelay = this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
     let position: GlobalPosition | undefined;
     let failures = 0;
+    let heldBackPolls = 0;
     while (this.running) {
       try {
         if (!(await this.ensureActive())) {
@@ -91,15 +96,18 @@ export class PostgresSubscription implements Subscription {
         }
         position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
         this.notified = false;
-        const batch = await store.readAll(position, { maxCount: batchSize });
+        const { events: batch, heldBack } = await store.readAllPage(position, { maxCount: batchSize });
         const last = batch[batch.length - 1];
         this.healthy = true;
+        // Committed events wait behind a transaction still running (of any service sharing the database): its end
+        // notifies nobody, so read again soon, then less and less often, instead of after the poll interval.
+        heldBackPolls = heldBack ? heldBackPolls + 1 : 0;
         if (!last) {
           failures = 0;
           // Poll often only for a while after a notification (or a new session): an event can then still be held
           // behind the horizon of a transaction that sends us no notification. A quiet log is polled rarely, as a
           // fallback only: every append notifies.
-          await this.idle(this.pollDelayMs(), true);
+          await this.idle(this.pollDelayMs(heldBackPolls), true);
           continue;
         }
         await this.options.handle(batch);
@@ -109,7 +117,7 @@ export class PostgresSubscription implements Subscription {
         // A batch that was not cut at batchSize, with no notification since the read began: nothing was appended
         // since, so reading again at once would find nothing (one round trip per batch for nothing). Wait as after an
         // empty read: a notification wakes the loop at once, and the poll still covers events held behind the horizon.
-        if (batch.length < batchSize && !this.notified) await this.idle(this.pollDelayMs(), true);
+        if (batch.length < batchSize && !this.notified) await this.idle(this.pollDelayMs(heldBackPolls), true);
       } catch (error) {
         this.healthy = false;
         // A failed round trip may have left the session in an unknown state (e.g. a half-open socket): start anew.
@@ -121,8 +129,12 @@ export class PostgresSubscription implements Subscription {
     }
   }
 
-  /** How long to wait before reading again when nothing new was seen: short for a while after a notification. */
-  private pollDelayMs(): number {
+  /**
+   * How long to wait before reading again when nothing new was seen: short for a while after a notification, and
+   * shorter still while committed events wait behind a running transaction (`heldBackPolls` reads in a row saw them).
+   */
+  private pollDelayMs(heldBackPolls: number): number {
+    if (heldBackPolls > 0) return Math.min(this.settings.pollIntervalMs, HELD_BACK_FIRST_POLL_MS * 2 ** (heldBackPolls - 1));
     const recent = Date.now() - this.lastWokenAt < QUIET_AFTER_MS;
     return recent ? this.settings.pollIntervalMs : Math.max(this.settings.pollIntervalMs, QUIET_POLL_INTERVAL_MS);
   }
