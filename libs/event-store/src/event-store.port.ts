@@ -76,6 +76,14 @@ export interface SubscribeOptions {
   batchSize?: number;
   /** Called when handle throws or the store fails; the batch is retried after a backoff. */
   onError?(error: unknown): void;
+  /**
+   * How long the stored checkpoint may trail the handled batches (default 0: it is stored after every batch). With
+   * more, a busy log stores it about once per interval instead of once per batch (a round trip and a commit each); a
+   * quiet one stores it at its next empty read, and stop() stores it. A crash or a lost session then hands the last
+   * interval's batches to `handle` again: delivery is at least once in any case, so `handle` must be idempotent. A
+   * store may store the checkpoint sooner (KurrentDB stores it after every batch).
+   */
+  checkpointIntervalMs?: number;
   /** First retry delay after a failure; doubles up to `maxRetryDelayMs`. Defaults: 100 ms and 5 s. */
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;

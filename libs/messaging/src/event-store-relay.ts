@@ -24,6 +24,13 @@ export interface RelayOptions {
   subscriptionId?: string;
   topicPrefix?: string;
   batchSize?: number;
+  /**
+   * How long the relay's checkpoint may trail what the broker acknowledged (default 0: stored after every batch).
+   * More saves a store round trip and a commit per batch under load; a crash then publishes up to that much again
+   * (consumers dedupe by envelope id), and `awaitPublished`, which reads the checkpoint, may wait that much longer:
+   * a service that awaits publication before it answers keeps 0.
+   */
+  checkpointIntervalMs?: number;
   onError?: (error: unknown) => void;
   onPublished?: (count: number) => void;
   /** Where the relay reports its lag (messaging-metrics.ts). */
@@ -64,6 +71,7 @@ export class EventStoreKafkaRelay {
     this.subscription = await this.options.store.subscribeToAll({
       subscriptionId: this.options.subscriptionId ?? 'kafka-relay',
       batchSize: this.options.batchSize ?? 500,
+      checkpointIntervalMs: this.options.checkpointIntervalMs,
       handle: (events) => this.publish(events),
       onError: this.options.onError,
     });

@@ -29,6 +29,12 @@ import { RegistryView } from './registry-view/registry-view';
 import { REGISTRY_VIEW_CONSUMER } from './registry-view/registry-view.consumer';
 import { ChallengeStatusNotifier } from './status-notifications/challenge-status-notifier';
 
+/**
+ * How long the relay's stored checkpoint may trail the broker's acknowledgements: a crash publishes up to this much
+ * of the log again (consumers dedupe by envelope id).
+ */
+const RELAY_CHECKPOINT_INTERVAL_MS = 1_000;
+
 /** Both Redis connections: lazily connected (the lifecycle connects them), a command retried twice at most. */
 function redisConnection(config: ChallengeConfig, logger: PinoLogger, options: { enableAutoPipelining?: boolean } = {}): Redis {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, ...options });
@@ -118,6 +124,8 @@ export function challengeProviders(config: ChallengeConfig): Provider[] {
           publisher,
           map: mapChallengeEvent,
           topicPrefix: config.topicPrefix,
+          // Nothing here awaits publication, so the checkpoint is stored about once a second, not once per batch.
+          checkpointIntervalMs: RELAY_CHECKPOINT_INTERVAL_MS,
           metrics,
           onError: (error) => logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
         }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client, type Pool } from 'pg';
-import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId } from '../event-store.contract';
+import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId, waitFor } from '../event-store.contract';
 import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
 import { closedLoopbackPort } from '../closed-loopback-port';
@@ -421,6 +421,68 @@ describe('PostgresEventStore specifics', () => {
     } finally {
       await subscription.stop();
       await quiet.close();
+    }
+  });
+
+  it('with a checkpoint interval, stores the checkpoint once per interval under load, and what is left at stop', async () => {
+    const store = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 50 });
+    await store.migrate();
+    const subscriptionId = `interval-${uniqueStreamId('stop')}`;
+    await store.storeCheckpoint(subscriptionId, (await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    const streamId = uniqueStreamId('deferred');
+    const handled: Array<{ id: string; position: unknown }> = [];
+    const stores = jest.spyOn(store, 'storeCheckpoint');
+    const subscription = await store.subscribeToAll({
+      subscriptionId,
+      checkpointIntervalMs: 60_000,
+      handle: async (batch) => {
+        handled.push(...batch.filter((event) => event.streamId === streamId).map((event) => ({ id: event.id, position: event.position })));
+      },
+    });
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        await store.appendToStream(streamId, eventsOf(1), i === 0 ? 'no_stream' : BigInt(i - 1));
+        await waitFor(`batch ${i + 1} handled`, () => handled.length === i + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Three batches, one store: the first (nothing was stored before it); the next two wait for the interval.
+      expect(stores).toHaveBeenCalledTimes(1);
+      expect(await store.readCheckpoint(subscriptionId)).toEqual(handled[0]!.position);
+    } finally {
+      await subscription.stop();
+    }
+    expect(stores).toHaveBeenCalledTimes(2);
+    expect(await store.readCheckpoint(subscriptionId)).toEqual(handled[2]!.position);
+  });
+
+  it('with a checkpoint interval, stores the checkpoint of a log gone quiet at its next empty read once the interval has passed', async () => {
+    const store = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 50 });
+    await store.migrate();
+    const subscriptionId = `interval-${uniqueStreamId('quiet')}`;
+    await store.storeCheckpoint(subscriptionId, (await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    const streamId = uniqueStreamId('quiet');
+    const handled: unknown[] = [];
+    const subscription = await store.subscribeToAll({
+      subscriptionId,
+      checkpointIntervalMs: 300,
+      handle: async (batch) => {
+        handled.push(...batch.filter((event) => event.streamId === streamId).map((event) => event.position));
+      },
+    });
+    try {
+      await store.appendToStream(streamId, eventsOf(1), 'no_stream');
+      await waitFor('the first event handled', () => handled.length === 1);
+      await store.appendToStream(streamId, eventsOf(1), 0n);
+      await waitFor('the second event handled', () => handled.length === 2);
+      // No stop, no further append: the deferred store comes with a poll.
+      let stored: unknown = null;
+      await waitFor(
+        'the checkpoint stored',
+        async () => comparePositions((stored = await store.readCheckpoint(subscriptionId)) as never, handled[1] as never) === 0,
+      );
+      expect(stored).toEqual(handled[1]);
+    } finally {
+      await subscription.stop();
     }
   });
 

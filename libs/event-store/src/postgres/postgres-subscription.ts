@@ -49,6 +49,10 @@ export class PostgresSubscription implements Subscription {
   private loop?: Promise<void>;
   /** When the last notification (or a new session) came: polling stays frequent for a while after it. */
   private lastWokenAt = Date.now();
+  /** The position of the last handled batch while it is not stored yet (`checkpointIntervalMs`). */
+  private unstored?: GlobalPosition;
+  /** When the checkpoint was last stored. */
+  private storedAt = 0;
 
   constructor(
     private readonly settings: PostgresSubscriptionSettings,
@@ -68,6 +72,8 @@ export class PostgresSubscription implements Subscription {
     this.running = false;
     this.wakeIdle?.();
     await this.loop;
+    // Still the active consumer: store what was handled, so the next one does not hand it over again.
+    if (this.isActive) await this.storeCheckpoint(true).catch((error: unknown) => this.options.onError?.(error));
     this.dropListener();
   }
 
@@ -92,6 +98,7 @@ export class PostgresSubscription implements Subscription {
         // positions past the checkpoint can be taken again by new commits.
         if (this.sessionLost) {
           position = undefined;
+          this.unstored = undefined;
           this.sessionLost = false;
         }
         position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
@@ -104,6 +111,7 @@ export class PostgresSubscription implements Subscription {
         heldBackPolls = heldBack ? heldBackPolls + 1 : 0;
         if (!last) {
           failures = 0;
+          await this.storeCheckpoint(false);
           // Poll often only for a while after a notification (or a new session): an event can then still be held
           // behind the horizon of a transaction that sends us no notification. A quiet log is polled rarely, as a
           // fallback only: every append notifies.
@@ -111,8 +119,9 @@ export class PostgresSubscription implements Subscription {
           continue;
         }
         await this.options.handle(batch);
-        await store.storeCheckpoint(subscriptionId, last.position);
         position = last.position;
+        this.unstored = position;
+        await this.storeCheckpoint(false);
         failures = 0;
         // A batch that was not cut at batchSize, with no notification since the read began: nothing was appended
         // since, so reading again at once would find nothing (one round trip per batch for nothing). Wait as after an
@@ -127,6 +136,19 @@ export class PostgresSubscription implements Subscription {
         failures += 1;
       }
     }
+  }
+
+  /**
+   * Stores the position of the last handled batch when it is not stored yet and `checkpointIntervalMs` has passed
+   * since the last store (or at once, when `force`d or with no interval).
+   */
+  private async storeCheckpoint(force: boolean): Promise<void> {
+    const position = this.unstored;
+    if (!position) return;
+    if (!force && Date.now() - this.storedAt < (this.options.checkpointIntervalMs ?? 0)) return;
+    await this.settings.store.storeCheckpoint(this.options.subscriptionId, position);
+    this.storedAt = Date.now();
+    if (this.unstored === position) this.unstored = undefined;
   }
 
   /**
