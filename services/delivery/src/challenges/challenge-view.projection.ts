@@ -35,11 +35,14 @@ export interface ApplyOptions {
  * Applies a batch of challenge events (offset order) to `<schema>.challenges` inside the caller's (inbox)
  * transaction, set-based: one statement locks the rows the batch touches (or the caller sent `lockViewsStatement`
  * ahead and passes its rows), the events are folded in memory with the rules of `evolveView`, one statement inserts
- * the new rows and one updates the rows that changed (on `deferred` when given: it travels with the commit).
- * Returns, per event, the challenge's view right after that event (what a push plan reads), null when it has none.
+ * the new rows and one updates the rows that changed (on `deferred` when given: they travel with the commit, so a batch
+ * is two round trips, the lock and the commit). Returns, per event, the challenge's view right after that event (what
+ * a push plan reads), null when it has none.
  *
- * A challenge's events share its partition (keyed by challenge id); should another transaction still insert a row
- * this one found missing, that row is locked and its events are folded again from what it holds.
+ * A challenge's events share its partition (keyed by challenge id), so no other transaction inserts a row this one
+ * found missing, unless a partition's former owner is still finishing a batch after a rebalance: then the insert fails
+ * with a unique violation, and with it the whole transaction (nothing of the batch is kept, its inbox record neither);
+ * the consumer retries the records, which then find the row locked and fold their events from what it holds.
  */
 export async function applyChallengeEvents(
   client: PoolClient,
@@ -51,38 +54,18 @@ export async function applyChallengeEvents(
   const locked = options.lockedRows ? viewsOf(options.lockedRows) : await lockViews(client, schema, keys);
   const state = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, locked.get(key) ?? null]));
   const after = foldEvents(state, envelopes);
-  const created = keys.filter((key) => !locked.has(key) && state.get(key));
-  const inserted = await insertViews(
-    client,
+  const writes = options.deferred ?? client;
+  await insertViews(
+    writes,
     schema,
-    created.map((key) => state.get(key)!),
+    keys.filter((key) => !locked.has(key) && state.get(key)).map((key) => state.get(key)!),
   );
-  const raced = created.filter((key) => !inserted.has(key));
-  if (raced.length === 0) {
-    await updateViews(
-      options.deferred ?? client,
-      schema,
-      keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!),
-    );
-    return after;
-  }
-  // Rare: fold everything again from the rows as they are now, all of them locked.
-  const relocked = await lockViews(client, schema, keys);
-  const again = new Map<ViewKey, ChallengeView | null>(keys.map((key) => [key, relocked.get(key) ?? null]));
-  const afterAgain = foldEvents(again, envelopes);
   await updateViews(
-    client,
+    writes,
     schema,
-    keys.filter((key) => relocked.has(key) && again.get(key) !== relocked.get(key)).map((key) => again.get(key)!),
+    keys.filter((key) => locked.has(key) && state.get(key) !== locked.get(key)).map((key) => state.get(key)!),
   );
-  const stillMissing = keys.filter((key) => !relocked.has(key) && again.get(key));
-  if (stillMissing.length > 0)
-    await insertViews(
-      client,
-      schema,
-      stillMissing.map((key) => again.get(key)!),
-    );
-  return afterAgain;
+  return after;
 }
 
 /**
@@ -191,17 +174,14 @@ function rowsParameter(views: readonly ChallengeView[]): string {
   );
 }
 
-/** Inserts views of challenges not seen before; returns the keys inserted (a concurrent insert wins the others). */
-async function insertViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<Set<ViewKey>> {
-  if (views.length === 0) return new Set();
-  const { rows } = await client.query<{ workspace_id: string; challenge_id: string }>(
+/** Inserts views of challenges not seen before; a row inserted meanwhile fails it (a unique violation). */
+async function insertViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<void> {
+  if (views.length === 0) return;
+  await client.query(
     `insert into ${schema}.challenges (workspace_id, challenge_id, user_id, status, expires_at, target_devices, context, number_choices)
-     select r.workspace_id, r.challenge_id, r.user_id, r.status, r.expires_at, r.target_devices, r.context, r.number_choices from ${VIEW_RECORD}
-     on conflict (workspace_id, challenge_id) do nothing
-     returning workspace_id, challenge_id`,
+     select r.workspace_id, r.challenge_id, r.user_id, r.status, r.expires_at, r.target_devices, r.context, r.number_choices from ${VIEW_RECORD}`,
     [rowsParameter(views)],
   );
-  return new Set(rows.map((row) => viewKey(row.workspace_id, row.challenge_id)));
 }
 
 async function updateViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<void> {

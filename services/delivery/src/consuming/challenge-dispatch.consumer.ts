@@ -39,9 +39,8 @@ export interface ChallengeDispatchDeps {
 /**
  * Applies `pushmfa.challenge.v1` to the challenge view a fetched batch at a time and, for an issue or a resend,
  * hands one push per target device to the scheduler. The view updates, the pending-push rows (one per push, each
- * with its own lease) and the inbox marks of the batch commit together, in at most three messages: BEGIN, the row
- * locks and the inbox record; the new views; the updates, the pending pushes and COMMIT;
- * the pushes are scheduled only after that, without being awaited: the partition moves on while they run,
+ * with its own lease) and the inbox marks of the batch commit together, in two messages: BEGIN, the row locks and the
+ * inbox record; the new views, the updates, the pending pushes and COMMIT; the pushes are scheduled only after that, without being awaited: the partition moves on while they run,
  * and a worker that dies leaves their rows for another worker to take over.
  */
 export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): ContractConsumer {
