@@ -9,7 +9,13 @@ export interface DeviceKeyRecord {
 }
 
 export interface DeviceKeyResolver {
+  /** The device as it is now (a view shows first that it is current), or null when unknown. */
   resolve(deviceId: string): Promise<DeviceKeyRecord | null>;
+  /**
+   * The record `resolve` last answered for the device, without showing it is still current; undefined when none is
+   * kept. Only to check a signature early: nothing is trusted before `resolve` confirms the device.
+   */
+  lastResolved?(deviceId: string): DeviceKeyRecord | undefined;
 }
 
 export interface NonceStore {

@@ -31,14 +31,45 @@ export class DeviceRequestAuthenticator {
     this.nonceTtlMs = options.nonceTtlMs ?? 600_000;
   }
 
-  /** Checks in this order: headers, time window, device, signature, and the nonce last. */
+  /**
+   * Checks in this order: headers, time window, device, signature, and the nonce last. When the request verifies
+   * against the key the device had when last resolved (`lastResolved`), its nonce is claimed while `resolve` shows the
+   * device current, in parallel rather than one round trip after the other; the answer is the same: a device that is
+   * unknown or revoked by now is refused as such, a key changed since is checked again, and only a request signed by
+   * a key the device has held ever claims a nonce.
+   */
   async authenticate(request: DeviceRequest): Promise<AuthenticatedDevice> {
     const headers = parseDeviceAuthHeaders(request.headers, { requireDeviceId: true });
     this.checkWindow(headers.timestampMs);
-    const device = await this.findActiveDevice(headers.deviceId ?? '');
-    this.checkSignature(this.importStoredKey(device), request, headers);
-    await this.claimNonce(device.deviceId, headers.nonce);
-    return { deviceId: device.deviceId, userId: device.userId, workspaceId: device.workspaceId };
+    const deviceId = headers.deviceId ?? '';
+    const early = this.signedByLastResolvedKey(deviceId, request, headers);
+    if (!early) {
+      const device = await this.findActiveDevice(deviceId);
+      this.checkSignature(this.importStoredKey(device), request, headers);
+      await this.claimNonce(device.deviceId, headers.nonce);
+      return identityOf(device);
+    }
+    const [resolved, claimed] = await Promise.allSettled([this.findActiveDevice(deviceId), this.claimNonce(early.deviceId, headers.nonce)]);
+    if (resolved.status === 'rejected') throw resolved.reason;
+    const device = resolved.value;
+    if (device.deviceId !== early.deviceId || JSON.stringify(device.publicJwk) !== JSON.stringify(early.publicJwk))
+      this.checkSignature(this.importStoredKey(device), request, headers);
+    if (claimed.status === 'rejected') throw claimed.reason;
+    return identityOf(device);
+  }
+
+  /** The device's last resolved record when it was active and the request verifies against its key; else undefined. */
+  private signedByLastResolvedKey(deviceId: string, request: DeviceRequest, headers: DeviceAuthHeaders): DeviceKeyRecord | undefined {
+    if (!DEVICE_ID_PATTERN.test(deviceId)) return undefined;
+    const last = this.devices.lastResolved?.(deviceId);
+    if (last?.status !== 'active' || last.deviceId !== deviceId) return undefined;
+    try {
+      this.checkSignature(this.importStoredKey(last), request, headers);
+      return last;
+    } catch {
+      // Not that key: the device may have another by now; the request takes the path that resolves it first.
+      return undefined;
+    }
   }
 
   /** Pairing registration: no device yet, so the signature by the submitted key proves the app holds it. */
@@ -85,4 +116,8 @@ export class DeviceRequestAuthenticator {
     const firstUse = await this.nonceStore.claim(scope, nonce, this.nonceTtlMs);
     if (!firstUse) throw new DeviceAuthError('replayed_nonce');
   }
+}
+
+function identityOf(device: DeviceKeyRecord): AuthenticatedDevice {
+  return { deviceId: device.deviceId, userId: device.userId, workspaceId: device.workspaceId };
 }

@@ -190,6 +190,101 @@ describe('DeviceRequestAuthenticator.authenticate', () => {
   });
 });
 
+describe('DeviceRequestAuthenticator.authenticate with the last resolved record', () => {
+  const ecRecord = devices.get('phone-ec')!;
+  const edKey = ed25519.publicKey.export({ format: 'jwk' });
+
+  /** A resolver that keeps `last` as the record last resolved, and answers `resolve` only when `release` is called. */
+  function heldResolver(last: DeviceKeyRecord | undefined, now: DeviceKeyRecord | null) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const resolver: DeviceKeyResolver = {
+      resolve: async () => {
+        await released;
+        return now;
+      },
+      lastResolved: () => last,
+    };
+    return { resolver, release };
+  }
+
+  function withResolver(resolver: DeviceKeyResolver, claims: string[] = []) {
+    const store = new InMemoryNonceStore(() => NOW);
+    const nonceStore: NonceStore = {
+      claim: async (deviceId, nonce, ttlMs) => {
+        claims.push(nonce);
+        return store.claim(deviceId, nonce, ttlMs);
+      },
+    };
+    return new DeviceRequestAuthenticator({ clock: () => NOW, nonceStore, devices: resolver });
+  }
+
+  it('claims the nonce while the device is shown current, when the request verifies against the key last resolved', async () => {
+    const { resolver, release } = heldResolver(ecRecord, ecRecord);
+    const claims: string[] = [];
+    const request = signedRequest({ nonce: 'early-nonce-0000000' });
+    const authenticated = withResolver(resolver, claims).authenticate(request);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(claims).toEqual(['early-nonce-0000000']);
+    release();
+    await expect(authenticated).resolves.toEqual({ deviceId: 'phone-ec', userId: 'user-of-phone-ec', workspaceId: 'ws-1' });
+  });
+
+  it('refuses a device revoked since it was last resolved', async () => {
+    const { resolver, release } = heldResolver(ecRecord, { ...ecRecord, status: 'revoked' });
+    release();
+    expect(await refusal(withResolver(resolver).authenticate(signedRequest()))).toBe('revoked_device');
+  });
+
+  it('refuses a device gone since it was last resolved', async () => {
+    const { resolver, release } = heldResolver(ecRecord, null);
+    release();
+    expect(await refusal(withResolver(resolver).authenticate(signedRequest()))).toBe('unknown_device');
+  });
+
+  it('checks the signature again against a key that changed since', async () => {
+    const { resolver, release } = heldResolver(ecRecord, { ...ecRecord, publicJwk: edKey });
+    release();
+    expect(await refusal(withResolver(resolver).authenticate(signedRequest()))).toBe('bad_signature');
+  });
+
+  it('resolves first, claiming nothing before, when the request does not verify against the key last resolved', async () => {
+    const { resolver, release } = heldResolver({ ...ecRecord, publicJwk: edKey }, ecRecord);
+    const claims: string[] = [];
+    const authenticated = withResolver(resolver, claims).authenticate(signedRequest({ nonce: 'late-nonce-00000000' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(claims).toEqual([]);
+    release();
+    await expect(authenticated).resolves.toMatchObject({ deviceId: 'phone-ec' });
+    expect(claims).toEqual(['late-nonce-00000000']);
+  });
+
+  it('does not burn the nonce of a tampered request, and refuses a replay', async () => {
+    const { resolver, release } = heldResolver(ecRecord, ecRecord);
+    release();
+    const authenticator = withResolver(resolver);
+    const request = signedRequest();
+    expect(await refusal(authenticator.authenticate({ ...request, rawBody: 'tampered' }))).toBe('bad_signature');
+    await expect(authenticator.authenticate(request)).resolves.toMatchObject({ deviceId: 'phone-ec' });
+    expect(await refusal(authenticator.authenticate(request))).toBe('replayed_nonce');
+  });
+
+  it('ignores a last resolved record that is revoked or of another device', async () => {
+    for (const last of [
+      { ...ecRecord, status: 'revoked' as const },
+      { ...ecRecord, deviceId: 'phone-other' },
+    ]) {
+      const { resolver, release } = heldResolver(last, ecRecord);
+      const claims: string[] = [];
+      const authenticated = withResolver(resolver, claims).authenticate(signedRequest());
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(claims).toEqual([]);
+      release();
+      await expect(authenticated).resolves.toMatchObject({ deviceId: 'phone-ec' });
+    }
+  });
+});
+
 describe('DeviceRequestAuthenticator.verifyProofOfPossession', () => {
   const submittedKey = importDevicePublicKey(es256.publicKey.export({ format: 'jwk' }));
 

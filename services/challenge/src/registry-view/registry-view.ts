@@ -158,6 +158,10 @@ export class RegistryView implements DeviceKeyResolver {
     return rows[0]?.push_token_sha256 ?? null;
   }
 
+  lastResolved(deviceId: string): DeviceKeyRecord | undefined {
+    return this.keys.get(deviceId)?.record ?? undefined;
+  }
+
   async resolve(deviceId: string): Promise<DeviceKeyRecord | null> {
     const token = await this.currency.awaitCurrent();
     const cached = this.keys.get(deviceId);
