@@ -68,6 +68,15 @@ export interface ContractConsumerOptions {
    */
   fetchMaxWaitMs?: number;
   fetchMinBytes?: number;
+  /**
+   * Gathering on this side (default 0: none): after a fetch that carried records, the next fetch waits this long
+   * (kafkajs fetches again only once every batch of a fetch is processed), so what arrives meanwhile comes in one
+   * fetch, one transaction and one offset commit. The first record after a quiet spell is handled at once (the broker
+   * answers as soon as one arrives), and an idle group asks only every `fetchMaxWaitMs`: unlike gathering on the
+   * broker (a short `fetchMaxWaitMs` with a large `fetchMinBytes`), which holds every record up to the wait and asks
+   * again each wait even when idle. A stop ends the wait at once.
+   */
+  gatherMs?: number;
   fromBeginning?: boolean;
   /**
    * The least time between two offset commits (default 200 ms): what settles meanwhile goes in one OffsetCommit
@@ -221,6 +230,9 @@ export class ContractConsumer {
       // A batch that ends while the consumer stops commits at once: kafkajs leaves the group right after it.
       if (this.stopping.signal.aborted) await this.committer.flush();
     }
+    // Settled already (offsets resolved, `onSettled` called): this wait delays only the next fetch.
+    const gatherMs = this.options.gatherMs ?? 0;
+    if (gatherMs > 0 && payload.batch.messages.length > 0 && payload.isRunning() && !payload.isStale()) await sleep(gatherMs, this.stopping.signal);
   }
 
   private async processRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {

@@ -289,6 +289,37 @@ describe('messaging over the real broker and database', () => {
     }
   });
 
+  it('with gatherMs, waits after a fetch with records, so the records sent meanwhile come in one call', async () => {
+    const topic = topicName('delivery', ns.topicPrefix) + RETRY_SUFFIX;
+    const key = `gather-${randomUUID()}`;
+    const calls: string[][] = [];
+    const consumer = new ContractConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${randomUUID()}`,
+      topics: [topic],
+      gatherMs: 2_000,
+      handleBatch: async (items) => {
+        const mine = items.map((item) => (item.envelope.data as { challengeId: string }).challengeId).filter((id) => id.startsWith(key));
+        if (mine.length > 0) calls.push(mine);
+      },
+    });
+    const producer = runtime.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    try {
+      await consumer.start();
+      await eventually(async () => (consumer.isReady ? true : undefined), 'the consumer in its group');
+      await producer.send({ topic, messages: [{ partition: 0, key, value: pushDispatchedValue(`${key}-first`) }] });
+      await eventually(async () => (calls.length === 1 ? true : undefined), 'the first record');
+      // Sent one by one while the consumer waits: without the wait, each would be a fetch and a call of its own.
+      for (const n of [1, 2, 3]) await producer.send({ topic, messages: [{ partition: 0, key, value: pushDispatchedValue(`${key}-${n}`) }] });
+      await eventually(async () => (calls.flat().length === 4 ? true : undefined), 'the three records sent meanwhile');
+    } finally {
+      await producer.disconnect();
+      await consumer.stop();
+    }
+    expect(calls).toEqual([[`${key}-first`], [`${key}-1`, `${key}-2`, `${key}-3`]]);
+  });
+
   it('commits settled offsets once per interval, not once per batch, and commits the last ones without more records and on stop', async () => {
     const topic = topicName('delivery', ns.topicPrefix);
     const key = `commits-${randomUUID()}`;

@@ -41,11 +41,11 @@ export class InboundEventsConsumer {
       log: leveledLog(logger),
       metrics,
       handledTypes: [...PUSH_LOCK_EVENT_TYPES, 'PushRejected'],
-      // Two busy topics for three rare types: the broker gathers up to 500 ms of records into each fetch, so the
-      // registry pays a fetch every half second instead of one per challenge event. A lift still waits for the view
-      // to be current (ViewFreshness), and the challenge service enforces a lock on its own at once.
-      fetchMaxWaitMs: 500,
-      fetchMinBytes: 64 * 1024,
+      // Two busy topics for three rare types: after a fetch with records the next one waits 500 ms, so the registry
+      // pays at most a fetch every half second instead of one per challenge event, and an idle view asks every 2 s.
+      // A lift still waits for the view to be current (ViewFreshness), and the challenge service enforces a lock on
+      // its own at once.
+      gatherMs: 500,
       onSettled: (topic, partition, offset) => freshness.settled(topic, partition, offset),
       handleBatch: async (items) => {
         const envelopes = items.map((item) => item.envelope);

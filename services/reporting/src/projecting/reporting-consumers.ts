@@ -54,11 +54,10 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
     handledTypes: [
       ...new Set<EventType>([...REPORT_EVENT_TYPES, ...(testPushes ? TEST_PUSH_EVENT_TYPES : []), ...(diagnostics ? (['DiagnosticsShared'] as const) : [])]),
     ],
-    // The broker gathers up to 250 ms of records into each fetch (or answers once 64 KiB are there): a fetch, a
-    // transaction per projection and an offset commit then carry several challenges' events instead of one, an idle
-    // group asks four times a second, and a report row still lands well within the second its objective allows.
-    fetchMaxWaitMs: 250,
-    fetchMinBytes: 64 * 1024,
+    // After a fetch with records the next one waits 250 ms: a fetch, a transaction per projection and an offset
+    // commit then carry several challenges' events instead of one, the first event after a quiet spell is reported at
+    // once, a report row lands well within the second its objective allows, and an idle group asks every 2 s.
+    gatherMs: 250,
     // A fetched batch in one transaction per projection (set-based upserts of the rows it touches).
     handleBatch: async (items) => {
       const envelopes = items.map((item) => item.envelope);
@@ -93,10 +92,9 @@ export function createReportingConsumers(options: ReportingConsumersOptions): Co
         groupId: topicPrefix + WEBHOOK_CONSUMER,
         topics: [topicName('challenge', topicPrefix), topicName('registry', topicPrefix)],
         handledTypes: Object.keys(WEBHOOK_SOURCE_TYPES) as Array<keyof typeof WEBHOOK_SOURCE_TYPES>,
-        // A few rare types from two busy topics: the broker gathers up to a second of records into each fetch, so
-        // this group costs a fetch a second rather than one per challenge event; an alert leaves within seconds.
-        fetchMaxWaitMs: 1000,
-        fetchMinBytes: 64 * 1024,
+        // A few rare types from two busy topics: after a fetch with records the next one waits a second, so this
+        // group costs at most a fetch a second rather than one per challenge event; an alert leaves within seconds.
+        gatherMs: 1000,
         handleBatch: (items) => webhooks.applyBatch(items.map((item) => item.envelope)),
         log,
         metrics,
