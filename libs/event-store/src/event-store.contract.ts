@@ -72,7 +72,8 @@ function expectStrictlyIncreasing(events: RecordedEvent[]): void {
 }
 
 /** A marker append whose position is a starting point that excludes everything written before it. */
-async function markPosition(store: EventStore): Promise<GlobalPosition> {
+/** The position of a new marker event: what a subscription started there has not handled yet. */
+export async function markPosition(store: EventStore): Promise<GlobalPosition> {
   const { position } = await store.appendToStream(uniqueStreamId('marker'), eventsOf(1, 'MarkerPlaced'), 'no_stream');
   return position;
 }

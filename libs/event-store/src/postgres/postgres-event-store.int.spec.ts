@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client, type Pool } from 'pg';
-import { describeEventStoreContract, eventsOf, readAllOf, uniqueStreamId, waitFor } from '../event-store.contract';
+import { describeEventStoreContract, eventsOf, markPosition, readAllOf, uniqueStreamId, waitFor } from '../event-store.contract';
 import { DuplicateEventIdError, START_POSITION, comparePositions } from '../event-store.port';
 import { PostgresEventStore } from './postgres-event-store';
 import { closedLoopbackPort } from '../closed-loopback-port';
@@ -353,7 +353,7 @@ describe('PostgresEventStore specifics', () => {
     // Polls far apart: only the re-reads of held-back events can deliver within the deadline below.
     const quiet = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 10_000 });
     await quiet.migrate();
-    const { position: start } = await quiet.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream');
+    const start = await markPosition(quiet);
     const subscriptionId = `held-${uniqueStreamId('back')}`;
     await quiet.storeCheckpoint(subscriptionId, start);
     const streamId = uniqueStreamId('held');
@@ -397,7 +397,7 @@ describe('PostgresEventStore specifics', () => {
     const quiet = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 10_000 });
     await quiet.migrate();
     const subscriptionId = `reads-${uniqueStreamId('batch')}`;
-    await quiet.storeCheckpoint(subscriptionId, (await quiet.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    await quiet.storeCheckpoint(subscriptionId, await markPosition(quiet));
     const streamId = uniqueStreamId('counted');
     const handled: string[] = [];
     const reads = jest.spyOn(quiet, 'readAllPage');
@@ -428,7 +428,7 @@ describe('PostgresEventStore specifics', () => {
     const store = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 50 });
     await store.migrate();
     const subscriptionId = `interval-${uniqueStreamId('stop')}`;
-    await store.storeCheckpoint(subscriptionId, (await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    await store.storeCheckpoint(subscriptionId, await markPosition(store));
     const streamId = uniqueStreamId('deferred');
     const handled: Array<{ id: string; position: unknown }> = [];
     const stores = jest.spyOn(store, 'storeCheckpoint');
@@ -459,7 +459,7 @@ describe('PostgresEventStore specifics', () => {
     const store = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 50 });
     await store.migrate();
     const subscriptionId = `interval-${uniqueStreamId('quiet')}`;
-    await store.storeCheckpoint(subscriptionId, (await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream')).position);
+    await store.storeCheckpoint(subscriptionId, await markPosition(store));
     const streamId = uniqueStreamId('quiet');
     const handled: unknown[] = [];
     const subscription = await store.subscribeToAll({
@@ -489,8 +489,7 @@ describe('PostgresEventStore specifics', () => {
   it('keeps one active consumer per subscription id across instances', async () => {
     const other = new PostgresEventStore({ pool, schema: ownSchema });
     const subscriptionId = `single-${uniqueStreamId('consumer')}`;
-    const { position } = await store.appendToStream(uniqueStreamId('mark'), eventsOf(1), 'no_stream');
-    await store.storeCheckpoint(subscriptionId, position);
+    await store.storeCheckpoint(subscriptionId, await markPosition(store));
     const streamId = uniqueStreamId('exclusive');
     const byFirst: string[] = [];
     const bySecond: string[] = [];

@@ -112,9 +112,6 @@ export class PostgresSubscription implements Subscription {
         if (!last) {
           failures = 0;
           await this.storeCheckpoint(false);
-          // Poll often only for a while after a notification (or a new session): an event can then still be held
-          // behind the horizon of a transaction that sends us no notification. A quiet log is polled rarely, as a
-          // fallback only: every append notifies.
           await this.idle(this.pollDelayMs(heldBackPolls), true);
           continue;
         }
