@@ -63,8 +63,8 @@ export interface ContractConsumerOptions {
    * How long the broker may hold a fetch (default 2 s) until `fetchMinBytes` (default 1) have arrived. The broker
    * answers as soon as a record arrives, so the wait costs no latency; it sets how often an idle consumer asks again
    * (each ask costs the broker and this process a TLS round trip), and how long `stop` and a rebalance may wait for
-   * the fetch under way (kafkajs cannot cancel it). A consumer that can lag, such as one that wants a rare type from a
-   * busy topic, raises `fetchMinBytes` to take many records per round trip instead of one.
+   * the fetch under way (kafkajs cannot cancel it). A consumer that wants many records per round trip instead of one
+   * (a rare type from a busy topic) sets `gatherMs`, or raises `fetchMinBytes` to have the broker gather them.
    */
   fetchMaxWaitMs?: number;
   fetchMinBytes?: number;
@@ -135,6 +135,8 @@ export class ContractConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly stopping = new AbortController();
+  /** The wait before the next fetch (`gatherMs`) under way, shared by the batches of a fetch. */
+  private gathering?: Promise<void>;
   private readonly handledTypes?: ReadonlySet<string>;
   private joined = false;
   private crashed = false;
@@ -230,9 +232,11 @@ export class ContractConsumer {
       // A batch that ends while the consumer stops commits at once: kafkajs leaves the group right after it.
       if (this.stopping.signal.aborted) await this.committer.flush();
     }
-    // Settled already (offsets resolved, `onSettled` called): this wait delays only the next fetch.
+    // Settled already (offsets resolved, `onSettled` called): this wait delays only the next fetch. One wait for the
+    // batches of a fetch: those that end while it runs join it, so more partitions than workers do not add waits.
     const gatherMs = this.options.gatherMs ?? 0;
-    if (gatherMs > 0 && payload.batch.messages.length > 0 && payload.isRunning() && !payload.isStale()) await sleep(gatherMs, this.stopping.signal);
+    if (gatherMs > 0 && payload.batch.messages.length > 0 && payload.isRunning() && !payload.isStale())
+      await (this.gathering ??= sleep(gatherMs, this.stopping.signal).finally(() => (this.gathering = undefined)));
   }
 
   private async processRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
