@@ -486,6 +486,41 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('reads pages in transaction id order, numerically, when the ids gain a digit', async () => {
+    // Transaction 99 committed before 100: sorted as text, "100" comes first, a page cut at two would hold 100's
+    // events, and a subscription would move past 99's without ever reading them.
+    const digitSchema = uniqueSchemaName('es_order');
+    const ordered = new PostgresEventStore({ pool, schema: digitSchema, pollIntervalMs: 50 });
+    await ordered.migrate();
+    try {
+      await pool.query(
+        `insert into ${digitSchema}.events (transaction_id, event_id, stream_id, stream_revision, type, data)
+         values ('99', gen_random_uuid(), 'older', 0, 'T', '{}'), ('99', gen_random_uuid(), 'older', 1, 'T', '{}'),
+                ('100', gen_random_uuid(), 'newer', 0, 'T', '{}'), ('100', gen_random_uuid(), 'newer', 1, 'T', '{}')`,
+      );
+      expect((await ordered.readAll(START_POSITION, { maxCount: 2 })).map((event) => event.streamId)).toEqual(['older', 'older']);
+      expect((await ordered.readAllPage(START_POSITION, { maxCount: 2 })).events.map((event) => event.streamId)).toEqual(['older', 'older']);
+
+      const handled: string[] = [];
+      const subscription = await ordered.subscribeToAll({
+        subscriptionId: 'digits',
+        batchSize: 2,
+        handle: async (batch) => {
+          handled.push(...batch.map((event) => `${event.streamId}/${event.streamRevision}`));
+        },
+      });
+      try {
+        await waitFor('four events handled', () => handled.length >= 4);
+        expect(handled).toEqual(['older/0', 'older/1', 'newer/0', 'newer/1']);
+      } finally {
+        await subscription.stop();
+      }
+    } finally {
+      await ordered.close();
+      await dropSchema(pool, digitSchema);
+    }
+  });
+
   it('keeps one active consumer per subscription id across instances', async () => {
     const other = new PostgresEventStore({ pool, schema: ownSchema });
     const subscriptionId = `single-${uniqueStreamId('consumer')}`;

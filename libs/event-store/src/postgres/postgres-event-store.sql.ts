@@ -195,6 +195,13 @@ export function streamRevisionSql(schema: string): string {
 const EVENT_COLUMNS = `event_id, type, stream_id, stream_revision, transaction_id::text AS transaction_id,
   global_position, data, metadata, recorded_at`;
 
+/**
+ * Commit order, on the table's own columns: a bare `transaction_id` in ORDER BY names EVENT_COLUMNS' text copy, and
+ * as text "100" sorts before "99", so a page cut at its limit would skip the older transaction's events for good
+ * (and could not follow the index). The events' alias is `ev` wherever it is used.
+ */
+const COMMIT_ORDER = 'ev.transaction_id, ev.global_position';
+
 /** $1 stream id, $2 first revision, $3 max count. */
 export function readStreamSql(schema: string): string {
   return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events
@@ -213,10 +220,10 @@ export function readStreamSql(schema: string): string {
  */
 export function readAllSql(schema: string): string {
   return `${horizonCtes()}
-          SELECT ${EVENT_COLUMNS} FROM ${schema}.events, horizon
-          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-            AND transaction_id < horizon.xid
-          ORDER BY transaction_id, global_position LIMIT $3`;
+          SELECT ${EVENT_COLUMNS} FROM ${schema}.events ev, horizon
+          WHERE (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)
+            AND ev.transaction_id < horizon.xid
+          ORDER BY ${COMMIT_ORDER} LIMIT $3`;
 }
 
 /**
@@ -235,10 +242,10 @@ export function readAllPageSql(schema: string): string {
             ) AS back
           ) held
           LEFT JOIN LATERAL (
-            SELECT transaction_id AS page_order, ${EVENT_COLUMNS} FROM ${schema}.events
-            WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-              AND transaction_id < horizon.xid
-            ORDER BY transaction_id, global_position LIMIT $3
+            SELECT ev.transaction_id AS page_order, ${EVENT_COLUMNS} FROM ${schema}.events ev
+            WHERE (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)
+              AND ev.transaction_id < horizon.xid
+            ORDER BY ${COMMIT_ORDER} LIMIT $3
           ) page ON true
           ORDER BY page.page_order, page.global_position`;
 }
