@@ -8,3 +8,4 @@ export * from './pg-transaction';
 export * from './tick-batch';
 export { inlineParameters } from './inline-parameters';
 export { keepingWrites, withQuery } from './kept-writes';
+export { forgetPreparedStatements, preparedStatementSql, takeUnsentPrepares } from './prepared-statements';

@@ -20,8 +20,13 @@ export function inlineParameters(text: string, values: readonly unknown[] = []):
     if (index === undefined) return token;
     const position = Number(index) - 1;
     if (position < 0 || position >= values.length) throw new Error(`inlineParameters: no value for $${index}`);
-    const value = prepareValue(values[position]) as unknown;
-    if (value === null || value === undefined) return 'NULL';
-    return escapeLiteral(Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value));
+    return literalOf(values[position]);
   });
+}
+
+/** A parameter value as a quoted literal (converted as pg converts parameters), or NULL. */
+export function literalOf(parameter: unknown): string {
+  const value = prepareValue(parameter) as unknown;
+  if (value === null || value === undefined) return 'NULL';
+  return escapeLiteral(Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value));
 }

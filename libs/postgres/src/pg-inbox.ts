@@ -1,6 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
 import { keepingWrites } from './kept-writes';
+import { forgetPreparedStatements, takeUnsentPrepares } from './prepared-statements';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -45,7 +46,7 @@ export class PgInbox {
    * ones not processed before, and `effect` gets those items only (the first of any id repeated in the batch), in
    * order. Returns what it handed to `effect`; nothing is recorded when `effect` throws.
    *
-   * Writes whose results the effect does not read go on `deferred`: each is kept (parameters inlined) and sent with
+   * Writes whose results the effect does not read go on `deferred`: each is kept (a prepared statement) and sent with
    * COMMIT in one message, after everything sent on `client`, so the batch's last writes cost no round trip of their
    * own. A kept write that fails stops the statements after it, COMMIT among them: the transaction rolls back whole.
    */
@@ -54,30 +55,35 @@ export class PgInbox {
     items: readonly T[],
     idOf: (item: T) => string,
     effect: (client: PoolClient, fresh: T[], prelude: QueryResult[], deferred: PoolClient) => Promise<void>,
-    options: { prelude?: readonly string[] } = {},
+    options: { prelude?: readonly string[] | ((client: PoolClient) => readonly string[]) } = {},
   ): Promise<T[]> {
     if (items.length === 0) return [];
     return this.withConnection(async (client) => {
       const ids = items.map(idOf);
-      const prelude = options.prelude ?? [];
-      // The transaction's start, the caller's prelude (plain SQL the effect needs first: a lock, a pointer) and the
-      // inbox record in one round trip (a consumer pays this per fetched batch): the simple query protocol carries
-      // them all, so the ids go in as escaped literals.
+      const prelude = typeof options.prelude === 'function' ? options.prelude(client) : (options.prelude ?? []);
+      // The PREPAREs of the prelude's prepared statements (preparedStatementSql) go first; their results are skipped.
+      const prepares = takeUnsentPrepares(client);
+      // The transaction's start, the caller's prelude (statements the effect needs first: a lock, a pointer; a
+      // function of the connection when they are prepared statements of it) and the inbox record in one round trip (a
+      // consumer pays this per fetched batch): the simple query protocol carries them all, so the ids go in as
+      // escaped literals.
       const literals = ids.map((id) => client.escapeLiteral(id)).join(', ');
       const opened = (await client.query(
         [
           'begin',
+          ...prepares,
           ...prelude,
           `insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
         ].join(';\n'),
       )) as unknown as Array<QueryResult<{ message_id: string }>>;
-      const rows = opened[1 + prelude.length]?.rows ?? [];
+      const rows = opened[1 + prepares.length + prelude.length]?.rows ?? [];
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
       const kept: string[] = [];
-      if (fresh.length > 0) await effect(client, fresh, opened.slice(1, 1 + prelude.length), keepingWrites(client, kept));
-      await client.query([...kept, 'commit'].join(';\n'));
+      const preludeResults = opened.slice(1 + prepares.length, 1 + prepares.length + prelude.length);
+      if (fresh.length > 0) await effect(client, fresh, preludeResults, keepingWrites(client, kept));
+      await client.query([...takeUnsentPrepares(client), ...kept, 'commit'].join(';\n'));
       return fresh;
     });
   }
@@ -93,6 +99,7 @@ export class PgInbox {
     try {
       return await work(client);
     } catch (error) {
+      forgetPreparedStatements(client);
       await client.query('rollback').catch(() => undefined);
       throw asUnavailable(error);
     } finally {

@@ -1,25 +1,29 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { withQuery } from '@pushmfa/postgres';
+import { takeUnsentPrepares, withQuery } from '@pushmfa/postgres';
 
 /**
  * A transaction's connection that sends BEGIN with the transaction's first statement instead of on its own round
  * trip: when that statement is a plain SQL string (the simple query protocol, as the lock-and-read batches of the
  * command handlers are), `BEGIN; <statement>` goes in one message and the caller gets the statement's own results;
- * otherwise BEGIN is queued just before it. `begun()` says whether anything was sent: a transaction that sent nothing
- * needs neither COMMIT nor ROLLBACK.
+ * otherwise BEGIN is queued just before it. A plain SQL string also carries, after BEGIN, the PREPAREs its prepared
+ * statements need (`preparedStatementSql`), their results left out too. `begun()` says whether anything was sent: a
+ * transaction that sent nothing needs neither COMMIT nor ROLLBACK.
  */
 export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: () => boolean } {
   let begun = false;
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   const lazyQuery = (config: unknown, values?: unknown): Promise<unknown> => {
-    if (begun) return query(config, values);
-    begun = true;
     if (typeof config === 'string' && values === undefined) {
-      return query(`BEGIN; ${config}`).then((results) => {
-        const rest = (results as QueryResult[]).slice(1);
+      const head = [...(begun ? [] : ['BEGIN']), ...takeUnsentPrepares(client)];
+      begun = true;
+      if (head.length === 0) return query(config);
+      return query(`${head.join(';\n')};\n${config}`).then((results) => {
+        const rest = (results as QueryResult[]).slice(head.length);
         return rest.length === 1 ? rest[0] : rest;
       });
     }
+    if (begun) return query(config, values);
+    begun = true;
     // pg sends a connection's queries one after the other in call order: BEGIN runs first.
     void query('BEGIN').catch(() => undefined);
     return query(config, values);

@@ -180,9 +180,16 @@ describe('PostgresEventStore specifics', () => {
         { id: 1, note: "it's \\ here", doc: { a: 'b' }, at },
         { id: 2, note: null, doc: null, at: null },
       ]);
-      // BEGIN, the append, then one message with both writes and COMMIT: no COMMIT on its own.
+      // BEGIN, the append, then one message with both writes and COMMIT: no COMMIT on its own. Each write is a
+      // statement the connection prepares (in front, the first time) and executes by name with its values.
       expect(sent).toHaveLength(3);
-      expect(sent[2]).toMatch(new RegExp(`^insert into ${table}.*;\\ninsert into ${table}.*;\\nCOMMIT$`, 's'));
+      expect(sent[2]).toMatch(
+        new RegExp(
+          `^PREPARE (\\S+) AS insert into ${table} values \\(\\$1, \\$2, \\$3, \\$4\\);\\nPREPARE (\\S+) AS insert into ${table} values \\(\\$1, \\$2, null, null\\);\\n` +
+            `EXECUTE \\1\\('1', .*\\);\\nEXECUTE \\2\\('2', NULL\\);\\nCOMMIT$`,
+          's',
+        ),
+      );
 
       // A kept write that fails (a duplicate key) fails the commit: the append is not kept either.
       const refused = uniqueStreamId('deferred-refused');
@@ -222,7 +229,9 @@ describe('PostgresEventStore specifics', () => {
       expect(answered).toEqual({ nextExpectedRevision: 2n });
       // The read (with BEGIN), then the append, the kept write and COMMIT in one message.
       expect(sent).toHaveLength(2);
-      expect(sent[1]).toMatch(/^\s*WITH stream AS \(UPDATE .*expect_appended.*;\ninsert into \S+at_commit_probe values .*;\nCOMMIT$/s);
+      expect(sent[1]).toMatch(
+        /^PREPARE (\S+) AS\s+WITH stream AS \(UPDATE .*expect_appended[^;]*;\nPREPARE (\S+) AS insert into \S+at_commit_probe values \(\$1\);\nEXECUTE \1\(.*\);\nEXECUTE \2\('at-commit-[^;]*\);\nCOMMIT$/s,
+      );
       expect((await store.readStream(stream)).map((event) => event.streamRevision)).toEqual([0n, 1n, 2n]);
     } finally {
       restore();
@@ -261,8 +270,9 @@ describe('PostgresEventStore specifics', () => {
         return { ...after, later: later.rows };
       });
       // BEGIN, the statements and the read in one message, answered in order; the statements ran in the transaction.
+      // The read is a prepared statement: PREPAREd after BEGIN (on this connection's first read) and executed by name.
       expect(sent[0]).toMatch(
-        /^BEGIN; select pg_advisory_xact_lock\(4242\);\nselect txid_current\(\)[^;]*;\nSELECT .* FROM \S+\.events\s+WHERE stream_id = 'read-after-/s,
+        /^BEGIN;\n(PREPARE (\S+) AS SELECT [^;]* FROM \S+\.events\s+WHERE stream_id = \$1[^;]*;\n)?select pg_advisory_xact_lock\(4242\);\nselect txid_current\(\)[^;]*;\nEXECUTE \S+\('read-after-[^;]*\)$/s,
       );
       expect(read.results.map((r) => Object.keys(r.rows[0] ?? {}))).toEqual([['pg_advisory_xact_lock'], ['tx']]);
       expect(read.results[1]!.rows).toEqual(read.later);
@@ -316,7 +326,11 @@ describe('PostgresEventStore specifics', () => {
         await transaction.deferred.query(`insert into ${table} values ($1)`, [streams[0]]);
       });
       // BEGIN, the streams, the kept write and COMMIT: one message.
-      expect(sent).toEqual([expect.stringMatching(/^BEGIN;\n\s*WITH input AS .*expect_appended.*;\ninsert into \S+new_at_commit_probe .*;\nCOMMIT$/s)]);
+      expect(sent).toEqual([
+        expect.stringMatching(
+          /^BEGIN;\n(PREPARE (\S+) AS\s+WITH input AS [^;]*expect_appended[^;]*;\n)?PREPARE (\S+) AS insert into \S+new_at_commit_probe values \(\$1\);\nEXECUTE \S+\('\[.*\]', '[^']+'\);\nEXECUTE \3\('new-at-commit-[^;]*\);\nCOMMIT$/s,
+        ),
+      ]);
     } finally {
       restore();
     }

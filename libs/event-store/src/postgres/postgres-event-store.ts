@@ -33,7 +33,7 @@ import {
   appendNewStreamsAtCommitSql,
   type AppendMode,
 } from './postgres-event-store.sql';
-import { guardPoolConnections, inlineParameters, keepingWrites } from '@pushmfa/postgres';
+import { forgetPreparedStatements, guardPoolConnections, keepingWrites, preparedStatementSql, takeUnsentPrepares } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
 import { lazilyBegun } from './lazy-begin';
 
@@ -162,11 +162,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readStreamAfter(
-    executor: Queryable,
+    executor: PoolClient,
     statements: readonly string[],
     streamId: string,
   ): Promise<{ results: QueryResult[]; events: RecordedEvent[] }> {
-    const read = inlineParameters(readStreamSql(this.schema), [streamId, '0', null]);
+    const read = preparedStatementSql(executor, readStreamSql(this.schema), [streamId, '0', null]);
     try {
       const answered = (await executor.query([...statements, read].join(';\n'))) as unknown as QueryResult | QueryResult[];
       const results = Array.isArray(answered) ? answered : [answered];
@@ -253,13 +253,13 @@ export class PostgresEventStore implements EventStore {
         appendToStream: (streamId, events, expected) => this.append(client, streamId, events, expected),
         appendToNewStreams: (appends) => this.appendNewStreams(client, appends),
         appendAtCommit: (streamId, events, expected) => {
-          kept.push(this.appendAtCommitStatement(streamId, events, expected));
+          kept.push(this.appendAtCommitStatement(connection, streamId, events, expected));
           appendedAtCommit.push(streamId);
           return { nextExpectedRevision: expected + BigInt(events.length) };
         },
         appendToNewStreamsAtCommit: (appends) => {
           if (appends.length === 0) return;
-          kept.push(inlineParameters(appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
+          kept.push(preparedStatementSql(connection, appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
           appendedAtCommit.push(...appends.map((append) => append.streamId));
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
@@ -269,10 +269,12 @@ export class PostgresEventStore implements EventStore {
       if (kept.length > 0) {
         // One simple-protocol message: a failing statement skips the rest (COMMIT included) and the catch rolls back.
         sentWithCommit = true;
-        await connection.query(`${begun() ? '' : 'BEGIN;\n'}${kept.join(';\n')};\nCOMMIT`);
+        const statements = [...takeUnsentPrepares(connection), ...kept];
+        await connection.query(`${begun() ? '' : 'BEGIN;\n'}${statements.join(';\n')};\nCOMMIT`);
       } else if (begun()) await connection.query('COMMIT');
       return result;
     } catch (error) {
+      forgetPreparedStatements(connection);
       if (begun() || sentWithCommit)
         await connection.query('ROLLBACK').catch(() => {
           broken = true;
@@ -322,9 +324,9 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  private appendAtCommitStatement(streamId: string, events: EventToAppend[], expected: bigint): string {
+  private appendAtCommitStatement(connection: PoolClient, streamId: string, events: EventToAppend[], expected: bigint): string {
     const batch = JSON.stringify(storedEventsOf('appendAtCommit', streamId, events));
-    return inlineParameters(appendAtCommitSql(this.schema), appendParameters(streamId, events.length, expected, batch, this.channel));
+    return preparedStatementSql(connection, appendAtCommitSql(this.schema), appendParameters(streamId, events.length, expected, batch, this.channel));
   }
 
   private async appendNewStreams(executor: Queryable, appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]> {

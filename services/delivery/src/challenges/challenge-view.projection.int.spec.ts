@@ -39,7 +39,6 @@ const approved = (challengeId: string) => envelope('ChallengeApproved', { challe
 
 /** A batch as the dispatch consumer applies it: the row locks with BEGIN and the inbox record, the writes with COMMIT. */
 function applyBatch(envelopes: ContractEnvelope[], meanwhile?: () => Promise<void>): Promise<ContractEnvelope[]> {
-  const lock = lockViewsStatement(SCHEMA, envelopes);
   return inbox.handleBatchOnce(
     'test',
     envelopes,
@@ -48,7 +47,12 @@ function applyBatch(envelopes: ContractEnvelope[], meanwhile?: () => Promise<voi
       await applyChallengeEvents(client, SCHEMA, fresh, { lockedRows: (prelude[0]?.rows ?? []) as ChallengeRow[], deferred });
       await meanwhile?.();
     },
-    { prelude: lock ? [lock] : [] },
+    {
+      prelude: (client) => {
+        const lock = lockViewsStatement(client, SCHEMA, envelopes);
+        return lock ? [lock] : [];
+      },
+    },
   );
 }
 

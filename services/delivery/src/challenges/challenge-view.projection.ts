@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { inlineParameters } from '@pushmfa/postgres';
+import { preparedStatementSql } from '@pushmfa/postgres';
 import type { ContractEnvelope, EventType } from '@pushmfa/contracts';
 import type { ChallengeView, ChallengeViewStatus } from './challenge-view';
 import { type ChallengeRow, toChallengeView } from './challenge-views';
@@ -69,13 +69,14 @@ export async function applyChallengeEvents(
 }
 
 /**
- * The statement that locks the view rows of the challenges `envelopes` are about, as plain SQL for a transaction's
- * first message; undefined when none is about a challenge's view. Its rows go to `applyChallengeEvents` as `lockedRows`.
+ * The statement that locks the view rows of the challenges `envelopes` are about, as SQL for the first message of a
+ * transaction on `client` (a prepared statement of the connection: its sender takes the unsent PREPAREs); undefined
+ * when none is about a challenge's view. Its rows go to `applyChallengeEvents` as `lockedRows`.
  */
-export function lockViewsStatement(schema: string, envelopes: readonly ContractEnvelope[]): string | undefined {
+export function lockViewsStatement(client: PoolClient, schema: string, envelopes: readonly ContractEnvelope[]): string | undefined {
   const keys = viewKeysOf(envelopes);
   if (keys.length === 0) return undefined;
-  return inlineParameters(lockViewsSql(schema), lockViewsParameters(keys));
+  return preparedStatementSql(client, lockViewsSql(schema), lockViewsParameters(keys));
 }
 
 /** The views of a batch's challenges, sorted: every transaction locks them in the same order. */

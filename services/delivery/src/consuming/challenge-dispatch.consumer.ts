@@ -47,17 +47,12 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
   const inbox = new PgInbox(deps.pool, deps.schema);
   const handleBatch = async (items: readonly ConsumedBatchItem[]): Promise<void> => {
     let jobs: PushJob[] = [];
-    // The batch's view rows are locked in the transaction's first message, with BEGIN and the inbox record.
-    const lock = lockViewsStatement(
-      deps.schema,
-      items.map((item) => item.envelope),
-    );
     await inbox.handleBatchOnce(
       CHALLENGE_DISPATCH_GROUP,
       items,
       (item) => item.envelope.id,
       async (client, fresh, prelude, deferred) => {
-        const lockedRows = lock ? (prelude[0]?.rows as ChallengeRow[]) : [];
+        const lockedRows = (prelude[0]?.rows ?? []) as ChallengeRow[];
         const views = await applyChallengeEvents(
           client,
           deps.schema,
@@ -74,7 +69,17 @@ export function createChallengeDispatchConsumer(deps: ChallengeDispatchDeps): Co
         await deps.pending.insertMany(deferred, planned);
         jobs = planned.map((push) => push.job);
       },
-      { prelude: lock ? [lock] : [] },
+      // The batch's view rows are locked in the transaction's first message, with BEGIN and the inbox record.
+      {
+        prelude: (client) => {
+          const lock = lockViewsStatement(
+            client,
+            deps.schema,
+            items.map((item) => item.envelope),
+          );
+          return lock ? [lock] : [];
+        },
+      },
     );
     if (jobs.length === 0) return;
     // Back-pressure only when far more pushes wait than can run; otherwise this returns at once.

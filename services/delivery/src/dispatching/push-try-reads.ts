@@ -1,5 +1,5 @@
 import type { Pool, QueryResult } from 'pg';
-import { asUnavailable, inlineParameters, TickBatch } from '@pushmfa/postgres';
+import { asUnavailable, preparedStatementSql, takeUnsentPrepares, TickBatch } from '@pushmfa/postgres';
 import type { ChallengeView } from '../challenges/challenge-view';
 import { challengeViewsRead } from '../challenges/challenge-views';
 import { knownDevicesRead } from '../devices/device-directory';
@@ -10,8 +10,8 @@ export type PushTryState = [view: ChallengeView | null, device: KnownDevice | nu
 
 /**
  * What a push's try reads first: its challenge's view and its device, as they are now. The tries a worker starts in one
- * tick read them all in one message (both statements, values inlined: the simple protocol carries two), so a try
- * costs no round trip of its own.
+ * tick read them all in one message (both statements, prepared statements of the connection executed with their values
+ * as literals: the simple protocol carries two), so a try costs no round trip of its own.
  */
 export class PushTryReads {
   private readonly reads: TickBatch<PushJob, PushTryState>;
@@ -20,8 +20,20 @@ export class PushTryReads {
     const views = challengeViewsRead(schema);
     const devices = knownDevicesRead(schema);
     this.reads = new TickBatch(async (jobs) => {
-      const statements = [views.statement(jobs), devices.statement(jobs)].map(({ text, values }) => inlineParameters(text, values));
-      const [viewRows, deviceRows] = (await pool.query(statements.join(';\n'))) as unknown as [QueryResult, QueryResult];
+      const client = await pool.connect();
+      let viewRows: QueryResult;
+      let deviceRows: QueryResult;
+      try {
+        const statements = [views.statement(jobs), devices.statement(jobs)].map(({ text, values }) => preparedStatementSql(client, text, values));
+        const prepares = takeUnsentPrepares(client);
+        const results = (await client.query([...prepares, ...statements].join(';\n'))) as unknown as QueryResult[];
+        [viewRows, deviceRows] = results.slice(prepares.length) as [QueryResult, QueryResult];
+        client.release();
+      } catch (error) {
+        // Its PREPAREs may not have run: the connection is not kept.
+        client.release(true);
+        throw error;
+      }
       const viewOf = views.answer(viewRows.rows as never[], jobs);
       const deviceOf = devices.answer(deviceRows.rows as never[], jobs);
       return jobs.map((_, i): PushTryState => [viewOf[i] ?? null, deviceOf[i] ?? null]);

@@ -21,11 +21,13 @@ export class PendingPushes {
     private readonly leaseMs: number,
   ) {
     this.removals = new TickBatch<PushJob, undefined>(async (jobs) => {
-      await this.pool.query(
-        `delete from ${this.schema}.pending_pushes p using unnest($1::text[], $2::text[], $3::text[], $4::int[]) as k(workspace_id, challenge_id, device_id, round)
+      // Named: each connection parses and plans it once (pg prepares a named statement on its first use there).
+      await this.pool.query({
+        name: `${this.schema}-remove-pending`,
+        text: `delete from ${this.schema}.pending_pushes p using unnest($1::text[], $2::text[], $3::text[], $4::int[]) as k(workspace_id, challenge_id, device_id, round)
          where p.workspace_id = k.workspace_id and p.challenge_id = k.challenge_id and p.device_id = k.device_id and p.round = k.round`,
-        [jobs.map((j) => j.workspaceId), jobs.map((j) => j.challengeId), jobs.map((j) => j.deviceId), jobs.map((j) => j.round)],
-      );
+        values: [jobs.map((j) => j.workspaceId), jobs.map((j) => j.challengeId), jobs.map((j) => j.deviceId), jobs.map((j) => j.round)],
+      });
       return jobs.map(() => undefined);
     });
   }

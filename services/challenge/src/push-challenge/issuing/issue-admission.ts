@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
+import { preparedStatementSql } from '@pushmfa/postgres';
 import { type ChallengeContext, DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
 import { userPushHistorySql } from '../../read-models/user-push-history.query';
 import { registryViewSql } from '../../registry-view/registry-view.query';
@@ -62,7 +63,7 @@ export interface AdmissionRow {
  * after a per-user advisory lock, so concurrent requests of one user are decided one after the other, never both
  * let through: the rate limit, the spacing, and the push lock (a lock committed before this one was granted is
  * seen; one decided after waits for this transaction). The lock and the read go in one round trip (the simple
- * protocol, so values are escaped literals): each statement of the batch reads with a snapshot taken after the
+ * protocol: the read is a prepared statement of the connection, executed with its values as literals): each statement of the batch reads with a snapshot taken after the
  * previous one ran, so the read sees every push committed before the lock was granted. The workspace settings and
  * devices come from the registry view in the same read; each folder owns its tables and hands out the SQL that
  * reads them (userPushHistorySql, registryViewSql). Pushes are issued challenges and resends; refused
@@ -124,13 +125,10 @@ export type GuardAdmission = Pick<IssueAdmission, 'settings' | 'guard'>;
  * challenge's stream, read under the lock) and gives the second statement's result to `guardAdmissionOf`.
  */
 export function guardStatements(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): string[] {
-  const workspaceId = client.escapeLiteral(request.workspaceId);
-  const userId = client.escapeLiteral(request.userId);
-  const history = userPushHistorySql(schema, { workspaceId, userId }, 'null', `'${request.now.toISOString()}'::timestamptz`);
-  return [
-    userLockSql(client, request),
-    `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`,
-  ];
+  const [workspaceId, userId] = ['$1::text', '$2::text'];
+  const history = userPushHistorySql(schema, { workspaceId, userId }, 'null', '$3::timestamptz');
+  const read = `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`;
+  return [userLockSql(client, request), preparedStatementSql(client, read, [request.workspaceId, request.userId, request.now.toISOString()])];
 }
 
 /** The admission of `guardStatements`' read (its second statement's result). */
@@ -163,10 +161,10 @@ export function originOf(context: ChallengeContext | undefined): { ipAddress?: s
   };
 }
 
-function textArraySql(client: PoolClient, values: Iterable<string>): string {
-  return `array[${[...values].map((value) => client.escapeLiteral(value)).join(', ')}]::text[]`;
-}
-
+/**
+ * The admission read, a prepared statement of the connection (the same text for every user: $1 workspace, $2 user,
+ * $3 window start, $4 now, $5 the request's IP addresses, $6 its applications).
+ */
 function admissionReadSql(
   client: PoolClient,
   schema: string,
@@ -174,20 +172,26 @@ function admissionReadSql(
   origins: { ipAddresses: Set<string>; applications: Set<string> },
 ): string {
   const { now } = request;
-  const workspaceId = client.escapeLiteral(request.workspaceId);
-  const userId = client.escapeLiteral(request.userId);
-  const windowStart = `'${new Date(now.getTime() - RATE_WINDOW_MS).toISOString()}'::timestamptz`;
-  const history = userPushHistorySql(schema, { workspaceId, userId }, windowStart, `'${now.toISOString()}'::timestamptz`);
-  return `with pushes as (${history.pushesSince})
+  const [workspaceId, userId] = ['$1::text', '$2::text'];
+  const history = userPushHistorySql(schema, { workspaceId, userId }, '$3::timestamptz', '$4::timestamptz');
+  const text = `with pushes as (${history.pushesSince})
      select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
             ${history.lockedUntil} as locked_until,
             ${history.mismatches} as mismatches, ${history.pending} as pending,
             count(*) as pushed, min(pushed_at) as oldest, max(pushed_at) as latest,
             ${registryViewSql.activeDevicesOf(schema, workspaceId, userId)} as devices,
             ${registryViewSql.poolOf(schema, workspaceId, userId)} as pool,
-            ${history.risk({ ipAddresses: textArraySql(client, origins.ipAddresses), applications: textArraySql(client, origins.applications) })} as risk,
+            ${history.risk({ ipAddresses: '$5::text[]', applications: '$6::text[]' })} as risk,
             ${registryViewSql.newestPairingOf(schema, workspaceId, userId)} as newest_pairing
      from pushes`;
+  return preparedStatementSql(client, text, [
+    request.workspaceId,
+    request.userId,
+    new Date(now.getTime() - RATE_WINDOW_MS).toISOString(),
+    now.toISOString(),
+    [...origins.ipAddresses],
+    [...origins.applications],
+  ]);
 }
 
 function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
