@@ -84,6 +84,14 @@ export interface SubscribeOptions {
    * store may store the checkpoint sooner (KurrentDB stores it after every batch).
    */
   checkpointIntervalMs?: number;
+  /**
+   * Gathering under load (default 0: none). After a read that found events and was not cut at `batchSize`, the next
+   * read waits until this long after it began, notifications or not, so a busy log is read (and its batches handed
+   * over) about once per interval, with what arrived meanwhile, instead of once per committing transaction. The first
+   * read after a quiet spell runs at once; a backlog is read without waiting. A store may read sooner (KurrentDB
+   * ignores it).
+   */
+  gatherMs?: number;
   /** First retry delay after a failure; doubles up to `maxRetryDelayMs`. Defaults: 100 ms and 5 s. */
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;

@@ -31,6 +31,12 @@ export interface RelayOptions {
    * a service that awaits publication before it answers keeps 0.
    */
   checkpointIntervalMs?: number;
+  /**
+   * Under load, read and publish about once per this many ms, with what was committed meanwhile (default 0: after
+   * every committing transaction's notification). The first event after a quiet spell is published at once; each
+   * later one may wait up to this much longer (SubscribeOptions.gatherMs).
+   */
+  gatherMs?: number;
   onError?: (error: unknown) => void;
   onPublished?: (count: number) => void;
   /** Where the relay reports its lag (messaging-metrics.ts). */
@@ -72,6 +78,7 @@ export class EventStoreKafkaRelay {
       subscriptionId: this.options.subscriptionId ?? 'kafka-relay',
       batchSize: this.options.batchSize ?? 500,
       checkpointIntervalMs: this.options.checkpointIntervalMs,
+      gatherMs: this.options.gatherMs,
       handle: (events) => this.publish(events),
       onError: this.options.onError,
     });

@@ -35,6 +35,12 @@ import { ChallengeStatusNotifier } from './status-notifications/challenge-status
  */
 const RELAY_CHECKPOINT_INTERVAL_MS = 1_000;
 
+/**
+ * Under load the relay reads and publishes about once per this many ms, with every transaction committed meanwhile,
+ * instead of once per transaction; an event after a quiet spell goes at once.
+ */
+const RELAY_GATHER_MS = 10;
+
 /** Both Redis connections: lazily connected (the lifecycle connects them), a command retried twice at most. */
 function redisConnection(config: ChallengeConfig, logger: PinoLogger, options: { enableAutoPipelining?: boolean } = {}): Redis {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, ...options });
@@ -126,6 +132,7 @@ export function challengeProviders(config: ChallengeConfig): Provider[] {
           topicPrefix: config.topicPrefix,
           // Nothing here awaits publication, so the checkpoint is stored about once a second, not once per batch.
           checkpointIntervalMs: RELAY_CHECKPOINT_INTERVAL_MS,
+          gatherMs: RELAY_GATHER_MS,
           metrics,
           onError: (error) => logger.error({ error: String(error) }, 'relay: publishing to Kafka failed; will retry'),
         }),

@@ -500,6 +500,36 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('with gathering, reads the first event after a quiet spell at once and what follows within the interval in one batch', async () => {
+    const store = new PostgresEventStore({ pool, schema: ownSchema, pollIntervalMs: 50 });
+    await store.migrate();
+    const subscriptionId = `gather-${uniqueStreamId('batches')}`;
+    await store.storeCheckpoint(subscriptionId, await markPosition(store));
+    const streamId = uniqueStreamId('gathered');
+    const batches: number[][] = [];
+    const subscription = await store.subscribeToAll({
+      subscriptionId,
+      gatherMs: 400,
+      handle: async (batch) => {
+        const ours = batch.filter((event) => event.streamId === streamId).map((event) => Number(event.streamRevision));
+        if (ours.length > 0) batches.push(ours);
+      },
+    });
+    try {
+      await store.appendToStream(streamId, eventsOf(1), 'no_stream');
+      await waitFor('the first event handled', () => batches.length === 1);
+      // Three transactions, 30 ms apart, each notifying: without gathering, each is read and handed over on its own.
+      for (let revision = 1; revision <= 3; revision += 1) {
+        await store.appendToStream(streamId, eventsOf(1), BigInt(revision - 1));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      await waitFor('all four handled', () => batches.flat().length === 4);
+      expect(batches).toEqual([[0], [1, 2, 3]]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
   it('reads pages in transaction id order, numerically, when the ids gain a digit', async () => {
     // Transaction 99 committed before 100: sorted as text, "100" comes first, a page cut at two would hold 100's
     // events, and a subscription would move past 99's without ever reading them.

@@ -85,6 +85,8 @@ export class PostgresSubscription implements Subscription {
     let position: GlobalPosition | undefined;
     let failures = 0;
     let heldBackPolls = 0;
+    /** When the last read began, while reads find events not cut at batchSize (gathering: `gatherMs`). */
+    let gatheringSince: number | undefined;
     while (this.running) {
       try {
         if (!(await this.ensureActive())) {
@@ -102,8 +104,12 @@ export class PostgresSubscription implements Subscription {
           this.sessionLost = false;
         }
         position ??= (await store.readCheckpoint(subscriptionId)) ?? START_POSITION;
+        const gathering = gatheringSince === undefined ? 0 : gatheringSince + (this.options.gatherMs ?? 0) - Date.now();
+        if (gathering > 0) await this.idle(gathering, false);
         this.notified = false;
+        const readAt = Date.now();
         const { events: batch, heldBack } = await store.readAllPage(position, { maxCount: batchSize });
+        gatheringSince = this.options.gatherMs && batch.length > 0 && batch.length < batchSize ? readAt : undefined;
         const last = batch[batch.length - 1];
         this.healthy = true;
         // Committed events wait behind a transaction still running (of any service sharing the database): its end
