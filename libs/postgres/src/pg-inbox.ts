@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
 import { keepingWrites } from './kept-writes';
-import { forgetPreparedStatements, takeUnsentPrepares } from './prepared-statements';
+import { settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -71,19 +71,23 @@ export class PgInbox {
       const opened = (await client.query(
         [
           'begin',
-          ...prepares,
+          ...prepares.statements,
           ...prelude,
           `insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
         ].join(';\n'),
       )) as unknown as Array<QueryResult<{ message_id: string }>>;
-      const rows = opened[1 + prepares.length + prelude.length]?.rows ?? [];
+      prepares.sent();
+      const skipped = 1 + prepares.statements.length;
+      const rows = opened[skipped + prelude.length]?.rows ?? [];
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
       const kept: string[] = [];
-      const preludeResults = opened.slice(1 + prepares.length, 1 + prepares.length + prelude.length);
+      const preludeResults = opened.slice(skipped, skipped + prelude.length);
       if (fresh.length > 0) await effect(client, fresh, preludeResults, keepingWrites(client, kept));
-      await client.query([...takeUnsentPrepares(client), ...kept, 'commit'].join(';\n'));
+      const commitPrepares = takeUnsentPrepares(client);
+      await client.query([...commitPrepares.statements, ...kept, 'commit'].join(';\n'));
+      commitPrepares.sent();
       return fresh;
     });
   }
@@ -96,14 +100,21 @@ export class PgInbox {
     } catch (error) {
       throw asUnavailable(error);
     }
+    let broken = false;
     try {
       return await work(client);
     } catch (error) {
-      forgetPreparedStatements(client);
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      // PREPAREs of a message that failed may or may not have run: the server says which (prepared-statements.ts).
+      if (!broken)
+        await settlePreparedStatements(client, error).catch(() => {
+          broken = true;
+        });
       throw asUnavailable(error);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

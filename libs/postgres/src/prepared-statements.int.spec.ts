@@ -2,21 +2,40 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { PoolClient } from 'pg';
-import { MAX_PREPARED_PER_CONNECTION, forgetPreparedStatements, preparedStatementSql, takeUnsentPrepares } from './prepared-statements';
+import { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const schema = `prepared_${randomBytes(5).toString('hex')}`;
 
-/** One message on the connection as a sender of prepared statements sends it: unsent PREPAREs first. */
-async function send(client: Client, statements: string[]): Promise<string> {
-  const message = [...takeUnsentPrepares(client as unknown as PoolClient), ...statements].join(';\n');
-  await client.query(message);
-  return message;
-}
-
 describe('prepared statements in simple-protocol messages (PostgreSQL)', () => {
   let client: Client;
+  const as = () => client as unknown as PoolClient;
   const insert = () => `insert into ${schema}.notes (id, note, at) values ($1, $2, $3::timestamptz)`;
+
+  /** One message as a sender of prepared statements sends it: unsent PREPAREs first, `sent()` once it succeeded. */
+  async function send(statements: string[]): Promise<string> {
+    const prepares = takeUnsentPrepares(as());
+    const message = [...prepares.statements, ...statements].join(';\n');
+    await client.query(message);
+    prepares.sent();
+    return message;
+  }
+
+  /** A failed transaction as the runners end it: rolled back, then the PREPAREs in doubt settled. */
+  async function failing(statements: string[]): Promise<unknown> {
+    const error = await send(statements).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeDefined();
+    await client.query('rollback');
+    await settlePreparedStatements(as(), error);
+    return error;
+  }
+
+  const prepared = async (): Promise<string[]> =>
+    (await client.query<{ name: string }>(`select name from pg_prepared_statements order by name`)).rows.map((row) => row.name);
+  const notes = async () => (await client.query(`select id, note, at from ${schema}.notes order by id`)).rows;
 
   beforeAll(async () => {
     client = new Client({ connectionString: url });
@@ -31,20 +50,14 @@ describe('prepared statements in simple-protocol messages (PostgreSQL)', () => {
     await client?.end();
   });
 
-  const prepared = async (): Promise<string[]> =>
-    (await client.query<{ name: string }>(`select name from pg_prepared_statements order by name`)).rows.map((row) => row.name);
-  const notes = async () => (await client.query(`select id, note, at from ${schema}.notes order by id`)).rows;
-  const as = () => client as unknown as PoolClient;
-
   it('prepares a statement once per connection, in front of its first message, then executes it by name with its values', async () => {
     const at = new Date('2026-12-07T06:00:00.000Z');
-    const first = await send(client, ['begin', preparedStatementSql(as(), insert(), [1, "it's \\ here", at]), 'commit']);
+    const first = await send(['begin', preparedStatementSql(as(), insert(), [1, "it's \\ here", at]), 'commit']);
     const name = /^PREPARE (\S+) AS /.exec(first)?.[1];
     expect(name).toBeDefined();
     expect(first.startsWith(`PREPARE ${name} AS ${insert()};\nbegin;\nEXECUTE ${name}('1',  E'it''s \\\\ here', '`)).toBe(true);
     expect(first.endsWith(`');\ncommit`)).toBe(true);
-    const second = await send(client, [preparedStatementSql(as(), insert(), [2, null, null])]);
-    expect(second).toBe(`EXECUTE ${name}('2', NULL, NULL)`);
+    expect(await send([preparedStatementSql(as(), insert(), [2, null, null])])).toBe(`EXECUTE ${name}('2', NULL, NULL)`);
     expect(await notes()).toEqual([
       { id: 1, note: "it's \\ here", at },
       { id: 2, note: null, at: null },
@@ -52,27 +65,50 @@ describe('prepared statements in simple-protocol messages (PostgreSQL)', () => {
     expect(await prepared()).toEqual([name]);
   });
 
-  it('after a failed transaction, prepares again under a new name, whether or not the PREPARE had run', async () => {
+  it('keeps a PREPARE that ran in a message that failed after it: executed by the same name, nothing left behind', async () => {
     const before = await prepared();
-    // The duplicate key fails the message after its PREPARE ran: the name is forgotten, the statement stays unused.
-    const failing = send(client, ['begin', preparedStatementSql(as(), `${insert()} returning id`, [1, 'again', null]), 'commit']);
-    await expect(failing).rejects.toThrow(/duplicate key/);
-    await client.query('rollback');
-    forgetPreparedStatements(as());
-    const retried = await send(client, [preparedStatementSql(as(), `${insert()} returning id`, [3, 'third', null])]);
-    expect(retried).toMatch(/^PREPARE (\S+) AS insert .*;\nEXECUTE \1\('3', 'third', NULL\)$/s);
-    expect((await prepared()).length).toBe(before.length + 2);
-    // A statement known before the failure is prepared anew too (its old name is not trusted after a failure).
-    expect(await send(client, [preparedStatementSql(as(), insert(), [4, 'fourth', null])])).toMatch(/^PREPARE /);
-    expect((await notes()).map((row) => row.id)).toEqual([1, 2, 3, 4]);
+    const text = `${insert()} returning id`;
+    // The duplicate key fails the message after its PREPARE ran; a rollback does not undo a PREPARE.
+    await failing(['begin', preparedStatementSql(as(), text, [1, 'again', null]), 'commit']);
+    const after = await prepared();
+    expect(after).toHaveLength(before.length + 1);
+    const again = await send([preparedStatementSql(as(), text, [3, 'third', null])]);
+    expect(again).toMatch(/^EXECUTE pm_\w+\('3', 'third', NULL\)$/);
+    expect(after).toContain(/^EXECUTE (pm_\w+)/.exec(again)![1]);
+    expect(await prepared()).toEqual(after);
   });
 
-  it('inlines what PREPARE does not take, and new statements past the per-connection limit', () => {
+  it('forgets a PREPARE that did not run, prepares it again at next use, and inlines a statement PREPARE cannot type', async () => {
+    const before = await prepared();
+    // The first PREPARE fails (its $1 has no type it can infer), so the second does not run either.
+    const untyped = `select $1 is null as missing`;
+    const typed = `select $1::int + 1 as next`;
+    const error = await failing([preparedStatementSql(as(), untyped, ['x']), preparedStatementSql(as(), typed, [1])]);
+    expect((error as { code?: string }).code).toBe('42P18');
+    expect(await prepared()).toEqual(before);
+    // Inlined from now on, as before prepared statements: the literal takes its type from its context.
+    expect(preparedStatementSql(as(), untyped, ['x'])).toBe(`select 'x' is null as missing`);
+    const retried = await send([preparedStatementSql(as(), typed, [41])]);
+    expect(retried).toMatch(/^PREPARE (\S+) AS select \$1::int \+ 1 as next;\nEXECUTE \1\('41'\)$/);
+    expect(await prepared()).toHaveLength(before.length + 1);
+  });
+
+  it('forgets what was handed out but never sent, and inlines what PREPARE does not take and statements past the limit', async () => {
+    const text = `select $1::int * 2 as doubled`;
+    const unsent = preparedStatementSql(as(), text, [2]);
+    expect(unsent).toMatch(/^EXECUTE /);
+    await settlePreparedStatements(as());
+    expect(takeUnsentPrepares(as()).statements).toEqual([]);
+    // Handed out again: a new PREPARE goes with it.
+    preparedStatementSql(as(), text, [2]);
+    expect(takeUnsentPrepares(as()).statements).toEqual([expect.stringMatching(/^PREPARE \S+ AS select \$1::int \* 2 as doubled$/)]);
+    await settlePreparedStatements(as());
+
     expect(preparedStatementSql(as(), `lock table ${schema}.notes; select $1::int`, [1])).toBe(`lock table ${schema}.notes; select '1'::int`);
-    forgetPreparedStatements(as());
-    for (let i = 0; i < MAX_PREPARED_PER_CONNECTION; i += 1) expect(preparedStatementSql(as(), `select $1::int + ${i}`, [i])).toMatch(/^EXECUTE /);
+    const known = await prepared();
+    for (let i = known.length; i < MAX_PREPARED_PER_CONNECTION + 5; i += 1) preparedStatementSql(as(), `select $1::int + ${i}`, [i]);
+    const handedOut = takeUnsentPrepares(as());
     expect(preparedStatementSql(as(), `select $1::int - 1`, [5])).toBe(`select '5'::int - 1`);
-    expect(takeUnsentPrepares(as())).toHaveLength(MAX_PREPARED_PER_CONNECTION);
-    forgetPreparedStatements(as());
+    handedOut.sent();
   });
 });

@@ -14,10 +14,12 @@ export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: ()
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   const lazyQuery = (config: unknown, values?: unknown): Promise<unknown> => {
     if (typeof config === 'string' && values === undefined) {
-      const head = [...(begun ? [] : ['BEGIN']), ...takeUnsentPrepares(client)];
+      const prepares = takeUnsentPrepares(client);
+      const head = [...(begun ? [] : ['BEGIN']), ...prepares.statements];
       begun = true;
       if (head.length === 0) return query(config);
       return query(`${head.join(';\n')};\n${config}`).then((results) => {
+        prepares.sent();
         const rest = (results as QueryResult[]).slice(head.length);
         return rest.length === 1 ? rest[0] : rest;
       });

@@ -33,7 +33,7 @@ import {
   appendNewStreamsAtCommitSql,
   type AppendMode,
 } from './postgres-event-store.sql';
-import { forgetPreparedStatements, guardPoolConnections, keepingWrites, preparedStatementSql, takeUnsentPrepares } from '@pushmfa/postgres';
+import { guardPoolConnections, keepingWrites, preparedStatementSql, settlePreparedStatements, takeUnsentPrepares } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
 import { lazilyBegun } from './lazy-begin';
 
@@ -269,14 +269,19 @@ export class PostgresEventStore implements EventStore {
       if (kept.length > 0) {
         // One simple-protocol message: a failing statement skips the rest (COMMIT included) and the catch rolls back.
         sentWithCommit = true;
-        const statements = [...takeUnsentPrepares(connection), ...kept];
-        await connection.query(`${begun() ? '' : 'BEGIN;\n'}${statements.join(';\n')};\nCOMMIT`);
+        const prepares = takeUnsentPrepares(connection);
+        await connection.query(`${begun() ? '' : 'BEGIN;\n'}${[...prepares.statements, ...kept].join(';\n')};\nCOMMIT`);
+        prepares.sent();
       } else if (begun()) await connection.query('COMMIT');
       return result;
     } catch (error) {
-      forgetPreparedStatements(connection);
       if (begun() || sentWithCommit)
         await connection.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+      // PREPAREs of a message that failed may or may not have run: the server says which (prepared-statements.ts).
+      if (!broken)
+        await settlePreparedStatements(connection, error).catch(() => {
           broken = true;
         });
       if (sentWithCommit && appendedAtCommit.length > 0 && isDuplicateEventId(error))

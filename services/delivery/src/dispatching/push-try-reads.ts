@@ -26,8 +26,9 @@ export class PushTryReads {
       try {
         const statements = [views.statement(jobs), devices.statement(jobs)].map(({ text, values }) => preparedStatementSql(client, text, values));
         const prepares = takeUnsentPrepares(client);
-        const results = (await client.query([...prepares, ...statements].join(';\n'))) as unknown as QueryResult[];
-        [viewRows, deviceRows] = results.slice(prepares.length) as [QueryResult, QueryResult];
+        const results = (await client.query([...prepares.statements, ...statements].join(';\n'))) as unknown as QueryResult[];
+        prepares.sent();
+        [viewRows, deviceRows] = results.slice(prepares.statements.length) as [QueryResult, QueryResult];
         client.release();
       } catch (error) {
         // Its PREPAREs may not have run: the connection is not kept.
