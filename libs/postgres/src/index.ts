@@ -8,5 +8,5 @@ export * from './pg-transaction';
 export * from './tick-batch';
 export { inlineParameters } from './inline-parameters';
 export { keepingWrites, withQuery } from './kept-writes';
-export { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
+export { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, sendWithPrepares, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 export type { UnsentPrepares } from './prepared-statements';

@@ -51,7 +51,7 @@ describe('PgInbox (PostgreSQL)', () => {
       );
       expect(fresh).toEqual(ids);
       expect(sent).toHaveLength(3);
-      expect(sent[0]).toMatch(/^begin;\nselect 42 as answer;\ninsert into \S+\.processed_messages/);
+      expect(sent[0]).toMatch(/^BEGIN;\nselect 42 as answer;\ninsert into \S+\.processed_messages/);
       // The kept writes: one statement the connection prepares (in front, the first time) and executes twice by name.
       expect(sent[2]).toMatch(
         new RegExp(

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
 import { keepingWrites } from './kept-writes';
-import { settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
+import { sendWithPrepares, settlePreparedStatements } from './prepared-statements';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
@@ -61,33 +61,26 @@ export class PgInbox {
     return this.withConnection(async (client) => {
       const ids = items.map(idOf);
       const prelude = typeof options.prelude === 'function' ? options.prelude(client) : (options.prelude ?? []);
-      // The PREPAREs of the prelude's prepared statements (preparedStatementSql) go first; their results are skipped.
-      const prepares = takeUnsentPrepares(client);
       // The transaction's start, the caller's prelude (statements the effect needs first: a lock, a pointer; a
       // function of the connection when they are prepared statements of it) and the inbox record in one round trip (a
       // consumer pays this per fetched batch): the simple query protocol carries them all, so the ids go in as
       // escaped literals.
       const literals = ids.map((id) => client.escapeLiteral(id)).join(', ');
-      const opened = (await client.query(
+      const opened = await sendWithPrepares(
+        client,
         [
-          'begin',
-          ...prepares.statements,
           ...prelude,
           `insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
         ].join(';\n'),
-      )) as unknown as Array<QueryResult<{ message_id: string }>>;
-      prepares.sent();
-      const skipped = 1 + prepares.statements.length;
-      const rows = opened[skipped + prelude.length]?.rows ?? [];
+        { begin: true },
+      );
+      const rows = (opened[prelude.length]?.rows ?? []) as Array<{ message_id: string }>;
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));
       const kept: string[] = [];
-      const preludeResults = opened.slice(skipped, skipped + prelude.length);
-      if (fresh.length > 0) await effect(client, fresh, preludeResults, keepingWrites(client, kept));
-      const commitPrepares = takeUnsentPrepares(client);
-      await client.query([...commitPrepares.statements, ...kept, 'commit'].join(';\n'));
-      commitPrepares.sent();
+      if (fresh.length > 0) await effect(client, fresh, opened.slice(0, prelude.length), keepingWrites(client, kept));
+      await sendWithPrepares(client, [...kept, 'commit'].join(';\n'));
       return fresh;
     });
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { PoolClient } from 'pg';
-import { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
+import { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, sendWithPrepares, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const schema = `prepared_${randomBytes(5).toString('hex')}`;
@@ -12,12 +12,21 @@ describe('prepared statements in simple-protocol messages (PostgreSQL)', () => {
   const as = () => client as unknown as PoolClient;
   const insert = () => `insert into ${schema}.notes (id, note, at) values ($1, $2, $3::timestamptz)`;
 
-  /** One message as a sender of prepared statements sends it: unsent PREPAREs first, `sent()` once it succeeded. */
+  /** One message as every sender of prepared statements sends it (`sendWithPrepares`); answers the message's text. */
   async function send(statements: string[]): Promise<string> {
-    const prepares = takeUnsentPrepares(as());
-    const message = [...prepares.statements, ...statements].join(';\n');
-    await client.query(message);
-    prepares.sent();
+    const query = client.query.bind(client) as (text: string) => Promise<unknown>;
+    let message = '';
+    Object.assign(client, {
+      query: (text: string) => {
+        message = text;
+        return query(text);
+      },
+    });
+    try {
+      await sendWithPrepares(as(), statements.join(';\n'));
+    } finally {
+      delete (client as { query?: unknown }).query;
+    }
     return message;
   }
 

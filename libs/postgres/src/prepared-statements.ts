@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { inlineParameters, literalOf } from './inline-parameters';
 
 interface Prepare {
@@ -102,6 +102,20 @@ export function takeUnsentPrepares(client: PoolClient): UnsentPrepares {
       statements.unconfirmed = statements.unconfirmed.filter((prepare) => !taken.includes(prepare));
     },
   };
+}
+
+/**
+ * Sends `sql` (plain SQL: one statement or several joined by semicolons) in one simple-protocol message on `client`,
+ * with BEGIN first when `begin`, then the PREPAREs its prepared statements need (`takeUnsentPrepares`, counted as
+ * prepared once the message succeeded). Answers the results of `sql`'s own statements, one per statement: BEGIN's and
+ * the PREPAREs' are left out. Every sender of prepared statements goes through it.
+ */
+export async function sendWithPrepares(client: PoolClient, sql: string, options: { begin?: boolean } = {}): Promise<QueryResult[]> {
+  const prepares = takeUnsentPrepares(client);
+  const head = [...(options.begin ? ['BEGIN'] : []), ...prepares.statements];
+  const answered = (await client.query(head.length > 0 ? `${head.join(';\n')};\n${sql}` : sql)) as unknown as QueryResult | QueryResult[];
+  prepares.sent();
+  return (Array.isArray(answered) ? answered : [answered]).slice(head.length);
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { PoolClient, QueryResult } from 'pg';
-import { takeUnsentPrepares, withQuery } from '@pushmfa/postgres';
+import type { PoolClient } from 'pg';
+import { sendWithPrepares, withQuery } from '@pushmfa/postgres';
 
 /**
  * A transaction's connection that sends BEGIN with the transaction's first statement instead of on its own round
@@ -14,15 +14,9 @@ export function lazilyBegun(client: PoolClient): { client: PoolClient; begun: ()
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   const lazyQuery = (config: unknown, values?: unknown): Promise<unknown> => {
     if (typeof config === 'string' && values === undefined) {
-      const prepares = takeUnsentPrepares(client);
-      const head = [...(begun ? [] : ['BEGIN']), ...prepares.statements];
+      const begin = !begun;
       begun = true;
-      if (head.length === 0) return query(config);
-      return query(`${head.join(';\n')};\n${config}`).then((results) => {
-        prepares.sent();
-        const rest = (results as QueryResult[]).slice(head.length);
-        return rest.length === 1 ? rest[0] : rest;
-      });
+      return sendWithPrepares(client, config, { begin }).then((results) => (results.length === 1 ? results[0] : results));
     }
     if (begun) return query(config, values);
     begun = true;

@@ -33,7 +33,7 @@ import {
   appendNewStreamsAtCommitSql,
   type AppendMode,
 } from './postgres-event-store.sql';
-import { guardPoolConnections, keepingWrites, preparedStatementSql, settlePreparedStatements, takeUnsentPrepares } from '@pushmfa/postgres';
+import { guardPoolConnections, keepingWrites, preparedStatementSql, sendWithPrepares, settlePreparedStatements } from '@pushmfa/postgres';
 import { PostgresSubscription } from './postgres-subscription';
 import { lazilyBegun } from './lazy-begin';
 
@@ -269,9 +269,7 @@ export class PostgresEventStore implements EventStore {
       if (kept.length > 0) {
         // One simple-protocol message: a failing statement skips the rest (COMMIT included) and the catch rolls back.
         sentWithCommit = true;
-        const prepares = takeUnsentPrepares(connection);
-        await connection.query(`${begun() ? '' : 'BEGIN;\n'}${[...prepares.statements, ...kept].join(';\n')};\nCOMMIT`);
-        prepares.sent();
+        await sendWithPrepares(connection, `${kept.join(';\n')};\nCOMMIT`, { begin: !begun() });
       } else if (begun()) await connection.query('COMMIT');
       return result;
     } catch (error) {

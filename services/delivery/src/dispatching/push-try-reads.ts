@@ -1,5 +1,5 @@
 import type { Pool, QueryResult } from 'pg';
-import { asUnavailable, preparedStatementSql, takeUnsentPrepares, TickBatch } from '@pushmfa/postgres';
+import { asUnavailable, preparedStatementSql, sendWithPrepares, TickBatch } from '@pushmfa/postgres';
 import type { ChallengeView } from '../challenges/challenge-view';
 import { challengeViewsRead } from '../challenges/challenge-views';
 import { knownDevicesRead } from '../devices/device-directory';
@@ -25,10 +25,7 @@ export class PushTryReads {
       let deviceRows: QueryResult;
       try {
         const statements = [views.statement(jobs), devices.statement(jobs)].map(({ text, values }) => preparedStatementSql(client, text, values));
-        const prepares = takeUnsentPrepares(client);
-        const results = (await client.query([...prepares.statements, ...statements].join(';\n'))) as unknown as QueryResult[];
-        prepares.sent();
-        [viewRows, deviceRows] = results.slice(prepares.statements.length) as [QueryResult, QueryResult];
+        [viewRows, deviceRows] = (await sendWithPrepares(client, statements.join(';\n'))) as [QueryResult, QueryResult];
         client.release();
       } catch (error) {
         // Its PREPAREs may not have run: the connection is not kept.
