@@ -113,6 +113,11 @@ export class PostgresEventStore implements EventStore {
   private readonly channel: string;
   private readonly pollIntervalMs: number;
   private readonly appendSqlByMode = new Map<AppendMode, string>();
+  /**
+   * The texts of the statements sent as prepared statements, built once: one string per statement, so a connection's
+   * lookup of its prepared name hashes it once, not on every command.
+   */
+  private readonly preparedSql: { readStream: string; appendAtCommit: string; appendNewStreamsAtCommit: string };
   private readonly subscriptions = new Set<PostgresSubscription>();
 
   constructor(options: PostgresEventStoreOptions) {
@@ -120,6 +125,11 @@ export class PostgresEventStore implements EventStore {
     this.schema = options.schema;
     this.channel = notificationChannel(options.schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 300;
+    this.preparedSql = {
+      readStream: readStreamSql(this.schema),
+      appendAtCommit: appendAtCommitSql(this.schema),
+      appendNewStreamsAtCommit: appendNewStreamsAtCommitSql(this.schema),
+    };
     if (options.pool) {
       this.pool = options.pool;
       this.ownsPool = false;
@@ -166,7 +176,7 @@ export class PostgresEventStore implements EventStore {
     statements: readonly string[],
     streamId: string,
   ): Promise<{ results: QueryResult[]; events: RecordedEvent[] }> {
-    const read = preparedStatementSql(executor, readStreamSql(this.schema), [streamId, '0', null]);
+    const read = preparedStatementSql(executor, this.preparedSql.readStream, [streamId, '0', null]);
     try {
       const answered = (await executor.query([...statements, read].join(';\n'))) as unknown as QueryResult | QueryResult[];
       const results = Array.isArray(answered) ? answered : [answered];
@@ -259,7 +269,7 @@ export class PostgresEventStore implements EventStore {
         },
         appendToNewStreamsAtCommit: (appends) => {
           if (appends.length === 0) return;
-          kept.push(preparedStatementSql(connection, appendNewStreamsAtCommitSql(this.schema), [newStreamsBatch(appends), this.channel]));
+          kept.push(preparedStatementSql(connection, this.preparedSql.appendNewStreamsAtCommit, [newStreamsBatch(appends), this.channel]));
           appendedAtCommit.push(...appends.map((append) => append.streamId));
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
@@ -329,7 +339,7 @@ export class PostgresEventStore implements EventStore {
 
   private appendAtCommitStatement(connection: PoolClient, streamId: string, events: EventToAppend[], expected: bigint): string {
     const batch = JSON.stringify(storedEventsOf('appendAtCommit', streamId, events));
-    return preparedStatementSql(connection, appendAtCommitSql(this.schema), appendParameters(streamId, events.length, expected, batch, this.channel));
+    return preparedStatementSql(connection, this.preparedSql.appendAtCommit, appendParameters(streamId, events.length, expected, batch, this.channel));
   }
 
   private async appendNewStreams(executor: Queryable, appends: ReadonlyArray<{ streamId: string; events: EventToAppend[] }>): Promise<AppendResult[]> {

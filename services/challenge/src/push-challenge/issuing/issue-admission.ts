@@ -125,10 +125,30 @@ export type GuardAdmission = Pick<IssueAdmission, 'settings' | 'guard'>;
  * challenge's stream, read under the lock) and gives the second statement's result to `guardAdmissionOf`.
  */
 export function guardStatements(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): string[] {
+  const read = readTextsOf(schema).guard;
+  return [userLockSql(client, request), preparedStatementSql(client, read, [request.workspaceId, request.userId, request.now.toISOString()])];
+}
+
+/** The guard read's text: $1 workspace, $2 user, $3 now. */
+function guardReadText(schema: string): string {
   const [workspaceId, userId] = ['$1::text', '$2::text'];
   const history = userPushHistorySql(schema, { workspaceId, userId }, 'null', '$3::timestamptz');
-  const read = `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`;
-  return [userLockSql(client, request), preparedStatementSql(client, read, [request.workspaceId, request.userId, request.now.toISOString()])];
+  return `select ${registryViewSql.settingsOf(schema, workspaceId)} as settings, ${history.lockedUntil} as locked_until, ${history.mismatches} as mismatches`;
+}
+
+/**
+ * The texts of the admission and guard reads, built once per schema: prepared statements, one string each, so a
+ * connection's lookup of its prepared name hashes it once, not on every request.
+ */
+const readTexts = new Map<string, { admission: string; guard: string }>();
+
+function readTextsOf(schema: string): { admission: string; guard: string } {
+  let texts = readTexts.get(schema);
+  if (!texts) {
+    texts = { admission: admissionReadText(schema), guard: guardReadText(schema) };
+    readTexts.set(schema, texts);
+  }
+  return texts;
 }
 
 /** The admission of `guardStatements`' read (its second statement's result). */
@@ -161,10 +181,7 @@ export function originOf(context: ChallengeContext | undefined): { ipAddress?: s
   };
 }
 
-/**
- * The admission read, a prepared statement of the connection (the same text for every user: $1 workspace, $2 user,
- * $3 window start, $4 now, $5 the request's IP addresses, $6 its applications).
- */
+/** The admission read, a prepared statement of the connection (its text: `admissionReadText`). */
 function admissionReadSql(
   client: PoolClient,
   schema: string,
@@ -172,9 +189,21 @@ function admissionReadSql(
   origins: { ipAddresses: Set<string>; applications: Set<string> },
 ): string {
   const { now } = request;
+  return preparedStatementSql(client, readTextsOf(schema).admission, [
+    request.workspaceId,
+    request.userId,
+    new Date(now.getTime() - RATE_WINDOW_MS).toISOString(),
+    now.toISOString(),
+    [...origins.ipAddresses],
+    [...origins.applications],
+  ]);
+}
+
+/** The admission read's text, the same for every user: $1 workspace, $2 user, $3 window start, $4 now, $5 the request's IP addresses, $6 its applications. */
+function admissionReadText(schema: string): string {
   const [workspaceId, userId] = ['$1::text', '$2::text'];
   const history = userPushHistorySql(schema, { workspaceId, userId }, '$3::timestamptz', '$4::timestamptz');
-  const text = `with pushes as (${history.pushesSince})
+  return `with pushes as (${history.pushesSince})
      select ${registryViewSql.settingsOf(schema, workspaceId)} as settings,
             ${history.lockedUntil} as locked_until,
             ${history.mismatches} as mismatches, ${history.pending} as pending,
@@ -184,14 +213,6 @@ function admissionReadSql(
             ${history.risk({ ipAddresses: '$5::text[]', applications: '$6::text[]' })} as risk,
             ${registryViewSql.newestPairingOf(schema, workspaceId, userId)} as newest_pairing
      from pushes`;
-  return preparedStatementSql(client, text, [
-    request.workspaceId,
-    request.userId,
-    new Date(now.getTime() - RATE_WINDOW_MS).toISOString(),
-    now.toISOString(),
-    [...origins.ipAddresses],
-    [...origins.applications],
-  ]);
 }
 
 function admissionOf(row: AdmissionRow, now: Date): IssueAdmission {
