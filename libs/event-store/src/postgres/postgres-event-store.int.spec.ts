@@ -565,6 +565,40 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it("reads a subscription's pages with one plan per connection, along the commit-order index even while the table is small", async () => {
+    // Planned per call, a page read cost several times the read (the plan cache kept choosing custom plans). A
+    // generic plan made while the table is small would scan it whole, and keep doing so as it grows. auto_explain
+    // shows the plan each read ran: a custom plan carries the position as constants, the generic one as parameters.
+    const onePool = await connectTestPool(1);
+    const plans: string[] = [];
+    const planned = new PostgresEventStore({ pool: onePool, schema: ownSchema });
+    try {
+      await planned.migrate();
+      const connection = await onePool.connect();
+      connection.on('notice', (notice) => plans.push(notice.message ?? ''));
+      await connection.query(
+        `LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET client_min_messages = log`,
+      );
+      connection.release();
+      const { position } = await store.appendToStream(uniqueStreamId('planned'), eventsOf(2), 'no_stream');
+      const before = { major: position.major - 1n, minor: 0n };
+      for (let read = 0; read < 8; read++) {
+        expect((await planned.readAllPage(before)).events.map((event) => event.id)).toEqual((await planned.readAll(before)).map((event) => event.id));
+      }
+      const pagePlans = plans.filter((plan) => plan.includes(`${ownSchema}.events ev`) && plan.includes('LATERAL'));
+      expect(pagePlans).toHaveLength(8);
+      for (const plan of pagePlans) {
+        expect(plan).toMatch(/ROW\(\$1, \$2\)/);
+        expect(plan).toMatch(/Index Scan using events_commit_order on events ev/);
+        expect(plan).not.toMatch(/Seq Scan on events|Bitmap Heap Scan on events/);
+      }
+    } finally {
+      await onePool.query('SET client_min_messages = notice').catch(() => undefined);
+      await planned.close();
+      await onePool.end();
+    }
+  });
+
   it('keeps one active consumer per subscription id across instances', async () => {
     const other = new PostgresEventStore({ pool, schema: ownSchema });
     const subscriptionId = `single-${uniqueStreamId('consumer')}`;

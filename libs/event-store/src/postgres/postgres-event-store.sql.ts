@@ -59,7 +59,8 @@ export function migrationSql(schema: string): string {
       END IF;
       RETURN appended;
     END
-    $fn$;`;
+    $fn$;
+    ${readAllPageFunctionSql(schema)}`;
 }
 
 /**
@@ -230,39 +231,79 @@ export function readAllSql(schema: string): string {
  * `readAllSql`'s page for a subscription, and whether committed events wait behind the horizon (`held_back`): a
  * transaction still running, in any schema of this database, holds them back, and its end notifies nobody. Always at
  * least one row: `held_back` on every row, and a row with a null `event_id` when the page is empty.
- * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
+ * `horizon` is the horizon's value, read before on the same snapshot. $1 transaction id, $2 global position
+ * (exclusive lower bound), $3 max count.
  */
-export function readAllPageSql(schema: string): string {
-  return `${horizonCtes()}
-          SELECT held.back AS held_back, page.* FROM horizon
-          CROSS JOIN LATERAL (
+function readAllPageSql(schema: string, horizon: string): string {
+  return `SELECT held.back AS held_back, page.* FROM (
             SELECT EXISTS (
               SELECT 1 FROM ${schema}.events e
-              WHERE e.transaction_id >= horizon.xid AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+              WHERE e.transaction_id >= ${horizon} AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
             ) AS back
           ) held
           LEFT JOIN LATERAL (
             SELECT ev.transaction_id AS page_order, ${EVENT_COLUMNS} FROM ${schema}.events ev
             WHERE (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)
-              AND ev.transaction_id < horizon.xid
+              AND ev.transaction_id < ${horizon}
             ORDER BY ${COMMIT_ORDER} LIMIT $3
           ) page ON true
           ORDER BY page.page_order, page.global_position`;
 }
 
+/**
+ * A subscription's page (`readAllPageSql`) as a function with one plan per connection, made once. As a prepared
+ * statement the page read was planned again on nearly every call: PostgreSQL's generic estimate for "after this
+ * position" is a third of the table, so its plan cache kept choosing custom plans, and each custom plan probed the
+ * index's end for the newest values (their positions lie past the statistics) and expanded pg_stat_activity:
+ * planning cost several times the read itself. The function's generic plan is made once; with sequential and bitmap
+ * scans off it is the plan the page wants at any table size (the commit-order index, in order, up to the limit), not
+ * one fitted to the table as it was when the connection first read. The settings hold for the function's own
+ * statements only. The horizon is read once (pg_stat_activity is the dearest part of a read), then the page; STABLE
+ * keeps both on the snapshot of the statement that calls the function, so the transactions the horizon finds running
+ * are those the page's rows are read under. `#variable_conflict use_column`: the result's column names are also the
+ * table's. Its signature and result stay as they are (CREATE OR REPLACE cannot change them, and running instances
+ * call it): a different page is a new function.
+ */
+function readAllPageFunctionSql(schema: string): string {
+  return `CREATE OR REPLACE FUNCTION ${schema}.read_all_page(after_transaction xid8, after_position bigint, max_count integer)
+    RETURNS TABLE (held_back boolean, page_order xid8, event_id uuid, type text, stream_id text, stream_revision bigint,
+      transaction_id text, global_position bigint, data jsonb, metadata jsonb, recorded_at timestamptz)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET enable_seqscan = off
+    SET enable_bitmapscan = off
+    AS $fn$
+    #variable_conflict use_column
+    DECLARE
+      horizon_xid xid8;
+    BEGIN
+      horizon_xid := (${horizonSql()});
+      RETURN QUERY ${readAllPageSql(schema, 'horizon_xid')};
+    END
+    $fn$;`;
+}
+
+/** A subscription's page through its function (readAllPageFunctionSql). $1 transaction id, $2 global position, $3 max count. */
+export function readAllPageCallSql(schema: string): string {
+  return `SELECT * FROM ${schema}.read_all_page($1::xid8, $2::bigint, $3::integer)`;
+}
+
 function horizonCtes(): string {
+  return `WITH horizon AS (${horizonSql()})`;
+}
+
+/** The horizon of `readAllSql`, as one value (`xid`). */
+function horizonSql(): string {
   return `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
           elsewhere AS (
             SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
             WHERE backend_xid IS NOT NULL AND datid IS NOT NULL
               AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
-          ),
-          horizon AS (
-            SELECT COALESCE(
-              (SELECT min(running) FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
-                WHERE running::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)),
-              (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid
-          )`;
+          )
+          SELECT COALESCE(
+            (SELECT min(running) FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
+              WHERE running::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)),
+            (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid`;
 }
 
 export function readCheckpointSql(schema: string): string {

@@ -23,7 +23,7 @@ import {
   assertSchemaName,
   migrationSql,
   notificationChannel,
-  readAllPageSql,
+  readAllPageCallSql,
   readAllSql,
   readCheckpointSql,
   readStreamSql,
@@ -201,7 +201,7 @@ export class PostgresEventStore implements EventStore {
   async readAllPage(after: GlobalPosition, options: ReadAllOptions = {}): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
     const rows = await this.query<EventRow & { held_back: boolean }>(
       `${this.schema}-read-all-page`,
-      readAllPageSql(this.schema),
+      readAllPageCallSql(this.schema),
       [...positionParameters(after), options.maxCount ?? 1000],
       'readAll',
     );
