@@ -70,6 +70,16 @@ export class ApiKeyDirectory {
     }
   }
 
+  /**
+   * The workspace this process last found for the key, from its cache, without asking whether the view is current
+   * and without any I/O; undefined when it has not looked the key up (or only found it unknown). Not an
+   * authentication: a hint for decisions that concern the request alone, such as refusing it early under overload
+   * (its key may have been revoked since; `findByKey` decides whether it is let in).
+   */
+  workspaceHint(rawKey: string): string | undefined {
+    return this.cache.get(hashApiKey(rawKey))?.caller?.workspaceId;
+  }
+
   async findByKey(rawKey: string): Promise<ApiKeyCaller | null> {
     const hash = hashApiKey(rawKey);
     const token = this.currency ? await this.currency.awaitCurrent() : undefined;

@@ -95,6 +95,16 @@ export class IssueChallengeHandler implements OnModuleDestroy {
     );
   }
 
+  /**
+   * Before authentication (IssuingOverloadGuard): throws the refusal `execute` would answer at once while the service
+   * is overloaded and `workspaceId` already has an issue in flight, so that such a request is answered without the
+   * authentication's round trips.
+   */
+  refuseEarlyWhenOverloaded(workspaceId: string): void {
+    const refusal = this.capacity.refusalWhileOverloaded(workspaceId);
+    if (refusal) refuse(refusal);
+  }
+
   private async writeBatch(batch: readonly QueuedIssue[]): Promise<Array<BatchOutcome<IssuedAnswer>>> {
     const { store, idempotencyKeys, projection } = this;
     let touched = new Map<string, PushChallengeEvent[]>();

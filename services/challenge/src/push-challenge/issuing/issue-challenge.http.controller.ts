@@ -5,6 +5,7 @@ import { challengeContextSchema, userIdSchema } from '@pushmfa/contracts';
 import { parseBody } from '@pushmfa/http';
 import { ApiKeyGuard, type ApiKeyCaller, Caller, RequireRole } from '@pushmfa/workspace-access';
 import { IssueChallengeHandler } from './issue-challenge.handler';
+import { IssuingOverloadGuard } from './issuing-overload.guard';
 
 const issueBody = z
   .object({ userId: userIdSchema, context: challengeContextSchema.strict().optional(), factor: z.enum(['first', 'second']).optional() })
@@ -21,7 +22,8 @@ const issueHeaders = z.object({
 @ApiTags('challenges')
 @ApiBearerAuth()
 @Controller('v1/challenges')
-@UseGuards(ApiKeyGuard)
+// IssuingOverloadGuard first: an overloaded service refuses before it authenticates (see the guard).
+@UseGuards(IssuingOverloadGuard, ApiKeyGuard)
 export class IssueChallengeHttpController {
   constructor(private readonly issuer: IssueChallengeHandler) {}
 

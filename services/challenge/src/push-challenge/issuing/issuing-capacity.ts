@@ -105,10 +105,22 @@ export class IssuingCapacity {
     return this.now() - this.lastEmptyAt > this.queueIntervalMs;
   }
 
+  /**
+   * The refusal a request of `workspaceId` gets at once while the process is overloaded and the workspace already has
+   * an issue in flight or waiting (see `admit`); undefined when it would not be refused for that. It costs no I/O, so
+   * it can be asked before the request is authenticated, to answer it before the authentication's round trips: the
+   * refusal concerns that request alone and writes nothing.
+   */
+  refusalWhileOverloaded(workspaceId: string): IssuingRefusal | undefined {
+    if (this.inFlightOf(workspaceId) === 0 && this.waitingOf(workspaceId) === 0) return undefined;
+    return this.overloaded() ? { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) } : undefined;
+  }
+
   private admit(workspaceId: string): Promise<true | IssuingRefusal> | true | IssuingRefusal {
     const inFlight = this.inFlightOf(workspaceId);
     if (this.overloaded()) {
-      if (inFlight > 0 || this.waitingOf(workspaceId) > 0) return { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) };
+      const refusal = this.refusalWhileOverloaded(workspaceId);
+      if (refusal) return refusal;
       this.take(workspaceId);
       return true;
     }

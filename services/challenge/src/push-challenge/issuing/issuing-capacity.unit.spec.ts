@@ -128,6 +128,34 @@ describe('issuing capacity', () => {
     expect(many).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('tells without admitting whether an overloaded process would refuse a workspace at once', async () => {
+    let overloaded = false;
+    let asked = 0;
+    const capacity = new IssuingCapacity({
+      limit: 10,
+      overloaded: () => {
+        asked++;
+        return overloaded;
+      },
+    });
+    // Nothing in flight for the workspace: never refused for overload, and the guard is not even asked.
+    overloaded = true;
+    expect(capacity.refusalWhileOverloaded('ws-a')).toBeUndefined();
+    expect(asked).toBe(0);
+    const busy = held();
+    overloaded = false;
+    const first = capacity.run('ws-a', () => busy.promise.then(() => 'a issued'), refusedAs);
+    expect(capacity.refusalWhileOverloaded('ws-a')).toBeUndefined();
+    overloaded = true;
+    expect(capacity.refusalWhileOverloaded('ws-a')).toEqual({ reason: 'overloaded', retryAfterMs: expect.any(Number) });
+    expect(capacity.refusalWhileOverloaded('ws-b')).toBeUndefined();
+    // Asking took no place: the workspace still has exactly its one issue in flight.
+    expect(capacity.inFlightOf('ws-a')).toBe(1);
+    busy.release();
+    await expect(first).resolves.toBe('a issued');
+    expect(capacity.refusalWhileOverloaded('ws-a')).toBeUndefined();
+  });
+
   it('samples the event loop only while it is asked, and stops after quiet intervals', async () => {
     // A target no delay of this test reaches: only the reads decide whether it samples.
     const guard = new EventLoopDelayGuard(1_000, 20, 10);
