@@ -44,7 +44,7 @@ export function loadChallengeConfig(env: NodeJS.ProcessEnv = process.env): Chall
       CHALLENGE_MAX_ISSUING: z.coerce.number().int().min(1).max(100000).default(64),
       CHALLENGE_ADMISSION_QUEUE_TARGET_MS: z.coerce.number().int().min(1).max(10000).default(10),
       CHALLENGE_ADMISSION_QUEUE_INTERVAL_MS: z.coerce.number().int().min(1).max(60000).default(100),
-      CHALLENGE_ADMISSION_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60000).default(50),
+      CHALLENGE_ADMISSION_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60000).default(10),
       OFFLINE_CODE_ENCRYPTION_KEY: z.string().optional(),
     },
     env,

@@ -230,6 +230,9 @@ export class IssuingCapacity {
   }
 }
 
+/** The period of the timer whose lateness monitorEventLoopDelay records (its `resolution`). */
+const SAMPLING_TIMER_MS = 10;
+
 /**
  * CoDel applied to the process's own run queue: the event loop's delay is how long work that is ready waits for
  * the CPU (requests already read, approvals, long-poll answers, consumed records). When even the smallest delay
@@ -243,7 +246,7 @@ export class IssuingCapacity {
  * sampling is not behind on anything it accepted, so the first read after a quiet spell answers false.
  */
 export class EventLoopDelayGuard {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: SAMPLING_TIMER_MS });
   private timer?: NodeJS.Timeout;
   private standing = false;
   private askedSinceCheck = false;
@@ -286,8 +289,10 @@ export class EventLoopDelayGuard {
   }
 
   private check(): void {
-    // Nanoseconds; a histogram without samples (the loop was blocked the whole interval) reads as overloaded too.
-    const minMs = this.histogram.count === 0 ? Number.POSITIVE_INFINITY : this.histogram.min / 1e6;
+    // Nanoseconds, measured from the sampling timer's previous run: an idle loop reads about SAMPLING_TIMER_MS, so the
+    // delay is what lies beyond it. A histogram without samples (the loop was blocked the whole interval) reads as
+    // overloaded too.
+    const minMs = this.histogram.count === 0 ? Number.POSITIVE_INFINITY : this.histogram.min / 1e6 - SAMPLING_TIMER_MS;
     this.standing = minMs > this.targetMs;
     this.histogram.reset();
     if (this.askedSinceCheck || this.standing) {

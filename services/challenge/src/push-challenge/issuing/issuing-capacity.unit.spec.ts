@@ -183,6 +183,25 @@ describe('issuing capacity', () => {
     expect(guard.sampling).toBe(false);
   });
 
+  it("counts only the delay beyond the sampling timer's own period: an idle loop is not overloaded at a small target", async () => {
+    // monitorEventLoopDelay records the time since its 10 ms timer last ran: about 10 ms on an idle loop. Read as the
+    // delay, any target under 10 ms meant "always overloaded", and 50 ms meant 40 ms of delay.
+    const guard = new EventLoopDelayGuard(8, 100);
+    try {
+      void guard.overloaded;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const reads: boolean[] = [];
+      for (let i = 0; i < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 110));
+        reads.push(guard.overloaded);
+      }
+      // A whole interval of samples each 8 ms late would take a starved machine; one idle interval is enough.
+      expect(reads).toContain(false);
+    } finally {
+      guard.stop();
+    }
+  });
+
   it('sees a standing event-loop delay as overload, and its end', async () => {
     const guard = new EventLoopDelayGuard(20, 100);
     try {
