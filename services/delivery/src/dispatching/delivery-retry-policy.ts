@@ -23,6 +23,17 @@ export function pushRoundOfResend(resendAttempt: number): number {
   return resendAttempt + 1;
 }
 
+/**
+ * A retry starts only while this much of the challenge's life is left: a push that lands in its last second cannot
+ * be approved, and a try started at the very edge reaches the provider after the expiry.
+ */
+export const MIN_LIFE_LEFT_FOR_RETRY_MS = 1_000;
+
+/** True when a retry `delayMs` from now still leaves the challenge MIN_LIFE_LEFT_FOR_RETRY_MS to live. */
+export function retryFitsBeforeExpiry(nowMs: number, delayMs: number, expiresAtMs: number): boolean {
+  return nowMs + delayMs + MIN_LIFE_LEFT_FOR_RETRY_MS <= expiresAtMs;
+}
+
 /** The provider deadline: ten seconds at most, and never past the challenge's expiry. */
 export function sendDeadlineMs(nowMs: number, expiresAtMs: number): number {
   return Math.min(nowMs + SEND_TIMEOUT_MS, expiresAtMs);
@@ -30,7 +41,7 @@ export function sendDeadlineMs(nowMs: number, expiresAtMs: number): number {
 
 /**
  * Delay before the next try after a transient failure of `tryNumber`, or null when no try is left or the
- * retry could not start before the challenge expires. A provider's `retryAfterMs` is a floor.
+ * retry would start within the challenge's last second (retryFitsBeforeExpiry). A provider's `retryAfterMs` is a floor.
  */
 export function retryDelayMs(
   tryNumber: number,
@@ -42,5 +53,5 @@ export function retryDelayMs(
   if (tryNumber >= MAX_TRIES_PER_ROUND) return null;
   const jitterMs = fullJitterBackoffMs(tryNumber - 1, RETRY_BASE_MS, RETRY_CAP_MS, random);
   const delayMs = Math.max(jitterMs, retryAfterMs ?? 0);
-  return nowMs + delayMs < expiresAtMs ? delayMs : null;
+  return retryFitsBeforeExpiry(nowMs, delayMs, expiresAtMs) ? delayMs : null;
 }

@@ -1,5 +1,5 @@
 import type { PushResult } from '../providers/push-provider.port';
-import { MAX_TRIES_PER_ROUND, retryDelayMs } from './delivery-retry-policy';
+import { MAX_TRIES_PER_ROUND, retryDelayMs, retryFitsBeforeExpiry } from './delivery-retry-policy';
 
 /** The delivery event a push's ending produces (its data beyond the common push fields). */
 export type PushOutcomeEvent =
@@ -62,7 +62,7 @@ export function decidePushOutcome(
 
 /**
  * FCM's QUOTA_EXCEEDED asks for about a minute, longer than a challenge lives: give up and say so.
- * APNs' 429 gets one retry after a short pause, never starting past the expiry.
+ * APNs' 429 gets one retry after a short pause, never starting within the challenge's last second.
  */
 function decideRateLimited(
   result: Extract<PushResult, { outcome: 'rate_limited' }>,
@@ -75,7 +75,7 @@ function decideRateLimited(
     return { event: { type: 'PushFailed', reason } };
   }
   const delayMs = Math.max(APNS_RATE_LIMIT_PAUSE_MS, result.retryAfterMs ?? 0);
-  if (nowMs + delayMs >= expiresAtMs) return { event: { type: 'PushFailed', reason } };
+  if (!retryFitsBeforeExpiry(nowMs, delayMs, expiresAtMs)) return { event: { type: 'PushFailed', reason } };
   return { event: { type: 'PushAttemptFailed', reason, retryInMs: delayMs }, retryInMs: delayMs };
 }
 

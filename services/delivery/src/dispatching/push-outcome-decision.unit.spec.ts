@@ -81,6 +81,12 @@ describe('retryDelayMs (full-jitter exponential backoff, base 1 s, cap 8 s)', ()
   it('refuses a retry-after that ends past expiry', () => {
     expect(retryDelayMs(1, NOW, NOW + 4_000, 5_000, lowest)).toBeNull();
   });
+
+  it("refuses a retry that would start within the challenge's last second: the push could not be approved, and would reach the provider after the expiry", () => {
+    expect(retryDelayMs(1, NOW, NOW + 1_200, 500, lowest)).toBeNull();
+    expect(retryDelayMs(1, NOW, NOW + 1_500, 500, lowest)).toBe(500);
+    expect(decidePushOutcome({ outcome: 'rate_limited', reason: 'TooManyRequests' }, apnsTry(1), NOW, NOW + 1_100).event.type).toBe('PushFailed');
+  });
 });
 
 describe('pushAttemptNumber', () => {
