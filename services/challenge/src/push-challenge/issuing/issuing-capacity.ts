@@ -112,15 +112,13 @@ export class IssuingCapacity {
    * refusal concerns that request alone and writes nothing.
    */
   refusalWhileOverloaded(workspaceId: string): IssuingRefusal | undefined {
-    if (this.inFlightOf(workspaceId) === 0 && this.waitingOf(workspaceId) === 0) return undefined;
-    return this.overloaded() ? { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) } : undefined;
+    return this.hasIssuesOf(workspaceId) && this.overloaded() ? this.overloadRefusal() : undefined;
   }
 
   private admit(workspaceId: string): Promise<true | IssuingRefusal> | true | IssuingRefusal {
     const inFlight = this.inFlightOf(workspaceId);
     if (this.overloaded()) {
-      const refusal = this.refusalWhileOverloaded(workspaceId);
-      if (refusal) return refusal;
+      if (this.hasIssuesOf(workspaceId)) return this.overloadRefusal();
       this.take(workspaceId);
       return true;
     }
@@ -221,6 +219,15 @@ export class IssuingCapacity {
     const share = this.shareOf(workspaceId);
     for (const [other, count] of this.inFlight) if (other !== workspaceId && count > share) return true;
     return false;
+  }
+
+  /** In flight or waiting: what the overload rule allows one of per workspace. */
+  private hasIssuesOf(workspaceId: string): boolean {
+    return this.inFlightOf(workspaceId) > 0 || this.waitingOf(workspaceId) > 0;
+  }
+
+  private overloadRefusal(): IssuingRefusal {
+    return { reason: 'overloaded', retryAfterMs: this.retryAfterMs(4) };
   }
 
   private waitingOf(workspaceId: string): number {
