@@ -215,7 +215,7 @@ export function readStreamSql(schema: string): string {
  * transaction that started earlier but commits later would otherwise appear behind the reader's position and be
  * skipped forever. Transaction ids are cluster-wide, so a long write transaction in another database of the same
  * server (a bulk load, a report rebuild) would hold every reader back until it ends; the horizon leaves out the
- * running transactions that pg_stat_activity places in another database. An unknown transaction (no backend
+ * running transactions that pg_stat_activity (pg_stat_get_activity) places in another database. An unknown transaction (no backend
  * shown, a prepared transaction) still counts, so the horizon errs only towards waiting.
  * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
  */
@@ -292,11 +292,16 @@ function horizonCtes(): string {
   return `WITH horizon AS (${horizonSql()})`;
 }
 
-/** The horizon of `readAllSql`, as one value (`xid`). */
+/**
+ * The horizon of `readAllSql`, as one value (`xid`). The backends come from pg_stat_get_activity, the function behind
+ * the pg_stat_activity view, read directly: the view also joins every backend to pg_database and pg_authid for their
+ * names, which made it five times dearer (0.5–0.8 ms against 0.07–0.14 ms with 100 connection slots), on every page
+ * read of every subscription.
+ */
 function horizonSql(): string {
   return `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
           elsewhere AS (
-            SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+            SELECT backend_xid::text::bigint AS xid FROM pg_stat_get_activity(NULL)
             WHERE backend_xid IS NOT NULL AND datid IS NOT NULL
               AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
           )
