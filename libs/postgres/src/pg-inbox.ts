@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
+import { quoteLiteral } from './inline-parameters';
 import { keepingWrites } from './kept-writes';
 import { sendWithPrepares, settlePreparedStatements } from './prepared-statements';
 
@@ -29,7 +30,7 @@ export class PgInbox {
       // One round trip for both: a consumer pays this per record. Values go in as escaped literals, because
       // only the simple query protocol carries two statements.
       const opened = (await client.query(
-        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) values (${client.escapeLiteral(consumer)}, ${client.escapeLiteral(messageId)}) on conflict do nothing`,
+        `begin; insert into ${this.schema}.processed_messages (consumer, message_id) values (${quoteLiteral(consumer)}, ${quoteLiteral(messageId)}) on conflict do nothing`,
       )) as unknown as QueryResult[];
       if (opened[1]?.rowCount === 0) {
         await client.query('rollback');
@@ -65,12 +66,12 @@ export class PgInbox {
       // function of the connection when they are prepared statements of it) and the inbox record in one round trip (a
       // consumer pays this per fetched batch): the simple query protocol carries them all, so the ids go in as
       // escaped literals.
-      const literals = ids.map((id) => client.escapeLiteral(id)).join(', ');
+      const literals = ids.map((id) => quoteLiteral(id)).join(', ');
       const opened = await sendWithPrepares(
         client,
         [
           ...prelude,
-          `insert into ${this.schema}.processed_messages (consumer, message_id) select ${client.escapeLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
+          `insert into ${this.schema}.processed_messages (consumer, message_id) select ${quoteLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
          on conflict do nothing returning message_id`,
         ].join(';\n'),
         { begin: true },

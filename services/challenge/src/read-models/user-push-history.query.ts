@@ -1,7 +1,7 @@
 /**
  * What the challenge read models know of one user's pushes, as SQL for a caller that reads it in a statement of its
  * own (the push admission batches it with the user's lock in one round trip). The tables are this folder's
- * (ChallengeProjection); no other folder names them. Values arrive as escaped literals (`client.escapeLiteral`).
+ * (ChallengeProjection); no other folder names them. Values arrive as escaped literals (`quoteLiteral`).
  */
 export interface UserPushHistorySql {
   /** Rows `(pushed_at)`: issued challenges and resends since the window's start. */

@@ -1,7 +1,7 @@
 /**
  * What the registry view knows of a workspace and a user, as scalar SQL for a caller that reads it in a statement of
  * its own (the push admission reads it with the user's lock in one round trip). The tables are this folder's
- * (RegistryView); no other folder names them. Values arrive as escaped literals (`client.escapeLiteral`).
+ * (RegistryView); no other folder names them. Values arrive as escaped literals (`quoteLiteral`).
  */
 export const registryViewSql = {
   /** The workspace's settings as stored (jsonb), null while its WorkspaceCreated has not arrived. */

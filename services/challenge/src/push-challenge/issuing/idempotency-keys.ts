@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { quoteLiteral } from '@pushmfa/postgres';
 
 const KEPT_HOURS = 24;
 
@@ -31,12 +32,12 @@ export class IdempotencyKeys {
 
   async claim<TAnswer>(client: PoolClient, workspaceId: string, key: string, bodyHash: string): Promise<IdempotencyClaim<TAnswer>> {
     const s = this.schema;
-    const [workspace, idempotencyKey] = [client.escapeLiteral(workspaceId), client.escapeLiteral(key)];
+    const [workspace, idempotencyKey] = [quoteLiteral(workspaceId), quoteLiteral(key)];
     // One round trip for both (the simple protocol, so values go in as escaped literals); the insert runs after
     // the delete, so a key older than 24 hours is claimed anew.
     const results = (await client.query(
       `delete from ${s}.idempotency_keys where workspace_id = ${workspace} and idempotency_key = ${idempotencyKey} and created_at < now() - interval '${KEPT_HOURS} hours';
-       insert into ${s}.idempotency_keys (workspace_id, idempotency_key, body_hash) values (${workspace}, ${idempotencyKey}, ${client.escapeLiteral(bodyHash)}) on conflict do nothing`,
+       insert into ${s}.idempotency_keys (workspace_id, idempotency_key, body_hash) values (${workspace}, ${idempotencyKey}, ${quoteLiteral(bodyHash)}) on conflict do nothing`,
     )) as unknown as [QueryResult, QueryResult];
     const inserted = results[1];
     if (inserted.rowCount === 1) return { kind: 'new' };

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { preparedStatementSql } from '@pushmfa/postgres';
+import { preparedStatementSql, quoteLiteral } from '@pushmfa/postgres';
 import { type ChallengeContext, DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
 import { userPushHistorySql } from '../../read-models/user-push-history.query';
 import { registryViewSql } from '../../registry-view/registry-view.query';
@@ -166,7 +166,7 @@ function guardOf(row: GuardRow): UserPushGuard {
 
 /** The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s transaction. */
 export function userLockSql(client: PoolClient, user: { workspaceId: string; userId: string }): string {
-  return `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${client.escapeLiteral(userLockKey(user))}))`;
+  return `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${quoteLiteral(userLockKey(user))}))`;
 }
 
 function userLockKey(request: { workspaceId: string; userId: string }): string {
