@@ -8,5 +8,6 @@ export * from './pg-transaction';
 export * from './tick-batch';
 export { inlineParameters, quoteLiteral } from './inline-parameters';
 export { keepingWrites, withQuery } from './kept-writes';
+export { MAX_NAMED_QUERIES, namedQuery } from './named-query';
 export { MAX_PREPARED_PER_CONNECTION, preparedStatementSql, sendWithPrepares, settlePreparedStatements, takeUnsentPrepares } from './prepared-statements';
 export type { UnsentPrepares } from './prepared-statements';

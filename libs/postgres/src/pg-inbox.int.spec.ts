@@ -51,7 +51,13 @@ describe('PgInbox (PostgreSQL)', () => {
       );
       expect(fresh).toEqual(ids);
       expect(sent).toHaveLength(3);
-      expect(sent[0]).toMatch(/^BEGIN;\nselect 42 as answer;\ninsert into \S+\.processed_messages/);
+      // The inbox record: a prepared statement of the connection (one text for any number of ids), prepared in front.
+      expect(sent[0]).toMatch(
+        new RegExp(
+          `^BEGIN;\\nPREPARE (\\S+) AS insert into ${schema}\\.processed_messages .*;\\nselect 42 as answer;\\nEXECUTE \\1\\('kept-writes', '\\{[^}]+\\}'\\)$`,
+          's',
+        ),
+      );
       // The kept writes: one statement the connection prepares (in front, the first time) and executes twice by name.
       expect(sent[2]).toMatch(
         new RegExp(
@@ -71,6 +77,32 @@ describe('PgInbox (PostgreSQL)', () => {
       () => Promise.reject(new Error('must not run')),
     );
     expect(again).toEqual([]);
+  });
+
+  it('records ids as they are, whatever characters they hold, and finds them again on redelivery', async () => {
+    const ids = [`it's "odd" \\ {x}, y ${randomUUID()}`, `NULL ${randomUUID()}`, `é😀 ${randomUUID()}`];
+    const seen: string[] = [];
+    expect(
+      await inbox.handleBatchOnce(
+        'odd-ids',
+        ids,
+        (id) => id,
+        async (_client, items) => void seen.push(...items),
+      ),
+    ).toEqual(ids);
+    expect(seen).toEqual(ids);
+    const { rows } = await pool.query<{ message_id: string }>(
+      `select message_id from ${schema}.processed_messages where consumer = 'odd-ids' order by message_id`,
+    );
+    expect(rows.map((row) => row.message_id).sort()).toEqual([...ids].sort());
+    expect(
+      await inbox.handleBatchOnce(
+        'odd-ids',
+        ids,
+        (id) => id,
+        () => Promise.reject(new Error('must not run')),
+      ),
+    ).toEqual([]);
   });
 
   it('rolls the whole batch back when a kept write fails: no inbox record, no effect, so a redelivery runs it again', async () => {

@@ -2,17 +2,23 @@ import type { Pool, PoolClient, QueryResult } from 'pg';
 import { asUnavailable } from './database-unavailable';
 import { quoteLiteral } from './inline-parameters';
 import { keepingWrites } from './kept-writes';
-import { sendWithPrepares, settlePreparedStatements } from './prepared-statements';
+import { preparedStatementSql, sendWithPrepares, settlePreparedStatements } from './prepared-statements';
 
 /**
  * Idempotent consumption backed by PostgreSQL: the "already processed" record is written in the same
  * transaction as the handler's effect, so a redelivered message changes nothing and a crash loses nothing.
  */
 export class PgInbox {
+  /** Records a batch's ids: $1 consumer, $2 the ids (text[]); answers those not recorded before. */
+  private readonly recordBatchSql: string;
+
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-  ) {}
+  ) {
+    this.recordBatchSql = `insert into ${schema}.processed_messages (consumer, message_id) select $1::text, id from unnest($2::text[]) as m(id)
+         on conflict do nothing returning message_id`;
+  }
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
     await client.query(`
@@ -64,18 +70,11 @@ export class PgInbox {
       const prelude = typeof options.prelude === 'function' ? options.prelude(client) : (options.prelude ?? []);
       // The transaction's start, the caller's prelude (statements the effect needs first: a lock, a pointer; a
       // function of the connection when they are prepared statements of it) and the inbox record in one round trip (a
-      // consumer pays this per fetched batch): the simple query protocol carries them all, so the ids go in as
-      // escaped literals.
-      const literals = ids.map((id) => quoteLiteral(id)).join(', ');
-      const opened = await sendWithPrepares(
-        client,
-        [
-          ...prelude,
-          `insert into ${this.schema}.processed_messages (consumer, message_id) select ${quoteLiteral(consumer)}, id from unnest(array[${literals}]::text[]) as m(id)
-         on conflict do nothing returning message_id`,
-        ].join(';\n'),
-        { begin: true },
-      );
+      // consumer pays this per fetched batch): the simple query protocol carries them all. The record is a prepared
+      // statement of the connection (one text for any number of ids), so it is planned once, not on every batch.
+      const opened = await sendWithPrepares(client, [...prelude, preparedStatementSql(client, this.recordBatchSql, [consumer, ids])].join(';\n'), {
+        begin: true,
+      });
       const rows = (opened[prelude.length]?.rows ?? []) as Array<{ message_id: string }>;
       const unseen = new Set(rows.map((row) => row.message_id));
       const fresh = items.filter((item, i) => unseen.delete(ids[i]!));

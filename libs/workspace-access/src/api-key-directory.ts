@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { namedQuery } from '@pushmfa/postgres';
 import type { ContractEvent } from '@pushmfa/contracts';
 import { type ApiKeyRole, digestsEqual, hashApiKey } from './api-key-hash';
 
@@ -86,8 +87,7 @@ export class ApiKeyDirectory {
     const cached = token === undefined ? undefined : this.cache.get(hash);
     if (cached && cached.token === token) return cached.caller;
     const { rows } = await this.pool.query<{ key_hash: string; key_id: string; workspace_id: string; role: ApiKeyRole }>(
-      `select key_hash, key_id, workspace_id, role from ${this.schema}.api_keys where key_hash = $1 and revoked_at is null`,
-      [hash],
+      namedQuery(`select key_hash, key_id, workspace_id, role from ${this.schema}.api_keys where key_hash = $1 and revoked_at is null`, [hash]),
     );
     const row = rows[0];
     const caller = row && digestsEqual(row.key_hash, hash) ? { workspaceId: row.workspace_id, keyId: row.key_id, role: row.role } : null;

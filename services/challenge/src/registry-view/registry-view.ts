@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { quoteLiteral } from '@pushmfa/postgres';
+import { namedQuery, quoteLiteral } from '@pushmfa/postgres';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { ViewCurrency } from '@pushmfa/workspace-access';
@@ -168,8 +168,7 @@ export class RegistryView implements DeviceKeyResolver {
     const cached = this.keys.get(deviceId);
     if (cached && cached.token === token) return cached.record;
     const { rows } = await this.pool.query<{ device_id: string; user_id: string; workspace_id: string; status: 'active' | 'revoked'; public_jwk: unknown }>(
-      `select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`,
-      [deviceId],
+      namedQuery(`select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`, [deviceId]),
     );
     const row = rows[0];
     const record: DeviceKeyRecord | null = row

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { namedQuery } from '@pushmfa/postgres';
 import type { MfaReportFacts } from '../mfa-report/mfa-report.facts';
 import { type MfaReportDetail, type MfaReportRow, reportDetailOf, reportRowOf } from '../mfa-report/mfa-report.row';
 import { REPORT_VIEW } from '../database/mfa-report-tables';
@@ -66,8 +67,7 @@ export class MfaReportQueries {
 
   async find(workspaceId: string, challengeId: string): Promise<MfaReportRowWithHealth<MfaReportDetail> | undefined> {
     const { rows } = await this.pool.query<{ facts: MfaReportFacts }>(
-      `select facts from ${this.schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`,
-      [workspaceId, challengeId],
+      namedQuery(`select facts from ${this.schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`, [workspaceId, challengeId]),
     );
     const detail = rows[0] ? reportDetailOf(rows[0].facts) : undefined;
     return detail ? withDeviceHealth(detail, await this.knownDevices(workspaceId, [detail])) : undefined;
@@ -78,8 +78,10 @@ export class MfaReportQueries {
     const deviceIds = [...new Set(rows.flatMap((row) => row.devices.map((device) => device.deviceId)))];
     if (deviceIds.length === 0) return new Map();
     const { rows: found } = await this.pool.query<{ device_id: string; name: string | null; platform: string | null; health: KnownDevice['health'] | null }>(
-      `select device_id, name, platform, health from ${this.schema}.${DEVICE_HEALTH_TABLE} where workspace_id = $1 and device_id = any($2::text[])`,
-      [workspaceId, deviceIds],
+      namedQuery(
+        `select device_id, name, platform, health from ${this.schema}.${DEVICE_HEALTH_TABLE} where workspace_id = $1 and device_id = any($2::text[])`,
+        [workspaceId, deviceIds],
+      ),
     );
     return new Map(
       found.map((row) => [
