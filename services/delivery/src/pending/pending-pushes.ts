@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { TickBatch } from '@pushmfa/postgres';
+import { namedQuery, TickBatch } from '@pushmfa/postgres';
 import type { PushJob } from '../dispatching/push-job';
 
 /**
@@ -21,7 +21,21 @@ export class PendingPushes {
     private readonly leaseMs: number,
   ) {
     this.removals = new TickBatch<PushJob, undefined>(async (jobs) => {
-      // Named: each connection parses and plans it once (pg prepares a named statement on its first use there).
+      const [only] = jobs;
+      if (jobs.length === 1 && only) {
+        // One removal in the tick (the usual case below the box's capacity): a key lookup, whose generic plan the
+        // plan cache keeps, where the batch statement is planned again on every call (a generic plan cannot know the
+        // arrays' length, so the custom ones always look cheaper): 0.22 ms of planning a removal under load.
+        await this.pool.query(
+          namedQuery(`delete from ${this.schema}.pending_pushes where workspace_id = $1 and challenge_id = $2 and device_id = $3 and round = $4`, [
+            only.workspaceId,
+            only.challengeId,
+            only.deviceId,
+            only.round,
+          ]),
+        );
+        return [undefined];
+      }
       await this.pool.query({
         name: `${this.schema}-remove-pending`,
         text: `delete from ${this.schema}.pending_pushes p using unnest($1::text[], $2::text[], $3::text[], $4::int[]) as k(workspace_id, challenge_id, device_id, round)
