@@ -118,6 +118,31 @@ describe('DeviceRequestAuthenticator.authenticate', () => {
     expect(await refusal(authenticator.authenticate(signedRequest({ nonce })))).toBe('bad_nonce');
   });
 
+  it("imports a record's key once, however many requests the record serves", async () => {
+    const jwk = es256.publicKey.export({ format: 'jwk' });
+    let reads = 0;
+    const counted = { ...device('phone-counted', jwk) };
+    Object.defineProperty(counted, 'publicJwk', {
+      get: () => {
+        reads += 1;
+        return jwk;
+      },
+    });
+    let current: DeviceKeyRecord = counted;
+    const authenticating = new DeviceRequestAuthenticator({
+      clock: () => now,
+      nonceStore: new InMemoryNonceStore(() => now),
+      devices: { resolve: async () => current },
+    });
+    const request = (nonce: string) => signedRequest({ deviceId: 'phone-counted', nonce });
+    for (let i = 0; i < 3; i++)
+      await expect(authenticating.authenticate(request(`counted-nonce-${i}-0000000`))).resolves.toMatchObject({ deviceId: 'phone-counted' });
+    expect(reads).toBe(1);
+    // A record read anew (the view moved) is imported anew: a key changed since is the one checked.
+    current = device('phone-counted', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }));
+    expect(await refusal(authenticating.authenticate(request('counted-nonce-x-0000000')))).toBe('bad_signature');
+  });
+
   it('refuses a device the registry does not know', async () => {
     expect(await refusal(authenticator.authenticate(signedRequest({ deviceId: 'phone-unknown' })))).toBe('unknown_device');
   });
