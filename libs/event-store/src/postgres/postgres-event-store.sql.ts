@@ -215,8 +215,9 @@ export function readStreamSql(schema: string): string {
  * transaction that started earlier but commits later would otherwise appear behind the reader's position and be
  * skipped forever. Transaction ids are cluster-wide, so a long write transaction in another database of the same
  * server (a bulk load, a report rebuild) would hold every reader back until it ends; the horizon leaves out the
- * running transactions that pg_stat_activity (pg_stat_get_activity) places in another database. An unknown transaction (no backend
- * shown, a prepared transaction) still counts, so the horizon errs only towards waiting.
+ * running transactions that pg_stat_get_activity (the function behind pg_stat_activity) places in another database.
+ * An unknown transaction (no backend shown, a prepared transaction) still counts, so the horizon errs only towards
+ * waiting.
  * $1 transaction id, $2 global position (exclusive lower bound), $3 max count.
  */
 export function readAllSql(schema: string): string {
