@@ -48,5 +48,7 @@ if [[ -z "${KAFKA_SASL_USERNAME:-}" && -f "$KAFKA_SECURITY_DIR/credentials.env" 
   export KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-scram-sha-512}"
   export KAFKA_TLS_CA_FILE="${KAFKA_TLS_CA_FILE:-$KAFKA_SECURITY_DIR/ca.pem}"
 fi
-# exec: SIGTERM and Ctrl-C reach the service itself, which shuts down gracefully.
-exec node --enable-source-maps "$entry"
+# exec: SIGTERM and Ctrl-C reach the service itself, which shuts down gracefully. The flags every service runs with
+# (deploy/service-node-flags, shared with start.sh, the image and the tests' launcher) come first.
+read -ra node_flags <"$ROOT/deploy/service-node-flags"
+exec node "${node_flags[@]}" "$entry"

@@ -154,9 +154,11 @@ else
   say "no $emulators yet: push emulators not started"
 fi
 
+# The flags every service runs with (deploy/service-node-flags, shared with start-service.sh and the image).
+read -ra node_flags <deploy/service-node-flags
 for i in "${!SERVICES[@]}"; do
   service="${SERVICES[$i]}"
-  PORT="${service##*:}" as_kafka_user "${service%%:*}" start_child "${service%%:*}" node --enable-source-maps "${entries[$i]}"
+  PORT="${service##*:}" as_kafka_user "${service%%:*}" start_child "${service%%:*}" node "${node_flags[@]}" "${entries[$i]}"
 done
 for service in "${SERVICES[@]}"; do
   wait_ready "${service%%:*}" "${service##*:}"

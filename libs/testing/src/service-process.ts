@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { kafkaServiceEnv } from './kafka-credentials';
 
@@ -39,6 +39,16 @@ function repositoryRoot(): string {
 }
 
 /**
+ * The flags every service runs with, as deploy/service-node-flags gives them to the start scripts and the image: the
+ * benchmark and the e2e tests measure the process operators run.
+ */
+export function serviceNodeFlags(root = repositoryRoot()): string[] {
+  return readFileSync(join(root, 'deploy', 'service-node-flags'), 'utf8')
+    .trim()
+    .split(/\s+/);
+}
+
+/**
  * Starts a built service (dist/) as its own process, as an operator would, and waits for `/health/ready`.
  * e2e tests use it to drive the product from outside. The service authenticates to Kafka as its own user
  * (KAFKA_SASL_* from the broker's credentials) unless `env` names a user itself.
@@ -51,7 +61,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   if (!port) throw new Error('startServiceProcess needs env.PORT');
   let output = '';
   const ownKafkaUser = env.KAFKA_SASL_USERNAME === undefined ? kafkaServiceEnv(name) : {};
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
+  const child: ChildProcess = spawn(process.execPath, [...serviceNodeFlags(), ...nodeArgs, entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...ownKafkaUser, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
