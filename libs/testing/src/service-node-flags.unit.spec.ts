@@ -40,4 +40,9 @@ describe('the flags every service runs with (deploy/service-node-flags)', () => 
     expect(dockerfile).toContain('COPY deploy/service-node-flags deploy/service-node-flags');
     expect(dockerfile).toContain('exec node $(cat deploy/service-node-flags) dist/services/${SERVICE}/src/main.js');
   });
+
+  it("are the bench process's own too, so that its collections do not lengthen the latencies it measures", () => {
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.bench).toContain('node $(cat deploy/service-node-flags) dist/tools/bench/main.js');
+  });
 });
