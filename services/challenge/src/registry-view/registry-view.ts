@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { namedQuery, quoteLiteral } from '@pushmfa/postgres';
+import { namedQuery, quoteLiteral, sendWithPrepares } from '@pushmfa/postgres';
 import { type ContractEnvelope, DEFAULT_SETTINGS, type WorkspaceSettings } from '@pushmfa/contracts';
 import type { DeviceKeyRecord, DeviceKeyResolver } from '@pushmfa/device-auth';
 import type { ViewCurrency } from '@pushmfa/workspace-access';
@@ -139,7 +139,7 @@ export class RegistryView implements DeviceKeyResolver {
     if (lifts.length === 0) return;
     const users = new Map(lifts.map((lift) => [`${lift.workspace_id}/${lift.user_id}`, { workspaceId: lift.workspace_id, userId: lift.user_id }]));
     const locks = [...users.keys()].sort().map((key) => userLockSql(client, users.get(key)!));
-    await client.query([...locks, liftPushLocksSql(this.schema, quoteLiteral(JSON.stringify(lifts)))].join(';\n'));
+    await sendWithPrepares(client, [...locks, liftPushLocksSql(this.schema, quoteLiteral(JSON.stringify(lifts)))].join(';\n'));
   }
 
   /** Settings of a workspace; null while its WorkspaceCreated has not arrived yet. */

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { preparedStatementSql, quoteLiteral } from '@pushmfa/postgres';
+import { preparedStatementSql } from '@pushmfa/postgres';
 import { type ChallengeContext, DEFAULT_POOL_ID, DEFAULT_POOL_POLICY, DEFAULT_SETTINGS, type PoolPolicy, type WorkspaceSettings } from '@pushmfa/contracts';
 import { userPushHistorySql } from '../../read-models/user-push-history.query';
 import { registryViewSql } from '../../registry-view/registry-view.query';
@@ -164,9 +164,16 @@ function guardOf(row: GuardRow): UserPushGuard {
   return { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
 }
 
-/** The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s transaction. */
+/** Takes a user's lock: $1 the class, $2 the user's key. */
+const USER_LOCK_TEXT = 'select pg_advisory_xact_lock($1::int4, hashtext($2::text))';
+
+/**
+ * The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s
+ * transaction: a prepared statement of the connection (planned once, where the inlined call was planned every time),
+ * so it must be sent as prepared statements are (`sendWithPrepares`).
+ */
 export function userLockSql(client: PoolClient, user: { workspaceId: string; userId: string }): string {
-  return `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${quoteLiteral(userLockKey(user))}))`;
+  return preparedStatementSql(client, USER_LOCK_TEXT, [USER_LOCK_CLASS, userLockKey(user)]);
 }
 
 function userLockKey(request: { workspaceId: string; userId: string }): string {
