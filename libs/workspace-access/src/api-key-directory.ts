@@ -38,12 +38,16 @@ interface CachedLookup {
  */
 export class ApiKeyDirectory {
   private readonly cache = new Map<string, CachedLookup>();
+  /** The key lookup ($1 the key's hash), a named statement (`namedQuery`): its text built once. */
+  private readonly findByHashSql: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly currency?: ViewCurrency,
-  ) {}
+  ) {
+    this.findByHashSql = `select key_hash, key_id, workspace_id, role from ${schema}.api_keys where key_hash = $1 and revoked_at is null`;
+  }
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
     await client.query(`
@@ -87,7 +91,7 @@ export class ApiKeyDirectory {
     const cached = token === undefined ? undefined : this.cache.get(hash);
     if (cached && cached.token === token) return cached.caller;
     const { rows } = await this.pool.query<{ key_hash: string; key_id: string; workspace_id: string; role: ApiKeyRole }>(
-      namedQuery(`select key_hash, key_id, workspace_id, role from ${this.schema}.api_keys where key_hash = $1 and revoked_at is null`, [hash]),
+      namedQuery(this.findByHashSql, [hash]),
     );
     const row = rows[0];
     const caller = row && digestsEqual(row.key_hash, hash) ? { workspaceId: row.workspace_id, keyId: row.key_id, role: row.role } : null;

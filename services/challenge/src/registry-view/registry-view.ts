@@ -20,12 +20,16 @@ import { liftPushLocksSql } from '../read-models/user-push-history.query';
  */
 export class RegistryView implements DeviceKeyResolver {
   private readonly keys = new Map<string, { record: DeviceKeyRecord | null; token: string }>();
+  /** The device key lookup ($1 the device), a named statement (`namedQuery`): its text built once. */
+  private readonly deviceKeySql: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly currency: ViewCurrency,
-  ) {}
+  ) {
+    this.deviceKeySql = `select device_id, user_id, workspace_id, status, public_jwk from ${schema}.devices where device_id = $1`;
+  }
 
   async migrate(client: Pool | PoolClient = this.pool): Promise<void> {
     await client.query(`
@@ -168,7 +172,7 @@ export class RegistryView implements DeviceKeyResolver {
     const cached = this.keys.get(deviceId);
     if (cached && cached.token === token) return cached.record;
     const { rows } = await this.pool.query<{ device_id: string; user_id: string; workspace_id: string; status: 'active' | 'revoked'; public_jwk: unknown }>(
-      namedQuery(`select device_id, user_id, workspace_id, status, public_jwk from ${this.schema}.devices where device_id = $1`, [deviceId]),
+      namedQuery(this.deviceKeySql, [deviceId]),
     );
     const row = rows[0];
     const record: DeviceKeyRecord | null = row

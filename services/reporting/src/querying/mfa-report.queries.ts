@@ -16,10 +16,17 @@ export interface MfaReportPage {
 
 /** Reads the MFA Report of one workspace; no query here can see another workspace's rows. */
 export class MfaReportQueries {
+  /** The named statements' texts (`namedQuery`), built once: one report ($1 workspace, $2 challenge) and its devices' health ($2 ids). */
+  private readonly findSql: string;
+  private readonly deviceHealthSql: string;
+
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-  ) {}
+  ) {
+    this.findSql = `select facts from ${schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`;
+    this.deviceHealthSql = `select device_id, name, platform, health from ${schema}.${DEVICE_HEALTH_TABLE} where workspace_id = $1 and device_id = any($2::text[])`;
+  }
 
   /** Newest first, keyed on (created_at, challenge_id), so rows added while paging never shift a page. */
   async list(workspaceId: string, query: ListReportsQuery): Promise<MfaReportPage> {
@@ -66,9 +73,7 @@ export class MfaReportQueries {
   }
 
   async find(workspaceId: string, challengeId: string): Promise<MfaReportRowWithHealth<MfaReportDetail> | undefined> {
-    const { rows } = await this.pool.query<{ facts: MfaReportFacts }>(
-      namedQuery(`select facts from ${this.schema}.${REPORT_VIEW} where workspace_id = $1 and challenge_id = $2`, [workspaceId, challengeId]),
-    );
+    const { rows } = await this.pool.query<{ facts: MfaReportFacts }>(namedQuery(this.findSql, [workspaceId, challengeId]));
     const detail = rows[0] ? reportDetailOf(rows[0].facts) : undefined;
     return detail ? withDeviceHealth(detail, await this.knownDevices(workspaceId, [detail])) : undefined;
   }
@@ -78,10 +83,7 @@ export class MfaReportQueries {
     const deviceIds = [...new Set(rows.flatMap((row) => row.devices.map((device) => device.deviceId)))];
     if (deviceIds.length === 0) return new Map();
     const { rows: found } = await this.pool.query<{ device_id: string; name: string | null; platform: string | null; health: KnownDevice['health'] | null }>(
-      namedQuery(
-        `select device_id, name, platform, health from ${this.schema}.${DEVICE_HEALTH_TABLE} where workspace_id = $1 and device_id = any($2::text[])`,
-        [workspaceId, deviceIds],
-      ),
+      namedQuery(this.deviceHealthSql, [workspaceId, deviceIds]),
     );
     return new Map(
       found.map((row) => [

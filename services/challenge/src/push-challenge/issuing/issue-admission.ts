@@ -164,8 +164,8 @@ function guardOf(row: GuardRow): UserPushGuard {
   return { consecutiveMismatches: row.mismatches ?? 0, ...(row.locked_until ? { lockedUntil: row.locked_until.toISOString() } : {}) };
 }
 
-/** Takes a user's lock: $1 the class, $2 the user's key. */
-const USER_LOCK_TEXT = 'select pg_advisory_xact_lock($1::int4, hashtext($2::text))';
+/** Takes a user's lock: $1 the user's key (the class is the same for every user). */
+const USER_LOCK_TEXT = `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext($1::text))`;
 
 /**
  * The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s
@@ -173,7 +173,7 @@ const USER_LOCK_TEXT = 'select pg_advisory_xact_lock($1::int4, hashtext($2::text
  * so it must be sent as prepared statements are (`sendWithPrepares`).
  */
 export function userLockSql(client: PoolClient, user: { workspaceId: string; userId: string }): string {
-  return preparedStatementSql(client, USER_LOCK_TEXT, [USER_LOCK_CLASS, userLockKey(user)]);
+  return preparedStatementSql(client, USER_LOCK_TEXT, [userLockKey(user)]);
 }
 
 function userLockKey(request: { workspaceId: string; userId: string }): string {

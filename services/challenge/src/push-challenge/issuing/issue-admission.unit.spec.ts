@@ -9,10 +9,10 @@ describe('userLockSql', () => {
     const second = userLockSql(client, { workspaceId: 'w1', userId: 'u2' });
     const name = /^EXECUTE (pm_\w+)\(/.exec(first)?.[1];
     expect(name).toBeDefined();
-    // The class is the same for every user (typed int4 by the statement); the key is the user's, quoted as a literal.
-    expect(first).toBe(`EXECUTE ${name}('1667787879', 'w1/o''brien')`);
-    expect(second).toBe(`EXECUTE ${name}('1667787879', 'w1/u2')`);
-    expect(takeUnsentPrepares(client).statements).toEqual([`PREPARE ${name} AS select pg_advisory_xact_lock($1::int4, hashtext($2::text))`]);
+    // The class is the statement's own; the key is the user's, quoted as a literal.
+    expect(first).toBe(`EXECUTE ${name}('w1/o''brien')`);
+    expect(second).toBe(`EXECUTE ${name}('w1/u2')`);
+    expect(takeUnsentPrepares(client).statements).toEqual([`PREPARE ${name} AS select pg_advisory_xact_lock(1667787879, hashtext($1::text))`]);
     // Another connection prepares it for itself.
     expect(takeUnsentPrepares({} as PoolClient).statements).toEqual([]);
   });
