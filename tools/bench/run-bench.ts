@@ -1,4 +1,11 @@
-import { type RouteLatency, routeHistogramsBetween, scrapeRouteHistograms, summarizeRoutes } from './server-routes';
+import {
+  type GroupCommitSummary,
+  type RouteLatency,
+  routeHistogramsBetween,
+  scrapeServerMetrics,
+  summarizeGroupCommit,
+  summarizeRoutes,
+} from './server-routes';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControlClient } from '@pushmfa/push-emulators';
@@ -155,14 +162,19 @@ export async function runBench(options: BenchOptions): Promise<void> {
     let run: LoadRunResult | undefined;
     let runCpu: Record<string, number> = {};
     let serverRoutes: Record<string, Record<string, RouteLatency>> | undefined;
+    let groupCommit: Record<string, GroupCommitSummary> | undefined;
     if (mainRun) {
       log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
-      const routesBefore = await scrapeRouteHistograms(urls);
+      const scrapedBefore = await scrapeServerMetrics(urls);
       ({ result: run, cpu: runCpu } = await withCpu(() => load({ rate: options.rate, durationSeconds: options.durationSeconds })));
-      const routesAfter = await scrapeRouteHistograms(urls);
+      const scrapedAfter = await scrapeServerMetrics(urls);
       serverRoutes = Object.fromEntries(
-        Object.entries(routesAfter).map(([service, after]) => [service, summarizeRoutes(routeHistogramsBetween(routesBefore[service] ?? new Map(), after))]),
+        Object.entries(scrapedAfter).map(([service, after]) => [
+          service,
+          summarizeRoutes(routeHistogramsBetween(scrapedBefore[service]?.routes ?? new Map(), after.routes)),
+        ]),
       );
+      if (scrapedAfter.challenge) groupCommit = summarizeGroupCommit(scrapedBefore.challenge?.groupCommit ?? new Map(), scrapedAfter.challenge.groupCommit);
     }
 
     let capacity: number | undefined;
@@ -289,6 +301,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
         idle: 'whole-box CPU with the stack up and no load, % of one core (stackCpuPercentOfOneCore: the same without the bench process)',
         serverRoutes:
           "per service and route, the requests of the main run as the server timed them (fastify's elapsed time, from the http_request_duration_seconds histogram scraped before and after): count, p50 and p99 in ms, estimated within the histogram's buckets (5, 10, 25, 50, 100 ms, …)",
+        groupCommit:
+          "per command written with group commit (issue, response), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
       },
       baselines,
       run,
@@ -308,6 +322,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
       floor: { challengesPerSecond: floor?.challengesPerSecond ?? null },
       cpuMsPerChallenge: perChallenge,
       serverRoutes: serverRoutes ?? null,
+      groupCommit: groupCommit ?? null,
       idle: { cpuPercentOfOneCore: idle?.cpuPercentOfOneCore ?? null, stackCpuPercentOfOneCore: idle?.stackCpuPercentOfOneCore ?? null },
       goals: judgeGoals(run, baselines, scaling, peakRss),
     };
@@ -336,6 +351,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         ),
       );
     }
+    if (groupCommit && Object.keys(groupCommit).length > 0) console.table(groupCommit);
     if (Object.keys(cpuDuringRun).length > 0) {
       const msPer = (cpu: number | null | undefined) =>
         cpu === null || cpu === undefined || !run?.completed ? null : Math.round((cpu / run.completed) * 10000) / 10;

@@ -1,7 +1,9 @@
 /**
  * Where the time of a request goes on the server: each service's `http_request_duration_seconds` histogram (fastify's
  * own timing of every request, by route template), scraped from `/metrics` before and after the main run, so the
- * bench can set the server's share beside the end-to-end latencies it measures from outside.
+ * bench can set the server's share beside the end-to-end latencies it measures from outside. The same scrapes give
+ * the challenge service's group-commit batches (`challenge_group_commit_batch_size`): how many requests shared a
+ * transaction.
  */
 
 /** Cumulative bucket counts of one histogram series: upper bound (seconds, Infinity for +Inf) → count. */
@@ -83,16 +85,61 @@ export function summarizeRoutes(histograms: RouteHistograms): Record<string, Rou
   return summary;
 }
 
+/** Group-commit totals of one process, per command (issue, response): transactions taken and requests they carried. */
+export type GroupCommitTotals = Map<string, { batches: number; requests: number }>;
+
+const BATCH_LINE = /^challenge_group_commit_batch_size_(count|sum)\{([^}]*)\} ([0-9.e+-]+)$/;
+
+/** The `challenge_group_commit_batch_size` histogram's count and sum per command, from one `/metrics` text. */
+export function parseGroupCommitTotals(metricsText: string): GroupCommitTotals {
+  const totals: GroupCommitTotals = new Map();
+  for (const line of metricsText.split('\n')) {
+    const match = BATCH_LINE.exec(line.trim());
+    const command = match ? labelsOf(match[2]!).command : undefined;
+    if (!match || !command) continue;
+    const total = totals.get(command) ?? { batches: 0, requests: 0 };
+    total[match[1] === 'count' ? 'batches' : 'requests'] += Number(match[3]);
+    totals.set(command, total);
+  }
+  return totals;
+}
+
+export interface GroupCommitSummary {
+  batches: number;
+  requests: number;
+  /** Requests per transaction: 1 when requests came one at a time. */
+  meanBatch: number | null;
+}
+
+/** Per command, the group-commit transactions between two scrapes and the mean batch they carried. */
+export function summarizeGroupCommit(before: GroupCommitTotals, after: GroupCommitTotals): Record<string, GroupCommitSummary> {
+  const summary: Record<string, GroupCommitSummary> = {};
+  for (const [command, total] of [...after].sort(([a], [b]) => a.localeCompare(b))) {
+    const batches = total.batches - (before.get(command)?.batches ?? 0);
+    const requests = total.requests - (before.get(command)?.requests ?? 0);
+    summary[command] = { batches, requests, meanBatch: batches > 0 ? Math.round((requests / batches) * 100) / 100 : null };
+  }
+  return summary;
+}
+
+/** What one scrape of a service's `/metrics` gives the bench. */
+export interface ServerScrape {
+  routes: RouteHistograms;
+  groupCommit: GroupCommitTotals;
+}
+
 /** Scrapes every service's `/metrics`; a service that does not answer is left out. */
-export async function scrapeRouteHistograms(
+export async function scrapeServerMetrics(
   urls: Readonly<{ [service: string]: string }> | { registry: string; challenge: string; reporting: string },
-): Promise<Record<string, RouteHistograms>> {
-  const scraped: Record<string, RouteHistograms> = {};
+): Promise<Record<string, ServerScrape>> {
+  const scraped: Record<string, ServerScrape> = {};
   await Promise.all(
     Object.entries(urls).map(async ([service, url]) => {
       try {
         const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
-        if (response.ok) scraped[service] = parseRouteHistograms(await response.text());
+        if (!response.ok) return;
+        const text = await response.text();
+        scraped[service] = { routes: parseRouteHistograms(text), groupCommit: parseGroupCommitTotals(text) };
       } catch {
         // Not scraped: its routes are missing from the summary.
       }

@@ -1,4 +1,4 @@
-import { parseRouteHistograms, routeHistogramsBetween, summarizeRoutes } from './server-routes';
+import { parseGroupCommitTotals, parseRouteHistograms, routeHistogramsBetween, summarizeGroupCommit, summarizeRoutes } from './server-routes';
 
 const scrape = (counts: Record<string, number>, route = '/v1/challenges/:challengeId/respond', status = '200') =>
   Object.entries(counts)
@@ -23,5 +23,21 @@ describe('server route latencies from the request-duration histogram', () => {
   it('leaves out routes without requests and ignores other metrics', () => {
     const text = ['# HELP x', 'process_cpu_seconds_total 3', scrape({ '0.005': 0, '+Inf': 0 })].join('\n');
     expect(summarizeRoutes(parseRouteHistograms(text))).toEqual({});
+  });
+
+  it('reads the group-commit batches per command between two scrapes', () => {
+    const batches = (command: string, count: number, sum: number) =>
+      [
+        `challenge_group_commit_batch_size_bucket{le="1",command="${command}"} ${count}`,
+        `challenge_group_commit_batch_size_sum{command="${command}"} ${sum}`,
+        `challenge_group_commit_batch_size_count{command="${command}"} ${count}`,
+      ].join('\n');
+    const before = parseGroupCommitTotals([batches('issue', 10, 10), batches('response', 0, 0)].join('\n'));
+    const after = parseGroupCommitTotals([batches('issue', 40, 130), batches('response', 25, 100), scrape({ '+Inf': 3 })].join('\n'));
+    expect(summarizeGroupCommit(before, after)).toEqual({
+      issue: { batches: 30, requests: 120, meanBatch: 4 },
+      response: { batches: 25, requests: 100, meanBatch: 4 },
+    });
+    expect(summarizeGroupCommit(after, after).issue).toEqual({ batches: 0, requests: 0, meanBatch: null });
   });
 });

@@ -285,6 +285,26 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('reads many streams after given statements in one message (group commit of commands on existing streams)', async () => {
+    const streams = [uniqueStreamId('reads-a'), uniqueStreamId('reads-b'), uniqueStreamId('reads-none')];
+    await store.appendToStream(streams[0]!, eventsOf(2), 'no_stream');
+    await store.appendToStream(streams[1]!, eventsOf(1), 'no_stream');
+    const { sent, restore } = watchConnections(pool);
+    try {
+      const read = await store.withTransaction((transaction) => transaction.readStreamsAfter([`select pg_advisory_xact_lock(4243)`], streams));
+      // BEGIN, the lock and the three reads in one message; each stream's events in the order of the ids given.
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toMatch(
+        /^BEGIN;\n(PREPARE [^;]*;\n)?select pg_advisory_xact_lock\(4243\);\nEXECUTE [^;]*reads-a-[^;]*;\nEXECUTE [^;]*reads-b-[^;]*;\nEXECUTE [^;]*reads-none-[^;]*\)$/s,
+      );
+      expect(read.results.map((r) => Object.keys(r.rows[0] ?? {}))).toEqual([['pg_advisory_xact_lock']]);
+      expect(read.events).toEqual([await store.readStream(streams[0]!), await store.readStream(streams[1]!), []]);
+      expect(read.events.map((events) => events.length)).toEqual([2, 1, 0]);
+    } finally {
+      restore();
+    }
+  });
+
   it('starts many new streams in one statement (group commit), in the order given, or refuses one that exists', async () => {
     const { position: start } = await store.appendToStream(uniqueStreamId('before-group'), eventsOf(1), 'no_stream');
     const streams = [uniqueStreamId('group-a'), uniqueStreamId('group-b'), uniqueStreamId('group-c')];

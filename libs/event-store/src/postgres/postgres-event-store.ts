@@ -95,6 +95,12 @@ export interface PostgresEventStoreTransaction {
    * result, in order, and the stream's events.
    */
   readStreamAfter(statements: readonly string[], streamId: string): Promise<{ results: QueryResult[]; events: RecordedEvent[] }>;
+  /**
+   * `readStreamAfter` for many streams (group commit of commands that each decide on their own stream): `statements`,
+   * then the read of each of `streamIds`, in one message. Answers each statement's result and each stream's events, in
+   * the order of `streamIds`.
+   */
+  readStreamsAfter(statements: readonly string[], streamIds: readonly string[]): Promise<{ results: QueryResult[]; events: RecordedEvent[][] }>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
 }
 
@@ -171,17 +177,18 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async readStreamAfter(
+  private async readStreamsAfter(
     executor: PoolClient,
     statements: readonly string[],
-    streamId: string,
-  ): Promise<{ results: QueryResult[]; events: RecordedEvent[] }> {
-    const read = preparedStatementSql(executor, this.preparedSql.readStream, [streamId, '0', null]);
+    streamIds: readonly string[],
+  ): Promise<{ results: QueryResult[]; events: RecordedEvent[][] }> {
+    const reads = streamIds.map((streamId) => preparedStatementSql(executor, this.preparedSql.readStream, [streamId, '0', null]));
+    if (statements.length + reads.length === 0) return { results: [], events: [] };
     try {
-      const answered = (await executor.query([...statements, read].join(';\n'))) as unknown as QueryResult | QueryResult[];
+      const answered = (await executor.query([...statements, ...reads].join(';\n'))) as unknown as QueryResult | QueryResult[];
       const results = Array.isArray(answered) ? answered : [answered];
-      const events = (results[results.length - 1]!.rows as EventRow[]).map(toRecordedEvent);
-      return { results: results.slice(0, -1), events };
+      const events = results.slice(statements.length).map((result) => (result.rows as EventRow[]).map(toRecordedEvent));
+      return { results: results.slice(0, statements.length), events };
     } catch (error) {
       throw toEventStoreError(error, 'readStream');
     }
@@ -273,7 +280,11 @@ export class PostgresEventStore implements EventStore {
           appendedAtCommit.push(...appends.map((append) => append.streamId));
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
-        readStreamAfter: (statements, streamId) => this.readStreamAfter(client, statements, streamId),
+        readStreamAfter: async (statements, streamId) => {
+          const { results, events } = await this.readStreamsAfter(client, statements, [streamId]);
+          return { results, events: events[0]! };
+        },
+        readStreamsAfter: (statements, streamIds) => this.readStreamsAfter(client, statements, streamIds),
         storeCheckpoint: (id, position) => this.storeCheckpointWith(client, id, position),
       });
       if (kept.length > 0) {

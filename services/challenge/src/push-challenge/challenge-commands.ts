@@ -9,13 +9,23 @@ import {
   type LoadedStream,
   PostgresEventStore,
   type PostgresEventStoreTransaction,
+  type RecordedEvent,
 } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
 import { currentCorrelationId } from '@pushmfa/observability';
 import { CHALLENGE_SCHEMA } from '../challenge.di-tokens';
 import { ChallengeProjection } from '../read-models/challenge-projection';
 import { ChallengeStatusNotifier } from '../status-notifications/challenge-status-notifier';
-import { admitIssue, type GuardAdmission, guardAdmissionOf, guardStatements, type IssueAdmission } from './issuing/issue-admission';
+import type { BatchOutcome } from './group-commit';
+import {
+  admitIssue,
+  type GuardAdmission,
+  guardAdmissionOf,
+  guardStatements,
+  type IssueAdmission,
+  lockGranted,
+  triedGuardStatementsFor,
+} from './issuing/issue-admission';
 import { type PushChallengeCommand, pushChallengeDecider, type PushChallengeState } from './push-challenge.decider';
 import { challengeStreamId, LOCKING_EVENT_TYPES, type PushChallengeEvent, pushChallengeEvents, RESOLVING_EVENT_TYPES } from './push-challenge.events';
 
@@ -36,6 +46,17 @@ export interface UserCommandResult extends CommandResult {
   /** The user's other pending challenges this command cancelled because it locked push. */
   cancelled: string[];
 }
+
+/** A command about a challenge of `user` that pushes nothing (a response), as `executeUnderUserGuard` takes it. */
+export interface UserGuardCommand {
+  challengeId: string;
+  user: { workspaceId: string; userId: string };
+  command: (admission: GuardAdmission, now: Date) => PushChallengeCommand;
+  /** What its events carry: taken where the request came in (its correlation and trace), not where it is written. */
+  metadata: EventMetadata;
+}
+
+type DecidedForUser = UserCommandResult & { touched: Map<string, PushChallengeEvent[]> };
 
 /**
  * Runs challenge commands through the event store's command handler: decide on the stream read, append with the
@@ -122,26 +143,77 @@ export class ChallengeCommands {
    * guardStatements) and reads the challenge's stream under the lock. A challenge of another user or workspace is
    * `not_found`, as one that does not exist.
    */
-  async executeUnderUserGuard(
-    challengeId: string,
-    user: { workspaceId: string; userId: string },
-    command: (admission: GuardAdmission, now: Date) => PushChallengeCommand,
-  ): Promise<UserCommandResult> {
+  async executeUnderUserGuard({ challengeId, user, command, metadata }: UserGuardCommand): Promise<UserCommandResult> {
     assertChallengeId(challengeId);
-    const streamId = challengeStreamId(challengeId);
     const open = async (tx: PostgresEventStoreTransaction, now: Date) => {
-      const { results, events } = await tx.readStreamAfter(guardStatements(tx.client, CHALLENGE_SCHEMA, { ...user, now }), streamId);
-      const current = this.handler.fold(events);
-      const { state } = current;
-      if (state.status === 'absent' || state.workspaceId !== user.workspaceId || state.userId !== user.userId)
-        throw new DomainError('not_found', 'no such challenge');
-      return { admission: guardAdmissionOf(results[1]), current };
+      const { results, events } = await tx.readStreamAfter(guardStatements(tx.client, CHALLENGE_SCHEMA, { ...user, now }), challengeStreamId(challengeId));
+      return { admission: guardAdmissionOf(results[1]), current: this.challengeOfUser(events, user) };
     };
-    return this.settled(challengeId, await this.decidedForUser(challengeId, user, open, command));
+    return this.settled(challengeId, await this.decidedForUser(challengeId, user, open, command, metadata));
+  }
+
+  /**
+   * `executeUnderUserGuard` for commands of distinct users that arrived together (group commit of responses): one
+   * message begins the transaction, tries every user's lock without waiting (`triedGuardStatementsFor`) and reads each
+   * user's guard and each challenge's stream under the locks granted; each command whose lock was granted is decided
+   * on its own, and every append and projection goes with the one COMMIT: two round trips for the batch, whatever its
+   * size. A command refused (`not_found`, or the decider's refusal) is answered with its error alone and appends
+   * nothing. A command whose user's lock another transaction holds (an issue, a resend) is left out of the batch and
+   * runs alone once it committed (`executeUnderUserGuard`, waiting for the lock as it would have without the batch;
+   * answered `later`), so one busy user never holds up the others' answers. Nothing here retries: should the
+   * transaction fail (another writer, such as the expiry timer, appended to one of the challenges first), nothing of
+   * it is kept and the caller writes each command again alone.
+   */
+  async executeManyUnderUserGuard(commands: readonly UserGuardCommand[]): Promise<Array<BatchOutcome<UserCommandResult>>> {
+    for (const { challengeId } of commands) assertChallengeId(challengeId);
+    const decided = await this.store.withTransaction(async (tx) => {
+      const now = new Date();
+      const users = commands.map(({ user }) => user);
+      const { statements, readsFrom } = triedGuardStatementsFor(tx.client, CHALLENGE_SCHEMA, users, now);
+      const streamIds = commands.map(({ challengeId }) => challengeStreamId(challengeId));
+      const { results, events } = await tx.readStreamsAfter(statements, streamIds);
+      const outcomes: Array<{ decided: DecidedForUser } | { error: unknown } | 'contended'> = [];
+      for (const [index, { challengeId, user, command, metadata }] of commands.entries()) {
+        if (!lockGranted(results[index])) {
+          outcomes.push('contended');
+          continue;
+        }
+        try {
+          const opened = { admission: guardAdmissionOf(results[readsFrom + index]), current: this.challengeOfUser(events[index]!, user) };
+          outcomes.push({ decided: await this.decideUnderLock(tx, challengeId, user, now, opened, command, metadata) });
+        } catch (error) {
+          // A refusal is its command's alone: it appended nothing. Anything else fails the batch.
+          if (!(error instanceof DomainError)) throw error;
+          outcomes.push({ error });
+        }
+      }
+      return outcomes;
+    }, 'challenge commands');
+    // The long-polls of every decision are woken together (one Redis publish each, not one after the other).
+    return Promise.all(
+      decided.map(async (outcome, index): Promise<BatchOutcome<UserCommandResult>> => {
+        const command = commands[index]!;
+        if (outcome === 'contended') {
+          const later = this.executeUnderUserGuard(command);
+          later.catch(() => undefined); // answered through the group commit, which may take it up after this settles
+          return { later };
+        }
+        return 'error' in outcome ? outcome : { answer: await this.settled(command.challengeId, outcome.decided) };
+      }),
+    );
+  }
+
+  /** The challenge read from `events`, if it is one of `user`'s; another user's or workspace's is `not_found`. */
+  private challengeOfUser(events: RecordedEvent[], user: { workspaceId: string; userId: string }): LoadedStream<PushChallengeState> {
+    const current = this.handler.fold(events);
+    const { state } = current;
+    if (state.status === 'absent' || state.workspaceId !== user.workspaceId || state.userId !== user.userId)
+      throw new DomainError('not_found', 'no such challenge');
+    return current;
   }
 
   /** Wakes the long-polls of every challenge the command touched; those of its own challenge get its state. */
-  private async settled(challengeId: string, outcome: UserCommandResult & { touched: Map<string, PushChallengeEvent[]> }): Promise<UserCommandResult> {
+  private async settled(challengeId: string, outcome: DecidedForUser): Promise<UserCommandResult> {
     for (const [id, events] of outcome.touched) await this.wakeWaiters(id, events, id === challengeId ? outcome.state : undefined);
     const { touched: _touched, ...result } = outcome;
     return result;
@@ -154,25 +226,41 @@ export class ChallengeCommands {
    */
   private decidedForUser<A>(
     challengeId: string,
-    { workspaceId, userId }: { workspaceId: string; userId: string },
+    user: { workspaceId: string; userId: string },
     open: (tx: PostgresEventStoreTransaction, now: Date, attempt: number) => Promise<{ admission: A; current: LoadedStream<PushChallengeState> }>,
     command: (admission: A, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
-  ) {
-    const streamId = challengeStreamId(challengeId);
-    return this.handler.retry(streamId, (attempt) =>
+    metadata = metadataOf(user.workspaceId),
+  ): Promise<DecidedForUser> {
+    return this.handler.retry(challengeStreamId(challengeId), (attempt) =>
       this.store.withTransaction(async (tx) => {
         const now = new Date();
-        const { admission, current } = await open(tx, now, attempt);
-        const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadataOf(workspaceId), current);
-        const touched = new Map<string, PushChallengeEvent[]>();
-        if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
-        touched.set(challengeId, newEvents);
-        const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type))
-          ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched)
-          : [];
-        return { state, newEvents, cancelled, touched };
+        return this.decideUnderLock(tx, challengeId, user, now, await open(tx, now, attempt), command, metadata);
       }, 'challenge command'),
     );
+  }
+
+  /**
+   * Decides a user command on what was read under the user's lock, appends it (with COMMIT) and, when it locks push,
+   * cancels the user's other pending challenges in the same transaction.
+   */
+  private async decideUnderLock<A>(
+    tx: PostgresEventStoreTransaction,
+    challengeId: string,
+    { workspaceId, userId }: { workspaceId: string; userId: string },
+    now: Date,
+    { admission, current }: { admission: A; current: LoadedStream<PushChallengeState> },
+    command: (admission: A, now: Date, client: PoolClient) => PushChallengeCommand | Promise<PushChallengeCommand>,
+    metadata: EventMetadata,
+  ): Promise<DecidedForUser> {
+    const streamId = challengeStreamId(challengeId);
+    const { state, newEvents } = await this.handler.handleIn(tx, streamId, await command(admission, now, tx.client), metadata, current);
+    const touched = new Map<string, PushChallengeEvent[]>();
+    if (newEvents.length === 0) return { state, newEvents, cancelled: [], touched };
+    touched.set(challengeId, newEvents);
+    const cancelled = newEvents.some((e) => LOCKING_EVENT_TYPES.has(e.type))
+      ? await this.cancelPendingOf(tx, workspaceId, userId, challengeId, now, touched)
+      : [];
+    return { state, newEvents, cancelled, touched };
   }
 
   /** Cancels, in the locking transaction, every other challenge of the user still pending (reason `push_locked`). */

@@ -125,8 +125,34 @@ export type GuardAdmission = Pick<IssueAdmission, 'settings' | 'guard'>;
  * challenge's stream, read under the lock) and gives the second statement's result to `guardAdmissionOf`.
  */
 export function guardStatements(client: PoolClient, schema: string, request: { workspaceId: string; userId: string; now: Date }): string[] {
+  return [userLockSql(client, request), ...guardReadsFor(client, schema, [request], request.now)];
+}
+
+/**
+ * `guardStatements` for many users at once (group commit of responses), without waiting on any lock: each user's lock
+ * is tried (`pg_try_advisory_xact_lock`), so a batch never waits for a user whose lock another transaction holds,
+ * and never waits in a cycle; then each user's guard read, in the order of `users`. Whether `users[i]`'s lock was
+ * granted is `lockGranted(results[i])`; its read is the result at `readsFrom + i`. What was read for a user whose
+ * lock was not granted must not be decided on.
+ */
+export function triedGuardStatementsFor(
+  client: PoolClient,
+  schema: string,
+  users: ReadonlyArray<{ workspaceId: string; userId: string }>,
+  now: Date,
+): { statements: string[]; readsFrom: number } {
+  const tries = users.map((user) => preparedStatementSql(client, USER_TRY_LOCK_TEXT, [userLockKey(user)]));
+  return { statements: [...tries, ...guardReadsFor(client, schema, users, now)], readsFrom: tries.length };
+}
+
+/** Whether a tried user lock (`triedGuardStatementsFor`) was granted. */
+export function lockGranted(result: QueryResult | undefined): boolean {
+  return (result?.rows[0] as { locked?: unknown } | undefined)?.locked === true;
+}
+
+function guardReadsFor(client: PoolClient, schema: string, users: ReadonlyArray<{ workspaceId: string; userId: string }>, now: Date): string[] {
   const read = readTextsOf(schema).guard;
-  return [userLockSql(client, request), preparedStatementSql(client, read, [request.workspaceId, request.userId, request.now.toISOString()])];
+  return users.map((user) => preparedStatementSql(client, read, [user.workspaceId, user.userId, now.toISOString()]));
 }
 
 /** The guard read's text: $1 workspace, $2 user, $3 now. */
@@ -166,6 +192,8 @@ function guardOf(row: GuardRow): UserPushGuard {
 
 /** Takes a user's lock: $1 the user's key (the class is the same for every user). */
 const USER_LOCK_TEXT = `select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext($1::text))`;
+/** Takes a user's lock if no other transaction holds it, without waiting: `locked` says whether it did. */
+const USER_TRY_LOCK_TEXT = `select pg_try_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext($1::text)) as locked`;
 
 /**
  * The statement that takes the user's lock (the one every command about the user's pushes takes), for `client`'s

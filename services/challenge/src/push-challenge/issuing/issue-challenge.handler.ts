@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type ChallengeContext, DEFAULT_PASSWORDLESS_MAX_PER_USER_PER_10_MIN, DEFAULT_SETTINGS, resolvedFactor } from '@pushmfa/contracts';
 import { DomainError, type EventMetadata, PostgresEventStore } from '@pushmfa/event-store';
 import { currentTraceparent } from '@pushmfa/messaging';
-import { currentCorrelationId } from '@pushmfa/observability';
+import { currentCorrelationId, MetricsService } from '@pushmfa/observability';
 import { CHALLENGE_CONFIG, CHALLENGE_SCHEMA } from '../../challenge.di-tokens';
 import type { ChallengeConfig } from '../../config';
 import { ChallengeProjection } from '../../read-models/challenge-projection';
@@ -11,7 +11,8 @@ import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
-import { type BatchOutcome, GroupCommit } from './issue-group-commit';
+import { type BatchOutcome, GroupCommit } from '../group-commit';
+import { groupCommitBatchRecorder } from '../group-commit.metric';
 import { IdempotencyKeys } from './idempotency-keys';
 import { decideNumberMatching } from './number-matching';
 import { supersededBy } from './pending-limit';
@@ -43,7 +44,7 @@ const MAX_BATCH = 64;
 const MAX_TRANSACTIONS_IN_FLIGHT = 2;
 
 /**
- * Issues challenges with group commit (issue-group-commit.ts): the requests that arrive together share one
+ * Issues challenges with group commit (group-commit.ts): the requests that arrive together share one
  * transaction, each decided on its own. In it: each request's idempotency key is claimed, every user of the batch is
  * locked (the per-user lock that resends and responses take too) and their limits, push lock, settings and devices
  * are read in one round trip, each request is decided (a second request of the same user counts the first one's
@@ -65,6 +66,7 @@ export class IssueChallengeHandler implements OnModuleDestroy {
     private readonly idempotencyKeys: IdempotencyKeys,
     private readonly projection: ChallengeProjection,
     private readonly commands: ChallengeCommands,
+    metrics: MetricsService,
   ) {
     const { maxIssuing, admissionQueueTargetMs, admissionQueueIntervalMs, admissionLoopDelayMs = 0 } = config;
     const loopDelay = admissionLoopDelayMs > 0 ? new EventLoopDelayGuard(admissionLoopDelayMs) : undefined;
@@ -80,6 +82,7 @@ export class IssueChallengeHandler implements OnModuleDestroy {
       maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
       conflictKey: (request) => (request.idempotencyKey === undefined ? undefined : `${request.workspaceId}\n${request.idempotencyKey}`),
       isStoreFailure: (error) => (error as { code?: unknown } | null)?.code === 'unavailable',
+      observeBatch: groupCommitBatchRecorder(metrics, 'issue'),
     });
   }
 

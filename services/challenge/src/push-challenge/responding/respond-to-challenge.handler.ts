@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { DomainError } from '@pushmfa/event-store';
-import { ChallengeCommands, type IssuedChallenge } from '../challenge-commands';
+import { MetricsService } from '@pushmfa/observability';
+import { ChallengeCommands, type IssuedChallenge, metadataOf, type UserCommandResult, type UserGuardCommand } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
+import { GroupCommit } from '../group-commit';
+import { groupCommitBatchRecorder } from '../group-commit.metric';
 
 export interface RespondToChallenge {
   /** The device that signed the response. */
@@ -16,34 +19,64 @@ export interface RespondToChallenge {
   userVerified?: boolean;
 }
 
+/** Responses written in one transaction at most. */
+const MAX_BATCH = 64;
+/** Response transactions under way at once; responses arriving while all are busy gather for the next one. */
+const MAX_TRANSACTIONS_IN_FLIGHT = 2;
+
 /**
  * The app approves or denies a challenge of its user; the first response wins. The challenge, the user's push lock,
  * wrong-number streak and the workspace's settings are read under the user's lock, in one round trip of the append's
- * transaction. Raises
- * `not_found` (another user's challenge), `number_mismatch` (the request is denied: one try), and the decider's
+ * transaction. Responses that arrive together are written with group commit (group-commit.ts): the responses of one
+ * tick, and those arriving while both response transactions are busy, share one transaction
+ * (`executeManyUnderUserGuard`), each decided on its own; two responses of one user never share a batch, and a batch
+ * that fails (another writer appended first) is written again one response at a time, each with its own retries.
+ * Raises `not_found` (another user's challenge), `number_mismatch` (the request is denied: one try), and the decider's
  * `challenge_not_pending`, `challenge_expired`, `push_locked`, `user_verification_required`.
  */
 @Injectable()
 export class RespondToChallengeHandler {
-  constructor(private readonly challenges: ChallengeCommands) {}
+  private readonly groupCommit: GroupCommit<UserGuardCommand, UserCommandResult>;
+
+  constructor(
+    private readonly challenges: ChallengeCommands,
+    metrics: MetricsService,
+  ) {
+    this.groupCommit = new GroupCommit(
+      (batch) =>
+        batch.length === 1 ? this.challenges.executeUnderUserGuard(batch[0]!).then((answer) => [{ answer }]) : this.challenges.executeManyUnderUserGuard(batch),
+      {
+        maxBatch: MAX_BATCH,
+        maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
+        conflictKey: ({ user }) => `${user.workspaceId}/${user.userId}`,
+        isStoreFailure: (error) => (error as { code?: unknown } | null)?.code === 'unavailable',
+        observeBatch: groupCommitBatchRecorder(metrics, 'response'),
+      },
+    );
+  }
 
   async execute(challengeId: string, command: RespondToChallenge): Promise<{ status: string }> {
     const { device } = command;
     const user = { workspaceId: device.workspaceId, userId: device.userId };
-    const { state, newEvents } = await this.challenges.executeUnderUserGuard(challengeId, user, (admission, now) => {
-      const settings = admission.settings ?? DEFAULT_SETTINGS;
-      return {
-        type: 'RespondToChallenge',
-        deviceId: device.deviceId,
-        decision: command.decision,
-        fraud: command.fraud === true,
-        fraudLockMinutes: settings.fraudLockMinutes,
-        numberMismatchLockThreshold: settings.numberMismatchLockThreshold,
-        user: admission.guard,
-        now,
-        ...(command.numberMatch ? { numberMatch: command.numberMatch } : {}),
-        ...(command.userVerified === true ? { userVerified: true } : {}),
-      };
+    const { state, newEvents } = await this.groupCommit.submit({
+      challengeId,
+      user,
+      metadata: metadataOf(device.workspaceId),
+      command: (admission, now) => {
+        const settings = admission.settings ?? DEFAULT_SETTINGS;
+        return {
+          type: 'RespondToChallenge',
+          deviceId: device.deviceId,
+          decision: command.decision,
+          fraud: command.fraud === true,
+          fraudLockMinutes: settings.fraudLockMinutes,
+          numberMismatchLockThreshold: settings.numberMismatchLockThreshold,
+          user: admission.guard,
+          now,
+          ...(command.numberMatch ? { numberMatch: command.numberMatch } : {}),
+          ...(command.userVerified === true ? { userVerified: true } : {}),
+        };
+      },
     });
     if (newEvents.some((e) => e.type === 'ChallengeDenied' && e.data.reason === 'number_mismatch')) {
       const locked = newEvents.some((e) => e.type === 'PushLocked');

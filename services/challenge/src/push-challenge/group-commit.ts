@@ -5,8 +5,12 @@ interface Waiting<TRequest, TAnswer> {
   reject: (error: unknown) => void;
 }
 
-/** A request's own outcome within a batch: its answer, or the error it alone is answered with. */
-export type BatchOutcome<TAnswer> = { answer: TAnswer } | { error: unknown };
+/**
+ * A request's own outcome within a batch: its answer, the error it alone is answered with, or the work that will
+ * answer it outside the batch (`later`: a request the batch could not take, run on its own; its answer does not hold
+ * up the batch's others).
+ */
+export type BatchOutcome<TAnswer> = { answer: TAnswer } | { error: unknown } | { later: Promise<TAnswer> };
 
 export interface GroupCommitOptions<TRequest> {
   /** Requests written in one transaction at most. */
@@ -17,6 +21,8 @@ export interface GroupCommitOptions<TRequest> {
   conflictKey?: (request: TRequest) => string | undefined;
   /** True for an error of the store itself (unavailable): the whole batch is answered with it, not retried alone. */
   isStoreFailure: (error: unknown) => boolean;
+  /** Told the size of each batch taken for a transaction (a batch written again one at a time is not counted again). */
+  observeBatch?: (size: number) => void;
 }
 
 /**
@@ -63,6 +69,7 @@ export class GroupCommit<TRequest, TAnswer> {
   private flush(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.take();
+      this.options.observeBatch?.(batch.length);
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
@@ -102,6 +109,7 @@ export class GroupCommit<TRequest, TAnswer> {
       const outcome = outcomes[index];
       if (!outcome) waiting.reject(new Error('group commit: no outcome for a request'));
       else if ('answer' in outcome) waiting.resolve(outcome.answer);
+      else if ('later' in outcome) outcome.later.then(waiting.resolve, waiting.reject);
       else waiting.reject(outcome.error);
     });
   }

@@ -1,4 +1,4 @@
-import { type BatchOutcome, GroupCommit } from './issue-group-commit';
+import { type BatchOutcome, GroupCommit } from './group-commit';
 
 interface Request {
   id: string;
@@ -77,5 +77,22 @@ describe('group commit', () => {
     const answers = await Promise.allSettled(['a', 'b'].map((id) => commit.submit({ id })));
     expect(answers.map((a) => (a.status === 'rejected' ? a.reason : a.value))).toEqual([storeDown, storeDown]);
     expect(batches).toEqual([['a', 'b']]);
+  });
+
+  it('answers a request left out of its batch when its own work settles, without holding up the others or the next batch', async () => {
+    let release!: (answer: string) => void;
+    const alone = new Promise<string>((resolve) => (release = resolve));
+    const sizes: number[] = [];
+    const { batches, write } = recorder((batch) => batch.map((r) => (r.id === 'busy' ? { later: alone } : { answer: r.id })));
+    const commit = new GroupCommit(write, { ...options, observeBatch: (size) => sizes.push(size) });
+    const busy = commit.submit({ id: 'busy' });
+    const others = await Promise.all(['a', 'b'].map((id) => commit.submit({ id })));
+    expect(others).toEqual(['a', 'b']);
+    // The transaction slot is free again: the next request is written while the left-out one still waits.
+    await expect(commit.submit({ id: 'next' })).resolves.toBe('next');
+    expect(batches).toEqual([['busy', 'a', 'b'], ['next']]);
+    expect(sizes).toEqual([3, 1]);
+    release('busy, alone');
+    await expect(busy).resolves.toBe('busy, alone');
   });
 });
