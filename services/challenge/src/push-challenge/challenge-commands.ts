@@ -370,7 +370,7 @@ export function readModelsOf(projection: ChallengeProjection): { inline: InlineP
 }
 
 /** Only a UUID names a challenge: anything else is `not_found` before the store is asked. */
-function assertChallengeId(challengeId: string): void {
+export function assertChallengeId(challengeId: string): void {
   if (!/^[0-9a-f-]{36}$/.test(challengeId)) throw new DomainError('not_found', 'no such challenge');
 }
 

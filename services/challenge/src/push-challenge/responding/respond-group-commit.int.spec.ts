@@ -62,8 +62,8 @@ describe('responding with group commit', () => {
   };
 
   it('writes the responses of one tick in one transaction, and answers each on its own', async () => {
-    const [a, b, wrong, fraudster, stranger, late] = await Promise.all(
-      ['a', 'b', 'wrong', 'fraud', 'stranger', 'late'].map((name) => world.pairDevice(ws, `${name}-${randomUUID()}`)),
+    const [a, b, wrong, fraudster, stranger, late, malformed] = await Promise.all(
+      ['a', 'b', 'wrong', 'fraud', 'stranger', 'late', 'malformed'].map((name) => world.pairDevice(ws, `${name}-${randomUUID()}`)),
     );
     const ofA = await issue(a!);
     const ofB = await issue(b!);
@@ -82,6 +82,8 @@ describe('responding with group commit', () => {
       respond(fraudster!, fraudFirst.challengeId, { decision: 'deny', fraud: true }),
       respond(stranger!, ofA.challengeId, { decision: 'approve', numberMatch: ofA.numberMatch }),
       respond(late!, ofLate.challengeId, { decision: 'deny' }),
+      // Refused before it joins the batch: it must not fail the others' transaction.
+      respond(malformed!, 'not-a-challenge-id', { decision: 'deny' }),
     ]);
     expect(answers).toEqual([
       { answer: { status: 'approved' } },
@@ -90,6 +92,7 @@ describe('responding with group commit', () => {
       { answer: { status: 'denied' } },
       { code: 'not_found' },
       { code: 'challenge_not_pending' },
+      { code: 'not_found' },
     ]);
 
     expect(await types(ofA.challengeId)).toEqual(['ChallengeIssued', 'ChallengeApproved']);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DEFAULT_SETTINGS } from '@pushmfa/contracts';
 import { DomainError } from '@pushmfa/event-store';
 import { MetricsService } from '@pushmfa/observability';
-import { ChallengeCommands, type IssuedChallenge, metadataOf, type UserCommandResult, type UserGuardCommand } from '../challenge-commands';
+import { assertChallengeId, ChallengeCommands, type IssuedChallenge, metadataOf, type UserCommandResult, type UserGuardCommand } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
 import { GroupCommit } from '../group-commit';
 import { groupCommitBatchRecorder } from '../group-commit.metric';
@@ -56,6 +56,8 @@ export class RespondToChallengeHandler {
   }
 
   async execute(challengeId: string, command: RespondToChallenge): Promise<{ status: string }> {
+    // A malformed id is refused before it joins a batch (where it would fail the others' transaction).
+    assertChallengeId(challengeId);
     const { device } = command;
     const user = { workspaceId: device.workspaceId, userId: device.userId };
     const { state, newEvents } = await this.groupCommit.submit({
