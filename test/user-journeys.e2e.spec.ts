@@ -660,7 +660,15 @@ describe('user journeys, end to end', () => {
       await receiver.open();
       const retried = await deliveredFor(second);
       expect(verifyWebhookSignature(secret, retried.body, retried.signature)).toBe(true);
-      const items = (await deliveries()).body.items as Delivery[];
+      // The receiver has the request before reporting has its answer and records the delivery: wait for that record.
+      const items = await eventually(
+        async () => {
+          const listed = (await deliveries()).body.items as Delivery[];
+          return listed.every((item) => item.status === 'delivered') ? listed : undefined;
+        },
+        'every delivery recorded as delivered',
+        EVENTS_ARRIVE_WITHIN_MS,
+      );
       expect(items.every((item) => item.status === 'delivered')).toBe(true);
       expect(Math.max(...items.map((item) => item.attempts.length))).toBeGreaterThan(1);
     } finally {
