@@ -165,7 +165,7 @@ export class ChallengeCommands {
    * it is kept and the caller writes each command again alone.
    */
   async executeManyUnderUserGuard(commands: readonly UserGuardCommand[]): Promise<Array<BatchOutcome<UserCommandResult>>> {
-    for (const { challengeId } of commands) assertChallengeId(challengeId);
+    // A malformed id reads no stream, so it is its own command's `not_found` (challengeOfUser), not the batch's failure.
     const decided = await this.store.withTransaction(async (tx) => {
       const now = new Date();
       const users = commands.map(({ user }) => user);

@@ -25,6 +25,11 @@ export interface GroupCommitOptions<TRequest> {
   observeBatch?: (size: number) => void;
 }
 
+/** The store failing (an outage, coded `unavailable`): a batch that meets it is answered with it whole, not retried alone. */
+export function isStoreUnavailable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'unavailable';
+}
+
 /**
  * Group commit: requests that arrive together are decided one by one but written in one transaction, so the round
  * trips (and the commit's WAL flush) of a transaction are paid once per batch instead of once per request, and the

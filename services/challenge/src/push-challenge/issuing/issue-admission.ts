@@ -7,7 +7,7 @@ import type { PushRefusal, UserPushGuard } from '../push-challenge.decider';
 import type { TargetDevice } from '../push-challenge.events';
 
 const RATE_WINDOW_MS = 10 * 60_000;
-const USER_LOCK_CLASS = 0x63686c67; // "chlg": keeps these advisory lock keys apart from other users'
+export const USER_LOCK_CLASS = 0x63686c67; // "chlg": keeps these advisory lock keys apart from other users'
 
 export type AdmissionRefusal = PushRefusal;
 

@@ -11,7 +11,7 @@ import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
-import { type BatchOutcome, GroupCommit } from '../group-commit';
+import { type BatchOutcome, GroupCommit, isStoreUnavailable } from '../group-commit';
 import { groupCommitBatchRecorder } from '../group-commit.metric';
 import { IdempotencyKeys } from './idempotency-keys';
 import { decideNumberMatching } from './number-matching';
@@ -81,7 +81,7 @@ export class IssueChallengeHandler implements OnModuleDestroy {
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
       conflictKey: (request) => (request.idempotencyKey === undefined ? undefined : `${request.workspaceId}\n${request.idempotencyKey}`),
-      isStoreFailure: (error) => (error as { code?: unknown } | null)?.code === 'unavailable',
+      isStoreFailure: isStoreUnavailable,
       observeBatch: groupCommitBatchRecorder(metrics, 'issue'),
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChallengeInstance, ChallengeTestWorld, type TestDevice, type TestWorkspace } from '../../challenge.test-app';
+import { USER_LOCK_CLASS } from '../issuing/issue-admission';
 import { RespondToChallengeHandler, type RespondToChallenge } from './respond-to-challenge.handler';
 
 /**
@@ -8,9 +9,6 @@ import { RespondToChallengeHandler, type RespondToChallenge } from './respond-to
  * user's lock: a refusal, a wrong number or a fraud report is its own response's alone, and two responses of one user
  * never share a transaction.
  */
-/** The advisory lock class of the users' locks (issue-admission.ts). */
-const USER_LOCK_CLASS = 0x63686c67;
-
 describe('responding with group commit', () => {
   let world: ChallengeTestWorld;
   let service: ChallengeInstance;

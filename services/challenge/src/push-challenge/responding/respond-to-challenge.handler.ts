@@ -4,7 +4,7 @@ import { DomainError } from '@pushmfa/event-store';
 import { MetricsService } from '@pushmfa/observability';
 import { assertChallengeId, ChallengeCommands, type IssuedChallenge, metadataOf, type UserCommandResult, type UserGuardCommand } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit, isStoreUnavailable } from '../group-commit';
 import { groupCommitBatchRecorder } from '../group-commit.metric';
 
 export interface RespondToChallenge {
@@ -49,7 +49,7 @@ export class RespondToChallengeHandler {
         maxBatch: MAX_BATCH,
         maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
         conflictKey: ({ user }) => `${user.workspaceId}/${user.userId}`,
-        isStoreFailure: (error) => (error as { code?: unknown } | null)?.code === 'unavailable',
+        isStoreFailure: isStoreUnavailable,
         observeBatch: groupCommitBatchRecorder(metrics, 'response'),
       },
     );
