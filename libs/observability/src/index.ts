@@ -7,7 +7,7 @@ export { leveledLog } from './logging/leveled-log';
 export type { LeveledLog } from './logging/leveled-log';
 export { startTracing, shutdownTracing } from './tracing/tracing';
 export { injectTraceparent, withExtractedContext, startConsumerSpan, startSpan, runInSpan, safeAttributes } from './tracing/trace-propagation';
-export { MetricsService } from './metrics/metrics.service';
+export { EVENT_LOOP_MONITORING_PRECISION_MS, MetricsService } from './metrics/metrics.service';
 export { ReadinessRegistry } from './health/readiness.registry';
 export type { ReadinessCheck, ReadinessReport } from './health/readiness.registry';
 export { installGracefulShutdown, shutDownGracefully, resolveShutdownTimeoutMs } from './shutdown/graceful-shutdown';

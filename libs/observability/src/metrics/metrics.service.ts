@@ -3,7 +3,11 @@ import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration, 
 
 type Unregistered<T> = Omit<T, 'registers'>;
 
-/** Milliseconds between the samples of the event-loop lag metrics. */
+/**
+ * Milliseconds between the samples of the event-loop lag metrics. Node's monitorEventLoopDelay records each sample's
+ * whole interval, this period included, and prom-client does not subtract it: nodejs_eventloop_lag_*_seconds read
+ * this much more than the loop's delay (the dashboard's panel subtracts it).
+ */
 export const EVENT_LOOP_MONITORING_PRECISION_MS = 100;
 
 /** The process's one Prometheus registry; services add their own metrics through it. */
