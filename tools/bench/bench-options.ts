@@ -37,6 +37,11 @@ export interface BenchOptions {
   /** The first rate --find-capacity tries, and the highest it may try. */
   startRate: number;
   maxRate: number;
+  /**
+   * Seconds of unmeasured load before a capacity search or an overload (at the search's first rate, or at half the
+   * given capacity): the services' hot code is compiled and their pools are open before the first measured second.
+   */
+  warmUpSeconds: number;
   /** --overload F: F × capacity for 30 s, then half the capacity for 30 s. */
   overloadFactor?: number;
   /** The capacity --overload scales from; found first (as --find-capacity) when not given. */
@@ -84,6 +89,8 @@ export const USAGE = `npm run bench -- [options]
   --step-seconds S        seconds of load per capacity step (default 10)
   --start-rate R          the first rate --find-capacity tries (default 25)
   --max-rate R            the highest rate --find-capacity tries (default 4000)
+  --warm-up S             seconds of unmeasured load before --find-capacity (at --start-rate) or --overload (at half
+                          --capacity), so that the first step is not measured on cold processes (default 10; 0: none)
   --overload F            F × the capacity for 30 s, then half the capacity for 30 s: goodput during the overload,
                           how fast refusals are answered, errors by kind, seconds until latencies are normal again
   --capacity N            the capacity --overload scales from (default: found first, as --find-capacity does)
@@ -96,6 +103,18 @@ export const USAGE = `npm run bench -- [options]
                           use a running stack instead of starting one (needs --operator-token or
                           PUSHMFA_OPERATOR_TOKEN, and --emulator-control URL of its push emulators)
 `;
+
+/**
+ * The rate of the unmeasured load before a capacity search (its first rate) or an overload from a given capacity (half
+ * of it, the rate its recovery runs at); 0 when the run has no search nor overload, or `--warm-up 0`.
+ */
+export function warmUpRateOf(options: Pick<BenchOptions, 'warmUpSeconds' | 'findCapacity' | 'overloadFactor' | 'capacity' | 'startRate'>): number {
+  if (options.warmUpSeconds <= 0) return 0;
+  const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
+  if (searching) return options.startRate;
+  if (options.overloadFactor !== undefined && options.capacity !== undefined) return Math.max(1, Math.round(options.capacity / 2));
+  return 0;
+}
 
 /** Parses `--name value` pairs; throws with the usage text on anything unknown. */
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -120,6 +139,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     stepSeconds: 10,
     startRate: 25,
     maxRate: 4000,
+    warmUpSeconds: 10,
     overloadSeconds: 30,
     idleSeconds: 0,
     floorSeconds: 5,
@@ -200,6 +220,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         break;
       case '--max-rate':
         options.maxRate = number(1);
+        break;
+      case '--warm-up':
+        options.warmUpSeconds = number(0);
         break;
       case '--overload':
         options.overloadFactor = number(1);

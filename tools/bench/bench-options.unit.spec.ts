@@ -1,4 +1,4 @@
-import { parseBenchOptions } from './bench-options';
+import { parseBenchOptions, warmUpRateOf } from './bench-options';
 
 describe('bench options', () => {
   it('defaults to a short run the machine can carry', () => {
@@ -26,6 +26,20 @@ describe('bench options', () => {
         PUSHMFA_OPERATOR_TOKEN: 'op',
       }),
     ).toThrow('--faults starts a stack of its own');
+  });
+
+  it('warms the stack up before a capacity search or an overload, and not otherwise', () => {
+    const rate = (argv: string[]) => warmUpRateOf(parseBenchOptions(argv, {}));
+    expect(parseBenchOptions([], {}).warmUpSeconds).toBe(10);
+    expect(rate(['--find-capacity'])).toBe(25);
+    expect(rate(['--find-capacity', '--start-rate', '40'])).toBe(40);
+    // An overload without --capacity searches first, so it warms up at the search's first rate.
+    expect(rate(['--overload', '3'])).toBe(25);
+    expect(rate(['--overload', '3', '--capacity', '85'])).toBe(43);
+    expect(rate(['--find-capacity', '--warm-up', '0'])).toBe(0);
+    expect(rate(['--rate', '300'])).toBe(0);
+    expect(rate(['--idle', '60'])).toBe(0);
+    expect(parseBenchOptions(['--warm-up', '4'], {}).warmUpSeconds).toBe(4);
   });
 
   it('refuses an unknown option or a malformed number, naming it', () => {

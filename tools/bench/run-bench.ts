@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControlClient } from '@pushmfa/push-emulators';
 import { measureKafkaRoundTrip, measurePgAppend } from './baselines';
-import type { BenchOptions } from './bench-options';
+import { type BenchOptions, warmUpRateOf } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
 import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses } from './capacity-search';
 import { cpuBetween, cpuMsPerChallenge, percentOfOneCore, snapshotCpu, stackClassifier, type ProcessClassifier } from './cpu-accounting';
@@ -115,8 +115,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
       options.overloadFactor === undefined
         ? 0
         : options.overloadSeconds * (options.overloadFactor + 0.5) * (options.capacity ?? Math.min(options.maxRate, 1000));
+    const warmUpRate = warmUpRateOf(options);
+    const warmUpBudget = Math.ceil(warmUpRate * options.warmUpSeconds);
     const planned =
-      (mainRun ? Math.round(options.durationSeconds * options.rate) : 0) + searchBudget + overloadBudget + (options.scaling ? 3 * options.scalingBacklog : 0);
+      (mainRun ? Math.round(options.durationSeconds * options.rate) : 0) +
+      warmUpBudget +
+      searchBudget +
+      overloadBudget +
+      (options.scaling ? 3 * options.scalingBacklog : 0);
     const users = Math.max(options.users, Math.ceil(planned / CHALLENGES_PER_USER));
     log(`pairing ${users} simulated phones`);
     const workspace = await setUpWorkspace(http, urls, operatorToken, users, runLabel);
@@ -175,6 +181,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
         ]),
       );
       if (scrapedAfter.challenge) groupCommit = summarizeGroupCommit(scrapedBefore.challenge?.groupCommit ?? new Map(), scrapedAfter.challenge.groupCommit);
+    }
+
+    let warmUp: { rate: number; seconds: number; approved: number; offered: number } | undefined;
+    if (warmUpBudget > 0) {
+      log(`warm-up: ${warmUpRate} challenges/s for ${options.warmUpSeconds} s, not measured`);
+      const warm = await load({ rate: warmUpRate, durationSeconds: options.warmUpSeconds });
+      warmUp = { rate: warmUpRate, seconds: options.warmUpSeconds, approved: warm.completed, offered: warm.offered };
+      await settle(inbox);
     }
 
     let capacity: number | undefined;
@@ -301,6 +315,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
         idle: 'whole-box CPU with the stack up and no load, % of one core (stackCpuPercentOfOneCore: the same without the bench process)',
         serverRoutes:
           "per service and route, the requests of the main run as the server timed them (fastify's elapsed time, from the http_request_duration_seconds histogram scraped before and after): count, p50 and p99 in ms, estimated within the histogram's buckets (5, 10, 25, 50, 100 ms, …)",
+        warmUp:
+          'the unmeasured load before --find-capacity or --overload (--warm-up S): its rate, seconds, and the challenges approved of those offered; null when there was none',
         groupCommit:
           "per command written with group commit (issue, response), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
       },
@@ -310,6 +326,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
       cpuSecondsDuringRun: cpuDuringRun,
       scaling,
       reportQueries,
+      warmUp: warmUp ?? null,
       capacity: { challengesPerSecond: capacity ?? null },
       overload: {
         factor: overload?.factor ?? null,
