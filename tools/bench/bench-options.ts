@@ -32,8 +32,10 @@ export interface BenchOptions {
   faultSeconds: number;
   /** Step the rate up (then bisect) until the latency objective fails; the highest passing rate is the capacity. */
   findCapacity: boolean;
-  /** Seconds of load per --find-capacity step. */
+  /** Seconds of load per --find-capacity step, at least. */
   stepSeconds: number;
+  /** Challenges per --find-capacity step, at least: a slow step lasts longer, so its p99 is not its third-worst sample. */
+  stepSamples: number;
   /** The first rate --find-capacity tries, and the highest it may try. */
   startRate: number;
   maxRate: number;
@@ -86,7 +88,9 @@ export const USAGE = `npm run bench -- [options]
                           stack until the objective fails: createToDispatchedMs p99 ≤ 100 ms, approveToAnswerMs
                           p99 ≤ 30 ms, createToReportMs p99 ≤ 1000 ms, every challenge approved; prints the highest
                           rate that met it (instead of the --rate/--duration run)
-  --step-seconds S        seconds of load per capacity step (default 10)
+  --step-seconds S        seconds of load per capacity step, at least (default 10)
+  --step-samples N        challenges per capacity step, at least: a step at R/s lasts max(S, N / R) seconds, so each
+                          p99 is read over N samples or more (default 1000)
   --start-rate R          the first rate --find-capacity tries (default 25)
   --max-rate R            the highest rate --find-capacity tries (default 4000)
   --warm-up S             seconds of unmeasured load before --find-capacity (at --start-rate) or --overload (at half
@@ -137,6 +141,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     faultSeconds: 5,
     findCapacity: false,
     stepSeconds: 10,
+    stepSamples: 1000,
     startRate: 25,
     maxRate: 4000,
     warmUpSeconds: 10,
@@ -214,6 +219,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         break;
       case '--step-seconds':
         options.stepSeconds = number(1);
+        break;
+      case '--step-samples':
+        options.stepSamples = Math.floor(number(1));
         break;
       case '--start-rate':
         options.startRate = number(1);

@@ -40,6 +40,8 @@ describe('bench options', () => {
     expect(rate(['--rate', '300'])).toBe(0);
     expect(rate(['--idle', '60'])).toBe(0);
     expect(parseBenchOptions(['--warm-up', '4'], {}).warmUpSeconds).toBe(4);
+    expect(parseBenchOptions([], {}).stepSamples).toBe(1000);
+    expect(parseBenchOptions(['--step-samples', '500'], {}).stepSamples).toBe(500);
   });
 
   it('refuses an unknown option or a malformed number, naming it', () => {

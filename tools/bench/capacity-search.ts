@@ -27,6 +27,15 @@ export function objectiveMisses(
   return misses;
 }
 
+/**
+ * How long a capacity step at `rate` runs: `stepSeconds`, or longer when that would offer fewer than `stepSamples`
+ * challenges. A p99 over 250 samples (10 s at 25/s) is their third-worst, so one stall of a fraction of a second
+ * anywhere on the box decided the step; over 1,000 it is the tenth-worst.
+ */
+export function stepSecondsAt(rate: number, stepSeconds: number, stepSamples: number): number {
+  return Math.max(stepSeconds, Math.ceil(stepSamples / rate));
+}
+
 export interface CapacitySearchSettings {
   /** The first rate tried. */
   startRate: number;

@@ -1,4 +1,4 @@
-import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses } from './capacity-search';
+import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses, stepSecondsAt } from './capacity-search';
 
 /** Drives a search against a stack that carries exactly `capacity` challenges a second. */
 function searchAgainst(capacity: number, settings = DEFAULT_CAPACITY_SEARCH) {
@@ -23,6 +23,14 @@ describe('capacity search', () => {
   it('bisects down from a failing first step, and answers 0 when nothing passes', () => {
     expect(searchAgainst(12).found).toBeGreaterThanOrEqual(10);
     expect(searchAgainst(0).found).toBe(0);
+  });
+
+  it('runs a slow step long enough to read its p99 over the samples asked for', () => {
+    expect(stepSecondsAt(25, 10, 1000)).toBe(40);
+    expect(stepSecondsAt(50, 10, 1000)).toBe(20);
+    expect(stepSecondsAt(100, 10, 1000)).toBe(10);
+    expect(stepSecondsAt(300, 10, 1000)).toBe(10);
+    expect(stepSecondsAt(30, 10, 1000)).toBe(34);
   });
 
   it('stops at the maximum rate and at the step limit', () => {

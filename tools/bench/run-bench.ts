@@ -12,7 +12,7 @@ import { EmulatorControlClient } from '@pushmfa/push-emulators';
 import { measureKafkaRoundTrip, measurePgAppend } from './baselines';
 import { type BenchOptions, warmUpRateOf } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
-import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses } from './capacity-search';
+import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses, stepSecondsAt } from './capacity-search';
 import { cpuBetween, cpuMsPerChallenge, percentOfOneCore, snapshotCpu, stackClassifier, type ProcessClassifier } from './cpu-accounting';
 import { measureFloor, type FloorResult } from './floor-baseline';
 import { summarizeOverload, type OverloadSummary } from './overload-summary';
@@ -110,7 +110,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const mainRun = !options.skipMain && !options.findCapacity && options.overloadFactor === undefined && options.idleSeconds === 0;
     const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
     // The per-user limit counts 10 minutes: a capacity search and an overload offer many challenges in that time.
-    const searchBudget = searching ? options.stepSeconds * Math.min(options.maxRate, 1000) * 5 : 0;
+    const searchBudget = searching ? (options.stepSeconds * Math.min(options.maxRate, 1000) + options.stepSamples) * 5 : 0;
     const overloadBudget =
       options.overloadFactor === undefined
         ? 0
@@ -204,8 +204,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
     if (searching) {
       const search = new CapacitySearch({ ...DEFAULT_CAPACITY_SEARCH, startRate: options.startRate, maxRate: options.maxRate });
       for (let rate = search.next(); rate !== null; rate = search.next()) {
-        log(`capacity step ${search.history.length + 1}: ${rate} challenges/s for ${options.stepSeconds} s`);
-        const step = await withCpu(() => load({ rate, durationSeconds: options.stepSeconds }));
+        const stepSeconds = stepSecondsAt(rate, options.stepSeconds, options.stepSamples);
+        log(`capacity step ${search.history.length + 1}: ${rate} challenges/s for ${stepSeconds} s`);
+        const step = await withCpu(() => load({ rate, durationSeconds: stepSeconds }));
         const misses = objectiveMisses(step.result);
         search.record(rate, misses.length === 0);
         const l = step.result.latencies;
@@ -307,7 +308,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         peakRssMb: 'VmHWM of each service process after the main run',
         cpuSecondsDuringRun:
           "user + system CPU seconds each process used during the main run, or the capacity step at the capacity (load and drain), from /proc/<pid>/stat: the services, kafka (the broker), postgresql (postmaster, background processes and this run's backends), redis and the bench itself; kafka, redis and the postgresql background processes are shared with any other work on the box",
-        capacity: `--find-capacity: the highest offered rate (challenges/s, ${options.stepSeconds} s steps on one stack) meeting createToDispatchedMs p99 ≤ 100, approveToAnswerMs p99 ≤ 30, createToReportMs p99 ≤ 1000 with every challenge approved`,
+        capacity: `--find-capacity: the highest offered rate (challenges/s, steps of ${options.stepSeconds} s and at least ${options.stepSamples} challenges on one stack) meeting createToDispatchedMs p99 ≤ 100, approveToAnswerMs p99 ≤ 30, createToReportMs p99 ≤ 1000 with every challenge approved`,
         overload:
           'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective',
         floor: 'one process: HTTP → one PostgreSQL commit → one Kafka produce and consume → one HTTP/2 FCM emulator call → answer, closed loop',
