@@ -145,13 +145,14 @@ describe('Prometheus on the running product', () => {
     expect(panel?.expr).toContain(`- ${EVENT_LOOP_MONITORING_PRECISION_MS / 1000},`);
     const raw = await samplesOf('max(nodejs_eventloop_lag_p99_seconds)');
     expect(Number(raw[0]!.value[1])).toBeGreaterThanOrEqual(EVENT_LOOP_MONITORING_PRECISION_MS / 1000);
-    // Between requests every service's loop runs its timers within a few milliseconds of their time.
+    // Between requests every service's loop runs its timers within a few milliseconds of their time (under 50 ms even
+    // on a box busy with other tests; the metric itself never reads under 100 ms).
     const quiet = await eventually(
       async () => {
         const samples = await prometheus.query(panel!.expr);
-        return samples.length === 4 && samples.every((s) => Number(s.value[1]) < 0.02) ? samples : undefined;
+        return samples.length === 4 && samples.every((s) => Number(s.value[1]) < 0.05) ? samples : undefined;
       },
-      'the event-loop panel to read under 20 ms for the four services',
+      'the event-loop panel to read under 50 ms for the four services',
       SERIES_APPEAR_WITHIN_MS,
       500,
     );
