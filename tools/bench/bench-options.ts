@@ -108,14 +108,18 @@ export const USAGE = `npm run bench -- [options]
                           PUSHMFA_OPERATOR_TOKEN, and --emulator-control URL of its push emulators)
 `;
 
+/** The run searches for the capacity: `--find-capacity`, or `--overload` without a `--capacity` to scale from. */
+export function searchesCapacity(options: Pick<BenchOptions, 'findCapacity' | 'overloadFactor' | 'capacity'>): boolean {
+  return options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
+}
+
 /**
  * The rate of the unmeasured load before a capacity search (its first rate) or an overload from a given capacity (half
  * of it, the rate its recovery runs at); 0 when the run has no search nor overload, or `--warm-up 0`.
  */
 export function warmUpRateOf(options: Pick<BenchOptions, 'warmUpSeconds' | 'findCapacity' | 'overloadFactor' | 'capacity' | 'startRate'>): number {
   if (options.warmUpSeconds <= 0) return 0;
-  const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
-  if (searching) return options.startRate;
+  if (searchesCapacity(options)) return options.startRate;
   if (options.overloadFactor !== undefined && options.capacity !== undefined) return Math.max(1, Math.round(options.capacity / 2));
   return 0;
 }

@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControlClient } from '@pushmfa/push-emulators';
 import { measureKafkaRoundTrip, measurePgAppend } from './baselines';
-import { type BenchOptions, warmUpRateOf } from './bench-options';
+import { type BenchOptions, searchesCapacity, warmUpRateOf } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
 import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses, stepSecondsAt } from './capacity-search';
 import { cpuBetween, cpuMsPerChallenge, percentOfOneCore, snapshotCpu, stackClassifier, type ProcessClassifier } from './cpu-accounting';
@@ -108,7 +108,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     dispatches = await DispatchObserver.start(brokers, topicPrefix);
 
     const mainRun = !options.skipMain && !options.findCapacity && options.overloadFactor === undefined && options.idleSeconds === 0;
-    const searching = options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
+    const searching = searchesCapacity(options);
     // The per-user limit counts 10 minutes: a capacity search and an overload offer many challenges in that time.
     const searchBudget = searching ? (options.stepSeconds * Math.min(options.maxRate, 1000) + options.stepSamples) * 5 : 0;
     const overloadBudget =
