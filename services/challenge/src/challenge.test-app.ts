@@ -72,6 +72,20 @@ export class ChallengeInstance {
     return { status: response.status, body: answer ? JSON.parse(answer) : undefined, headers: response.headers };
   }
 
+  /** A group commit's histogram from the instance's /metrics: batches taken for `command`, and requests they carried. */
+  async groupCommitBatches(command: string): Promise<{ batches: number; requests: number }> {
+    const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`challenge_group_commit_batch_size_${series}{`) && line.includes(`command="${command}"`))
+          ?.split(' ')
+          .pop() ?? NaN,
+      );
+    return { batches: value('count'), requests: value('sum') };
+  }
+
   close(): Promise<void> {
     return this.app.close();
   }
@@ -228,6 +242,15 @@ export class ChallengeTestWorld {
       [`challenge-${challengeId}`],
     );
     return rows.map((r) => ({ type: r.type, recordedAt: r.recorded_at, data: r.data }));
+  }
+
+  /** The transactions that appended to the challenges after their issue (group commit writes a batch in one). */
+  async transactionsOf(challengeIds: string[]): Promise<string[]> {
+    const { rows } = await this.db.query<{ transaction_id: string }>(
+      'select distinct transaction_id::text from challenge.events where stream_id = any($1) and stream_revision > 0',
+      [challengeIds.map((id) => `challenge-${id}`)],
+    );
+    return rows.map((row) => row.transaction_id);
   }
 
   /** Waits until the challenge topic holds every one of `types` for the challenge, and returns its records' envelopes. */

@@ -56,6 +56,19 @@ export interface UserGuardCommand {
   metadata: EventMetadata;
 }
 
+/**
+ * A command about one challenge that takes no user lock (a receipt, a cancellation), as `executeMany` takes it: it is
+ * decided on the challenge's stream alone. `owner`: who may act on it; a challenge of another workspace (or, when
+ * given, another user) is `not_found`, as one that does not exist.
+ */
+export interface ChallengeCommand {
+  challengeId: string;
+  owner: { workspaceId: string; userId?: string };
+  command: (now: Date) => PushChallengeCommand;
+  /** What its events carry: taken where the request came in (its correlation and trace), not where it is written. */
+  metadata: EventMetadata;
+}
+
 type DecidedForUser = UserCommandResult & { touched: Map<string, PushChallengeEvent[]> };
 
 /**
@@ -147,7 +160,7 @@ export class ChallengeCommands {
     assertChallengeId(challengeId);
     const open = async (tx: PostgresEventStoreTransaction, now: Date) => {
       const { results, events } = await tx.readStreamAfter(guardStatements(tx.client, CHALLENGE_SCHEMA, { ...user, now }), challengeStreamId(challengeId));
-      return { admission: guardAdmissionOf(results[1]), current: this.challengeOfUser(events, user) };
+      return { admission: guardAdmissionOf(results[1]), current: this.challengeOwnedBy(events, user) };
     };
     return this.settled(challengeId, await this.decidedForUser(challengeId, user, open, command, metadata));
   }
@@ -165,29 +178,18 @@ export class ChallengeCommands {
    * it is kept and the caller writes each command again alone.
    */
   async executeManyUnderUserGuard(commands: readonly UserGuardCommand[]): Promise<Array<BatchOutcome<UserCommandResult>>> {
-    // A malformed id reads no stream, so it is its own command's `not_found` (challengeOfUser), not the batch's failure.
+    // A malformed id reads no stream, so it is its own command's `not_found` (challengeOwnedBy), not the batch's failure.
     const decided = await this.store.withTransaction(async (tx) => {
       const now = new Date();
       const users = commands.map(({ user }) => user);
       const { statements, readsFrom } = triedGuardStatementsFor(tx.client, CHALLENGE_SCHEMA, users, now);
       const streamIds = commands.map(({ challengeId }) => challengeStreamId(challengeId));
       const { results, events } = await tx.readStreamsAfter(statements, streamIds);
-      const outcomes: Array<{ decided: DecidedForUser } | { error: unknown } | 'contended'> = [];
-      for (const [index, { challengeId, user, command, metadata }] of commands.entries()) {
-        if (!lockGranted(results[index])) {
-          outcomes.push('contended');
-          continue;
-        }
-        try {
-          const opened = { admission: guardAdmissionOf(results[readsFrom + index]), current: this.challengeOfUser(events[index]!, user) };
-          outcomes.push({ decided: await this.decideUnderLock(tx, challengeId, user, now, opened, command, metadata) });
-        } catch (error) {
-          // A refusal is its command's alone: it appended nothing. Anything else fails the batch.
-          if (!(error instanceof DomainError)) throw error;
-          outcomes.push({ error });
-        }
-      }
-      return outcomes;
+      return decidedOneByOne(commands, async ({ challengeId, user, command, metadata }, index): Promise<{ decided: DecidedForUser } | 'contended'> => {
+        if (!lockGranted(results[index])) return 'contended';
+        const opened = { admission: guardAdmissionOf(results[readsFrom + index]), current: this.challengeOwnedBy(events[index]!, user) };
+        return { decided: await this.decideUnderLock(tx, challengeId, user, now, opened, command, metadata) };
+      });
     }, 'challenge commands');
     // The long-polls of every decision are woken together (one Redis publish each, not one after the other).
     return Promise.all(
@@ -203,11 +205,49 @@ export class ChallengeCommands {
     );
   }
 
-  /** The challenge read from `events`, if it is one of `user`'s; another user's or workspace's is `not_found`. */
-  private challengeOfUser(events: RecordedEvent[], user: { workspaceId: string; userId: string }): LoadedStream<PushChallengeState> {
+  /**
+   * Commands of distinct challenges that take no user lock (group commit of receipts, of cancellations): one message
+   * begins the transaction and reads every challenge's stream, each command is decided on its own stream, and every
+   * append (with its projection) goes with the one COMMIT: two round trips for the batch, whatever its size. A command
+   * refused (`not_found`, or the decider's refusal) is answered with its error alone and appends nothing. Each append
+   * names the revision read, so should another writer append to one of the challenges first (a response, the expiry
+   * timer), nothing of the transaction is kept and it throws: the caller writes each command again alone, on a fresh
+   * read. Nothing here retries.
+   */
+  async executeMany(commands: readonly ChallengeCommand[]): Promise<Array<BatchOutcome<CommandResult>>> {
+    const decided = await this.store.withTransaction(async (tx) => {
+      const now = new Date();
+      const { events } = await tx.readStreamsAfter(
+        [],
+        commands.map(({ challengeId }) => challengeStreamId(challengeId)),
+      );
+      return decidedOneByOne(commands, async ({ challengeId, owner, command, metadata }, index) => {
+        const current = this.challengeOwnedBy(events[index]!, owner);
+        const { state, newEvents } = await this.handler.handleIn(tx, challengeStreamId(challengeId), command(now), metadata, current);
+        return { answer: { state, newEvents } };
+      });
+    }, 'challenge commands');
+    await Promise.all(
+      decided.map((outcome, index) =>
+        'answer' in outcome ? this.wakeWaiters(commands[index]!.challengeId, outcome.answer.newEvents, outcome.answer.state) : undefined,
+      ),
+    );
+    return decided;
+  }
+
+  /** `executeMany` for one command, decided again on a fresh read should another writer append first (the handler's retry policy). */
+  async executeOne(command: ChallengeCommand): Promise<CommandResult> {
+    const [outcome] = await this.handler.retry(challengeStreamId(command.challengeId), () => this.executeMany([command]));
+    if (!outcome || 'later' in outcome) throw new Error('executeOne: no outcome for the command');
+    if ('error' in outcome) throw outcome.error;
+    return outcome.answer;
+  }
+
+  /** The challenge read from `events`, if it is of `owner`'s workspace (and user, when given); else `not_found`. */
+  private challengeOwnedBy(events: RecordedEvent[], owner: { workspaceId: string; userId?: string }): LoadedStream<PushChallengeState> {
     const current = this.handler.fold(events);
     const { state } = current;
-    if (state.status === 'absent' || state.workspaceId !== user.workspaceId || state.userId !== user.userId)
+    if (state.status === 'absent' || state.workspaceId !== owner.workspaceId || (owner.userId !== undefined && state.userId !== owner.userId))
       throw new DomainError('not_found', 'no such challenge');
     return current;
   }
@@ -338,6 +378,23 @@ export class ChallengeCommands {
     // The decision is stored; a lost wake-up only makes long-polls answer at their deadline.
     await this.notifier.notify(challengeId, state?.status === 'absent' ? undefined : state).catch(() => undefined);
   }
+}
+
+/**
+ * Decides the commands of a batch one after the other, in its transaction: a refusal (a `DomainError`) is its own
+ * command's outcome, and that command appended nothing; anything else fails the batch.
+ */
+async function decidedOneByOne<C, R>(commands: readonly C[], decide: (command: C, index: number) => Promise<R>): Promise<Array<R | { error: unknown }>> {
+  const outcomes: Array<R | { error: unknown }> = [];
+  for (const [index, command] of commands.entries()) {
+    try {
+      outcomes.push(await decide(command, index));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      outcomes.push({ error });
+    }
+  }
+  return outcomes;
 }
 
 /** Every event type the challenge projection writes a row for (all but the receipt; a new type must be listed). */

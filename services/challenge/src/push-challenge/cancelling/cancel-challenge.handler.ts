@@ -1,15 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { ChallengeCommands } from '../challenge-commands';
+import { MetricsService } from '@pushmfa/observability';
+import { assertChallengeId, type ChallengeCommand, ChallengeCommands, type CommandResult, metadataOf } from '../challenge-commands';
+import { challengeGroupCommit } from '../challenge-group-commit';
+import type { GroupCommit } from '../group-commit';
 
-/** The platform cancels a pending challenge (the user gave up signing in). Raises `not_found`, `challenge_not_pending`. */
+/**
+ * The platform cancels a pending challenge (the user gave up signing in). Raises `not_found`, `challenge_not_pending`.
+ * Cancellations that arrive together are written with group commit (challenge-group-commit.ts).
+ */
 @Injectable()
 export class CancelChallengeHandler {
-  constructor(private readonly challenges: ChallengeCommands) {}
+  private readonly groupCommit: GroupCommit<ChallengeCommand, CommandResult>;
+
+  constructor(challenges: ChallengeCommands, metrics: MetricsService) {
+    this.groupCommit = challengeGroupCommit(challenges, metrics, 'cancel');
+  }
 
   async execute(command: { workspaceId: string; challengeId: string }): Promise<{ status: 'cancelled' }> {
     const { workspaceId, challengeId } = command;
-    await this.challenges.load(challengeId, workspaceId);
-    await this.challenges.execute(challengeId, workspaceId, { type: 'CancelChallenge', now: new Date() });
+    // A malformed id is refused before it joins a batch.
+    assertChallengeId(challengeId);
+    await this.groupCommit.submit({
+      challengeId,
+      owner: { workspaceId },
+      metadata: metadataOf(workspaceId),
+      command: (now) => ({ type: 'CancelChallenge', now }),
+    });
     return { status: 'cancelled' };
   }
 }

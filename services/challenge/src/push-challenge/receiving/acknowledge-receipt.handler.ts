@@ -1,15 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@pushmfa/event-store';
-import { ChallengeCommands } from '../challenge-commands';
+import { MetricsService } from '@pushmfa/observability';
+import { assertChallengeId, type ChallengeCommand, ChallengeCommands, type CommandResult, metadataOf } from '../challenge-commands';
+import { challengeGroupCommit } from '../challenge-group-commit';
+import type { GroupCommit } from '../group-commit';
 
-/** The app says a challenge of its user reached it; recorded once per device. Raises `not_found` for another user's. */
+/**
+ * The app says a challenge of its user reached it; recorded once per device (and only while the challenge is
+ * pending). Raises `not_found` for another user's. Receipts that arrive together are written with group commit
+ * (challenge-group-commit.ts): one transaction for all of them, each decided on its own.
+ */
 @Injectable()
 export class AcknowledgeReceiptHandler {
-  constructor(private readonly challenges: ChallengeCommands) {}
+  private readonly groupCommit: GroupCommit<ChallengeCommand, CommandResult>;
+
+  constructor(challenges: ChallengeCommands, metrics: MetricsService) {
+    this.groupCommit = challengeGroupCommit(challenges, metrics, 'receipt');
+  }
 
   async execute(challengeId: string, device: { deviceId: string; workspaceId: string; userId: string }): Promise<void> {
-    const challenge = await this.challenges.read(challengeId, device.workspaceId);
-    if (challenge.state.userId !== device.userId) throw new DomainError('not_found', 'no such challenge');
-    await this.challenges.execute(challengeId, device.workspaceId, { type: 'AcknowledgeReceipt', deviceId: device.deviceId, now: new Date() }, challenge);
+    // A malformed id is refused before it joins a batch.
+    assertChallengeId(challengeId);
+    await this.groupCommit.submit({
+      challengeId,
+      owner: { workspaceId: device.workspaceId, userId: device.userId },
+      metadata: metadataOf(device.workspaceId),
+      command: (now) => ({ type: 'AcknowledgeReceipt', deviceId: device.deviceId, now }),
+    });
   }
 }

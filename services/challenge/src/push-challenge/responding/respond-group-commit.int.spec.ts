@@ -37,27 +37,9 @@ describe('responding with group commit', () => {
       (answer) => ({ answer }),
       (error: { code?: string }) => ({ code: error.code }),
     );
-  const transactionsOf = async (challengeIds: string[]) =>
-    (
-      await world.db.query<{ transaction_id: string }>(
-        'select distinct transaction_id::text from challenge.events where stream_id = any($1) and stream_revision > 0',
-        [challengeIds.map((id) => `challenge-${id}`)],
-      )
-    ).rows.map((row) => row.transaction_id);
+  const transactionsOf = (challengeIds: string[]) => world.transactionsOf(challengeIds);
   const types = async (challengeId: string) => (await world.storedEvents(challengeId)).map((e) => e.type);
-  /** The response batches' histogram from the service's /metrics: batches taken, and requests they carried. */
-  const responseBatches = async () => {
-    const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
-    const value = (series: string) =>
-      Number(
-        text
-          .split('\n')
-          .find((line) => line.startsWith(`challenge_group_commit_batch_size_${series}{`) && line.includes('command="response"'))
-          ?.split(' ')
-          .pop() ?? NaN,
-      );
-    return { batches: value('count'), requests: value('sum') };
-  };
+  const responseBatches = () => service.groupCommitBatches('response');
 
   it('writes the responses of one tick in one transaction, and answers each on its own', async () => {
     const [a, b, wrong, fraudster, stranger, late, malformed] = await Promise.all(
