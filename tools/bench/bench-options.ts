@@ -9,6 +9,8 @@ export interface BenchOptions {
   users: number;
   /** Added by the push emulator to every send. */
   providerLatencyMs: number;
+  /** Each simulated phone acknowledges its push (POST …/receipt) before it approves, as the authenticator app does. */
+  receipts: boolean;
   scaling: boolean;
   /** Pushes queued before the workers start, per scaling step. */
   scalingBacklog: number;
@@ -71,6 +73,7 @@ export const USAGE = `npm run bench -- [options]
   --workers N             delivery worker processes (default 1)
   --users N               users with a paired device (default 50; raised to stay under the per-user rate limit)
   --provider-latency MS   latency the push emulator adds to every send (default 0)
+  --receipts              each phone acknowledges its push (POST …/receipt) before it approves, as the app does
   --scaling               also measure delivery throughput with 1, 2 and 4 workers at 50 ms provider latency
   --scaling-only          only the scaling measurement
   --scaling-backlog N     pushes queued per scaling step (default 1200)
@@ -93,8 +96,9 @@ export const USAGE = `npm run bench -- [options]
                           p99 is read over N samples or more (default 1000)
   --start-rate R          the first rate --find-capacity tries (default 25)
   --max-rate R            the highest rate --find-capacity tries (default 4000)
-  --warm-up S             seconds of unmeasured load before --find-capacity (at --start-rate) or --overload (at half
-                          --capacity), so that the first step is not measured on cold processes (default 10; 0: none)
+  --warm-up S             seconds of unmeasured load before --find-capacity (at --start-rate), --overload (at half
+                          --capacity) or a --rate run (at half --rate), so that the first measured second does not
+                          fall on cold processes (default 10; 0: none)
   --overload F            F × the capacity for 30 s, then half the capacity for 30 s: goodput during the overload,
                           how fast refusals are answered, errors by kind, seconds until latencies are normal again
   --capacity N            the capacity --overload scales from (default: found first, as --find-capacity does)
@@ -113,14 +117,23 @@ export function searchesCapacity(options: Pick<BenchOptions, 'findCapacity' | 'o
   return options.findCapacity || (options.overloadFactor !== undefined && options.capacity === undefined);
 }
 
+/** The run offers `--rate` for `--duration` (not a capacity search, an overload, an idle or a scaling-only run). */
+export function isRateRun(options: Pick<BenchOptions, 'skipMain' | 'findCapacity' | 'overloadFactor' | 'idleSeconds'>): boolean {
+  return !options.skipMain && !options.findCapacity && options.overloadFactor === undefined && options.idleSeconds === 0;
+}
+
 /**
- * The rate of the unmeasured load before a capacity search (its first rate) or an overload from a given capacity (half
- * of it, the rate its recovery runs at); 0 when the run has no search nor overload, or `--warm-up 0`.
+ * The rate of the unmeasured load before a capacity search (its first rate), an overload from a given capacity (half
+ * of it, the rate its recovery runs at) or a `--rate` run (half that rate); 0 for an idle or scaling-only run, or with
+ * `--warm-up 0`.
  */
-export function warmUpRateOf(options: Pick<BenchOptions, 'warmUpSeconds' | 'findCapacity' | 'overloadFactor' | 'capacity' | 'startRate'>): number {
+export function warmUpRateOf(
+  options: Pick<BenchOptions, 'warmUpSeconds' | 'findCapacity' | 'overloadFactor' | 'capacity' | 'startRate' | 'rate' | 'skipMain' | 'idleSeconds'>,
+): number {
   if (options.warmUpSeconds <= 0) return 0;
   if (searchesCapacity(options)) return options.startRate;
   if (options.overloadFactor !== undefined && options.capacity !== undefined) return Math.max(1, Math.round(options.capacity / 2));
+  if (isRateRun(options)) return Math.max(1, Math.round(options.rate / 2));
   return 0;
 }
 
@@ -132,6 +145,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     workers: 1,
     users: 50,
     providerLatencyMs: 0,
+    receipts: false,
     scaling: false,
     scalingBacklog: 1200,
     scalingConcurrency: 1,
@@ -182,6 +196,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         break;
       case '--provider-latency':
         options.providerLatencyMs = number(0);
+        break;
+      case '--receipts':
+        options.receipts = true;
         break;
       case '--scaling':
         options.scaling = true;

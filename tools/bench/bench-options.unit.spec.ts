@@ -2,12 +2,20 @@ import { parseBenchOptions, warmUpRateOf } from './bench-options';
 
 describe('bench options', () => {
   it('defaults to a short run the machine can carry', () => {
-    expect(parseBenchOptions([], {})).toMatchObject({ durationSeconds: 20, rate: 100, workers: 1, providerLatencyMs: 0, scaling: false, reportRows: 0 });
+    expect(parseBenchOptions([], {})).toMatchObject({
+      durationSeconds: 20,
+      rate: 100,
+      workers: 1,
+      providerLatencyMs: 0,
+      receipts: false,
+      scaling: false,
+      reportRows: 0,
+    });
   });
 
   it('reads the options the README names', () => {
-    const options = parseBenchOptions(['--duration', '5', '--rate', '400', '--workers', '2', '--provider-latency', '50', '--scaling'], {});
-    expect(options).toMatchObject({ durationSeconds: 5, rate: 400, workers: 2, providerLatencyMs: 50, scaling: true });
+    const options = parseBenchOptions(['--duration', '5', '--rate', '400', '--workers', '2', '--provider-latency', '50', '--scaling', '--receipts'], {});
+    expect(options).toMatchObject({ durationSeconds: 5, rate: 400, workers: 2, providerLatencyMs: 50, scaling: true, receipts: true });
   });
 
   it('takes a running stack from --target with its operator token and emulator control URL', () => {
@@ -37,7 +45,11 @@ describe('bench options', () => {
     expect(rate(['--overload', '3'])).toBe(25);
     expect(rate(['--overload', '3', '--capacity', '85'])).toBe(43);
     expect(rate(['--find-capacity', '--warm-up', '0'])).toBe(0);
-    expect(rate(['--rate', '300'])).toBe(0);
+    // A --rate run warms up at half its rate; --duration is the measured part alone.
+    expect(rate(['--rate', '300'])).toBe(150);
+    expect(rate(['--rate', '1'])).toBe(1);
+    expect(rate(['--rate', '300', '--warm-up', '0'])).toBe(0);
+    expect(rate(['--scaling-only'])).toBe(0);
     expect(rate(['--idle', '60'])).toBe(0);
     expect(parseBenchOptions(['--warm-up', '4'], {}).warmUpSeconds).toBe(4);
     expect(parseBenchOptions([], {}).stepSamples).toBe(1000);

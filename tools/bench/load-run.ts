@@ -15,6 +15,8 @@ export interface LoadRunSettings {
   phases?: LoadPhase[];
   /** Where in the user list the run starts, so that consecutive runs on one stack spread over the per-user limit. */
   firstUserIndex?: number;
+  /** Each phone acknowledges its push (POST …/receipt, answered 204) before it approves, as the authenticator app does. */
+  receipts?: boolean;
   /** Keep one record per challenge in `timeline` (the overload summary reads it; never written to the results file). */
   keepTimeline?: boolean;
 }
@@ -145,16 +147,28 @@ export async function runOpenLoopLoad(
     inFlight.add(tracked);
   };
 
-  const approve = async (flight: Flight, challengeId: string) => {
-    if (flight.approveSentAt !== undefined) return;
-    const path = `/v1/device/challenges/${challengeId}/response`;
-    const body = JSON.stringify({ decision: 'approve', numberMatch: flight.numberMatch });
+  /** A signed device request of the flight's phone. */
+  const deviceCall = (flight: Flight, path: string, body?: string) => {
     const headers = { ...signDeviceRequest(flight.user.privateJwk, { method: 'POST', pathWithQuery: path, body, deviceId: flight.user.deviceId }) } as Record<
       string,
       string
     >;
+    return { send: () => http.call(urls.challenge, 'POST', path, body === undefined ? { headers } : { body, headers }) };
+  };
+
+  const approve = async (flight: Flight, challengeId: string) => {
+    if (flight.approveSentAt !== undefined) return;
+    if (settings.receipts) {
+      const receipt = await deviceCall(flight, `/v1/device/challenges/${challengeId}/receipt`).send();
+      if (receipt.status !== 204) fail(`receipt ${receipt.status} ${receipt.body.code ?? ''}`.trim());
+    }
+    const request = deviceCall(
+      flight,
+      `/v1/device/challenges/${challengeId}/response`,
+      JSON.stringify({ decision: 'approve', numberMatch: flight.numberMatch }),
+    );
     flight.approveSentAt = Date.now();
-    const answer = await http.call(urls.challenge, 'POST', path, { body, headers });
+    const answer = await request.send();
     if (answer.status !== 200 || answer.body.status !== 'approved') fail(`approve ${answer.status} ${answer.body.code ?? answer.body.status ?? ''}`.trim());
   };
 

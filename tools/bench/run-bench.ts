@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControlClient } from '@pushmfa/push-emulators';
 import { measureKafkaRoundTrip, measurePgAppend } from './baselines';
-import { type BenchOptions, searchesCapacity, warmUpRateOf } from './bench-options';
+import { type BenchOptions, isRateRun, searchesCapacity, warmUpRateOf } from './bench-options';
 import { setUpWorkspace } from './bench-setup';
 import { CapacitySearch, DEFAULT_CAPACITY_SEARCH, objectiveMisses, stepSecondsAt } from './capacity-search';
 import { cpuBetween, cpuMsPerChallenge, percentOfOneCore, snapshotCpu, stackClassifier, type ProcessClassifier } from './cpu-accounting';
@@ -107,7 +107,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     if (!brokers) throw new Error('the bench needs KAFKA_BROKERS (and KAFKA_TOPIC_PREFIX if the stack uses one) to watch PushDispatched');
     dispatches = await DispatchObserver.start(brokers, topicPrefix);
 
-    const mainRun = !options.skipMain && !options.findCapacity && options.overloadFactor === undefined && options.idleSeconds === 0;
+    const mainRun = isRateRun(options);
     const searching = searchesCapacity(options);
     // The per-user limit counts 10 minutes: a capacity search and an overload offer many challenges in that time.
     const searchBudget = searching ? (options.stepSeconds * Math.min(options.maxRate, 1000) + options.stepSamples) * 5 : 0;
@@ -146,6 +146,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         ...settings,
         reportSampleEvery: options.findCapacity || options.overloadFactor !== undefined ? Math.max(1, Math.round(peak / 10)) : options.reportSampleEvery,
         firstUserIndex: usersUsed,
+        receipts: options.receipts,
       });
       usersUsed += run.offered;
       return run;
@@ -169,6 +170,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
     let runCpu: Record<string, number> = {};
     let serverRoutes: Record<string, Record<string, RouteLatency>> | undefined;
     let groupCommit: Record<string, GroupCommitSummary> | undefined;
+    let warmUp: { rate: number; seconds: number; approved: number; offered: number } | undefined;
+    if (warmUpBudget > 0) {
+      log(`warm-up: ${warmUpRate} challenges/s for ${options.warmUpSeconds} s, not measured`);
+      const warm = await load({ rate: warmUpRate, durationSeconds: options.warmUpSeconds });
+      warmUp = { rate: warmUpRate, seconds: options.warmUpSeconds, approved: warm.completed, offered: warm.offered };
+      await settle(inbox);
+    }
+
     if (mainRun) {
       log(`open-loop load: ${options.rate} challenges/s for ${options.durationSeconds} s`);
       const scrapedBefore = await scrapeServerMetrics(urls);
@@ -181,14 +190,6 @@ export async function runBench(options: BenchOptions): Promise<void> {
         ]),
       );
       if (scrapedAfter.challenge) groupCommit = summarizeGroupCommit(scrapedBefore.challenge?.groupCommit ?? new Map(), scrapedAfter.challenge.groupCommit);
-    }
-
-    let warmUp: { rate: number; seconds: number; approved: number; offered: number } | undefined;
-    if (warmUpBudget > 0) {
-      log(`warm-up: ${warmUpRate} challenges/s for ${options.warmUpSeconds} s, not measured`);
-      const warm = await load({ rate: warmUpRate, durationSeconds: options.warmUpSeconds });
-      warmUp = { rate: warmUpRate, seconds: options.warmUpSeconds, approved: warm.completed, offered: warm.offered };
-      await settle(inbox);
     }
 
     let capacity: number | undefined;
@@ -317,9 +318,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
         serverRoutes:
           "per service and route, the requests of the main run as the server timed them (fastify's elapsed time, from the http_request_duration_seconds histogram scraped before and after): count, p50 and p99 in ms, estimated within the histogram's buckets (5, 10, 25, 50, 100 ms, …)",
         warmUp:
-          'the unmeasured load before --find-capacity or --overload (--warm-up S): its rate, seconds, and the challenges approved of those offered; null when there was none',
+          'the unmeasured load before --find-capacity, --overload or a --rate run (--warm-up S): its rate, seconds, and the challenges approved of those offered; null when there was none',
         groupCommit:
-          "per command written with group commit (issue, response), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
+          "per command written with group commit (issue, response, receipt, cancel), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
       },
       baselines,
       run,
