@@ -185,14 +185,24 @@ async function insertViews(client: PoolClient, schema: string, views: readonly C
   );
 }
 
-async function updateViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<void> {
-  if (views.length === 0) return;
-  await client.query(
-    `update ${schema}.challenges c
+/**
+ * Updates the rows of a batch's views through the primary key: the keys come as arrays (`unnest`, which the planner
+ * counts as the few rows they are) and each key's columns as the element of the JSON array at its position. Joined
+ * with `jsonb_to_recordset` (which the planner counts as 100 rows) the update hashed them and scanned the whole table
+ * while it held fewer than some 30,000 rows: a young deployment's table, and every benchmark's, at every event.
+ * Parameters: $1 the rows (rowsParameter), $2 and $3 their workspace and challenge ids, in the same order.
+ */
+export function updateViewsSql(schema: string): string {
+  return `update ${schema}.challenges c
         set user_id = r.user_id, status = r.status, expires_at = r.expires_at, target_devices = r.target_devices,
             context = r.context, number_choices = r.number_choices, updated_at = now()
-       from ${VIEW_RECORD}
-      where c.workspace_id = r.workspace_id and c.challenge_id = r.challenge_id`,
-    [rowsParameter(views)],
-  );
+       from unnest($2::text[], $3::text[]) with ordinality as k(workspace_id, challenge_id, n)
+      cross join lateral jsonb_to_record($1::jsonb -> (k.n::int - 1))
+            as r(user_id text, status text, expires_at timestamptz, target_devices jsonb, context jsonb, number_choices jsonb)
+      where c.workspace_id = k.workspace_id and c.challenge_id = k.challenge_id`;
+}
+
+async function updateViews(client: PoolClient, schema: string, views: readonly ChallengeView[]): Promise<void> {
+  if (views.length === 0) return;
+  await client.query(updateViewsSql(schema), [rowsParameter(views), views.map((view) => view.workspaceId), views.map((view) => view.challengeId)]);
 }
