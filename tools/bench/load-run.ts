@@ -147,28 +147,24 @@ export async function runOpenLoopLoad(
     inFlight.add(tracked);
   };
 
-  /** A signed device request of the flight's phone. */
-  const deviceCall = (flight: Flight, path: string, body?: string) => {
+  /** A POST of the flight's phone, signed (before the call: signing is not the service's time). */
+  const devicePost = (flight: Flight, path: string, body?: string) => {
     const headers = { ...signDeviceRequest(flight.user.privateJwk, { method: 'POST', pathWithQuery: path, body, deviceId: flight.user.deviceId }) } as Record<
       string,
       string
     >;
-    return { send: () => http.call(urls.challenge, 'POST', path, body === undefined ? { headers } : { body, headers }) };
+    return () => http.call(urls.challenge, 'POST', path, { body, headers });
   };
 
   const approve = async (flight: Flight, challengeId: string) => {
     if (flight.approveSentAt !== undefined) return;
     if (settings.receipts) {
-      const receipt = await deviceCall(flight, `/v1/device/challenges/${challengeId}/receipt`).send();
+      const receipt = await devicePost(flight, `/v1/device/challenges/${challengeId}/receipt`)();
       if (receipt.status !== 204) fail(`receipt ${receipt.status} ${receipt.body.code ?? ''}`.trim());
     }
-    const request = deviceCall(
-      flight,
-      `/v1/device/challenges/${challengeId}/response`,
-      JSON.stringify({ decision: 'approve', numberMatch: flight.numberMatch }),
-    );
+    const send = devicePost(flight, `/v1/device/challenges/${challengeId}/response`, JSON.stringify({ decision: 'approve', numberMatch: flight.numberMatch }));
     flight.approveSentAt = Date.now();
-    const answer = await request.send();
+    const answer = await send();
     if (answer.status !== 200 || answer.body.status !== 'approved') fail(`approve ${answer.status} ${answer.body.code ?? answer.body.status ?? ''}`.trim());
   };
 

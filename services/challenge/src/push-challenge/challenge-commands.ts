@@ -109,16 +109,6 @@ export class ChallengeCommands {
   }
 
   /**
-   * `read`: the challenge as the caller just read it; the first attempt decides on it. The append names its revision,
-   * so if another writer got there first the append fails and the command is decided again on a fresh read.
-   */
-  async execute(challengeId: string, workspaceId: string, command: PushChallengeCommand, read?: LoadedChallenge): Promise<CommandResult> {
-    const { state, newEvents } = await this.handler.handle(challengeStreamId(challengeId), command, metadataOf(workspaceId), read);
-    await this.wakeWaiters(challengeId, newEvents, state);
-    return { state, newEvents };
-  }
-
-  /**
    * A command about the challenge's user (a response, a resend): in one transaction it takes the user's lock (the
    * one issuing takes), reads the user's push lock, wrong-number streak and push budget, decides, appends and, when
    * the decision locks push, cancels the user's other pending challenges. So a lock and an approval, a resend or an
@@ -214,7 +204,7 @@ export class ChallengeCommands {
    * timer), nothing of the transaction is kept and it throws: the caller writes each command again alone, on a fresh
    * read. Nothing here retries.
    */
-  async executeMany(commands: readonly ChallengeCommand[]): Promise<Array<BatchOutcome<CommandResult>>> {
+  async executeMany(commands: readonly ChallengeCommand[]): Promise<Array<{ answer: CommandResult } | { error: unknown }>> {
     const decided = await this.store.withTransaction(async (tx) => {
       const now = new Date();
       const { events } = await tx.readStreamsAfter(
@@ -238,9 +228,8 @@ export class ChallengeCommands {
   /** `executeMany` for one command, decided again on a fresh read should another writer append first (the handler's retry policy). */
   async executeOne(command: ChallengeCommand): Promise<CommandResult> {
     const [outcome] = await this.handler.retry(challengeStreamId(command.challengeId), () => this.executeMany([command]));
-    if (!outcome || 'later' in outcome) throw new Error('executeOne: no outcome for the command');
-    if ('error' in outcome) throw outcome.error;
-    return outcome.answer;
+    if ('error' in outcome!) throw outcome.error;
+    return outcome!.answer;
   }
 
   /** The challenge read from `events`, if it is of `owner`'s workspace (and user, when given); else `not_found`. */

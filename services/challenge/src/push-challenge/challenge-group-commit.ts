@@ -1,12 +1,7 @@
 import type { MetricsService } from '@pushmfa/observability';
 import type { ChallengeCommand, ChallengeCommands, CommandResult } from './challenge-commands';
-import { GroupCommit, isStoreUnavailable } from './group-commit';
+import { GROUP_COMMIT_LIMITS, GroupCommit, isStoreUnavailable } from './group-commit';
 import { type GroupCommitted, groupCommitBatchRecorder } from './group-commit.metric';
-
-/** Commands written in one transaction at most. */
-const MAX_BATCH = 64;
-/** Transactions of one kind of command under way at once; commands arriving while all are busy gather for the next. */
-const MAX_TRANSACTIONS_IN_FLIGHT = 2;
 
 /**
  * Group commit (group-commit.ts) of commands that each decide on one challenge's stream and take no user lock
@@ -21,8 +16,7 @@ export function challengeGroupCommit(
   command: GroupCommitted,
 ): GroupCommit<ChallengeCommand, CommandResult> {
   return new GroupCommit((batch) => (batch.length === 1 ? challenges.executeOne(batch[0]!).then((answer) => [{ answer }]) : challenges.executeMany(batch)), {
-    maxBatch: MAX_BATCH,
-    maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
+    ...GROUP_COMMIT_LIMITS,
     conflictKey: ({ challengeId }) => challengeId,
     isStoreFailure: isStoreUnavailable,
     observeBatch: groupCommitBatchRecorder(metrics, command),

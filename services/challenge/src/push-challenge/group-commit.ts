@@ -25,6 +25,12 @@ export interface GroupCommitOptions<TRequest> {
   observeBatch?: (size: number) => void;
 }
 
+/**
+ * The limits every group commit of the challenge service runs with: requests written in one transaction at most, and
+ * transactions of one kind under way at once (requests arriving while both are busy gather for the next one).
+ */
+export const GROUP_COMMIT_LIMITS = { maxBatch: 64, maxInFlight: 2 } as const satisfies Pick<GroupCommitOptions<unknown>, 'maxBatch' | 'maxInFlight'>;
+
 /** The store failing (an outage, coded `unavailable`): a batch that meets it is answered with it whole, not retried alone. */
 export function isStoreUnavailable(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'unavailable';

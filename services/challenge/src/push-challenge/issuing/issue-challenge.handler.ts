@@ -11,7 +11,7 @@ import { ChallengeCommands } from '../challenge-commands';
 import { pushChallengeDecider } from '../push-challenge.decider';
 import { type ChallengeFactor, challengeStreamId, type PushChallengeEvent } from '../push-challenge.events';
 import { admitIssues, afterPush, type IssueAdmission } from './issue-admission';
-import { type BatchOutcome, GroupCommit, isStoreUnavailable } from '../group-commit';
+import { type BatchOutcome, GROUP_COMMIT_LIMITS, GroupCommit, isStoreUnavailable } from '../group-commit';
 import { groupCommitBatchRecorder } from '../group-commit.metric';
 import { IdempotencyKeys } from './idempotency-keys';
 import { decideNumberMatching } from './number-matching';
@@ -39,9 +39,6 @@ interface QueuedIssue extends IssueRequest {
   correlationId?: string;
   traceparent?: string;
 }
-
-const MAX_BATCH = 64;
-const MAX_TRANSACTIONS_IN_FLIGHT = 2;
 
 /**
  * Issues challenges with group commit (group-commit.ts): the requests that arrive together share one
@@ -78,8 +75,7 @@ export class IssueChallengeHandler implements OnModuleDestroy {
       overloaded: loopDelay ? () => loopDelay.overloaded : undefined,
     });
     this.groupCommit = new GroupCommit((batch) => this.writeBatch(batch), {
-      maxBatch: MAX_BATCH,
-      maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
+      ...GROUP_COMMIT_LIMITS,
       conflictKey: (request) => (request.idempotencyKey === undefined ? undefined : `${request.workspaceId}\n${request.idempotencyKey}`),
       isStoreFailure: isStoreUnavailable,
       observeBatch: groupCommitBatchRecorder(metrics, 'issue'),

@@ -4,7 +4,7 @@ import { DomainError } from '@pushmfa/event-store';
 import { MetricsService } from '@pushmfa/observability';
 import { assertChallengeId, ChallengeCommands, type IssuedChallenge, metadataOf, type UserCommandResult, type UserGuardCommand } from '../challenge-commands';
 import { challengeView } from '../challenge-view';
-import { GroupCommit, isStoreUnavailable } from '../group-commit';
+import { GROUP_COMMIT_LIMITS, GroupCommit, isStoreUnavailable } from '../group-commit';
 import { groupCommitBatchRecorder } from '../group-commit.metric';
 
 export interface RespondToChallenge {
@@ -18,11 +18,6 @@ export interface RespondToChallenge {
   /** The user passed the device's own check (biometric or PIN); a first-factor push needs it to be approved. */
   userVerified?: boolean;
 }
-
-/** Responses written in one transaction at most. */
-const MAX_BATCH = 64;
-/** Response transactions under way at once; responses arriving while all are busy gather for the next one. */
-const MAX_TRANSACTIONS_IN_FLIGHT = 2;
 
 /**
  * The app approves or denies a challenge of its user; the first response wins. The challenge, the user's push lock,
@@ -46,8 +41,7 @@ export class RespondToChallengeHandler {
       (batch) =>
         batch.length === 1 ? this.challenges.executeUnderUserGuard(batch[0]!).then((answer) => [{ answer }]) : this.challenges.executeManyUnderUserGuard(batch),
       {
-        maxBatch: MAX_BATCH,
-        maxInFlight: MAX_TRANSACTIONS_IN_FLIGHT,
+        ...GROUP_COMMIT_LIMITS,
         conflictKey: ({ user }) => `${user.workspaceId}/${user.userId}`,
         isStoreFailure: isStoreUnavailable,
         observeBatch: groupCommitBatchRecorder(metrics, 'response'),
