@@ -28,10 +28,16 @@ export async function startRegistryForTest(
 
 /** A workspace with one platform and one admin key, made through the operator API as an operator would. */
 export async function createWorkspaceWithKeys(baseUrl: string, operatorToken: string, name: string) {
-  const ws = await callJson(baseUrl, 'POST', '/v1/workspaces', operatorToken, { name });
-  const platform = await callJson(baseUrl, 'POST', `/v1/workspaces/${ws.body.id}/api-keys`, operatorToken, { role: 'platform' });
-  const admin = await callJson(baseUrl, 'POST', `/v1/workspaces/${ws.body.id}/api-keys`, operatorToken, { role: 'admin' });
-  return { id: ws.body.id as string, platform: platform.body.key as string, admin: admin.body.key as string };
+  const created = (answer: JsonAnswer, what: string) => {
+    if (answer.status !== 201) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const ws = created(await callJson(baseUrl, 'POST', '/v1/workspaces', operatorToken, { name }), 'creating the workspace');
+  const keyOf = async (role: string) =>
+    created(await callJson(baseUrl, 'POST', `/v1/workspaces/${ws.id}/api-keys`, operatorToken, { role }), `issuing its ${role} key`);
+  const platform = await keyOf('platform');
+  const admin = await keyOf('admin');
+  return { id: ws.id as string, platform: platform.key as string, admin: admin.key as string };
 }
 
 /** The app's side of pairing: a new P-256 key registered with the QR code's secret, signed with that key. */

@@ -24,7 +24,8 @@ describe('the registry answers security-relevant writes after they are published
 
   beforeAll(async () => {
     ns = await createTestNamespace('publishwait');
-    ({ app, base } = await startRegistryForTest(ns, OPERATOR, { REGISTRY_PUBLISH_WAIT_MS: '500' }));
+    // Long enough for a loaded machine's relay to publish the setup's writes, short enough for the outages below.
+    ({ app, base } = await startRegistryForTest(ns, OPERATOR, { REGISTRY_PUBLISH_WAIT_MS: '2000' }));
     pushLocks = app.get(PushLockView);
     pool = app.get<Pool>(REGISTRY_DATABASE);
   });
