@@ -11,6 +11,8 @@ export interface BenchOptions {
   providerLatencyMs: number;
   /** Each simulated phone acknowledges its push (POST …/receipt) before it approves, as the authenticator app does. */
   receipts: boolean;
+  /** The platform resends every challenge once, when its first push arrives; the phone approves after the resend's answer. */
+  resends: boolean;
   scaling: boolean;
   /** Pushes queued before the workers start, per scaling step. */
   scalingBacklog: number;
@@ -74,6 +76,7 @@ export const USAGE = `npm run bench -- [options]
   --users N               users with a paired device (default 50; raised to stay under the per-user rate limit)
   --provider-latency MS   latency the push emulator adds to every send (default 0)
   --receipts              each phone acknowledges its push (POST …/receipt) before it approves, as the app does
+  --resends               the platform resends each challenge once (POST …/resend, 202) before the phone approves
   --scaling               also measure delivery throughput with 1, 2 and 4 workers at 50 ms provider latency
   --scaling-only          only the scaling measurement
   --scaling-backlog N     pushes queued per scaling step (default 1200)
@@ -146,6 +149,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     users: 50,
     providerLatencyMs: 0,
     receipts: false,
+    resends: false,
     scaling: false,
     scalingBacklog: 1200,
     scalingConcurrency: 1,
@@ -199,6 +203,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
         break;
       case '--receipts':
         options.receipts = true;
+        break;
+      case '--resends':
+        options.resends = true;
         break;
       case '--scaling':
         options.scaling = true;

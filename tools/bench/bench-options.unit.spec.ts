@@ -8,14 +8,18 @@ describe('bench options', () => {
       workers: 1,
       providerLatencyMs: 0,
       receipts: false,
+      resends: false,
       scaling: false,
       reportRows: 0,
     });
   });
 
   it('reads the options the README names', () => {
-    const options = parseBenchOptions(['--duration', '5', '--rate', '400', '--workers', '2', '--provider-latency', '50', '--scaling', '--receipts'], {});
-    expect(options).toMatchObject({ durationSeconds: 5, rate: 400, workers: 2, providerLatencyMs: 50, scaling: true, receipts: true });
+    const options = parseBenchOptions(
+      ['--duration', '5', '--rate', '400', '--workers', '2', '--provider-latency', '50', '--scaling', '--receipts', '--resends'],
+      {},
+    );
+    expect(options).toMatchObject({ durationSeconds: 5, rate: 400, workers: 2, providerLatencyMs: 50, scaling: true, receipts: true, resends: true });
   });
 
   it('takes a running stack from --target with its operator token and emulator control URL', () => {

@@ -17,6 +17,8 @@ export interface LoadRunSettings {
   firstUserIndex?: number;
   /** Each phone acknowledges its push (POST …/receipt, answered 204) before it approves, as the authenticator app does. */
   receipts?: boolean;
+  /** The platform resends each challenge once (POST …/resend, answered 202) when its first push arrives, before the phone approves. */
+  resends?: boolean;
   /** Keep one record per challenge in `timeline` (the overload summary reads it; never written to the results file). */
   keepTimeline?: boolean;
 }
@@ -158,6 +160,10 @@ export async function runOpenLoopLoad(
 
   const approve = async (flight: Flight, challengeId: string) => {
     if (flight.approveSentAt !== undefined) return;
+    if (settings.resends) {
+      const resent = await http.call(urls.challenge, 'POST', `/v1/challenges/${challengeId}/resend`, { bearer: workspace.platformKey });
+      if (resent.status !== 202) fail(`resend ${resent.status} ${resent.body.code ?? ''}`.trim());
+    }
     if (settings.receipts) {
       const receipt = await devicePost(flight, `/v1/device/challenges/${challengeId}/receipt`)();
       if (receipt.status !== 204) fail(`receipt ${receipt.status} ${receipt.body.code ?? ''}`.trim());

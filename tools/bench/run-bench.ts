@@ -147,6 +147,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         reportSampleEvery: options.findCapacity || options.overloadFactor !== undefined ? Math.max(1, Math.round(peak / 10)) : options.reportSampleEvery,
         firstUserIndex: usersUsed,
         receipts: options.receipts,
+        resends: options.resends,
       });
       usersUsed += run.offered;
       return run;
@@ -320,7 +321,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         warmUp:
           'the unmeasured load before --find-capacity, --overload or a --rate run (--warm-up S): its rate, seconds, and the challenges approved of those offered; null when there was none',
         groupCommit:
-          "per command written with group commit (issue, response, receipt, cancel), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
+          "per command written with group commit (issue, response, receipt, cancel, resend), the challenge service's transactions during the main run (batches), the requests they carried and their mean (meanBatch; 1 when requests came one at a time), from the challenge_group_commit_batch_size histogram scraped before and after",
       },
       baselines,
       run,
