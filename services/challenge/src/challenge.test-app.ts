@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { type ContractEnvelope, DEFAULT_SETTINGS, topicName, type WorkspaceSettings } from '@pushmfa/contracts';
 import { signDeviceRequest } from '@pushmfa/device-auth';
+import { PostgresEventStore } from '@pushmfa/event-store';
 import { createKafka, KafkaEventPublisher } from '@pushmfa/messaging';
 import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
 import { loadChallengeConfig } from './config';
@@ -251,6 +252,40 @@ export class ChallengeTestWorld {
       [challengeIds.map((id) => `challenge-${id}`)],
     );
     return rows.map((row) => row.transaction_id);
+  }
+
+  /**
+   * Another writer (another instance recording the device's receipt) appends to the challenge's stream and holds its
+   * transaction open until `release`. `waitedOn` resolves once a transaction of this database waits on a lock (a batch
+   * whose COMMIT waits on the held stream's row); `release` commits the held append.
+   */
+  holdStream(
+    instance: ChallengeInstance,
+    challengeId: string,
+    device: TestDevice,
+    workspaceId: string,
+  ): { waitedOn: () => Promise<void>; release: () => Promise<void> } {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holder = instance.app.get(PostgresEventStore).withTransaction(async (tx) => {
+      const receivedAt = new Date().toISOString();
+      const data = { challengeId, userId: device.userId, deviceId: device.deviceId, receivedAt };
+      await tx.appendToStream(`challenge-${challengeId}`, [{ id: randomUUID(), type: 'ChallengeReceived', data, metadata: { workspaceId } }], 0n);
+      await released;
+    });
+    return {
+      waitedOn: async () => {
+        await this.eventually(
+          () => this.db.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()"),
+          (result) => (result.rowCount ?? 0) > 0,
+          'a transaction to wait for the held stream',
+        );
+      },
+      release: async () => {
+        release();
+        await holder;
+      },
+    };
   }
 
   /** Waits until the challenge topic holds every one of `types` for the challenge, and returns its records' envelopes. */

@@ -19,6 +19,8 @@ import { ChallengeStatusNotifier } from '../status-notifications/challenge-statu
 import type { BatchOutcome } from './group-commit';
 import {
   admitIssue,
+  admitIssues,
+  afterPush,
   type GuardAdmission,
   guardAdmissionOf,
   guardStatements,
@@ -65,6 +67,19 @@ export interface ChallengeCommand {
   challengeId: string;
   owner: { workspaceId: string; userId?: string };
   command: (now: Date) => PushChallengeCommand;
+  /** What its events carry: taken where the request came in (its correlation and trace), not where it is written. */
+  metadata: EventMetadata;
+}
+
+/**
+ * A command of a challenge's user that pushes (a resend), as `executeManyForUser` takes it: decided under the user's
+ * lock on the user's push budget and push lock (the admission an issue reads). A challenge of another workspace is
+ * `not_found`, as one that does not exist.
+ */
+export interface UserPushCommand {
+  challengeId: string;
+  workspaceId: string;
+  command: (admission: IssueAdmission, now: Date) => PushChallengeCommand;
   /** What its events carry: taken where the request came in (its correlation and trace), not where it is written. */
   metadata: EventMetadata;
 }
@@ -138,6 +153,71 @@ export class ChallengeCommands {
       throw error;
     });
     return this.settled(challengeId, outcome);
+  }
+
+  /**
+   * `executeForUser` for commands that arrived together (group commit of resends): one message begins the transaction
+   * and reads every challenge's stream (which names its user); a second takes every user's lock (in the one order every
+   * issue batch takes them, so two batches never wait on each other in a cycle) and reads each user's admission; each
+   * command is decided on its own, on its user's admission after the pushes the batch decided before it (two resends
+   * of one user never both pass a budget that holds one more); every append, projection and risk mark (a resend refused
+   * over the push budget) goes with the one COMMIT: three round trips for the batch, whatever its size. A refusal is its
+   * own command's alone and appends nothing. Each append names the revision read, so should another writer have
+   * appended first (a response, the expiry timer), nothing of the transaction is kept and it throws: the caller writes
+   * each command again alone (`executeOneForUser`). Nothing here retries.
+   */
+  async executeManyForUser(commands: readonly UserPushCommand[]): Promise<Array<{ answer: UserCommandResult } | { error: unknown }>> {
+    const decided = await this.store.withTransaction(async (tx) => {
+      const now = new Date();
+      const { events } = await tx.readStreamsAfter(
+        [],
+        commands.map(({ challengeId }) => challengeStreamId(challengeId)),
+      );
+      // Each challenge as read, or its own `not_found` (absent, or another workspace's).
+      const read = commands.map(({ workspaceId }, index): LoadedStream<PushChallengeState> | DomainError => {
+        try {
+          return this.challengeOwnedBy(events[index]!, { workspaceId });
+        } catch (error) {
+          if (error instanceof DomainError) return error;
+          throw error;
+        }
+      });
+      const owned = read.flatMap((current, index) => (current instanceof DomainError ? [] : [{ index, user: userOf(current) }]));
+      const admitted = await admitIssues(
+        tx.client,
+        CHALLENGE_SCHEMA,
+        owned.map(({ user }) => ({ ...user, now })),
+      );
+      const admissionAt = new Map(owned.map(({ index }, position) => [index, admitted[position]!]));
+      const latest = new Map<string, IssueAdmission>();
+      const outcomes = await decidedOneByOne(commands, async ({ challengeId, command, metadata }, index) => {
+        const current = read[index]!;
+        if (current instanceof DomainError) throw current;
+        const user = userOf(current);
+        const userKey = `${user.workspaceId}/${user.userId}`;
+        const admission = latest.get(userKey) ?? admissionAt.get(index)!;
+        const decided = await this.decideUnderLock(tx, challengeId, user, now, { admission, current }, command, metadata);
+        if (decided.newEvents.length > 0) latest.set(userKey, afterPush(admission, now));
+        return { decided };
+      });
+      // A resend refused over the user's push budget is a risk signal for the user's next 24 hours, as in executeForUser.
+      const overBudget = outcomes.flatMap((outcome, index) => {
+        const current = read[index]!;
+        return 'error' in outcome && (outcome.error as DomainError).code === 'rate_limited' && !(current instanceof DomainError) ? [userOf(current)] : [];
+      });
+      await this.projection.markRisk(tx.deferred, overBudget, 'rate_limit', now);
+      return outcomes;
+    }, 'challenge commands');
+    return Promise.all(
+      decided.map(async (outcome, index) => ('error' in outcome ? outcome : { answer: await this.settled(commands[index]!.challengeId, outcome.decided) })),
+    );
+  }
+
+  /** `executeManyForUser` for one command, decided again on a fresh read should another writer append first (the handler's retry policy). */
+  async executeOneForUser(command: UserPushCommand): Promise<UserCommandResult> {
+    const [outcome] = await this.handler.retry(challengeStreamId(command.challengeId), () => this.executeManyForUser([command]));
+    if ('error' in outcome!) throw outcome.error;
+    return outcome!.answer;
   }
 
   /**
@@ -413,6 +493,12 @@ export function readModelsOf(projection: ChallengeProjection): { inline: InlineP
       },
     ],
   };
+}
+
+/** The user a challenge read from its stream belongs to. */
+function userOf({ state }: LoadedStream<PushChallengeState>): { workspaceId: string; userId: string } {
+  if (state.status === 'absent') throw new DomainError('not_found', 'no such challenge');
+  return { workspaceId: state.workspaceId, userId: state.userId };
 }
 
 /** Only a UUID names a challenge: anything else is `not_found` before the store is asked. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresEventStore } from '@pushmfa/event-store';
 import { type ChallengeInstance, ChallengeTestWorld, type TestDevice, type TestWorkspace } from '../challenge.test-app';
 import { CancelChallengeHandler } from './cancelling/cancel-challenge.handler';
 import { AcknowledgeReceiptHandler } from './receiving/acknowledge-receipt.handler';
@@ -80,35 +79,13 @@ describe('receipts and cancellations with group commit', () => {
   it('writes a batch again one receipt at a time when another writer appended first, recording nothing twice', async () => {
     const [raced, calm] = await phones('raced', 'calm');
     const [ofRaced, ofCalm] = [await issue(raced!), await issue(calm!)];
-    const store = service.app.get(PostgresEventStore);
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
     // Another writer (another instance recording the same receipt) holds the raced challenge's stream, uncommitted.
-    const holder = store.withTransaction(async (tx) => {
-      await tx.appendToStream(
-        `challenge-${ofRaced.challengeId}`,
-        [
-          {
-            id: randomUUID(),
-            type: 'ChallengeReceived',
-            data: { challengeId: ofRaced.challengeId, userId: raced!.userId, deviceId: raced!.deviceId, receivedAt: new Date().toISOString() },
-            metadata: { workspaceId: ws.workspaceId },
-          },
-        ],
-        0n,
-      );
-      await released;
-    });
+    const held = world.holdStream(service, ofRaced.challengeId, raced!, ws.workspaceId);
     const before = await service.groupCommitBatches('receipt');
     const answers = Promise.all([receipt(raced!, ofRaced.challengeId), receipt(calm!, ofCalm.challengeId)]);
     // The batch read both streams before the other writer committed, and its COMMIT waits on the raced stream's row.
-    await world.eventually(
-      () => world.db.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()"),
-      (result) => (result.rowCount ?? 0) > 0,
-      'the batch to wait for the raced stream',
-    );
-    release();
-    await holder;
+    await held.waitedOn();
+    await held.release();
     expect(await answers).toEqual([{ answer: undefined }, { answer: undefined }]);
     expect(await types(ofRaced.challengeId)).toEqual(['ChallengeIssued', 'ChallengeReceived']);
     expect(await types(ofCalm.challengeId)).toEqual(['ChallengeIssued', 'ChallengeReceived']);
