@@ -15,3 +15,4 @@ export * from './throwaway/throwaway-redis';
 export * from './throwaway/throwaway-kafka';
 // The fault run (libs/testing/src/fault-run) is imported by path: it loads the push emulators, which most tests do not need.
 export { watchConnections } from './pg-connection-watch';
+export { preparedStatementPlans } from './prepared-statement-plans';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import type { ContractEnvelope } from '@pushmfa/contracts';
 import { PgInbox } from '@pushmfa/postgres';
-import { createTestNamespace, type TestNamespace } from '@pushmfa/testing';
+import { createTestNamespace, preparedStatementPlans, type TestNamespace } from '@pushmfa/testing';
 import { migrateDeliverySchema } from '../database/delivery-schema.migration';
 import { applyChallengeEvents, lockViewsStatement, updateViewsSql } from './challenge-view.projection';
 import type { ChallengeRow } from './challenge-views';
@@ -118,26 +118,14 @@ describe('the challenge view of the dispatch batch', () => {
         context: {},
       })),
     );
-    const client = await pool.connect();
-    try {
-      // Both plans the server may run a prepared statement with: one for these values, and the generic one.
-      for (const mode of ['force_custom_plan', 'force_generic_plan']) {
-        await client.query(`set plan_cache_mode = ${mode}`);
-        await client.query(`prepare plan_probe(jsonb, text[], text[]) as ${updateViewsSql(SCHEMA)}`);
-        const { rows: plan } = await client.query<{ 'QUERY PLAN': unknown }>(
-          `explain (format json) execute plan_probe('${rows}', '{ws-plan,ws-plan}', '{${ids.join(',')}}')`,
-        );
-        await client.query('deallocate plan_probe');
-        const nodes = JSON.stringify(plan[0]!['QUERY PLAN']);
-        expect({ mode, seqScan: nodes.includes('"Seq Scan"'), primaryKey: nodes.includes('"challenges_pkey"') }).toEqual({
-          mode,
-          seqScan: false,
-          primaryKey: true,
-        });
-      }
-    } finally {
-      await client.query('reset plan_cache_mode').catch(() => undefined);
-      client.release();
-    }
+    // Both plans the server may run a prepared statement with: one for these values, and the generic one.
+    const plans = await preparedStatementPlans(pool, updateViewsSql(SCHEMA), 'jsonb, text[], text[]', `'${rows}', '{ws-plan,ws-plan}', '{${ids.join(',')}}'`);
+    for (const { mode, plan } of plans)
+      expect({ mode, seqScan: plan.includes('"Seq Scan"'), primaryKey: plan.includes('"challenges_pkey"') }).toEqual({
+        mode,
+        seqScan: false,
+        primaryKey: true,
+      });
+    expect(plans).toHaveLength(2);
   });
 });
