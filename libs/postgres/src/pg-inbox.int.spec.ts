@@ -130,4 +130,33 @@ describe('PgInbox (PostgreSQL)', () => {
     );
     expect(redelivered).toEqual([id]);
   });
+
+  it('prunes ids older than its retention in batches, through its time index, and keeps the recent ones', async () => {
+    const consumer = `prune-${randomUUID()}`;
+    await pool.query(
+      `insert into ${schema}.processed_messages (consumer, message_id, processed_at)
+       select $1, 'old-' || i, now() - interval '20 days' + i * interval '1 second' from generate_series(1, 7) i
+       union all select $1, 'recent-' || i, now() - interval '2 days' from generate_series(1, 2) i`,
+      [consumer],
+    );
+    const statements: string[] = [];
+    const query = pool.query.bind(pool) as (text: string, values: unknown[]) => Promise<unknown>;
+    Object.assign(pool, { query: (text: string, values: unknown[]) => (statements.push(text), query(text, values)) });
+    let pruned: number;
+    try {
+      pruned = await inbox.prune(14, 3);
+    } finally {
+      delete (pool as { query?: unknown }).query;
+    }
+    expect(pruned).toBe(7);
+    // 3 + 3 + 1: a batch short of its size is the last.
+    expect(statements.filter((text) => text.startsWith('delete from'))).toHaveLength(3);
+    const { rows } = await pool.query<{ message_id: string }>(`select message_id from ${schema}.processed_messages where consumer = $1 order by 1`, [consumer]);
+    expect(rows.map((row) => row.message_id)).toEqual(['recent-1', 'recent-2']);
+    const { rows: indexes } = await pool.query<{ indexdef: string }>(
+      `select indexdef from pg_indexes where schemaname = $1 and tablename = 'processed_messages' and indexdef like '%brin%'`,
+      [schema],
+    );
+    expect(indexes).toHaveLength(1);
+  });
 });

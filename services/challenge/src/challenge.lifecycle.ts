@@ -1,10 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
-import { databaseAnswers, migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
+import { databaseAnswers, migrateServiceSchema, type Housekeeping, PgInbox } from '@pushmfa/postgres';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { CHALLENGE_DATABASE, CHALLENGE_REDIS, CHALLENGE_REDIS_SUBSCRIBER, CHALLENGE_SCHEMA, REGISTRY_FRESHNESS } from './challenge.di-tokens';
 import { OfflineCodeSecrets } from './offline-code/offline-code-secrets';
@@ -19,11 +19,14 @@ import { ChallengeStatusNotifier } from './status-notifications/challenge-status
  * Starts and stops the challenge service's moving parts in one declared order. Up: its tables (one migration), the
  * event store, both Redis connections and the long-polls' subscription, the producer, the relay, the registry view's
  * freshness probe, the registry view's consumer, the expiry timer (which also purges old idempotency keys and resolved
- * challenges); only then readiness. Down: the registry consumer and the expiry timer stop before HTTP closes; after
- * the last request the relay, the probe, then the connections.
+ * challenges), the inbox's pruning; only then readiness. Down: the pruning, the registry consumer and the expiry timer
+ * stop before HTTP closes; after the last request the relay, the probe, then the connections.
  */
 @Injectable()
 export class ChallengeLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('ChallengeLifecycle');
+  private housekeeping: Housekeeping | undefined;
+
   constructor(
     @Inject(CHALLENGE_DATABASE) private readonly pool: Pool,
     @Inject(CHALLENGE_REDIS) private readonly redis: Redis,
@@ -61,6 +64,9 @@ export class ChallengeLifecycle implements OnModuleInit, BeforeApplicationShutdo
     await this.registryFreshness.start();
     await this.registryConsumer.start();
     this.expiryTimer.start();
+    // Processed message ids older than the broker keeps records go, now and then.
+    this.housekeeping = this.inbox.housekeeping((error) => this.logger.warn(`inbox prune failed: ${String(error)}`));
+    this.housekeeping.start();
     this.readiness.register('database', () => databaseAnswers(this.pool));
     // The relay's listening session (LISTEN + its lock) is re-established after a database outage before this is up.
     this.readiness.register('relay', () => this.relay.isHealthy);
@@ -70,6 +76,7 @@ export class ChallengeLifecycle implements OnModuleInit, BeforeApplicationShutdo
 
   /** Stop consuming and expiring before HTTP closes; in-flight requests still finish. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.housekeeping?.stop();
     await this.registryConsumer.stop().catch(() => undefined);
     await this.expiryTimer.stop();
   }

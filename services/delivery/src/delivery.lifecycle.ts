@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import type { Pool } from 'pg';
 import { type ContractConsumer, KafkaEventPublisher } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
-import { databaseAnswers, PgInbox } from '@pushmfa/postgres';
+import { databaseAnswers, deleteInBatches, Housekeeping, HOUSEKEEPING_TIMES, PgInbox } from '@pushmfa/postgres';
 import type { DeliveryConfig } from './config';
 import { ConsumerLagSampler } from './consuming/consumer-lag.sampler';
 import { migrateDeliverySchema } from './database/delivery-schema.migration';
@@ -11,8 +11,6 @@ import { PushDeadLetters } from './dispatching/push-dead-letters';
 import type { PushProvidersByName } from './dispatching/push-dispatcher';
 import { PushScheduler } from './dispatching/push-scheduler';
 import { PendingPushRecovery } from './pending/pending-push-recovery';
-
-const PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
 
 /**
  * Starts and stops delivery's moving parts in one declared order that loses nothing it acknowledged. Up: its tables
@@ -25,7 +23,10 @@ const PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
 @Injectable()
 export class DeliveryLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('DeliveryLifecycle');
-  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly housekeeping = new Housekeeping(() => this.pruneOldState(), {
+    ...HOUSEKEEPING_TIMES,
+    onError: (error) => this.logger.warn(`prune failed: ${String(error)}`),
+  });
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
@@ -49,17 +50,14 @@ export class DeliveryLifecycle implements OnApplicationBootstrap, BeforeApplicat
     await this.lagSampler.start();
     // Pushes left behind by a worker that died (or stopped before finishing them) are taken over from here on.
     await this.recovery.start();
-    this.pruneTimer = setInterval(() => {
-      this.pruneOldState().catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.housekeeping.start();
     this.readiness.register('database', () => databaseAnswers(this.pool));
     this.readiness.register('broker', () => this.publisher.isConnected && this.consumers.every((consumer) => consumer.isReady));
   }
 
   /** Stop taking work and finish the pushes in flight before HTTP closes; their outcome events still need the producer. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.pruneTimer);
+    await this.housekeeping.stop();
     await this.lagSampler.stop();
     this.recovery.stopSweeping();
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
@@ -81,6 +79,6 @@ export class DeliveryLifecycle implements OnApplicationBootstrap, BeforeApplicat
   /** Processed ids older than the broker keeps records, and challenges long past their expiry, are forgotten. */
   private async pruneOldState(): Promise<void> {
     await this.inbox.prune();
-    await this.pool.query(`delete from ${this.config.schema}.challenges where expires_at < now() - interval '1 day'`);
+    await deleteInBatches(this.pool, `${this.config.schema}.challenges`, `expires_at < now() - interval '1 day'`, []);
   }
 }

@@ -1,10 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '@pushmfa/event-store';
 import { EventStoreKafkaRelay, KafkaEventPublisher, ViewFreshness } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
-import { databaseAnswers, migrateServiceSchema, PgInbox } from '@pushmfa/postgres';
+import { databaseAnswers, migrateServiceSchema, type Housekeeping, PgInbox } from '@pushmfa/postgres';
 import { ApiKeyDirectory } from '@pushmfa/workspace-access';
 import { InboundEventsConsumer } from './consuming/inbound-events.consumer';
 import { DeviceDirectory } from './device/device-directory';
@@ -16,11 +16,14 @@ import { PushLockView } from './user/push-lock-view/push-lock-view';
 /**
  * Starts and stops the registry's moving parts in one declared order. Up: its tables (one migration), the event
  * store, Redis, the producer, the relay, the push-lock view's freshness probe, the inbound consumer, the
- * replaced-device repair; only then readiness. Down: the consumer stops before HTTP closes; after the last request
- * the repair, the relay, the probe, then the connections.
+ * replaced-device repair, the inbox's pruning; only then readiness. Down: the pruning and the consumer stop before HTTP
+ * closes; after the last request the repair, the relay, the probe, then the connections.
  */
 @Injectable()
 export class RegistryLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('RegistryLifecycle');
+  private housekeeping: Housekeeping | undefined;
+
   constructor(
     @Inject(REGISTRY_DATABASE) private readonly pool: Pool,
     @Inject(REGISTRY_LOCK_DATABASE) private readonly lockPool: Pool,
@@ -54,6 +57,9 @@ export class RegistryLifecycle implements OnModuleInit, BeforeApplicationShutdow
     await this.pushLockFreshness.start();
     await this.inboundEvents.start();
     await this.replacedDevices.start();
+    // Processed message ids older than the broker keeps records go, now and then.
+    this.housekeeping = this.inbox.housekeeping((error) => this.logger.warn(`inbox prune failed: ${String(error)}`));
+    this.housekeeping.start();
     this.readiness.register('database', () => databaseAnswers(this.pool));
     // The relay's listening session is re-established after a database outage before this is up.
     this.readiness.register('relay', () => this.relay.isHealthy);
@@ -64,6 +70,7 @@ export class RegistryLifecycle implements OnModuleInit, BeforeApplicationShutdow
 
   /** Stop consuming before HTTP closes; in-flight requests still finish. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.housekeeping?.stop();
     await this.inboundEvents.stop().catch(() => undefined);
   }
 

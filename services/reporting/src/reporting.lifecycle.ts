@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import type { ContractConsumer, ViewFreshness } from '@pushmfa/messaging';
 import { ReadinessRegistry } from '@pushmfa/observability';
-import { databaseAnswers } from '@pushmfa/postgres';
+import { databaseAnswers, type Housekeeping, PgInbox } from '@pushmfa/postgres';
 import type { KeyedSecretBox } from '@pushmfa/service-config';
 import type { ReportingConfig } from './config';
 import { migrateReportingSchema } from './database/reporting-schema.migration';
@@ -13,12 +13,14 @@ import { WebhookSender } from './webhooks/webhook-sender';
 
 /**
  * Starts and stops reporting's moving parts in one declared order. Up: its tables (one migration), the API-key
- * directory's freshness probe, the consumer groups, the webhook sender, the diagnostics sweeper; only then readiness.
- * Down: the consumers stop before HTTP closes; after the last request the sender (its attempts in flight are
- * recorded), the sweeper, the probe, then the pool.
+ * directory's freshness probe, the consumer groups, the webhook sender, the diagnostics sweeper, the inbox's pruning;
+ * only then readiness. Down: the pruning and the consumers stop before HTTP closes; after the last request the sender
+ * (its attempts in flight are recorded), the sweeper, the probe, then the pool.
  */
 @Injectable()
 export class ReportingLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private housekeeping: Housekeeping | undefined;
+
   constructor(
     @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
     @Inject(REPORTING_DATABASE) private readonly pool: Pool,
@@ -27,6 +29,7 @@ export class ReportingLifecycle implements OnModuleInit, BeforeApplicationShutdo
     @Inject(WEBHOOK_SECRET_BOX) private readonly webhookSecrets: KeyedSecretBox,
     private readonly webhookSender: WebhookSender,
     private readonly diagnosticsSweeper: DiagnosticsSweeper,
+    private readonly inbox: PgInbox,
     private readonly readiness: ReadinessRegistry,
     private readonly logger: PinoLogger,
   ) {}
@@ -40,12 +43,16 @@ export class ReportingLifecycle implements OnModuleInit, BeforeApplicationShutdo
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
     this.webhookSender.start();
     this.diagnosticsSweeper.start();
+    // Processed message ids older than the broker keeps records go, now and then.
+    this.housekeeping = this.inbox.housekeeping((error) => this.logger.warn({ err: error }, 'inbox prune failed'));
+    this.housekeeping.start();
     this.readiness.register('database', () => databaseAnswers(this.pool));
     this.readiness.register('consumers', () => this.consumers.every((consumer) => consumer.isReady));
   }
 
   /** Stop consuming before HTTP closes; in-flight requests still finish. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.housekeeping?.stop();
     await Promise.all(this.consumers.map((consumer) => consumer.stop().catch(() => undefined)));
   }
 

@@ -31,6 +31,8 @@ export function migrateDeliverySchema(pool: Pool, schema: string): Promise<void>
         primary key (workspace_id, challenge_id)
       )`);
     await client.query(`alter table ${schema}.challenges add column if not exists number_choices jsonb`);
+    // Views arrive about in expiry order: a BRIN index lets the prune read the expired block ranges alone.
+    await client.query(`create index if not exists challenges_by_expiry on ${schema}.challenges using brin (expires_at)`);
     await PendingPushes.migrate(client, schema);
     await new PgInbox(pool, schema).migrate(client);
   });
