@@ -13,6 +13,18 @@ export interface OverloadSummary {
   clientTimeouts: number;
   /** Seconds after the overload until every later second met the objective again; null if it never did. */
   recoverySeconds: number | null;
+  /** The recovery phase second by second: what decided `recoverySeconds` (which second missed, and by what). */
+  recoveryBySecond: RecoverySecond[];
+}
+
+/** One second of the recovery phase, by intended send time. */
+export interface RecoverySecond {
+  second: number;
+  offered: number;
+  /** Every challenge approved, and both p99s within the objective. */
+  normal: boolean;
+  createToDispatchedP99Ms: number | null;
+  approveToAnswerP99Ms: number | null;
 }
 
 export interface OverloadInput {
@@ -50,27 +62,39 @@ export function summarizeOverload(input: OverloadInput): OverloadSummary {
       input.timeline.filter((r) => r.phase === 1),
       objective,
     ),
+    recoveryBySecond: recoveryBySecond(
+      input.timeline.filter((r) => r.phase === 1),
+      objective,
+    ),
   };
 }
 
-/**
- * The recovery phase in one-second buckets of intended send time; a bucket is normal when every challenge in it was
- * approved and its p99 create→dispatched and approve→answer meet the objective. The answer is the start of the first
- * bucket from which every later one is normal.
- */
-export function recoverySeconds(recovery: readonly ChallengeRecord[], objective: CapacityObjective = CAPACITY_OBJECTIVE): number | null {
-  if (recovery.length === 0) return null;
+/** The recovery phase in one-second buckets of intended send time, each with its p99s and whether it met the objective. */
+export function recoveryBySecond(recovery: readonly ChallengeRecord[], objective: CapacityObjective = CAPACITY_OBJECTIVE): RecoverySecond[] {
+  if (recovery.length === 0) return [];
   const startedAt = Math.min(...recovery.map((r) => r.intendedAt));
   const buckets: ChallengeRecord[][] = [];
   for (const record of recovery) (buckets[Math.floor((record.intendedAt - startedAt) / 1000)] ??= []).push(record);
-  const normal = (bucket: ChallengeRecord[] | undefined): boolean => {
-    if (!bucket || bucket.length === 0) return true;
-    if (bucket.some((r) => r.outcome !== 'approved')) return false;
-    const dispatched = summarizeLatencies(bucket.flatMap((r) => (r.createToDispatchedMs === undefined ? [] : [r.createToDispatchedMs]))).p99;
-    const answered = summarizeLatencies(bucket.flatMap((r) => (r.approveToAnswerMs === undefined ? [] : [r.approveToAnswerMs]))).p99;
-    return (dispatched ?? Infinity) <= objective.createToDispatchedP99Ms && (answered ?? Infinity) <= objective.approveToAnswerP99Ms;
-  };
-  let first = buckets.length;
-  while (first > 0 && normal(buckets[first - 1])) first--;
-  return first === buckets.length ? null : first;
+  return Array.from(buckets, (bucket = [], second) => {
+    const p99 = (pick: (r: ChallengeRecord) => number | undefined) => summarizeLatencies(bucket.flatMap((r) => pick(r) ?? [])).p99;
+    const dispatched = p99((r) => r.createToDispatchedMs);
+    const answered = p99((r) => r.approveToAnswerMs);
+    const normal =
+      bucket.length === 0 ||
+      (bucket.every((r) => r.outcome === 'approved') &&
+        (dispatched ?? Infinity) <= objective.createToDispatchedP99Ms &&
+        (answered ?? Infinity) <= objective.approveToAnswerP99Ms);
+    return { second, offered: bucket.length, normal, createToDispatchedP99Ms: dispatched, approveToAnswerP99Ms: answered };
+  });
+}
+
+/**
+ * The start of the first second of the recovery phase (recoveryBySecond) from which every later one is normal; null
+ * when the last one is not.
+ */
+export function recoverySeconds(recovery: readonly ChallengeRecord[], objective: CapacityObjective = CAPACITY_OBJECTIVE): number | null {
+  const seconds = recoveryBySecond(recovery, objective);
+  let first = seconds.length;
+  while (first > 0 && seconds[first - 1]!.normal) first--;
+  return seconds.length === 0 || first === seconds.length ? null : first;
 }

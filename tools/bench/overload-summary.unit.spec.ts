@@ -1,5 +1,5 @@
 import type { ChallengeRecord } from './load-run';
-import { recoverySeconds, summarizeOverload } from './overload-summary';
+import { recoveryBySecond, recoverySeconds, summarizeOverload } from './overload-summary';
 
 const at = (second: number, record: Partial<ChallengeRecord> = {}): ChallengeRecord => ({
   phase: 1,
@@ -30,7 +30,18 @@ describe('overload summary', () => {
       timeline,
       errors: { 'create: connection reset': 1, 'connection reset': 2, 'create: client timeout': 4, 'create 503 unavailable': 100 },
     });
-    expect(summary).toEqual({ factor: 3, goodputRatio: 0.9, refusedAnswerMsP99: 3, connectionResets: 3, clientTimeouts: 4, recoverySeconds: 0 });
+    expect(summary).toEqual({
+      factor: 3,
+      goodputRatio: 0.9,
+      refusedAnswerMsP99: 3,
+      connectionResets: 3,
+      clientTimeouts: 4,
+      recoverySeconds: 0,
+      recoveryBySecond: [
+        { second: 0, offered: 1, normal: true, createToDispatchedP99Ms: 20, approveToAnswerP99Ms: 10 },
+        { second: 1, offered: 1, normal: true, createToDispatchedP99Ms: 20, approveToAnswerP99Ms: 10 },
+      ],
+    });
   });
 
   it('says how many seconds passed until every later second was normal again', () => {
@@ -40,5 +51,17 @@ describe('overload summary', () => {
     expect(recoverySeconds([at(0), at(1), at(2, slow)])).toBeNull();
     expect(recoverySeconds([at(0), at(1)])).toBe(0);
     expect(recoverySeconds([])).toBeNull();
+    // What decided it, second by second: the slow dispatches, the refusal, the slow answer; a second with no send is normal.
+    expect(recoveryBySecond(recovery).map(({ second, offered, normal }) => [second, offered, normal])).toEqual([
+      [0, 2, false],
+      [1, 1, false],
+      [2, 1, true],
+      [3, 1, false],
+      [4, 1, true],
+      [5, 1, true],
+      [6, 1, true],
+    ]);
+    expect(recoveryBySecond(recovery)[3]).toEqual({ second: 3, offered: 1, normal: false, createToDispatchedP99Ms: 20, approveToAnswerP99Ms: 31 });
+    expect(recoveryBySecond([at(0), at(2)])[1]).toEqual({ second: 1, offered: 0, normal: true, createToDispatchedP99Ms: null, approveToAnswerP99Ms: null });
   });
 });

@@ -312,7 +312,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
           "user + system CPU seconds each process used during the main run, or the capacity step at the capacity (load and drain), from /proc/<pid>/stat: the services, kafka (the broker), postgresql (postmaster, background processes and this run's backends), redis and the bench itself; kafka, redis and the postgresql background processes are shared with any other work on the box",
         capacity: `--find-capacity: the highest offered rate (challenges/s, steps of ${options.stepSeconds} s and at least ${options.stepSamples} challenges on one stack) meeting createToDispatchedMs p99 ≤ 100, approveToAnswerMs p99 ≤ 30, createToReportMs p99 ≤ 1000 with every challenge approved`,
         overload:
-          'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective',
+          'goodputRatio: challenges approved with their push dispatched within 1 s, a second, during the overload, over the capacity; refusedAnswerMsP99: intended send → 503 answered; connectionResets and clientTimeouts: of any call (create timeout 10 s); recoverySeconds: from the end of the overload until every later second met the capacity objective; recoveryBySecond: each second of the recovery phase (by intended send) with its offered count, createToDispatchedP99Ms, approveToAnswerP99Ms and whether it met the objective',
         floor: 'one process: HTTP → one PostgreSQL commit → one Kafka produce and consume → one HTTP/2 FCM emulator call → answer, closed loop',
         cpuMsPerChallenge: 'CPU ms per approved challenge during `run`: services = the four services, wholeBox = every accounted process',
         idle: 'whole-box CPU with the stack up and no load, % of one core (stackCpuPercentOfOneCore: the same without the bench process)',
@@ -338,6 +338,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         connectionResets: overload?.connectionResets ?? null,
         clientTimeouts: overload?.clientTimeouts ?? null,
         recoverySeconds: overload?.recoverySeconds ?? null,
+        recoveryBySecond: overload?.recoveryBySecond ?? null,
       },
       floor: { challengesPerSecond: floor?.challengesPerSecond ?? null },
       cpuMsPerChallenge: perChallenge,
@@ -386,7 +387,14 @@ export async function runBench(options: BenchOptions): Promise<void> {
       console.log(`overload ${overload.factor} ×: ${overloadRun.completed}/${overloadRun.offered} approved over both phases`);
       console.table(latencyRows(overloadRun.latencies));
       if (Object.keys(overloadRun.errors).length > 0) console.table(overloadRun.errors);
-      console.table({ overload });
+      const { recoveryBySecond: bySecond, ...summary } = overload;
+      console.table({ overload: summary });
+      // The recovery curve: each second's p99s (dispatch / answer, ms), a mark on those that missed the objective.
+      console.log(
+        `recovery by second: ${bySecond
+          .map((s) => `${s.second}${s.normal ? '' : '✗'} ${s.createToDispatchedP99Ms ?? '-'}/${s.approveToAnswerP99Ms ?? '-'}`)
+          .join(', ')}`,
+      );
     }
     if (floor) {
       const ours = capacity ?? run?.challengesPerSecond;
