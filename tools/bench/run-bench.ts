@@ -384,7 +384,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
       console.log(`CPU ms per challenge: services ${perChallenge.services}, whole box ${perChallenge.wholeBox}`);
     }
     if (overloadRun && overload) {
-      console.log(`overload ${overload.factor} ×: ${overloadRun.completed}/${overloadRun.offered} approved over both phases`);
+      console.log(
+        `overload ${overload.factor} ×: ${overloadRun.completed}/${overloadRun.offered} approved over both phases, scheduler lag max ${overloadRun.maxSendLagMs} ms`,
+      );
       console.table(latencyRows(overloadRun.latencies));
       if (Object.keys(overloadRun.errors).length > 0) console.table(overloadRun.errors);
       const { recoveryBySecond: bySecond, ...summary } = overload;
