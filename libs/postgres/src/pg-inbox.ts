@@ -5,7 +5,10 @@ import { quoteLiteral } from './inline-parameters';
 import { keepingWrites } from './kept-writes';
 import { preparedStatementSql, sendWithPrepares, settlePreparedStatements } from './prepared-statements';
 
-/** How long a processed message id is kept: twice the contract topics' retention, so no redelivery goes unnoticed. */
+/**
+ * How long a processed message id is kept: longer than the broker keeps records (Kafka's default: 7 days), so no
+ * redelivery goes unnoticed.
+ */
 export const INBOX_RETENTION_DAYS = 14;
 
 /**
@@ -124,8 +127,8 @@ export class PgInbox {
   }
 
   /**
-   * Forgets processed ids older than the broker could still redeliver (the contract topics keep records 7 days), in
-   * batches (deleteInBatches). Answers how many it forgot.
+   * Forgets processed ids older than the broker could still redeliver (INBOX_RETENTION_DAYS), in batches
+   * (deleteInBatches). Answers how many it forgot.
    */
   prune(olderThanDays = INBOX_RETENTION_DAYS, batchSize?: number): Promise<number> {
     return deleteInBatches(this.pool, `${this.schema}.processed_messages`, 'processed_at < now() - make_interval(days => $1)', [olderThanDays], batchSize);
