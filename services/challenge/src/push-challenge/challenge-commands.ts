@@ -214,10 +214,8 @@ export class ChallengeCommands {
   }
 
   /** `executeManyForUser` for one command, decided again on a fresh read should another writer append first (the handler's retry policy). */
-  async executeOneForUser(command: UserPushCommand): Promise<UserCommandResult> {
-    const [outcome] = await this.handler.retry(challengeStreamId(command.challengeId), () => this.executeManyForUser([command]));
-    if ('error' in outcome!) throw outcome.error;
-    return outcome!.answer;
+  executeOneForUser(command: UserPushCommand): Promise<UserCommandResult> {
+    return this.writtenAlone(command.challengeId, () => this.executeManyForUser([command]));
   }
 
   /**
@@ -306,8 +304,13 @@ export class ChallengeCommands {
   }
 
   /** `executeMany` for one command, decided again on a fresh read should another writer append first (the handler's retry policy). */
-  async executeOne(command: ChallengeCommand): Promise<CommandResult> {
-    const [outcome] = await this.handler.retry(challengeStreamId(command.challengeId), () => this.executeMany([command]));
+  executeOne(command: ChallengeCommand): Promise<CommandResult> {
+    return this.writtenAlone(command.challengeId, () => this.executeMany([command]));
+  }
+
+  /** A batch of one command on `challengeId`, written again whole should another writer append first; its answer, or its refusal thrown. */
+  private async writtenAlone<R>(challengeId: string, write: () => Promise<Array<{ answer: R } | { error: unknown }>>): Promise<R> {
+    const [outcome] = await this.handler.retry(challengeStreamId(challengeId), write);
     if ('error' in outcome!) throw outcome.error;
     return outcome!.answer;
   }

@@ -13,7 +13,7 @@ export class CancelChallengeHandler {
   private readonly groupCommit: GroupCommit<ChallengeCommand, CommandResult>;
 
   constructor(challenges: ChallengeCommands, metrics: MetricsService) {
-    this.groupCommit = challengeGroupCommit(challenges, metrics, 'cancel');
+    this.groupCommit = challengeGroupCommit(metrics, 'cancel', { one: (c) => challenges.executeOne(c), many: (batch) => challenges.executeMany(batch) });
   }
 
   async execute(command: { workspaceId: string; challengeId: string }): Promise<{ status: 'cancelled' }> {

@@ -14,7 +14,7 @@ export class AcknowledgeReceiptHandler {
   private readonly groupCommit: GroupCommit<ChallengeCommand, CommandResult>;
 
   constructor(challenges: ChallengeCommands, metrics: MetricsService) {
-    this.groupCommit = challengeGroupCommit(challenges, metrics, 'receipt');
+    this.groupCommit = challengeGroupCommit(metrics, 'receipt', { one: (c) => challenges.executeOne(c), many: (batch) => challenges.executeMany(batch) });
   }
 
   async execute(challengeId: string, device: { deviceId: string; workspaceId: string; userId: string }): Promise<void> {
